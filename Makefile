@@ -1,0 +1,64 @@
+# servicehall: `make run` starts the demo hall, `make test` runs every test.
+PYTHON ?= python3.13
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+WORKERS ?= 1
+export DJANGO_SETTINGS_MODULE := servicehall.settings
+
+.PHONY: run test check install voice browser-deps demo migrate lint format messages bench clean
+
+$(VENV)/.installed: requirements-dev.lock
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.13 is needed ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.8
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+# Mandarin clips for the display board, recorded with Debian's espeak-ng.
+voice: install
+	@./scripts/ensure-debian-packages.sh espeak-ng || echo "espeak-ng unavailable: boards will use the browser's voice only"
+	$(PY) manage.py build_voice
+
+browser-deps:
+	./scripts/ensure-debian-packages.sh chromium fonts-noto-cjk espeak-ng
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: install voice demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "servicehall demo hall: http://$(HOST):$(PORT)/"
+	$(VENV)/bin/uvicorn servicehall.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-access-log
+
+test: install browser-deps voice
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy servicehall
+	$(PY) manage.py makemigrations --check --dry-run
+	SERVICEHALL_PRODUCTION=1 SECRET_KEY=check-only-$$(date +%s)-a-long-random-enough-secret-key-value-xyz \
+		ALLOWED_HOSTS=hall.example.com $(PY) manage.py check --deploy --fail-level WARNING
+
+lint: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Refresh both translation catalogues after changing visible strings.
+messages: install
+	$(PY) scripts/i18n.py
+
+bench: install
+	$(PY) bench/queue.py
+
+clean:
+	rm -rf $(VENV) var

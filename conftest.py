@@ -1,0 +1,26 @@
+import pytest
+from django.db import connection
+
+from servicehall.core.testing import HallWorld, build_world
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db) -> HallWorld:
+    return build_world("ha")
+
+
+@pytest.fixture
+def other_world(db) -> HallWorld:
+    """Hall B: its staff must see nothing of hall A."""
+    return build_world("hb")
+
+
+@pytest.fixture
+def postgres_only(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://…)")

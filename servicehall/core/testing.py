@@ -1,0 +1,104 @@
+"""Personas and builders for tests: staff of hall A, and a clerk of hall B who must see nothing of A."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+
+from servicehall.catalog.models import QueueCategory
+from servicehall.org.models import Company, Counter, CounterCategory, Hall, Membership
+from servicehall.org.roles import Role
+
+PASSWORD = "pass-for-tests-1"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password(PASSWORD)
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Company {n}")
+
+
+class HallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Hall
+        django_get_or_create = ("code",)
+
+    company = factory.SubFactory(CompanyFactory)
+    code = factory.Sequence(lambda n: f"hall{n}")
+    name = factory.Sequence(lambda n: f"Hall {n}")
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QueueCategory
+
+    hall = factory.SubFactory(HallFactory)
+    pack = "test"
+    code = factory.Sequence(lambda n: "ABCDEFGHJKLMNPRSTUWXYZ"[n % 22])
+    prefix = factory.LazyAttribute(lambda o: o.code[0])
+    name_zh = factory.LazyAttribute(lambda o: f"类别{o.code}")
+    name_en = factory.LazyAttribute(lambda o: f"Category {o.code}")
+
+
+def make_counter(hall: Hall, number: int, categories: list[QueueCategory], *, status: str = "open") -> Counter:
+    counter = Counter.objects.create(hall=hall, number=number, name=f"Counter {number}", status=status)
+    for priority, category in enumerate(categories, start=1):
+        CounterCategory.objects.create(counter=counter, category=category, priority=priority)
+    return counter
+
+
+def make_member(hall: Hall, role: str, username: str | None = None) -> Any:
+    user = UserFactory(username=username or f"{role}_{hall.code}")
+    Membership.objects.get_or_create(user=user, hall=hall, role=role)
+    return user
+
+
+@dataclass
+class HallWorld:
+    """A small hall: categories A (payments), B (business), V (VIP) and three open counters."""
+
+    hall: Hall
+    a: QueueCategory
+    b: QueueCategory
+    v: QueueCategory
+    counter1: Counter
+    counter2: Counter
+    counter3: Counter
+    clerk: Any
+    clerk2: Any
+    guide: Any
+    manager: Any
+
+
+def build_world(code: str = "ha") -> HallWorld:
+    hall = HallFactory(code=code, name=f"Hall {code}")
+    a = CategoryFactory(hall=hall, code="A", name_zh="缴费充值", name_en="Payments")
+    b = CategoryFactory(hall=hall, code="B", name_zh="业务办理", name_en="Business", typical_handle_minutes=8)
+    v = CategoryFactory(hall=hall, code="V", name_zh="VIP服务", name_en="VIP")
+    return HallWorld(
+        hall=hall,
+        a=a,
+        b=b,
+        v=v,
+        counter1=make_counter(hall, 1, [a, b]),
+        counter2=make_counter(hall, 2, [b, a]),
+        counter3=make_counter(hall, 3, [v, b]),
+        clerk=make_member(hall, Role.CLERK, f"clerk_{code}"),
+        clerk2=make_member(hall, Role.CLERK, f"clerk2_{code}"),
+        guide=make_member(hall, Role.LOBBY_GUIDE, f"guide_{code}"),
+        manager=make_member(hall, Role.DUTY_MANAGER, f"manager_{code}"),
+    )

@@ -1,0 +1,70 @@
+"""Home, error pages and the glue that turns service errors into HTML 4xx."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from servicehall.org.roles import Capability
+from servicehall.org.selectors import default_hall_for_user, user_can
+
+from .errors import ApplicationError
+
+
+def render_error(request: HttpRequest, *, status: int, message: str, title: str = "") -> HttpResponse:
+    template = "core/error_partial.html" if request.headers.get("HX-Request") else "core/error.html"
+    return render(
+        request, template, {"status": status, "message": message, "title": title or _("Sorry")}, status=status
+    )
+
+
+def handles_application_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A business rule's "no" becomes a friendly page (or htmx fragment) with its 4xx."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ApplicationError as exc:
+            return render_error(request, status=exc.status_code, message=str(exc.message))
+
+    return wrapper
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to the screen of their role in their first hall."""
+    hall = default_hall_for_user(user=request.user)
+    if hall is None:
+        return render_error(
+            request, status=403, message=_("Your account has no role in any hall yet. Ask your hall administrator.")
+        )
+    if user_can(user=request.user, hall=hall, capability=Capability.MANAGE_QUEUE):
+        return redirect("queueing:manager", hall=hall.code)
+    if user_can(user=request.user, hall=hall, capability=Capability.SERVE):
+        return redirect("queueing:workbench", hall=hall.code)
+    if user_can(user=request.user, hall=hall, capability=Capability.GUIDE):
+        return redirect("queueing:guide", hall=hall.code)
+    return redirect("queueing:board", hall=hall.code)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render_error(request, status=400, message=_("The request could not be understood."))
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render_error(request, status=403, message=_("You do not have permission to do this."))
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render_error(request, status=404, message=_("This page does not exist."))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/error.html", {"status": 500, "message": _("Something went wrong on our side.")}, status=500)

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from servicehall.core.models import TimeStampedModel
+
+from .roles import Role
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(_("Unknown time zone: %(tz)s"), params={"tz": value}) from exc
+
+
+class Company(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Hall(TimeStampedModel):
+    """A service hall (营业厅) with its own numbering, hours and queue rules (ORG01)."""
+
+    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="halls")
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_timezone])
+    opens_at = models.TimeField(_("opens at"), default=dt.time(8, 30))
+    closes_at = models.TimeField(_("closes at"), default=dt.time(18, 0))
+    packs = models.JSONField(_("industry packs"), default=list, blank=True)
+    public_kiosk = models.BooleanField(
+        _("kiosk and board open without sign-in"),
+        default=True,
+        help_text=_("The kiosk and display board run on the hall's own screens without a staff sign-in."),
+    )
+    close_open_tickets_at_day_end = models.BooleanField(_("close open tickets at the end of the day"), default=True)
+    alert_waiting_over_target = models.PositiveIntegerField(
+        _("alert when more tickets than this wait longer than the target"), default=5
+    )
+    category_step_minutes = models.PositiveIntegerField(
+        _("minutes a counter's next category is behind the one before"),
+        default=10,
+        help_text=_("Ageing: a ticket of a lower-priority category overtakes once it has waited this much longer."),
+    )
+    transfer_keeps_place = models.BooleanField(
+        _("a transferred ticket keeps its place"),
+        default=True,
+        help_text=_("Otherwise it joins the new queue as if it had just arrived (plus the transfer priority)."),
+    )
+    no_show_return_minutes = models.PositiveIntegerField(
+        _("minutes a skipped customer may come back"), default=30
+    )
+    voice_clips_url = models.CharField(
+        _("own voice recordings URL"),
+        max_length=255,
+        blank=True,
+        help_text=_("Leave empty to use the bundled clips. Files are named like the bundled ones."),
+    )
+
+    class Meta:
+        verbose_name = _("hall")
+        verbose_name_plural = _("halls")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def local_now(self) -> dt.datetime:
+        return timezone.now().astimezone(self.tz)
+
+    def local_date(self) -> dt.date:
+        """The hall's business day: numbering restarts at the hall's own midnight."""
+        return self.local_now().date()
+
+
+class Counter(TimeStampedModel):
+    """A counter/window (窗口) of a hall and the categories it calls."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        PAUSED = "paused", _("Paused")
+        CLOSED = "closed", _("Closed")
+
+    hall = models.ForeignKey(Hall, verbose_name=_("hall"), on_delete=models.PROTECT, related_name="counters")
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CLOSED)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("clerk at the counter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="counters",
+    )
+    categories = models.ManyToManyField(
+        "catalog.QueueCategory", through="CounterCategory", related_name="counters", verbose_name=_("categories")
+    )
+
+    class Meta:
+        verbose_name = _("counter")
+        verbose_name_plural = _("counters")
+        ordering = ["hall", "number"]
+        constraints = [models.UniqueConstraint(fields=["hall", "number"], name="counter_number_unique_in_hall")]
+
+    def __str__(self) -> str:
+        return f"{self.hall.code} #{self.number}"
+
+
+class CounterCategory(models.Model):
+    """A category a counter serves; `priority` 1 is called first."""
+
+    counter = models.ForeignKey(Counter, on_delete=models.CASCADE, related_name="served")
+    category = models.ForeignKey("catalog.QueueCategory", on_delete=models.CASCADE, related_name="+")
+    priority = models.PositiveSmallIntegerField(_("priority"), default=1, validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("served category")
+        verbose_name_plural = _("served categories")
+        ordering = ["priority"]
+        constraints = [models.UniqueConstraint(fields=["counter", "category"], name="counter_category_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.counter} {self.category_id} ({self.priority})"
+
+
+class Membership(TimeStampedModel):
+    """A person's role in a hall. Every screen and API call checks one."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    hall = models.ForeignKey(Hall, verbose_name=_("hall"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "hall", "role"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.hall.code}: {self.get_role_display()}"
+
+
+code_validator = RegexValidator(r"^[a-z0-9_-]+$", _("Use lower-case letters, digits, - and _ only."))

@@ -1,0 +1,48 @@
+"""Roles and what each may do (ORG02).
+
+A capability is checked together with the hall: holding a role in hall A gives
+nothing in hall B.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("Clerk")
+    LOBBY_GUIDE = "lobby_guide", _("Lobby guide")
+    DUTY_MANAGER = "duty_manager", _("Duty manager")
+    SERVICE_MANAGER = "service_manager", _("Service manager")
+    SAFETY_OFFICER = "safety_officer", _("Safety officer")
+    HALL_ADMIN = "hall_admin", _("Hall administrator")
+    AUDITOR = "auditor", _("Head-office auditor")
+
+
+class Capability(models.TextChoices):
+    SERVE = "serve", _("Serve customers at a counter")
+    ISSUE = "issue", _("Issue tickets for customers")
+    GUIDE = "guide", _("Guide the lobby")
+    MANAGE_QUEUE = "manage_queue", _("Manage counters and queue alerts")
+    VIEW_HALL = "view_hall", _("View the hall's queue and figures")
+    ADMINISTER = "administer", _("Administer the hall's master data")
+
+
+C = Capability
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.CLERK: frozenset({C.SERVE, C.ISSUE, C.VIEW_HALL}),
+    Role.LOBBY_GUIDE: frozenset({C.ISSUE, C.GUIDE, C.VIEW_HALL}),
+    Role.DUTY_MANAGER: frozenset({C.SERVE, C.ISSUE, C.GUIDE, C.MANAGE_QUEUE, C.VIEW_HALL}),
+    Role.SERVICE_MANAGER: frozenset({C.ISSUE, C.GUIDE, C.VIEW_HALL}),
+    Role.SAFETY_OFFICER: frozenset({C.VIEW_HALL}),
+    Role.HALL_ADMIN: frozenset({C.MANAGE_QUEUE, C.ADMINISTER, C.VIEW_HALL, C.ISSUE}),
+    Role.AUDITOR: frozenset({C.VIEW_HALL}),
+}
+
+
+def capabilities_of(roles: set[str]) -> frozenset[str]:
+    caps: set[str] = set()
+    for role in roles:
+        caps |= ROLE_CAPABILITIES.get(role, frozenset())
+    return frozenset(caps)

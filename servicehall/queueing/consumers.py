@@ -1,0 +1,49 @@
+"""The live feed of a hall for its board, kiosk and staff screens (Q05)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from servicehall.org.models import Hall
+
+from .events import hall_group
+
+
+class HallFeedConsumer(AsyncJsonWebsocketConsumer):
+    """Pushes calls and queue changes. Carries ticket numbers only, no names."""
+
+    group: str | None = None
+
+    async def connect(self) -> None:
+        code = self.scope["url_route"]["kwargs"]["hall"]
+        if not await self._may_listen(code):
+            await self.close(code=4403)
+            return
+        self.group = hall_group(code)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "hello", "hall": code})
+
+    @database_sync_to_async
+    def _may_listen(self, code: str) -> bool:
+        hall = Hall.objects.filter(code=code).first()
+        if hall is None:
+            return False
+        if hall.public_kiosk:
+            return True
+        user = self.scope.get("user")
+        return bool(user and user.is_authenticated and user.memberships.filter(hall=hall).exists())
+
+    async def disconnect(self, code: int) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+    async def hall_event(self, event: dict[str, Any]) -> None:
+        await self.send_json(event["payload"])

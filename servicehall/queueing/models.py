@@ -1,0 +1,213 @@
+"""Tickets and their life (Q01–Q04).
+
+The status of a ticket changes only through `services.py`, along the moves in
+`ALLOWED_MOVES`; every change closes the ticket's open interval and opens the
+next, so wait, walk, serve and hold times come from rows that are never
+deleted.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    CALLED = "called", _("Called")
+    SERVING = "serving", _("Being served")
+    HELD = "held", _("On hold")
+    NO_SHOW = "no_show", _("Missed (no-show)")
+    DONE = "done", _("Done")
+    ABANDONED = "abandoned", _("Left without service")
+    CLOSED = "closed", _("Closed at day end")
+
+
+S = TicketStatus
+# The ticket life as a table: from -> the statuses it may move to.
+ALLOWED_MOVES: dict[str, frozenset[str]] = {
+    S.WAITING: frozenset({S.CALLED, S.ABANDONED, S.CLOSED}),
+    S.CALLED: frozenset({S.CALLED, S.SERVING, S.NO_SHOW, S.HELD, S.WAITING, S.CLOSED}),
+    S.SERVING: frozenset({S.DONE, S.HELD, S.WAITING, S.CLOSED}),
+    S.HELD: frozenset({S.SERVING, S.WAITING, S.ABANDONED, S.CLOSED}),
+    S.NO_SHOW: frozenset({S.WAITING, S.ABANDONED, S.CLOSED}),
+    S.DONE: frozenset(),
+    S.ABANDONED: frozenset(),
+    S.CLOSED: frozenset(),
+}
+ACTIVE_STATUSES = (S.CALLED, S.SERVING)
+OPEN_STATUSES = (S.WAITING, S.CALLED, S.SERVING, S.HELD, S.NO_SHOW)
+
+
+class TicketKind(models.TextChoices):
+    NORMAL = "normal", _("Ordinary")
+    APPOINTMENT = "appointment", _("Appointment check-in")
+    VIP = "vip", _("VIP")
+    GREEN = "green", _("Green channel (elderly, disabled)")
+    TRANSFER = "transfer", _("Transferred")
+    RETURNED = "returned", _("Returned after a missed call")
+
+
+class TicketChannel(models.TextChoices):
+    KIOSK = "kiosk", _("Kiosk")
+    GUIDE = "guide", _("Lobby guide")
+    API = "api", _("Other device")
+    APPOINTMENT = "appointment", _("Appointment")
+
+
+class TicketOutcome(models.TextChoices):
+    COMPLETED = "completed", _("Business completed")
+    CONSULTATION = "consultation", _("Consultation only")
+    PARTIAL = "partial", _("Partly done, customer to return")
+    MISSING_DOCUMENTS = "missing_documents", _("Documents missing")
+    REFERRED = "referred", _("Referred elsewhere")
+    NOT_POSSIBLE = "not_possible", _("Could not be done")
+
+
+class Ticket(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="tickets")
+    category = models.ForeignKey(
+        "catalog.QueueCategory", verbose_name=_("category"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    service_date = models.DateField(_("business day"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    number = models.CharField(_("number"), max_length=12)
+    channel = models.CharField(_("channel"), max_length=12, choices=TicketChannel.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=TicketKind.choices, default=TicketKind.NORMAL)
+    status = models.CharField(_("status"), max_length=10, choices=TicketStatus.choices, default=S.WAITING)
+    # Place in the queue: seconds since the epoch at which the ticket counts as
+    # having arrived, less its priority head start. Lower is called first; a
+    # head start of N minutes lets a ticket pass only those that arrived less
+    # than N minutes before it, so nobody waits for ever.
+    rank = models.BigIntegerField(_("queue rank"))
+    issued_at = models.DateTimeField(_("issued at"))
+    queued_at = models.DateTimeField(_("queued at"))
+    counter = models.ForeignKey(
+        "org.Counter",
+        verbose_name=_("counter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    target_counter = models.ForeignKey(
+        "org.Counter",
+        verbose_name=_("transferred to counter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("clerk"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    call_count = models.PositiveSmallIntegerField(_("calls"), default=0)
+    script_step = models.PositiveSmallIntegerField(_("script step"), default=1)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=TicketOutcome.choices, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-issued_at"]
+        constraints = [
+            # The prefix names the category the ticket was issued in; a transfer
+            # changes the category but never the number.
+            models.UniqueConstraint(fields=["hall", "service_date", "number"], name="ticket_number_unique_per_day"),
+            # Backs Q03 in the database: a counter never has two tickets at once.
+            models.UniqueConstraint(
+                fields=["counter"],
+                condition=Q(status__in=["called", "serving"]),
+                name="one_active_ticket_per_counter",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["called", "serving", "held"]) | Q(counter__isnull=False),
+                name="active_ticket_has_counter",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["hall", "status", "category", "rank"], name="ticket_queue_idx"),
+            models.Index(fields=["hall", "service_date"], name="ticket_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class TicketInterval(models.Model):
+    """One stretch of a ticket's life in one status (who, where, from, until)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="intervals")
+    status = models.CharField(_("status"), max_length=10, choices=TicketStatus.choices)
+    counter = models.ForeignKey(
+        "org.Counter", verbose_name=_("counter"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket interval")
+        verbose_name_plural = _("ticket intervals")
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket"], condition=Q(ended_at__isnull=True), name="one_open_interval"),
+        ]
+        indexes = [models.Index(fields=["status", "started_at"], name="interval_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.status} {self.started_at:%H:%M:%S}"
+
+
+class DailySequence(models.Model):
+    """The last number issued per hall, category and business day."""
+
+    hall = models.ForeignKey("org.Hall", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("catalog.QueueCategory", on_delete=models.CASCADE, related_name="+")
+    service_date = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "category", "service_date"], name="daily_sequence_unique")
+        ]
+
+
+class PriorityRule(models.Model):
+    """How many minutes of head start a kind of ticket gets in a hall (Q02)."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="priority_rules")
+    kind = models.CharField(_("kind"), max_length=12, choices=TicketKind.choices)
+    head_start_minutes = models.PositiveIntegerField(_("head start (minutes)"))
+
+    class Meta:
+        verbose_name = _("priority rule")
+        verbose_name_plural = _("priority rules")
+        constraints = [models.UniqueConstraint(fields=["hall", "kind"], name="priority_rule_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.head_start_minutes}"
+
+
+# Used when a hall has no rule row of its own for a kind.
+DEFAULT_HEAD_START_MINUTES: dict[str, int] = {
+    TicketKind.NORMAL: 0,
+    TicketKind.APPOINTMENT: 30,
+    TicketKind.VIP: 20,
+    TicketKind.GREEN: 20,
+    TicketKind.TRANSFER: 10,
+    TicketKind.RETURNED: 0,
+}

@@ -1,0 +1,233 @@
+"""Reads of the queue for screens and the API (Q01, Q05, Q07, Q08)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.catalog.models import QueueCategory
+from servicehall.core.errors import NotFound
+from servicehall.org.models import Counter, Hall
+from servicehall.org.selectors import memberships_for_user
+
+from .models import ACTIVE_STATUSES, Ticket, TicketInterval, TicketStatus
+from .services import callable_tickets
+
+S = TicketStatus
+RECENT_HANDLE_SAMPLE = 20
+
+
+def ticket_get_public(*, ticket_id: Any) -> Ticket:
+    """The tracking view: anyone holding the slip's code may see its status."""
+    ticket = Ticket.objects.select_related("hall", "category", "counter").filter(pk=ticket_id).first()
+    if ticket is None:
+        raise NotFound(_("There is no such ticket."))
+    return ticket
+
+
+def ticket_get_for_user(*, user: Any, ticket_id: Any) -> Ticket:
+    ticket = Ticket.objects.select_related("hall", "category", "counter").filter(pk=ticket_id).first()
+    if ticket is None or not any(m.hall_id == ticket.hall_id for m in memberships_for_user(user=user)):
+        raise NotFound(_("There is no such ticket."))
+    return ticket
+
+
+def tickets_ahead(*, ticket: Ticket) -> int:
+    """People in the same queue who will be called before this ticket."""
+    if ticket.status != S.WAITING:
+        return 0
+    return Ticket.objects.filter(
+        hall_id=ticket.hall_id,
+        category_id=ticket.category_id,
+        status=S.WAITING,
+        target_counter__isnull=True,
+    ).filter(Q(rank__lt=ticket.rank) | Q(rank=ticket.rank, sequence__lt=ticket.sequence)).count()
+
+
+def average_handle_minutes(*, category: QueueCategory) -> float:
+    """Mean serving time of the latest finished tickets, else the pack's figure."""
+    durations = list(
+        TicketInterval.objects.filter(
+            ticket__category=category, status=S.SERVING, ended_at__isnull=False
+        )
+        .order_by("-ended_at")
+        .values_list("started_at", "ended_at")[:RECENT_HANDLE_SAMPLE]
+    )
+    if not durations:
+        return float(category.typical_handle_minutes)
+    seconds = sum((end - start).total_seconds() for start, end in durations) / len(durations)
+    return max(seconds / 60, 0.5)
+
+
+def counters_serving(*, category: QueueCategory) -> int:
+    return Counter.objects.filter(
+        hall_id=category.hall_id, status=Counter.Status.OPEN, served__category=category
+    ).count()
+
+
+def estimate_wait_minutes(*, category: QueueCategory, ahead: int) -> int:
+    """Those ahead share the open counters that serve the category."""
+    if ahead <= 0:
+        return 0
+    counters = max(counters_serving(category=category), 1)
+    return math.ceil(ahead * average_handle_minutes(category=category) / counters)
+
+
+def category_loads(*, hall: Hall, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Per category: how many wait, the longest wait, and how many are past target."""
+    now = now or timezone.now()
+    categories = list(QueueCategory.objects.filter(hall=hall, active=True).order_by("sort_order", "code"))
+    queued: dict[int, list[dt.datetime]] = {}
+    for category_id, queued_at in Ticket.objects.filter(hall=hall, status=S.WAITING).values_list(
+        "category_id", "queued_at"
+    ):
+        queued.setdefault(category_id, []).append(queued_at)
+    loads = []
+    for category in categories:
+        times = queued.get(category.pk, [])
+        threshold = now - dt.timedelta(minutes=category.target_wait_minutes)
+        loads.append(
+            {
+                "category": category,
+                "code": category.code,
+                "name": category.display_name,
+                "waiting": len(times),
+                "longest_wait_minutes": int((now - min(times)).total_seconds() // 60) if times else 0,
+                "over_target": sum(1 for t in times if t < threshold),
+                "target_wait_minutes": category.target_wait_minutes,
+            }
+        )
+    return loads
+
+
+def queue_alerts(*, hall: Hall, loads: list[dict[str, Any]] | None = None) -> list[str]:
+    """Q08: messages for the duty manager and the guide when service levels slip."""
+    loads = loads if loads is not None else category_loads(hall=hall)
+    alerts = []
+    for load in loads:
+        if load["over_target"] > hall.alert_waiting_over_target:
+            alerts.append(
+                _("%(name)s: %(count)s customers have waited longer than %(target)s minutes.")
+                % {"name": load["name"], "count": load["over_target"], "target": load["target_wait_minutes"]}
+            )
+        if load["waiting"] >= load["category"].alert_queue_length:
+            alerts.append(
+                _("%(name)s: %(count)s customers are waiting.") % {"name": load["name"], "count": load["waiting"]}
+            )
+    return alerts
+
+
+def current_calls(*, hall: Hall) -> list[dict[str, Any]]:
+    """What each counter shows now: its ticket when called or serving."""
+    active = {
+        t.counter_id: t
+        for t in Ticket.objects.filter(hall=hall, status__in=ACTIVE_STATUSES).only(
+            "number", "status", "counter_id", "category_id"
+        )
+    }
+    result = []
+    for counter in Counter.objects.filter(hall=hall).order_by("number"):
+        ticket = active.get(counter.pk)
+        result.append(
+            {
+                "counter": counter.number,
+                "counter_name": counter.name,
+                "counter_status": counter.status,
+                "number": ticket.number if ticket else "",
+                "status": ticket.status if ticket else "",
+            }
+        )
+    return result
+
+
+def recent_calls(*, hall: Hall, limit: int = 8) -> list[dict[str, Any]]:
+    rows = (
+        TicketInterval.objects.filter(ticket__hall=hall, status=S.CALLED, counter__isnull=False)
+        .order_by("-started_at", "-id")
+        .values("ticket__number", "counter__number", "started_at")[: limit * 2]
+    )
+    seen, calls = set(), []
+    for row in rows:
+        key = (row["ticket__number"], row["counter__number"])
+        if key in seen:
+            continue
+        seen.add(key)
+        calls.append({"number": row["ticket__number"], "counter": row["counter__number"], "at": row["started_at"]})
+        if len(calls) == limit:
+            break
+    return calls
+
+
+def waiting_tickets(*, hall: Hall) -> list[Ticket]:
+    """Q07: everyone waiting, longest wait first (the guide's list)."""
+    return list(
+        Ticket.objects.filter(hall=hall, status=S.WAITING)
+        .select_related("category", "target_counter")
+        .order_by("queued_at", "sequence")
+    )
+
+
+def missed_tickets(*, hall: Hall) -> list[Ticket]:
+    """Skipped today and still able to come back."""
+    return list(
+        Ticket.objects.filter(hall=hall, status=S.NO_SHOW, service_date=hall.local_date())
+        .select_related("category")
+        .order_by("-issued_at")
+    )
+
+
+def next_for_counter(*, counter: Counter, limit: int = 2) -> list[Ticket]:
+    """Q07 接一顾二招呼三: who this counter will call next."""
+    return list(callable_tickets(counter=counter).select_related("category")[:limit])
+
+
+def counter_current_ticket(*, counter: Counter) -> Ticket | None:
+    return (
+        Ticket.objects.filter(counter=counter, status__in=ACTIVE_STATUSES).select_related("category").first()
+    )
+
+
+def counter_held_tickets(*, counter: Counter) -> list[Ticket]:
+    return list(Ticket.objects.filter(counter=counter, status=S.HELD).select_related("category").order_by("issued_at"))
+
+
+def ticket_timeline(*, ticket: Ticket) -> list[TicketInterval]:
+    return list(ticket.intervals.select_related("counter").order_by("started_at", "id"))
+
+
+def ticket_durations(*, ticket: Ticket, now: dt.datetime | None = None) -> dict[str, float]:
+    """Seconds spent waiting, walking to the counter, being served and on hold."""
+    now = now or timezone.now()
+    totals = {"wait": 0.0, "walk": 0.0, "serve": 0.0, "hold": 0.0}
+    buckets = {S.WAITING: "wait", S.CALLED: "walk", S.SERVING: "serve", S.HELD: "hold"}
+    for interval in ticket.intervals.all():
+        bucket = buckets.get(interval.status)
+        if bucket:
+            totals[bucket] += ((interval.ended_at or now) - interval.started_at).total_seconds()
+    return totals
+
+
+def queue_snapshot(*, hall: Hall) -> dict[str, Any]:
+    """Everything a board or kiosk shows; no personal data."""
+    loads = category_loads(hall=hall)
+    return {
+        "hall": hall.code,
+        "categories": [
+            {
+                "code": load["code"],
+                "name": load["name"],
+                "waiting": load["waiting"],
+                "longest_wait_minutes": load["longest_wait_minutes"],
+            }
+            for load in loads
+        ],
+        "current": current_calls(hall=hall),
+        "recent": [
+            {"number": c["number"], "counter": c["counter"], "at": c["at"].isoformat()} for c in recent_calls(hall=hall)
+        ],
+    }

@@ -1,0 +1,513 @@
+"""Every write of the queue: issue, call, recall, skip, hold, transfer, finish.
+
+Concurrency: call-next locks the counter row, then picks the best waiting
+ticket with `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL (on SQLite the
+IMMEDIATE transaction already serialises writers), and moves it with a
+compare-and-set update whose row count is checked. The unique constraint
+`one_active_ticket_per_counter` backs the rule in the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, Case, F, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.catalog.models import QueueCategory
+from servicehall.core.errors import Conflict, NotFound, Unprocessable
+from servicehall.org.models import Counter, Hall
+
+from . import events
+from .models import (
+    ACTIVE_STATUSES,
+    ALLOWED_MOVES,
+    DEFAULT_HEAD_START_MINUTES,
+    OPEN_STATUSES,
+    DailySequence,
+    PriorityRule,
+    Ticket,
+    TicketChannel,
+    TicketInterval,
+    TicketKind,
+    TicketOutcome,
+    TicketStatus,
+)
+from .voice import call_clips, call_text
+
+S = TicketStatus
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+# --- helpers -----------------------------------------------------------------
+
+
+def _epoch(moment: dt.datetime) -> int:
+    return int(moment.timestamp())
+
+
+def head_start_seconds(*, hall: Hall, kind: str) -> int:
+    rule = PriorityRule.objects.filter(hall=hall, kind=kind).values_list("head_start_minutes", flat=True).first()
+    minutes = rule if rule is not None else DEFAULT_HEAD_START_MINUTES.get(kind, 0)
+    return int(minutes) * 60
+
+
+def _status_label(status: str) -> str:
+    return str(S(status).label)
+
+
+def _refuse_move(ticket: Ticket, to: str) -> Conflict:
+    return Conflict(
+        _("Ticket %(number)s is %(status)s and cannot become %(to)s.")
+        % {"number": ticket.number, "status": _status_label(ticket.status), "to": _status_label(to)},
+        code="illegal_move",
+    )
+
+
+def _move(
+    ticket: Ticket,
+    to: str,
+    *,
+    actor: Any,
+    counter: Counter | None,
+    note: str = "",
+    now: dt.datetime | None = None,
+    **changes: Any,
+) -> Ticket:
+    """Move a ticket along the table; compare-and-set, then record the interval."""
+    if to not in ALLOWED_MOVES[ticket.status]:
+        raise _refuse_move(ticket, to)
+    now = now or timezone.now()
+    updated = Ticket.objects.filter(pk=ticket.pk, status=ticket.status).update(status=to, **changes)
+    if updated != 1:
+        current = Ticket.objects.get(pk=ticket.pk)
+        raise _refuse_move(current, to)
+    TicketInterval.objects.filter(ticket=ticket, ended_at__isnull=True).update(ended_at=now)
+    staff = actor if getattr(actor, "is_authenticated", False) else None
+    TicketInterval.objects.create(
+        ticket=ticket, status=to, counter=counter, actor=staff, started_at=now, note=note[:200]
+    )
+    ticket.refresh_from_db()
+    return ticket
+
+
+def _queue_changed(hall: Hall) -> None:
+    events.send_on_commit(hall.code, {"type": "queue"})
+
+
+def _announce_call(ticket: Ticket, counter: Counter, *, recall: bool) -> None:
+    events.send_on_commit(
+        ticket.hall.code,
+        {
+            "type": "call",
+            "ticket": str(ticket.pk),
+            "number": ticket.number,
+            "counter": counter.number,
+            "counter_name": counter.name,
+            "recall": recall,
+            "text": call_text(ticket.number, counter.number),
+            "clips": call_clips(ticket.number, counter.number),
+        },
+    )
+
+
+# --- issuing (Q01) --------------------------------------------------------------
+
+
+def _check_issuing_allowed(*, category: QueueCategory, hall: Hall, local: dt.datetime) -> None:
+    if not category.active:
+        raise Unprocessable(
+            _("%(category)s is not taking tickets at the moment.") % {"category": category.display_name},
+            code="category_closed",
+        )
+    start, end = category.issue_from, category.issue_until
+    if start and end and not (start <= local.time() <= end):
+        raise Unprocessable(
+            _("Tickets for %(category)s are issued from %(start)s to %(end)s.")
+            % {"category": category.display_name, "start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")},
+            code="outside_issuing_hours",
+        )
+
+
+def _next_sequence(*, hall: Hall, category: QueueCategory, day: dt.date) -> int:
+    row = DailySequence.objects.select_for_update().filter(hall=hall, category=category, service_date=day).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = DailySequence.objects.create(hall=hall, category=category, service_date=day, last=0)
+        except IntegrityError:
+            # Another kiosk created today's row first; take its lock instead.
+            row = DailySequence.objects.select_for_update().get(hall=hall, category=category, service_date=day)
+    DailySequence.objects.filter(pk=row.pk).update(last=F("last") + 1)
+    return row.last + 1
+
+
+def _clean_phone(phone: str) -> str:
+    phone = re.sub(r"[\s-]", "", phone or "")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if phone and not MOBILE_RE.match(phone):
+        raise Unprocessable(_("Please enter an 11-digit mainland mobile number, or leave it empty."), code="bad_phone")
+    return phone
+
+
+@transaction.atomic
+def ticket_issue(
+    *,
+    hall: Hall,
+    category: QueueCategory,
+    channel: str = TicketChannel.KIOSK,
+    kind: str = TicketKind.NORMAL,
+    phone: str = "",
+    actor: Any = None,
+) -> Ticket:
+    """Take a number: category prefix + the hall's daily sequence (A001 …)."""
+    if category.hall_id != hall.pk:
+        raise NotFound(_("There is no queue category %(code)s in this hall.") % {"code": category.code})
+    if channel not in TicketChannel.values:
+        raise Unprocessable(_("Unknown channel %(channel)s.") % {"channel": channel}, code="bad_channel")
+    if kind not in TicketKind.values or kind in (TicketKind.TRANSFER, TicketKind.RETURNED):
+        raise Unprocessable(_("Tickets cannot be issued as %(kind)s.") % {"kind": kind}, code="bad_kind")
+    phone = _clean_phone(phone)
+    now = timezone.now()
+    local = now.astimezone(hall.tz)
+    _check_issuing_allowed(category=category, hall=hall, local=local)
+    day = local.date()
+    sequence = _next_sequence(hall=hall, category=category, day=day)
+    if category.daily_cap and sequence > category.daily_cap:
+        # Raising rolls the sequence back too, so the cap stays exact.
+        raise Unprocessable(
+            _("All %(cap)s tickets for %(category)s have been issued today. Please come back tomorrow.")
+            % {"cap": category.daily_cap, "category": category.display_name},
+            code="daily_cap_reached",
+        )
+    ticket = Ticket.objects.create(
+        hall=hall,
+        category=category,
+        service_date=day,
+        sequence=sequence,
+        number=f"{category.prefix}{sequence:03d}",
+        channel=channel,
+        kind=kind,
+        status=S.WAITING,
+        rank=_epoch(now) - head_start_seconds(hall=hall, kind=kind),
+        issued_at=now,
+        queued_at=now,
+        phone=phone,
+    )
+    staff = actor if getattr(actor, "is_authenticated", False) else None
+    TicketInterval.objects.create(ticket=ticket, status=S.WAITING, actor=staff, started_at=now, note=channel)
+    _queue_changed(hall)
+    return ticket
+
+
+# --- calling (Q03) ----------------------------------------------------------------
+
+
+def callable_tickets(*, counter: Counter):
+    """Waiting tickets this counter may call, best first (also used read-only)."""
+    served = list(counter.served.all())
+    if not served:
+        return Ticket.objects.none()
+    step = counter.hall.category_step_minutes * 60
+    top = min(cc.priority for cc in served)
+    offset = Case(
+        When(target_counter_id=counter.pk, then=Value(0)),
+        *[When(category_id=cc.category_id, then=Value((cc.priority - top) * step)) for cc in served],
+        default=Value(0),
+        output_field=BigIntegerField(),
+    )
+    return (
+        Ticket.objects.filter(hall_id=counter.hall_id, status=S.WAITING)
+        .filter(
+            Q(target_counter_id=counter.pk)
+            | Q(target_counter__isnull=True, category_id__in=[cc.category_id for cc in served])
+        )
+        .annotate(score=F("rank") + offset)
+        .order_by("score", "issued_at", "sequence")
+    )
+
+
+def _lock_counter(counter: Counter) -> Counter:
+    return Counter.objects.select_for_update().select_related("hall").get(pk=counter.pk)
+
+
+def _require_no_active(counter: Counter) -> None:
+    current = Ticket.objects.filter(counter=counter, status__in=ACTIVE_STATUSES).first()
+    if current is not None:
+        raise Conflict(
+            _("Counter %(counter)s is still busy with %(number)s. Finish, hold or skip it first.")
+            % {"counter": counter.number, "number": current.number},
+            code="counter_busy",
+        )
+
+
+def ticket_call_next(*, counter: Counter, staff: Any) -> Ticket | None:
+    """Call the best waiting ticket this counter serves; None when nobody waits."""
+    try:
+        with transaction.atomic():
+            return _call_next_locked(counter=counter, staff=staff)
+    except IntegrityError as exc:
+        # The one-active-ticket constraint fired: a double press raced us.
+        raise Conflict(_("This counter already has a ticket."), code="counter_busy") from exc
+
+
+def _call_next_locked(*, counter: Counter, staff: Any) -> Ticket | None:
+    counter = _lock_counter(counter)
+    if counter.status != Counter.Status.OPEN:
+        raise Conflict(
+            _("Counter %(counter)s is not open. Open it before calling.") % {"counter": counter.number},
+            code="counter_not_open",
+        )
+    _require_no_active(counter)
+    candidates = callable_tickets(counter=counter)
+    if connection.features.has_select_for_update_skip_locked:
+        candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+    for _attempt in range(5):
+        ticket = candidates.select_related("hall", "category").first()
+        if ticket is None:
+            return None
+        now = timezone.now()
+        try:
+            ticket = _move(
+                ticket,
+                S.CALLED,
+                actor=staff,
+                counter=counter,
+                now=now,
+                counter_id=counter.pk,
+                staff_id=getattr(staff, "pk", None),
+                call_count=1,
+                script_step=1,
+                target_counter=None,
+            )
+        except Conflict:
+            continue  # someone else moved it between read and write; take the next
+        _announce_call(ticket, counter, recall=False)
+        _queue_changed(ticket.hall)
+        return ticket
+    return None
+
+
+@transaction.atomic
+def ticket_recall(*, ticket: Ticket, staff: Any) -> Ticket:
+    """重呼: say the same number again at the same counter."""
+    ticket = Ticket.objects.select_for_update().select_related("hall", "counter").get(pk=ticket.pk)
+    if ticket.status != S.CALLED or ticket.counter is None:
+        raise _refuse_move(ticket, S.CALLED)
+    ticket = _move(ticket, S.CALLED, actor=staff, counter=ticket.counter, note="recall", call_count=F("call_count") + 1)
+    _announce_call(ticket, ticket.counter, recall=True)
+    return ticket
+
+
+@transaction.atomic
+def ticket_start(*, ticket: Ticket, staff: Any) -> Ticket:
+    """The customer has arrived at the counter: serving starts."""
+    ticket = Ticket.objects.select_for_update().select_related("hall").get(pk=ticket.pk)
+    if ticket.status != S.CALLED:
+        raise _refuse_move(ticket, S.SERVING)
+    ticket = _move(ticket, S.SERVING, actor=staff, counter=ticket.counter, script_step=2)
+    _queue_changed(ticket.hall)
+    return ticket
+
+
+@transaction.atomic
+def ticket_finish(*, ticket: Ticket, staff: Any, outcome: str) -> Ticket:
+    if outcome not in TicketOutcome.values:
+        raise Unprocessable(_("Choose how the service ended."), code="bad_outcome")
+    ticket = Ticket.objects.select_for_update().select_related("hall").get(pk=ticket.pk)
+    if ticket.status != S.SERVING:
+        raise _refuse_move(ticket, S.DONE)
+    now = timezone.now()
+    ticket = _move(
+        ticket, S.DONE, actor=staff, counter=ticket.counter, now=now, outcome=outcome, closed_at=now, script_step=8
+    )
+    _queue_changed(ticket.hall)
+    return ticket
+
+
+@transaction.atomic
+def ticket_no_show(*, ticket: Ticket, staff: Any) -> Ticket:
+    """过号: the customer did not come; the counter is free for the next."""
+    ticket = Ticket.objects.select_for_update().select_related("hall").get(pk=ticket.pk)
+    if ticket.status != S.CALLED:
+        raise _refuse_move(ticket, S.NO_SHOW)
+    ticket = _move(ticket, S.NO_SHOW, actor=staff, counter=ticket.counter)
+    _queue_changed(ticket.hall)
+    return ticket
+
+
+@transaction.atomic
+def ticket_return_late(*, ticket: Ticket, actor: Any) -> Ticket:
+    """A skipped customer came back: re-queued by the hall's returned-ticket rule."""
+    ticket = Ticket.objects.select_for_update().select_related("hall").get(pk=ticket.pk)
+    if ticket.status != S.NO_SHOW:
+        raise _refuse_move(ticket, S.WAITING)
+    now = timezone.now()
+    missed_at = (
+        TicketInterval.objects.filter(ticket=ticket, status=S.NO_SHOW).order_by("-started_at").values_list(
+            "started_at", flat=True
+        ).first()
+        or now
+    )
+    window = dt.timedelta(minutes=ticket.hall.no_show_return_minutes)
+    if now - missed_at > window:
+        raise Unprocessable(
+            _("Ticket %(number)s was missed more than %(minutes)s minutes ago. Please take a new number.")
+            % {"number": ticket.number, "minutes": ticket.hall.no_show_return_minutes},
+            code="return_window_passed",
+        )
+    ticket = _move(
+        ticket,
+        S.WAITING,
+        actor=actor,
+        counter=None,
+        note="returned",
+        now=now,
+        kind=TicketKind.RETURNED,
+        rank=_epoch(now) - head_start_seconds(hall=ticket.hall, kind=TicketKind.RETURNED),
+        queued_at=now,
+        counter_id=None,
+        staff_id=None,
+    )
+    _queue_changed(ticket.hall)
+    return ticket
+
+
+@transaction.atomic
+def ticket_hold(*, ticket: Ticket, staff: Any, note: str = "") -> Ticket:
+    """挂起: park the ticket (e.g. the customer fetches a document); the counter may call the next."""
+    ticket = Ticket.objects.select_for_update().select_related("hall").get(pk=ticket.pk)
+    if ticket.status not in (S.CALLED, S.SERVING):
+        raise _refuse_move(ticket, S.HELD)
+    ticket = _move(ticket, S.HELD, actor=staff, counter=ticket.counter, note=note)
+    _queue_changed(ticket.hall)
+    return ticket
+
+
+def ticket_resume(*, ticket: Ticket, staff: Any) -> Ticket:
+    """Take a held ticket back at its counter."""
+    try:
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().select_related("hall", "counter").get(pk=ticket.pk)
+            if ticket.status != S.HELD or ticket.counter is None:
+                raise _refuse_move(ticket, S.SERVING)
+            counter = _lock_counter(ticket.counter)
+            _require_no_active(counter)
+            ticket = _move(ticket, S.SERVING, actor=staff, counter=counter, note="resumed", staff_id=staff.pk)
+            _queue_changed(ticket.hall)
+            return ticket
+    except IntegrityError as exc:
+        raise Conflict(_("This counter already has a ticket."), code="counter_busy") from exc
+
+
+@transaction.atomic
+def ticket_transfer(
+    *,
+    ticket: Ticket,
+    staff: Any,
+    category: QueueCategory | None = None,
+    counter: Counter | None = None,
+    note: str = "",
+) -> Ticket:
+    """Send the customer to another category or a named counter.
+
+    The ticket keeps its original place when the hall says so, and gains the
+    transfer head start either way, so a customer is not sent to the back.
+    """
+    ticket = Ticket.objects.select_for_update().select_related("hall", "category").get(pk=ticket.pk)
+    if category is None and counter is None:
+        raise Unprocessable(_("Choose a category or a counter to transfer to."), code="transfer_target_missing")
+    if ticket.status not in (S.CALLED, S.SERVING, S.HELD):
+        raise _refuse_move(ticket, S.WAITING)
+    hall = ticket.hall
+    if category is not None and category.hall_id != hall.pk:
+        raise NotFound(_("There is no queue category %(code)s in this hall.") % {"code": category.code})
+    if counter is not None and counter.hall_id != hall.pk:
+        raise NotFound(_("There is no such counter."))
+    if counter is not None and counter.pk == ticket.counter_id:
+        raise Unprocessable(_("The ticket is already at this counter."), code="transfer_same_counter")
+    now = timezone.now()
+    place = min(ticket.rank, _epoch(ticket.queued_at)) if hall.transfer_keeps_place else _epoch(now)
+    ticket = _move(
+        ticket,
+        S.WAITING,
+        actor=staff,
+        counter=ticket.counter,
+        note=note or "transfer",
+        now=now,
+        kind=TicketKind.TRANSFER,
+        category_id=(category or ticket.category).pk,
+        target_counter_id=counter.pk if counter else None,
+        rank=place - head_start_seconds(hall=hall, kind=TicketKind.TRANSFER),
+        counter_id=None,
+        staff_id=None,
+    )
+    _queue_changed(hall)
+    return ticket
+
+
+@transaction.atomic
+def ticket_abandon(*, ticket: Ticket, actor: Any) -> Ticket:
+    """弃号: the customer left without being served."""
+    ticket = Ticket.objects.select_for_update().select_related("hall").get(pk=ticket.pk)
+    ticket = _move(ticket, S.ABANDONED, actor=actor, counter=None, closed_at=timezone.now(), counter_id=None)
+    _queue_changed(ticket.hall)
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_script_step(*, ticket: Ticket, staff: Any, step: int) -> Ticket:
+    """Which of the 业务受理八步 the clerk is at; a hint for the workbench only."""
+    if not 1 <= step <= 8:
+        raise Unprocessable(_("There are eight steps."), code="bad_step")
+    if ticket.status not in ACTIVE_STATUSES:
+        raise Conflict(_("Only the ticket at the counter has a current step."), code="not_active")
+    Ticket.objects.filter(pk=ticket.pk).update(script_step=step)
+    ticket.script_step = step
+    return ticket
+
+
+def tickets_close_day(*, hall: Hall, actor: Any = None, before: dt.date | None = None) -> int:
+    """Close the open tickets of past business days, unless the hall opts out."""
+    if not hall.close_open_tickets_at_day_end:
+        return 0
+    before = before or hall.local_date()
+    closed = 0
+    open_tickets = Ticket.objects.filter(hall=hall, status__in=OPEN_STATUSES, service_date__lt=before)
+    for ticket_id in open_tickets.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
+            if ticket.status in OPEN_STATUSES:
+                _move(ticket, S.CLOSED, actor=actor, counter=ticket.counter, note="day end", closed_at=timezone.now())
+                closed += 1
+    return closed
+
+
+# --- counters (Q04) -----------------------------------------------------------------
+
+
+@transaction.atomic
+def counter_set_status(*, counter: Counter, status: str, actor: Any) -> Counter:
+    """Open, pause or close a counter. Opening takes the counter for the actor."""
+    from servicehall.core.services import audit_record
+
+    if status not in Counter.Status.values:
+        raise Unprocessable(_("Unknown counter status."), code="bad_status")
+    counter = _lock_counter(counter)
+    if status == Counter.Status.CLOSED:
+        _require_no_active(counter)
+    before = counter.status
+    counter.status = status
+    if status == Counter.Status.OPEN and getattr(actor, "is_authenticated", False):
+        counter.staff = actor
+    if status == Counter.Status.CLOSED:
+        counter.staff = None
+    counter.save(update_fields=["status", "staff", "updated_at"])
+    audit_record(actor=actor, action="counter.status", obj=counter, hall=counter.hall, data={"from": before, "to": status})
+    events.send_on_commit(counter.hall.code, {"type": "counter", "counter": counter.number, "status": status})
+    return counter

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from servicehall.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/v1/", include("servicehall.queueing.api_urls")),
+    path("", include("servicehall.queueing.urls")),
+]
+
+handler400 = "servicehall.core.views.bad_request"
+handler403 = "servicehall.core.views.forbidden"
+handler404 = "servicehall.core.views.not_found"
+handler500 = "servicehall.core.views.server_error"
