@@ -1,3 +1,5 @@
+pytest_plugins = ["servicehall.core.browser_testing"]
+
 import pytest
 from django.db import connection
 

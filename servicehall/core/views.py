@@ -6,13 +6,12 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from servicehall.org.roles import Capability
-from servicehall.org.selectors import default_hall_for_user, user_can
+from servicehall.org.selectors import default_hall_for_user, public_halls, user_can
 
 from .errors import ApplicationError
 
@@ -37,9 +36,10 @@ def handles_application_errors(view: Callable[..., HttpResponse]) -> Callable[..
     return wrapper
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each person to the screen of their role in their first hall."""
+    """Visitors see the halls' public screens; staff go to the screen of their role."""
+    if not request.user.is_authenticated:
+        return render(request, "core/landing.html", {"halls": public_halls()})
     hall = default_hall_for_user(user=request.user)
     if hall is None:
         return render_error(

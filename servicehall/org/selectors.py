@@ -78,3 +78,8 @@ def counters_for_hall(*, hall: Hall) -> QuerySet[Counter]:
 def default_hall_for_user(*, user: Any) -> Hall | None:
     memberships = memberships_for_user(user=user)
     return memberships[0].hall if memberships else None
+
+
+def public_halls() -> QuerySet[Hall]:
+    """Halls whose kiosk and board run without a sign-in."""
+    return Hall.objects.filter(public_kiosk=True).order_by("code")

@@ -1,0 +1,1 @@
+"""pytest fixtures for browser tests (filled in by the browser-test work)."""
