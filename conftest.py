@@ -1,9 +1,9 @@
-pytest_plugins = ["servicehall.core.browser_testing"]
-
 import pytest
 from django.db import connection
 
 from servicehall.core.testing import HallWorld, build_world
+
+pytest_plugins = ["servicehall.core.browser_testing"]
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +26,10 @@ def other_world(db) -> HallWorld:
 def postgres_only(db):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture
+def threads_db(db):
+    """Real threads need a real server (PostgreSQL) or a file-backed SQLite database."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("an in-memory SQLite database cannot be shared by threads; set SQLITE_TEST_NAME")

@@ -21,12 +21,12 @@ class Bilingual(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         return pick_language(self.name_zh, self.name_en)
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 def pick_language(zh: str, en: str) -> str:
@@ -144,9 +144,7 @@ class Phrase(TimeStampedModel):
         verbose_name = _("standard phrase")
         verbose_name_plural = _("standard phrases")
         ordering = ["hall", "moment", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["hall", "pack", "moment", "position"], name="phrase_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["hall", "pack", "moment", "position"], name="phrase_unique")]
 
     def __str__(self) -> str:
         return self.text

@@ -81,7 +81,9 @@ class _Checker:
             self.text(names, "en", f"{where}.{key}", max_length=max_length),
         )
 
-    def integer(self, entry: dict[str, Any], key: str, where: str, *, default: int | None, minimum: int = 0) -> int | None:
+    def integer(
+        self, entry: dict[str, Any], key: str, where: str, *, default: int | None, minimum: int = 0
+    ) -> int | None:
         value = entry.get(key, default)
         if value is None:
             return None
@@ -100,7 +102,7 @@ class _Checker:
     def money(self, entry: dict[str, Any], key: str, where: str) -> Decimal:
         raw = entry.get(key, "0")
         if isinstance(raw, float):
-            self.fail(f"{where}.{key}", "write money as quoted text, e.g. \"30.00\"")
+            self.fail(f"{where}.{key}", 'write money as quoted text, e.g. "30.00"')
             return Decimal("0")
         try:
             amount = Decimal(str(raw))
@@ -116,7 +118,7 @@ class _Checker:
         if value is None:
             return None, None
         if not (isinstance(value, list) and len(value) == 2):
-            self.fail(f"{where}.{key}", "must be [\"HH:MM\", \"HH:MM\"]")
+            self.fail(f"{where}.{key}", 'must be ["HH:MM", "HH:MM"]')
             return None, None
         times = []
         for raw in value:

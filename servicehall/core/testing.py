@@ -12,7 +12,7 @@ from servicehall.catalog.models import QueueCategory
 from servicehall.org.models import Company, Counter, CounterCategory, Hall, Membership
 from servicehall.org.roles import Role
 
-PASSWORD = "pass-for-tests-1"
+PASSWORD = "pass-for-tests-1"  # noqa: S105 - test accounts only
 
 
 class UserFactory(factory.django.DjangoModelFactory):

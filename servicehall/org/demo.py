@@ -13,7 +13,7 @@ from servicehall.catalog.services import pack_load
 from .models import Company, Counter, CounterCategory, Hall, Membership
 from .roles import Role
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "demo12345"  # noqa: S105 - the published demo password, listed in the README
 DEMO_USERS: list[tuple[str, str, str, str]] = [
     # username, Chinese name, role, counter number (for clerks)
     ("clerk1", "王晓燕", Role.CLERK, "1"),

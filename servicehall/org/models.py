@@ -63,9 +63,7 @@ class Hall(TimeStampedModel):
         default=True,
         help_text=_("Otherwise it joins the new queue as if it had just arrived (plus the transfer priority)."),
     )
-    no_show_return_minutes = models.PositiveIntegerField(
-        _("minutes a skipped customer may come back"), default=30
-    )
+    no_show_return_minutes = models.PositiveIntegerField(_("minutes a skipped customer may come back"), default=30)
     voice_clips_url = models.CharField(
         _("own voice recordings URL"),
         max_length=255,

@@ -104,7 +104,12 @@ class Ticket(models.Model):
         related_name="+",
     )
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("clerk"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("clerk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     call_count = models.PositiveSmallIntegerField(_("calls"), default=0)
@@ -153,7 +158,12 @@ class TicketInterval(models.Model):
         "org.Counter", verbose_name=_("counter"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     started_at = models.DateTimeField(_("from"))
     ended_at = models.DateTimeField(_("until"), null=True, blank=True)
@@ -185,11 +195,16 @@ class DailySequence(models.Model):
             models.UniqueConstraint(fields=["hall", "category", "service_date"], name="daily_sequence_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.service_date} {self.category_id}: {self.last}"
+
 
 class PriorityRule(models.Model):
     """How many minutes of head start a kind of ticket gets in a hall (Q02)."""
 
-    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="priority_rules")
+    hall = models.ForeignKey(
+        "org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="priority_rules"
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=TicketKind.choices)
     head_start_minutes = models.PositiveIntegerField(_("head start (minutes)"))
 

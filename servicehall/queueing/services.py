@@ -297,10 +297,11 @@ def _call_next_locked(*, counter: Counter, staff: Any) -> Ticket | None:
 def ticket_recall(*, ticket: Ticket, staff: Any) -> Ticket:
     """重呼: say the same number again at the same counter."""
     ticket = Ticket.objects.select_for_update().select_related("hall", "counter").get(pk=ticket.pk)
-    if ticket.status != S.CALLED or ticket.counter is None:
+    counter = ticket.counter
+    if ticket.status != S.CALLED or counter is None:
         raise _refuse_move(ticket, S.CALLED)
-    ticket = _move(ticket, S.CALLED, actor=staff, counter=ticket.counter, note="recall", call_count=F("call_count") + 1)
-    _announce_call(ticket, ticket.counter, recall=True)
+    ticket = _move(ticket, S.CALLED, actor=staff, counter=counter, note="recall", call_count=F("call_count") + 1)
+    _announce_call(ticket, counter, recall=True)
     return ticket
 
 
@@ -349,9 +350,10 @@ def ticket_return_late(*, ticket: Ticket, actor: Any) -> Ticket:
         raise _refuse_move(ticket, S.WAITING)
     now = timezone.now()
     missed_at = (
-        TicketInterval.objects.filter(ticket=ticket, status=S.NO_SHOW).order_by("-started_at").values_list(
-            "started_at", flat=True
-        ).first()
+        TicketInterval.objects.filter(ticket=ticket, status=S.NO_SHOW)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
         or now
     )
     window = dt.timedelta(minutes=ticket.hall.no_show_return_minutes)
@@ -508,6 +510,8 @@ def counter_set_status(*, counter: Counter, status: str, actor: Any) -> Counter:
     if status == Counter.Status.CLOSED:
         counter.staff = None
     counter.save(update_fields=["status", "staff", "updated_at"])
-    audit_record(actor=actor, action="counter.status", obj=counter, hall=counter.hall, data={"from": before, "to": status})
+    audit_record(
+        actor=actor, action="counter.status", obj=counter, hall=counter.hall, data={"from": before, "to": status}
+    )
     events.send_on_commit(counter.hall.code, {"type": "counter", "counter": counter.number, "status": status})
     return counter

@@ -7,7 +7,18 @@ clips played in order (for a board with no voice and no internet).
 
 from __future__ import annotations
 
-DIGIT_WORDS = {"0": "零", "1": "一", "2": "二", "3": "三", "4": "四", "5": "五", "6": "六", "7": "七", "8": "八", "9": "九"}
+DIGIT_WORDS = {
+    "0": "零",
+    "1": "一",
+    "2": "二",
+    "3": "三",
+    "4": "四",
+    "5": "五",
+    "6": "六",
+    "7": "七",
+    "8": "八",
+    "9": "九",
+}
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 # Clip name -> the Mandarin text it holds. `manage.py build_voice` records
@@ -52,7 +63,14 @@ def ticket_number_clips(number: str) -> list[str]:
 
 def call_clips(ticket_number: str, counter_number: int) -> list[str]:
     """请 A023 号 到 3 号窗口办理, as clip names."""
-    return ["qing", *ticket_number_clips(ticket_number), "hao", "dao", *counter_number_words(counter_number), "chuangkou_banli"]
+    return [
+        "qing",
+        *ticket_number_clips(ticket_number),
+        "hao",
+        "dao",
+        *counter_number_words(counter_number),
+        "chuangkou_banli",
+    ]
 
 
 def call_text(ticket_number: str, counter_number: int) -> str:

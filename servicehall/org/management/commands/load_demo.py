@@ -11,4 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         hall = demo_load()
         users = ", ".join(u[0] for u in DEMO_USERS)
-        self.stdout.write(self.style.SUCCESS(f"Demo hall '{hall.code}' ready. Accounts: {users} (password {DEMO_PASSWORD})."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo hall '{hall.code}' ready. Accounts: {users} (password {DEMO_PASSWORD}).")
+        )

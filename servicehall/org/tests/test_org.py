@@ -1,0 +1,62 @@
+"""Company → halls → counters, roles scoped to a hall (ORG01, ORG02), and the demo."""
+
+import pytest
+from django.core.management import call_command
+
+from servicehall.core.errors import Forbidden, NotFound
+from servicehall.org.models import Counter, Hall, Membership
+from servicehall.org.roles import Capability, Role
+from servicehall.org.selectors import counter_get_for_user, hall_get_for_user, user_can
+from servicehall.queueing.models import Ticket
+
+
+def test_org01_a_hall_belongs_to_a_company_and_has_numbered_counters_serving_categories(world):
+    hall = world.hall
+    assert hall.company.halls.get() == hall
+    assert [c.number for c in hall.counters.order_by("number")] == [1, 2, 3]
+    served = [(cc.category.code, cc.priority) for cc in world.counter3.served.order_by("priority")]
+    assert served == [("V", 1), ("B", 2)]
+    assert hall.timezone == "Asia/Shanghai"
+
+
+def test_org02_roles_give_capabilities_only_in_their_own_hall(world, other_world):
+    assert user_can(user=world.clerk, hall=world.hall, capability=Capability.SERVE)
+    assert not user_can(user=world.clerk, hall=other_world.hall, capability=Capability.SERVE)
+    assert not user_can(user=world.guide, hall=world.hall, capability=Capability.SERVE)
+    assert user_can(user=world.manager, hall=world.hall, capability=Capability.MANAGE_QUEUE)
+
+
+def test_org02_another_halls_clerk_gets_not_found_and_a_wrong_role_forbidden(world, other_world):
+    with pytest.raises(NotFound):
+        hall_get_for_user(user=other_world.clerk, code=world.hall.code, capability=Capability.SERVE)
+    with pytest.raises(NotFound):
+        counter_get_for_user(user=other_world.clerk, counter_id=world.counter1.pk, capability=Capability.SERVE)
+    with pytest.raises(Forbidden):
+        hall_get_for_user(user=world.guide, code=world.hall.code, capability=Capability.MANAGE_QUEUE)
+    assert hall_get_for_user(user=world.clerk, code=world.hall.code, capability=Capability.SERVE) == world.hall
+
+
+def test_org02_every_role_of_the_standard_exists():
+    assert set(Role.values) == {
+        "clerk",
+        "lobby_guide",
+        "duty_manager",
+        "service_manager",
+        "safety_officer",
+        "hall_admin",
+        "auditor",
+    }
+
+
+@pytest.mark.django_db
+def test_org01_demo_hall_loads_and_loading_it_again_changes_nothing():
+    call_command("load_demo")
+    counts = (Hall.objects.count(), Counter.objects.count(), Membership.objects.count())
+    call_command("load_demo")
+    assert (Hall.objects.count(), Counter.objects.count(), Membership.objects.count()) == counts
+    hall = Hall.objects.get(code="demo")
+    assert set(hall.categories.values_list("code", flat=True)) >= {"A", "B", "C", "V"}
+    assert hall.counters.count() == 4
+    roles = set(Membership.objects.filter(hall=hall).values_list("role", flat=True))
+    assert roles == set(Role.values)
+    assert not Ticket.objects.exists()
