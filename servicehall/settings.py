@@ -136,7 +136,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # A file, not memory: concurrency and browser tests share it between threads.
-    _db["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", str(BASE_DIR / "var" / "test-servicehall.sqlite3"))}
+    # One file per test process, so parallel runs on one machine never collide.
+    _default_test_db = BASE_DIR / "var" / f"test-servicehall-{os.getpid()}.sqlite3"
+    _db["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", str(_default_test_db))}
 else:
     _db.setdefault("TEST", {})
     if os.environ.get("TEST_DATABASE_NAME"):

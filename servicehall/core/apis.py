@@ -1,4 +1,10 @@
-"""API plumbing shared by every app: the error shape and small helpers."""
+"""API plumbing shared by every app: the error shape and small helpers.
+
+Every API error is `{"code": ..., "message": ...}` in the user's language
+(validation errors add `fields` with the per-field messages). Services raise
+`ApplicationError`; DRF calls `exception_handler` for anything raised inside
+an `APIView`, so views need no try/except of their own.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,16 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import ApplicationError
@@ -27,27 +39,97 @@ def _flatten(detail: Any) -> str:
     return str(detail)
 
 
+def _field_messages(detail: Any) -> dict[str, Any]:
+    """Per-field messages as plain strings (nested serializers stay nested)."""
+    if isinstance(detail, dict):
+        return {str(key): _field_messages(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_field_messages(item) for item in detail]  # type: ignore[return-value]
+    return str(detail)  # type: ignore[return-value]
+
+
+def error_body(code: str, message: Any, **extra: Any) -> dict[str, Any]:
+    return {"code": code, "message": str(message), **extra}
+
+
+def _add_authenticate_header(response: Response, context: dict[str, Any]) -> None:
+    """A 401 names how to authenticate (RFC 9110), as DRF does for its own 401s."""
+    view, request = context.get("view"), context.get("request")
+    header = view.get_authenticate_header(request) if view is not None and request is not None else None
+    response["WWW-Authenticate"] = header or "Token"
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every API error is `{"code": ..., "message": ...}` in the user's language."""
     if isinstance(exc, ApplicationError):
-        body = {"code": exc.code, "message": str(exc.message), **exc.extra}
-        return Response(body, status=exc.status_code)
+        response = Response(error_body(exc.code, exc.message, **exc.extra), status=exc.status_code)
+        if exc.status_code == status.HTTP_401_UNAUTHORIZED:
+            _add_authenticate_header(response, context)
+        return response
     if isinstance(exc, DjangoValidationError):
+        per_field = exc.message_dict if hasattr(exc, "error_dict") else {}
         message = " ".join(str(m) for m in exc.messages)
-        return Response({"code": "invalid", "message": message}, status=status.HTTP_400_BAD_REQUEST)
+        body = error_body("invalid", message, **({"fields": per_field} if per_field else {}))
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(_("You do not have permission to do this."))
+    elif isinstance(exc, exceptions.ParseError):
+        # The parser's own text is an English stack of JSON internals; say it plainly.
+        exc = exceptions.ParseError(_("The request body could not be read. Send a JSON object."))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        code = "invalid"
-        fields = response.data if isinstance(response.data, dict) else {}
-        response.data = {"code": code, "message": _flatten(response.data), "fields": fields}
+        detail = response.data
+        fields: dict[str, Any] = _field_messages(detail) if isinstance(detail, dict) else {}
+        if isinstance(detail, list):
+            fields = {"non_field_errors": _field_messages(detail)}
+        response.data = error_body("invalid", _flatten(detail), fields=fields)
     else:
-        code = getattr(exc, "default_code", "error")
+        default = getattr(exc, "default_code", "error")
         detail = getattr(exc, "detail", "")
-        response.data = {"code": getattr(detail, "code", code) or code, "message": _flatten(detail)}
+        response.data = error_body(getattr(detail, "code", None) or default, _flatten(detail))
     return response
+
+
+class ServiceHallAPIView(APIView):
+    """Base of the project's API views.
+
+    Token authentication comes first so that a device without credentials is
+    told 401 with `WWW-Authenticate: Token` instead of a bare 403; browsers
+    and the screens use the session. `ApplicationError` from services is turned
+    into its 4xx by `exception_handler`.
+    """
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+
+
+class PublicAPIView(ServiceHallAPIView):
+    """Reachable without signing in; the view decides what an anonymous caller may see."""
+
+    permission_classes = [AllowAny]
+
+
+def parse(serializer_class: type[Serializer], request: Request, *, partial: bool = False) -> dict[str, Any]:
+    """Validate the request body with `serializer_class`; a bad body is a 400 in the error shape."""
+    data = request.data
+    if data is None or data == "":
+        data = {}
+    serializer = serializer_class(data=data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+@extend_schema(exclude=True)
+class NotFoundAPIView(PublicAPIView):
+    """Anything under the API prefix that no route matches: a JSON 404, not an HTML page."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # Raised before any handler is looked up, so every method gets the same 404.
+        raise exceptions.NotFound(_("There is no such API endpoint."))
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    return NotFoundAPIView.as_view()(request, *args, **kwargs)

@@ -44,6 +44,9 @@ def demo_load(*, code: str = "demo") -> Hall:
         defaults={"company": company, "name": "示范营业厅", "address": "上海市浦东新区世纪大道100号"},
     )
     pack_load(hall=hall, code="telecom")
+    # The demo takes numbers around the clock, so it can be tried at any hour;
+    # a real hall keeps the pack's issuing hours.
+    QueueCategory.objects.filter(hall=hall).update(issue_from=None, issue_until=None)
     categories = {c.code: c for c in QueueCategory.objects.filter(hall=hall)}
     for number, (name, codes) in DEMO_COUNTERS.items():
         counter, created = Counter.objects.get_or_create(hall=hall, number=number, defaults={"name": name})

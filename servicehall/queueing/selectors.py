@@ -41,26 +41,28 @@ def tickets_ahead(*, ticket: Ticket) -> int:
     """People in the same queue who will be called before this ticket."""
     if ticket.status != S.WAITING:
         return 0
-    return Ticket.objects.filter(
-        hall_id=ticket.hall_id,
-        category_id=ticket.category_id,
-        status=S.WAITING,
-        target_counter__isnull=True,
-    ).filter(Q(rank__lt=ticket.rank) | Q(rank=ticket.rank, sequence__lt=ticket.sequence)).count()
+    return (
+        Ticket.objects.filter(
+            hall_id=ticket.hall_id,
+            category_id=ticket.category_id,
+            status=S.WAITING,
+            target_counter__isnull=True,
+        )
+        .filter(Q(rank__lt=ticket.rank) | Q(rank=ticket.rank, sequence__lt=ticket.sequence))
+        .count()
+    )
 
 
 def average_handle_minutes(*, category: QueueCategory) -> float:
     """Mean serving time of the latest finished tickets, else the pack's figure."""
     durations = list(
-        TicketInterval.objects.filter(
-            ticket__category=category, status=S.SERVING, ended_at__isnull=False
-        )
+        TicketInterval.objects.filter(ticket__category=category, status=S.SERVING, ended_at__isnull=False)
         .order_by("-ended_at")
         .values_list("started_at", "ended_at")[:RECENT_HANDLE_SAMPLE]
     )
     if not durations:
         return float(category.typical_handle_minutes)
-    seconds = sum((end - start).total_seconds() for start, end in durations) / len(durations)
+    seconds = sum((end - start).total_seconds() for start, end in durations if end) / len(durations)
     return max(seconds / 60, 0.5)
 
 
@@ -187,9 +189,7 @@ def next_for_counter(*, counter: Counter, limit: int = 2) -> list[Ticket]:
 
 
 def counter_current_ticket(*, counter: Counter) -> Ticket | None:
-    return (
-        Ticket.objects.filter(counter=counter, status__in=ACTIVE_STATUSES).select_related("category").first()
-    )
+    return Ticket.objects.filter(counter=counter, status__in=ACTIVE_STATUSES).select_related("category").first()
 
 
 def counter_held_tickets(*, counter: Counter) -> list[Ticket]:
@@ -204,7 +204,7 @@ def ticket_durations(*, ticket: Ticket, now: dt.datetime | None = None) -> dict[
     """Seconds spent waiting, walking to the counter, being served and on hold."""
     now = now or timezone.now()
     totals = {"wait": 0.0, "walk": 0.0, "serve": 0.0, "hold": 0.0}
-    buckets = {S.WAITING: "wait", S.CALLED: "walk", S.SERVING: "serve", S.HELD: "hold"}
+    buckets: dict[str, str] = {S.WAITING: "wait", S.CALLED: "walk", S.SERVING: "serve", S.HELD: "hold"}
     for interval in ticket.intervals.all():
         bucket = buckets.get(interval.status)
         if bucket:
@@ -230,4 +230,118 @@ def queue_snapshot(*, hall: Hall) -> dict[str, Any]:
         "recent": [
             {"number": c["number"], "counter": c["counter"], "at": c["at"].isoformat()} for c in recent_calls(hall=hall)
         ],
+    }
+
+
+# --- staff screens (workbench timer, duty manager console) -------------------------
+
+
+def _active_since(status: str, intervals: list[tuple[str, dt.datetime]]) -> dt.datetime | None:
+    """Start of the current stretch: the first call of the current run, or when serving began."""
+    since = None
+    for interval_status, started_at in reversed(intervals):
+        if interval_status != status:
+            break
+        since = started_at
+        if status != S.CALLED:
+            break
+    return since
+
+
+def ticket_active_since(*, ticket: Ticket) -> dt.datetime | None:
+    """When the ticket at a counter was called (recalls do not reset it) or started being served."""
+    intervals = list(ticket.intervals.order_by("started_at", "id").values_list("status", "started_at"))
+    return _active_since(ticket.status, intervals)
+
+
+def counters_overview(*, hall: Hall) -> list[dict[str, Any]]:
+    """Every counter with its clerk, current ticket (and since when) and held count, in four queries."""
+    counters = list(
+        Counter.objects.filter(hall=hall)
+        .select_related("staff")
+        .prefetch_related("served__category")
+        .order_by("number")
+    )
+    tickets = list(
+        Ticket.objects.filter(hall=hall, status__in=(S.CALLED, S.SERVING, S.HELD), counter__isnull=False)
+        .select_related("category", "staff")
+        .order_by("issued_at")
+    )
+    active_ids = [t.pk for t in tickets if t.status in ACTIVE_STATUSES]
+    history: dict[Any, list[tuple[str, dt.datetime]]] = {}
+    for ticket_id, status, started_at in (
+        TicketInterval.objects.filter(ticket_id__in=active_ids)
+        .order_by("ticket_id", "started_at", "id")
+        .values_list("ticket_id", "status", "started_at")
+    ):
+        history.setdefault(ticket_id, []).append((status, started_at))
+    current: dict[int | None, Ticket] = {}
+    held: dict[int | None, int] = {}
+    for ticket in tickets:
+        if ticket.status in ACTIVE_STATUSES:
+            current[ticket.counter_id] = ticket
+        else:
+            held[ticket.counter_id] = held.get(ticket.counter_id, 0) + 1
+    rows = []
+    for counter in counters:
+        active = current.get(counter.pk)
+        rows.append(
+            {
+                "counter": counter,
+                "current": active,
+                "since": _active_since(active.status, history.get(active.pk, [])) if active else None,
+                "held": held.get(counter.pk, 0),
+                "served": [cc.category for cc in counter.served.all()],
+            }
+        )
+    return rows
+
+
+# --- public screens: kiosk, display board, ticket tracking (Q01, Q05) ----------
+
+from servicehall.core.errors import ApplicationError  # noqa: E402 (appended section)
+from servicehall.org.selectors import hall_get, hall_get_for_user  # noqa: E402
+
+
+class SignInRequired(ApplicationError):
+    """The screen belongs to a hall that does not run it in public: staff must sign in."""
+
+    status_code = 401
+    default_code = "sign_in_required"
+
+
+def screen_hall_get(*, user: Any, code: str, capability: str) -> Hall:
+    """The hall of a kiosk or board screen.
+
+    A hall with `public_kiosk` runs these screens on its own devices without a
+    sign-in (the websocket feed follows the same rule); otherwise only its
+    staff may open them, and other halls answer "not found".
+    """
+    hall = hall_get(code=code)
+    if hall.public_kiosk:
+        return hall
+    if not getattr(user, "is_authenticated", False):
+        raise SignInRequired(_("Please sign in to use this screen."))
+    return hall_get_for_user(user=user, code=code, capability=capability)
+
+
+def ticket_public_status(*, ticket: Ticket) -> dict[str, Any]:
+    """What the slip and the tracking page show of a ticket: never the phone number."""
+    ahead = tickets_ahead(ticket=ticket)
+    at_counter = ticket.counter if ticket.status in ACTIVE_STATUSES else None
+    return {
+        "id": str(ticket.pk),
+        "hall": ticket.hall.code,
+        "number": ticket.number,
+        "category": ticket.category.display_name,
+        "status": ticket.status,
+        "status_label": str(S(ticket.status).label),
+        "waiting": ticket.status == S.WAITING,
+        "ahead": ahead,
+        "estimated_wait_minutes": estimate_wait_minutes(category=ticket.category, ahead=ahead)
+        if ticket.status == S.WAITING
+        else 0,
+        "counter": at_counter.number if at_counter else None,
+        "counter_name": at_counter.name if at_counter else "",
+        "issued_at": ticket.issued_at.isoformat(),
     }

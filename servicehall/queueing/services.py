@@ -91,7 +91,12 @@ def _move(
     TicketInterval.objects.create(
         ticket=ticket, status=to, counter=counter, actor=staff, started_at=now, note=note[:200]
     )
-    ticket.refresh_from_db()
+    if any(hasattr(value, "resolve_expression") for value in changes.values()):
+        ticket.refresh_from_db()
+        return ticket
+    ticket.status = to
+    for field, value in changes.items():
+        setattr(ticket, field, value)
     return ticket
 
 
@@ -233,7 +238,7 @@ def callable_tickets(*, counter: Counter):
 
 
 def _lock_counter(counter: Counter) -> Counter:
-    return Counter.objects.select_for_update().select_related("hall").get(pk=counter.pk)
+    return Counter.objects.select_for_update(of=("self",)).select_related("hall").get(pk=counter.pk)
 
 
 def _require_no_active(counter: Counter) -> None:
@@ -296,7 +301,7 @@ def _call_next_locked(*, counter: Counter, staff: Any) -> Ticket | None:
 @transaction.atomic
 def ticket_recall(*, ticket: Ticket, staff: Any) -> Ticket:
     """重呼: say the same number again at the same counter."""
-    ticket = Ticket.objects.select_for_update().select_related("hall", "counter").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall", "counter").get(pk=ticket.pk)
     counter = ticket.counter
     if ticket.status != S.CALLED or counter is None:
         raise _refuse_move(ticket, S.CALLED)
@@ -308,7 +313,7 @@ def ticket_recall(*, ticket: Ticket, staff: Any) -> Ticket:
 @transaction.atomic
 def ticket_start(*, ticket: Ticket, staff: Any) -> Ticket:
     """The customer has arrived at the counter: serving starts."""
-    ticket = Ticket.objects.select_for_update().select_related("hall").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
     if ticket.status != S.CALLED:
         raise _refuse_move(ticket, S.SERVING)
     ticket = _move(ticket, S.SERVING, actor=staff, counter=ticket.counter, script_step=2)
@@ -320,7 +325,7 @@ def ticket_start(*, ticket: Ticket, staff: Any) -> Ticket:
 def ticket_finish(*, ticket: Ticket, staff: Any, outcome: str) -> Ticket:
     if outcome not in TicketOutcome.values:
         raise Unprocessable(_("Choose how the service ended."), code="bad_outcome")
-    ticket = Ticket.objects.select_for_update().select_related("hall").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
     if ticket.status != S.SERVING:
         raise _refuse_move(ticket, S.DONE)
     now = timezone.now()
@@ -334,7 +339,7 @@ def ticket_finish(*, ticket: Ticket, staff: Any, outcome: str) -> Ticket:
 @transaction.atomic
 def ticket_no_show(*, ticket: Ticket, staff: Any) -> Ticket:
     """过号: the customer did not come; the counter is free for the next."""
-    ticket = Ticket.objects.select_for_update().select_related("hall").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
     if ticket.status != S.CALLED:
         raise _refuse_move(ticket, S.NO_SHOW)
     ticket = _move(ticket, S.NO_SHOW, actor=staff, counter=ticket.counter)
@@ -345,7 +350,7 @@ def ticket_no_show(*, ticket: Ticket, staff: Any) -> Ticket:
 @transaction.atomic
 def ticket_return_late(*, ticket: Ticket, actor: Any) -> Ticket:
     """A skipped customer came back: re-queued by the hall's returned-ticket rule."""
-    ticket = Ticket.objects.select_for_update().select_related("hall").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
     if ticket.status != S.NO_SHOW:
         raise _refuse_move(ticket, S.WAITING)
     now = timezone.now()
@@ -383,7 +388,7 @@ def ticket_return_late(*, ticket: Ticket, actor: Any) -> Ticket:
 @transaction.atomic
 def ticket_hold(*, ticket: Ticket, staff: Any, note: str = "") -> Ticket:
     """挂起: park the ticket (e.g. the customer fetches a document); the counter may call the next."""
-    ticket = Ticket.objects.select_for_update().select_related("hall").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
     if ticket.status not in (S.CALLED, S.SERVING):
         raise _refuse_move(ticket, S.HELD)
     ticket = _move(ticket, S.HELD, actor=staff, counter=ticket.counter, note=note)
@@ -395,7 +400,7 @@ def ticket_resume(*, ticket: Ticket, staff: Any) -> Ticket:
     """Take a held ticket back at its counter."""
     try:
         with transaction.atomic():
-            ticket = Ticket.objects.select_for_update().select_related("hall", "counter").get(pk=ticket.pk)
+            ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall", "counter").get(pk=ticket.pk)
             if ticket.status != S.HELD or ticket.counter is None:
                 raise _refuse_move(ticket, S.SERVING)
             counter = _lock_counter(ticket.counter)
@@ -421,7 +426,7 @@ def ticket_transfer(
     The ticket keeps its original place when the hall says so, and gains the
     transfer head start either way, so a customer is not sent to the back.
     """
-    ticket = Ticket.objects.select_for_update().select_related("hall", "category").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall", "category").get(pk=ticket.pk)
     if category is None and counter is None:
         raise Unprocessable(_("Choose a category or a counter to transfer to."), code="transfer_target_missing")
     if ticket.status not in (S.CALLED, S.SERVING, S.HELD):
@@ -456,7 +461,7 @@ def ticket_transfer(
 @transaction.atomic
 def ticket_abandon(*, ticket: Ticket, actor: Any) -> Ticket:
     """弃号: the customer left without being served."""
-    ticket = Ticket.objects.select_for_update().select_related("hall").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
     ticket = _move(ticket, S.ABANDONED, actor=actor, counter=None, closed_at=timezone.now(), counter_id=None)
     _queue_changed(ticket.hall)
     return ticket

@@ -97,3 +97,31 @@ def test_q03_a_double_press_at_one_counter_never_takes_two_tickets(threads_db):
     assert sum(1 for r in results if isinstance(r, Ticket)) == 1
     assert results.count("busy") == 7
     assert Ticket.objects.filter(counter=counter, status=TicketStatus.CALLED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_q01_kiosks_issuing_at_once_get_unique_gapless_numbers(threads_db):
+    hall = HallFactory(code="kiosks")
+    category = CategoryFactory(hall=hall, code="A", issue_from=None, issue_until=None)
+    close_old_connections()
+    numbers: list = []
+    errors: list = []
+    start = threading.Barrier(8)
+
+    def kiosk() -> None:
+        try:
+            start.wait()
+            for _ in range(25):
+                numbers.append(services.ticket_issue(hall=hall, category=category).number)
+        except Exception as exc:  # noqa: BLE001 - reported to the main thread
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=kiosk) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert sorted(numbers) == [f"A{n:03d}" for n in range(1, 201)]
