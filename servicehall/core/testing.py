@@ -54,8 +54,10 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     name_en = factory.LazyAttribute(lambda o: f"Category {o.code}")
 
 
-def make_counter(hall: Hall, number: int, categories: list[QueueCategory], *, status: str = "open") -> Counter:
-    counter = Counter.objects.create(hall=hall, number=number, name=f"Counter {number}", status=status)
+def make_counter(
+    hall: Hall, number: int, categories: list[QueueCategory], *, status: str = "open", staff: Any = None
+) -> Counter:
+    counter = Counter.objects.create(hall=hall, number=number, name=f"Counter {number}", status=status, staff=staff)
     for priority, category in enumerate(categories, start=1):
         CounterCategory.objects.create(counter=counter, category=category, priority=priority)
     return counter
@@ -69,7 +71,11 @@ def make_member(hall: Hall, role: str, username: str | None = None) -> Any:
 
 @dataclass
 class HallWorld:
-    """A small hall: categories A (payments), B (business), V (VIP) and three open counters."""
+    """A small hall: categories A (payments), B (business), V (VIP) and three open counters.
+
+    Counter 1 is worked by `clerk`, counter 2 by `clerk2`; counter 3 is open but
+    unattended (only the duty manager may call there).
+    """
 
     hall: Hall
     a: QueueCategory
@@ -86,6 +92,8 @@ class HallWorld:
 
 def build_world(code: str = "ha") -> HallWorld:
     hall = HallFactory(code=code, name=f"Hall {code}")
+    clerk = make_member(hall, Role.CLERK, f"clerk_{code}")
+    clerk2 = make_member(hall, Role.CLERK, f"clerk2_{code}")
     a = CategoryFactory(hall=hall, code="A", name_zh="缴费充值", name_en="Payments")
     b = CategoryFactory(hall=hall, code="B", name_zh="业务办理", name_en="Business", typical_handle_minutes=8)
     v = CategoryFactory(hall=hall, code="V", name_zh="VIP服务", name_en="VIP")
@@ -94,11 +102,11 @@ def build_world(code: str = "ha") -> HallWorld:
         a=a,
         b=b,
         v=v,
-        counter1=make_counter(hall, 1, [a, b]),
-        counter2=make_counter(hall, 2, [b, a]),
+        counter1=make_counter(hall, 1, [a, b], staff=clerk),
+        counter2=make_counter(hall, 2, [b, a], staff=clerk2),
         counter3=make_counter(hall, 3, [v, b]),
-        clerk=make_member(hall, Role.CLERK, f"clerk_{code}"),
-        clerk2=make_member(hall, Role.CLERK, f"clerk2_{code}"),
+        clerk=clerk,
+        clerk2=clerk2,
         guide=make_member(hall, Role.LOBBY_GUIDE, f"guide_{code}"),
         manager=make_member(hall, Role.DUTY_MANAGER, f"manager_{code}"),
     )

@@ -67,4 +67,6 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/error.html", {"status": 500, "message": _("Something went wrong on our side.")}, status=500)
+    return render(
+        request, "core/error.html", {"status": 500, "message": _("Something went wrong on our side.")}, status=500
+    )

@@ -76,16 +76,6 @@ def _is_duty_manager(user: Any, hall: Hall) -> bool:
     return user_can(user=user, hall=hall, capability=C.MANAGE_QUEUE)
 
 
-def _refuse_other_clerks_counter(user: Any, counter: Counter, hall: Hall) -> None:
-    """A clerk acts only at the counter they work (or an unattended one); managers anywhere."""
-    if counter.staff_id in (None, user.pk) or _is_duty_manager(user, hall):
-        return
-    raise Forbidden(
-        _("Counter %(counter)s is being worked by another clerk.") % {"counter": counter.number},
-        code="not_your_counter",
-    )
-
-
 def _counter_payload(counter: Counter) -> dict[str, Any]:
     current = selectors.counter_current_ticket(counter=counter)
     return {
@@ -231,14 +221,7 @@ class CounterCallNextApi(ServiceHallAPIView):
     )
     def post(self, request: Request, counter_id: int) -> Response:
         counter = counter_get_for_user(user=request.user, counter_id=counter_id, capability=C.SERVE)
-        # A counter that is not open is refused by the service with 409 whoever asks.
-        if counter.status == Counter.Status.OPEN and not (
-            counter.staff_id == request.user.pk or _is_duty_manager(request.user, counter.hall)
-        ):
-            raise Forbidden(
-                _("You are not working at counter %(counter)s. Open it first.") % {"counter": counter.number},
-                code="not_your_counter",
-            )
+        # The service refuses a counter the caller does not work (403) or that is not open (409).
         ticket = services.ticket_call_next(counter=counter, staff=request.user)
         if ticket is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -253,7 +236,6 @@ class _CounterStatusApi(ServiceHallAPIView):
         capabilities = user_capabilities(user=request.user, hall=counter.hall)
         if not capabilities & {C.SERVE, C.MANAGE_QUEUE}:
             raise Forbidden(_("Your role in this hall does not allow this."))
-        _refuse_other_clerks_counter(request.user, counter, counter.hall)
         counter = services.counter_set_status(counter=counter, status=self.to_status, actor=request.user)
         return Response(CounterSerializer(_counter_payload(counter)).data)
 
@@ -313,8 +295,6 @@ class _TicketActionApi(ServiceHallAPIView):
 
     # The user needs one of these capabilities in the ticket's hall.
     capabilities: frozenset[str] = frozenset({C.SERVE})
-    # Counter work: a clerk may not act on a ticket at a counter another clerk works.
-    at_counter = True
     input_serializer: type[Serializer] | None = None
 
     def perform(self, *, ticket: Ticket, user: Any, data: dict[str, Any]) -> Ticket:
@@ -324,8 +304,7 @@ class _TicketActionApi(ServiceHallAPIView):
         ticket = selectors.ticket_get_for_user(user=request.user, ticket_id=ticket_id)
         if not self.capabilities & user_capabilities(user=request.user, hall=ticket.hall):
             raise Forbidden(_("Your role in this hall does not allow this."))
-        if self.at_counter and ticket.counter is not None:
-            _refuse_other_clerks_counter(request.user, ticket.counter, ticket.hall)
+        # The services refuse a ticket at a counter another clerk works (403).
         data = parse(self.input_serializer, request) if self.input_serializer else {}
         ticket = self.perform(ticket=ticket, user=request.user, data=data)
         return Response(TicketSerializer(ticket).data)
@@ -429,7 +408,6 @@ class TicketFinishApi(_TicketActionApi):
 
 class TicketReturnApi(_TicketActionApi):
     capabilities = frozenset({C.ISSUE, C.GUIDE})
-    at_counter = False
 
     @_ticket_action_schema("A skipped customer came back: re-queue the ticket", unprocessable=True)
     def post(self, request: Request, ticket_id: Any) -> Response:
@@ -441,7 +419,6 @@ class TicketReturnApi(_TicketActionApi):
 
 class TicketAbandonApi(_TicketActionApi):
     capabilities = frozenset({C.ISSUE, C.GUIDE})
-    at_counter = False
 
     @_ticket_action_schema("Left without service (弃号)")
     def post(self, request: Request, ticket_id: Any) -> Response:

@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import QueueCategory
-from servicehall.core.errors import Conflict, NotFound, Unprocessable
+from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.org.models import Counter, Hall
+from servicehall.org.roles import Capability
+from servicehall.org.selectors import user_can
 
 from . import events
 from .models import (
@@ -237,6 +239,29 @@ def callable_tickets(*, counter: Counter):
     )
 
 
+def counter_check_operator(*, counter: Counter, user: Any) -> None:
+    """A clerk works only the counter they opened; a duty manager may act at any counter of the hall."""
+    if user_can(user=user, hall=counter.hall, capability=Capability.MANAGE_QUEUE):
+        return
+    if counter.staff_id is not None and counter.staff_id == getattr(user, "pk", None):
+        return
+    if counter.staff_id is None:
+        raise Forbidden(
+            _("You are not working at counter %(counter)s. Open it first.") % {"counter": counter.number},
+            code="not_your_counter",
+        )
+    raise Forbidden(
+        _("Counter %(counter)s is being worked by another clerk.") % {"counter": counter.number},
+        code="not_your_counter",
+    )
+
+
+def _check_ticket_operator(ticket: Ticket, user: Any) -> None:
+    if ticket.counter_id is not None:
+        counter = Counter.objects.select_related("hall").get(pk=ticket.counter_id)
+        counter_check_operator(counter=counter, user=user)
+
+
 def _lock_counter(counter: Counter) -> Counter:
     return Counter.objects.select_for_update(of=("self",)).select_related("hall").get(pk=counter.pk)
 
@@ -263,6 +288,7 @@ def ticket_call_next(*, counter: Counter, staff: Any) -> Ticket | None:
 
 def _call_next_locked(*, counter: Counter, staff: Any) -> Ticket | None:
     counter = _lock_counter(counter)
+    counter_check_operator(counter=counter, user=staff)
     if counter.status != Counter.Status.OPEN:
         raise Conflict(
             _("Counter %(counter)s is not open. Open it before calling.") % {"counter": counter.number},
@@ -302,6 +328,7 @@ def _call_next_locked(*, counter: Counter, staff: Any) -> Ticket | None:
 def ticket_recall(*, ticket: Ticket, staff: Any) -> Ticket:
     """重呼: say the same number again at the same counter."""
     ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall", "counter").get(pk=ticket.pk)
+    _check_ticket_operator(ticket, staff)
     counter = ticket.counter
     if ticket.status != S.CALLED or counter is None:
         raise _refuse_move(ticket, S.CALLED)
@@ -314,6 +341,7 @@ def ticket_recall(*, ticket: Ticket, staff: Any) -> Ticket:
 def ticket_start(*, ticket: Ticket, staff: Any) -> Ticket:
     """The customer has arrived at the counter: serving starts."""
     ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
+    _check_ticket_operator(ticket, staff)
     if ticket.status != S.CALLED:
         raise _refuse_move(ticket, S.SERVING)
     ticket = _move(ticket, S.SERVING, actor=staff, counter=ticket.counter, script_step=2)
@@ -326,6 +354,7 @@ def ticket_finish(*, ticket: Ticket, staff: Any, outcome: str) -> Ticket:
     if outcome not in TicketOutcome.values:
         raise Unprocessable(_("Choose how the service ended."), code="bad_outcome")
     ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
+    _check_ticket_operator(ticket, staff)
     if ticket.status != S.SERVING:
         raise _refuse_move(ticket, S.DONE)
     now = timezone.now()
@@ -340,6 +369,7 @@ def ticket_finish(*, ticket: Ticket, staff: Any, outcome: str) -> Ticket:
 def ticket_no_show(*, ticket: Ticket, staff: Any) -> Ticket:
     """过号: the customer did not come; the counter is free for the next."""
     ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
+    _check_ticket_operator(ticket, staff)
     if ticket.status != S.CALLED:
         raise _refuse_move(ticket, S.NO_SHOW)
     ticket = _move(ticket, S.NO_SHOW, actor=staff, counter=ticket.counter)
@@ -389,6 +419,7 @@ def ticket_return_late(*, ticket: Ticket, actor: Any) -> Ticket:
 def ticket_hold(*, ticket: Ticket, staff: Any, note: str = "") -> Ticket:
     """挂起: park the ticket (e.g. the customer fetches a document); the counter may call the next."""
     ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
+    _check_ticket_operator(ticket, staff)
     if ticket.status not in (S.CALLED, S.SERVING):
         raise _refuse_move(ticket, S.HELD)
     ticket = _move(ticket, S.HELD, actor=staff, counter=ticket.counter, note=note)
@@ -404,6 +435,7 @@ def ticket_resume(*, ticket: Ticket, staff: Any) -> Ticket:
             if ticket.status != S.HELD or ticket.counter is None:
                 raise _refuse_move(ticket, S.SERVING)
             counter = _lock_counter(ticket.counter)
+            counter_check_operator(counter=counter, user=staff)
             _require_no_active(counter)
             ticket = _move(ticket, S.SERVING, actor=staff, counter=counter, note="resumed", staff_id=staff.pk)
             _queue_changed(ticket.hall)
@@ -427,6 +459,7 @@ def ticket_transfer(
     transfer head start either way, so a customer is not sent to the back.
     """
     ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall", "category").get(pk=ticket.pk)
+    _check_ticket_operator(ticket, staff)
     if category is None and counter is None:
         raise Unprocessable(_("Choose a category or a counter to transfer to."), code="transfer_target_missing")
     if ticket.status not in (S.CALLED, S.SERVING, S.HELD):
@@ -500,17 +533,25 @@ def tickets_close_day(*, hall: Hall, actor: Any = None, before: dt.date | None =
 
 @transaction.atomic
 def counter_set_status(*, counter: Counter, status: str, actor: Any) -> Counter:
-    """Open, pause or close a counter. Opening takes the counter for the actor."""
+    """Open, pause or close a counter. Opening an unattended counter takes it for the actor.
+
+    Only the clerk working a counter, or a duty manager, may change it; closing
+    releases it.
+    """
     from servicehall.core.services import audit_record
 
     if status not in Counter.Status.values:
         raise Unprocessable(_("Unknown counter status."), code="bad_status")
     counter = _lock_counter(counter)
+    if counter.staff_id is not None:
+        counter_check_operator(counter=counter, user=actor)
     if status == Counter.Status.CLOSED:
         _require_no_active(counter)
     before = counter.status
     counter.status = status
-    if status == Counter.Status.OPEN and getattr(actor, "is_authenticated", False):
+    if status == Counter.Status.OPEN and counter.staff_id is None and getattr(actor, "is_authenticated", False):
+        # An unattended counter becomes the opener's; a manager reopening a
+        # clerk's counter leaves it with that clerk.
         counter.staff = actor
     if status == Counter.Status.CLOSED:
         counter.staff = None

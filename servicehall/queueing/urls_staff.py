@@ -1,4 +1,26 @@
-from django.urls import path  # noqa: F401
+"""Staff screens: counter workbench, lobby guide, duty manager console (and their htmx actions)."""
 
-# workbench, guide, manager
-staff_urlpatterns: list = []
+from django.urls import path
+
+from . import views_staff as views
+
+staff_urlpatterns: list = [
+    # Counter workbench (营业员工作台)
+    path("halls/<slug:hall>/workbench/", views.workbench, name="workbench"),
+    path("halls/<slug:hall>/workbench/take/", views.workbench_take, name="workbench_take"),
+    path("halls/<slug:hall>/workbench/leave/", views.workbench_leave, name="workbench_leave"),
+    path("halls/<slug:hall>/workbench/counter/<slug:action>/", views.workbench_counter, name="workbench_counter"),
+    path(
+        "halls/<slug:hall>/workbench/tickets/<uuid:ticket>/<slug:action>/",
+        views.workbench_ticket,
+        name="workbench_ticket",
+    ),
+    # Lobby guide (导购)
+    path("halls/<slug:hall>/guide/", views.guide, name="guide"),
+    path("halls/<slug:hall>/guide/issue/", views.guide_issue, name="guide_issue"),
+    path("halls/<slug:hall>/guide/documents/", views.guide_documents, name="guide_documents"),
+    path("halls/<slug:hall>/guide/tickets/<uuid:ticket>/<slug:action>/", views.guide_ticket, name="guide_ticket"),
+    # Duty manager console
+    path("halls/<slug:hall>/manager/", views.manager, name="manager"),
+    path("halls/<slug:hall>/manager/counters/<int:counter>/status/", views.manager_counter, name="manager_counter"),
+]

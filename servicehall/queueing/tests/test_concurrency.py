@@ -37,8 +37,8 @@ def drain(counter, clerk, called: list, errors: list, start: threading.Barrier) 
 def test_q03_sixteen_counters_drain_a_thousand_tickets_each_called_exactly_once(threads_db):
     hall = HallFactory(code="rush")
     category = CategoryFactory(hall=hall, code="A", issue_from=None, issue_until=None)
-    counters = [make_counter(hall, n, [category]) for n in range(1, COUNTERS + 1)]
     clerks = [make_member(hall, Role.CLERK, f"rush{n}") for n in range(1, COUNTERS + 1)]
+    counters = [make_counter(hall, n, [category], staff=clerks[n - 1]) for n in range(1, COUNTERS + 1)]
     for _ in range(TICKETS):
         services.ticket_issue(hall=hall, category=category)
     close_old_connections()
@@ -72,8 +72,8 @@ def test_q03_sixteen_counters_drain_a_thousand_tickets_each_called_exactly_once(
 def test_q03_a_double_press_at_one_counter_never_takes_two_tickets(threads_db):
     hall = HallFactory(code="double")
     category = CategoryFactory(hall=hall, code="A", issue_from=None, issue_until=None)
-    counter = make_counter(hall, 1, [category])
     clerk = make_member(hall, Role.CLERK, "double1")
+    counter = make_counter(hall, 1, [category], staff=clerk)
     for _ in range(10):
         services.ticket_issue(hall=hall, category=category)
     close_old_connections()
@@ -113,7 +113,7 @@ def test_q01_kiosks_issuing_at_once_get_unique_gapless_numbers(threads_db):
             start.wait()
             for _ in range(25):
                 numbers.append(services.ticket_issue(hall=hall, category=category).number)
-        except Exception as exc:  # noqa: BLE001 - reported to the main thread
+        except Exception as exc:
             errors.append(repr(exc))
         finally:
             connection.close()

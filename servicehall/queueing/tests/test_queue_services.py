@@ -97,8 +97,8 @@ def test_q03_a_counter_calls_only_what_it_serves_by_its_own_category_priority(wo
     b1 = issue(world, world.b)
     v1 = issue(world, world.v)
     # Counter 2 serves B before A; counter 3 serves V then B and never A.
-    assert services.ticket_call_next(counter=world.counter2, staff=world.clerk) == b1
-    assert services.ticket_call_next(counter=world.counter3, staff=world.clerk2) == v1
+    assert services.ticket_call_next(counter=world.counter2, staff=world.clerk2) == b1
+    assert services.ticket_call_next(counter=world.counter3, staff=world.manager) == v1
     assert services.ticket_call_next(counter=world.counter1, staff=world.manager) == a1
 
 
@@ -106,16 +106,16 @@ def test_q02_ageing_lets_an_old_lower_category_ticket_overtake(world, morning):
     old_a = issue(world, world.a)
     morning.shift(dt.timedelta(minutes=11))  # more than the 10-minute category step
     issue(world, world.b)
-    assert services.ticket_call_next(counter=world.counter2, staff=world.clerk) == old_a
+    assert services.ticket_call_next(counter=world.counter2, staff=world.clerk2) == old_a
 
 
 def test_q02_priority_kinds_get_a_head_start_that_can_be_configured(world, morning):
     ordinary = issue(world, world.b)
     morning.shift(dt.timedelta(minutes=5))
     vip = issue(world, world.b, kind=TicketKind.VIP)
-    assert services.ticket_call_next(counter=world.counter2, staff=world.clerk) == vip
-    services.ticket_no_show(ticket=vip, staff=world.clerk)
-    assert services.ticket_call_next(counter=world.counter2, staff=world.clerk) == ordinary
+    assert services.ticket_call_next(counter=world.counter2, staff=world.clerk2) == vip
+    services.ticket_no_show(ticket=vip, staff=world.clerk2)
+    assert services.ticket_call_next(counter=world.counter2, staff=world.clerk2) == ordinary
 
 
 def test_q02_a_head_start_is_bounded_so_nobody_waits_for_ever(world, morning):
@@ -124,7 +124,7 @@ def test_q02_a_head_start_is_bounded_so_nobody_waits_for_ever(world, morning):
     morning.shift(dt.timedelta(minutes=4))
     issue(world, world.b, kind=TicketKind.GREEN)
     # The green-channel ticket arrived 4 minutes later with a 3-minute head start.
-    assert services.ticket_call_next(counter=world.counter2, staff=world.clerk) == ordinary
+    assert services.ticket_call_next(counter=world.counter2, staff=world.clerk2) == ordinary
 
 
 def test_q03_a_counter_with_a_ticket_cannot_call_another(world, morning):
@@ -279,5 +279,5 @@ def test_q08_alerts_when_the_queue_is_long(world, morning):
 
 def test_q07_the_workbench_sees_the_next_two_for_its_counter(world, morning):
     tickets = [issue(world, world.b) for _ in range(4)]
-    services.ticket_call_next(counter=world.counter2, staff=world.clerk)
+    services.ticket_call_next(counter=world.counter2, staff=world.clerk2)
     assert selectors.next_for_counter(counter=world.counter2) == tickets[1:3]

@@ -1,1 +1,332 @@
-// Shared helpers for every page.
+// Shared helpers for every page: htmx settings, the hall's live feed, timers,
+// flashes and a few small behaviours of the staff screens. No build step.
+(function () {
+  "use strict";
+
+  const SH = (window.servicehall = window.servicehall || {});
+  const text = (window.servicehallText = window.servicehallText || {});
+  const t = (key, fallback) => text[key] || fallback;
+
+  // --- htmx: show 4xx answers in the page ------------------------------------------
+  // A refused move answers 409/422 with the panel and its message; swap it like a
+  // success. 5xx and network failures keep the page and show a toast instead.
+  function configureHtmx() {
+    if (!window.htmx) return;
+    htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "4..", swap: true, error: false },
+      { code: "5..", swap: false, error: true },
+      { code: "...", swap: false },
+    ];
+    htmx.config.defaultSwapStyle = "innerHTML";
+    htmx.config.scrollIntoViewOnBoost = false;
+  }
+
+  // --- toasts -------------------------------------------------------------------------
+  SH.toast = function (message, kind) {
+    let box = document.getElementById("toasts");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "toasts";
+      box.className = "toasts";
+      document.body.appendChild(box);
+    }
+    const el = document.createElement("div");
+    el.className = "flash " + (kind || "error");
+    el.setAttribute("role", kind === "error" ? "alert" : "status");
+    el.textContent = message;
+    box.appendChild(el);
+    setTimeout(() => el.remove(), kind === "error" ? 8000 : 4000);
+  };
+
+  function wireHtmxEvents() {
+    document.body.addEventListener("htmx:beforeSwap", (evt) => {
+      const xhr = evt.detail.xhr;
+      // Signed out meanwhile: go to the sign-in page instead of swapping it into a panel.
+      if (xhr && xhr.responseURL && xhr.responseURL.indexOf("/accounts/login/") !== -1) {
+        evt.detail.shouldSwap = false;
+        window.location.href = xhr.responseURL;
+        return;
+      }
+      if (xhr && xhr.status >= 400 && xhr.status < 500) {
+        // An answer that does not re-render the target (a bare error message) must not
+        // replace a whole panel: show it as a toast and keep the panel.
+        const target = evt.detail.target;
+        const body = xhr.responseText || "";
+        if (target && target.id && body.indexOf('id="' + target.id + '"') === -1 && target.hasAttribute("data-live")) {
+          evt.detail.shouldSwap = false;
+          const holder = document.createElement("div");
+          holder.innerHTML = body;
+          SH.toast((holder.textContent || "").trim() || t("error", "The request was refused."), "error");
+        }
+      }
+      rememberOpenDetails(evt.detail.target);
+    });
+    document.body.addEventListener("htmx:afterSettle", () => {
+      restoreOpenDetails();
+      readServerClock(document);
+      tickTimers();
+    });
+    document.body.addEventListener("htmx:responseError", (evt) => {
+      const status = evt.detail.xhr ? evt.detail.xhr.status : 0;
+      SH.toast(t("server_error", "Something went wrong on our side (%s). Please try again.").replace("%s", status), "error");
+    });
+    document.body.addEventListener("htmx:sendError", () => {
+      SH.toast(t("offline", "No connection to the server. Please check the network."), "error");
+    });
+    // Live panels refresh on hall events, but never under a clerk's typing fingers.
+    document.body.addEventListener("htmx:confirm", (evt) => {
+      const elt = evt.detail.elt;
+      if (!elt || !elt.hasAttribute || !elt.hasAttribute("data-live")) return;
+      if (isEditingInside(elt)) {
+        evt.preventDefault();
+        elt.setAttribute("data-stale", "1");
+      }
+    });
+    document.body.addEventListener("focusout", (evt) => {
+      const live = evt.target.closest && evt.target.closest("[data-live][data-stale]");
+      if (!live) return;
+      setTimeout(() => {
+        if (!document.body.contains(live) || isEditingInside(live)) return;
+        live.removeAttribute("data-stale");
+        refresh(live);
+      }, 300);
+    });
+  }
+
+  function isEditingInside(elt) {
+    const active = document.activeElement;
+    if (!active || !elt.contains(active)) return false;
+    const tag = active.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
+  }
+
+  function refresh(elt) {
+    const url = elt.getAttribute("hx-get");
+    if (url && window.htmx) htmx.ajax("GET", url, { source: elt, target: elt, swap: "outerHTML" });
+  }
+
+  // Keep <details id=…> open across live refreshes.
+  let openDetails = [];
+  function rememberOpenDetails(target) {
+    if (!target || !target.querySelectorAll) return;
+    openDetails = Array.from(target.querySelectorAll("details[open][id]")).map((d) => d.id);
+  }
+  function restoreOpenDetails() {
+    openDetails.forEach((id) => {
+      const d = document.getElementById(id);
+      if (d) d.open = true;
+    });
+    openDetails = [];
+  }
+
+  // --- the hall's live feed ------------------------------------------------------------
+  // Subscribes to ws/halls/<hall>/, reconnects with backoff, and calls onMessage with
+  // each payload (plus {type: "reconnected"} after a reconnect, so screens catch up).
+  SH.hallFeed = function (hall, onMessage) {
+    const proto = window.location.protocol === "https:" ? "wss:" : "ws:";
+    const url = proto + "//" + window.location.host + "/ws/halls/" + encodeURIComponent(hall) + "/";
+    let socket = null;
+    let attempt = 0;
+    let everOpen = false;
+    let stopped = false;
+    let pingTimer = null;
+
+    function status(live) {
+      document.querySelectorAll("[data-feed-status]").forEach((el) => {
+        el.classList.toggle("is-live", live);
+        el.classList.toggle("is-offline", !live);
+      });
+      document.documentElement.dataset.feed = live ? "live" : "offline";
+    }
+
+    function connect() {
+      try {
+        socket = new WebSocket(url);
+      } catch (err) {
+        schedule();
+        return;
+      }
+      socket.onopen = () => {
+        const reconnected = everOpen;
+        everOpen = true;
+        attempt = 0;
+        status(true);
+        clearInterval(pingTimer);
+        pingTimer = setInterval(() => {
+          if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "ping" }));
+        }, 25000);
+        if (reconnected) onMessage({ type: "reconnected" });
+      };
+      socket.onmessage = (evt) => {
+        let data;
+        try {
+          data = JSON.parse(evt.data);
+        } catch (err) {
+          return;
+        }
+        onMessage(data);
+      };
+      socket.onclose = () => {
+        clearInterval(pingTimer);
+        status(false);
+        if (!stopped) schedule();
+      };
+      socket.onerror = () => {
+        try {
+          socket.close();
+        } catch (err) {
+          /* already closed */
+        }
+      };
+    }
+
+    function schedule() {
+      const base = Math.min(30000, 500 * Math.pow(2, attempt));
+      attempt += 1;
+      setTimeout(connect, base * (0.75 + Math.random() * 0.5));
+    }
+
+    connect();
+    return {
+      close() {
+        stopped = true;
+        if (socket) socket.close();
+      },
+    };
+  };
+
+  // Turn feed messages into one `hall-changed` event on <body> (coalesced), which
+  // panels use with hx-trigger="hall-changed from:body"; `hall-event` carries each payload.
+  let changeTimer = null;
+  function announce(payload) {
+    document.body.dispatchEvent(new CustomEvent("hall-event", { detail: payload }));
+    if (!payload || payload.type === "hello" || payload.type === "pong") return;
+    clearTimeout(changeTimer);
+    changeTimer = setTimeout(() => {
+      if (window.htmx) htmx.trigger(document.body, "hall-changed", payload);
+      else document.body.dispatchEvent(new CustomEvent("hall-changed", { detail: payload }));
+    }, 120);
+  }
+
+  // --- timers ----------------------------------------------------------------------------
+  // <span data-since="ISO">: elapsed time, m:ss or h:mm:ss, ticking every second.
+  let skew = 0; // server clock minus browser clock, from data-now
+
+  function parseIso(value) {
+    if (!value) return NaN;
+    // Trim microseconds to milliseconds: some engines refuse six decimals.
+    return Date.parse(value.replace(/(\.\d{3})\d+/, "$1"));
+  }
+
+  function readServerClock(root) {
+    const el = root.querySelector && root.querySelector("[data-now]");
+    if (!el) return;
+    const server = parseIso(el.getAttribute("data-now"));
+    if (!isNaN(server)) {
+      const diff = server - Date.now();
+      skew = Math.abs(diff) > 2000 ? diff : 0;
+    }
+  }
+
+  function format(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    const pad = (n) => String(n).padStart(2, "0");
+    return h ? h + ":" + pad(m) + ":" + pad(s) : m + ":" + pad(s);
+  }
+
+  function tickTimers() {
+    const now = Date.now() + skew;
+    document.querySelectorAll("[data-since]").forEach((el) => {
+      const since = parseIso(el.getAttribute("data-since"));
+      if (isNaN(since)) return;
+      const seconds = Math.max(0, Math.floor((now - since) / 1000));
+      el.textContent = format(seconds);
+      const warn = parseInt(el.getAttribute("data-warn-after") || "0", 10);
+      if (warn) el.classList.toggle("late", seconds >= warn);
+    });
+  }
+  SH.tickTimers = tickTimers;
+
+  // --- small behaviours --------------------------------------------------------------------
+  function wireBehaviours() {
+    document.addEventListener("click", (evt) => {
+      const dismiss = evt.target.closest("[data-dismiss]");
+      if (dismiss) {
+        const flash = dismiss.closest(".flash");
+        if (flash) flash.remove();
+        return;
+      }
+      const print = evt.target.closest("[data-print-slip]");
+      if (print) {
+        document.body.classList.add("print-slip");
+        window.print();
+        return;
+      }
+      const reset = evt.target.closest("[data-reset-checklist]");
+      if (reset) {
+        const list = document.querySelector(reset.getAttribute("data-reset-checklist"));
+        if (list) {
+          list.querySelectorAll("input[type=checkbox]").forEach((box) => (box.checked = false));
+          markChecklist(list);
+        }
+      }
+    });
+    window.addEventListener("afterprint", () => document.body.classList.remove("print-slip"));
+
+    document.addEventListener("submit", (evt) => {
+      const button = evt.submitter;
+      const question = button && button.getAttribute("data-confirm");
+      if (question && !window.confirm(question)) evt.preventDefault();
+    });
+
+    document.addEventListener("change", (evt) => {
+      const list = evt.target.closest && evt.target.closest("[data-checklist]");
+      if (list) markChecklist(list);
+    });
+
+    // Success messages fade by themselves; errors stay until dismissed or replaced.
+    setInterval(() => {
+      document.querySelectorAll(".flash[data-autodismiss]").forEach((el) => {
+        const born = parseInt(el.getAttribute("data-born") || "0", 10);
+        if (!born) el.setAttribute("data-born", String(Date.now()));
+        else if (Date.now() - born > 6000) el.remove();
+      });
+    }, 1000);
+  }
+
+  // The checklist's current step is the first one not yet ticked.
+  function markChecklist(list) {
+    let marked = false;
+    list.querySelectorAll("li").forEach((li) => {
+      const box = li.querySelector("input[type=checkbox]");
+      const current = !marked && box && !box.checked;
+      li.classList.toggle("current", current);
+      li.classList.toggle("done", !!(box && box.checked));
+      if (current) {
+        li.setAttribute("aria-current", "step");
+        marked = true;
+      } else {
+        li.removeAttribute("aria-current");
+      }
+    });
+  }
+
+  // --- start -------------------------------------------------------------------------------
+  function start() {
+    configureHtmx();
+    wireHtmxEvents();
+    wireBehaviours();
+    readServerClock(document);
+    tickTimers();
+    setInterval(tickTimers, 1000);
+    const hall = document.body.getAttribute("data-hall-feed");
+    if (hall) SH.feed = SH.hallFeed(hall, announce);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

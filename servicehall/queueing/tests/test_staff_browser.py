@@ -1,0 +1,105 @@
+"""The staff screens in a real browser (Debian Chromium, the ASGI app with websockets).
+
+A clerk takes a counter, calls, starts and finishes a ticket; the guide issues a
+ticket, checks a customer's documents and sees the ticket waiting; the clerk's
+workbench shows the new ticket without a reload; the duty manager pauses a counter.
+Screenshots of the three screens at 1366×768 go to /tmp/shots/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from servicehall.catalog.models import QueueCategory
+from servicehall.catalog.services import pack_load
+from servicehall.core.browser_testing import new_page
+from servicehall.org.models import Counter
+from servicehall.queueing import services
+from servicehall.queueing.models import Ticket, TicketStatus
+
+SHOTS = Path("/tmp/shots")  # noqa: S108 - screenshots for people to look at
+VIEWPORT = {"width": 1366, "height": 768}
+
+
+def shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.screenshot(path=str(SHOTS / f"{name}-full.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_q04_q06_q07_staff_screens_in_the_browser(asgi_server, browser, world):
+    hall = world.hall
+    pack_load(hall=hall, code="telecom")
+    QueueCategory.objects.filter(hall=hall).update(issue_from=None, issue_until=None, daily_cap=None)
+    QueueCategory.objects.filter(pk=world.a.pk).update(alert_queue_length=3)  # so the screens show an alert
+    for _ in range(3):
+        asgi_server.run(services.ticket_issue, hall=hall, category=world.a, phone="13812345678")
+    asgi_server.run(services.ticket_issue, hall=hall, category=world.b)
+    base = str(asgi_server)
+
+    # The clerk signs in to the workbench and takes counter 1.
+    clerk = new_page(browser, base, language="en", user=world.clerk, viewport=VIEWPORT)
+    clerk.goto(asgi_server.url(f"/halls/{hall.code}/workbench/"))
+    clerk.get_by_test_id("take-counter-1").click()
+    clerk.get_by_test_id("call-next").wait_for()
+    clerk.locator("[data-feed-status].is-live").wait_for()
+
+    clerk.get_by_test_id("call-next").click()
+    clerk.get_by_test_id("current-number").filter(has_text="A001").wait_for()
+    assert clerk.get_by_test_id("next-up").locator(".ticket-chip").all_inner_texts() == ["A002", "A003"]
+    assert "138****5678" in clerk.get_by_test_id("current-ticket").inner_text()
+    clerk.get_by_test_id("action-start").click()
+    clerk.get_by_test_id("current-status").filter(has_text="Being served").wait_for()
+    clerk.get_by_test_id("step-next").click()
+    clerk.locator('li.step.current[aria-current="step"] .step-no').filter(has_text="3").wait_for()
+    shoot(clerk, "workbench")
+
+    # The guide takes a number for a VIP customer and checks their documents.
+    guide = new_page(browser, base, language="en", user=world.guide, viewport=VIEWPORT)
+    guide.goto(asgi_server.url(f"/halls/{hall.code}/guide/"))
+    guide.locator("[data-feed-status].is-live").wait_for()
+    guide.locator("label.tile-choice", has_text="Payments").click()
+    guide.locator(".tile-choices.compact label", has_text="VIP").click()
+    guide.get_by_test_id("issue-ticket").click()
+    guide.get_by_test_id("issued-ticket").filter(has_text="A004").wait_for()
+    guide.get_by_test_id("waiting-list").locator('[data-number="A004"]').wait_for()
+    issued = Ticket.objects.get(hall=hall, number="A004")
+    assert issued.channel == "guide" and issued.kind == "vip"
+
+    guide.get_by_test_id("business-select").select_option("mobile_open")
+    guide.get_by_test_id("doc-resident_id-missing").check(force=True)
+    guide.get_by_test_id("missing-phrase").filter(has_text="to protect your interests").wait_for()
+    guide.get_by_test_id("business-select").select_option("package_change")
+    guide.get_by_test_id("self-service").filter(has_text="self-service terminal").wait_for()
+    shoot(guide, "guide")
+
+    # The VIP ticket jumps the queue on the clerk's screen without a reload.
+    clerk.get_by_test_id("next-up").locator(".ticket-chip").first.filter(has_text="A004").wait_for()
+
+    # The clerk finishes with an outcome.
+    clerk.get_by_test_id("finish-outcome").select_option("completed")
+    clerk.get_by_test_id("action-finish").click()
+    clerk.get_by_test_id("flash").filter(has_text="A001 finished.").wait_for()
+    clerk.get_by_test_id("call-next").wait_for()
+    first = Ticket.objects.get(hall=hall, number="A001")
+    assert first.status == TicketStatus.DONE and first.outcome == "completed"
+
+    # The duty manager sees the alert and every counter, and pauses counter 2.
+    asgi_server.run(services.ticket_call_next, counter=world.counter3, staff=world.clerk2)
+    manager = new_page(browser, base, language="en", user=world.manager, viewport=VIEWPORT)
+    manager.goto(asgi_server.url(f"/halls/{hall.code}/manager/"))
+    assert "Open" in manager.get_by_test_id("counter-1-status").inner_text()
+    assert "B001" in manager.get_by_test_id("counter-3").inner_text()
+    assert "3 customers are waiting" in manager.get_by_test_id("queue-alerts").inner_text()
+    manager.get_by_test_id("counter-2-paused").click()
+    manager.get_by_test_id("counter-2-status").filter(has_text="Paused").wait_for()
+    manager.get_by_test_id("flash").filter(has_text="Counter 2 is now paused.").wait_for()
+    assert Counter.objects.get(pk=world.counter2.pk).status == Counter.Status.PAUSED
+    shoot(manager, "manager")
+
+    for screen in (clerk, guide, manager):
+        screen.context.close()
