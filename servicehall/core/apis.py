@@ -78,9 +78,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, exceptions.ParseError):
         # The parser's own text is an English stack of JSON internals; say it plainly.
         exc = exceptions.ParseError(_("The request body could not be read. Send a JSON object."))
-    response = drf_exception_handler(exc, context)
-    if response is None:
+    handled: Response | None = drf_exception_handler(exc, context)
+    if handled is None:
         return None
+    response = handled
     if isinstance(exc, exceptions.ValidationError):
         detail = response.data
         fields: dict[str, Any] = _field_messages(detail) if isinstance(detail, dict) else {}

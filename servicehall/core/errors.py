@@ -32,6 +32,13 @@ class Forbidden(ApplicationError):
     default_code = "forbidden"
 
 
+class SignInRequired(ApplicationError):
+    """The screen or call is for signed-in staff of the hall."""
+
+    status_code = 401
+    default_code = "sign_in_required"
+
+
 class Conflict(ApplicationError):
     """The object is not in a state that allows this move."""
 

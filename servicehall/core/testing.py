@@ -91,12 +91,14 @@ class HallWorld:
 
 
 def build_world(code: str = "ha") -> HallWorld:
-    hall = HallFactory(code=code, name=f"Hall {code}")
+    hall: Hall = HallFactory(code=code, name=f"Hall {code}")
     clerk = make_member(hall, Role.CLERK, f"clerk_{code}")
     clerk2 = make_member(hall, Role.CLERK, f"clerk2_{code}")
-    a = CategoryFactory(hall=hall, code="A", name_zh="缴费充值", name_en="Payments")
-    b = CategoryFactory(hall=hall, code="B", name_zh="业务办理", name_en="Business", typical_handle_minutes=8)
-    v = CategoryFactory(hall=hall, code="V", name_zh="VIP服务", name_en="VIP")
+    a: QueueCategory = CategoryFactory(hall=hall, code="A", name_zh="缴费充值", name_en="Payments")
+    b: QueueCategory = CategoryFactory(
+        hall=hall, code="B", name_zh="业务办理", name_en="Business", typical_handle_minutes=8
+    )
+    v: QueueCategory = CategoryFactory(hall=hall, code="V", name_zh="VIP服务", name_en="VIP")
     return HallWorld(
         hall=hall,
         a=a,

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import QueueCategory
-from servicehall.core.errors import NotFound
+from servicehall.core.errors import NotFound, SignInRequired
 from servicehall.org.models import Counter, Hall
-from servicehall.org.selectors import memberships_for_user
+from servicehall.org.selectors import hall_get, hall_get_for_user, memberships_for_user
 
 from .models import ACTIVE_STATUSES, Ticket, TicketInterval, TicketStatus
 from .services import callable_tickets
@@ -298,16 +298,6 @@ def counters_overview(*, hall: Hall) -> list[dict[str, Any]]:
 
 
 # --- public screens: kiosk, display board, ticket tracking (Q01, Q05) ----------
-
-from servicehall.core.errors import ApplicationError  # noqa: E402 (appended section)
-from servicehall.org.selectors import hall_get, hall_get_for_user  # noqa: E402
-
-
-class SignInRequired(ApplicationError):
-    """The screen belongs to a hall that does not run it in public: staff must sign in."""
-
-    status_code = 401
-    default_code = "sign_in_required"
 
 
 def screen_hall_get(*, user: Any, code: str, capability: str) -> Hall:

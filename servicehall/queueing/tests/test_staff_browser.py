@@ -89,7 +89,7 @@ def test_q04_q06_q07_staff_screens_in_the_browser(asgi_server, browser, world):
     assert first.status == TicketStatus.DONE and first.outcome == "completed"
 
     # The duty manager sees the alert and every counter, and pauses counter 2.
-    asgi_server.run(services.ticket_call_next, counter=world.counter3, staff=world.clerk2)
+    asgi_server.run(services.ticket_call_next, counter=world.counter3, staff=world.manager)
     manager = new_page(browser, base, language="en", user=world.manager, viewport=VIEWPORT)
     manager.goto(asgi_server.url(f"/halls/{hall.code}/manager/"))
     assert "Open" in manager.get_by_test_id("counter-1-status").inner_text()

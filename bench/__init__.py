@@ -1,0 +1,1 @@
+"""Benchmarks of servicehall (never tests: nothing here asserts a time). See bench/README.md."""

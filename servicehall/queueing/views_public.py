@@ -1,0 +1,261 @@
+"""Public screens of a hall: kiosk (取号机), display board (叫号屏), ticket tracking.
+
+The views only parse input, call a selector or service and render. Who may
+open a kiosk or board is `selectors.screen_hall_get`; what a ticket shows is
+`selectors.ticket_public_status`; issuing is `services.ticket_issue`. Nothing
+here shows personal data: the board calls by ticket number, the phone a
+customer may give at the kiosk is never displayed again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from servicehall.catalog.selectors import category_get, documents_for_category
+from servicehall.core.errors import ApplicationError, SignInRequired
+from servicehall.core.views import render_error
+from servicehall.org.models import Hall
+from servicehall.org.roles import Capability
+
+from . import selectors, services
+from .models import Ticket, TicketChannel
+from .voice import CLIP_TEXTS
+from .voice_build import MANIFEST, clip_filename
+
+View = Callable[..., HttpResponse]
+
+
+def public_screen(view: View) -> View:
+    """Sign-in redirect for non-public halls, friendly 4xx for every business "no"."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except SignInRequired:
+            return redirect_to_login(request.get_full_path())
+        except ApplicationError as exc:
+            if _wants_json(request):
+                return JsonResponse({"code": exc.code, "message": str(exc.message)}, status=exc.status_code)
+            return render_error(request, status=exc.status_code, message=str(exc.message))
+
+    return wrapper
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.endswith("/state/") or "application/json" in request.headers.get("Accept", "")
+
+
+def _screen_hall(request: HttpRequest, code: str, capability: str) -> Hall:
+    return selectors.screen_hall_get(user=request.user, code=code, capability=capability)
+
+
+# --- kiosk (Q01) ------------------------------------------------------------------
+
+
+def _kiosk_context(hall: Hall, *, phone: str = "", error: str = "", autoprint: bool = False) -> dict[str, Any]:
+    return {
+        "hall": hall,
+        "loads": selectors.category_loads(hall=hall),
+        "phone": phone,
+        "error": error,
+        "autoprint": autoprint,
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@public_screen
+def kiosk(request: HttpRequest, hall: str) -> HttpResponse:
+    """Choose a category (and optionally leave a mobile number); the slip follows."""
+    hall_obj = _screen_hall(request, hall, Capability.ISSUE)
+    autoprint = request.GET.get("autoprint") == "1" or request.POST.get("autoprint") == "1"
+    if request.method == "GET":
+        return render(request, "queueing/public/kiosk.html", _kiosk_context(hall_obj, autoprint=autoprint))
+    phone = request.POST.get("phone", "").strip()[:32]
+    try:
+        category = category_get(hall=hall_obj, code=request.POST.get("category", "").strip()[:8])
+        ticket = services.ticket_issue(
+            hall=hall_obj, category=category, channel=TicketChannel.KIOSK, phone=phone, actor=request.user
+        )
+    except ApplicationError as exc:
+        context = _kiosk_context(hall_obj, phone=phone, error=str(exc.message), autoprint=autoprint)
+        return render(request, "queueing/public/kiosk.html", context, status=exc.status_code)
+    target = reverse("queueing:slip", kwargs={"ticket": ticket.pk})
+    return redirect(f"{target}?autoprint=1" if autoprint else target)
+
+
+def _qr_svg(url: str) -> str:
+    """The tracking link as an inline SVG QR code: prints sharp and needs no network."""
+    svg = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#111", omitsize=True)
+    return mark_safe(svg)  # noqa: S308 - segno's own markup, the URL is ours
+
+
+@never_cache
+@require_GET
+@public_screen
+def slip(request: HttpRequest, ticket: uuid.UUID) -> HttpResponse:
+    """The 80 mm slip: number, people ahead, estimated wait, documents, QR to tracking."""
+    ticket_obj = selectors.ticket_get_public(ticket_id=ticket)
+    track_url = request.build_absolute_uri(reverse("queueing:track", kwargs={"ticket": ticket_obj.pk}))
+    context = {
+        "hall": ticket_obj.hall,
+        "ticket": ticket_obj,
+        "status": selectors.ticket_public_status(ticket=ticket_obj),
+        "documents": documents_for_category(category=ticket_obj.category),
+        "track_url": track_url,
+        "qr_svg": _qr_svg(track_url),
+        "kiosk_url": _kiosk_return_url(request, ticket_obj),
+        "autoprint": request.GET.get("autoprint") == "1",
+    }
+    return render(request, "queueing/public/slip.html", context)
+
+
+def _kiosk_return_url(request: HttpRequest, ticket: Ticket) -> str:
+    url = reverse("queueing:kiosk", kwargs={"hall": ticket.hall.code})
+    return f"{url}?autoprint=1" if request.GET.get("autoprint") == "1" else url
+
+
+# --- display board (Q05) ----------------------------------------------------------
+
+
+def _clips_base_url(hall: Hall) -> str:
+    """Where the board loads its clips: the hall's own recordings, else the bundled ones."""
+    if hall.voice_clips_url:
+        return hall.voice_clips_url if hall.voice_clips_url.endswith("/") else f"{hall.voice_clips_url}/"
+    return reverse("queueing:voice_clip", kwargs={"name": "x"}).rsplit("/", 1)[0] + "/"
+
+
+def _board_labels() -> dict[str, str]:
+    """Words the board's script writes itself, translated on the server."""
+    return {
+        "counter": _("Counter %(counter)s"),
+        "call": _("Ticket %(number)s, please go to counter %(counter)s"),
+        "recall": _("Calling again"),
+        "waiting": _("%(count)s waiting"),
+        "idle": _("Waiting for the next call"),
+        "online": _("Live"),
+        "offline": _("Reconnecting…"),
+        "closed": _("Closed"),
+        "paused": _("Paused"),
+        "open": _("Open"),
+        "serving": _("Serving"),
+    }
+
+
+def _recent_with_local_times(recent: list[dict[str, Any]], hall: Hall) -> list[dict[str, Any]]:
+    """The first paint shows call times in the hall's clock, like the script does later."""
+    return [
+        {**call, "time": dt.datetime.fromisoformat(call["at"]).astimezone(hall.tz).strftime("%H:%M")} for call in recent
+    ]
+
+
+@never_cache
+@require_GET
+@public_screen
+def board(request: HttpRequest, hall: str) -> HttpResponse:
+    """The 1920×1080 board, rendered with the current state; pushes keep it live."""
+    hall_obj = _screen_hall(request, hall, Capability.VIEW_HALL)
+    snapshot = selectors.queue_snapshot(hall=hall_obj)
+    config = {
+        "hall": hall_obj.code,
+        "stateUrl": reverse("queueing:board_state", kwargs={"hall": hall_obj.code}),
+        "wsPath": f"/ws/halls/{hall_obj.code}/",
+        "clipsBase": _clips_base_url(hall_obj),
+        "clipExt": ".wav",
+        "clipNames": list(CLIP_TEXTS),
+        "ownClips": bool(hall_obj.voice_clips_url),
+        "timezone": hall_obj.timezone,
+        "voice": request.GET.get("voice", "auto"),
+        "labels": _board_labels(),
+    }
+    recent = _recent_with_local_times(snapshot["recent"], hall_obj)
+    context = {
+        "hall": hall_obj,
+        "snapshot": snapshot,
+        "recent": recent,
+        "latest": recent[0] if recent else None,
+        "board_config": config,
+    }
+    return render(request, "queueing/public/board.html", context)
+
+
+@never_cache
+@require_GET
+@public_screen
+def board_state(request: HttpRequest, hall: str) -> JsonResponse:
+    """The board's state as JSON, fetched on connect and after queue changes."""
+    hall_obj = _screen_hall(request, hall, Capability.VIEW_HALL)
+    return JsonResponse(selectors.queue_snapshot(hall=hall_obj))
+
+
+# --- tracking (Q01) ---------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+@public_screen
+def track(request: HttpRequest, ticket: uuid.UUID) -> HttpResponse:
+    """Follow a ticket from the slip's QR code; anyone with the link, no personal data."""
+    ticket_obj = selectors.ticket_get_public(ticket_id=ticket)
+    status = selectors.ticket_public_status(ticket=ticket_obj)
+    config = {
+        "stateUrl": reverse("queueing:track_state", kwargs={"ticket": ticket_obj.pk}),
+        "wsPath": f"/ws/halls/{ticket_obj.hall.code}/" if ticket_obj.hall.public_kiosk else "",
+        "pollSeconds": 10,
+    }
+    context = {"hall": ticket_obj.hall, "ticket": ticket_obj, "status": status, "track_config": config}
+    return render(request, "queueing/public/track.html", context)
+
+
+@never_cache
+@require_GET
+@public_screen
+def track_state(request: HttpRequest, ticket: uuid.UUID) -> JsonResponse:
+    ticket_obj = selectors.ticket_get_public(ticket_id=ticket)
+    return JsonResponse(selectors.ticket_public_status(ticket=ticket_obj))
+
+
+# --- voice clips (Q05) ------------------------------------------------------------
+
+
+def _clip_path(name: str) -> Path:
+    """Only names from the clip table reach the file system."""
+    filename = MANIFEST if name == "manifest" else clip_filename(name) if name in CLIP_TEXTS else None
+    if filename is None:
+        raise Http404(_("There is no such voice clip."))
+    path = Path(settings.VOICE_CLIPS_DIR) / filename
+    if not path.is_file():
+        raise Http404(_("The voice clips have not been built yet. Run `manage.py build_voice`."))
+    return path
+
+
+@require_GET
+def voice_clip(request: HttpRequest, name: str) -> HttpResponse:
+    """A bundled clip (tens of kilobytes, read whole); boards cache them for a day."""
+    response = HttpResponse(_clip_path(name).read_bytes(), content_type="audio/wav")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+def voice_manifest(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(_clip_path("manifest").read_bytes(), content_type="application/json")
+    response["Cache-Control"] = "no-cache"
+    return response

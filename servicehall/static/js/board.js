@@ -1,0 +1,452 @@
+/*
+ * Display board (叫号屏, Q05).
+ *
+ * Live by websocket push from ws/halls/<hall>/ (reconnecting by itself with
+ * backoff, polling the state endpoint while the socket is down); never reloads
+ * the page. A new call flashes and is spoken: by the browser's own Chinese
+ * voice when there is one, otherwise by the bundled clips (or the hall's own
+ * recordings) played one after another. Calls are queued, so two calls never
+ * talk over each other.
+ *
+ * `window.servicehallBoard` exposes the state for tests and for support staff
+ * looking at a board through the developer tools:
+ *   connection   "connecting" | "open" | "closed"
+ *   calls        every call event received, in order
+ *   spoken       one entry per announced call: {number, counter, mode, text,
+ *                clips, played, missing, done}
+ *   clipsPlayed  every clip name played, in order
+ *   audio        the AudioContext state ("running" once sound is allowed)
+ * Query parameters: ?voice=clips|speech|off forces the voice mode.
+ */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("board-config").textContent);
+  var initial = JSON.parse(document.getElementById("board-initial").textContent);
+  var root = document.querySelector("[data-testid=board]");
+  var L = config.labels;
+  var FLASH_MS = 8000;
+  var CLIP_GAP_S = 0.03;
+  var RECENT_LIMIT = 8;
+
+  var state = {
+    connection: "connecting",
+    calls: [],
+    spoken: [],
+    clipsPlayed: [],
+    audio: "none",
+    snapshot: initial,
+    reconnects: 0,
+    refreshes: 0,
+    pending: 0,
+  };
+  window.servicehallBoard = state;
+
+  // --- small helpers ---------------------------------------------------------
+
+  function fmt(template, params) {
+    return template.replace(/%\((\w+)\)s/g, function (_, key) {
+      return params[key] === undefined ? "" : String(params[key]);
+    });
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function sleep(ms) {
+    return new Promise(function (resolve) { setTimeout(resolve, ms); });
+  }
+
+  var timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", {
+    hour: "2-digit", minute: "2-digit", hour12: false, timeZone: config.timezone,
+  });
+  var clockFormat = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", {
+    month: "long", day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false,
+    timeZone: config.timezone,
+  });
+
+  // --- rendering ---------------------------------------------------------------
+
+  var flashUntil = {};
+
+  function counterStateLabel(row) {
+    if (row.counter_status === "open") return row.status === "serving" ? L.serving : L.open;
+    return row.counter_status === "paused" ? L.paused : L.closed;
+  }
+
+  function counterCard(grid, row) {
+    var card = grid.querySelector('[data-counter="' + row.counter + '"]');
+    if (!card) {
+      card = el("div", "board-counter");
+      card.dataset.counter = row.counter;
+      card.setAttribute("data-testid", "counter-" + row.counter);
+      card.appendChild(el("div", "counter-label"));
+      var number = el("div", "counter-number");
+      number.setAttribute("data-testid", "counter-" + row.counter + "-number");
+      card.appendChild(number);
+      card.appendChild(el("div", "counter-state"));
+    }
+    return card;
+  }
+
+  // Cards are updated in place, so a running flash animation is not restarted.
+  function renderCounters() {
+    var grid = root.querySelector("[data-counters]");
+    var now = Date.now();
+    var cards = state.snapshot.current.map(function (row) {
+      var card = counterCard(grid, row);
+      card.className = "board-counter is-" + row.counter_status + (row.number ? " has-ticket" : "");
+      if ((flashUntil[row.counter] || 0) > now) card.classList.add("is-new-call");
+      card.querySelector(".counter-label").textContent = fmt(L.counter, { counter: row.counter });
+      card.querySelector(".counter-number").textContent = row.number || "—";
+      card.querySelector(".counter-state").textContent = counterStateLabel(row);
+      return card;
+    });
+    var same = cards.length === grid.children.length && cards.every(function (c, i) { return grid.children[i] === c; });
+    if (!same) grid.replaceChildren.apply(grid, cards);
+  }
+
+  function renderRecent() {
+    var list = root.querySelector("[data-recent]");
+    var items = state.snapshot.recent.map(function (call) {
+      var li = el("li");
+      li.appendChild(el("span", "recent-number", call.number));
+      li.appendChild(el("span", "recent-counter", String(call.counter)));
+      var time = el("time", "", call.at ? timeFormat.format(new Date(call.at)) : "");
+      li.appendChild(time);
+      return li;
+    });
+    if (!items.length) items = [el("li", "recent-empty", "—")];
+    list.replaceChildren.apply(list, items);
+  }
+
+  function renderWaiting() {
+    var list = root.querySelector("[data-waiting-list]");
+    var items = state.snapshot.categories.map(function (cat) {
+      var li = el("li");
+      li.dataset.category = cat.code;
+      li.appendChild(el("span", "waiting-name", cat.name));
+      var count = el("b", "waiting-count", String(cat.waiting));
+      count.setAttribute("data-testid", "waiting-" + cat.code);
+      li.appendChild(count);
+      return li;
+    });
+    list.replaceChildren.apply(list, items);
+  }
+
+  function renderLatest(flash) {
+    var hero = root.querySelector("[data-testid=latest-call]");
+    var latest = state.snapshot.recent[0];
+    var number = el("div", "hero-number" + (latest ? "" : " hero-idle"), latest ? latest.number : "—");
+    number.setAttribute("data-testid", "latest-number");
+    var text = el("div", "hero-text", latest ? fmt(L.call, { number: latest.number, counter: latest.counter }) : L.idle);
+    text.setAttribute("data-testid", "latest-text");
+    var parts = [number, text];
+    if (latest && latest.recall) parts.push(el("div", "hero-recall", L.recall));
+    hero.replaceChildren.apply(hero, parts);
+    if (flash) {
+      hero.classList.remove("is-new-call");
+      void hero.offsetWidth; // restart the animation
+      hero.classList.add("is-new-call");
+    }
+  }
+
+  function renderAll() {
+    renderCounters();
+    renderRecent();
+    renderWaiting();
+    renderLatest(false);
+  }
+
+  function setConnection(value) {
+    state.connection = value;
+    root.dataset.connection = value;
+    var label = root.querySelector("[data-conn-label]");
+    label.textContent = value === "open" ? L.online : L.offline;
+  }
+
+  function tickClock() {
+    var clock = root.querySelector("[data-clock]");
+    clock.textContent = clockFormat.format(new Date());
+  }
+
+  // --- state from the server -------------------------------------------------
+
+  var refreshTimer = null;
+
+  function refresh() {
+    return fetch(config.stateUrl, { headers: { Accept: "application/json" }, cache: "no-store", credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("state " + response.status);
+        return response.json();
+      })
+      .then(function (snapshot) {
+        // Keep the recall marker of a call we showed ourselves.
+        var top = state.snapshot.recent[0];
+        if (top && top.recall && snapshot.recent[0] && snapshot.recent[0].number === top.number) {
+          snapshot.recent[0].recall = true;
+        }
+        state.snapshot = snapshot;
+        state.refreshes += 1;
+        renderAll();
+      })
+      .catch(function (error) { console.warn("board: refresh failed", error); });
+  }
+
+  function scheduleRefresh(delay) {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(refresh, delay === undefined ? 250 : delay);
+  }
+
+  // --- a call ------------------------------------------------------------------
+
+  function applyCall(event) {
+    var snap = state.snapshot;
+    var row = snap.current.find(function (r) { return r.counter === event.counter; });
+    if (!row) {
+      row = { counter: event.counter, counter_name: event.counter_name, counter_status: "open" };
+      snap.current.push(row);
+      snap.current.sort(function (a, b) { return a.counter - b.counter; });
+    }
+    row.number = event.number;
+    row.status = "called";
+    row.counter_status = "open";
+    var at = event.sent_at ? new Date(event.sent_at * 1000).toISOString() : new Date().toISOString();
+    snap.recent = [{ number: event.number, counter: event.counter, at: at, recall: !!event.recall }].concat(
+      snap.recent.filter(function (c) { return !(c.number === event.number && c.counter === event.counter); })
+    ).slice(0, RECENT_LIMIT);
+    flashUntil[event.counter] = Date.now() + FLASH_MS;
+    setTimeout(renderCounters, FLASH_MS + 50); // the flash ends
+  }
+
+  function onCall(event) {
+    state.calls.push(event);
+    applyCall(event);
+    renderCounters();
+    renderRecent();
+    renderLatest(true);
+    announce(event);
+    scheduleRefresh(600);
+  }
+
+  // --- voice -------------------------------------------------------------------
+
+  var audioCtx = null;
+  var buffers = {};
+  var chain = Promise.resolve();
+
+  function audioContext() {
+    if (!audioCtx) {
+      var AC = window.AudioContext || window.webkitAudioContext;
+      if (!AC) return null;
+      audioCtx = new AC();
+      state.audio = audioCtx.state;
+      audioCtx.onstatechange = function () {
+        state.audio = audioCtx.state;
+        if (audioCtx.state === "running") hideOverlay();
+      };
+    }
+    return audioCtx;
+  }
+
+  function chineseVoice() {
+    if (!("speechSynthesis" in window)) return null;
+    var voices = window.speechSynthesis.getVoices();
+    return (
+      voices.find(function (v) { return /^zh[-_]CN/i.test(v.lang); }) ||
+      voices.find(function (v) { return /^(zh|cmn)/i.test(v.lang) && !/(HK|TW|yue)/i.test(v.lang); }) ||
+      null
+    );
+  }
+
+  function voiceMode() {
+    if (config.voice === "off") return "off";
+    if (config.voice === "clips") return "clips";
+    if (config.voice === "speech") return chineseVoice() ? "speech" : "clips";
+    if (config.ownClips) return "clips"; // the hall recorded its own voice: prefer it
+    return chineseVoice() ? "speech" : "clips";
+  }
+
+  function loadClip(name) {
+    if (!buffers[name]) {
+      var ctx = audioContext();
+      buffers[name] = fetch(config.clipsBase + name + config.clipExt, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error(name + ": " + response.status);
+          return response.arrayBuffer();
+        })
+        .then(function (data) {
+          return new Promise(function (resolve, reject) { ctx.decodeAudioData(data, resolve, reject); });
+        })
+        .catch(function (error) {
+          console.warn("board: clip not available", error);
+          delete buffers[name]; // try again on the next call
+          return null;
+        });
+    }
+    return buffers[name];
+  }
+
+  function playClips(entry) {
+    var ctx = audioContext();
+    if (!ctx) return sleep(500);
+    return Promise.all(entry.clips.map(loadClip)).then(function (decoded) {
+      var start = ctx.currentTime + 0.05;
+      var at = start;
+      decoded.forEach(function (buffer, index) {
+        var name = entry.clips[index];
+        if (!buffer) { entry.missing.push(name); return; }
+        var source = ctx.createBufferSource();
+        source.buffer = buffer;
+        source.connect(ctx.destination);
+        source.start(at);
+        at += buffer.duration + CLIP_GAP_S;
+        entry.played.push(name);
+        state.clipsPlayed.push(name);
+      });
+      // Wait out the sentence on the wall clock, so a muted board still keeps order.
+      return sleep((at - start) * 1000 + 150);
+    });
+  }
+
+  function speakText(entry) {
+    return new Promise(function (resolve) {
+      var finished = false;
+      function done() { if (!finished) { finished = true; resolve(); } }
+      var utterance = new SpeechSynthesisUtterance(entry.text);
+      utterance.lang = "zh-CN";
+      utterance.voice = chineseVoice();
+      utterance.rate = 0.9;
+      utterance.onend = done;
+      utterance.onerror = done;
+      setTimeout(done, 15000); // some engines never say they finished
+      window.speechSynthesis.speak(utterance);
+    });
+  }
+
+  function announce(event) {
+    var entry = {
+      number: event.number,
+      counter: event.counter,
+      recall: !!event.recall,
+      text: event.text,
+      clips: (event.clips || []).slice(),
+      mode: null,
+      played: [],
+      missing: [],
+      done: false,
+    };
+    state.pending += 1;
+    chain = chain
+      .then(function () {
+        entry.mode = voiceMode();
+        state.spoken.push(entry);
+        if (entry.mode === "off") return null;
+        return entry.mode === "speech" ? speakText(entry) : playClips(entry);
+      })
+      .catch(function (error) { console.warn("board: could not speak", error); })
+      .then(function () {
+        entry.done = true;
+        state.pending -= 1;
+      });
+  }
+
+  // --- the one-time "tap to enable sound" overlay --------------------------------
+
+  var overlay = root.querySelector("[data-sound-overlay]");
+
+  function hideOverlay() { overlay.hidden = true; }
+
+  function unlockSound() {
+    var ctx = audioContext();
+    if (ctx && ctx.state !== "running") ctx.resume();
+    if ("speechSynthesis" in window) {
+      // Speaking once inside the tap lets later calls speak without one.
+      var hush = new SpeechSynthesisUtterance(" ");
+      hush.volume = 0;
+      window.speechSynthesis.speak(hush);
+    }
+    hideOverlay();
+  }
+
+  function offerSoundUnlock() {
+    if (config.voice === "off") return;
+    overlay.querySelector("button").addEventListener("click", unlockSound);
+    setTimeout(function () {
+      var ctx = audioContext();
+      if (ctx && ctx.state !== "running") overlay.hidden = false;
+    }, 600);
+  }
+
+  // --- the live feed -------------------------------------------------------------
+
+  var socket = null;
+  var attempt = 0;
+  var pollTimer = null;
+  var lastMessageAt = Date.now();
+
+  function handle(message) {
+    lastMessageAt = Date.now();
+    if (message.type === "call") onCall(message);
+    else if (message.type === "queue" || message.type === "counter") scheduleRefresh();
+    else if (message.type === "hello") refresh();
+  }
+
+  function startPolling() {
+    if (!pollTimer) pollTimer = setInterval(refresh, 10000);
+  }
+
+  function stopPolling() {
+    clearInterval(pollTimer);
+    pollTimer = null;
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    setConnection("connecting");
+    socket = new WebSocket(scheme + location.host + config.wsPath);
+    socket.onopen = function () {
+      attempt = 0;
+      lastMessageAt = Date.now();
+      setConnection("open");
+      stopPolling();
+    };
+    socket.onmessage = function (message) {
+      try { handle(JSON.parse(message.data)); } catch (error) { console.warn("board: bad message", error); }
+    };
+    socket.onclose = function () {
+      socket = null;
+      setConnection("closed");
+      startPolling();
+      var delay = Math.min(30000, 1000 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);
+      attempt += 1;
+      state.reconnects += 1;
+      setTimeout(connect, delay);
+    };
+    socket.onerror = function () { if (socket) socket.close(); };
+  }
+
+  function heartbeat() {
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    if (Date.now() - lastMessageAt > 50000) { socket.close(); return; } // silent for too long: reconnect
+    socket.send(JSON.stringify({ type: "ping" }));
+  }
+
+  // For tests and support: drop the connection as a flaky network would.
+  state.dropConnection = function () { if (socket) socket.close(); };
+
+  // --- start -------------------------------------------------------------------
+
+  renderAll();
+  tickClock();
+  setInterval(tickClock, 1000);
+  setInterval(heartbeat, 20000);
+  offerSoundUnlock();
+  if (voiceMode() === "clips" || config.ownClips) (config.clipNames || []).forEach(loadClip);
+  if ("speechSynthesis" in window) window.speechSynthesis.onvoiceschanged = function () { chineseVoice(); };
+  connect();
+})();
