@@ -24,7 +24,7 @@ voice: install
 	$(PY) manage.py build_voice
 
 browser-deps:
-	./scripts/ensure-debian-packages.sh chromium fonts-noto-cjk espeak-ng
+	./scripts/ensure-debian-packages.sh chromium fonts-noto-cjk espeak-ng gettext
 
 migrate: install
 	$(PY) manage.py migrate --noinput

@@ -136,6 +136,9 @@ def _proc_stat(pid: int) -> tuple[str, int, float] | None:
     rest = raw[raw.rindex(")") + 2 :].split()
     ppid = int(rest[1])
     cpu = (int(rest[11]) + int(rest[12])) / _TICK  # utime + stime
+    if comm.startswith("postgres"):
+        # + the CPU of exited children the postmaster has reaped: a backend per request lives briefly.
+        cpu += (int(rest[13]) + int(rest[14])) / _TICK
     return comm, ppid, cpu
 
 

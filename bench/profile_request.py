@@ -39,10 +39,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=0,
+        help="DB_CONN_MAX_AGE (0, as the benchmark's server: a connection per request)",
+    )
     args = parser.parse_args()
     require_local(args.database_url, "--database-url")
     world = prepare_database(args.database_url, 1)
-    os.environ.update(django_env(args.database_url, None, 60))
+    os.environ.update(django_env(args.database_url, None, args.conn_max_age))
 
     import django
 
