@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from servicehall.core.testing import HallWorld, build_world
@@ -9,6 +10,12 @@ pytest_plugins = ["servicehall.core.browser_testing"]
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters must not leak from one test into the next."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -226,5 +226,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Tickets a client that is not signed in may take per minute (0: no limit).
+KIOSK_ISSUE_PER_MINUTE = env_int("KIOSK_ISSUE_PER_MINUTE", 30)
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
 # Queue behaviour that is the same for every hall unless a hall overrides it.
 SERVICEHALL_DEMO_HALL = env_str("SERVICEHALL_DEMO_HALL", "demo")

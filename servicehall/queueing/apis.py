@@ -22,6 +22,7 @@ from rest_framework.serializers import Serializer
 from servicehall.catalog.selectors import category_get, documents_for_category
 from servicehall.core.apis import PublicAPIView, ServiceHallAPIView, parse
 from servicehall.core.errors import Forbidden
+from servicehall.core.throttling import throttle_anonymous_issue
 from servicehall.org.models import Counter, Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import (
@@ -179,6 +180,7 @@ class HallTicketsApi(PublicAPIView):
             # Raises "not found" for other halls' staff, "forbidden" for roles without ISSUE.
             hall_get_for_user(user=request.user, code=hall, capability=C.ISSUE)
         category = category_get(hall=the_hall, code=data["category"])
+        throttle_anonymous_issue(request)
         ticket = services.ticket_issue(
             hall=the_hall,
             category=category,

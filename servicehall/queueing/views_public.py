@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.catalog.selectors import category_get, documents_for_category
 from servicehall.core.errors import ApplicationError, SignInRequired
+from servicehall.core.throttling import throttle_anonymous_issue
 from servicehall.core.views import render_error
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
@@ -91,6 +92,7 @@ def kiosk(request: HttpRequest, hall: str) -> HttpResponse:
     phone = request.POST.get("phone", "").strip()[:32]
     try:
         category = category_get(hall=hall_obj, code=request.POST.get("category", "").strip()[:8])
+        throttle_anonymous_issue(request)
         ticket = services.ticket_issue(
             hall=hall_obj, category=category, channel=TicketChannel.KIOSK, phone=phone, actor=request.user
         )

@@ -12,7 +12,8 @@ from django.conf import settings
 
 LOCALE = Path(settings.BASE_DIR) / "servicehall" / "locale"
 PO_ENTRY = re.compile(
-    r'^(#, fuzzy\n)?(msgctxt "(?:[^"\\]|\\.)*"\n)?msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)',
+    r'^(#, fuzzy\n)?(msgctxt "(?:[^"\\]|\\.)*"\n)?msgid ((?:".*"\n)+)'
+    r'(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d\])? (?:".*"\n)+)+)',
     re.M,
 )
 

@@ -728,3 +728,15 @@ def test_q03_session_sign_in_works_for_the_workbench_calls(world):
 
     assert response.status_code == 200
     assert response.json()["number"] == "A001"
+
+
+def test_q01_an_anonymous_client_cannot_take_the_whole_day_in_a_minute(world, kiosk, settings):
+    settings.KIOSK_ISSUE_PER_MINUTE = 3
+    for _ in range(3):
+        assert take(kiosk, world).status_code == 201
+    refused = take(kiosk, world)
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "too_many_requests"
+    assert Ticket.objects.count() == 3
+    # Staff who are signed in are not limited.
+    assert take(client_for(world.guide), world, channel="guide").status_code == 201
