@@ -33,10 +33,13 @@ def untranslated(po: Path) -> int:
 def main() -> int:
     LOCALE.mkdir(parents=True, exist_ok=True)
     python = sys.executable
-    run(python, "manage.py", "makemessages", "-l", "zh_Hans", "-l", "en", "--no-obsolete", "--no-location", *IGNORE)
     en = LOCALE / "en" / "LC_MESSAGES" / "django.po"
+    # English is derived whole from the source strings: start it afresh so no
+    # fuzzy guess from an older string survives.
+    en.unlink(missing_ok=True)
+    run(python, "manage.py", "makemessages", "-l", "zh_Hans", "-l", "en", "--no-obsolete", "--no-location", *IGNORE)
     run("msgen", "--force-po", "-o", str(en), str(en))
-    run("msgattrib", "--clear-fuzzy", "--force-po", "-o", str(en), str(en))
+    run("msgattrib", "--clear-fuzzy", "--force-po", "-o", str(en), str(en))  # only the new header is fuzzy
     run(python, "manage.py", "compilemessages", "--ignore=.venv/*")
     zh = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
     missing = untranslated(zh)

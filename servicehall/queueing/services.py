@@ -178,7 +178,8 @@ def ticket_issue(
     if channel not in TicketChannel.values:
         raise Unprocessable(_("Unknown channel %(channel)s.") % {"channel": channel}, code="bad_channel")
     if kind not in TicketKind.values or kind in (TicketKind.TRANSFER, TicketKind.RETURNED):
-        raise Unprocessable(_("Tickets cannot be issued as %(kind)s.") % {"kind": kind}, code="bad_kind")
+        label = TicketKind(kind).label if kind in TicketKind.values else kind
+        raise Unprocessable(_("Tickets cannot be issued as %(kind)s.") % {"kind": label}, code="bad_kind")
     phone = _clean_phone(phone)
     now = timezone.now()
     local = now.astimezone(hall.tz)

@@ -158,6 +158,7 @@ def _board_labels() -> dict[str, str]:
         "paused": _("Paused"),
         "open": _("Open"),
         "serving": _("Serving"),
+        "calling": _("Now calling"),
     }
 
 

@@ -74,7 +74,10 @@
   var flashUntil = {};
 
   function counterStateLabel(row) {
-    if (row.counter_status === "open") return row.status === "serving" ? L.serving : L.open;
+    if (row.counter_status === "open") {
+      if (row.status === "serving") return L.serving;
+      return row.status === "called" ? L.calling : L.open;
+    }
     return row.counter_status === "paused" ? L.paused : L.closed;
   }
 
