@@ -25,7 +25,8 @@ async def listen(url: str, origin: str, until: float) -> list[list[object]]:
     heard: list[list[object]] = []
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    async with connect(url, origin=origin, open_timeout=10, max_queue=None) as ws:  # type: ignore[arg-type]
+    # No keepalive pings: a server too busy to answer one in time would end the measurement early.
+    async with connect(url, origin=origin, open_timeout=10, max_queue=None, ping_interval=None) as ws:  # type: ignore[arg-type]
         hello = json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
         print("ready" if hello.get("type") == "hello" else f"unexpected {hello}", flush=True)
         for _ in range(10_000_000):

@@ -49,6 +49,7 @@ sys.path.insert(0, str(_HERE.parent))
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
+import contextlib  # noqa: E402
 import datetime as dt  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
@@ -94,6 +95,14 @@ def redis_is_up(url: str) -> bool:
         return bool(redis.Redis.from_url(url, socket_timeout=2).ping())
     except redis.RedisError:
         return False
+
+
+def forget_old_listeners(url: str, hall: str) -> None:
+    """Drop the hall's group in Redis: boards of earlier runs whose server was stopped stay members for a day,
+    and their full channels would count as dropped pushes (and cost a Redis write per push)."""
+    import redis
+
+    redis.Redis.from_url(url, socket_timeout=2).delete(f"asgi:group:hall.{hall}")
 
 
 def start_server(
@@ -198,6 +207,7 @@ async def run_app(
     think: float,
     poll: float,
     server_pid: int | None,
+    board_url: str | None = None,
 ) -> Result:
     hall = world["hall"]
     counters = world["counters"]
@@ -305,7 +315,7 @@ async def run_app(
             response = await client.post(f"/api/v1/counters/{row['id']}/open")
             if response.status_code != 200:
                 raise SystemExit(f"Could not open counter {row['number']}: {response.status_code} {response.text}")
-        board = await start_board(url, hall, until=time.time() + 60 + duration)
+        board = await start_board(board_url or url, hall, until=time.time() + 60 + duration)
         before, cpu_from = cpu_snapshot(server_pid), time.perf_counter()
         t0 = time.perf_counter()
         clock.update({"from": t0 + warmup, "until": t0 + duration})
@@ -322,7 +332,9 @@ async def run_app(
             await client.aclose()
 
     await asyncio.sleep(2)  # the last pushes are still on their way
-    board.terminate()
+    if board.returncode is None:
+        with contextlib.suppress(ProcessLookupError):  # it may have just finished by itself
+            board.terminate()
     out, _ = await asyncio.wait_for(board.communicate(), timeout=30)
     heard = json.loads(out.decode().strip().splitlines()[-1])
     if isinstance(heard, dict):
@@ -356,6 +368,13 @@ def main() -> None:
     parser.add_argument("--kiosks", type=int, default=16, help="concurrent kiosks (default 16)")
     parser.add_argument("--counters", type=int, default=32, help="counters calling at once (default 32)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (default 2)")
+    parser.add_argument(
+        "--ws-workers",
+        type=int,
+        default=1,
+        help="uvicorn workers of a second server, on the next port, that only carries the board's websocket "
+        "(as a proxy routing /ws/ would); 0 puts the board on the HTTP workers (default 1)",
+    )
     parser.add_argument("--think", type=float, default=0.01, help="kiosk pause between tickets, seconds (0.01)")
     parser.add_argument("--poll", type=float, default=0.25, help="counter pause after a 204, seconds (0.25)")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
@@ -403,7 +422,9 @@ def main() -> None:
             raise SystemExit(f"Redis does not answer at {args.redis_url}. Start it with:\n  {REDIS_START}")
         print("App run:", flush=True)
         world = prepare_database(args.database_url, args.counters)
-        server = None
+        forget_old_listeners(args.redis_url, world["hall"])
+        server = ws_server = None
+        board_url = None
         log = Path(tempfile.gettempdir()) / "servicehall-bench-uvicorn.log"
         if not args.external_server:
             server = start_server(
@@ -414,8 +435,21 @@ def main() -> None:
                 conn_max_age=args.conn_max_age,
                 log=log,
             )
+            if args.ws_workers > 0:
+                parts = urlsplit(url)
+                board_url = f"{parts.scheme}://{parts.hostname}:{(parts.port or 80) + 1}"
+                ws_server = start_server(
+                    url=board_url,
+                    workers=args.ws_workers,
+                    database_url=args.database_url,
+                    redis_url=args.redis_url,
+                    conn_max_age=args.conn_max_age,
+                    log=log.with_name("servicehall-bench-uvicorn-ws.log"),
+                )
         try:
             wait_until_ready(url, server, world["hall"], args.workers)
+            if ws_server is not None and board_url is not None:
+                wait_until_ready(board_url, ws_server, world["hall"], args.ws_workers)
             print(f"  load for {args.duration:g} s …", flush=True)
             app = asyncio.run(
                 run_app(
@@ -427,11 +461,13 @@ def main() -> None:
                     think=args.think,
                     poll=args.poll,
                     server_pid=server.pid if server else None,
+                    board_url=board_url,
                 )
             )
         finally:
-            if server is not None:
-                stop_server(server)
+            for started in (server, ws_server):
+                if started is not None:
+                    stop_server(started)
         app.double_calls_db = double_calls_in_database(args.database_url)
         if not args.external_server and log.exists():
             text = log.read_text(errors="replace")

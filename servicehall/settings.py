@@ -140,6 +140,16 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _default_test_db = BASE_DIR / "var" / f"test-servicehall-{os.getpid()}.sqlite3"
     _db["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", str(_default_test_db))}
 else:
+    if env_bool("DB_POOL", True):
+        # Under ASGI every request runs in a fresh thread, so persistent
+        # connections do not help; a pool per worker saves a PostgreSQL fork
+        # per request. CONN_MAX_AGE must then be 0.
+        _db["CONN_MAX_AGE"] = 0
+        _db.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DB_POOL_MIN", 2),
+            "max_size": env_int("DB_POOL_MAX", 20),
+            "timeout": 10,
+        }
     _db.setdefault("TEST", {})
     if os.environ.get("TEST_DATABASE_NAME"):
         _db["TEST"]["NAME"] = os.environ["TEST_DATABASE_NAME"]
@@ -152,7 +162,8 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # A board that falls a little behind at rush hour must not lose calls.
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
         }
     }
 else:

@@ -141,16 +141,19 @@ def _check_issuing_allowed(*, category: QueueCategory, hall: Hall, local: dt.dat
 
 
 def _next_sequence(*, hall: Hall, category: QueueCategory, day: dt.date) -> int:
-    row = DailySequence.objects.select_for_update().filter(hall=hall, category=category, service_date=day).first()
-    if row is None:
-        try:
-            with transaction.atomic():
-                row = DailySequence.objects.create(hall=hall, category=category, service_date=day, last=0)
-        except IntegrityError:
-            # Another kiosk created today's row first; take its lock instead.
-            row = DailySequence.objects.select_for_update().get(hall=hall, category=category, service_date=day)
-    DailySequence.objects.filter(pk=row.pk).update(last=F("last") + 1)
-    return row.last + 1
+    """Today's next number in one statement (an upsert), so the row lock is brief.
+
+    PostgreSQL and SQLite (3.35+) both take `INSERT … ON CONFLICT … RETURNING`.
+    """
+    table = connection.ops.quote_name(DailySequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (hall_id, category_id, service_date, last) VALUES (%s, %s, %s, 1) "  # noqa: S608 - quoted table name
+            f"ON CONFLICT (hall_id, category_id, service_date) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [hall.pk, category.pk, day],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def _clean_phone(phone: str) -> str:
@@ -185,6 +188,7 @@ def ticket_issue(
     local = now.astimezone(hall.tz)
     _check_issuing_allowed(category=category, hall=hall, local=local)
     day = local.date()
+    rank = _epoch(now) - head_start_seconds(hall=hall, kind=kind)  # read before the sequence is locked
     sequence = _next_sequence(hall=hall, category=category, day=day)
     if category.daily_cap and sequence > category.daily_cap:
         # Raising rolls the sequence back too, so the cap stays exact.
@@ -202,7 +206,7 @@ def ticket_issue(
         channel=channel,
         kind=kind,
         status=S.WAITING,
-        rank=_epoch(now) - head_start_seconds(hall=hall, kind=kind),
+        rank=rank,
         issued_at=now,
         queued_at=now,
         phone=phone,

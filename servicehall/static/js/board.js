@@ -200,9 +200,15 @@
       .catch(function (error) { console.warn("board: refresh failed", error); });
   }
 
+  // At most one state fetch per interval however busy the hall is: a pending
+  // fetch absorbs the events that arrive before it runs (a debounce would
+  // starve the board while events keep coming).
   function scheduleRefresh(delay) {
-    clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(refresh, delay === undefined ? 250 : delay);
+    if (refreshTimer) return;
+    refreshTimer = setTimeout(function () {
+      refreshTimer = null;
+      refresh();
+    }, delay === undefined ? 500 : delay);
   }
 
   // --- a call ------------------------------------------------------------------
