@@ -119,7 +119,7 @@ def main() -> None:
         mean_queries = sum(queries[name]) / len(queries[name])
         print(f"  {name:<18} {mean_wall:8.2f} {mean_cpu:8.2f} {mean_queries:8.1f}")
     print()
-    pstats.Stats(profiler).strip_dirs().sort_stats("cumulative").print_stats(args.top)
+    pstats.Stats(profiler).strip_dirs().sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.top)
 
     # The same without the profiler, for honest per-request times.
     wall.clear()

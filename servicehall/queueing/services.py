@@ -261,10 +261,19 @@ def counter_check_operator(*, counter: Counter, user: Any) -> None:
     )
 
 
+def _lock_ticket(ticket: Ticket) -> Ticket:
+    """Lock the ticket's row and bring along what the move and its answer need."""
+    locked = (
+        Ticket.objects.select_for_update(of=("self",)).select_related("hall", "category", "counter").get(pk=ticket.pk)
+    )
+    if locked.counter is not None:
+        locked.counter.hall = locked.hall  # same hall; saves a query for the operator check
+    return locked
+
+
 def _check_ticket_operator(ticket: Ticket, user: Any) -> None:
-    if ticket.counter_id is not None:
-        counter = Counter.objects.select_related("hall").get(pk=ticket.counter_id)
-        counter_check_operator(counter=counter, user=user)
+    if ticket.counter is not None:
+        counter_check_operator(counter=ticket.counter, user=user)
 
 
 def _lock_counter(counter: Counter) -> Counter:
@@ -323,6 +332,7 @@ def _call_next_locked(*, counter: Counter, staff: Any) -> Ticket | None:
             )
         except Conflict:
             continue  # someone else moved it between read and write; take the next
+        ticket.counter = counter
         _announce_call(ticket, counter, recall=False)
         _queue_changed(ticket.hall)
         return ticket
@@ -332,7 +342,7 @@ def _call_next_locked(*, counter: Counter, staff: Any) -> Ticket | None:
 @transaction.atomic
 def ticket_recall(*, ticket: Ticket, staff: Any) -> Ticket:
     """重呼: say the same number again at the same counter."""
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall", "counter").get(pk=ticket.pk)
+    ticket = _lock_ticket(ticket)
     _check_ticket_operator(ticket, staff)
     counter = ticket.counter
     if ticket.status != S.CALLED or counter is None:
@@ -345,7 +355,7 @@ def ticket_recall(*, ticket: Ticket, staff: Any) -> Ticket:
 @transaction.atomic
 def ticket_start(*, ticket: Ticket, staff: Any) -> Ticket:
     """The customer has arrived at the counter: serving starts."""
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
+    ticket = _lock_ticket(ticket)
     _check_ticket_operator(ticket, staff)
     if ticket.status != S.CALLED:
         raise _refuse_move(ticket, S.SERVING)
@@ -358,7 +368,7 @@ def ticket_start(*, ticket: Ticket, staff: Any) -> Ticket:
 def ticket_finish(*, ticket: Ticket, staff: Any, outcome: str) -> Ticket:
     if outcome not in TicketOutcome.values:
         raise Unprocessable(_("Choose how the service ended."), code="bad_outcome")
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
+    ticket = _lock_ticket(ticket)
     _check_ticket_operator(ticket, staff)
     if ticket.status != S.SERVING:
         raise _refuse_move(ticket, S.DONE)
@@ -373,7 +383,7 @@ def ticket_finish(*, ticket: Ticket, staff: Any, outcome: str) -> Ticket:
 @transaction.atomic
 def ticket_no_show(*, ticket: Ticket, staff: Any) -> Ticket:
     """过号: the customer did not come; the counter is free for the next."""
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
+    ticket = _lock_ticket(ticket)
     _check_ticket_operator(ticket, staff)
     if ticket.status != S.CALLED:
         raise _refuse_move(ticket, S.NO_SHOW)
@@ -385,7 +395,7 @@ def ticket_no_show(*, ticket: Ticket, staff: Any) -> Ticket:
 @transaction.atomic
 def ticket_return_late(*, ticket: Ticket, actor: Any) -> Ticket:
     """A skipped customer came back: re-queued by the hall's returned-ticket rule."""
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
+    ticket = _lock_ticket(ticket)
     if ticket.status != S.NO_SHOW:
         raise _refuse_move(ticket, S.WAITING)
     now = timezone.now()
@@ -423,7 +433,7 @@ def ticket_return_late(*, ticket: Ticket, actor: Any) -> Ticket:
 @transaction.atomic
 def ticket_hold(*, ticket: Ticket, staff: Any, note: str = "") -> Ticket:
     """挂起: park the ticket (e.g. the customer fetches a document); the counter may call the next."""
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
+    ticket = _lock_ticket(ticket)
     _check_ticket_operator(ticket, staff)
     if ticket.status not in (S.CALLED, S.SERVING):
         raise _refuse_move(ticket, S.HELD)
@@ -436,7 +446,7 @@ def ticket_resume(*, ticket: Ticket, staff: Any) -> Ticket:
     """Take a held ticket back at its counter."""
     try:
         with transaction.atomic():
-            ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall", "counter").get(pk=ticket.pk)
+            ticket = _lock_ticket(ticket)
             if ticket.status != S.HELD or ticket.counter is None:
                 raise _refuse_move(ticket, S.SERVING)
             counter = _lock_counter(ticket.counter)
@@ -463,7 +473,7 @@ def ticket_transfer(
     The ticket keeps its original place when the hall says so, and gains the
     transfer head start either way, so a customer is not sent to the back.
     """
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall", "category").get(pk=ticket.pk)
+    ticket = _lock_ticket(ticket)
     _check_ticket_operator(ticket, staff)
     if category is None and counter is None:
         raise Unprocessable(_("Choose a category or a counter to transfer to."), code="transfer_target_missing")
@@ -499,7 +509,7 @@ def ticket_transfer(
 @transaction.atomic
 def ticket_abandon(*, ticket: Ticket, actor: Any) -> Ticket:
     """弃号: the customer left without being served."""
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("hall").get(pk=ticket.pk)
+    ticket = _lock_ticket(ticket)
     ticket = _move(ticket, S.ABANDONED, actor=actor, counter=None, closed_at=timezone.now(), counter_id=None)
     _queue_changed(ticket.hall)
     return ticket
