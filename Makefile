@@ -33,6 +33,8 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 run: install voice demo
+	@if [ "$(WORKERS)" != "1" ] && [ -z "$$REDIS_URL" ]; then \
+		echo "WORKERS=$(WORKERS) needs REDIS_URL: without Redis, pushes to the live screens stay inside one worker."; exit 1; fi
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "servicehall demo hall: http://$(HOST):$(PORT)/"
 	$(VENV)/bin/uvicorn servicehall.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-access-log

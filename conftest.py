@@ -1,10 +1,21 @@
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
 from servicehall.core.testing import HallWorld, build_world
 
 pytest_plugins = ["servicehall.core.browser_testing"]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """pytest-django drops the SQLite test database but leaves its WAL files behind."""
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if connection.vendor == "sqlite" and name:
+        for leftover in Path(name).parent.glob(Path(name).name + "*"):
+            leftover.unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)

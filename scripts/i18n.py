@@ -40,8 +40,10 @@ def main() -> int:
     run(python, "manage.py", "makemessages", "-l", "zh_Hans", "-l", "en", "--no-obsolete", "--no-location", *IGNORE)
     run("msgen", "--force-po", "-o", str(en), str(en))
     run("msgattrib", "--clear-fuzzy", "--force-po", "-o", str(en), str(en))  # only the new header is fuzzy
-    run(python, "manage.py", "compilemessages", "--ignore=.venv/*")
     zh = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    # msgmerge's fuzzy guesses for new strings are usually wrong: make them plain untranslated entries.
+    run("msgattrib", "--clear-fuzzy", "--empty", "--force-po", "-o", str(zh), str(zh))
+    run(python, "manage.py", "compilemessages", "--ignore=.venv/*")
     missing = untranslated(zh)
     print(f"zh_Hans: {missing} untranslated string(s)" if missing else "zh_Hans: complete")
     return 0

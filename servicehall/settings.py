@@ -117,7 +117,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "servicehall.core.context_processors.staff_context",
             ],
         },
     },
@@ -241,6 +240,3 @@ LOGGING = {
 KIOSK_ISSUE_PER_MINUTE = env_int("KIOSK_ISSUE_PER_MINUTE", 30)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-
-# Queue behaviour that is the same for every hall unless a hall overrides it.
-SERVICEHALL_DEMO_HALL = env_str("SERVICEHALL_DEMO_HALL", "demo")

@@ -21,7 +21,13 @@ def category_get(*, hall: Hall, code: str) -> QueueCategory:
 
 
 def script_steps(*, hall: Hall, script: str) -> list[ScriptStep]:
-    return list(ScriptStep.objects.filter(hall=hall, script=script).order_by("pack", "position"))
+    """The steps of one script, from the first of the hall's packs that has it.
+
+    A hall with a telecom and a gas pack follows one 业务受理八步, not both mixed.
+    """
+    steps = list(ScriptStep.objects.filter(hall=hall, script=script).order_by("position"))
+    packs = [p for p in hall.packs if any(step.pack == p for step in steps)] or sorted({s.pack for s in steps})
+    return [step for step in steps if packs and step.pack == packs[0]]
 
 
 def phrases_for(*, hall: Hall, moment: str) -> list[str]:
@@ -41,3 +47,20 @@ def documents_for_category(*, category: QueueCategory) -> list[str]:
         ):
             seen.setdefault(code, name)
     return list(seen.values())
+
+
+def business_types_for_hall(*, hall: Hall) -> QuerySet[BusinessType]:
+    """The hall's active business types of active categories, in one query, grouped by category order."""
+    return (
+        BusinessType.objects.filter(hall=hall, active=True, category__active=True)
+        .select_related("category")
+        .order_by("category__sort_order", "category__code", "sort_order", "code")
+    )
+
+
+def business_type_get(*, hall: Hall, code: str) -> BusinessType:
+    """An active business type of the hall by its code, with its category."""
+    business = business_types_for_hall(hall=hall).filter(code=code).first()
+    if business is None:
+        raise NotFound(_("There is no such business type in this hall."))
+    return business

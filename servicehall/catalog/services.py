@@ -9,7 +9,33 @@ from servicehall.core.services import audit_record
 from servicehall.org.models import Hall
 
 from .models import BusinessType, Phrase, QueueCategory, ScriptStep
-from .packs import pack_read
+from .packs import Pack, PackError, pack_read
+
+
+def _refuse_clashes_with_other_packs(*, pack: Pack, hall: Hall) -> None:
+    """A code or ticket prefix another pack already uses in this hall is a problem in the file, named as such."""
+    problems = []
+    name = pack.path.name
+    taken = QueueCategory.objects.filter(hall=hall).exclude(pack=pack.code)
+    codes = {c.code: c.pack for c in taken}
+    prefixes = {c.prefix: c.pack for c in taken}
+    for index, category in enumerate(pack.categories):
+        where = f"{name}: categories[{index}] ({category['code']})"
+        if category["code"] in codes:
+            problems.append(f"{where}.code: pack {codes[category['code']]!r} already uses it in hall {hall.code}")
+        if category["prefix"] in prefixes:
+            problems.append(
+                f"{where}.prefix: pack {prefixes[category['prefix']]!r} already uses it in hall {hall.code}"
+            )
+    business = dict(BusinessType.objects.filter(hall=hall).exclude(pack=pack.code).values_list("code", "pack"))
+    for index, entry in enumerate(pack.business_types):
+        if entry["code"] in business:
+            problems.append(
+                f"{name}: business_types[{index}] ({entry['code']}).code: "
+                f"pack {business[entry['code']]!r} already uses it in hall {hall.code}"
+            )
+    if problems:
+        raise PackError(problems)
 
 
 @transaction.atomic
@@ -20,21 +46,25 @@ def pack_load(*, hall: Hall, code: str, actor: Any = None, path: Path | None = N
     nothing and a revised pack updates names, fees and phrases in place.
     """
     pack = pack_read(code, path=path)
+    _refuse_clashes_with_other_packs(pack=pack, hall=hall)
     counts = {"categories": 0, "business_types": 0, "script_steps": 0, "phrases": 0}
     categories: dict[str, QueueCategory] = {}
     for data in pack.categories:
         values = {k: v for k, v in data.items() if k != "code"}
+        # Whether a row is active is the hall's own choice: set on creation only.
         category, _ = QueueCategory.objects.update_or_create(
-            hall=hall, code=data["code"], defaults={**values, "pack": pack.code, "active": True}
+            hall=hall,
+            code=data["code"],
+            defaults={**values, "pack": pack.code},
+            create_defaults={**values, "pack": pack.code, "active": True},
         )
         categories[data["code"]] = category
         counts["categories"] += 1
     for data in pack.business_types:
         values = {k: v for k, v in data.items() if k not in ("code", "category")}
+        row = {**values, "category": categories[data["category"]], "pack": pack.code}
         BusinessType.objects.update_or_create(
-            hall=hall,
-            code=data["code"],
-            defaults={**values, "category": categories[data["category"]], "pack": pack.code, "active": True},
+            hall=hall, code=data["code"], defaults=row, create_defaults={**row, "active": True}
         )
         counts["business_types"] += 1
     for script, steps in pack.scripts.items():

@@ -40,6 +40,7 @@ class HallFactory(factory.django.DjangoModelFactory):
     company = factory.SubFactory(CompanyFactory)
     code = factory.Sequence(lambda n: f"hall{n}")
     name = factory.Sequence(lambda n: f"Hall {n}")
+    public_kiosk = True
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -94,11 +95,12 @@ def build_world(code: str = "ha") -> HallWorld:
     hall: Hall = HallFactory(code=code, name=f"Hall {code}")
     clerk = make_member(hall, Role.CLERK, f"clerk_{code}")
     clerk2 = make_member(hall, Role.CLERK, f"clerk2_{code}")
-    a: QueueCategory = CategoryFactory(hall=hall, code="A", name_zh="缴费充值", name_en="Payments")
+    # A, B and V are the telecom pack's categories, so tests may load that pack over them.
+    a: QueueCategory = CategoryFactory(hall=hall, pack="telecom", code="A", name_zh="缴费充值", name_en="Payments")
     b: QueueCategory = CategoryFactory(
-        hall=hall, code="B", name_zh="业务办理", name_en="Business", typical_handle_minutes=8
+        hall=hall, pack="telecom", code="B", name_zh="业务办理", name_en="Business", typical_handle_minutes=8
     )
-    v: QueueCategory = CategoryFactory(hall=hall, code="V", name_zh="VIP服务", name_en="VIP")
+    v: QueueCategory = CategoryFactory(hall=hall, pack="telecom", code="V", name_zh="VIP服务", name_en="VIP")
     return HallWorld(
         hall=hall,
         a=a,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.translation import gettext as _
 
 from servicehall.org.roles import Capability
@@ -67,6 +68,6 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "core/error.html", {"status": 500, "message": _("Something went wrong on our side.")}, status=500
-    )
+    """Rendered without the request's context: the failure may be the database itself."""
+    body = loader.render_to_string("core/500.html", {"message": _("Something went wrong on our side.")})
+    return HttpResponse(body, status=500)

@@ -41,7 +41,12 @@ def demo_load(*, code: str = "demo") -> Hall:
     company, _ = Company.objects.get_or_create(name="示范通信公司")
     hall, _ = Hall.objects.get_or_create(
         code=code,
-        defaults={"company": company, "name": "示范营业厅", "address": "上海市浦东新区世纪大道100号"},
+        defaults={
+            "company": company,
+            "name": "示范营业厅",
+            "address": "上海市浦东新区世纪大道100号",
+            "public_kiosk": True,
+        },
     )
     pack_load(hall=hall, code="telecom")
     # The demo takes numbers around the clock, so it can be tried at any hour;

@@ -5,7 +5,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,8 +46,11 @@ class Hall(TimeStampedModel):
     packs = models.JSONField(_("industry packs"), default=list, blank=True)
     public_kiosk = models.BooleanField(
         _("kiosk and board open without sign-in"),
-        default=True,
-        help_text=_("The kiosk and display board run on the hall's own screens without a staff sign-in."),
+        default=False,
+        help_text=_(
+            "The kiosk, display board and ticket API run on the hall's own screens without a staff sign-in. "
+            "Expose them only on the hall's network."
+        ),
     )
     close_open_tickets_at_day_end = models.BooleanField(_("close open tickets at the end of the day"), default=True)
     alert_waiting_over_target = models.PositiveIntegerField(
@@ -158,6 +161,3 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.hall.code}: {self.get_role_display()}"
-
-
-code_validator = RegexValidator(r"^[a-z0-9_-]+$", _("Use lower-case letters, digits, - and _ only."))

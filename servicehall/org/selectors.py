@@ -23,10 +23,6 @@ def memberships_for_user(*, user: Any) -> list[Membership]:
     return cached
 
 
-def halls_for_user(*, user: Any) -> QuerySet[Hall]:
-    return Hall.objects.filter(memberships__user=user).distinct().order_by("code")
-
-
 def user_capabilities(*, user: Any, hall: Hall) -> frozenset[str]:
     roles = {m.role for m in memberships_for_user(user=user) if m.hall_id == hall.pk}
     return capabilities_of(roles)

@@ -29,7 +29,6 @@ from servicehall.org.selectors import (
     counter_get_for_user,
     counters_for_hall,
     hall_get_for_user,
-    user_can,
     user_capabilities,
 )
 
@@ -71,10 +70,6 @@ UNPROCESSABLE = _error("A rule of the hall refuses it; the message says why.")
 def _hall_for_viewer(request: Request, code: str) -> Hall:
     """Public halls show their kiosk and board data to anyone; others only to members (401 / 404)."""
     return selectors.screen_hall_get(user=request.user, code=code, capability=C.VIEW_HALL)
-
-
-def _is_duty_manager(user: Any, hall: Hall) -> bool:
-    return user_can(user=user, hall=hall, capability=C.MANAGE_QUEUE)
 
 
 def _counter_payload(counter: Counter) -> dict[str, Any]:
@@ -409,7 +404,7 @@ class TicketFinishApi(_TicketActionApi):
 
 
 class TicketReturnApi(_TicketActionApi):
-    capabilities = frozenset({C.ISSUE, C.GUIDE})
+    capabilities = frozenset({C.GUIDE})  # the lobby's work, as on the guide screen
 
     @_ticket_action_schema("A skipped customer came back: re-queue the ticket", unprocessable=True)
     def post(self, request: Request, ticket_id: Any) -> Response:
@@ -420,7 +415,7 @@ class TicketReturnApi(_TicketActionApi):
 
 
 class TicketAbandonApi(_TicketActionApi):
-    capabilities = frozenset({C.ISSUE, C.GUIDE})
+    capabilities = frozenset({C.GUIDE})  # the lobby's work, as on the guide screen
 
     @_ticket_action_schema("Left without service (弃号)")
     def post(self, request: Request, ticket_id: Any) -> Response:

@@ -6,10 +6,13 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.contrib.auth.models import AnonymousUser
 
-from servicehall.org.models import Hall
+from servicehall.core.errors import ApplicationError
+from servicehall.org.roles import Capability
 
 from .events import hall_group
+from .selectors import screen_hall_get
 
 
 class HallFeedConsumer(AsyncJsonWebsocketConsumer):
@@ -29,13 +32,12 @@ class HallFeedConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def _may_listen(self, code: str) -> bool:
-        hall = Hall.objects.filter(code=code).first()
-        if hall is None:
+        """The same rule as the board's page: a public hall's feed is open, others only to their staff."""
+        try:
+            screen_hall_get(user=self.scope.get("user") or AnonymousUser(), code=code, capability=Capability.VIEW_HALL)
+        except ApplicationError:
             return False
-        if hall.public_kiosk:
-            return True
-        user = self.scope.get("user")
-        return bool(user and user.is_authenticated and user.memberships.filter(hall=hall).exists())
+        return True
 
     async def disconnect(self, code: int) -> None:
         if self.group:

@@ -144,10 +144,6 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
 
 class TicketInterval(models.Model):
     """One stretch of a ticket's life in one status (who, where, from, until)."""
@@ -176,7 +172,11 @@ class TicketInterval(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ticket"], condition=Q(ended_at__isnull=True), name="one_open_interval"),
         ]
-        indexes = [models.Index(fields=["status", "started_at"], name="interval_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "started_at"], name="interval_status_idx"),
+            # Recent handle times for the estimated wait.
+            models.Index(fields=["status", "ended_at"], name="interval_status_end_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.status} {self.started_at:%H:%M:%S}"

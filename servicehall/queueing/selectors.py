@@ -41,13 +41,16 @@ def tickets_ahead(*, ticket: Ticket) -> int:
     """People in the same queue who will be called before this ticket."""
     if ticket.status != S.WAITING:
         return 0
+    if ticket.target_counter_id:
+        # Sent to a named counter: behind the others sent there and what that
+        # counter serves of its own categories.
+        served = Counter.objects.filter(pk=ticket.target_counter_id).values("served__category")
+        same_queue = Q(target_counter_id=ticket.target_counter_id) | Q(target_counter__isnull=True, category__in=served)
+    else:
+        same_queue = Q(category_id=ticket.category_id, target_counter__isnull=True)
     return (
-        Ticket.objects.filter(
-            hall_id=ticket.hall_id,
-            category_id=ticket.category_id,
-            status=S.WAITING,
-            target_counter__isnull=True,
-        )
+        Ticket.objects.filter(hall_id=ticket.hall_id, status=S.WAITING)
+        .filter(same_queue)
         .filter(Q(rank__lt=ticket.rank) | Q(rank=ticket.rank, sequence__lt=ticket.sequence))
         .count()
     )
@@ -194,10 +197,6 @@ def counter_current_ticket(*, counter: Counter) -> Ticket | None:
 
 def counter_held_tickets(*, counter: Counter) -> list[Ticket]:
     return list(Ticket.objects.filter(counter=counter, status=S.HELD).select_related("category").order_by("issued_at"))
-
-
-def ticket_timeline(*, ticket: Ticket) -> list[TicketInterval]:
-    return list(ticket.intervals.select_related("counter").order_by("started_at", "id"))
 
 
 def ticket_durations(*, ticket: Ticket, now: dt.datetime | None = None) -> dict[str, float]:

@@ -19,7 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import QueueCategory
+from servicehall.catalog.selectors import script_steps
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from servicehall.core.masking import mask_phone
+from servicehall.core.services import audit_record
 from servicehall.org.models import Counter, Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_can
@@ -111,7 +114,6 @@ def _announce_call(ticket: Ticket, counter: Counter, *, recall: bool) -> None:
         ticket.hall.code,
         {
             "type": "call",
-            "ticket": str(ticket.pk),
             "number": ticket.number,
             "counter": counter.number,
             "counter_name": counter.name,
@@ -213,6 +215,15 @@ def ticket_issue(
     )
     staff = actor if getattr(actor, "is_authenticated", False) else None
     TicketInterval.objects.create(ticket=ticket, status=S.WAITING, actor=staff, started_at=now, note=channel)
+    if phone:
+        # Personal data was stored: audited, with the number masked.
+        audit_record(
+            actor=actor,
+            action="ticket.issue",
+            obj=ticket,
+            hall=hall,
+            data={"number": ticket.number, "phone": mask_phone(phone)},
+        )
     _queue_changed(hall)
     return ticket
 
@@ -242,6 +253,16 @@ def callable_tickets(*, counter: Counter):
         .annotate(score=F("rank") + offset)
         .order_by("score", "issued_at", "sequence")
     )
+
+
+def _require_no_held(counter: Counter) -> None:
+    held = Ticket.objects.filter(counter=counter, status=S.HELD).values_list("number", flat=True).first()
+    if held is not None:
+        raise Conflict(
+            _("Ticket %(number)s is on hold at counter %(counter)s. Resume or transfer it first.")
+            % {"number": held, "counter": counter.number},
+            code="counter_has_held",
+        )
 
 
 def counter_check_operator(*, counter: Counter, user: Any) -> None:
@@ -487,7 +508,17 @@ def ticket_transfer(
     if counter is not None and counter.pk == ticket.counter_id:
         raise Unprocessable(_("The ticket is already at this counter."), code="transfer_same_counter")
     now = timezone.now()
-    place = min(ticket.rank, _epoch(ticket.queued_at)) if hall.transfer_keeps_place else _epoch(now)
+    if counter is not None:
+        counter = Counter.objects.get(pk=counter.pk)  # its status now, not as the caller last saw it
+    if counter is not None and counter.status == Counter.Status.CLOSED:
+        raise Unprocessable(
+            _("Counter %(counter)s is closed. Choose an open counter or a category.") % {"counter": counter.number},
+            code="transfer_counter_closed",
+        )
+    # The place is the time the customer joined the queue (never moved by a
+    # transfer), so head starts cannot pile up over several transfers.
+    place = _epoch(ticket.queued_at) if hall.transfer_keeps_place else _epoch(now)
+    before = {"category": ticket.category.code, "counter": ticket.counter.number if ticket.counter else None}
     ticket = _move(
         ticket,
         S.WAITING,
@@ -502,26 +533,48 @@ def ticket_transfer(
         counter_id=None,
         staff_id=None,
     )
+    audit_record(
+        actor=staff,
+        action="ticket.transfer",
+        obj=ticket,
+        hall=hall,
+        data={
+            "from": before,
+            "to": {"category": (category or ticket.category).code, "counter": counter.number if counter else None},
+        },
+    )
     _queue_changed(hall)
     return ticket
 
 
 @transaction.atomic
 def ticket_abandon(*, ticket: Ticket, actor: Any) -> Ticket:
-    """弃号: the customer left without being served."""
+    """弃号: the customer left without being served.
+
+    A waiting or missed ticket is the lobby's to close; a ticket on hold
+    belongs to its counter, so only that counter's clerk (or a duty manager)
+    may give it up.
+    """
     ticket = _lock_ticket(ticket)
+    if ticket.status == S.HELD:
+        _check_ticket_operator(ticket, actor)
+    before = ticket.status
     ticket = _move(ticket, S.ABANDONED, actor=actor, counter=None, closed_at=timezone.now(), counter_id=None)
+    audit_record(actor=actor, action="ticket.abandon", obj=ticket, hall=ticket.hall, data={"from": before})
     _queue_changed(ticket.hall)
     return ticket
 
 
 @transaction.atomic
 def ticket_set_script_step(*, ticket: Ticket, staff: Any, step: int) -> Ticket:
-    """Which of the 业务受理八步 the clerk is at; a hint for the workbench only."""
-    if not 1 <= step <= 8:
-        raise Unprocessable(_("There are eight steps."), code="bad_step")
+    """Which step of the hall's acceptance script (业务受理八步) the clerk is at."""
+    ticket = _lock_ticket(ticket)
+    _check_ticket_operator(ticket, staff)
     if ticket.status not in ACTIVE_STATUSES:
         raise Conflict(_("Only the ticket at the counter has a current step."), code="not_active")
+    steps = len(script_steps(hall=ticket.hall, script="acceptance")) or 8
+    if not 1 <= step <= steps:
+        raise Unprocessable(_("Choose a step from 1 to %(steps)s.") % {"steps": steps}, code="bad_step")
     Ticket.objects.filter(pk=ticket.pk).update(script_step=step)
     ticket.script_step = step
     return ticket
@@ -553,8 +606,6 @@ def counter_set_status(*, counter: Counter, status: str, actor: Any) -> Counter:
     Only the clerk working a counter, or a duty manager, may change it; closing
     releases it.
     """
-    from servicehall.core.services import audit_record
-
     if status not in Counter.Status.values:
         raise Unprocessable(_("Unknown counter status."), code="bad_status")
     counter = _lock_counter(counter)
@@ -562,6 +613,9 @@ def counter_set_status(*, counter: Counter, status: str, actor: Any) -> Counter:
         counter_check_operator(counter=counter, user=actor)
     if status == Counter.Status.CLOSED:
         _require_no_active(counter)
+        _require_no_held(counter)
+        # Customers sent to this counter go back to their category's queue, keeping their place.
+        Ticket.objects.filter(target_counter=counter, status=S.WAITING).update(target_counter=None)
     before = counter.status
     counter.status = status
     if status == Counter.Status.OPEN and counter.staff_id is None and getattr(actor, "is_authenticated", False):
@@ -576,3 +630,20 @@ def counter_set_status(*, counter: Counter, status: str, actor: Any) -> Counter:
     )
     events.send_on_commit(counter.hall.code, {"type": "counter", "counter": counter.number, "status": status})
     return counter
+
+
+@transaction.atomic
+def counter_release(*, counter: Counter, actor: Any) -> Counter:
+    """The clerk leaves the counter: it closes and is nobody's until opened again.
+
+    Refused while the counter still has a ticket at it or on hold, so that no
+    customer is left without a counter.
+    """
+    counter = _lock_counter(counter)
+    if counter.staff_id is not None:
+        counter_check_operator(counter=counter, user=actor)
+    _require_no_active(counter)
+    _require_no_held(counter)
+    if counter.status == Counter.Status.CLOSED and counter.staff_id is None:
+        return counter
+    return counter_set_status(counter=counter, status=Counter.Status.CLOSED, actor=actor)

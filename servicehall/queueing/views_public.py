@@ -221,7 +221,9 @@ def track(request: HttpRequest, ticket: uuid.UUID) -> HttpResponse:
     config = {
         "stateUrl": reverse("queueing:track_state", kwargs={"ticket": ticket_obj.pk}),
         "wsPath": f"/ws/halls/{ticket_obj.hall.code}/" if ticket_obj.hall.public_kiosk else "",
+        "number": ticket_obj.number,  # its own call is fetched at once; other events at most every 5 s
         "pollSeconds": 10,
+        "minGapSeconds": 5,
     }
     context = {"hall": ticket_obj.hall, "ticket": ticket_obj, "status": status, "track_config": config}
     return render(request, "queueing/public/track.html", context)

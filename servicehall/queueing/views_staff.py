@@ -10,20 +10,21 @@ websocket says something changed (`hall-changed` on the body).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import BusinessType, QueueCategory
-from servicehall.core.errors import ApplicationError, Conflict, NotFound, Unprocessable
+from servicehall.core.errors import ApplicationError, Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.masking import mask_phone
 from servicehall.core.views import handles_application_errors
 from servicehall.org import selectors as org_selectors
@@ -60,20 +61,6 @@ def _elapsed(since: dt.datetime | None, now: dt.datetime) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def _optional_url(name: str, **kwargs: Any) -> str:
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return ""
-
-
-def _ticket_url(name: str, ticket: Ticket) -> str:
-    """A public page of a ticket (slip or tracking) when the public screens provide it."""
-    return _optional_url(f"queueing:{name}", ticket=ticket.pk) or _optional_url(
-        f"queueing:{name}", hall=ticket.hall.code, ticket=ticket.pk
-    )
-
-
 def _nav(request: HttpRequest, hall: Hall, active: str) -> list[dict[str, Any]]:
     caps = org_selectors.user_capabilities(user=request.user, hall=hall)
     items = [
@@ -91,9 +78,8 @@ def _nav(request: HttpRequest, hall: Hall, active: str) -> list[dict[str, Any]]:
         for key, capability, label in items
         if capability in caps
     ]
-    board = _optional_url("queueing:board", hall=hall.code)
-    if board:
-        nav.append({"key": "board", "label": _("Display board"), "url": board, "active": False, "external": True})
+    board = reverse("queueing:board", kwargs={"hall": hall.code})
+    nav.append({"key": "board", "label": _("Display board"), "url": board, "active": False, "external": True})
     return nav
 
 
@@ -133,6 +119,17 @@ def _hall_counter(request: HttpRequest, hall: Hall, counter_id: Any, capability:
 
 def _categories(hall: Hall) -> list[QueueCategory]:
     return list(catalog_selectors.categories_for_hall(hall=hall))
+
+
+def _counter_status_message(counter: Counter, status: str) -> str:
+    """One whole sentence per state, so that each translates on its own."""
+    if status == Counter.Status.OPEN:
+        message = _("Counter %(number)s is open.")
+    elif status == Counter.Status.PAUSED:
+        message = _("Counter %(number)s is paused.")
+    else:
+        message = _("Counter %(number)s is closed.")
+    return message % {"number": counter.number}
 
 
 # --- counter workbench (营业员工作台) ------------------------------------------------
@@ -242,7 +239,15 @@ def workbench(request: HttpRequest, hall: str) -> HttpResponse:
     counter = _session_counter(request, hall_obj)
     if counter is None:
         context = _base_context(request, hall_obj, "workbench")
-        context["counters"] = org_selectors.counters_for_hall(hall=hall_obj)
+        # A counter another clerk works is busy; only a duty manager may take it over.
+        context["counters"] = [
+            {
+                "counter": c,
+                "busy": c.staff_id not in (None, request.user.pk) and c.status != Counter.Status.CLOSED,
+            }
+            for c in org_selectors.counters_for_hall(hall=hall_obj)
+        ]
+        context["can_take_over"] = org_selectors.user_can(user=request.user, hall=hall_obj, capability=C.MANAGE_QUEUE)
         return render(request, "queueing/staff/workbench_pick.html", context)
     if _is_htmx(request):
         context = _workbench_context(request, hall_obj, counter)
@@ -271,7 +276,23 @@ def workbench_take(request: HttpRequest, hall: str) -> HttpResponse:
 @handles_application_errors
 @require_POST
 def workbench_leave(request: HttpRequest, hall: str) -> HttpResponse:
+    """The clerk leaves their counter: it closes and is free for anyone to open.
+
+    Refused (409, message in the page, the clerk stays at the counter) while a
+    customer is at the counter or on hold there. Leaving a counter that is now
+    worked by somebody else only forgets it.
+    """
     hall_obj = _hall(request, hall, C.SERVE)
+    counter = _session_counter(request, hall_obj)
+    if counter is not None and counter.staff_id in (None, request.user.pk):
+        try:
+            services.counter_release(counter=counter, actor=request.user)
+        except Forbidden:
+            pass  # taken over meanwhile: it is not ours to close any more
+        except ApplicationError as exc:
+            counter.refresh_from_db()
+            flash = _flash("error", str(exc.message))
+            return _render_workbench(request, hall_obj, counter, flash=flash, status=exc.status_code)
     _forget_counter(request, hall_obj)
     url = reverse("queueing:workbench", kwargs={"hall": hall_obj.code})
     if _is_htmx(request):
@@ -307,11 +328,7 @@ def workbench_counter(request: HttpRequest, hall: str, action: str) -> HttpRespo
         if action not in statuses:
             raise NotFound(_("Unknown action."))
         services.counter_set_status(counter=counter, status=statuses[action], actor=user)
-        return _flash(
-            "success",
-            _("Counter %(number)s is now %(status)s.")
-            % {"number": counter.number, "status": str(statuses[action].label).lower()},
-        )
+        return _flash("success", _counter_status_message(counter, statuses[action]))
 
     flash, status = _run(act)
     counter.refresh_from_db()
@@ -382,12 +399,18 @@ def _transfer(request: HttpRequest, hall: Hall, ticket: Ticket) -> dict[str, str
     if kind == "category":
         category = catalog_selectors.category_get(hall=hall, code=value)
         services.ticket_transfer(ticket=ticket, staff=request.user, category=category, note=note)
-        target = category.display_name
+        message = _("%(number)s transferred to %(category)s.") % {
+            "number": ticket.number,
+            "category": category.display_name,
+        }
     else:
         counter = _hall_counter(request, hall, value, C.SERVE)
         services.ticket_transfer(ticket=ticket, staff=request.user, counter=counter, note=note)
-        target = _("counter %(number)s") % {"number": counter.number}
-    return _flash("success", _("%(number)s transferred to %(target)s.") % {"number": ticket.number, "target": target})
+        message = _("%(number)s transferred to counter %(counter)s.") % {
+            "number": ticket.number,
+            "counter": counter.number,
+        }
+    return _flash("success", message)
 
 
 # --- lobby guide (导购) ------------------------------------------------------------------
@@ -415,12 +438,12 @@ def _guide_queue_context(hall: Hall) -> dict[str, Any]:
 
 
 def _business_types(hall: Hall) -> list[tuple[QueueCategory, list[BusinessType]]]:
-    result = []
-    for category in _categories(hall):
-        types = list(catalog_selectors.business_types_for_category(category=category))
-        if types:
-            result.append((category, types))
-    return result
+    """The business types grouped by their category, from one query."""
+    types = catalog_selectors.business_types_for_hall(hall=hall)
+    return [
+        (group[0].category, group)
+        for group in (list(g) for _key, g in itertools.groupby(types, key=lambda b: b.category_id))
+    ]
 
 
 @login_required
@@ -475,8 +498,8 @@ def guide_issue(request: HttpRequest, hall: str) -> HttpResponse:
                 "wait": selectors.estimate_wait_minutes(category=category, ahead=ahead),
                 "documents": catalog_selectors.documents_for_category(category=category),
                 "phone": mask_phone(ticket.phone),
-                "slip_url": _ticket_url("slip", ticket),
-                "track_url": _ticket_url("track", ticket),
+                "slip_url": reverse("queueing:slip", kwargs={"ticket": ticket.pk}),
+                "track_url": reverse("queueing:track", kwargs={"ticket": ticket.pk}),
             }
             form = IssueTicketForm(categories=categories, initial={"category": category.code})
     else:
@@ -491,14 +514,6 @@ def guide_issue(request: HttpRequest, hall: str) -> HttpResponse:
     return response
 
 
-def _business_get(hall: Hall, code: str) -> BusinessType:
-    for _category, types in _business_types(hall):
-        for business in types:
-            if business.code == code:
-                return business
-    raise NotFound(_("There is no such business type in this hall."))
-
-
 @login_required
 @handles_application_errors
 @require_GET
@@ -508,7 +523,7 @@ def guide_documents(request: HttpRequest, hall: str) -> HttpResponse:
     code = request.GET.get("business", "")
     context: dict[str, Any] = {"hall": hall_obj, "business": None}
     if code:
-        business = _business_get(hall_obj, code)
+        business = catalog_selectors.business_type_get(hall=hall_obj, code=code)
         documents = []
         for doc, name in zip(business.required_documents, business.documents_display(), strict=True):
             state = request.GET.get(f"doc_{doc['code']}", "")
@@ -619,11 +634,7 @@ def manager_counter(request: HttpRequest, hall: str, counter: int) -> HttpRespon
             raise Unprocessable(_("Unknown counter status."), code="bad_status")
         status = Counter.Status(form.cleaned_data["status"])
         services.counter_set_status(counter=counter_obj, status=status, actor=request.user)
-        return _flash(
-            "success",
-            _("Counter %(number)s is now %(status)s.")
-            % {"number": counter_obj.number, "status": str(status.label).lower()},
-        )
+        return _flash("success", _counter_status_message(counter_obj, status))
 
     flash, status = _run(act)
     context = _manager_context(request, hall_obj)

@@ -102,3 +102,32 @@ def test_org03_broken_yaml_is_reported(tmp_path):
     path.write_text("pack: telecom\ncategories: [\n", encoding="utf-8")
     with pytest.raises(PackError, match=r"telecom\.yaml: not valid YAML"):
         pack_read("telecom", path=path)
+
+
+def test_org03_a_pack_clashing_with_another_in_the_hall_is_refused_by_name(hall, tmp_path):
+    pack_load(hall=hall, code="telecom")
+    data = yaml.safe_load((PACKS_DIR / "gas.yaml").read_text(encoding="utf-8"))
+    data["categories"][0]["prefix"] = "A"  # telecom's 缴费充值 prints A001 already
+    with pytest.raises(PackError) as refused:
+        pack_load(hall=hall, code="gas", path=write_pack(tmp_path, data))
+    assert refused.value.problems == [
+        "gas.yaml: categories[0] (G).prefix: pack 'telecom' already uses it in hall demo2"
+    ]
+    assert not QueueCategory.objects.filter(hall=hall, pack="gas").exists()
+
+
+def test_org03_reloading_a_pack_keeps_what_the_hall_switched_off(hall):
+    pack_load(hall=hall, code="telecom")
+    QueueCategory.objects.filter(hall=hall, code="C").update(active=False)
+    pack_load(hall=hall, code="telecom")
+    assert QueueCategory.objects.get(hall=hall, code="C").active is False
+
+
+def test_staff02_a_hall_with_two_packs_follows_one_script(hall):
+    from servicehall.catalog.selectors import script_steps
+
+    pack_load(hall=hall, code="telecom")
+    pack_load(hall=hall, code="gas")
+    steps = script_steps(hall=hall, script="acceptance")
+    assert [s.position for s in steps] == list(range(1, 9))
+    assert {s.pack for s in steps} == {"telecom"}

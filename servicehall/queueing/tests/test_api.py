@@ -740,3 +740,12 @@ def test_q01_an_anonymous_client_cannot_take_the_whole_day_in_a_minute(world, ki
     assert Ticket.objects.count() == 3
     # Staff who are signed in are not limited.
     assert take(client_for(world.guide), world, channel="guide").status_code == 201
+
+
+def test_org02_giving_up_or_requeueing_a_ticket_is_the_lobbys_work(world):
+    ticket = issue(world)
+    refused = act(client_for(world.clerk), ticket, "abandon")
+    assert refused.status_code == 403
+    assert act(client_for(world.guide), ticket, "abandon").status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.status == S.ABANDONED

@@ -80,3 +80,20 @@ def test_q05_an_unknown_hall_feed_is_refused(world):
         return connected, code
 
     assert async_to_sync(connect)()[0] is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_q05_a_private_halls_feed_is_refused_to_anonymous_listeners(world):
+    world.hall.public_kiosk = False
+    world.hall.save()
+
+    async def connect():
+        communicator = WebsocketCommunicator(
+            application, f"/ws/halls/{world.hall.code}/", headers=[(b"origin", b"http://127.0.0.1")]
+        )
+        connected, _ = await communicator.connect()
+        if connected:
+            await communicator.disconnect()
+        return connected
+
+    assert async_to_sync(connect)() is False

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.db import IntegrityError, transaction
 
-from servicehall.core.errors import Conflict, Unprocessable
+from servicehall.core.errors import Conflict, Forbidden, Unprocessable
 from servicehall.org.models import Counter
 from servicehall.queueing import selectors, services
 from servicehall.queueing.models import PriorityRule, Ticket, TicketInterval, TicketKind, TicketStatus
@@ -281,3 +281,89 @@ def test_q07_the_workbench_sees_the_next_two_for_its_counter(world, morning):
     tickets = [issue(world, world.b) for _ in range(4)]
     services.ticket_call_next(counter=world.counter2, staff=world.clerk2)
     assert selectors.next_for_counter(counter=world.counter2) == tickets[1:3]
+
+
+def test_q04_transfers_do_not_pile_up_head_starts(world, morning):
+    bounced = issue(world, world.a)
+    services.ticket_call_next(counter=world.counter1, staff=world.clerk)
+    ranks = []
+    for target in (world.b, world.a, world.b):
+        bounced = services.ticket_transfer(ticket=bounced, staff=world.manager, category=target)
+        ranks.append(bounced.rank)
+        counter = world.counter2 if target == world.b else world.counter1
+        staff = world.clerk2 if target == world.b else world.clerk
+        assert services.ticket_call_next(counter=counter, staff=staff) == bounced
+    assert len(set(ranks)) == 1, "each transfer added another head start"
+
+
+def test_q04_a_ticket_cannot_be_sent_to_a_closed_counter(world, morning):
+    ticket = issue(world)
+    services.ticket_call_next(counter=world.counter1, staff=world.clerk)
+    services.counter_set_status(counter=world.counter3, status=Counter.Status.CLOSED, actor=world.manager)
+    with pytest.raises(Unprocessable) as refused:
+        services.ticket_transfer(ticket=ticket, staff=world.clerk, counter=world.counter3)
+    assert refused.value.code == "transfer_counter_closed"
+
+
+def test_q04_closing_a_counter_returns_tickets_sent_to_it_to_their_queue(world, morning):
+    ticket = issue(world)
+    services.ticket_call_next(counter=world.counter1, staff=world.clerk)
+    services.ticket_transfer(ticket=ticket, staff=world.clerk, counter=world.counter3)
+    services.counter_set_status(counter=world.counter3, status=Counter.Status.CLOSED, actor=world.manager)
+    ticket.refresh_from_db()
+    assert ticket.target_counter is None
+    assert services.ticket_call_next(counter=world.counter2, staff=world.clerk2) == ticket
+
+
+def test_q04_a_counter_with_a_ticket_on_hold_cannot_close_or_be_left(world, morning):
+    ticket = issue(world)
+    services.ticket_call_next(counter=world.counter1, staff=world.clerk)
+    services.ticket_hold(ticket=ticket, staff=world.clerk)
+    for close in (
+        lambda: services.counter_set_status(counter=world.counter1, status=Counter.Status.CLOSED, actor=world.clerk),
+        lambda: services.counter_release(counter=world.counter1, actor=world.clerk),
+    ):
+        with pytest.raises(Conflict) as refused:
+            close()
+        assert refused.value.code == "counter_has_held" and "A001" in str(refused.value.message)
+
+
+def test_q04_leaving_a_counter_closes_and_frees_it(world, morning):
+    counter = services.counter_release(counter=world.counter1, actor=world.clerk)
+    assert counter.status == Counter.Status.CLOSED and counter.staff is None
+    # Now another clerk may take it.
+    assert services.counter_set_status(counter=counter, status="open", actor=world.clerk2).staff == world.clerk2
+
+
+def test_q04_people_ahead_of_a_ticket_sent_to_a_counter(world, morning):
+    waiting_v = issue(world, world.v)
+    morning.shift(dt.timedelta(minutes=15))  # more than the transfer head start
+    sent = issue(world, world.a)
+    services.ticket_call_next(counter=world.counter1, staff=world.clerk)  # takes A001 (sent)
+    services.ticket_transfer(ticket=sent, staff=world.clerk, counter=world.counter3)
+    sent.refresh_from_db()
+    # Counter 3 serves V: the V ticket that came first is ahead.
+    assert selectors.tickets_ahead(ticket=sent) == 1
+    assert waiting_v.status == "waiting"
+
+
+def test_q04_only_the_counters_clerk_may_move_the_script_step_or_give_up_a_held_ticket(world, morning):
+    ticket = issue(world)
+    services.ticket_call_next(counter=world.counter1, staff=world.clerk)
+    with pytest.raises(Forbidden):
+        services.ticket_set_script_step(ticket=ticket, staff=world.clerk2, step=3)
+    assert services.ticket_set_script_step(ticket=ticket, staff=world.clerk, step=3).script_step == 3
+    services.ticket_hold(ticket=ticket, staff=world.clerk)
+    with pytest.raises(Forbidden):
+        services.ticket_abandon(ticket=ticket, actor=world.clerk2)
+    assert services.ticket_abandon(ticket=ticket, actor=world.clerk).status == S.ABANDONED
+
+
+def test_q01_a_ticket_with_a_phone_is_audited_with_the_number_masked(world, morning):
+    from servicehall.core.models import AuditEntry
+
+    ticket = issue(world, phone="13812345678")
+    entry = AuditEntry.objects.get(action="ticket.issue")
+    assert entry.object_id == str(ticket.pk)
+    assert entry.data == {"number": "A001", "phone": "138****5678"}
+    assert "13812345678" not in str(entry.data)

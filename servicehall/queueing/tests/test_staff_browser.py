@@ -97,9 +97,77 @@ def test_q04_q06_q07_staff_screens_in_the_browser(asgi_server, browser, world):
     assert "3 customers are waiting" in manager.get_by_test_id("queue-alerts").inner_text()
     manager.get_by_test_id("counter-2-paused").click()
     manager.get_by_test_id("counter-2-status").filter(has_text="Paused").wait_for()
-    manager.get_by_test_id("flash").filter(has_text="Counter 2 is now paused.").wait_for()
+    manager.get_by_test_id("flash").filter(has_text="Counter 2 is paused.").wait_for()
     assert Counter.objects.get(pk=world.counter2.pk).status == Counter.Status.PAUSED
     shoot(manager, "manager")
 
     for screen in (clerk, guide, manager):
         screen.context.close()
+
+
+@pytest.mark.browser
+def test_q04_clerk_changes_counter_and_it_is_free_again(asgi_server, browser, world):
+    clerk = new_page(browser, str(asgi_server), language="en", user=world.clerk, viewport=VIEWPORT)
+    clerk.goto(asgi_server.url(f"/halls/{world.hall.code}/workbench/"))
+    clerk.get_by_test_id("take-counter-1").click()
+    clerk.get_by_test_id("call-next").wait_for()
+    clerk.get_by_test_id("leave-counter").click()
+    clerk.get_by_test_id("take-counter-1").wait_for()
+    counter = Counter.objects.get(pk=world.counter1.pk)
+    assert counter.status == Counter.Status.CLOSED and counter.staff is None
+    clerk.context.close()
+
+
+@pytest.mark.browser
+def test_q04_a_refused_answer_is_shown_as_text_and_nothing_in_it_runs(asgi_server, browser, world):
+    """A 4xx body that is not the panel becomes a toast; its markup is parsed inertly."""
+    clerk = new_page(browser, str(asgi_server), language="en", user=world.clerk, viewport=VIEWPORT)
+    clerk.goto(asgi_server.url(f"/halls/{world.hall.code}/workbench/"))
+    clerk.get_by_test_id("take-counter-1").click()
+    clerk.get_by_test_id("call-next").wait_for()
+    hostile = (
+        '<div class="flash error">Refused for a test <img src="/nowhere.png" onerror="window.__ran = 1">'
+        "<script>window.__ran = 2</script></div>"
+    )
+
+    def answer(route):
+        if route.request.method == "GET" and route.request.headers.get("hx-request") == "true":
+            route.fulfill(status=409, content_type="text/html; charset=utf-8", body=hostile)
+        else:
+            route.continue_()
+
+    clerk.route(f"**/halls/{world.hall.code}/workbench/", answer)
+    clerk.evaluate("htmx.trigger(document.body, 'hall-changed')")
+    clerk.locator("#toasts .flash.error").filter(has_text="Refused for a test").wait_for()
+    clerk.wait_for_timeout(300)
+    assert clerk.evaluate("window.__ran") is None
+    assert clerk.locator("#workbench-panel").count() == 1  # the panel stays
+    clerk.context.close()
+
+
+@pytest.mark.browser
+def test_q01_tracking_page_fetches_at_most_every_five_seconds_in_a_busy_hall(asgi_server, page, world):
+    first = asgi_server.run(services.ticket_issue, hall=world.hall, category=world.a)
+    ticket = asgi_server.run(services.ticket_issue, hall=world.hall, category=world.a)
+    fetches: list[float] = []
+    page.on(
+        "request", lambda request: fetches.append(request.timing["startTime"]) if "/state/" in request.url else None
+    )
+    page.goto(asgi_server.url(f"/t/{ticket.pk}/"))
+    assert page.get_by_test_id("track-ahead").inner_text() == "1"
+    page.wait_for_timeout(500)  # the feed connects
+    loaded = len(fetches)
+    assert loaded == 1
+
+    # Someone else is called and ten more customers take a number: eleven or more events.
+    asgi_server.run(services.ticket_call_next, counter=world.counter1, staff=world.clerk)
+    for _ in range(10):
+        asgi_server.run(services.ticket_issue, hall=world.hall, category=world.v)  # not served at counter 2
+    page.wait_for_function("document.querySelector('[data-testid=track-ahead]').textContent === '0'", timeout=8000)
+    page.wait_for_timeout(1500)
+    assert len(fetches) == loaded + 1  # one fetch absorbed every event
+    assert Ticket.objects.get(pk=first.pk).status == TicketStatus.CALLED
+
+    # The customer's own call is fetched at once.
+    asgi_server.run(services.ticket_call_next, counter=world.counter2, staff=world.clerk2)
+    page.wait_for_function("document.querySelector('[data-testid=track-counter]').textContent === '2'", timeout=3000)

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from servicehall.catalog.models import QueueCategory
+from servicehall.catalog.models import BusinessType, QueueCategory
 from servicehall.catalog.services import pack_load
 from servicehall.core.testing import make_counter
 from servicehall.org.models import Counter
@@ -233,13 +233,68 @@ def test_q04_pause_and_reopen_the_counter(world):
     issue(world)
     clerk = at_counter(world.clerk, world, world.counter1)
     paused = counter_action(clerk, world, "pause")
-    assert "Counter 1 is now paused." in text_of(paused)
+    assert "Counter 1 is paused." in text_of(paused)
     world.counter1.refresh_from_db()
     assert world.counter1.status == Counter.Status.PAUSED
     refused = counter_action(clerk, world, "call-next")
     assert refused.status_code == 409 and "is not open" in text_of(refused)
     counter_action(clerk, world, "open")
     assert counter_action(clerk, world, "call-next").status_code == 200
+
+
+def test_q04_changing_counter_closes_and_frees_it(world):
+    clerk = at_counter(world.clerk, world, world.counter1)
+    response = clerk.post(url("workbench_leave", hall="ha"), headers=HX)
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == url("workbench", hall="ha")
+    world.counter1.refresh_from_db()
+    assert world.counter1.status == Counter.Status.CLOSED and world.counter1.staff is None
+    picker = text_of(clerk.get(url("workbench", hall="ha")))
+    assert "Choose your counter" in picker and 'data-testid="take-counter-1"' in picker
+    # Free again: another clerk may work at it.
+    at_counter(world.clerk2, world, world.counter1)
+    world.counter1.refresh_from_db()
+    assert world.counter1.staff == world.clerk2 and world.counter1.status == Counter.Status.OPEN
+
+
+def test_q04_changing_counter_with_a_ticket_on_hold_is_refused_with_the_reason(world):
+    ticket = issue(world)
+    clerk = at_counter(world.clerk, world, world.counter1)
+    counter_action(clerk, world, "call-next")
+    act(clerk, world, ticket, "start")
+    act(clerk, world, ticket, "hold")
+    response = clerk.post(url("workbench_leave", hall="ha"), headers=HX)
+    assert response.status_code == 409
+    html = text_of(response)
+    assert "Ticket A001 is on hold at counter 1. Resume or transfer it first." in html
+    assert 'id="workbench-panel"' in html and "A001" in section(html, "held-tickets")
+    world.counter1.refresh_from_db()
+    assert world.counter1.status == Counter.Status.OPEN and world.counter1.staff == world.clerk
+    # The clerk is still at the counter, also without htmx.
+    page = clerk.post(url("workbench_leave", hall="ha"))
+    assert page.status_code == 409 and "Resume or transfer it first." in text_of(page)
+    assert "Call next" in text_of(clerk.get(url("workbench", hall="ha")))
+
+
+def test_q04_a_clerk_sees_another_clerks_counter_as_busy_without_take_over(world):
+    services.counter_set_status(counter=world.counter2, status="open", actor=world.clerk2)
+    picker = text_of(client_for(world.clerk).get(url("workbench", hall="ha")))
+    card = picker[
+        picker.index('data-testid="counter-card-2"') : picker.index(
+            "</form>", picker.index('data-testid="counter-card-2"')
+        )
+    ]
+    assert f"Worked by {world.clerk2.username}" in card or f"Worked by {world.clerk2.get_full_name()}" in card
+    assert "<button" not in card and "Take over" not in picker
+    assert 'data-testid="take-counter-1"' in picker and 'data-testid="take-counter-3"' in picker
+    # Posting anyway is refused by the services.
+    refused = client_for(world.clerk).post(url("workbench_take", hall="ha"), {"counter": world.counter2.pk})
+    assert refused.status_code == 403 and "being worked by another clerk" in text_of(refused)
+    world.counter2.refresh_from_db()
+    assert world.counter2.staff == world.clerk2
+    # The duty manager may still take it over.
+    manager_picker = text_of(client_for(world.manager).get(url("workbench", hall="ha")))
+    assert 'data-testid="take-over-2"' in manager_picker and "Take over" in manager_picker
 
 
 def test_q04_a_clerk_acts_only_on_tickets_of_their_own_counter(world):
@@ -396,7 +451,7 @@ def test_q08_manager_sees_counters_and_loads_and_opens_or_closes_any_counter(wor
     paused = manager.post(
         url("manager_counter", hall="ha", counter=world.counter1.pk), {"status": "paused"}, headers=HX
     )
-    assert paused.status_code == 200 and "Counter 1 is now paused." in text_of(paused)
+    assert paused.status_code == 200 and "Counter 1 is paused." in text_of(paused)
     world.counter1.refresh_from_db()
     assert world.counter1.status == Counter.Status.PAUSED
 
@@ -422,6 +477,41 @@ def test_q08_manager_console_queries_do_not_grow_with_counters(world, django_ass
         services.ticket_call_next(counter=counter, staff=world.manager)
     with django_assert_max_num_queries(len(few.captured_queries)):
         manager.get(url("manager", hall="ha"), headers=HX)
+
+
+def test_q06_guide_page_queries_do_not_grow_with_business_types(world, django_assert_max_num_queries):
+    def add_business(category: QueueCategory, code: str) -> None:
+        BusinessType.objects.create(
+            hall=world.hall,
+            pack="test",
+            code=code,
+            category=category,
+            name_zh=code,
+            name_en=code,
+            required_documents=[{"code": "id", "name_zh": "身份证", "name_en": "ID card"}],
+        )
+
+    add_business(world.a, "pay_bill")
+    guide = client_for(world.guide)
+    guide.get(url("guide", hall="ha"))  # warm the session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        guide.get(url("guide", hall="ha"))
+    for index, prefix in enumerate("CDEFG"):
+        category = QueueCategory.objects.create(
+            hall=world.hall, pack="test", code=prefix, prefix=prefix, name_zh=prefix, name_en=f"Queue {prefix}"
+        )
+        for number in range(3):
+            add_business(category, f"business_{index}_{number}")
+        add_business(world.b, f"business_b_{index}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = text_of(guide.get(url("guide", hall="ha")))
+    documents = section(page, "documents-check")
+    assert "pay_bill" in documents and "business_4_2" in documents and "Queue G" in documents
+    # Grouped under their own category, in the categories' order.
+    assert documents.index("pay_bill") < documents.index("business_b_0") < documents.index("business_0_0")
 
 
 # --- STAFF02: the eight steps and the six steps ------------------------------------------------

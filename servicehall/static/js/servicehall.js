@@ -56,9 +56,7 @@
         const body = xhr.responseText || "";
         if (target && target.id && body.indexOf('id="' + target.id + '"') === -1 && target.hasAttribute("data-live")) {
           evt.detail.shouldSwap = false;
-          const holder = document.createElement("div");
-          holder.innerHTML = body;
-          SH.toast((holder.textContent || "").trim() || t("error", "The request was refused."), "error");
+          SH.toast(plainText(body) || t("error", "The request was refused."), "error");
         }
       }
       rememberOpenDetails(evt.detail.target);
@@ -93,6 +91,13 @@
         refresh(live);
       }, 300);
     });
+  }
+
+  // The text of an HTML answer, read in an inert document: nothing in it runs or loads.
+  function plainText(html) {
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    doc.querySelectorAll("script, style, template, noscript").forEach((node) => node.remove());
+    return ((doc.body && doc.body.textContent) || "").replace(/\s+/g, " ").trim();
   }
 
   function isEditingInside(elt) {
@@ -245,11 +250,8 @@
       if (isNaN(since)) return;
       const seconds = Math.max(0, Math.floor((now - since) / 1000));
       el.textContent = format(seconds);
-      const warn = parseInt(el.getAttribute("data-warn-after") || "0", 10);
-      if (warn) el.classList.toggle("late", seconds >= warn);
     });
   }
-  SH.tickTimers = tickTimers;
 
   // --- small behaviours --------------------------------------------------------------------
   function wireBehaviours() {
@@ -258,12 +260,6 @@
       if (dismiss) {
         const flash = dismiss.closest(".flash");
         if (flash) flash.remove();
-        return;
-      }
-      const print = evt.target.closest("[data-print-slip]");
-      if (print) {
-        document.body.classList.add("print-slip");
-        window.print();
         return;
       }
       const reset = evt.target.closest("[data-reset-checklist]");
@@ -275,7 +271,6 @@
         }
       }
     });
-    window.addEventListener("afterprint", () => document.body.classList.remove("print-slip"));
 
     document.addEventListener("submit", (evt) => {
       const button = evt.submitter;

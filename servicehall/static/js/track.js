@@ -1,7 +1,12 @@
 /*
  * Ticket tracking page (Q01): the customer follows a ticket from the slip's QR
- * code. Polls the state every 10 s; where the hall's feed is public it also
- * refreshes as soon as a call or queue change is pushed. No personal data.
+ * code. Where the hall's feed is public the page listens to it; every phone in
+ * the hall hears every event, so a queue change or someone else's call leads to
+ * at most one fetch of the state every few seconds: the first event schedules a
+ * fetch and later ones are absorbed by it (a throttle, not a debounce, so a busy
+ * hall cannot starve the page). A call of this very ticket is fetched at once.
+ * While the feed is down (or the hall has none) the page polls every 10 s.
+ * No personal data.
  */
 (function () {
   "use strict";
@@ -9,9 +14,14 @@
   var config = JSON.parse(document.getElementById("track-config").textContent);
   var card = document.querySelector("[data-track-card]");
   var FINAL = ["done", "abandoned", "closed"];
+  var POLL_MS = (config.pollSeconds || 10) * 1000;
+  var MIN_GAP_MS = (config.minGapSeconds || 5) * 1000;
+  var SPREAD_MS = 1000; // phones of one hall do not all ask in the same millisecond
   var pollTimer = null;
-  var refreshTimer = null;
+  var pendingTimer = null;
+  var lastFetch = 0;
   var socket = null;
+  var stopped = false;
 
   function show(node, visible) { if (node) node.hidden = !visible; }
 
@@ -33,38 +43,74 @@
     if (FINAL.indexOf(status.status) >= 0) stop();
   }
 
-  function refresh() {
+  function fetchNow() {
+    if (stopped) return;
+    lastFetch = Date.now();
     fetch(config.stateUrl, { headers: { Accept: "application/json" }, cache: "no-store" })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(render)
-      .catch(function () { /* try again at the next tick */ });
+      .catch(function () { /* try again at the next event or tick */ });
   }
 
-  function scheduleRefresh() {
-    clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(refresh, 300);
+  // At most one fetch per MIN_GAP_MS; a fetch already scheduled absorbs later requests.
+  function requestRefresh() {
+    if (stopped || pendingTimer !== null) return;
+    var wait = Math.max(0, lastFetch + MIN_GAP_MS - Date.now()) + Math.random() * SPREAD_MS;
+    pendingTimer = setTimeout(function () {
+      pendingTimer = null;
+      fetchNow();
+    }, wait);
+  }
+
+  function startPolling() {
+    if (pollTimer === null && !stopped) pollTimer = setInterval(requestRefresh, POLL_MS);
+  }
+
+  function stopPolling() {
+    clearInterval(pollTimer);
+    pollTimer = null;
   }
 
   function stop() {
-    clearInterval(pollTimer);
+    stopped = true;
+    stopPolling();
+    clearTimeout(pendingTimer);
+    pendingTimer = null;
     if (socket) { socket.onclose = null; socket.close(); }
   }
 
+  function onEvent(data) {
+    if (!data) return;
+    if (data.type === "call" && config.number && data.number === config.number) {
+      fetchNow(); // this customer's own call: no waiting
+    } else if (data.type === "call" || data.type === "queue") {
+      requestRefresh();
+    }
+  }
+
   function connect(attempt) {
+    if (stopped) return;
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + config.wsPath);
+    socket.onopen = function () {
+      stopPolling();
+      if (attempt > 0) requestRefresh(); // catch up with what happened while the feed was down
+      attempt = 0;
+    };
     socket.onmessage = function (message) {
-      var data = JSON.parse(message.data);
-      if (data.type === "call" || data.type === "queue") scheduleRefresh();
+      var data;
+      try { data = JSON.parse(message.data); } catch (err) { return; }
+      onEvent(data);
     };
     socket.onclose = function () {
-      var delay = Math.min(60000, 2000 * Math.pow(2, attempt));
+      startPolling();
+      var delay = Math.min(60000, 2000 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);
       setTimeout(function () { connect(attempt + 1); }, delay);
     };
   }
 
-  pollTimer = setInterval(refresh, (config.pollSeconds || 10) * 1000);
+  startPolling();
   if (config.wsPath && FINAL.indexOf(card.dataset.status) < 0) connect(0);
-  document.addEventListener("visibilitychange", function () { if (!document.hidden) refresh(); });
-  refresh();
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) requestRefresh(); });
+  fetchNow();
 })();
