@@ -208,10 +208,18 @@ def new_page(
     language: str | None = None,
     user: Any = None,
     viewport: dict[str, int] | None = None,
+    enforce_csp: bool = False,
 ) -> Any:
-    """A page in a fresh context: its own cookies, language and signed-in user."""
+    """A page in a fresh context: its own cookies, language and signed-in user.
+
+    Playwright's string evaluations (`evaluate`, `wait_for_function`) are what a
+    strict Content-Security-Policy forbids, so pages bypass the policy unless a
+    test asks for it (`enforce_csp=True`, then use locators only).
+    """
     context = browser.new_context(
-        viewport=viewport or DEFAULT_VIEWPORT, locale="en-US" if language == "en" else "zh-CN"
+        viewport=viewport or DEFAULT_VIEWPORT,
+        locale="en-US" if language == "en" else "zh-CN",
+        bypass_csp=not enforce_csp,
     )
     context.set_default_timeout(10_000)
     if language:

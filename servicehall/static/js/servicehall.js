@@ -4,7 +4,8 @@
   "use strict";
 
   const SH = (window.servicehall = window.servicehall || {});
-  const text = (window.servicehallText = window.servicehallText || {});
+  const textNode = document.getElementById("servicehall-text");
+  const text = textNode ? JSON.parse(textNode.textContent) : {};
   const t = (key, fallback) => text[key] || fallback;
 
   // --- htmx: show 4xx answers in the page ------------------------------------------
