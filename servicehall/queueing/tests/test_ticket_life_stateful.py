@@ -18,7 +18,14 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from servicehall.core.errors import ApplicationError
 from servicehall.core.testing import build_world
 from servicehall.queueing import services
-from servicehall.queueing.models import ACTIVE_STATUSES, Ticket, TicketInterval, TicketKind, TicketStatus
+from servicehall.queueing.models import (
+    ACTIVE_STATUSES,
+    DEFAULT_HEAD_START_MINUTES,
+    Ticket,
+    TicketInterval,
+    TicketKind,
+    TicketStatus,
+)
 
 S = TicketStatus
 KINDS = [TicketKind.NORMAL, TicketKind.VIP, TicketKind.GREEN, TicketKind.APPOINTMENT]
@@ -101,7 +108,7 @@ class TicketLife(RuleBasedStateMachine):
         if ticket := self._ticket(index):
             destination = getattr(self.world, destination_name)
             key = "counter" if destination_name.startswith("counter") else "category"
-            self._try(services.ticket_transfer, ticket=ticket, staff=self.world.clerk, **{key: destination})
+            self._try(services.ticket_transfer, ticket=ticket, staff=self.world.manager, **{key: destination})
 
     @rule(index=st.integers(0, 50))
     def abandon(self, index: int) -> None:
@@ -122,6 +129,13 @@ class TicketLife(RuleBasedStateMachine):
         for ticket_id in done:
             last = TicketInterval.objects.filter(ticket_id=ticket_id).order_by("-started_at", "-id").first()
             assert last.status == S.DONE
+
+    @invariant()
+    def every_waiting_place_is_its_queue_time_less_one_head_start(self) -> None:
+        """Fairness: however often a ticket is transferred or returned, it gets its kind's head start once."""
+        waiting = Ticket.objects.filter(status=S.WAITING).values_list("rank", "queued_at", "kind")
+        for rank, queued_at, kind in waiting:
+            assert rank == int(queued_at.timestamp()) - DEFAULT_HEAD_START_MINUTES[kind] * 60
 
     @invariant()
     def each_ticket_has_one_open_interval_matching_its_status(self) -> None:
