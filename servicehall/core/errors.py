@@ -36,7 +36,7 @@ class SignInRequired(ApplicationError):
     """The screen or call is for signed-in staff of the hall."""
 
     status_code = 401
-    default_code = "sign_in_required"
+    default_code = "not_authenticated"  # the same code as the API's other 401s
 
 
 class Conflict(ApplicationError):

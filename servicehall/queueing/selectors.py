@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import QueueCategory
-from servicehall.core.errors import NotFound, SignInRequired
+from servicehall.core.errors import Forbidden, NotFound, SignInRequired
 from servicehall.org.models import Counter, Hall
-from servicehall.org.selectors import hall_get, hall_get_for_user, memberships_for_user
+from servicehall.org.roles import Capability
+from servicehall.org.selectors import hall_get, hall_get_for_user, memberships_for_user, user_can
 
-from .models import ACTIVE_STATUSES, Ticket, TicketInterval, TicketStatus
+from .models import ACTIVE_STATUSES, Ticket, TicketChannel, TicketInterval, TicketKind, TicketStatus
 from .services import callable_tickets
 
 S = TicketStatus
@@ -334,3 +335,20 @@ def ticket_public_status(*, ticket: Ticket) -> dict[str, Any]:
         "counter_name": at_counter.name if at_counter else "",
         "issued_at": ticket.issued_at.isoformat(),
     }
+
+
+def ticket_issuer(*, user: Any, hall: Hall, channel: str, kind: str) -> Any:
+    """Who issues a ticket of this channel and kind in this hall: the staff member, or None for a kiosk.
+
+    A public hall's kiosk may take ordinary kiosk tickets without a sign-in;
+    priority kinds and other channels need a member allowed to issue
+    (401 when signed out, 404 for other halls' staff, 403 for other roles).
+    """
+    if user.is_authenticated and user_can(user=user, hall=hall, capability=Capability.ISSUE):
+        return user
+    if hall.public_kiosk and channel == TicketChannel.KIOSK and kind == TicketKind.NORMAL:
+        return None
+    if not user.is_authenticated:
+        raise SignInRequired(_("Sign in as staff of the hall to issue priority tickets or tickets for other channels."))
+    hall_get_for_user(user=user, code=hall.code, capability=Capability.ISSUE)
+    raise Forbidden(_("Your role in this hall does not allow this."))
