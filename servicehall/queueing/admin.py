@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from servicehall.core.admin import ReadOnlyAdminMixin
+
 from .models import PriorityRule, Ticket, TicketInterval
 
 
@@ -20,7 +22,7 @@ class TicketIntervalInline(admin.TabularInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: tickets change only through the queue services."""
 
     list_display = ["number", "hall", "category", "service_date", "status", "kind", "counter"]
@@ -28,12 +30,3 @@ class TicketAdmin(admin.ModelAdmin):
     search_fields = ["number"]
     inlines = [TicketIntervalInline]
     exclude = ["phone"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
