@@ -6,7 +6,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import default_hall_for_user, public_halls, user_can
 
-from .errors import ApplicationError
+from .errors import ApplicationError, SignInRequired
 
 
 def render_error(request: HttpRequest, *, status: int, message: str, title: str = "") -> HttpResponse:
@@ -24,14 +25,40 @@ def render_error(request: HttpRequest, *, status: int, message: str, title: str 
     )
 
 
-def handles_application_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A business rule's "no" becomes a friendly page (or htmx fragment) with its 4xx."""
+def wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _json_error(exc: ApplicationError) -> JsonResponse:
+    return JsonResponse({"code": exc.code, "message": str(exc.message)}, status=exc.status_code)
+
+
+def json_application_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For endpoints that only ever answer JSON: a refusal is `{"code", "message"}` with its 4xx."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except ApplicationError as exc:
+            return _json_error(exc)
+
+    return wrapper
+
+
+def handles_application_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A business rule's "no" becomes its 4xx: `{"code", "message"}` for scripts asking for JSON,
+    the sign-in page where staff must sign in, else a friendly page (or htmx fragment)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ApplicationError as exc:
+            if wants_json(request):
+                return _json_error(exc)
+            if isinstance(exc, SignInRequired):
+                return redirect_to_login(request.get_full_path())
             return render_error(request, status=exc.status_code, message=str(exc.message))
 
     return wrapper

@@ -10,15 +10,12 @@ customer may give at the kiosk is never displayed again.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import segno
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,9 +25,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.catalog.selectors import category_get, documents_for_category
-from servicehall.core.errors import ApplicationError, SignInRequired
+from servicehall.core.errors import ApplicationError
 from servicehall.core.throttling import throttle_anonymous_issue
-from servicehall.core.views import render_error
+from servicehall.core.views import handles_application_errors, json_application_errors
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 
@@ -38,29 +35,6 @@ from . import selectors, services
 from .models import Ticket, TicketChannel
 from .voice import CLIP_TEXTS
 from .voice_build import MANIFEST, clip_filename
-
-View = Callable[..., HttpResponse]
-
-
-def public_screen(view: View) -> View:
-    """Sign-in redirect for non-public halls, friendly 4xx for every business "no"."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except SignInRequired:
-            return redirect_to_login(request.get_full_path())
-        except ApplicationError as exc:
-            if _wants_json(request):
-                return JsonResponse({"code": exc.code, "message": str(exc.message)}, status=exc.status_code)
-            return render_error(request, status=exc.status_code, message=str(exc.message))
-
-    return wrapper
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return request.path.endswith("/state/") or "application/json" in request.headers.get("Accept", "")
 
 
 def _screen_hall(request: HttpRequest, code: str, capability: str) -> Hall:
@@ -82,7 +56,7 @@ def _kiosk_context(hall: Hall, *, phone: str = "", error: str = "", autoprint: b
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@public_screen
+@handles_application_errors
 def kiosk(request: HttpRequest, hall: str) -> HttpResponse:
     """Choose a category (and optionally leave a mobile number); the slip follows."""
     hall_obj = _screen_hall(request, hall, Capability.ISSUE)
@@ -111,7 +85,7 @@ def _qr_svg(url: str) -> str:
 
 @never_cache
 @require_GET
-@public_screen
+@handles_application_errors
 def slip(request: HttpRequest, ticket: uuid.UUID) -> HttpResponse:
     """The 80 mm slip: number, people ahead, estimated wait, documents, QR to tracking."""
     ticket_obj = selectors.ticket_get_public(ticket_id=ticket)
@@ -171,7 +145,7 @@ def _recent_with_local_times(recent: list[dict[str, Any]], hall: Hall) -> list[d
 
 @never_cache
 @require_GET
-@public_screen
+@handles_application_errors
 def board(request: HttpRequest, hall: str) -> HttpResponse:
     """The 1920×1080 board, rendered with the current state; pushes keep it live."""
     hall_obj = _screen_hall(request, hall, Capability.VIEW_HALL)
@@ -201,7 +175,7 @@ def board(request: HttpRequest, hall: str) -> HttpResponse:
 
 @never_cache
 @require_GET
-@public_screen
+@json_application_errors
 def board_state(request: HttpRequest, hall: str) -> JsonResponse:
     """The board's state as JSON, fetched on connect and after queue changes."""
     hall_obj = _screen_hall(request, hall, Capability.VIEW_HALL)
@@ -213,7 +187,7 @@ def board_state(request: HttpRequest, hall: str) -> JsonResponse:
 
 @never_cache
 @require_GET
-@public_screen
+@handles_application_errors
 def track(request: HttpRequest, ticket: uuid.UUID) -> HttpResponse:
     """Follow a ticket from the slip's QR code; anyone with the link, no personal data."""
     ticket_obj = selectors.ticket_get_public(ticket_id=ticket)
@@ -231,7 +205,7 @@ def track(request: HttpRequest, ticket: uuid.UUID) -> HttpResponse:
 
 @never_cache
 @require_GET
-@public_screen
+@json_application_errors
 def track_state(request: HttpRequest, ticket: uuid.UUID) -> JsonResponse:
     ticket_obj = selectors.ticket_get_public(ticket_id=ticket)
     return JsonResponse(selectors.ticket_public_status(ticket=ticket_obj))

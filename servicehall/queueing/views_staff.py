@@ -26,7 +26,7 @@ from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import BusinessType, QueueCategory
 from servicehall.core.errors import ApplicationError, Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.masking import mask_phone
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, render_error
 from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Counter, Hall
 from servicehall.org.roles import Capability
@@ -570,9 +570,7 @@ def guide_ticket(request: HttpRequest, hall: str, ticket: Any, action: str) -> H
     if _is_htmx(request):
         return render(request, "queueing/staff/guide_action.html", context, status=status)
     if status >= 400:
-        return render(
-            request, "core/error.html", {"status": status, "message": flash["message"] if flash else ""}, status=status
-        )
+        return render_error(request, status=status, message=flash["message"] if flash else "")
     return redirect("queueing:guide", hall=hall_obj.code)
 
 
