@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -80,12 +80,9 @@ def _counter_payload(counter: Counter) -> dict[str, Any]:
     }
 
 
-def _track_url(request: Request, ticket: Ticket) -> str | None:
-    """The customer's tracking page, when the screens app provides one."""
-    try:
-        return request.build_absolute_uri(reverse("queueing:track", kwargs={"ticket": ticket.pk}))
-    except NoReverseMatch:
-        return None
+def _track_url(request: Request, ticket: Ticket) -> str:
+    """The customer's tracking page (the slip's QR code points there too)."""
+    return request.build_absolute_uri(reverse("queueing:track", kwargs={"ticket": ticket.pk}))
 
 
 # --- halls ------------------------------------------------------------------------------

@@ -54,7 +54,8 @@ class FinishForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    step = forms.IntegerField(label=_("Step"), min_value=1, max_value=8)
+    # How many steps there are is the hall's script's; the service checks the range.
+    step = forms.IntegerField(label=_("Step"), min_value=1)
 
 
 class TransferForm(forms.Form):

@@ -134,7 +134,7 @@ class TicketIssuedSerializer(serializers.Serializer):
     ahead = serializers.IntegerField(help_text=_("People in the same queue called before this ticket."))
     estimated_wait_minutes = serializers.IntegerField()
     documents = serializers.ListField(child=serializers.CharField(), help_text=_("Documents to bring."))
-    track_url = serializers.CharField(allow_null=True, help_text=_("Page where the customer follows the ticket."))
+    track_url = serializers.CharField(help_text=_("Page where the customer follows the ticket."))
 
 
 class TicketTrackSerializer(serializers.Serializer):

@@ -637,11 +637,12 @@ def counter_release(*, counter: Counter, actor: Any) -> Counter:
     """The clerk leaves the counter: it closes and is nobody's until opened again.
 
     Refused while the counter still has a ticket at it or on hold, so that no
-    customer is left without a counter.
+    customer is left without a counter. Leaving a counter that somebody else
+    works now (taken over meanwhile) leaves it as it is.
     """
     counter = _lock_counter(counter)
-    if counter.staff_id is not None:
-        counter_check_operator(counter=counter, user=actor)
+    if counter.staff_id not in (None, getattr(actor, "pk", None)):
+        return counter
     _require_no_active(counter)
     _require_no_held(counter)
     if counter.status == Counter.Status.CLOSED and counter.staff_id is None:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import BusinessType, QueueCategory
-from servicehall.core.errors import ApplicationError, Conflict, Forbidden, NotFound, Unprocessable
+from servicehall.core.errors import ApplicationError, Conflict, NotFound, Unprocessable
 from servicehall.core.masking import mask_phone
 from servicehall.core.views import handles_application_errors, render_error
 from servicehall.org import selectors as org_selectors
@@ -284,11 +284,9 @@ def workbench_leave(request: HttpRequest, hall: str) -> HttpResponse:
     """
     hall_obj = _hall(request, hall, C.SERVE)
     counter = _session_counter(request, hall_obj)
-    if counter is not None and counter.staff_id in (None, request.user.pk):
+    if counter is not None:
         try:
             services.counter_release(counter=counter, actor=request.user)
-        except Forbidden:
-            pass  # taken over meanwhile: it is not ours to close any more
         except ApplicationError as exc:
             counter.refresh_from_db()
             flash = _flash("error", str(exc.message))
@@ -379,7 +377,7 @@ def workbench_ticket(request: HttpRequest, hall: str, ticket: Any, action: str) 
         if action == "step":
             step = StepForm(request.POST)
             if not step.is_valid():
-                raise Unprocessable(_("There are eight steps."), code="bad_step")
+                raise Unprocessable(_("Choose a step."), code="bad_step")
             services.ticket_set_script_step(ticket=ticket_obj, staff=user, step=step.cleaned_data["step"])
             return None
         return _transfer(request, hall_obj, ticket_obj)
@@ -491,11 +489,11 @@ def guide_issue(request: HttpRequest, hall: str) -> HttpResponse:
             form.add_error(None, str(exc.message))
             status = exc.status_code
         else:
-            ahead = selectors.tickets_ahead(ticket=ticket)
+            public = selectors.ticket_public_status(ticket=ticket)
             context["issued"] = {
                 "ticket": ticket,
-                "ahead": ahead,
-                "wait": selectors.estimate_wait_minutes(category=category, ahead=ahead),
+                "ahead": public["ahead"],
+                "wait": public["estimated_wait_minutes"],
                 "documents": catalog_selectors.documents_for_category(category=category),
                 "phone": mask_phone(ticket.phone),
                 "slip_url": reverse("queueing:slip", kwargs={"ticket": ticket.pk}),
@@ -529,7 +527,7 @@ def guide_documents(request: HttpRequest, hall: str) -> HttpResponse:
             state = request.GET.get(f"doc_{doc['code']}", "")
             documents.append({"code": doc["code"], "name": name, "state": state if state in ("ok", "missing") else ""})
         missing = [d for d in documents if d["state"] == "missing"]
-        self_service = business.self_service or business.category.self_service
+        self_service = business.self_service
         context.update(
             {
                 "business": business,
