@@ -38,6 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="cProfile of the queue's API requests, one at a time.")
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--show-sql", action="store_true", help="print the SQL of one round, then stop")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument(
         "--conn-max-age",
@@ -69,6 +70,8 @@ def main() -> None:
     cpu: dict[str, list[float]] = defaultdict(list)
     queries: dict[str, list[int]] = defaultdict(list)
 
+    show_sql = [False]
+
     def timed(name: str, call: Any, expect: int) -> Any:
         connection.queries_log.clear()  # the log keeps 9,000 queries; a full one miscounts
         with CaptureQueriesContext(connection) as captured:
@@ -77,6 +80,10 @@ def main() -> None:
             wall[name].append(time.perf_counter() - w)
             cpu[name].append(time.process_time() - c)
         queries[name].append(len(captured.captured_queries))
+        if show_sql[0]:
+            print(f"\n{name}:")
+            for query in captured.captured_queries:
+                print(f"  {query['sql'][:240]}")
         if response.status_code != expect:
             raise SystemExit(f"{name}: {response.status_code} {response.content[:300]!r}")
         return response
@@ -102,6 +109,10 @@ def main() -> None:
 
     for _ in range(10):  # warm caches, imports and prepared plans
         one_round()
+    if args.show_sql:
+        show_sql[0] = True
+        one_round()
+        return
     wall.clear()
     cpu.clear()
     queries.clear()
