@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "servicehall.org",
     "servicehall.catalog",
     "servicehall.queueing",
+    "servicehall.customers",
+    "servicehall.orders",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/v1/", include("servicehall.customers.api_urls")),
+    path("api/v1/", include("servicehall.orders.api_urls")),
+    # Last under /api/v1/: it ends with the JSON catch-all for unknown API paths.
     path("api/v1/", include("servicehall.queueing.api_urls")),
+    path("customers/", include("servicehall.customers.urls")),
+    path("orders/", include("servicehall.orders.urls")),
     path("", include("servicehall.queueing.urls")),
 ]
 

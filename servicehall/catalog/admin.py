@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import BusinessType, Phrase, QueueCategory, ScriptStep
+from .models import (
+    BusinessType,
+    Checklist,
+    ExtraOffer,
+    GasPriceTier,
+    Package,
+    Phrase,
+    QueueCategory,
+    RecommendationRule,
+    ScriptStep,
+)
 
 
 @admin.register(QueueCategory)
@@ -11,8 +21,19 @@ class QueueCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(BusinessType)
 class BusinessTypeAdmin(admin.ModelAdmin):
-    list_display = ["hall", "code", "name_zh", "category", "review_required", "standard_fee"]
-    list_filter = ["hall", "pack", "review_required"]
+    list_display = [
+        "hall",
+        "code",
+        "name_zh",
+        "category",
+        "action",
+        "review_required",
+        "owner_only",
+        "risky",
+        "standard_fee",
+    ]
+    list_filter = ["hall", "pack", "review_required", "risky", "owner_only"]
+    filter_horizontal = ["checklists"]
 
 
 @admin.register(ScriptStep)
@@ -25,3 +46,36 @@ class ScriptStepAdmin(admin.ModelAdmin):
 class PhraseAdmin(admin.ModelAdmin):
     list_display = ["hall", "moment", "position", "text_zh"]
     list_filter = ["hall", "moment"]
+
+
+@admin.register(Package)
+class PackageAdmin(admin.ModelAdmin):
+    list_display = ["hall", "code", "kind", "name_zh", "monthly_fee", "active"]
+    list_filter = ["hall", "pack", "kind", "active"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+
+@admin.register(ExtraOffer)
+class ExtraOfferAdmin(admin.ModelAdmin):
+    list_display = ["hall", "code", "service_kind", "name_zh", "monthly_fee", "active"]
+    list_filter = ["hall", "pack", "service_kind", "active"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+
+@admin.register(GasPriceTier)
+class GasPriceTierAdmin(admin.ModelAdmin):
+    list_display = ["hall", "pack", "position", "up_to_m3", "price_per_m3"]
+    list_filter = ["hall", "pack"]
+
+
+@admin.register(Checklist)
+class ChecklistAdmin(admin.ModelAdmin):
+    list_display = ["hall", "pack", "code", "title_zh"]
+    list_filter = ["hall", "pack"]
+
+
+@admin.register(RecommendationRule)
+class RecommendationRuleAdmin(admin.ModelAdmin):
+    list_display = ["hall", "pack", "code", "business_type", "lacks_service", "has_service", "lacks_extra", "active"]
+    list_filter = ["hall", "pack", "active"]
+    list_select_related = ["business_type"]

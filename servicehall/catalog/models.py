@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -82,6 +84,22 @@ class BusinessType(Bilingual, TimeStampedModel):
     standard_fee = models.DecimalField(
         _("standard fee"), max_digits=12, decimal_places=2, default=Decimal("0.00"), validators=[MinValueValidator(0)]
     )
+    # How a work order of this type is handled (issue 3). `action` names the
+    # business action its processing step runs (see orders.actions); empty means
+    # the order records the business without changing a service.
+    action = models.SlugField(_("business action"), max_length=48, blank=True)
+    service_kind = models.CharField(_("service it acts on"), max_length=16, blank=True)
+    identity_required = models.BooleanField(_("identity check needed"), default=True)
+    owner_only = models.BooleanField(_("owner only"), default=False)
+    risky = models.BooleanField(_("anti-fraud warning"), default=False)
+    revertible = models.BooleanField(_("can be reverted"), default=True)
+    follow_up_days = models.PositiveSmallIntegerField(_("follow-up after (days)"), null=True, blank=True)
+    # Documents needed on top of `required_documents` when a proxy (代办人) acts for the customer.
+    proxy_documents = models.JSONField(_("documents for a proxy"), default=list, blank=True)
+    # Checklists the clerk walks with the customer (anti-fraud for risky business, gas connection …).
+    checklists: models.ManyToManyField[Checklist, Any] = models.ManyToManyField(
+        "Checklist", verbose_name=_("checklists"), blank=True, related_name="business_types"
+    )
     active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -93,6 +111,11 @@ class BusinessType(Bilingual, TimeStampedModel):
 
     def documents_display(self) -> list[str]:
         return [pick_language(doc["name_zh"], doc["name_en"]) for doc in self.required_documents]
+
+    def documents_for(self, *, by_proxy: bool) -> list[dict[str, str]]:
+        """The documents to see for this business: the proxy's own ones are added when a proxy acts (ACC03)."""
+        documents = list(self.required_documents)
+        return documents + list(self.proxy_documents) if by_proxy else documents
 
 
 class ScriptStep(TimeStampedModel):
@@ -152,3 +175,177 @@ class Phrase(TimeStampedModel):
     @property
     def text(self) -> str:
         return pick_language(self.text_zh, self.text_en)
+
+
+class Package(Bilingual, TimeStampedModel):
+    """A tariff package (套餐) for a mobile number, a broadband account or a fixed line (BT01–BT03, BT09)."""
+
+    class Kind(models.TextChoices):
+        MOBILE = "mobile", _("Mobile")
+        BROADBAND = "broadband", _("Broadband")
+        FIXED_LINE = "fixed_line", _("Fixed line")
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="packages")
+    pack = models.CharField(_("pack"), max_length=32)
+    code = models.SlugField(_("code"), max_length=48)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    monthly_fee = models.DecimalField(
+        _("monthly fee"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    description_zh = models.CharField(_("description (Chinese)"), max_length=255, blank=True)
+    description_en = models.CharField(_("description (English)"), max_length=255, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("package")
+        verbose_name_plural = _("packages")
+        ordering = ["hall", "kind", "sort_order", "code"]
+        constraints = [models.UniqueConstraint(fields=["hall", "code"], name="package_code_unique_in_hall")]
+
+    @property
+    def description(self) -> str:
+        return pick_language(self.description_zh, self.description_en)
+
+
+class ExtraOffer(Bilingual, TimeStampedModel):
+    """A value-added service (增值业务) a customer may subscribe on a service (BT04)."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="extra_offers")
+    pack = models.CharField(_("pack"), max_length=32)
+    code = models.SlugField(_("code"), max_length=48)
+    service_kind = models.CharField(_("for service kind"), max_length=16, choices=Package.Kind.choices)
+    monthly_fee = models.DecimalField(
+        _("monthly fee"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    description_zh = models.CharField(_("description (Chinese)"), max_length=255, blank=True)
+    description_en = models.CharField(_("description (English)"), max_length=255, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("value-added service offer")
+        verbose_name_plural = _("value-added service offers")
+        ordering = ["hall", "sort_order", "code"]
+        constraints = [models.UniqueConstraint(fields=["hall", "code"], name="extra_offer_code_unique_in_hall")]
+
+    @property
+    def description(self) -> str:
+        return pick_language(self.description_zh, self.description_en)
+
+
+class GasPriceTier(TimeStampedModel):
+    """One tier of the residential tiered gas price (阶梯气价, BT11): yearly volume up to a bound, price per m³."""
+
+    hall = models.ForeignKey(
+        "org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="gas_price_tiers"
+    )
+    pack = models.CharField(_("pack"), max_length=32)
+    position = models.PositiveSmallIntegerField(_("tier"))
+    # None: the last tier, without an upper bound.
+    up_to_m3 = models.DecimalField(
+        _("yearly volume up to (m³)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    price_per_m3 = models.DecimalField(
+        _("price per m³"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+
+    class Meta:
+        verbose_name = _("gas price tier")
+        verbose_name_plural = _("gas price tiers")
+        ordering = ["hall", "pack", "position"]
+        constraints = [models.UniqueConstraint(fields=["hall", "pack", "position"], name="gas_price_tier_unique")]
+
+    def __str__(self) -> str:
+        bound = f"≤ {self.up_to_m3} m³" if self.up_to_m3 is not None else "∞"
+        return f"{self.position}: {bound}, {self.price_per_m3}/m³"
+
+
+class Checklist(TimeStampedModel):
+    """Questions the clerk walks with the customer (PRIV03 anti-fraud, gas-connection preconditions …).
+
+    `items` is a list of {"code", "text_zh", "text_en", "safe_answer", "unsafe_answer"}; the answers
+    are "yes" or "no", and an answer other than the safe one is a warning.
+    """
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="checklists")
+    pack = models.CharField(_("pack"), max_length=32)
+    code = models.SlugField(_("code"), max_length=48)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=120)
+    title_en = models.CharField(_("title (English)"), max_length=120)
+    warning_zh = models.CharField(_("warning (Chinese)"), max_length=500, blank=True)
+    warning_en = models.CharField(_("warning (English)"), max_length=500, blank=True)
+    items = models.JSONField(_("items"), default=list)
+
+    class Meta:
+        verbose_name = _("checklist")
+        verbose_name_plural = _("checklists")
+        ordering = ["hall", "pack", "code"]
+        constraints = [models.UniqueConstraint(fields=["hall", "pack", "code"], name="checklist_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return pick_language(self.title_zh, self.title_en)
+
+    @property
+    def warning(self) -> str:
+        return pick_language(self.warning_zh, self.warning_en)
+
+    def items_display(self) -> list[dict[str, str]]:
+        """The questions in the current language with their safe answer ("yes" or "no")."""
+        return [
+            {
+                "code": item["code"],
+                "text": pick_language(item["text_zh"], item["text_en"]),
+                "safe_answer": item["safe_answer"],
+                "unsafe_answer": item["unsafe_answer"],
+            }
+            for item in self.items
+        ]
+
+
+class RecommendationRule(TimeStampedModel):
+    """业务推荐 (ACC07): when the customer lacks a kind of service, or has one without an extra, offer a business."""
+
+    hall = models.ForeignKey(
+        "org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="recommendation_rules"
+    )
+    pack = models.CharField(_("pack"), max_length=32)
+    code = models.SlugField(_("code"), max_length=48)
+    business_type = models.ForeignKey(
+        BusinessType, verbose_name=_("business offered"), on_delete=models.CASCADE, related_name="+"
+    )
+    lacks_service = models.CharField(_("when the customer has no"), max_length=16, blank=True)
+    has_service = models.CharField(_("when the customer has"), max_length=16, blank=True)
+    lacks_extra = models.CharField(_("but not the extra"), max_length=48, blank=True)
+    reason_zh = models.CharField(_("reason (Chinese)"), max_length=255)
+    reason_en = models.CharField(_("reason (English)"), max_length=255)
+    phrase_zh = models.CharField(_("phrase (Chinese)"), max_length=255)
+    phrase_en = models.CharField(_("phrase (English)"), max_length=255)
+    active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("recommendation rule")
+        verbose_name_plural = _("recommendation rules")
+        ordering = ["hall", "pack", "sort_order", "code"]
+        constraints = [models.UniqueConstraint(fields=["hall", "pack", "code"], name="recommendation_rule_unique")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def reason(self) -> str:
+        return pick_language(self.reason_zh, self.reason_en)
+
+    @property
+    def phrase(self) -> str:
+        return pick_language(self.phrase_zh, self.phrase_en)
+
+    def applies_to(self, *, service_kinds: Collection[str], extra_codes: Collection[str]) -> bool:
+        if self.lacks_service:
+            return self.lacks_service not in service_kinds
+        return self.has_service in service_kinds and self.lacks_extra not in extra_codes

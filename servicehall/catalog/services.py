@@ -8,7 +8,17 @@ from django.db import transaction
 from servicehall.core.services import audit_record
 from servicehall.org.models import Hall
 
-from .models import BusinessType, Phrase, QueueCategory, ScriptStep
+from .models import (
+    BusinessType,
+    Checklist,
+    ExtraOffer,
+    GasPriceTier,
+    Package,
+    Phrase,
+    QueueCategory,
+    RecommendationRule,
+    ScriptStep,
+)
 from .packs import Pack, PackError, pack_read
 
 
@@ -27,15 +37,68 @@ def _refuse_clashes_with_other_packs(*, pack: Pack, hall: Hall) -> None:
             problems.append(
                 f"{where}.prefix: pack {prefixes[category['prefix']]!r} already uses it in hall {hall.code}"
             )
-    business = dict(BusinessType.objects.filter(hall=hall).exclude(pack=pack.code).values_list("code", "pack"))
-    for index, entry in enumerate(pack.business_types):
-        if entry["code"] in business:
-            problems.append(
-                f"{name}: business_types[{index}] ({entry['code']}).code: "
-                f"pack {business[entry['code']]!r} already uses it in hall {hall.code}"
-            )
+    for section, model, entries in (
+        ("business_types", BusinessType, pack.business_types),
+        ("packages", Package, pack.packages),
+        ("extras", ExtraOffer, pack.extras),
+    ):
+        used = dict(model.objects.filter(hall=hall).exclude(pack=pack.code).values_list("code", "pack"))
+        for index, entry in enumerate(entries):
+            if entry["code"] in used:
+                problems.append(
+                    f"{name}: {section}[{index}] ({entry['code']}).code: "
+                    f"pack {used[entry['code']]!r} already uses it in hall {hall.code}"
+                )
     if problems:
         raise PackError(problems)
+
+
+def _without(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in keys}
+
+
+def _load_by_code(*, model: Any, hall: Hall, pack: Pack, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Create or update rows matched by (hall, code); whether a row is active stays the hall's choice."""
+    rows = {}
+    for data in entries:
+        values = {**_without(data, "code"), "pack": pack.code}
+        rows[data["code"]], _ = model.objects.update_or_create(
+            hall=hall, code=data["code"], defaults=values, create_defaults={**values, "active": True}
+        )
+    return rows
+
+
+def _load_checklists(*, hall: Hall, pack: Pack) -> dict[str, Checklist]:
+    rows = {}
+    for data in pack.checklists:
+        rows[data["code"]], _ = Checklist.objects.update_or_create(
+            hall=hall, pack=pack.code, code=data["code"], defaults=_without(data, "code")
+        )
+    return rows
+
+
+def _load_gas_prices(*, hall: Hall, pack: Pack) -> None:
+    """The pack's price scheme replaces the hall's, tier by tier."""
+    GasPriceTier.objects.filter(hall=hall, pack=pack.code, position__gt=len(pack.gas_prices)).delete()
+    for tier in pack.gas_prices:
+        GasPriceTier.objects.update_or_create(
+            hall=hall, pack=pack.code, position=tier["position"], defaults=_without(tier, "position")
+        )
+
+
+def _load_recommendations(*, hall: Hall, pack: Pack, business_types: dict[str, BusinessType]) -> None:
+    """Rules are the pack's to say: ones the file no longer has are removed; a switched-off rule stays off."""
+    codes = [rule["code"] for rule in pack.recommendations]
+    RecommendationRule.objects.filter(hall=hall, pack=pack.code).exclude(code__in=codes).delete()
+    for rule in pack.recommendations:
+        values = {**_without(rule, "code", "business"), "business_type": business_types[rule["business"]]}
+        RecommendationRule.objects.update_or_create(
+            hall=hall,
+            pack=pack.code,
+            code=rule["code"],
+            defaults=values,
+            create_defaults={**values, "active": True},
+        )
 
 
 @transaction.atomic
@@ -47,26 +110,33 @@ def pack_load(*, hall: Hall, code: str, actor: Any = None, path: Path | None = N
     """
     pack = pack_read(code, path=path)
     _refuse_clashes_with_other_packs(pack=pack, hall=hall)
-    counts = {"categories": 0, "business_types": 0, "script_steps": 0, "phrases": 0}
-    categories: dict[str, QueueCategory] = {}
-    for data in pack.categories:
-        values = {k: v for k, v in data.items() if k != "code"}
-        # Whether a row is active is the hall's own choice: set on creation only.
-        category, _ = QueueCategory.objects.update_or_create(
-            hall=hall,
-            code=data["code"],
-            defaults={**values, "pack": pack.code},
-            create_defaults={**values, "pack": pack.code, "active": True},
-        )
-        categories[data["code"]] = category
-        counts["categories"] += 1
+    # Whether a row is active is the hall's own choice: set on creation only.
+    categories = _load_by_code(model=QueueCategory, hall=hall, pack=pack, entries=pack.categories)
+    checklists = _load_checklists(hall=hall, pack=pack)
+    business_types: dict[str, BusinessType] = {}
     for data in pack.business_types:
-        values = {k: v for k, v in data.items() if k not in ("code", "category")}
-        row = {**values, "category": categories[data["category"]], "pack": pack.code}
-        BusinessType.objects.update_or_create(
+        row = {**_without(data, "code", "category", "checklists"), "category": categories[data["category"]]}
+        row["pack"] = pack.code
+        business, _ = BusinessType.objects.update_or_create(
             hall=hall, code=data["code"], defaults=row, create_defaults={**row, "active": True}
         )
-        counts["business_types"] += 1
+        business.checklists.set([checklists[code] for code in data["checklists"]])
+        business_types[data["code"]] = business
+    _load_by_code(model=Package, hall=hall, pack=pack, entries=pack.packages)
+    _load_by_code(model=ExtraOffer, hall=hall, pack=pack, entries=pack.extras)
+    _load_gas_prices(hall=hall, pack=pack)
+    _load_recommendations(hall=hall, pack=pack, business_types=business_types)
+    counts = {
+        "categories": len(categories),
+        "business_types": len(business_types),
+        "script_steps": 0,
+        "phrases": 0,
+        "packages": len(pack.packages),
+        "extras": len(pack.extras),
+        "gas_price_tiers": len(pack.gas_prices),
+        "checklists": len(checklists),
+        "recommendations": len(pack.recommendations),
+    }
     for script, steps in pack.scripts.items():
         ScriptStep.objects.filter(hall=hall, pack=pack.code, script=script, position__gt=len(steps)).delete()
         for step in steps:

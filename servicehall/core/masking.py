@@ -1,16 +1,64 @@
-"""Masking of personal data for screens, API and logs (PRIV01)."""
+"""Masking of personal data for screens, API and logs (PRIV01).
+
+Every screen and API answer shows personal data through these functions; the
+full value is only shown by the deliberate, logged action of a role that
+needs it (`customers.services.personal_data_reveal`).
+"""
 
 from __future__ import annotations
 
+MASK = "*"
+
 
 def mask_phone(value: str | None) -> str:
-    """138****1234: the first three and last four digits of a mobile number."""
+    """138****1234: the first three and last four digits of a mobile number.
+
+    A fixed line written with its trunk prefix (021 6888 1234, 0755 1234 5678)
+    keeps the first three and last four digits too: 021****1234, 075*****5678.
+    """
     if not value:
         return ""
     digits = "".join(ch for ch in value if ch.isdigit())
+    if digits.startswith("0") and len(digits) >= 10:
+        return f"{digits[:3]}{MASK * (len(digits) - 7)}{digits[-4:]}"
     if len(digits) >= 11:
         digits = digits[-11:]
         return f"{digits[:3]}****{digits[-4:]}"
     if len(digits) > 4:
-        return "*" * (len(digits) - 4) + digits[-4:]
-    return "*" * len(digits)
+        return MASK * (len(digits) - 4) + digits[-4:]
+    return MASK * len(digits)
+
+
+def _id_visible(length: int) -> tuple[int, int]:
+    """How many leading and trailing characters of an ID number of this length may show.
+
+    At most the first three and last four. An 18-character number (resident ID,
+    the new foreign permanent resident card) keeps its birth date, characters
+    7-14, hidden; shorter numbers show less so that most of them stays hidden.
+    """
+    if length >= 18:
+        return 3, 4
+    if length >= 12:
+        return 2, 2
+    if length >= 8:
+        return 1, 2
+    if length >= 5:
+        return 0, 2
+    return 0, 0
+
+
+def mask_id_number(value: str | None) -> str:
+    """110***********002X for a resident ID; E******78 for a passport; never the birth date."""
+    if not value:
+        return ""
+    head, tail = _id_visible(len(value))
+    hidden = len(value) - head - tail
+    return f"{value[:head]}{MASK * hidden}{value[len(value) - tail :]}"
+
+
+def mask_address(region: str | None, detail: str | None = None) -> str:
+    """The province, city and district as they are; the street address as ****."""
+    region = (region or "").strip()
+    if not (detail or "").strip():
+        return region
+    return f"{region}{MASK * 4}"

@@ -1,0 +1,270 @@
+"""Customers, their identity documents and the services they hold.
+
+Customers belong to the company, not to one hall: a customer may be served at
+any of the company's halls. Personal fields (ID numbers, phones, addresses) are
+stored in clear for the business and masked on every screen and API answer
+(PRIV01); a deliberate full view writes a `PersonalDataAccess` row.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from servicehall.core.models import TimeStampedModel
+
+
+class Customer(TimeStampedModel):
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        ENTERPRISE = "enterprise", _("Enterprise")
+
+    company = models.ForeignKey("org.Company", verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    name = models.CharField(_("name"), max_length=120)
+    # Pinyin initials of the name ("zs" for 张三), kept by the service that writes the name.
+    name_initials = models.CharField(_("name initials"), max_length=120, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
+    # Address in two parts so that masking can show the region and hide the rest.
+    address_region = models.CharField(_("province, city, district"), max_length=120, blank=True)
+    address_detail = models.CharField(_("street address"), max_length=255, blank=True)
+    credit_level = models.PositiveSmallIntegerField(_("credit level"), default=3)
+    registered_hall = models.ForeignKey(
+        "org.Hall", verbose_name=_("registered at"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["company", "name", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class IdDocument(TimeStampedModel):
+    """An identity document of a customer; the number is stored normalised (upper case, no spaces)."""
+
+    class Kind(models.TextChoices):
+        RESIDENT_ID = "resident_id", _("Resident identity card")
+        PASSPORT = "passport", _("Passport")
+        HK_MACAU_PERMIT = "hk_macau_permit", _("Mainland travel permit for Hong Kong and Macau residents")
+        TAIWAN_PERMIT = "taiwan_permit", _("Mainland travel permit for Taiwan residents")
+        FOREIGN_PR = "foreign_pr", _("Foreign permanent resident ID card")
+        BUSINESS_LICENCE = "business_licence", _("Business licence (unified social credit code)")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="documents"
+    )
+    company = models.ForeignKey("org.Company", verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("document type"), max_length=24, choices=Kind.choices)
+    number = models.CharField(_("document number"), max_length=32)
+    holder_name = models.CharField(_("holder's name"), max_length=120)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("identity document")
+        verbose_name_plural = _("identity documents")
+        ordering = ["customer", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "kind", "number"], name="id_document_unique_in_company")
+        ]
+        # Search by number whatever the kind (a card reader types the number only).
+        indexes = [models.Index(fields=["company", "number"], name="id_document_number_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class Service(TimeStampedModel):
+    """Something a customer holds: a mobile number, a broadband account, a fixed line, a gas household."""
+
+    class Kind(models.TextChoices):
+        MOBILE = "mobile", _("Mobile number")
+        BROADBAND = "broadband", _("Broadband account")
+        FIXED_LINE = "fixed_line", _("Fixed line")
+        GAS = "gas", _("Gas household")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being installed")
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    company = models.ForeignKey("org.Company", verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="services")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    number = models.CharField(_("service number"), max_length=32)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    balance = models.DecimalField(_("balance"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    arrears = models.DecimalField(_("arrears"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    opened_hall = models.ForeignKey(
+        "org.Hall", verbose_name=_("opened at hall"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Telecom
+    package_code = models.CharField(_("package"), max_length=48, blank=True)
+    next_package_code = models.CharField(_("package from next month"), max_length=48, blank=True)
+    next_package_from = models.DateField(_("next package effective from"), null=True, blank=True)
+    sim_number = models.CharField(_("SIM card number"), max_length=24, blank=True)
+    # Broadband, fixed line and gas: where the service is installed
+    address_region = models.CharField(_("province, city, district"), max_length=120, blank=True)
+    address_detail = models.CharField(_("street address"), max_length=255, blank=True)
+    # Gas
+    meter_number = models.CharField(_("meter number"), max_length=32, blank=True)
+    card_number = models.CharField(_("user card number"), max_length=32, blank=True)
+    gas_volume = models.DecimalField(_("gas bought (m³)"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["customer", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "kind", "number"],
+                condition=~models.Q(status="cancelled"),
+                name="live_service_number_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["company", "number"], name="service_number_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
+# The only moves `service_set_status` makes; a cancelled service stays cancelled
+# (its number may go to someone else: a new service is opened instead).
+SERVICE_ALLOWED_MOVES: dict[str, frozenset[str]] = {
+    Service.Status.PENDING: frozenset({Service.Status.ACTIVE, Service.Status.CANCELLED}),
+    Service.Status.ACTIVE: frozenset({Service.Status.SUSPENDED, Service.Status.CANCELLED}),
+    Service.Status.SUSPENDED: frozenset({Service.Status.ACTIVE, Service.Status.CANCELLED}),
+    Service.Status.CANCELLED: frozenset(),
+}
+
+
+class ServiceStatusChange(models.Model):
+    """One move of a service's status (who, when, from, to, why). Append-only."""
+
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="status_changes"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=Service.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=Service.Status.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("service status change")
+        verbose_name_plural = _("service status changes")
+        ordering = ["service", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.service_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class ValueAddedService(TimeStampedModel):
+    """A value-added service (增值业务) subscribed on a mobile number or line (BT04)."""
+
+    service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.CASCADE, related_name="extras")
+    code = models.CharField(_("code"), max_length=48)
+    active = models.BooleanField(_("active"), default=True)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("value-added service")
+        verbose_name_plural = _("value-added services")
+        ordering = ["service", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "code"], condition=models.Q(active=True), name="one_active_extra_per_code"
+            )
+        ]
+
+
+class NumberPoolEntry(TimeStampedModel):
+    """A mobile number the hall may hand out (BT01)."""
+
+    class Status(models.TextChoices):
+        FREE = "free", _("Free")
+        RESERVED = "reserved", _("Reserved")
+        TAKEN = "taken", _("Taken")
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(_("number"), max_length=20)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.FREE)
+    reserved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reserved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reserved_at = models.DateTimeField(_("reserved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pool number")
+        verbose_name_plural = _("number pool")
+        ordering = ["hall", "number"]
+        constraints = [models.UniqueConstraint(fields=["hall", "number"], name="pool_number_unique_in_hall")]
+        indexes = [models.Index(fields=["hall", "status", "number"], name="pool_free_numbers_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+# reserved → free when the clerk lets the number go (or the order is withdrawn);
+# taken → free when an opening is reverted (退受理).
+NUMBER_POOL_ALLOWED_MOVES: dict[str, frozenset[str]] = {
+    NumberPoolEntry.Status.FREE: frozenset({NumberPoolEntry.Status.RESERVED}),
+    NumberPoolEntry.Status.RESERVED: frozenset({NumberPoolEntry.Status.FREE, NumberPoolEntry.Status.TAKEN}),
+    NumberPoolEntry.Status.TAKEN: frozenset({NumberPoolEntry.Status.FREE}),
+}
+
+
+class PersonalDataAccess(models.Model):
+    """Who saw which personal field of whom in full, and why (PRIV01). Append-only."""
+
+    class Field(models.TextChoices):
+        ID_NUMBER = "id_number", _("ID number")
+        PHONE = "phone", _("Phone")
+        ADDRESS = "address", _("Address")
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.PROTECT, related_name="+"
+    )
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("whose"), on_delete=models.PROTECT, related_name="personal_data_accesses"
+    )
+    field = models.CharField(_("field"), max_length=16, choices=Field.choices)
+    # Which document's number, or which service's number or address, when not the customer's own.
+    document = models.ForeignKey(
+        IdDocument, verbose_name=_("document"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("why"), max_length=200)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.field} #{self.customer_id}"

@@ -1,0 +1,599 @@
+"""Every write of customers, their documents, services and the hall's number pool.
+
+Services are keyword-only and check the rules; views and serializers only
+parse input. A refusal is an `ApplicationError` whose message names the
+problem in the user's language and whose `extra["field"]` names the input
+it is about, so that forms can show it beside the field. Audit rows carry
+kinds, statuses and field names, never the personal values themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any, NoReturn
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from servicehall.core.services import audit_record
+from servicehall.lib import identity
+from servicehall.lib.names import name_initials
+from servicehall.lib.phones import PhoneError, phone_normalise
+from servicehall.org.models import Hall
+from servicehall.org.roles import Capability
+from servicehall.org.selectors import user_can
+
+from .models import (
+    NUMBER_POOL_ALLOWED_MOVES,
+    SERVICE_ALLOWED_MOVES,
+    Customer,
+    IdDocument,
+    NumberPoolEntry,
+    PersonalDataAccess,
+    Service,
+    ServiceStatusChange,
+)
+
+Kind = IdDocument.Kind
+PERSONAL_KINDS = frozenset(k for k in Kind.values if k != Kind.BUSINESS_LICENCE)
+PHONE_SERVICE_KINDS = frozenset({Service.Kind.MOBILE, Service.Kind.FIXED_LINE})
+ADDRESS_SERVICE_KINDS = frozenset({Service.Kind.BROADBAND, Service.Kind.FIXED_LINE, Service.Kind.GAS})
+MAX_MONEY = Decimal("9999999999.99")
+
+
+# --- messages --------------------------------------------------------------------------------
+
+
+def document_error_message(kind: str, code: str) -> str:
+    """What is wrong with a document number, in the user's language (one sentence per case)."""
+    if code == "bad_length":
+        if kind == Kind.RESIDENT_ID:
+            return _("A resident ID number has 18 characters.")
+        if kind == Kind.BUSINESS_LICENCE:
+            return _("A unified social credit code has 18 characters.")
+        return _("The number is too short or too long for this type of document.")
+    messages = {
+        "bad_characters": _("The number contains characters this type of document does not use."),
+        "unknown_region": _("The number does not start with the code of a province."),
+        "impossible_date": _("The birth date in the number (characters 7 to 14) is not a real date."),
+        "future_birth_date": _("The birth date in the number is in the future."),
+        "bad_check_character": _(
+            "The last character does not match the rest of the number. Please check it was typed correctly."
+        ),
+        "unknown_authority": _("The first character is not a registration authority code."),
+    }
+    return str(messages.get(code, _("Unknown document type.")))
+
+
+def phone_error_message(code: str) -> str:
+    if code == "not_mobile_or_fixed":
+        return _("Please enter a mobile or fixed-line number (not a service hotline).")
+    return _("This is not a valid phone number. Mainland numbers: 11-digit mobile or area code and number.")
+
+
+# --- small checks ------------------------------------------------------------------------------
+
+
+def _today(hall: Hall | None) -> dt.date:
+    return hall.local_date() if hall is not None else timezone.localdate()
+
+
+def _text(value: Any, *, field: str, max_length: int, required: bool, label: str) -> str:
+    text = " ".join(str(value or "").split())
+    if required and not text:
+        raise Unprocessable(_("Please fill in: %(field)s.") % {"field": label}, code="required", extra={"field": field})
+    if len(text) > max_length:
+        raise Unprocessable(
+            _("%(field)s is too long (at most %(max)s characters).") % {"field": label, "max": max_length},
+            code="too_long",
+            extra={"field": field},
+        )
+    return text
+
+
+def _document_number(kind: str, number: str, *, today: dt.date, field: str = "document_number") -> str:
+    if kind not in Kind.values:
+        raise Unprocessable(_("Unknown document type."), code="unknown_document_kind", extra={"field": "document_kind"})
+    try:
+        return identity.document_number_validate(kind, number, today=today)
+    except identity.IdentityError as exc:
+        raise Unprocessable(document_error_message(kind, exc.code), code=exc.code, extra={"field": field}) from exc
+
+
+def _phone(value: str, *, field: str = "phone", mobile_only: bool = False) -> str:
+    if not (value or "").strip():
+        return ""
+    try:
+        return phone_normalise(value, mobile_only=mobile_only)
+    except PhoneError as exc:
+        if mobile_only and exc.code == "not_mobile_or_fixed":
+            raise Unprocessable(
+                _("Please enter a mainland mobile number."), code="not_mobile", extra={"field": field}
+            ) from exc
+        raise Unprocessable(phone_error_message(exc.code), code="bad_phone", extra={"field": field}) from exc
+
+
+def _valid_until(value: dt.date | None, *, today: dt.date) -> dt.date | None:
+    if value is not None and value < today:
+        raise Unprocessable(
+            _("This document has expired. Please ask for a valid one."),
+            code="document_expired",
+            extra={"field": "valid_until"},
+        )
+    return value
+
+
+def _document_taken(company_id: int, kind: str, number: str) -> Conflict | None:
+    existing = IdDocument.objects.filter(company_id=company_id, kind=kind, number=number).first()
+    if existing is None:
+        return None
+    return Conflict(
+        _("A customer with this document is already registered. Open that customer instead."),
+        code="document_exists",
+        extra={"field": "document_number", "customer_id": existing.customer_id},
+    )
+
+
+def _money(value: Any, *, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError) as exc:
+        raise Unprocessable(_("Please enter an amount of money."), code="bad_amount", extra={"field": field}) from exc
+    if not amount.is_finite() or amount < 0 or amount > MAX_MONEY:
+        raise Unprocessable(_("Please enter an amount of money."), code="bad_amount", extra={"field": field})
+    return amount
+
+
+# --- customers ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    actor: Any,
+    hall: Hall,
+    kind: str,
+    name: str,
+    document_kind: str,
+    document_number: str,
+    phone: str = "",
+    address_region: str = "",
+    address_detail: str = "",
+    holder_name: str = "",
+    valid_until: dt.date | None = None,
+) -> Customer:
+    """A new customer of the hall's company with their first identity document.
+
+    An enterprise is registered with its business licence; a person with a
+    personal document. A document already registered in the company is a 409
+    naming the customer who has it (`extra["customer_id"]`).
+    """
+    if kind not in Customer.Kind.values:
+        raise Unprocessable(_("Choose individual or enterprise."), code="bad_customer_kind", extra={"field": "kind"})
+    name = _text(name, field="name", max_length=120, required=True, label=_("name"))
+    if kind == Customer.Kind.ENTERPRISE and document_kind != Kind.BUSINESS_LICENCE:
+        raise Unprocessable(
+            _("An enterprise is registered with its business licence (unified social credit code)."),
+            code="enterprise_needs_licence",
+            extra={"field": "document_kind"},
+        )
+    if kind == Customer.Kind.INDIVIDUAL and document_kind not in PERSONAL_KINDS:
+        raise Unprocessable(
+            _("A person is registered with a personal identity document, not a business licence."),
+            code="individual_needs_personal_document",
+            extra={"field": "document_kind"},
+        )
+    today = _today(hall)
+    number = _document_number(document_kind, document_number, today=today)
+    holder = _text(holder_name, field="holder_name", max_length=120, required=False, label=_("holder's name"))
+    customer = Customer(
+        company_id=hall.company_id,
+        kind=kind,
+        name=name,
+        name_initials=name_initials(name),
+        phone=_phone(phone),
+        address_region=_text(
+            address_region, field="address_region", max_length=120, required=False, label=_("province, city, district")
+        ),
+        address_detail=_text(
+            address_detail, field="address_detail", max_length=255, required=False, label=_("street address")
+        ),
+        registered_hall=hall,
+    )
+    valid = _valid_until(valid_until, today=today)
+    taken = _document_taken(hall.company_id, document_kind, number)
+    if taken is not None:
+        raise taken
+    try:
+        with transaction.atomic():
+            customer.save()
+            IdDocument.objects.create(
+                customer=customer,
+                company_id=hall.company_id,
+                kind=document_kind,
+                number=number,
+                holder_name=holder or name,
+                valid_until=valid,
+            )
+    except IntegrityError as exc:  # registered meanwhile by another counter
+        raise _document_taken(hall.company_id, document_kind, number) or Conflict(
+            _("The customer could not be saved. Please try again.")
+        ) from exc
+    audit_record(
+        actor=actor,
+        action="customer.create",
+        obj=customer,
+        hall=hall,
+        data={"kind": kind, "document_kind": document_kind, "with_phone": bool(customer.phone)},
+    )
+    return customer
+
+
+@transaction.atomic
+def customer_update_contact(
+    *,
+    actor: Any,
+    hall: Hall,
+    customer: Customer,
+    phone: str | None = None,
+    address_region: str | None = None,
+    address_detail: str | None = None,
+    name: str | None = None,
+) -> dict[str, dict[str, str]]:
+    """Change the phone, address and/or name (BT05 data change); `None` leaves a field as it is.
+
+    Returns `{field: {"old": …, "new": …}}` for the fields that changed, for the
+    work order to keep; the audit row names the fields only. A new name gets
+    new pinyin initials.
+    """
+    if customer.company_id != hall.company_id:
+        raise NotFound(_("There is no such customer."))
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    wanted: dict[str, str] = {}
+    if name is not None:
+        wanted["name"] = _text(name, field="name", max_length=120, required=True, label=_("name"))
+    if phone is not None:
+        wanted["phone"] = _phone(phone)
+    if address_region is not None:
+        wanted["address_region"] = _text(
+            address_region, field="address_region", max_length=120, required=False, label=_("province, city, district")
+        )
+    if address_detail is not None:
+        wanted["address_detail"] = _text(
+            address_detail, field="address_detail", max_length=255, required=False, label=_("street address")
+        )
+    changes = {
+        field: {"old": getattr(locked, field), "new": value}
+        for field, value in wanted.items()
+        if getattr(locked, field) != value
+    }
+    if not changes:
+        return {}
+    for field, change in changes.items():
+        setattr(locked, field, change["new"])
+    saved = [*changes, "updated_at"]
+    if "name" in changes:
+        locked.name_initials = name_initials(locked.name)
+        saved.append("name_initials")
+    locked.save(update_fields=saved)
+    for field in saved:
+        setattr(customer, field, getattr(locked, field))
+    audit_record(actor=actor, action="customer.update_contact", obj=locked, hall=hall, data={"fields": sorted(changes)})
+    return changes
+
+
+@transaction.atomic
+def id_document_add(
+    *,
+    actor: Any,
+    hall: Hall,
+    customer: Customer,
+    kind: str,
+    number: str,
+    holder_name: str = "",
+    valid_until: dt.date | None = None,
+) -> IdDocument:
+    """Another identity document of the customer (an enterprise may add its representative's ID)."""
+    if customer.company_id != hall.company_id:
+        raise NotFound(_("There is no such customer."))
+    if customer.kind == Customer.Kind.INDIVIDUAL and kind == Kind.BUSINESS_LICENCE:
+        raise Unprocessable(
+            _("A person is registered with a personal identity document, not a business licence."),
+            code="individual_needs_personal_document",
+            extra={"field": "document_kind"},
+        )
+    today = _today(hall)
+    normalised = _document_number(kind, number, today=today)
+    holder = _text(holder_name, field="holder_name", max_length=120, required=False, label=_("holder's name"))
+    valid = _valid_until(valid_until, today=today)
+    taken = _document_taken(customer.company_id, kind, normalised)
+    if taken is not None:
+        raise taken
+    try:
+        with transaction.atomic():
+            document = IdDocument.objects.create(
+                customer=customer,
+                company_id=customer.company_id,
+                kind=kind,
+                number=normalised,
+                holder_name=holder or customer.name,
+                valid_until=valid,
+            )
+    except IntegrityError as exc:
+        raise _document_taken(customer.company_id, kind, normalised) or Conflict(
+            _("The document could not be saved. Please try again.")
+        ) from exc
+    audit_record(actor=actor, action="id_document.add", obj=document, hall=hall, data={"kind": kind})
+    return document
+
+
+# --- full view of personal data (PRIV01) ----------------------------------------------------------
+
+
+def _reveal_target(
+    *, customer: Customer, field: str, document: IdDocument | None, service: Service | None
+) -> tuple[str, IdDocument | None, Service | None]:
+    """The full value to show, and the document or service it belongs to."""
+    if document is not None and (field != PersonalDataAccess.Field.ID_NUMBER or document.customer_id != customer.pk):
+        raise NotFound(_("There is no such document."))
+    if service is not None and service.customer_id != customer.pk:
+        raise NotFound(_("There is no such service."))
+    if field == PersonalDataAccess.Field.ID_NUMBER:
+        if service is not None:
+            raise NotFound(_("There is no such document."))
+        document = document or customer.documents.order_by("id").first()
+        if document is None:
+            raise NotFound(_("This customer has no identity document."), code="no_document")
+        return document.number, document, None
+    if field == PersonalDataAccess.Field.PHONE:
+        if service is not None:
+            if service.kind not in PHONE_SERVICE_KINDS:
+                raise Unprocessable(_("This service has no phone number."), code="nothing_to_show")
+            return service.number, None, service
+        return customer.phone, None, None
+    if service is not None:
+        if service.kind not in ADDRESS_SERVICE_KINDS:
+            raise Unprocessable(_("This service has no address."), code="nothing_to_show")
+        return " ".join(p for p in (service.address_region, service.address_detail) if p), None, service
+    return " ".join(p for p in (customer.address_region, customer.address_detail) if p), None, None
+
+
+def personal_data_reveal(
+    *,
+    actor: Any,
+    hall: Hall,
+    customer: Customer,
+    field: str,
+    reason: str,
+    document: IdDocument | None = None,
+    service: Service | None = None,
+) -> str:
+    """The full value of one personal field, for a role that needs it; every call is logged.
+
+    `field` is an ID number (the given or first document), a phone (the
+    customer's, or a mobile/fixed-line service's number) or an address (the
+    customer's or a service's). The reason is required. Exactly one
+    `PersonalDataAccess` row is written per value shown.
+    """
+    if customer.company_id != hall.company_id:
+        raise NotFound(_("There is no such customer."))
+    if not user_can(user=actor, hall=hall, capability=Capability.REVEAL_PERSONAL_DATA):
+        raise Forbidden(_("Your role may not see personal data in full."), code="reveal_not_allowed")
+    if field not in PersonalDataAccess.Field.values:
+        raise Unprocessable(_("Choose which data to show."), code="unknown_field", extra={"field": "field"})
+    why = _text(reason, field="reason", max_length=200, required=True, label=_("reason"))
+    value, document, service = _reveal_target(customer=customer, field=field, document=document, service=service)
+    if not value:
+        raise Unprocessable(_("Nothing is recorded here."), code="nothing_to_show")
+    PersonalDataAccess.objects.create(
+        actor=actor, hall=hall, customer=customer, field=field, document=document, service=service, reason=why
+    )
+    return value
+
+
+# --- number pool (BT01) ------------------------------------------------------------------------
+
+
+def number_pool_add(*, actor: Any, hall: Hall, numbers: Iterable[str]) -> int:
+    """Put mobile numbers into the hall's pool as free; numbers already there are left alone.
+
+    All numbers are checked first: one bad number refuses the whole batch.
+    Returns how many were added.
+    """
+    cleaned = sorted({_phone(n, field="numbers", mobile_only=True) for n in numbers if (n or "").strip()})
+    with transaction.atomic():
+        existing = set(NumberPoolEntry.objects.filter(hall=hall, number__in=cleaned).values_list("number", flat=True))
+        fresh = [NumberPoolEntry(hall=hall, number=n) for n in cleaned if n not in existing]
+        NumberPoolEntry.objects.bulk_create(fresh, ignore_conflicts=True)
+        if fresh:
+            audit_record(actor=actor, action="number_pool.add", obj=hall, hall=hall, data={"count": len(fresh)})
+    return len(fresh)
+
+
+def number_pool_reserve(*, actor: Any, hall: Hall, number: str = "") -> NumberPoolEntry:
+    """Hold a free number of the hall's pool for an opening (BT01): the chosen one, or the first free.
+
+    Two clerks never get the same number: on PostgreSQL the first free row is
+    locked with SKIP LOCKED (a second clerk gets the next one), and the move
+    itself is a compare-and-set on the status.
+    """
+    with transaction.atomic():
+        free = NumberPoolEntry.objects.select_for_update(skip_locked=not number).filter(
+            hall=hall, status=NumberPoolEntry.Status.FREE
+        )
+        if number:
+            wanted = _phone(number, field="number", mobile_only=True)
+            entry = free.filter(number=wanted).first()
+            if entry is None:
+                raise Conflict(_("This number is not free in the hall's pool. Choose another."), code="number_not_free")
+        else:
+            entry = free.order_by("number").first()
+            if entry is None:
+                raise Conflict(_("The hall's number pool has no free numbers left."), code="pool_empty")
+        return _pool_move(entry=entry, to=NumberPoolEntry.Status.RESERVED, actor=actor)
+
+
+def _pool_move(*, entry: NumberPoolEntry, to: str, actor: Any) -> NumberPoolEntry:
+    old = entry.status
+    if to not in NUMBER_POOL_ALLOWED_MOVES[old]:
+        raise Conflict(_("This number cannot change that way now."), code="illegal_move")
+    reserving = to == NumberPoolEntry.Status.RESERVED
+    fields: dict[str, Any] = {
+        "status": to,
+        "updated_at": timezone.now(),
+        "reserved_by": actor if reserving and getattr(actor, "is_authenticated", False) else None,
+        "reserved_at": timezone.now() if reserving else None,
+    }
+    if to == NumberPoolEntry.Status.TAKEN:
+        fields.pop("reserved_by")
+        fields.pop("reserved_at")
+    if not NumberPoolEntry.objects.filter(pk=entry.pk, status=old).update(**fields):
+        raise Conflict(_("Someone else changed this number just now. Please try again."), code="number_not_free")
+    entry.refresh_from_db()
+    audit_record(actor=actor, action="number_pool.move", obj=entry, hall=entry.hall, data={"from": old, "to": to})
+    return entry
+
+
+@transaction.atomic
+def number_pool_take(*, actor: Any, entry: NumberPoolEntry) -> NumberPoolEntry:
+    """The reserved number now belongs to a service that was opened."""
+    return _pool_move(entry=entry, to=NumberPoolEntry.Status.TAKEN, actor=actor)
+
+
+@transaction.atomic
+def number_pool_release(*, actor: Any, entry: NumberPoolEntry) -> NumberPoolEntry:
+    """Back to free: the customer chose another number, the order was withdrawn, or an opening was reverted."""
+    return _pool_move(entry=entry, to=NumberPoolEntry.Status.FREE, actor=actor)
+
+
+# --- services ------------------------------------------------------------------------------------
+
+
+def _service_number(kind: str, number: str) -> str:
+    if kind == Service.Kind.MOBILE:
+        return _phone(number, field="number", mobile_only=True) or _missing_number()
+    if kind == Service.Kind.FIXED_LINE:
+        return _phone(number, field="number") or _missing_number()
+    value = "".join(str(number or "").split()).upper()
+    if not value:
+        return _missing_number()
+    if len(value) > 32 or not all(ch.isascii() and (ch.isalnum() or ch in "-_.@") for ch in value):
+        raise Unprocessable(
+            _("An account number has up to 32 letters, digits, dots or dashes."),
+            code="bad_service_number",
+            extra={"field": "number"},
+        )
+    return value
+
+
+def _missing_number() -> NoReturn:
+    raise Unprocessable(_("Please fill in the service number."), code="required", extra={"field": "number"})
+
+
+@transaction.atomic
+def service_create(
+    *,
+    actor: Any,
+    hall: Hall,
+    customer: Customer,
+    kind: str,
+    number: str,
+    status: str = Service.Status.ACTIVE,
+    package_code: str = "",
+    sim_number: str = "",
+    address_region: str = "",
+    address_detail: str = "",
+    meter_number: str = "",
+    card_number: str = "",
+    balance: Decimal | str | int = Decimal("0.00"),
+    note: str = "",
+) -> Service:
+    """A service the customer holds from now on: active, or pending while it is being installed."""
+    if customer.company_id != hall.company_id:
+        raise NotFound(_("There is no such customer."))
+    if kind not in Service.Kind.values:
+        raise Unprocessable(_("Unknown kind of service."), code="bad_service_kind", extra={"field": "kind"})
+    if status not in (Service.Status.ACTIVE, Service.Status.PENDING):
+        raise Unprocessable(_("A new service is active or being installed."), code="bad_status")
+    value = _service_number(kind, number)
+    if (
+        Service.objects.filter(company_id=customer.company_id, kind=kind, number=value)
+        .exclude(status=Service.Status.CANCELLED)
+        .exists()
+    ):
+        raise Conflict(_("This service number is already in use."), code="service_number_taken")
+    now = timezone.now()
+    service = Service(
+        company_id=customer.company_id,
+        customer=customer,
+        kind=kind,
+        number=value,
+        status=status,
+        balance=_money(balance, field="balance"),
+        opened_at=now if status == Service.Status.ACTIVE else None,
+        opened_hall=hall,
+        package_code=_text(package_code, field="package_code", max_length=48, required=False, label=_("package")),
+        sim_number=_text(sim_number, field="sim_number", max_length=24, required=False, label=_("SIM card number")),
+        address_region=_text(
+            address_region, field="address_region", max_length=120, required=False, label=_("province, city, district")
+        ),
+        address_detail=_text(
+            address_detail, field="address_detail", max_length=255, required=False, label=_("street address")
+        ),
+        meter_number=_text(meter_number, field="meter_number", max_length=32, required=False, label=_("meter number")),
+        card_number=_text(card_number, field="card_number", max_length=32, required=False, label=_("user card number")),
+    )
+    try:
+        with transaction.atomic():
+            service.save()
+    except IntegrityError as exc:
+        raise Conflict(_("This service number is already in use."), code="service_number_taken") from exc
+    ServiceStatusChange.objects.create(service=service, actor=_user(actor), from_status="", to_status=status, note=note)
+    audit_record(actor=actor, action="service.create", obj=service, hall=hall, data={"kind": kind, "status": status})
+    return service
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def service_set_status(*, actor: Any, service: Service, to: str, note: str = "", hall: Hall | None = None) -> Service:
+    """Move a service along `SERVICE_ALLOWED_MOVES` (409 otherwise), with a history row and an audit row."""
+    old = service.status
+    if to not in SERVICE_ALLOWED_MOVES.get(old, frozenset()):
+        raise Conflict(
+            _("A service that is %(old)s cannot become %(new)s.")
+            % {"old": Service.Status(old).label, "new": _status_label(to)},
+            code="illegal_move",
+        )
+    now = timezone.now()
+    changes: dict[str, Any] = {"status": to, "updated_at": now}
+    if to == Service.Status.CANCELLED:
+        changes["cancelled_at"] = now
+    if to == Service.Status.ACTIVE and service.opened_at is None:
+        changes["opened_at"] = now
+    try:
+        with transaction.atomic():
+            moved = Service.objects.filter(pk=service.pk, status=old).update(**changes)
+    except IntegrityError as exc:  # a live service with the same number exists again
+        raise Conflict(_("This service number is already in use."), code="service_number_taken") from exc
+    if not moved:
+        raise Conflict(_("Someone else changed this service just now. Please reload."), code="stale_status")
+    note = " ".join((note or "").split())[:200]
+    ServiceStatusChange.objects.create(service=service, actor=_user(actor), from_status=old, to_status=to, note=note)
+    for field, value in changes.items():
+        setattr(service, field, value)
+    audit_record(actor=actor, action="service.set_status", obj=service, hall=hall, data={"from": old, "to": to})
+    return service
+
+
+def _status_label(status: str) -> str:
+    try:
+        return str(Service.Status(status).label)
+    except ValueError:
+        return status

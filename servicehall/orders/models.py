@@ -1,0 +1,414 @@
+"""Work orders (受理单) and their life through the standard steps (ACC01–ACC08, PRIV03).
+
+The status of an order changes only in `services.py`, along the moves of
+`ALLOWED_MOVES` (see `states.py`); every change appends an `OrderMove` that is
+never edited or deleted. Everything the clerk records on the way (identity
+checks, documents seen, the customer's confirmation, the duty manager's
+decision, recommendations) is a row of its own, so the order's page and the
+archive show the whole story.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from servicehall.catalog.models import pick_language
+
+from .states import OrderStatus
+
+
+class WorkOrder(models.Model):
+    """One business accepted at the counter for one customer."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="orders")
+    number = models.CharField(_("order number"), max_length=64)
+    business_type = models.ForeignKey(
+        "catalog.BusinessType", verbose_name=_("business"), on_delete=models.PROTECT, related_name="orders"
+    )
+    status = models.CharField(
+        _("step"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.RECEPTION, db_index=True
+    )
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("clerk"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Who passed the acceptance step: may not approve the same order (ACC04).
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    ticket = models.ForeignKey(
+        "queueing.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    service = models.ForeignKey(
+        "customers.Service",
+        verbose_name=_("service acted on"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    details = models.JSONField(_("business details"), default=dict, blank=True)
+    # A proxy (代办人) acting for the owner, and the owner's signed authorisation (ACC02).
+    proxy = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("proxy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders_as_proxy",
+    )
+    proxy_authorised_at = models.DateTimeField(_("authorisation recorded at"), null=True, blank=True)
+    proxy_authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("authorisation recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The other party of a transfer of ownership: the new owner.
+    counterparty = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("new owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders_as_counterparty",
+    )
+    # Anti-fraud checklist walked with the customer (PRIV03): {"question code": "yes" | "no"}.
+    fraud_answers = models.JSONField(_("anti-fraud answers"), default=dict, blank=True)
+    fraud_unsafe = models.BooleanField(_("an answer calls for caution"), default=False)
+    fraud_override_note = models.CharField(_("why the clerk went on despite the warning"), max_length=500, blank=True)
+    fraud_checked_at = models.DateTimeField(_("anti-fraud check at"), null=True, blank=True)
+    fraud_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("anti-fraud check by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # What the business action did (kept for its undo) and whether work is still outstanding (未完工).
+    action_result = models.JSONField(_("business action result"), default=dict, blank=True)
+    work_pending = models.BooleanField(_("work still outstanding"), default=False)
+    fee_total = models.DecimalField(_("fees"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=64, blank=True)
+    reason = models.CharField(_("reason (rejection, withdrawal, revert)"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["hall", "number"], name="order_number_unique_in_hall")]
+        indexes = [
+            models.Index(fields=["hall", "status"], name="order_hall_status_idx"),
+            models.Index(fields=["hall", "created_at"], name="order_hall_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderSequence(models.Model):
+    """The last order number given per hall and business day."""
+
+    hall = models.ForeignKey("org.Hall", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hall", "day"], name="order_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
+
+class AppendOnly(models.Model):
+    """Rows that record what happened: written once, never changed or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} rows are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(f"{type(self).__name__} rows are never deleted")
+
+
+class OrderMove(AppendOnly):
+    """One step of an order: from, to, who, when and why (ACC01)."""
+
+    order = models.ForeignKey(WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="moves")
+    from_status = models.CharField(_("from"), max_length=16, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=OrderStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("order step")
+        verbose_name_plural = _("order history")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+def document_upload_path(instance: OrderDocument, filename: str) -> str:
+    """Never the uploader's file name: hall, order and a random name with the checked type's extension."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"orders/{instance.order.hall.code}/{instance.order.number}/{uuid.uuid4().hex}.{extension}"
+
+
+class OrderDocument(models.Model):
+    """A document the business type requires (ACC03): seen by the clerk, optionally scanned."""
+
+    order = models.ForeignKey(WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="documents")
+    code = models.SlugField(_("code"), max_length=48)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    # Needed only while a proxy acts for the customer (the business type's proxy documents).
+    for_proxy = models.BooleanField(_("for a proxy"), default=False)
+    seen = models.BooleanField(_("seen"), default=False)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("seen by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
+    file = models.FileField(_("scan or photo"), upload_to=document_upload_path, blank=True, max_length=255)
+    file_type = models.CharField(_("file type"), max_length=32, blank=True)
+    file_size = models.PositiveIntegerField(_("file size"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order document")
+        verbose_name_plural = _("order documents")
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["order", "code"], name="order_document_unique")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return pick_language(self.name_zh, self.name_en)
+
+
+class IdentityParty(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    PROXY = "proxy", _("Proxy")
+    COUNTERPARTY = "counterparty", _("New owner")
+
+
+class IdentityMethod(models.TextChoices):
+    CARD_READER = "card_reader", _("ID card reader")
+    VISUAL = "visual", _("Checked by eye")
+
+
+class IdentityCheck(AppendOnly):
+    """An ID document checked against the person in front of the clerk (ACC02)."""
+
+    order = models.ForeignKey(
+        WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="identity_checks"
+    )
+    document = models.ForeignKey(
+        "customers.IdDocument", verbose_name=_("ID document"), on_delete=models.PROTECT, related_name="+"
+    )
+    party = models.CharField(_("party"), max_length=16, choices=IdentityParty.choices)
+    method = models.CharField(_("method"), max_length=16, choices=IdentityMethod.choices)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("checked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("identity check")
+        verbose_name_plural = _("identity checks")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.party}"
+
+
+class FeeLine(models.Model):
+    """A fee of the order, computed when it is processed."""
+
+    order = models.ForeignKey(WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="fee_lines")
+    code = models.SlugField(_("code"), max_length=48)
+    description_zh = models.CharField(_("description (Chinese)"), max_length=200)
+    description_en = models.CharField(_("description (English)"), max_length=200)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("fee line")
+        verbose_name_plural = _("fee lines")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.description} {self.amount}"
+
+    @property
+    def description(self) -> str:
+        return pick_language(self.description_zh, self.description_en)
+
+
+class ConfirmationMethod(models.TextChoices):
+    SIGNATURE = "signature", _("Customer's signature")
+    CLERK_TICK = "clerk_tick", _("Ticked by the clerk")
+
+
+class Confirmation(models.Model):
+    """What the customer confirmed: the summary and fees as they were shown (ACC05)."""
+
+    order = models.OneToOneField(
+        WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="confirmation"
+    )
+    summary = models.TextField(_("summary"))
+    fee_total = models.DecimalField(_("fees"), max_digits=12, decimal_places=2)
+    method = models.CharField(_("method"), max_length=16, choices=ConfirmationMethod.choices)
+    signature = models.TextField(_("signature"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("clerk"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("confirmation")
+        verbose_name_plural = _("confirmations")
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.method}"
+
+
+class ReviewDecision(AppendOnly):
+    """A duty manager's approval or rejection (ACC04)."""
+
+    order = models.ForeignKey(WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="reviews")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    approved = models.BooleanField(_("approved"))
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {'approved' if self.approved else 'rejected'}"
+
+
+class FollowUpTask(models.Model):
+    """A call-back (业务回访) due some days after the business; the care work works them."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    order = models.ForeignKey(WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="follow_ups")
+    due_at = models.DateTimeField(_("due"))
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up task")
+        verbose_name_plural = _("follow-up tasks")
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order"], condition=Q(status="open"), name="one_open_follow_up_per_order")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.due_at:%Y-%m-%d}"
+
+
+class RecommendationOutcome(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    LATER = "later", _("Maybe later")
+
+
+class RecommendationRecord(AppendOnly):
+    """What the clerk recommended after the business and what the customer said (ACC07)."""
+
+    order = models.ForeignKey(
+        WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="recommendations"
+    )
+    business_type = models.ForeignKey(
+        "catalog.BusinessType", verbose_name=_("business offered"), on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=RecommendationOutcome.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.business_type_id} {self.outcome}"

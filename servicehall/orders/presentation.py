@@ -1,0 +1,205 @@
+"""How a work order looks on every screen and in every API answer: personal data masked (PRIV01).
+
+Pages and the API both build on these dictionaries. ID numbers, phones
+(mobile and fixed-line service numbers are phones), and street addresses never
+leave here in full; the business details a clerk typed are masked the same way
+wherever a value looks like one of them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from servicehall.core.masking import mask_id_number, mask_phone
+
+from . import selectors
+from .models import WorkOrder
+from .states import OrderStatus, next_status
+
+S = OrderStatus
+PHONE_LIKE = re.compile(r"^\+?[\d\s-]{7,24}$")
+DATE_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+ID_LIKE = re.compile(r"^[0-9A-Za-z]{15,18}$")
+ADDRESS_KEYS = ("address_detail", "street", "detail_address")
+PHONE_KEYS = ("phone", "mobile", "contact")
+ID_KEYS = ("id_number", "document_number", "licence", "passport")
+
+
+def _user_name(user: Any) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+def person_view(customer: Any) -> dict[str, Any] | None:
+    if customer is None:
+        return None
+    return {"id": customer.pk, "name": customer.name, "phone": mask_phone(customer.phone)}
+
+
+def service_view(service: Any) -> dict[str, Any] | None:
+    if service is None:
+        return None
+    number = mask_phone(service.number) if service.kind in selectors.PHONE_SERVICE_KINDS else service.number
+    return {"id": service.pk, "kind": service.kind, "kind_display": service.get_kind_display(), "number": number}
+
+
+def _mask_value(key: str, value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _mask_value(str(k), v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_value(key, v) for v in value]
+    if not isinstance(value, str):
+        return value
+    lowered = key.lower()
+    if any(k in lowered for k in ADDRESS_KEYS):
+        return "****" if value.strip() else ""
+    if any(k in lowered for k in ID_KEYS) or (ID_LIKE.match(value) and sum(ch.isdigit() for ch in value) >= 14):
+        return mask_id_number(value)
+    if any(k in lowered for k in PHONE_KEYS) or (PHONE_LIKE.match(value) and not DATE_LIKE.match(value)):
+        return mask_phone(value)
+    return value
+
+
+def mask_details(details: dict[str, Any]) -> dict[str, Any]:
+    """The business inputs with anything that looks like an ID number, a phone or a street masked."""
+    return {str(k): _mask_value(str(k), v) for k, v in (details or {}).items()}
+
+
+def order_row(order: WorkOrder) -> dict[str, Any]:
+    """A line of a list: number, step, business, customer (masked), clerk, fees, times."""
+    return {
+        "id": order.pk,
+        "number": order.number,
+        "status": order.status,
+        "status_display": order.get_status_display(),
+        "business_type": order.business_type.code,
+        "business_type_name": order.business_type.display_name,
+        "customer": person_view(order.customer),
+        "clerk": _user_name(order.clerk),
+        "fee_total": order.fee_total,
+        "work_pending": order.work_pending,
+        "fraud_warning": order.fraud_unsafe,
+        "created_at": order.created_at,
+        "closed_at": order.closed_at,
+        "ticket": order.ticket.number if order.ticket_id and order.ticket else "",
+    }
+
+
+def order_view(order: WorkOrder) -> dict[str, Any]:
+    """Everything the order's page and `GET /orders/{id}` show (fetch with `selectors.order_with_records`)."""
+    documents = list(order.documents.all())
+    checks = list(order.identity_checks.all())
+    needed = {d.pk for d in selectors.documents_needed(order=order, documents=documents)}
+    blockers = []
+    if order.status == S.ACCEPTANCE:
+        blockers = (
+            selectors.identity_blockers(order=order, checks=checks)
+            + selectors.document_blockers(order=order, documents=documents)
+            + selectors.fraud_blockers(order=order)
+        )
+    confirmation = getattr(order, "confirmation", None)
+    view: dict[str, Any] = {
+        **order_row(order),
+        "hall": order.hall.code,
+        "accepted_by": _user_name(order.accepted_by),
+        "accepted_at": order.accepted_at,
+        "service": service_view(order.service),
+        "proxy": person_view(order.proxy),
+        "proxy_authorised_at": order.proxy_authorised_at,
+        "counterparty": person_view(order.counterparty),
+        "needs_counterparty": selectors.needs_counterparty(order.business_type),
+        "identity_required": order.business_type.identity_required,
+        "owner_only": order.business_type.owner_only,
+        "details": mask_details(order.details),
+        "reason": order.reason,
+        "next_step": next_status(order) or "",
+        "blockers": [{"code": b.code, "message": b.message} for b in blockers],
+        "documents": [
+            {
+                "code": d.code,
+                "name": d.display_name,
+                "for_proxy": d.for_proxy,
+                "needed": d.pk in needed,
+                "seen": d.seen,
+                "seen_by": _user_name(d.seen_by),
+                "seen_at": d.seen_at,
+                "has_file": bool(d.file),
+                "file_type": d.file_type,
+            }
+            for d in documents
+        ],
+        "identity_checks": [
+            {
+                "party": c.party,
+                "party_display": c.get_party_display(),
+                "method": c.method,
+                "method_display": c.get_method_display(),
+                "document_kind": c.document.get_kind_display(),
+                "document_number": mask_id_number(c.document.number),
+                "checked_by": _user_name(c.checked_by),
+                "at": c.at,
+            }
+            for c in checks
+        ],
+        "fraud": {
+            "needed": order.business_type.risky,
+            "checked": order.fraud_checked_at is not None,
+            "checked_at": order.fraud_checked_at,
+            "answers": order.fraud_answers,
+            "unsafe": order.fraud_unsafe,
+            "override_note": order.fraud_override_note,
+        },
+        "reviews": [
+            {
+                "approved": r.approved,
+                "reason": r.reason,
+                "decided_by": _user_name(r.decided_by),
+                "at": r.at,
+            }
+            for r in order.reviews.all()
+        ],
+        "fee_lines": [
+            {"code": f.code, "description": f.description, "amount": f.amount} for f in order.fee_lines.all()
+        ],
+        "confirmation": {
+            "method": confirmation.method,
+            "method_display": confirmation.get_method_display(),
+            "confirmed_by": _user_name(confirmation.confirmed_by),
+            "fee_total": confirmation.fee_total,
+            "at": confirmation.at,
+        }
+        if confirmation is not None
+        else None,
+        "paid_at": order.paid_at,
+        "follow_ups": [
+            {"due_at": t.due_at, "status": t.status, "status_display": t.get_status_display()}
+            for t in order.follow_ups.all()
+        ],
+        "recommendations": [
+            {
+                "business_type": r.business_type.code,
+                "business_type_name": r.business_type.display_name,
+                "outcome": r.outcome,
+                "outcome_display": r.get_outcome_display(),
+                "by": _user_name(r.by),
+                "at": r.at,
+            }
+            for r in order.recommendations.all()
+        ],
+        "history": [
+            {
+                "from_status": m.from_status,
+                "to_status": m.to_status,
+                "to_display": S(m.to_status).label if m.to_status in S.values else m.to_status,
+                "actor": _user_name(m.actor) or _("system"),
+                "at": m.at,
+                "note": m.note,
+            }
+            for m in order.moves.all()
+        ],
+    }
+    return view

@@ -1,0 +1,141 @@
+"""The steps of a work order as a table (ACC01).
+
+    reception → consultation → acceptance → review → processing → confirmation
+    → payment → follow_up → closed
+
+plus three ends: rejected (the duty manager says no at review), withdrawn (the
+customer changes their mind before processing completes) and reverted (退受理:
+the business is undone after processing, where the business type allows it).
+
+`ALLOWED_MOVES` lists every move the table knows. Some are taken only when the
+business type or the order says so; `skips_allowed` decides those:
+
+* acceptance → review when the business type needs a manager's review (or
+  the clerk went on despite a worrying anti-fraud answer, PRIV03),
+  acceptance → processing otherwise;
+* confirmation → payment when the order has fees, else straight on;
+* → follow_up when the business type has follow-up days (a follow-up task is
+  created on entering it), else → closed.
+
+Processing "completes" on the move processing → confirmation: that move runs
+the business action (see `actions.py`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .models import WorkOrder
+
+
+class OrderStatus(models.TextChoices):
+    RECEPTION = "reception", _("Reception")
+    CONSULTATION = "consultation", _("Consultation")
+    ACCEPTANCE = "acceptance", _("Acceptance")
+    REVIEW = "review", _("Review")
+    PROCESSING = "processing", _("Processing")
+    CONFIRMATION = "confirmation", _("Confirmation")
+    PAYMENT = "payment", _("Payment")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REVERTED = "reverted", _("Reverted")
+
+
+S = OrderStatus
+
+ALLOWED_MOVES: dict[str, frozenset[str]] = {
+    S.RECEPTION: frozenset({S.CONSULTATION, S.WITHDRAWN}),
+    S.CONSULTATION: frozenset({S.ACCEPTANCE, S.WITHDRAWN}),
+    S.ACCEPTANCE: frozenset({S.REVIEW, S.PROCESSING, S.WITHDRAWN}),
+    S.REVIEW: frozenset({S.PROCESSING, S.REJECTED, S.WITHDRAWN}),
+    S.PROCESSING: frozenset({S.CONFIRMATION, S.WITHDRAWN}),
+    S.CONFIRMATION: frozenset({S.PAYMENT, S.FOLLOW_UP, S.CLOSED, S.REVERTED}),
+    S.PAYMENT: frozenset({S.FOLLOW_UP, S.CLOSED, S.REVERTED}),
+    S.FOLLOW_UP: frozenset({S.CLOSED, S.REVERTED}),
+    S.CLOSED: frozenset({S.REVERTED}),
+    S.REJECTED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+    S.REVERTED: frozenset(),
+}
+
+# The main line, in order: what the page draws as the order's progress.
+MAIN_LINE: tuple[str, ...] = (
+    S.RECEPTION,
+    S.CONSULTATION,
+    S.ACCEPTANCE,
+    S.REVIEW,
+    S.PROCESSING,
+    S.CONFIRMATION,
+    S.PAYMENT,
+    S.FOLLOW_UP,
+    S.CLOSED,
+)
+# Steps where the counter is still working on the order.
+OPEN_STATUSES: tuple[str, ...] = (
+    S.RECEPTION,
+    S.CONSULTATION,
+    S.ACCEPTANCE,
+    S.REVIEW,
+    S.PROCESSING,
+    S.CONFIRMATION,
+    S.PAYMENT,
+)
+# Before processing completes: the customer may still withdraw, documents and IDs may still be recorded.
+BEFORE_PROCESSING: tuple[str, ...] = (S.RECEPTION, S.CONSULTATION, S.ACCEPTANCE, S.REVIEW, S.PROCESSING)
+# Up to acceptance: identity checks, documents and the anti-fraud checklist belong here.
+UP_TO_ACCEPTANCE: tuple[str, ...] = (S.RECEPTION, S.CONSULTATION, S.ACCEPTANCE)
+# The business was carried out (processing completed): recommendations and revert apply.
+PROCESSED: tuple[str, ...] = (S.CONFIRMATION, S.PAYMENT, S.FOLLOW_UP, S.CLOSED)
+ENDED: tuple[str, ...] = (S.CLOSED, S.REJECTED, S.WITHDRAWN, S.REVERTED)
+# Moves that only their own service makes (they need a reason, a decision or an undo).
+SPECIAL_TARGETS: frozenset[str] = frozenset({S.REJECTED, S.WITHDRAWN, S.REVERTED})
+
+
+def after_acceptance(order: WorkOrder) -> str:
+    """Review when the business type needs it, or when the clerk went on despite an anti-fraud warning."""
+    return S.REVIEW if order.business_type.review_required or order.fraud_unsafe else S.PROCESSING
+
+
+def after_confirmation(order: WorkOrder) -> str:
+    if order.fee_total > Decimal("0"):
+        return S.PAYMENT
+    return after_payment(order)
+
+
+def after_payment(order: WorkOrder) -> str:
+    return S.FOLLOW_UP if order.business_type.follow_up_days is not None else S.CLOSED
+
+
+def next_status(order: WorkOrder) -> str | None:
+    """The one forward step this order takes from where it is (None at an end)."""
+    forward: dict[str, str] = {
+        S.RECEPTION: S.CONSULTATION,
+        S.CONSULTATION: S.ACCEPTANCE,
+        S.ACCEPTANCE: after_acceptance(order),
+        S.REVIEW: S.PROCESSING,
+        S.PROCESSING: S.CONFIRMATION,
+        S.CONFIRMATION: after_confirmation(order),
+        S.PAYMENT: after_payment(order),
+        S.FOLLOW_UP: S.CLOSED,
+    }
+    return forward.get(order.status)
+
+
+def move_is_in_table(current: str, to: str) -> bool:
+    return to in ALLOWED_MOVES.get(current, frozenset())
+
+
+def move_fits_order(order: WorkOrder, to: str) -> bool:
+    """A move of the table this order may take: the skips follow the business type and the fees."""
+    if not move_is_in_table(order.status, to):
+        return False
+    if to in SPECIAL_TARGETS:
+        return True
+    return next_status(order) == to
