@@ -9,6 +9,12 @@ from servicehall.core.testing import HallWorld, build_world
 
 pytest_plugins = ["servicehall.core.browser_testing"]
 
+# Concurrency tests run up to 16 threads at once beside the live browser server's
+# threads; a worker's production pool (DB_POOL_MAX, 20) is too tight for that.
+_pool = settings.DATABASES["default"].get("OPTIONS", {}).get("pool")
+if isinstance(_pool, dict):
+    _pool["max_size"] = max(int(_pool.get("max_size", 0)), 40)
+
 
 def pytest_sessionfinish(session, exitstatus):
     """pytest-django drops the SQLite test database but leaves its WAL files behind."""

@@ -14,8 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy as _lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -134,3 +135,28 @@ class NotFoundAPIView(PublicAPIView):
 
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
     return NotFoundAPIView.as_view()(request, *args, **kwargs)
+
+
+# --- the error shape in the OpenAPI schema (shared by every app's endpoints) -------------------
+
+
+class ErrorSerializer(Serializer):
+    code = serializers.CharField(help_text=_lazy("Machine-readable reason, e.g. illegal_move or daily_cap_reached."))
+    message = serializers.CharField(help_text=_lazy("The reason in the user's language."))
+
+
+class ValidationErrorSerializer(ErrorSerializer):
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=_lazy("Per-field messages."),
+    )
+
+
+def error_response(description: str) -> OpenApiResponse:
+    """An error answer `{"code", "message"}` for `extend_schema(responses=...)`."""
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+BAD_INPUT = OpenApiResponse(ValidationErrorSerializer, description="The body is not valid JSON or a field is wrong.")
+UNAUTHENTICATED = error_response("Not signed in (session or `Authorization: Token …`).")

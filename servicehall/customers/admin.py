@@ -3,11 +3,16 @@ from django.contrib import admin
 from servicehall.core.admin import ReadOnlyAdminMixin
 
 from .models import (
+    BlacklistedCard,
+    CardWrite,
+    CardWriteChange,
     Customer,
     IdDocument,
+    MeterReading,
     NumberPoolEntry,
     PersonalDataAccess,
     Service,
+    ServiceOwnerChange,
     ServiceStatusChange,
     ValueAddedService,
 )
@@ -79,3 +84,31 @@ class PersonalDataAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "actor", "hall", "customer", "field", "reason"]
     list_filter = ["field", "hall"]
     date_hierarchy = "at"
+
+
+# Gas cards and households: written by the card and business services only.
+@admin.register(CardWrite)
+class CardWriteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["id", "hall", "service", "kind", "status", "volume", "amount", "requested_at"]
+    list_filter = ["hall", "kind", "status"]
+
+
+@admin.register(CardWriteChange)
+class CardWriteChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["card_write", "from_status", "to_status", "actor", "at"]
+
+
+@admin.register(BlacklistedCard)
+class BlacklistedCardAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["card_number", "service", "reason", "at"]
+    search_fields = ["card_number"]
+
+
+@admin.register(MeterReading)
+class MeterReadingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["service", "reading", "at"]
+
+
+@admin.register(ServiceOwnerChange)
+class ServiceOwnerChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["service", "from_customer", "to_customer", "at"]

@@ -12,3 +12,12 @@ urlpatterns = [
     path("customers/<int:customer_id>/services", apis.CustomerServicesApi.as_view(), name="customer-services"),
     path("customers/<int:customer_id>/reveal", apis.CustomerRevealApi.as_view(), name="customer-reveal"),
 ]
+
+# The card-writer device's API (BT11), in its own module.
+from . import apis_cards  # noqa: E402
+
+urlpatterns += [
+    path("halls/<slug:hall>/card-writes", apis_cards.HallCardWritesApi.as_view(), name="hall-card-writes"),
+    path("card-writes/<int:write_id>/confirm", apis_cards.CardWriteConfirmApi.as_view(), name="card-write-confirm"),
+    path("card-writes/<int:write_id>/fail", apis_cards.CardWriteFailApi.as_view(), name="card-write-fail"),
+]

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from servicehall.core.apis import ServiceHallAPIView, parse
+from servicehall.core.apis import BAD_INPUT, UNAUTHENTICATED, ServiceHallAPIView, error_response, parse
 from servicehall.core.errors import NotFound
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
-from servicehall.queueing.serializers import ErrorSerializer, ValidationErrorSerializer
 
 from . import selectors, services
 from .models import Customer, IdDocument, Service
@@ -37,16 +36,12 @@ from .serializers import (
 C = Capability
 
 
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
-
-
-BAD_INPUT = OpenApiResponse(ValidationErrorSerializer, description="The body is not valid JSON or a field is wrong.")
-UNAUTHENTICATED = _error("Not signed in (session or `Authorization: Token …`).")
-FORBIDDEN = _error("The user's role does not allow it.")
-NOT_FOUND = _error("No such hall or customer among the user's halls.")
-CONFLICT = _error("The document is already registered to a customer (`customer_id` names them).")
-UNPROCESSABLE = _error("A rule refuses the input (bad ID number, phone, missing reason …); the message says why.")
+FORBIDDEN = error_response("The user's role does not allow it.")
+NOT_FOUND = error_response("No such hall or customer among the user's halls.")
+CONFLICT = error_response("The document is already registered to a customer (`customer_id` names them).")
+UNPROCESSABLE = error_response(
+    "A rule refuses the input (bad ID number, phone, missing reason …); the message says why."
+)
 HALL_PARAMETER = OpenApiParameter(
     "hall",
     OpenApiTypes.STR,

@@ -223,8 +223,26 @@ DEMO_ENTERPRISE = {
 DEMO_POOL = [f"1390210{n:04d}" for n in range(1, 31)]
 
 
+# Which demo services a hall offers follows its industry packs: a telecom hall's
+# customers have numbers and lines, a gas hall's customers have households.
+PACK_SERVICE_KINDS = {
+    "telecom": {Service.Kind.MOBILE, Service.Kind.BROADBAND, Service.Kind.FIXED_LINE},
+    "gas": {Service.Kind.GAS},
+}
+
+
+def _kinds_for(hall: Hall) -> set[str]:
+    kinds: set[str] = set()
+    for pack in hall.packs or []:
+        kinds |= PACK_SERVICE_KINDS.get(pack, set())
+    return kinds
+
+
 def _services(hall: Hall, customer: Customer, rows: list[dict[str, Any]]) -> None:
+    kinds = _kinds_for(hall)
     for row in rows:
+        if row["kind"] not in kinds:
+            continue
         row = dict(row)
         status = row.pop("status", Service.Status.ACTIVE)
         arrears = Decimal(row.pop("arrears", "0"))
@@ -276,6 +294,6 @@ def customers_demo_load(*, hall: Hall) -> int:
         )
         _services(hall, customer, list(enterprise["services"]))  # type: ignore[arg-type]
         created += 1
-    if not NumberPoolEntry.objects.filter(hall=hall).exists():
+    if Service.Kind.MOBILE in _kinds_for(hall) and not NumberPoolEntry.objects.filter(hall=hall).exists():
         services.number_pool_add(actor=None, hall=hall, numbers=DEMO_POOL)
     return created

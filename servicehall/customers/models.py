@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.core.models import TimeStampedModel
+from servicehall.core.models import AppendOnlyModel, TimeStampedModel
 
 
 class Customer(TimeStampedModel):
@@ -268,3 +268,203 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.field} #{self.customer_id}"
+
+
+# --- gas households: user-card writes, blacklisted cards, meter readings, owners (BT10–BT14) ---------
+
+
+class CardWrite(models.Model):
+    """A write to a gas user card that the hall's card-writer device must confirm (BT11).
+
+    Purchases credit the household's gas only when the device confirms the write,
+    so a write that failed never credits gas; a failed write may be retried, and
+    the compare-and-set on `status` lets one confirmation credit at most once.
+    """
+
+    class Kind(models.TextChoices):
+        PURCHASE = "purchase", _("Gas purchase")
+        NEW_CARD = "new_card", _("New user card")
+        REPLACEMENT_CARD = "replacement_card", _("Replacement card")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the card writer")
+        CONFIRMED = "confirmed", _("Written")
+        FAILED = "failed", _("Failed")
+
+    service = models.ForeignKey(
+        Service, verbose_name=_("gas household"), on_delete=models.PROTECT, related_name="card_writes"
+    )
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        "orders.WorkOrder",
+        verbose_name=_("order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="card_writes",
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    card_number = models.CharField(_("user card number"), max_length=32)
+    volume = models.DecimalField(_("gas (m³)"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    confirmed_at = models.DateTimeField(_("written at"), null=True, blank=True)
+    device = models.CharField(_("card writer"), max_length=64, blank=True)
+    failure = models.CharField(_("why it failed"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("card write")
+        verbose_name_plural = _("card writes")
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["hall", "status"], name="card_write_hall_status_idx"),
+            models.Index(fields=["service", "status", "confirmed_at"], name="card_write_service_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+# A failed write goes back to pending when it is retried; a written card stays written.
+CARD_WRITE_ALLOWED_MOVES: dict[str, frozenset[str]] = {
+    CardWrite.Status.PENDING: frozenset({CardWrite.Status.CONFIRMED, CardWrite.Status.FAILED}),
+    CardWrite.Status.FAILED: frozenset({CardWrite.Status.PENDING}),
+    CardWrite.Status.CONFIRMED: frozenset(),
+}
+
+
+class CardWriteChange(AppendOnlyModel):
+    """One move of a card write (who or which device, when, from, to, why). Append-only."""
+
+    card_write = models.ForeignKey(
+        CardWrite, verbose_name=_("card write"), on_delete=models.PROTECT, related_name="changes"
+    )
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=CardWrite.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=CardWrite.Status.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("card write change")
+        verbose_name_plural = _("card write changes")
+        ordering = ["card_write", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.card_write_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class BlacklistedCard(models.Model):
+    """A gas user card that may never be written again (replaced, or handed in at cancellation; BT12, BT14)."""
+
+    class Reason(models.TextChoices):
+        REPLACED = "replaced", _("Replaced by a new card")
+        CANCELLED = "cancelled", _("Household cancelled")
+
+    company = models.ForeignKey("org.Company", verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    card_number = models.CharField(_("user card number"), max_length=32)
+    service = models.ForeignKey(
+        Service, verbose_name=_("gas household"), on_delete=models.PROTECT, related_name="blacklisted_cards"
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    order = models.ForeignKey(
+        "orders.WorkOrder", verbose_name=_("order"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("blacklisted card")
+        verbose_name_plural = _("blacklisted cards")
+        ordering = ["-at"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "card_number"], name="blacklisted_card_unique_in_company")
+        ]
+
+    def __str__(self) -> str:
+        return self.card_number
+
+
+class MeterReading(AppendOnlyModel):
+    """A gas meter reading (m³) taken for a business: transfer, cancellation (BT13, BT14). Append-only."""
+
+    service = models.ForeignKey(
+        Service, verbose_name=_("gas household"), on_delete=models.PROTECT, related_name="meter_readings"
+    )
+    reading = models.DecimalField(_("meter reading (m³)"), max_digits=12, decimal_places=2)
+    order = models.ForeignKey(
+        "orders.WorkOrder", verbose_name=_("order"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("meter reading")
+        verbose_name_plural = _("meter readings")
+        ordering = ["service", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.service_id}: {self.reading}"
+
+
+class ServiceOwnerChange(AppendOnlyModel):
+    """A service handed from one owner to another (transfer of ownership), or back on a revert. Append-only."""
+
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="owner_changes"
+    )
+    from_customer = models.ForeignKey(
+        Customer, verbose_name=_("previous owner"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_customer = models.ForeignKey(Customer, verbose_name=_("new owner"), on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        "orders.WorkOrder", verbose_name=_("order"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("change of owner")
+        verbose_name_plural = _("changes of owner")
+        ordering = ["service", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.service_id}: #{self.from_customer_id} → #{self.to_customer_id}"

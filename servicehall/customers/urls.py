@@ -12,3 +12,15 @@ urlpatterns = [
     path("<int:customer_id>/", views.detail, name="detail"),
     path("<int:customer_id>/reveal/", views.reveal, name="reveal"),
 ]
+
+# The hall's gas card writes (BT11), in their own module.
+from . import views_cards  # noqa: E402
+
+urlpatterns += [
+    path("card-writes/", views_cards.card_writes, name="card_writes"),
+    path(
+        "card-writes/<int:write_id>/<str:action>/",
+        views_cards.card_write_action,
+        name="card_write_action",
+    ),
+]

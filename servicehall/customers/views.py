@@ -24,8 +24,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, Forbidden, NotFound
 from servicehall.core.masking import mask_id_number, mask_phone
+from servicehall.core.navigation import staff_nav
 from servicehall.core.views import handles_application_errors
 from servicehall.lib import identity
 from servicehall.lib.phones import phone_normalise_or_none
@@ -100,13 +102,7 @@ def _carry(hall: Hall, ticket: Ticket | None) -> str:
 
 def _nav(request: HttpRequest, hall: Hall) -> list[dict[str, Any]]:
     caps = user_capabilities(user=request.user, hall=hall)
-    items = [
-        (reverse("queueing:workbench", kwargs={"hall": hall.code}), C.SERVE in caps, _("Counter workbench"), False),
-        (reverse("queueing:guide", kwargs={"hall": hall.code}), C.GUIDE in caps, _("Lobby guide"), False),
-        (reverse("queueing:manager", kwargs={"hall": hall.code}), C.MANAGE_QUEUE in caps, _("Duty manager"), False),
-        (f"{reverse('customers:search')}?hall={hall.code}", True, _("Customers"), True),
-    ]
-    return [{"url": url, "label": label, "active": active} for url, shown, label, active in items if shown]
+    return staff_nav(capabilities=caps, hall_code=hall.code, active="customers")
 
 
 def _base_context(request: HttpRequest, hall: Hall, ticket: Ticket | None) -> dict[str, Any]:
@@ -226,12 +222,21 @@ def _hall_and_customer(request: HttpRequest, customer_id: int) -> tuple[Hall, Cu
     return selectors.hall_for_customer(user=request.user, customer=customer), customer
 
 
+def _with_package_names(view: dict[str, Any], hall: Hall) -> dict[str, Any]:
+    """Packages by the name the hall sells them under; a code the hall does not know stays as it is."""
+    names = {p.code: p.display_name for p in catalog_selectors.packages_for_hall(hall=hall)}
+    for service in view.get("services", []):
+        service["package_display"] = names.get(service["package_code"], service["package_code"])
+        service["next_package_display"] = names.get(service["next_package_code"], service["next_package_code"])
+    return view
+
+
 def _detail_context(request: HttpRequest, hall: Hall, ticket: Ticket | None, customer: Customer) -> dict[str, Any]:
     context = _base_context(request, hall, ticket)
     context.update(
         {
             "customer": customer,
-            "view": with_slots(customer_view(customer, detailed=True)),
+            "view": with_slots(_with_package_names(customer_view(customer, detailed=True), hall)),
             "actions_template": _actions_template(),
             "reveal_reasons": REVEAL_REASONS,
         }

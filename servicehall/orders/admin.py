@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from servicehall.core.admin import ReadOnlyAdminMixin
 
-from .models import FollowUpTask, OrderMove, WorkOrder
+from .models import CustomerDataChange, FollowUpTask, InstallationJob, OrderMove, WorkOrder
 
 
 class OrderMoveInline(admin.TabularInline):
@@ -40,3 +40,16 @@ class OrderMoveAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class FollowUpTaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["order", "due_at", "assigned_to", "status"]
     list_filter = ["status"]
+
+
+@admin.register(InstallationJob)
+class InstallationJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["id", "hall", "order", "kind", "status", "window_start", "window_end", "technician"]
+    list_filter = ["hall", "kind", "status"]
+
+
+@admin.register(CustomerDataChange)
+class CustomerDataChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Old and new values are personal data: the list shows which field changed, not the values.
+    list_display = ["order", "field", "at"]
+    exclude = ["old_value", "new_value"]

@@ -7,6 +7,9 @@ from . import apis
 app_name = "orders_api"
 urlpatterns = [
     path("halls/<slug:hall>/orders", apis.HallOrdersApi.as_view(), name="hall-orders"),
+    path("halls/<slug:hall>/jobs", apis.HallJobsApi.as_view(), name="hall-jobs"),
+    path("jobs/<int:job_id>/report", apis.JobReportApi.as_view(), name="job-report"),
+    path("jobs/<int:job_id>/reschedule", apis.JobRescheduleApi.as_view(), name="job-reschedule"),
     path("orders/<int:order_id>", apis.OrderApi.as_view(), name="order"),
     path("orders/<int:order_id>/advance", apis.OrderAdvanceApi.as_view(), name="order-advance"),
     path("orders/<int:order_id>/parties", apis.OrderPartiesApi.as_view(), name="order-parties"),

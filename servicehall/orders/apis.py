@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from servicehall.catalog.selectors import business_type_get
-from servicehall.core.apis import ServiceHallAPIView, parse
+from servicehall.core.apis import BAD_INPUT, UNAUTHENTICATED, ServiceHallAPIView, error_response, parse
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user
-from servicehall.queueing.serializers import ErrorSerializer, ValidationErrorSerializer
 
-from . import selectors, services
-from .models import WorkOrder
+from . import jobs, selectors, services
+from .models import JOB_OPEN_STATUSES, InstallationJob, WorkOrder
 from .presentation import order_row, order_view
 from .serializers import (
     ArchiveQuerySerializer,
@@ -31,6 +31,11 @@ from .serializers import (
     DocumentSeenInputSerializer,
     FraudCheckInputSerializer,
     IdentityCheckInputSerializer,
+    JobListSerializer,
+    JobReportInputSerializer,
+    JobRescheduleInputSerializer,
+    JobSerializer,
+    JobsQuerySerializer,
     OrderAdvanceInputSerializer,
     OrderCreateInputSerializer,
     OrderListSerializer,
@@ -44,21 +49,19 @@ from .serializers import (
 C = Capability
 
 
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
-
-
-BAD_INPUT = OpenApiResponse(ValidationErrorSerializer, description="The body is not valid JSON or a field is wrong.")
-UNAUTHENTICATED = _error("Not signed in (session or `Authorization: Token …`).")
-FORBIDDEN = _error("The user's role in the order's hall does not allow it.")
-NOT_FOUND = _error("No such hall, order, business type, customer, document or ticket in the user's halls.")
-CONFLICT = _error("The order is not at a step that allows this (illegal move, too late, waiting for review …).")
-UNPROCESSABLE = _error("A rule refuses it (missing identity check or documents, no reason …); the message says why.")
+FORBIDDEN = error_response("The user's role in the order's hall does not allow it.")
+NOT_FOUND = error_response("No such hall, order, business type, customer, document or ticket in the user's halls.")
+CONFLICT = error_response("The order is not at a step that allows this (illegal move, too late, waiting for review …).")
+UNPROCESSABLE = error_response(
+    "A rule refuses it (missing identity check or documents, no reason …); the message says why."
+)
 
 
 def _answer(order: WorkOrder, code: int = status.HTTP_200_OK) -> Response:
     full = selectors.order_with_records(order_id=order.pk)
-    return Response(OrderSerializer(order_view(full)).data, status=code)
+    view = order_view(full)
+    view["jobs"] = [selectors.job_view(job) for job in selectors.jobs_of_order(order=full)]
+    return Response(OrderSerializer(view).data, status=code)
 
 
 def _action_schema(summary: str, *, request: type[Serializer] | None = None, description: str = "") -> Any:
@@ -345,3 +348,96 @@ class OrderRecommendationsApi(_OrderActionApi):
     def perform(self, *, order: WorkOrder, user: Any, data: dict[str, Any], **kwargs: Any) -> None:
         business = business_type_get(hall=order.hall, code=data["business_type"])
         services.order_record_recommendation(order=order, actor=user, business_type=business, outcome=data["outcome"])
+
+
+# --- installation jobs (BT02, BT03, BT10, BT14) ---------------------------------------------------
+
+JOB_NOT_FOUND = error_response("No such hall or job in the user's halls.")
+JOB_SHOWS: dict[str, tuple[str, ...]] = {
+    "open": JOB_OPEN_STATUSES,
+    "done": (InstallationJob.Status.DONE,),
+    "cancelled": (InstallationJob.Status.CANCELLED,),
+}
+
+
+def _job_schema(summary: str, *, request: type[Serializer], description: str) -> Any:
+    return extend_schema(
+        tags=["jobs"],
+        summary=summary,
+        description=description,
+        request=request,
+        responses={
+            200: JobSerializer,
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: JOB_NOT_FOUND,
+            409: error_response("The job is not in a state that allows this (already reported, done or cancelled)."),
+            422: error_response("A rule refuses it (a failed job needs a note; the window must lie ahead …)."),
+        },
+    )
+
+
+def _job_answer(job: InstallationJob) -> Response:
+    return Response(JobSerializer(selectors.job_view(selectors.job_fresh(job=job))).data)
+
+
+class HallJobsApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["jobs"],
+        summary="The hall's installation and meter jobs",
+        description=(
+            "Soonest appointment first; `show=open` (scheduled or failed, the default), `done` or `cancelled`. "
+            "Customers and numbers masked, addresses by region only. For every role of the hall."
+        ),
+        parameters=[JobsQuerySerializer],
+        responses={200: JobListSerializer, 400: BAD_INPUT, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: JOB_NOT_FOUND},
+    )
+    def get(self, request: Request, hall: str) -> Response:
+        the_hall = hall_get_for_user(user=request.user, code=hall, capability=C.VIEW_HALL)
+        query = JobsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = selectors.jobs_for_hall(hall=the_hall, statuses=JOB_SHOWS[query.validated_data["show"]])
+        rows = [selectors.job_view(job) for job in found]
+        return Response(JobListSerializer({"count": len(rows), "results": rows}).data)
+
+
+class JobReportApi(ServiceHallAPIView):
+    @_job_schema(
+        "Report a technician's result: done or failed",
+        request=JobReportInputSerializer,
+        description=(
+            "Done: an installation makes the service active, a meter removal cancels it, and the order's "
+            "outstanding work (未完工) is done when no other job of the order is open. Failed (with a note): "
+            "the job stays open until it is rescheduled. Only a scheduled job is reported (409 otherwise)."
+        ),
+    )
+    def post(self, request: Request, job_id: int) -> Response:
+        job = selectors.job_get_for_user(user=request.user, job_id=job_id, capability=C.SERVE)
+        data = parse(JobReportInputSerializer, request)
+        job = jobs.job_report(job=job, actor=request.user, done=data["done"], note=data["note"])
+        return _job_answer(job)
+
+
+class JobRescheduleApi(ServiceHallAPIView):
+    @_job_schema(
+        "Book a new appointment for a failed or scheduled job",
+        request=JobRescheduleInputSerializer,
+        description=(
+            "The window must lie ahead, end after it starts and last 30 minutes to 12 hours; times without an "
+            "offset are the hall's."
+        ),
+    )
+    def post(self, request: Request, job_id: int) -> Response:
+        job = selectors.job_get_for_user(user=request.user, job_id=job_id, capability=C.SERVE)
+        with timezone.override(job.hall.tz):
+            data = parse(JobRescheduleInputSerializer, request)
+        job = jobs.job_reschedule(
+            job=job,
+            actor=request.user,
+            window_start=data["window_start"],
+            window_end=data["window_end"],
+            technician=data["technician"],
+            note=data["note"],
+        )
+        return _job_answer(job)

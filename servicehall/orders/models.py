@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicehall.catalog.models import pick_language
+from servicehall.core.models import AppendOnlyModel
 
 from .states import OrderStatus
 
@@ -113,6 +114,15 @@ class WorkOrder(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The pool number held for this order's mobile opening (BT01) until processing takes it or the order ends.
+    reserved_number = models.ForeignKey(
+        "customers.NumberPoolEntry",
+        verbose_name=_("reserved number"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # What the business action did (kept for its undo) and whether work is still outstanding (未完工).
     action_result = models.JSONField(_("business action result"), default=dict, blank=True)
     work_pending = models.BooleanField(_("work still outstanding"), default=False)
@@ -152,22 +162,7 @@ class OrderSequence(models.Model):
         return f"{self.day}: {self.last}"
 
 
-class AppendOnly(models.Model):
-    """Rows that record what happened: written once, never changed or deleted."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError(f"{type(self).__name__} rows are never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError(f"{type(self).__name__} rows are never deleted")
-
-
-class OrderMove(AppendOnly):
+class OrderMove(AppendOnlyModel):
     """One step of an order: from, to, who, when and why (ACC01)."""
 
     order = models.ForeignKey(WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="moves")
@@ -256,7 +251,7 @@ class IdentityMethod(models.TextChoices):
     VISUAL = "visual", _("Checked by eye")
 
 
-class IdentityCheck(AppendOnly):
+class IdentityCheck(AppendOnlyModel):
     """An ID document checked against the person in front of the clerk (ACC02)."""
 
     order = models.ForeignKey(
@@ -331,7 +326,7 @@ class Confirmation(models.Model):
         return f"{self.order_id} {self.method}"
 
 
-class ReviewDecision(AppendOnly):
+class ReviewDecision(AppendOnlyModel):
     """A duty manager's approval or rejection (ACC04)."""
 
     order = models.ForeignKey(WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="reviews")
@@ -356,8 +351,8 @@ class FollowUpTask(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
-        DONE = "done", _("Done")
-        CANCELLED = "cancelled", _("Cancelled")
+        DONE = "done", pgettext_lazy("task", "Done")
+        CANCELLED = "cancelled", pgettext_lazy("task", "Cancelled")
 
     order = models.ForeignKey(WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="follow_ups")
     due_at = models.DateTimeField(_("due"))
@@ -392,7 +387,7 @@ class RecommendationOutcome(models.TextChoices):
     LATER = "later", _("Maybe later")
 
 
-class RecommendationRecord(AppendOnly):
+class RecommendationRecord(AppendOnlyModel):
     """What the clerk recommended after the business and what the customer said (ACC07)."""
 
     order = models.ForeignKey(
@@ -412,3 +407,121 @@ class RecommendationRecord(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.business_type_id} {self.outcome}"
+
+
+class InstallationJob(models.Model):
+    """Work a technician does at the customer's address after the counter (BT02, BT03, BT10, BT14).
+
+    The job has an appointment window (stored UTC, shown in the hall's timezone)
+    and a technician; the technician's result is reported done or failed. Only
+    `orders.jobs` writes `status`, along `JOB_ALLOWED_MOVES`; every move writes
+    an audit row (who, when, from, to) that is the job's history.
+    """
+
+    class Kind(models.TextChoices):
+        BROADBAND_INSTALL = "broadband_install", _("Broadband installation")
+        FIXED_LINE_INSTALL = "fixed_line_install", _("Fixed line installation")
+        GAS_INSTALL = "gas_install", _("Gas installation")
+        METER_REMOVAL = "meter_removal", _("Meter removal")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        DONE = "done", pgettext_lazy("task", "Done")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", pgettext_lazy("task", "Cancelled")
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="jobs")
+    service = models.ForeignKey(
+        "customers.Service",
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="installation_jobs",
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    window_start = models.DateTimeField(_("appointment from"))
+    window_end = models.DateTimeField(_("appointment until"))
+    technician = models.CharField(_("technician"), max_length=60, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    reschedules = models.PositiveSmallIntegerField(_("times rescheduled"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scheduled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("installation job")
+        verbose_name_plural = _("installation jobs")
+        ordering = ["window_start", "id"]
+        indexes = [models.Index(fields=["hall", "status", "window_start"], name="job_hall_status_window_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(window_end__gt=models.F("window_start")), name="job_window_ends_after")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+# A failed job is rescheduled (→ scheduled) or given up with its order (→ cancelled);
+# a done or cancelled job stays as it is.
+JOB_ALLOWED_MOVES: dict[str, frozenset[str]] = {
+    InstallationJob.Status.SCHEDULED: frozenset(
+        {InstallationJob.Status.DONE, InstallationJob.Status.FAILED, InstallationJob.Status.CANCELLED}
+    ),
+    InstallationJob.Status.FAILED: frozenset({InstallationJob.Status.SCHEDULED, InstallationJob.Status.CANCELLED}),
+    InstallationJob.Status.DONE: frozenset(),
+    InstallationJob.Status.CANCELLED: frozenset(),
+}
+# Jobs still to be done: they keep their order on the unfinished list (未完工).
+JOB_OPEN_STATUSES: tuple[str, ...] = (InstallationJob.Status.SCHEDULED, InstallationJob.Status.FAILED)
+
+
+class CustomerDataChange(AppendOnlyModel):
+    """One field of a customer's data changed by an order (BT05), or put back by its revert: old and new value.
+
+    Personal data in full (the revert needs the old value): shown only masked, never in audit rows.
+    """
+
+    order = models.ForeignKey(WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="data_changes")
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
+    )
+    field = models.CharField(_("field"), max_length=32)
+    old_value = models.CharField(_("old value"), max_length=255, blank=True)
+    new_value = models.CharField(_("new value"), max_length=255, blank=True)
+    reverted = models.BooleanField(_("put back by a revert"), default=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("customer data change")
+        verbose_name_plural = _("customer data changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.field}"

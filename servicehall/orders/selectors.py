@@ -17,14 +17,16 @@ from django.utils.translation import gettext as _
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import BusinessType, Checklist, pick_language
-from servicehall.core.errors import Forbidden, NotFound
+from servicehall.core.errors import Forbidden, NotFound, Unprocessable
 from servicehall.core.masking import mask_id_number, mask_phone
 from servicehall.org.models import Hall
 from servicehall.org.selectors import memberships_for_user, user_can
 
 from .models import (
+    JOB_OPEN_STATUSES,
     IdentityCheck,
     IdentityParty,
+    InstallationJob,
     OrderDocument,
     OrderMove,
     RecommendationRecord,
@@ -381,7 +383,12 @@ class ArchiveFilter:
     status: str = ""
 
 
+# Dates searched are kept within these, so that a typed year 1 or 9999 cannot overflow a time-zone shift.
+EARLIEST_DAY, LATEST_DAY = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
+
+
 def _day_start(hall: Hall, day: dt.date) -> dt.datetime:
+    day = min(max(day, EARLIEST_DAY), LATEST_DAY)
     return dt.datetime.combine(day, dt.time.min, tzinfo=hall.tz)
 
 
@@ -399,7 +406,7 @@ def orders_search(*, hall: Hall, filters: ArchiveFilter) -> QuerySet[WorkOrder]:
     if filters.date_from is not None:
         orders = orders.filter(created_at__gte=_day_start(hall, filters.date_from))
     if filters.date_to is not None:
-        orders = orders.filter(created_at__lt=_day_start(hall, filters.date_to + dt.timedelta(days=1)))
+        orders = orders.filter(created_at__lt=_day_start(hall, min(filters.date_to, LATEST_DAY) + dt.timedelta(days=1)))
     if filters.clerk:
         orders = orders.filter(Q(clerk__username=filters.clerk) | Q(accepted_by__username=filters.clerk))
     if filters.business_type:
@@ -484,3 +491,224 @@ def orders_of_customer(*, hall: Hall, customer_id: int, limit: int = 20) -> list
 
 def is_ended(order: WorkOrder) -> bool:
     return order.status in ENDED
+
+
+# --- business details forms (the inputs of a business action) -------------------------------------
+
+
+def details_form_class(business_type: BusinessType) -> type[Any] | None:
+    """The Django form of the business type's action inputs (`details_form` of its handler), if it has one."""
+    from . import actions
+
+    return getattr(actions.handler_for(business_type.action), "details_form", None)
+
+
+def details_editable(order: WorkOrder) -> bool:
+    """The inputs may change until the business is carried out, but not while the duty manager reviews it.
+
+    At processing too: an appointment booked at acceptance may have passed by
+    the time a review was decided, and the clerk books another one.
+    """
+    return order.status in (S.RECEPTION, S.CONSULTATION, S.ACCEPTANCE, S.PROCESSING)
+
+
+def _initial_from_details(form_class: type[Any], details: dict[str, Any], hall: Hall) -> dict[str, Any]:
+    """Stored details as a form's initial values: datetimes back in the hall's wall time for datetime-local inputs."""
+    from django import forms
+    from django.utils.dateparse import parse_datetime
+
+    initial = dict(details or {})
+    for name, field in getattr(form_class, "base_fields", {}).items():
+        value = initial.get(name)
+        if isinstance(field, forms.DateTimeField) and isinstance(value, str):
+            try:
+                moment = parse_datetime(value)
+            except ValueError:
+                moment = None
+            if moment is not None and timezone.is_aware(moment):
+                initial[name] = moment.astimezone(hall.tz).strftime("%Y-%m-%dT%H:%M")
+    return initial
+
+
+def _is_personal(key: str, value: Any) -> bool:
+    """A stored input that pages show masked (a phone, an ID number, a street address)."""
+    from .presentation import mask_details
+
+    return isinstance(value, str) and bool(value.strip()) and mask_details({key: value})[key] != value
+
+
+def order_details_form(*, order: WorkOrder, data: Any = None) -> Any:
+    """The business type's details form for this order: bound to `data`, or showing the stored details.
+
+    A stored personal value (phone, ID number, street address) is not put back
+    into its field (PRIV01): the field shows it masked as a hint, and leaving it
+    empty keeps it (`details_posted`). The browser's own required check is off:
+    the server checks every field.
+    """
+    form_class = details_form_class(order.business_type)
+    if form_class is None:
+        return None
+    if data is not None:
+        form = form_class(data=data, order=order)
+    else:
+        initial = _initial_from_details(form_class, order.details, order.hall)
+        kept = {key: value for key, value in initial.items() if _is_personal(key, value)}
+        form = form_class(initial={k: v for k, v in initial.items() if k not in kept}, order=order)
+        from .presentation import mask_details
+
+        for key, masked in mask_details(kept).items():
+            if key in form.fields:
+                hint = _("Kept: %(value)s (type to change)") % {"value": masked}
+                form.fields[key].widget.attrs["placeholder"] = hint
+    form.use_required_attribute = False
+    return form
+
+
+def details_posted(*, order: WorkOrder, data: Any) -> Any:
+    """What the page posted, where a personal field left empty keeps its stored (never shown) value."""
+    merged = data.copy()
+    for key, value in (order.details or {}).items():
+        if _is_personal(str(key), value) and not str(merged.get(key) or "").strip():
+            merged[key] = value
+    return merged
+
+
+def details_to_json(cleaned: dict[str, Any], *, hall: Hall) -> dict[str, Any]:
+    """A form's cleaned data as JSON: datetimes in the hall's time with offset, dates ISO, money as text, rows as pk."""
+    import decimal
+
+    from django.db import models
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            moment = value if timezone.is_aware(value) else value.replace(tzinfo=hall.tz)
+            return moment.astimezone(hall.tz).isoformat(timespec="minutes")
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, decimal.Decimal):
+            return str(value)
+        if isinstance(value, models.Model):
+            return value.pk
+        if isinstance(value, list | tuple | set):
+            return [convert(v) for v in value]
+        return value
+
+    return {str(name): convert(value) for name, value in cleaned.items()}
+
+
+def form_refusal(form: Any) -> Unprocessable:
+    """The first error of an invalid details form as a 422 naming its field ("Package: choose one.")."""
+    errors = {name: [str(e) for e in messages] for name, messages in form.errors.items()}
+    name = next(iter(errors), "")
+    field = form.fields.get(name)
+    label = str(field.label) if field is not None and field.label else ""
+    first = " ".join(errors.get(name, []))
+    message = f"{label}: {first}" if label else first
+    return Unprocessable(
+        message or _("The business details are not complete."),
+        code="bad_details",
+        extra={"field": name, "fields": errors},
+    )
+
+
+def details_validated(*, order: WorkOrder, data: Any) -> Any:
+    """The details form bound to `data` and valid (read in the hall's time zone), or a 422 naming the field."""
+    with timezone.override(order.hall.tz):
+        form = order_details_form(order=order, data=data)
+        if form is None:
+            return None
+        if not form.is_valid():
+            raise form_refusal(form)
+    return form
+
+
+def order_details_cleaned(*, order: WorkOrder) -> dict[str, Any]:
+    """The order's stored details checked again by its business type's form (a handler's run calls this)."""
+    form = details_validated(order=order, data=dict(order.details or {}))
+    return dict(form.cleaned_data) if form is not None else dict(order.details or {})
+
+
+def details_display(*, order: WorkOrder) -> list[dict[str, Any]]:
+    """The stored details as (label, masked value) rows, labels from the form when it has the field."""
+    from .presentation import mask_details
+
+    form_class = details_form_class(order.business_type)
+    # An unbound form of this order, not the class: some forms add fields per hall (a checklist's questions).
+    fields = form_class(order=order).fields if form_class is not None else {}
+    rows = []
+    for key, value in mask_details(order.details).items():
+        field = fields.get(key)
+        label = str(field.label) if field is not None and field.label else key
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        rows.append({"key": key, "label": label, "value": value})
+    return rows
+
+
+# --- installation jobs ---------------------------------------------------------------------------
+
+
+def _job_queryset() -> QuerySet[Any]:
+    return InstallationJob.objects.select_related(
+        "hall", "order", "order__business_type", "order__customer", "service", "reported_by"
+    )
+
+
+def job_get_for_user(*, user: Any, job_id: Any, capability: str) -> Any:
+    """A job of a hall the user holds a role in with `capability`; others are "not found"."""
+    try:
+        pk = int(job_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound(_("There is no such installation job.")) from exc
+    if not 0 < pk < 2**63:
+        raise NotFound(_("There is no such installation job."))
+    job = _job_queryset().filter(pk=pk).first()
+    if job is None or not any(m.hall_id == job.hall_id for m in memberships_for_user(user=user)):
+        raise NotFound(_("There is no such installation job."))
+    if not user_can(user=user, hall=job.hall, capability=capability):
+        raise Forbidden(_("Your role in this hall does not allow this."))
+    return job
+
+
+def jobs_for_hall(*, hall: Hall, statuses: tuple[str, ...] | None = None, limit: int = 300) -> list[Any]:
+    """The hall's jobs, soonest appointment first; by default the open ones (scheduled or failed)."""
+    wanted = statuses if statuses is not None else JOB_OPEN_STATUSES
+    return list(_job_queryset().filter(hall=hall, status__in=wanted).order_by("window_start", "id")[:limit])
+
+
+def job_fresh(*, job: InstallationJob) -> InstallationJob:
+    """The job as it is now, with what its view shows."""
+    return _job_queryset().get(pk=job.pk)
+
+
+def jobs_of_order(*, order: WorkOrder) -> list[Any]:
+    return list(_job_queryset().filter(order=order).order_by("id"))
+
+
+def job_view(job: InstallationJob) -> dict[str, Any]:
+    """A job as pages and the API show it: the customer and number masked, the address by its region only."""
+    from .presentation import person_view, service_view
+
+    service = job.service
+    return {
+        "id": job.pk,
+        "order_id": job.order_id,
+        "order_number": job.order.number,
+        "business_type_name": job.order.business_type.display_name,
+        "kind": job.kind,
+        "kind_display": job.get_kind_display(),
+        "status": job.status,
+        "status_display": job.get_status_display(),
+        "open": job.status in JOB_OPEN_STATUSES,
+        "window_start": job.window_start,
+        "window_end": job.window_end,
+        "technician": job.technician,
+        "note": job.note,
+        "reschedules": job.reschedules,
+        "reported_by": (job.reported_by.get_full_name() or job.reported_by.username) if job.reported_by else "",
+        "reported_at": job.reported_at,
+        "customer": person_view(job.order.customer),
+        "service": service_view(service),
+        "service_status": service.status if service is not None else "",
+        "address_region": service.address_region if service is not None else "",
+    }

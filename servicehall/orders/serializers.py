@@ -122,6 +122,32 @@ class ArchiveQuerySerializer(serializers.Serializer):
         return value
 
 
+JOB_SHOW_HELP = _("open (scheduled or failed, the default), done or cancelled.")
+
+
+class JobsQuerySerializer(serializers.Serializer):
+    show = serializers.CharField(max_length=16, required=False, default="open", help_text=JOB_SHOW_HELP)
+
+    def validate_show(self, value: str) -> str:
+        if value not in ("open", "done", "cancelled"):
+            raise serializers.ValidationError(JOB_SHOW_HELP)
+        return value
+
+
+class JobReportInputSerializer(serializers.Serializer):
+    done = serializers.BooleanField(help_text=_("true: the technician finished the job; false: it failed."))
+    note = _text(help_text=_("The technician's note; required when the job failed."))
+
+
+class JobRescheduleInputSerializer(serializers.Serializer):
+    window_start = serializers.DateTimeField(help_text=_("The new start (without an offset: the hall's time)."))
+    window_end = serializers.DateTimeField()
+    technician = serializers.CharField(
+        max_length=60, required=False, allow_null=True, default=None, help_text=_("Leave out to keep the technician.")
+    )
+    note = _text()
+
+
 # --- output -------------------------------------------------------------------------------------
 
 
@@ -242,6 +268,34 @@ class OrderMoveSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
+class JobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    order_id = serializers.IntegerField()
+    order_number = serializers.CharField()
+    business_type_name = serializers.CharField()
+    kind = serializers.CharField(help_text=_("broadband_install, fixed_line_install, gas_install or meter_removal."))
+    kind_display = serializers.CharField()
+    status = serializers.CharField(help_text=_("scheduled, done, failed or cancelled."))
+    status_display = serializers.CharField()
+    open = serializers.BooleanField(help_text=_("Scheduled or failed: the order's work is still outstanding."))
+    window_start = serializers.DateTimeField()
+    window_end = serializers.DateTimeField()
+    technician = serializers.CharField()
+    note = serializers.CharField()
+    reschedules = serializers.IntegerField()
+    reported_by = serializers.CharField()
+    reported_at = serializers.DateTimeField(allow_null=True)
+    customer = PersonSerializer(allow_null=True)
+    service = OrderServiceSerializer(allow_null=True)
+    service_status = serializers.CharField()
+    address_region = serializers.CharField(help_text=_("Province, city and district only; the street is withheld."))
+
+
+class JobListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = JobSerializer(many=True)
+
+
 class OrderSerializer(OrderRowSerializer):
     hall = serializers.CharField()
     accepted_by = serializers.CharField()
@@ -267,3 +321,4 @@ class OrderSerializer(OrderRowSerializer):
     follow_ups = FollowUpSerializer(many=True)
     recommendations = RecommendationSerializer(many=True)
     history = OrderMoveSerializer(many=True)
+    jobs = JobSerializer(many=True, help_text=_("Installation or meter jobs the business booked."))

@@ -31,7 +31,9 @@ from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_can
 
 from . import actions, selectors
+from . import handlers as _handlers  # noqa: F401  (registers the business actions before anything looks one up)
 from .models import (
+    JOB_OPEN_STATUSES,
     Confirmation,
     ConfirmationMethod,
     FeeLine,
@@ -39,6 +41,7 @@ from .models import (
     IdentityCheck,
     IdentityMethod,
     IdentityParty,
+    InstallationJob,
     OrderDocument,
     OrderMove,
     OrderSequence,
@@ -355,6 +358,7 @@ def order_withdraw(*, order: WorkOrder, actor: Any, reason: str = "") -> WorkOrd
     if order.status not in BEFORE_PROCESSING:
         raise _refuse_move(order, S.WITHDRAWN)
     reason = _note(reason)
+    _release_held_number(order, actor)
     return _move(order, S.WITHDRAWN, actor=actor, note=reason, reason=reason, closed_at=timezone.now())
 
 
@@ -405,6 +409,7 @@ def order_review(*, order: WorkOrder, actor: Any, approve: bool, reason: str = "
     ReviewDecision.objects.create(order=order, decided_by=actor, approved=approve, reason=reason, at=now)
     if approve:
         return _move(order, S.PROCESSING, actor=actor, note=reason, now=now)
+    _release_held_number(order, actor)
     return _move(order, S.REJECTED, actor=actor, note=reason, now=now, reason=reason, closed_at=now)
 
 
@@ -790,6 +795,11 @@ def order_mark_work_done(*, order: WorkOrder, actor: Any) -> WorkOrder:
     _require(actor, order.hall)
     if not order.work_pending:
         raise Conflict(_("This order has no outstanding work."), code="no_pending_work")
+    if InstallationJob.objects.filter(order=order, status__in=JOB_OPEN_STATUSES).exists():
+        raise Conflict(
+            _("An installation job of this order is still open: report the technician's result instead."),
+            code="job_open",
+        )
     WorkOrder.objects.filter(pk=order.pk).update(work_pending=False, updated_at=timezone.now())
     order.work_pending = False
     audit_record(actor=actor, action="order.work_done", obj=order, hall=order.hall, data={"number": order.number})
@@ -823,3 +833,99 @@ def order_record_recommendation(
         data={"business_type": business_type.code, "outcome": outcome},
     )
     return record
+
+
+# --- business details (the inputs of the business action) -------------------------------------------
+
+
+@transaction.atomic
+def order_set_details(*, order: WorkOrder, actor: Any, data: Any) -> WorkOrder:
+    """Check the business inputs with the business type's details form and keep them on the order.
+
+    `data` is what the form posted (or the API's `details`). A business type
+    without a form keeps any small set of named values. Invalid input is a 422
+    naming the field (`extra["field"]`); nothing is written. The handler may
+    act on the inputs before they are kept (`prepare_details`: the mobile
+    opening holds the chosen pool number for the order).
+    """
+    order = _lock(order)
+    _require(actor, order.hall)
+    if not selectors.details_editable(order):
+        raise Conflict(
+            _("The business details can only be changed before the business is carried out (not during review)."),
+            code="too_late",
+        )
+    form = selectors.details_validated(order=order, data=data)
+    details = _clean_details(data) if form is None else selectors.details_to_json(form.cleaned_data, hall=order.hall)
+    prepare = getattr(actions.handler_for(order.business_type.action), "prepare_details", None)
+    if prepare is not None:
+        details = prepare(order, actor, details)
+    return order_update_details(order=order, actor=actor, details=details)
+
+
+# --- the pool number held for a mobile opening (BT01) --------------------------------------------------
+
+
+def _held_entry(order: WorkOrder) -> Any:
+    from servicehall.customers.models import NumberPoolEntry
+
+    reserved_id = WorkOrder.objects.filter(pk=order.pk).values_list("reserved_number_id", flat=True).first()
+    if reserved_id is None:
+        return None
+    return NumberPoolEntry.objects.select_for_update().select_related("hall").filter(pk=reserved_id).first()
+
+
+def _release_held_number(order: WorkOrder, actor: Any) -> None:
+    """The order ends without opening: its held number goes back to the pool."""
+    from servicehall.customers.models import NumberPoolEntry
+    from servicehall.customers.services import number_pool_release
+
+    held = _held_entry(order)
+    if held is None or held.status != NumberPoolEntry.Status.RESERVED:
+        return
+    number_pool_release(actor=actor, entry=held)
+    WorkOrder.objects.filter(pk=order.pk).update(reserved_number=None)
+    order.reserved_number = None
+
+
+def _same_number(a: str, b: str) -> bool:
+    from servicehall.lib.phones import phone_normalise_or_none
+
+    return (phone_normalise_or_none(a) or a) == (phone_normalise_or_none(b) or b)
+
+
+@transaction.atomic
+def order_hold_number(*, order: WorkOrder, actor: Any, number: str = "") -> Any:
+    """Reserve a free number of the hall's pool for this order (the chosen one, or the first free).
+
+    The number the order held before goes back to the pool. Two orders never
+    hold one number: reserving is a compare-and-set free → reserved, so the
+    second clerk gets a 409 and chooses another.
+    """
+    from servicehall.customers.models import NumberPoolEntry
+    from servicehall.customers.services import number_pool_release, number_pool_reserve
+
+    order = _lock(order)
+    _require(actor, order.hall)
+    if order.status not in BEFORE_PROCESSING:
+        raise Conflict(_("The number is chosen before the business is carried out."), code="too_late")
+    held = _held_entry(order)
+    holding = held is not None and held.status == NumberPoolEntry.Status.RESERVED
+    if holding and (not number or _same_number(held.number, number)):
+        return held
+    entry = number_pool_reserve(actor=actor, hall=order.hall, number=number)
+    if holding:
+        number_pool_release(actor=actor, entry=held)
+    WorkOrder.objects.filter(pk=order.pk).update(reserved_number=entry, updated_at=timezone.now())
+    order.reserved_number = entry
+    audit_record(actor=actor, action="order.number_held", obj=order, hall=order.hall, data={"pool_entry": entry.pk})
+    return entry
+
+
+def order_take_number(*, order: WorkOrder, actor: Any, number: str = "") -> Any:
+    """At processing: the order's held number (or the one asked for, held now) becomes taken."""
+    from servicehall.customers.services import number_pool_take
+
+    with transaction.atomic():
+        entry = order_hold_number(order=order, actor=actor, number=number)
+        return number_pool_take(actor=actor, entry=entry)

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms as dj_forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,14 +30,15 @@ from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import BusinessType
 from servicehall.core.errors import ApplicationError, NotFound, Unprocessable
 from servicehall.core.masking import mask_phone
+from servicehall.core.navigation import staff_nav
 from servicehall.core.services import audit_record
 from servicehall.core.views import handles_application_errors
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import default_hall_for_user, hall_get_for_user, user_capabilities
 
-from . import forms, selectors, services
-from .models import RecommendationOutcome, WorkOrder
+from . import forms, jobs, selectors, services
+from .models import JOB_OPEN_STATUSES, InstallationJob, RecommendationOutcome, WorkOrder
 from .presentation import order_row, order_view, person_view, service_view
 from .states import BEFORE_PROCESSING, MAIN_LINE, PROCESSED, UP_TO_ACCEPTANCE, OrderStatus
 
@@ -66,24 +68,8 @@ def _run(action: Callable[[], str]) -> tuple[dict[str, str], int]:
 
 
 def _nav(request: HttpRequest, hall: Hall, active: str) -> list[dict[str, Any]]:
-    caps = user_capabilities(user=request.user, hall=hall)
-    items = [
-        ("queueing:workbench", {"hall": hall.code}, C.SERVE, _("Counter workbench"), "workbench"),
-        ("queueing:manager", {"hall": hall.code}, C.MANAGE_QUEUE, _("Duty manager"), "manager"),
-        ("orders:review_list", {"hall": hall.code}, C.MANAGE_QUEUE, _("Orders to review"), "review"),
-        ("orders:in_progress", {"hall": hall.code}, C.MANAGE_QUEUE, _("Orders in progress"), "in_progress"),
-        ("orders:unfinished", {"hall": hall.code}, C.MANAGE_QUEUE, _("Unfinished orders"), "unfinished"),
-        ("orders:archive", {"hall": hall.code}, C.VIEW_HALL, _("Order archive"), "archive"),
-    ]
-    nav = [
-        {"url": reverse(name, kwargs=kwargs), "label": label, "active": key == active}
-        for name, kwargs, capability, label, key in items
-        if capability in caps
-    ]
-    if caps & {C.SERVE, C.GUIDE}:
-        customers = f"{reverse('customers:search')}?{urlencode({'hall': hall.code})}"
-        nav.insert(1, {"url": customers, "label": _("Customers"), "active": False})
-    return nav
+    capabilities = frozenset(user_capabilities(user=request.user, hall=hall))
+    return staff_nav(capabilities=capabilities, hall_code=hall.code, active=active)
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -274,14 +260,38 @@ def _order_context(request: HttpRequest, order_id: int) -> dict[str, Any]:
             "polling": order.status == S.REVIEW,
         }
     )
+    context.update(_details_context(order, can_serve))
+    context["jobs"] = [selectors.job_view(job) for job in selectors.jobs_of_order(order=order)]
+    context["jobs_url"] = reverse("orders:jobs", kwargs={"hall": order.hall.code})
+    context["has_open_job"] = any(job["open"] for job in context["jobs"])
     return context
 
 
+def _details_context(order: WorkOrder, can_serve: bool, form: Any = None) -> dict[str, Any]:
+    """The business type's details form while the inputs may change, and the kept inputs (masked) after."""
+    editable = can_serve and selectors.details_editable(order)
+    if editable and form is None:
+        with timezone.override(order.hall.tz):
+            form = selectors.order_details_form(order=order)
+    return {
+        "details_form": form if editable else None,
+        "details_url": reverse("orders:details", kwargs={"order_id": order.pk}),
+        "details_rows": selectors.details_display(order=order),
+    }
+
+
 def _render_order(
-    request: HttpRequest, order: WorkOrder, *, flash: dict[str, str] | None = None, status: int = 200
+    request: HttpRequest,
+    order: WorkOrder,
+    *,
+    flash: dict[str, str] | None = None,
+    status: int = 200,
+    details_form: Any = None,
 ) -> HttpResponse:
     context = _order_context(request, order.pk)
     context["flash"] = flash
+    if details_form is not None:
+        context.update(_details_context(context["order"], context["can_serve"], details_form))
     template = "orders/detail.html#panel" if _is_htmx(request) else "orders/detail.html"
     return _render(request, template, context, status=status)
 
@@ -471,6 +481,53 @@ def act(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
     order = selectors.order_get_for_user(user=request.user, order_id=order_id, capability=capability)
     flash, status = _run(lambda: handler(request, order))
     return _render_order(request, order, flash=flash, status=status)
+
+
+@login_required
+@handles_application_errors
+@require_POST
+def save_details(request: HttpRequest, order_id: int) -> HttpResponse:
+    """The business inputs from the business type's form; a bad input comes back beside its field (422)."""
+    order = selectors.order_get_for_user(user=request.user, order_id=order_id, capability=C.SERVE)
+    if not selectors.details_editable(order):
+        flash, status = _run(lambda: _save_details(request, order))  # the service says why it is too late
+        return _render_order(request, order, flash=flash, status=status)
+    posted = selectors.details_posted(order=order, data=request.POST)
+    with timezone.override(order.hall.tz):
+        form = selectors.order_details_form(order=order, data=posted)
+        valid = form is not None and form.is_valid()
+    if form is None:
+        message = _("This business takes no details on this page.")
+        return _render_order(request, order, flash=_flash("error", message), status=422)
+    if not valid:
+        return _render_order(
+            request,
+            order,
+            flash=_flash("error", str(selectors.form_refusal(form).message)),
+            status=422,
+            details_form=form,
+        )
+    flash, status = _run(lambda: _save_details(request, order, posted))
+    return _render_order(request, order, flash=flash, status=status, details_form=form if status != 200 else None)
+
+
+@login_required
+@handles_application_errors
+@require_POST
+def hold_number(request: HttpRequest, order_id: int) -> HttpResponse:
+    """BT01: hold the pool number the clerk just chose for this order (JSON for the page's script)."""
+    order = selectors.order_get_for_user(user=request.user, order_id=order_id, capability=C.SERVE)
+    try:
+        entry = services.order_hold_number(order=order, actor=request.user, number=request.POST.get("number", ""))
+    except ApplicationError as exc:
+        return JsonResponse({"code": exc.code, "message": str(exc.message)}, status=exc.status_code)
+    message = _("Number %(number)s is held for this order.") % {"number": entry.number}
+    return JsonResponse({"number": entry.number, "message": message})
+
+
+def _save_details(request: HttpRequest, order: WorkOrder, data: Any = None) -> str:
+    services.order_set_details(order=order, actor=request.user, data=request.POST if data is None else data)
+    return _("The business details were saved.")
 
 
 @login_required
@@ -720,3 +777,118 @@ def archive_export(request: HttpRequest, hall: str) -> HttpResponse:
     stamp = hall_obj.local_now().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="orders-{hall_obj.code}-{stamp}.xlsx"'
     return response
+
+
+# --- installation jobs (BT02, BT03, BT10, BT14) ------------------------------------------------------
+
+
+class JobReportForm(dj_forms.Form):
+    result = dj_forms.ChoiceField(choices=[("done", "done"), ("failed", "failed")])
+    note = dj_forms.CharField(max_length=jobs.NOTE_MAX, required=False)
+
+
+class JobRescheduleForm(dj_forms.Form):
+    window_start = dj_forms.DateTimeField()
+    window_end = dj_forms.DateTimeField()
+    technician = dj_forms.CharField(max_length=jobs.TECHNICIAN_MAX, required=False)
+    note = dj_forms.CharField(max_length=jobs.NOTE_MAX, required=False)
+
+
+JOB_FILTERS: dict[str, tuple[str, ...]] = {
+    "open": JOB_OPEN_STATUSES,
+    "done": (InstallationJob.Status.DONE,),
+    "cancelled": (InstallationJob.Status.CANCELLED,),
+}
+
+
+def _jobs_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
+    shown = request.GET.get("show", "open")
+    shown = shown if shown in JOB_FILTERS else "open"
+    rows = [selectors.job_view(job) for job in selectors.jobs_for_hall(hall=hall, statuses=JOB_FILTERS[shown])]
+    return {
+        "hall": hall,
+        "rows": rows,
+        "shown": shown,
+        "filters": [("open", _("Open")), ("done", _("Done")), ("cancelled", _("Cancelled"))],
+        "can_serve": C.SERVE in user_capabilities(user=request.user, hall=hall),
+        "jobs_url": reverse("orders:jobs", kwargs={"hall": hall.code}),
+    }
+
+
+def _render_jobs(
+    request: HttpRequest, hall: Hall, *, flash: dict[str, str] | None = None, status: int = 200
+) -> HttpResponse:
+    context = _jobs_context(request, hall)
+    context["flash"] = flash
+    if _is_htmx(request):
+        return _render(request, "orders/jobs.html#list", context, status=status)
+    context.update(_base_context(request, hall, "jobs"))
+    return _render(request, "orders/jobs.html", context, status=status)
+
+
+@login_required
+@handles_application_errors
+@never_cache
+@require_GET
+def jobs_list(request: HttpRequest, hall: str) -> HttpResponse:
+    """The hall's installation and meter jobs: appointments, technicians, results (未完工 until done)."""
+    return _render_jobs(request, _hall(request, hall, C.VIEW_HALL))
+
+
+def _job_for(request: HttpRequest, hall: Hall, job_id: int) -> InstallationJob:
+    job = selectors.job_get_for_user(user=request.user, job_id=job_id, capability=C.SERVE)
+    if job.hall_id != hall.pk:
+        raise NotFound(_("There is no such installation job."))
+    return job
+
+
+def _report_job(request: HttpRequest, job: InstallationJob) -> str:
+    form = JobReportForm(request.POST)
+    if not form.is_valid():
+        raise Unprocessable(_("Report the job done or failed."), code="bad_result")
+    done = form.cleaned_data["result"] == "done"
+    jobs.job_report(job=job, actor=request.user, done=done, note=form.cleaned_data["note"])
+    if done:
+        return _("Job of order %(number)s reported done.") % {"number": job.order.number}
+    return _("Job of order %(number)s reported failed; reschedule it.") % {"number": job.order.number}
+
+
+def _reschedule_job(request: HttpRequest, job: InstallationJob) -> str:
+    with timezone.override(job.hall.tz):
+        form = JobRescheduleForm(request.POST)
+        valid = form.is_valid()
+    if not valid:
+        raise Unprocessable(_("Give the new appointment's start and end, such as 2026-12-03 09:00."), code="bad_window")
+    data = form.cleaned_data
+    moved = jobs.job_reschedule(
+        job=job,
+        actor=request.user,
+        window_start=data["window_start"],
+        window_end=data["window_end"],
+        technician=data["technician"] or None,
+        note=data["note"],
+    )
+    start = timezone.localtime(moved.window_start, job.hall.tz)
+    return _("Job of order %(number)s rescheduled to %(when)s.") % {
+        "number": job.order.number,
+        "when": f"{start:%Y-%m-%d %H:%M}",
+    }
+
+
+JOB_ACTIONS: dict[str, Callable[[HttpRequest, InstallationJob], str]] = {
+    "report": _report_job,
+    "reschedule": _reschedule_job,
+}
+
+
+@login_required
+@handles_application_errors
+@require_POST
+def job_act(request: HttpRequest, hall: str, job_id: int, action: str) -> HttpResponse:
+    """Report a technician's result or reschedule a job; the list comes back with the outcome."""
+    if action not in JOB_ACTIONS:
+        raise NotFound(_("Unknown action."))
+    hall_obj = _hall(request, hall, C.SERVE)
+    job = _job_for(request, hall_obj, job_id)
+    flash, status = _run(lambda: JOB_ACTIONS[action](request, job))
+    return _render_jobs(request, hall_obj, flash=flash, status=status)

@@ -35,31 +35,73 @@ DEMO_COUNTERS: dict[int, tuple[str, list[str]]] = {
     4: ("VIP窗口", ["V", "B", "C"]),
 }
 
+# The gas utility's demo hall: another company, so its staff and customers are apart.
+GAS_DEMO_USERS: list[tuple[str, str, str, str]] = [
+    ("gclerk1", "何丽", Role.CLERK, "1"),
+    ("gclerk2", "郑浩", Role.CLERK, "2"),
+    ("gmanager1", "冯军", Role.DUTY_MANAGER, ""),
+]
+GAS_DEMO_COUNTERS: dict[int, tuple[str, list[str]]] = {
+    1: ("购气窗口", ["G", "H"]),
+    2: ("综合业务", ["H", "K", "G"]),
+    3: ("维修补卡", ["K", "H"]),
+}
+
 
 @transaction.atomic
 def demo_load(*, code: str = "demo") -> Hall:
-    company, _ = Company.objects.get_or_create(name="示范通信公司")
-    hall, _ = Hall.objects.get_or_create(
+    """The telecom demo hall (示范营业厅) with one account per role."""
+    return _hall_load(
+        company="示范通信公司",
         code=code,
-        defaults={
-            "company": company,
-            "name": "示范营业厅",
-            "address": "上海市浦东新区世纪大道100号",
-            "public_kiosk": True,
-        },
+        name="示范营业厅",
+        address="上海市浦东新区世纪大道100号",
+        pack="telecom",
+        counters=DEMO_COUNTERS,
+        users=DEMO_USERS,
     )
-    pack_load(hall=hall, code="telecom")
+
+
+@transaction.atomic
+def gas_demo_load(*, code: str = "gas") -> Hall:
+    """The gas utility's demo hall (示范燃气营业厅): clerks and a duty manager."""
+    return _hall_load(
+        company="示范燃气公司",
+        code=code,
+        name="示范燃气营业厅",
+        address="上海市黄浦区西藏中路200号",
+        pack="gas",
+        counters=GAS_DEMO_COUNTERS,
+        users=GAS_DEMO_USERS,
+    )
+
+
+def _hall_load(
+    *,
+    company: str,
+    code: str,
+    name: str,
+    address: str,
+    pack: str,
+    counters: dict[int, tuple[str, list[str]]],
+    users: list[tuple[str, str, str, str]],
+) -> Hall:
+    owner, _ = Company.objects.get_or_create(name=company)
+    hall, _ = Hall.objects.get_or_create(
+        code=code, defaults={"company": owner, "name": name, "address": address, "public_kiosk": True}
+    )
+    pack_load(hall=hall, code=pack)
     # The demo takes numbers around the clock, so it can be tried at any hour;
     # a real hall keeps the pack's issuing hours.
     QueueCategory.objects.filter(hall=hall).update(issue_from=None, issue_until=None)
     categories = {c.code: c for c in QueueCategory.objects.filter(hall=hall)}
-    for number, (name, codes) in DEMO_COUNTERS.items():
-        counter, created = Counter.objects.get_or_create(hall=hall, number=number, defaults={"name": name})
+    for number, (counter_name, codes) in counters.items():
+        counter, created = Counter.objects.get_or_create(hall=hall, number=number, defaults={"name": counter_name})
         if created:
             for priority, category_code in enumerate(codes, start=1):
                 CounterCategory.objects.create(counter=counter, category=categories[category_code], priority=priority)
     user_model: Any = get_user_model()
-    for username, full_name, role, _counter in DEMO_USERS:
+    for username, full_name, role, _counter in users:
         user = user_model.objects.filter(username=username).first()
         if user is None:
             user = user_model(username=username, first_name=full_name, is_staff=(role == Role.HALL_ADMIN))

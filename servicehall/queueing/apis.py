@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from servicehall.catalog.selectors import category_get, documents_for_category
-from servicehall.core.apis import PublicAPIView, ServiceHallAPIView, parse
+from servicehall.core.apis import BAD_INPUT, UNAUTHENTICATED, PublicAPIView, ServiceHallAPIView, error_response, parse
 from servicehall.core.errors import Forbidden
 from servicehall.core.throttling import throttle_anonymous_issue
 from servicehall.org.models import Counter, Hall
@@ -36,7 +36,6 @@ from .models import Ticket
 from .serializers import (
     CategorySerializer,
     CounterSerializer,
-    ErrorSerializer,
     QueueSnapshotSerializer,
     TicketFinishInputSerializer,
     TicketHoldInputSerializer,
@@ -45,22 +44,15 @@ from .serializers import (
     TicketSerializer,
     TicketTrackSerializer,
     TicketTransferInputSerializer,
-    ValidationErrorSerializer,
 )
 
 C = Capability
 
 
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(ErrorSerializer, description=description)
-
-
-BAD_INPUT = OpenApiResponse(ValidationErrorSerializer, description="The body is not valid JSON or a field is wrong.")
-UNAUTHENTICATED = _error("Not signed in (session or `Authorization: Token …`).")
-FORBIDDEN = _error("The user's role in this hall does not allow it.")
-NOT_FOUND = _error("No such hall, counter, ticket or category in the user's halls.")
-CONFLICT = _error("The ticket or counter is not in a state that allows this move.")
-UNPROCESSABLE = _error("A rule of the hall refuses it; the message says why.")
+FORBIDDEN = error_response("The user's role in this hall does not allow it.")
+NOT_FOUND = error_response("No such hall, counter, ticket or category in the user's halls.")
+CONFLICT = error_response("The ticket or counter is not in a state that allows this move.")
+UNPROCESSABLE = error_response("A rule of the hall refuses it; the message says why.")
 
 
 # --- access helpers ---------------------------------------------------------------
@@ -388,7 +380,9 @@ class TicketFinishApi(_TicketActionApi):
         return super().post(request, ticket_id)
 
     def perform(self, *, ticket: Ticket, user: Any, data: dict[str, Any]) -> Ticket:
-        return services.ticket_finish(ticket=ticket, staff=user, outcome=data["outcome"])
+        return services.ticket_finish(
+            ticket=ticket, staff=user, outcome=data["outcome"], leave_orders_open=data["leave_orders_open"]
+        )
 
 
 class TicketReturnApi(_TicketActionApi):

@@ -51,6 +51,7 @@ class HoldForm(forms.Form):
 
 class FinishForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=TicketOutcome.choices)
+    leave_orders_open = forms.BooleanField(label=_("Leave its open work orders open"), required=False)
 
 
 class StepForm(forms.Form):

@@ -21,19 +21,6 @@ MAX_ID = 2**63 - 1
 # --- errors (documentation only; `core.apis.exception_handler` builds them) ---------------
 
 
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text=_("Machine-readable reason, e.g. illegal_move or daily_cap_reached."))
-    message = serializers.CharField(help_text=_("The reason in the user's language."))
-
-
-class ValidationErrorSerializer(ErrorSerializer):
-    fields = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text=_("Per-field messages."),
-    )
-
-
 # --- input ---------------------------------------------------------------------------
 
 
@@ -79,6 +66,9 @@ class TicketTransferInputSerializer(serializers.Serializer):
 
 class TicketFinishInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=TicketOutcome.choices)
+    leave_orders_open = serializers.BooleanField(
+        default=False, help_text=_("Finish even though work orders of this ticket are still open (409 otherwise).")
+    )
 
 
 # --- output --------------------------------------------------------------------------

@@ -386,19 +386,42 @@ def ticket_start(*, ticket: Ticket, staff: Any) -> Ticket:
 
 
 @transaction.atomic
-def ticket_finish(*, ticket: Ticket, staff: Any, outcome: str) -> Ticket:
+def ticket_finish(*, ticket: Ticket, staff: Any, outcome: str, leave_orders_open: bool = False) -> Ticket:
+    """Finish the service. A ticket whose work orders are still open finishes only when told to leave them open."""
     if outcome not in TicketOutcome.values:
         raise Unprocessable(_("Choose how the service ended."), code="bad_outcome")
     ticket = _lock_ticket(ticket)
     _check_ticket_operator(ticket, staff)
     if ticket.status != S.SERVING:
         raise _refuse_move(ticket, S.DONE)
+    _check_open_orders(ticket, staff, leave_open=leave_orders_open)
     now = timezone.now()
     ticket = _move(
         ticket, S.DONE, actor=staff, counter=ticket.counter, now=now, outcome=outcome, closed_at=now, script_step=8
     )
     _queue_changed(ticket.hall)
     return ticket
+
+
+def _check_open_orders(ticket: Ticket, staff: Any, *, leave_open: bool) -> None:
+    # Imported here: the orders app builds on the queue, not the other way round.
+    from servicehall.orders.selectors import ticket_open_orders
+
+    numbers = list(ticket_open_orders(ticket=ticket).values_list("number", flat=True))
+    if not numbers:
+        return
+    if not leave_open:
+        raise Conflict(
+            _(
+                "Work orders of this ticket are still open: %(numbers)s. "
+                "Close them first, or finish the ticket leaving them open."
+            )
+            % {"numbers": ", ".join(numbers)},
+            code="orders_open",
+        )
+    audit_record(
+        actor=staff, action="ticket.finish_leaving_orders_open", obj=ticket, hall=ticket.hall, data={"orders": numbers}
+    )
 
 
 @transaction.atomic

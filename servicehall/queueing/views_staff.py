@@ -26,7 +26,9 @@ from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import BusinessType, QueueCategory
 from servicehall.core.errors import ApplicationError, Conflict, NotFound, Unprocessable
 from servicehall.core.masking import mask_phone
+from servicehall.core.navigation import staff_nav
 from servicehall.core.views import handles_application_errors, render_error
+from servicehall.orders import selectors as orders_selectors
 from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Counter, Hall
 from servicehall.org.roles import Capability
@@ -63,24 +65,7 @@ def _elapsed(since: dt.datetime | None, now: dt.datetime) -> str:
 
 def _nav(request: HttpRequest, hall: Hall, active: str) -> list[dict[str, Any]]:
     caps = org_selectors.user_capabilities(user=request.user, hall=hall)
-    items = [
-        ("workbench", C.SERVE, _("Counter workbench")),
-        ("guide", C.GUIDE, _("Lobby guide")),
-        ("manager", C.MANAGE_QUEUE, _("Duty manager")),
-    ]
-    nav = [
-        {
-            "key": key,
-            "label": label,
-            "url": reverse(f"queueing:{key}", kwargs={"hall": hall.code}),
-            "active": key == active,
-        }
-        for key, capability, label in items
-        if capability in caps
-    ]
-    board = reverse("queueing:board", kwargs={"hall": hall.code})
-    nav.append({"key": "board", "label": _("Display board"), "url": board, "active": False, "external": True})
-    return nav
+    return staff_nav(capabilities=caps, hall_code=hall.code, active=active)
 
 
 def _base_context(request: HttpRequest, hall: Hall, screen: str) -> dict[str, Any]:
@@ -217,6 +202,7 @@ def _workbench_context(request: HttpRequest, hall: Hall, counter: Counter) -> di
     )
     if current is not None:
         context["elapsed"] = _elapsed(context["current_since"], now)
+        context["current_orders"] = orders_selectors.ticket_open_orders(ticket=current).select_related("business_type")
     return context
 
 
@@ -372,7 +358,12 @@ def workbench_ticket(request: HttpRequest, hall: str, ticket: Any, action: str) 
             finish = FinishForm(request.POST)
             if not finish.is_valid():
                 raise Unprocessable(_("Choose how the service ended."), code="bad_outcome")
-            services.ticket_finish(ticket=ticket_obj, staff=user, outcome=finish.cleaned_data["outcome"])
+            services.ticket_finish(
+                ticket=ticket_obj,
+                staff=user,
+                outcome=finish.cleaned_data["outcome"],
+                leave_orders_open=finish.cleaned_data["leave_orders_open"],
+            )
             return _flash("success", _("%(number)s finished.") % {"number": number})
         if action == "step":
             step = StepForm(request.POST)

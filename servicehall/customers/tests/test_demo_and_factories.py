@@ -22,6 +22,8 @@ from .conftest import client_for
 
 
 def test_acc02_demo_customers_load_once_with_valid_numbers_services_and_a_pool(world):
+    world.hall.packs = ["telecom", "gas"]
+    world.hall.save(update_fields=["packs"])
     assert customers_demo_load(hall=world.hall) == 12
     assert customers_demo_load(hall=world.hall) == 0
     today = world.hall.local_date()
@@ -39,7 +41,22 @@ def test_acc02_demo_customers_load_once_with_valid_numbers_services_and_a_pool(w
     assert not Service.objects.filter(number__in=DEMO_POOL).exists()
 
 
+def test_acc02_demo_services_follow_the_halls_packs(world, other_world):
+    world.hall.packs = ["telecom"]
+    world.hall.save(update_fields=["packs"])
+    other_world.hall.packs = ["gas"]
+    other_world.hall.save(update_fields=["packs"])
+    customers_demo_load(hall=world.hall)
+    customers_demo_load(hall=other_world.hall)
+    telecom = set(Service.objects.filter(company=world.hall.company).values_list("kind", flat=True))
+    gas = set(Service.objects.filter(company=other_world.hall.company).values_list("kind", flat=True))
+    assert telecom == {"mobile", "broadband", "fixed_line"} and gas == {"gas"}
+    assert not NumberPoolEntry.objects.filter(hall=other_world.hall).exists()
+
+
 def test_priv01_demo_customer_pages_are_masked(world):
+    world.hall.packs = ["telecom", "gas"]
+    world.hall.save(update_fields=["packs"])
     customers_demo_load(hall=world.hall)
     client = client_for(world.clerk)
     for customer in Customer.objects.prefetch_related("documents", "services"):

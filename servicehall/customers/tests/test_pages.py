@@ -180,6 +180,15 @@ def test_acc02_only_serving_roles_may_register(world):
 # --- the customer's page and the full view ----------------------------------------------------------
 
 
+def test_bt01_the_customer_page_names_packages_as_the_hall_sells_them(world, zhang):
+    from servicehall.catalog.services import pack_load
+
+    pack_load(hall=world.hall, code="telecom")
+    MobileServiceFactory(customer=zhang, number="13900000001", package_code="mobile_59")
+    html = text(client_for(world.clerk).get(detail_url(zhang), {"hall": "ha"}))
+    assert "5G 59" in html and ">mobile_59<" not in html
+
+
 def test_priv01_the_customer_page_is_masked_with_documents_services_and_an_actions_block(world, zhang):
     MobileServiceFactory(customer=zhang, number="13900000001", package_code="basic-58")
     page = client_for(world.clerk).get(detail_url(zhang), {"hall": "ha"})

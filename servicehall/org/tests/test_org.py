@@ -60,3 +60,23 @@ def test_org01_demo_hall_loads_and_loading_it_again_changes_nothing():
     roles = set(Membership.objects.filter(hall=hall).values_list("role", flat=True))
     assert roles == set(Role.values)
     assert not Ticket.objects.exists()
+
+
+@pytest.mark.django_db
+def test_org01_demo_gas_hall_is_another_company_with_its_own_staff_and_customers():
+    from servicehall.customers.models import Customer, Service
+
+    call_command("load_demo")
+    services = Service.objects.count()
+    call_command("load_demo")
+    assert Service.objects.count() == services
+    telecom, gas = Hall.objects.get(code="demo"), Hall.objects.get(code="gas")
+    assert telecom.company_id != gas.company_id
+    assert set(gas.categories.values_list("code", flat=True)) == {"G", "H", "K"}
+    assert gas.counters.count() == 3
+    staff = set(Membership.objects.filter(hall=gas).values_list("user__username", "role"))
+    assert staff == {("gclerk1", "clerk"), ("gclerk2", "clerk"), ("gmanager1", "duty_manager")}
+    gas_kinds = set(Service.objects.filter(company=gas.company).values_list("kind", flat=True))
+    telecom_kinds = set(Service.objects.filter(company=telecom.company).values_list("kind", flat=True))
+    assert gas_kinds == {"gas"} and "gas" not in telecom_kinds
+    assert Customer.objects.filter(company=gas.company).exists()

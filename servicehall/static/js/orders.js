@@ -64,6 +64,41 @@
     (root || document).querySelectorAll("[data-signature-form]").forEach(wirePad);
   }
 
+  // --- business details ---------------------------------------------------------------------
+  // Choosing a pool number holds it for this order at once (before another counter can take
+  // it); the rest of the form is saved with its button.
+  function csrfToken() {
+    const headers = document.body.getAttribute("hx-headers");
+    try {
+      return headers ? JSON.parse(headers)["X-CSRFToken"] : "";
+    } catch (err) {
+      return "";
+    }
+  }
+
+  function toast(message, kind) {
+    if (window.servicehall && window.servicehall.toast) window.servicehall.toast(message, kind);
+  }
+
+  document.addEventListener("change", (evt) => {
+    const select = evt.target.closest("select[data-hold-url]");
+    if (!select) return;
+    const body = new URLSearchParams({ number: select.value });
+    fetch(select.getAttribute("data-hold-url"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
+      body: body,
+    })
+      .then((response) => response.json().then((answer) => ({ ok: response.ok, answer: answer })))
+      .then(({ ok, answer }) => {
+        toast(answer.message || "", ok ? "success" : "error");
+        if (!ok) select.value = select.getAttribute("data-held") || "";
+        else select.setAttribute("data-held", answer.number || "");
+      })
+      .catch(() => toast(select.getAttribute("data-hold-failed") || "", "error"));
+  });
+
   document.addEventListener("click", (evt) => {
     if (evt.target.closest("[data-print]")) window.print();
   });

@@ -3,18 +3,20 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from servicehall.customers.demo import customers_demo_load
-from servicehall.org.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
+from servicehall.org.demo import DEMO_PASSWORD, DEMO_USERS, GAS_DEMO_USERS, demo_load, gas_demo_load
 
 
 class Command(BaseCommand):
-    help = (
-        "Create (or leave as it is) the demo telecom hall with its counters, one account per role and demo customers."
-    )
+    help = "Create (or leave as it is) the demo telecom and gas halls with counters, staff accounts and demo customers."
 
     def handle(self, *args: Any, **options: Any) -> None:
         hall = demo_load()
         customers_demo_load(hall=hall)
-        users = ", ".join(u[0] for u in DEMO_USERS)
+        gas_hall = gas_demo_load()
+        customers_demo_load(hall=gas_hall)
+        users = ", ".join(u[0] for u in [*DEMO_USERS, *GAS_DEMO_USERS])
         self.stdout.write(
-            self.style.SUCCESS(f"Demo hall '{hall.code}' ready. Accounts: {users} (password {DEMO_PASSWORD}).")
+            self.style.SUCCESS(
+                f"Demo halls '{hall.code}' and '{gas_hall.code}' ready. Accounts: {users} (password {DEMO_PASSWORD})."
+            )
         )

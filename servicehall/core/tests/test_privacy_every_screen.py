@@ -1,0 +1,879 @@
+"""PRIV01 across the whole project: no page and no API answer shows a full ID number, phone or street address.
+
+A hall is populated with customers (resident IDs, a passport, phones, addresses,
+mobile, fixed-line, broadband and gas services), a ticket taken with a phone,
+work orders in many steps (a proxy, a new owner, a data change, installation
+jobs, a gas card write). Then every URL pattern of the project — found by
+walking the URL resolver, not from a list — is requested by every persona, and
+the whole body is searched for every personal value in full. A new page is
+scanned as soon as it is routed; a route whose parameters this module cannot
+fill fails the test until it is taught how (or allow-listed with a reason).
+
+Only the deliberate, logged reveal of one value by a role that may see it
+shows a value in full (the positive control: `test_priv01_a_clerks_reveal_…`).
+The scanner itself is tested last: it finds a value however it is written,
+lets masked values pass, and fails the walk when a screen stops masking.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import html
+import io
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from servicehall.catalog import selectors as catalog_selectors
+from servicehall.catalog.models import BusinessType
+from servicehall.catalog.services import pack_load
+from servicehall.core.masking import mask_id_number
+from servicehall.core.testing import HallWorld, make_member
+from servicehall.customers import services as customer_services
+from servicehall.customers.models import CardWrite, Customer, IdDocument, PersonalDataAccess, Service
+from servicehall.customers.testing import (
+    BroadbandServiceFactory,
+    FixedLineServiceFactory,
+    GasServiceFactory,
+    MobileServiceFactory,
+    make_resident_id,
+)
+from servicehall.orders import selectors as order_selectors
+from servicehall.orders import services as orders
+from servicehall.orders.models import InstallationJob, WorkOrder
+from servicehall.orders.states import OrderStatus
+from servicehall.org.roles import Role
+from servicehall.queueing import services as queue_services
+
+S = OrderStatus
+
+# --- what must never show in full ---------------------------------------------------------------------
+
+ZHANG_ID = make_resident_id(region="310104", birth_date=dt.date(1979, 3, 17), sequence=211)
+LI_ID = make_resident_id(region="440305", birth_date=dt.date(1983, 11, 2), sequence=412)
+WANG_ID = make_resident_id(region="110105", birth_date=dt.date(1992, 6, 30), sequence=613)
+ZHAO_ID = make_resident_id(region="320102", birth_date=dt.date(1968, 9, 24), sequence=814)
+ZHANG_PASSPORT = "E87654321"
+
+ZHANG_PHONE, LI_PHONE, WANG_PHONE = "13812345678", "13698765432", "15011112222"
+ZHAO_OLD_PHONE, ZHAO_NEW_PHONE = "18611223344", "13987654321"
+WANG_NEW_PHONE = "13566667777"
+TICKET_PHONE, WAITING_TICKET_PHONE = "13755556666", "13744443333"
+ZHANG_MOBILE, ZHANG_FIXED_LINE, LI_FIXED_LINE = "13900000001", "02168881234", "02150507788"
+POOL = ["13800000001", "13800000002", "13800000003"]  # free pool numbers are not anyone's: not secret
+
+ZHANG_ADDRESS = "世纪大道100弄3号1201室"
+ZHANG_FIXED_ADDRESS = "张杨路500号"
+ZHANG_GAS_ADDRESS = "世纪大道100弄7号302室"
+ZHANG_BROADBAND_ADDRESS = "张杨路500号2201室"
+ZHANG_NEW_BROADBAND_ADDRESS = "龙阳路2000号6栋101室"
+LI_ADDRESS = "陆家嘴环路88号5楼"
+LI_GAS_ADDRESS = "花木路1188弄9号1602室"
+LI_FIXED_ADDRESS = "芳甸路300号12楼"
+WANG_ADDRESS = "东方路1500号"
+WANG_BROADBAND_ADDRESS = "源深路77弄4号"
+ZHAO_OLD_ADDRESS, ZHAO_NEW_ADDRESS = "南京东路1号", "淮海中路222号"
+WANG_NEW_ADDRESS = "浦电路438号"
+
+SIM = "89860012345678901234"  # a SIM card number is the operator's, not personal
+
+
+def personal_secrets() -> dict[str, str]:
+    """Every full personal value of the hall's customers, by a label that says whose and what."""
+    secrets = {
+        "张三 resident ID": ZHANG_ID,
+        "李四 resident ID": LI_ID,
+        "王五 resident ID": WANG_ID,
+        "赵六 resident ID": ZHAO_ID,
+        "张三 passport": ZHANG_PASSPORT,
+        "张三 phone": ZHANG_PHONE,
+        "李四 phone": LI_PHONE,
+        "王五 phone": WANG_PHONE,
+        "赵六 old phone": ZHAO_OLD_PHONE,
+        "赵六 new phone": ZHAO_NEW_PHONE,
+        "王五 new phone typed for a data change": WANG_NEW_PHONE,
+        "ticket phone (called)": TICKET_PHONE,
+        "ticket phone (waiting)": WAITING_TICKET_PHONE,
+        "张三 mobile number": ZHANG_MOBILE,
+        "张三 new mobile number (opened from the pool)": POOL[0],
+        "张三 fixed line": ZHANG_FIXED_LINE,
+        "李四 fixed line being opened": LI_FIXED_LINE,
+        "张三 street address": ZHANG_ADDRESS,
+        "张三 fixed-line address": ZHANG_FIXED_ADDRESS,
+        "张三 gas household address": ZHANG_GAS_ADDRESS,
+        "张三 broadband address": ZHANG_BROADBAND_ADDRESS,
+        "张三 new broadband address": ZHANG_NEW_BROADBAND_ADDRESS,
+        "李四 street address": LI_ADDRESS,
+        "李四 new gas household address": LI_GAS_ADDRESS,
+        "李四 new fixed-line address": LI_FIXED_ADDRESS,
+        "王五 street address": WANG_ADDRESS,
+        "王五 broadband address": WANG_BROADBAND_ADDRESS,
+        "赵六 old street address": ZHAO_OLD_ADDRESS,
+        "赵六 new street address": ZHAO_NEW_ADDRESS,
+        "王五 new street address typed for a data change": WANG_NEW_ADDRESS,
+    }
+    # The birth date inside a resident ID (characters 7-14) is always hidden, alone too.
+    for name, number in (("张三", ZHANG_ID), ("李四", LI_ID), ("王五", WANG_ID), ("赵六", ZHAO_ID)):
+        secrets[f"{name} birth date"] = number[6:14]
+    return secrets
+
+
+# Orders whose typed personal details may still change: their details form must keep them masked.
+TYPED_DATA_CHANGE = "data change (reception, new phone and address typed)"
+TYPED_FIXED_LINE = "fixed line open (processing, number and address typed)"
+
+# --- the populated hall ---------------------------------------------------------------------------------
+
+
+# Every URL parameter name of the project, and what the scene fills it with. A route with a
+# parameter missing here fails `test_priv01_every_routed_url_can_be_filled…` until it is added.
+URL_KWARGS: dict[str, str] = {
+    "hall": "hall ha's code",
+    "customer_id": "every customer of the scene",
+    "order_id": "every work order of the scene",
+    "ticket": "the called ticket and the waiting one",
+    "ticket_id": "the called ticket and the waiting one",
+    "counter": "counter 1",
+    "counter_id": "counter 1",
+    "job_id": "every installation job",
+    "write_id": "every gas card write",
+    "code": "a required document's code (the order's document file): the owner's ID",
+    "action": "one action name (the action routes are POST-only: a GET answers 405 whichever is named)",
+}
+
+
+@dataclass
+class Scene:
+    world: HallWorld
+    personas: dict[str, Any]
+    zhang: Customer
+    kwarg_values: dict[str, list[str]]
+    context_query: dict[str, str]
+    orders: dict[str, WorkOrder]
+    secrets: dict[str, str] = field(default_factory=personal_secrets)
+
+
+def _person(world: HallWorld, *, name: str, id_number: str, phone: str, address: str) -> Customer:
+    return customer_services.customer_create(
+        actor=world.clerk,
+        hall=world.hall,
+        kind=Customer.Kind.INDIVIDUAL,
+        name=name,
+        phone=phone,
+        address_region="上海市浦东新区",
+        address_detail=address,
+        document_kind=IdDocument.Kind.RESIDENT_ID,
+        document_number=id_number,
+    )
+
+
+def _window(world: HallWorld) -> dict[str, str]:
+    """An appointment tomorrow 09:00-12:00 as the clerk types it (the hall's wall time)."""
+    day = (timezone.now().astimezone(world.hall.tz) + dt.timedelta(days=1)).date()
+    start = dt.datetime.combine(day, dt.time(9), tzinfo=world.hall.tz)
+    return {
+        "window_start": start.strftime("%Y-%m-%dT%H:%M"),
+        "window_end": (start + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
+def _business(world: HallWorld, code: str) -> BusinessType:
+    return BusinessType.objects.get(hall=world.hall, code=code)
+
+
+def _open(world: HallWorld, code: str, *, person: Customer, service: Service | None = None, **kwargs: Any):
+    return orders.order_create(
+        hall=world.hall,
+        actor=world.clerk,
+        business_type=_business(world, code),
+        customer=person,
+        service=service,
+        **kwargs,
+    )
+
+
+def _accept(
+    world: HallWorld,
+    order: WorkOrder,
+    *,
+    new_owner: Customer | None = None,
+    proxy: Customer | None = None,
+    move_on: bool = True,
+) -> WorkOrder:
+    """Through acceptance as at the counter: identities, documents, the anti-fraud checklist; then review or on."""
+    clerk = world.clerk
+    order = orders.order_advance(order=order, to=S.CONSULTATION, actor=clerk)
+    order = orders.order_advance(order=order, to=S.ACCEPTANCE, actor=clerk)
+    assert order.customer is not None
+    checks: list[tuple[Customer, str]] = [(order.customer, "owner")]
+    if new_owner is not None:
+        orders.order_set_counterparty(order=order, actor=clerk, counterparty=new_owner)
+        checks.append((new_owner, "counterparty"))
+    if proxy is not None:
+        orders.order_set_proxy(order=order, actor=clerk, proxy=proxy)
+        orders.order_record_authorisation(order=order, actor=clerk)
+        checks.append((proxy, "proxy"))
+    for person, party in checks:
+        card = person.documents.order_by("id").first()
+        orders.order_identity_check(order=order, actor=clerk, document=card, party=party, method="card_reader")
+    for required in order.documents.all():
+        orders.order_document_seen(order=order, code=required.code, actor=clerk)
+    if order.business_type.risky:
+        questions = order_selectors.fraud_questions(business=order.business_type)
+        orders.order_record_fraud_check(order=order, actor=clerk, answers={q.code: q.safe_answer for q in questions})
+    if not move_on:
+        return order
+    if order.business_type.review_required:
+        return orders.order_advance(order=order, to=S.REVIEW, actor=clerk)
+    return orders.order_advance(order=order, to=S.PROCESSING, actor=clerk)
+
+
+def _processed(world: HallWorld, order: WorkOrder, **kwargs: Any) -> WorkOrder:
+    order = _accept(world, order, **kwargs)
+    if order.status == S.REVIEW:
+        order = orders.order_review(order=order, actor=world.manager, approve=True)
+    return orders.order_advance(order=order, to=S.CONFIRMATION, actor=world.clerk)
+
+
+def _settled(world: HallWorld, order: WorkOrder) -> WorkOrder:
+    orders.order_confirm(order=order, actor=world.clerk, method="clerk_tick")
+    order = WorkOrder.objects.get(pk=order.pk)
+    if order.status == S.PAYMENT:
+        order = orders.order_record_payment_elsewhere(order=order, actor=world.clerk, reference="test")
+    return order
+
+
+def _gas_household_details(world: HallWorld) -> dict[str, Any]:
+    connection = catalog_selectors.checklist_get(hall=world.hall, code="gas_connection", pack="gas")
+    return {
+        "address_region": "上海市浦东新区",
+        "address_detail": LI_GAS_ADDRESS,
+        "meter_number": "MTR-20261201",
+        "technician": "王师傅",
+        "fee_collected_by_estate": False,
+        "estate_name": "",
+        **_window(world),
+        **{f"connection_{item['code']}": item["safe_answer"] for item in connection.items},
+    }
+
+
+def _installation(world: HallWorld, address: str, **more: Any) -> dict[str, Any]:
+    return {
+        "address_region": "上海市浦东新区",
+        "address_detail": address,
+        "technician": "王师傅",
+        **_window(world),
+        **more,
+    }
+
+
+def _build_orders(world: HallWorld, people: dict[str, Customer], held: dict[str, Any], ticket: Any):
+    """Work orders in many steps and of many kinds, all in hall ha."""
+    zhang, li, wang, zhao = people["zhang"], people["li"], people["wang"], people["zhao"]
+    customer_services.number_pool_add(actor=world.manager, hall=world.hall, numbers=POOL)
+    built: dict[str, WorkOrder] = {}
+
+    mobile_open = _open(world, "mobile_open", person=zhang, ticket=ticket)
+    orders.order_set_details(
+        order=mobile_open, actor=world.clerk, data={"package": "mobile_39", "number": POOL[0], "sim_number": SIM}
+    )
+    built["mobile open (closed)"] = _settled(world, _processed(world, mobile_open))
+
+    broadband = _open(world, "broadband_open", person=zhang, ticket=ticket)
+    orders.order_set_details(
+        order=broadband,
+        actor=world.clerk,
+        data=_installation(world, ZHANG_NEW_BROADBAND_ADDRESS, package="broadband_1000m"),
+    )
+    built["broadband open (confirmation, job booked)"] = _processed(world, broadband)
+
+    data_change = _open(world, "data_change", person=zhao)
+    orders.order_set_details(
+        order=data_change,
+        actor=world.clerk,
+        data={"phone": "139 8765 4321", "address_region": "上海市黄浦区", "address_detail": ZHAO_NEW_ADDRESS},
+    )
+    built["data change (confirmation)"] = _processed(world, data_change)
+
+    typed = _open(world, "data_change", person=wang)
+    orders.order_set_details(
+        order=typed,
+        actor=world.clerk,
+        data={"phone": WANG_NEW_PHONE, "address_region": "上海市浦东新区", "address_detail": WANG_NEW_ADDRESS},
+    )
+    built[TYPED_DATA_CHANGE] = typed
+
+    transfer = _open(world, "transfer", person=zhang, service=held["zhang_mobile"])
+    built["transfer (waiting for review)"] = _accept(world, transfer, new_owner=li)
+
+    sim = _open(world, "sim_replace", person=zhang, service=held["zhang_mobile"])
+    orders.order_set_details(order=sim, actor=world.clerk, data={"sim_number": "89860098765432109876"})
+    built["sim replacement by a proxy (acceptance)"] = _accept(world, sim, proxy=wang, move_on=False)
+
+    built["package change (reception)"] = _open(world, "package_change", person=zhang, service=held["zhang_mobile"])
+
+    withdrawn = _open(world, "package_change", person=zhang, service=held["zhang_mobile"])
+    built["package change (withdrawn)"] = orders.order_withdraw(order=withdrawn, actor=world.clerk, reason="later")
+
+    cancellation = _accept(world, _open(world, "cancellation", person=zhang, service=held["zhang_fixed"]))
+    built["cancellation (rejected)"] = orders.order_review(
+        order=cancellation, actor=world.manager, approve=False, reason="arrears to check"
+    )
+
+    fixed = _open(world, "fixed_line_open", person=li)
+    orders.order_set_details(
+        order=fixed,
+        actor=world.clerk,
+        data=_installation(world, LI_FIXED_ADDRESS, package="fixed_basic", number=LI_FIXED_LINE),
+    )
+    built[TYPED_FIXED_LINE] = _accept(world, fixed)
+
+    reverted = _open(world, "broadband_open", person=wang)
+    orders.order_set_details(
+        order=reverted,
+        actor=world.clerk,
+        data=_installation(world, WANG_BROADBAND_ADDRESS, package="broadband_1000m"),
+    )
+    reverted = _processed(world, reverted)
+    built["broadband open (reverted, job called off)"] = orders.order_revert(
+        order=reverted, actor=world.clerk, reason="customer moved"
+    )
+
+    gas_new = _open(world, "gas_new_household", person=li)
+    orders.order_set_details(order=gas_new, actor=world.clerk, data=_gas_household_details(world))
+    built["gas new household (confirmation, job booked)"] = _processed(world, gas_new)
+
+    recharge = _open(world, "gas_recharge", person=zhang, service=held["zhang_gas"])
+    orders.order_set_details(order=recharge, actor=world.clerk, data={"amount": "26"})
+    built["gas recharge (closed, card write pending)"] = _settled(world, _processed(world, recharge))
+    return {name: WorkOrder.objects.get(pk=order.pk) for name, order in built.items()}
+
+
+def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
+    pack_load(hall=world.hall, code="telecom")
+    pack_load(hall=world.hall, code="gas")
+    people = {
+        "zhang": _person(world, name="张三", id_number=ZHANG_ID, phone="138 1234 5678", address=ZHANG_ADDRESS),
+        "li": _person(world, name="李四", id_number=LI_ID, phone=LI_PHONE, address=LI_ADDRESS),
+        "wang": _person(world, name="王五", id_number=WANG_ID, phone=WANG_PHONE, address=WANG_ADDRESS),
+        "zhao": _person(world, name="赵六", id_number=ZHAO_ID, phone=ZHAO_OLD_PHONE, address=ZHAO_OLD_ADDRESS),
+    }
+    zhang = people["zhang"]
+    customer_services.id_document_add(
+        actor=world.clerk, hall=world.hall, customer=zhang, kind="passport", number=ZHANG_PASSPORT
+    )
+    company = world.hall.company
+    held: dict[str, Any] = {
+        "zhang_mobile": MobileServiceFactory(customer=zhang, company=company, number=ZHANG_MOBILE, sim_number=SIM[:-1]),
+        "zhang_fixed": FixedLineServiceFactory(
+            customer=zhang, company=company, number=ZHANG_FIXED_LINE, address_detail=ZHANG_FIXED_ADDRESS
+        ),
+        "zhang_gas": GasServiceFactory(customer=zhang, company=company, address_detail=ZHANG_GAS_ADDRESS),
+        "zhang_broadband": BroadbandServiceFactory(
+            customer=zhang, company=company, address_detail=ZHANG_BROADBAND_ADDRESS
+        ),
+    }
+    ticket = queue_services.ticket_issue(
+        hall=world.hall, category=world.b, channel="kiosk", phone=TICKET_PHONE, actor=None
+    )
+    called = queue_services.ticket_call_next(counter=world.counter1, staff=world.clerk)
+    assert called is not None and called.pk == ticket.pk
+    waiting = queue_services.ticket_issue(
+        hall=world.hall, category=world.a, channel="guide", phone=WAITING_TICKET_PHONE, actor=world.guide
+    )
+    built = _build_orders(world, people, held, ticket)
+    # One persona per different set of capabilities, and the roles PRIV01 names. The service
+    # manager has the lobby guide's capabilities exactly, clerk2 the clerk's: not repeated.
+    personas = {
+        "clerk": world.clerk,
+        "duty manager": world.manager,
+        "lobby guide": world.guide,
+        "auditor": make_member(world.hall, Role.AUDITOR, "auditor_ha"),
+        "safety officer": make_member(world.hall, Role.SAFETY_OFFICER, "safety_ha"),
+        "hall admin": make_member(world.hall, Role.HALL_ADMIN, "hall_admin_ha"),
+        "clerk of hall hb": other_world.clerk,
+        "anonymous": None,
+    }
+    order_ids = [str(order.pk) for order in built.values()]
+    kwarg_values: dict[str, list[str]] = {
+        "hall": [world.hall.code],
+        "customer_id": [str(person.pk) for person in people.values()],
+        "order_id": order_ids,
+        "ticket": [str(ticket.pk), str(waiting.pk)],
+        "ticket_id": [str(ticket.pk), str(waiting.pk)],
+        "counter": [str(world.counter1.pk)],
+        "counter_id": [str(world.counter1.pk)],
+        "job_id": [str(pk) for pk in InstallationJob.objects.filter(hall=world.hall).values_list("pk", flat=True)],
+        "write_id": [str(pk) for pk in CardWrite.objects.filter(hall=world.hall).values_list("pk", flat=True)],
+        "code": ["resident_id"],
+        "action": ["advance"],
+    }
+    assert set(kwarg_values) == set(URL_KWARGS)
+    context_query = {"hall": world.hall.code, "ticket": str(ticket.pk), "customer": str(zhang.pk)}
+    return Scene(
+        world=world,
+        personas=personas,
+        zhang=zhang,
+        kwarg_values=kwarg_values,
+        context_query=context_query,
+        orders=built,
+    )
+
+
+@pytest.fixture
+def scene(world, other_world) -> Scene:
+    return build_scene(world, other_world)
+
+
+# --- every URL pattern of the project -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # the pattern as written, e.g. "orders/<int:order_id>/"
+    name: str  # namespaced, e.g. "orders:detail" ("" when the pattern has no name)
+    kwargs: tuple[str, ...]
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith("api/")
+
+
+def _pattern_kwargs(pattern: Any) -> tuple[str, ...]:
+    converters = getattr(pattern, "converters", None)
+    if converters is not None:  # path()
+        return tuple(converters)
+    regex = getattr(pattern, "regex", None)  # re_path()
+    return tuple(regex.groupindex) if regex is not None else ()
+
+
+def _walk(patterns: list[Any], namespace: tuple[str, ...] = (), prefix: str = "", kwargs: tuple[str, ...] = ()):
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        here = kwargs + _pattern_kwargs(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = (*namespace, entry.namespace) if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner, route, here)
+        elif isinstance(entry, URLPattern):
+            name = ":".join((*namespace, entry.name)) if entry.name else ""
+            yield Route(route=route, name=name, kwargs=here)
+
+
+# Not scanned, each for a reason: the admin is for superusers only (Django's own views);
+# voice clips are audio; logging out and switching the language change the session and
+# show nothing; the OpenAPI schema describes fields and holds no data.
+SKIPPED_PREFIXES = ("admin/",)
+SKIPPED_NAMES = frozenset({"logout", "set_language", "schema", "queueing:voice_clip"})
+# Routes whose parameters cannot be given a meaningful value here: name → why. None so far.
+UNFILLABLE_ALLOWED: dict[str, str] = {}
+
+
+def scanned_routes() -> list[Route]:
+    return [
+        r
+        for r in _walk(get_resolver().url_patterns)
+        if not r.route.startswith(SKIPPED_PREFIXES) and r.name not in SKIPPED_NAMES and r.name not in UNFILLABLE_ALLOWED
+    ]
+
+
+def unfillable(routes: list[Route]) -> list[str]:
+    """Routes the scan could not request, each named with what it lacks."""
+    problems = []
+    for r in routes:
+        if not r.name:
+            problems.append(f"{r.route!r} has no name, so the scan cannot reverse it")
+        missing = [k for k in dict.fromkeys(r.kwargs) if k not in URL_KWARGS]
+        if missing:
+            problems.append(f"{r.name or r.route!r} ({r.route}) has parameters {missing} not in URL_KWARGS")
+    return problems
+
+
+def _urls_of(route: Route, values: dict[str, list[str]]) -> list[str]:
+    names = list(dict.fromkeys(route.kwargs))
+    return [
+        reverse(route.name, kwargs=dict(zip(names, combination, strict=True)))
+        for combination in itertools.product(*(values[n] for n in names))
+    ]
+
+
+# --- searching an answer for secrets --------------------------------------------------------------------
+
+TAG = re.compile(r"<[^>]+>")
+SEPARATORS = re.compile(r"[\s\-\u00a0\u3000]")
+
+
+def readable_forms(response: Any) -> list[str]:
+    """The answer as served, HTML-unescaped, JSON re-dumped without \\u escapes, and without tags and spaces.
+
+    So neither "138 1234 5678", "1979-03-17", "&#49;…" nor "\\u4e16\\u7eaa" hides a value from the search
+    (no secret holds "&", so unescaping cannot break a match in the text as served).
+    Headers (Location, HX-Redirect, Content-Disposition …) are searched too.
+    """
+    content_type = response.get("Content-Type", "")
+    headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if "spreadsheetml" in content_type:
+        return [headers.casefold(), _xlsx_text(body)]
+    text = body.decode("utf-8", errors="replace") + "\n" + headers
+    forms = [html.unescape(text)]
+    if "json" in content_type:
+        with contextlib.suppress(ValueError):
+            forms.append(json.dumps(json.loads(body), ensure_ascii=False))
+    forms.append(SEPARATORS.sub("", TAG.sub("", forms[-1])))
+    return [f.casefold() for f in forms]
+
+
+def _xlsx_text(body: bytes) -> str:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(body), read_only=True)
+    cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
+    return "\n".join(cells).casefold()
+
+
+@dataclass(frozen=True)
+class Leak:
+    persona: str
+    request: str
+    route: str
+    status: int
+    secret: str  # the label, e.g. "张三 resident ID"
+    value: str
+
+    def __str__(self) -> str:
+        return f"{self.persona} · {self.request} [{self.route}] → {self.status} shows {self.secret} ({self.value})"
+
+
+@dataclass
+class Scan:
+    secrets: dict[str, str]
+    requests: int = 0
+    routes: set[str] = field(default_factory=set)
+    leaks: list[Leak] = field(default_factory=list)
+    shown: dict[str, set[str]] = field(default_factory=dict)  # persona → routes that answered 200
+
+    def check(self, persona: str, request: str, response: Any, route: str = "") -> None:
+        self.requests += 1
+        if response.status_code == 200:
+            self.shown.setdefault(persona, set()).add(route or request)
+        forms = readable_forms(response)
+        for label, secret in self.secrets.items():
+            if any(secret.casefold() in form for form in forms):
+                self.leaks.append(Leak(persona, request, route, response.status_code, label, secret))
+
+
+# Leaks found by this scan and reported, not yet fixed: route → (labels of the secrets it shows, why).
+# Excused here so that any *other* leak still fails the scan; each entry gets a test of its own
+# marked `xfail(strict=True, reason=…)` that starts failing once the page is fixed — then delete
+# the entry and the marker. Empty: the one leak found (an order's details form pre-filled with the
+# typed phone and street address) was fixed while this module was written; its test stays below.
+KNOWN_LEAKS: dict[str, tuple[frozenset[str], str]] = {}
+
+
+def unexpected(leaks: list[Leak]) -> list[Leak]:
+    return [leak for leak in leaks if leak.secret not in KNOWN_LEAKS.get(leak.route, (frozenset(), ""))[0]]
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+JSON = {"Accept": "application/json"}
+BROWSABLE = {"Accept": "text/html"}
+HTMX = {"HX-Request": "true"}
+
+
+def _refused_whatever_the_ids(responses: list[Any]) -> bool:
+    """Method not allowed, or not logged in: the answer would be the same for any other id."""
+    for response in responses:
+        to_login = response.status_code == 302 and response["Location"].startswith(settings.LOGIN_URL)
+        if response.status_code not in (401, 405) and not to_login:
+            return False
+    return True
+
+
+def scan_route(scan: Scan, persona: str, client: Client, route: Route, scene: Scene) -> None:
+    """GET the route for every combination of ids. The first also bare (no ?hall=…) and, for the API, as the
+    browsable HTML page; the others as the main variant only, unless the first was refused whatever the ids."""
+    context = scene.context_query
+    if route.is_api:
+        first = [("json", {}, JSON), ("json+context", context, JSON), ("browsable", context, BROWSABLE)]
+    else:
+        first = [("page", {}, {}), ("page+context", context, {})]
+    urls = _urls_of(route, scene.kwarg_values)
+    for index, url in enumerate(urls):
+        responses = []
+        for label, query, headers in first if index == 0 else first[1:2]:
+            response = client.get(url, query, headers=headers)
+            responses.append(response)
+            scan.check(persona, f"GET {url} ({label})", response, route.name)
+        scan.routes.add(route.name)
+        if index == 0 and _refused_whatever_the_ids(responses):
+            return
+
+
+# --- the tests ------------------------------------------------------------------------------------------
+
+MIN_ROUTES = 70  # 83 when this was written; far fewer means the resolver walk lost a branch
+
+
+def test_priv01_every_routed_url_can_be_filled_or_is_knowingly_left_out():
+    routes = scanned_routes()
+    assert unfillable(routes) == []
+    assert len(routes) >= MIN_ROUTES, f"only {len(routes)} routes found: is the resolver walk broken?"
+
+
+def test_priv01_no_screen_or_api_shows_full_personal_data_to_any_role(scene):
+    routes = scanned_routes()
+    assert unfillable(routes) == []
+    scan = Scan(secrets=scene.secrets)
+    for persona, user in scene.personas.items():
+        client = client_for(user)
+        for route in routes:
+            scan_route(scan, persona, client, route, scene)
+    assert unexpected(scan.leaks) == [], "\n".join(str(leak) for leak in unexpected(scan.leaks))
+    assert scan.routes == {r.name for r in routes}
+    assert len(scan.routes) >= MIN_ROUTES, f"scanned {len(scan.routes)} routes in {scan.requests} requests"
+    # Not a scan of refusals: the staff who work with customers got real pages on most routes they may GET.
+    shown = {persona: len(scan.shown.get(persona, ())) for persona in scene.personas}
+    assert shown["clerk"] >= 25 and shown["duty manager"] >= 30 and shown["lobby guide"] >= 15, shown
+    assert not PersonalDataAccess.objects.exists(), "looking at a page must never be a full view"
+
+
+def test_priv01_the_scan_reads_real_pages_where_the_masked_values_show(scene):
+    """Not vacuous: the staff who may look customers up see them, masked, where the scan looked."""
+    zhang = scene.zhang
+    masked = ["138****5678", mask_id_number(ZHANG_ID), "上海市浦东新区****", "139****0001", "021****1234"]
+    page = reverse("customers:detail", kwargs={"customer_id": zhang.pk})
+    api = reverse("customers_api:customer", kwargs={"customer_id": zhang.pk})
+    order = reverse("orders:detail", kwargs={"order_id": scene.orders["mobile open (closed)"].pk})
+    for persona in ("clerk", "duty manager", "lobby guide"):
+        client = client_for(scene.personas[persona])
+        html_page = client.get(page, {"hall": "ha"})
+        json_answer = client.get(api, headers=JSON)
+        assert (html_page.status_code, json_answer.status_code) == (200, 200), persona
+        for text in (html_page.content.decode(), json.dumps(json_answer.json(), ensure_ascii=False)):
+            assert "张三" in text
+            for value in masked:
+                assert value in text, (persona, value)
+    order_page = client_for(scene.personas["clerk"]).get(order).content.decode()
+    assert "张三" in order_page and "138****5678" in order_page
+    for persona in ("clerk of hall hb", "anonymous"):
+        answer = client_for(scene.personas[persona]).get(page, {"hall": "ha"})
+        assert answer.status_code in (302, 403, 404) and "138****5678" not in answer.content.decode(), persona
+
+
+def _search_answers(client: Client, scene: Scene) -> dict[str, Any]:
+    """The search boxes of the pages (POST, as the pages send them), the API's searches and list filters."""
+    hall = scene.world.hall.code
+    zhang = scene.zhang
+    search = reverse("customers:search")
+    archive = reverse("orders:archive", kwargs={"hall": hall})
+    export = reverse("orders:archive_export", kwargs={"hall": hall})
+    jobs = reverse("orders:jobs", kwargs={"hall": hall})
+    answers = {
+        "search page 张三": client.post(search, {"hall": hall, "q": "张三"}),
+        "search page zs (htmx)": client.post(search, {"hall": hall, "q": "zs"}, headers=HTMX),
+        "search page 李四": client.post(search, {"hall": hall, "q": "李四"}),
+        "search page by ID (exact, not followed)": client.post(search, {"hall": hall, "q": ZHANG_ID}),
+        "search page by phone (htmx, exact)": client.post(search, {"hall": hall, "q": ZHANG_PHONE}, headers=HTMX),
+        "search page by service number": client.post(search, {"hall": hall, "q": ZHANG_FIXED_LINE}, follow=True),
+        "search API 张三": client.get(f"/api/v1/halls/{hall}/customers", {"q": "张三"}, headers=JSON),
+        "search API zs": client.get(f"/api/v1/halls/{hall}/customers", {"q": "zs"}, headers=JSON),
+        "search API 王 (browsable)": client.get(f"/api/v1/halls/{hall}/customers", {"q": "王"}, headers=BROWSABLE),
+        "search API in body by phone": client.post(
+            f"/api/v1/halls/{hall}/customers/search", {"q": ZHANG_PHONE}, content_type="application/json", headers=JSON
+        ),
+        "search API in body by ID": client.post(
+            f"/api/v1/halls/{hall}/customers/search", {"q": LI_ID}, content_type="application/json", headers=JSON
+        ),
+        "archive all": client.post(archive, {}),
+        "archive by customer": client.post(archive, {"customer": zhang.pk}),
+        "archive by clerk": client.post(archive, {"clerk": scene.world.clerk.username}),
+        "archive by service number": client.post(archive, {"service_number": ZHANG_MOBILE}),
+        "archive export all": client.post(export, {}),
+        "archive export by customer": client.post(export, {"customer": zhang.pk}),
+        "orders API by customer": client.get(f"/api/v1/halls/{hall}/orders", {"customer": zhang.pk}, headers=JSON),
+        "orders API by clerk": client.get(
+            f"/api/v1/halls/{hall}/orders", {"clerk": scene.world.clerk.username, "limit": 200}, headers=JSON
+        ),
+        "orders API in review": client.get(f"/api/v1/halls/{hall}/orders", {"status": "review"}, headers=JSON),
+    }
+    for show in ("open", "done", "cancelled"):
+        answers[f"jobs page {show}"] = client.get(jobs, {"show": show})
+        answers[f"jobs page {show} (htmx)"] = client.get(jobs, {"show": show}, headers=HTMX)
+        answers[f"jobs API {show}"] = client.get(f"/api/v1/halls/{hall}/jobs", {"show": show}, headers=JSON)
+    return answers
+
+
+def test_priv01_searches_lists_and_exports_show_no_full_personal_data_to_any_role(scene):
+    scan = Scan(secrets=scene.secrets)
+    found_by_clerk: dict[str, Any] = {}
+    for persona, user in scene.personas.items():
+        answers = _search_answers(client_for(user), scene)
+        for what, response in answers.items():
+            scan.check(persona, what, response)
+        if persona == "duty manager":
+            found_by_clerk = answers
+    assert [str(leak) for leak in scan.leaks] == []
+    # The searches found the customers and orders (the scan is not of empty result pages).
+    assert "138****5678" in found_by_clerk["search page 张三"].content.decode()
+    assert found_by_clerk["search API zs"].json()["results"]
+    assert found_by_clerk["archive by customer"].status_code == 200
+    assert found_by_clerk["archive export all"]["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "139****0001" in found_by_clerk["archive by service number"].content.decode()
+    assert found_by_clerk["orders API in review"].json()["count"] >= 1
+    assert not PersonalDataAccess.objects.exists()
+
+
+TYPED_SECRETS = frozenset(
+    {
+        "王五 new phone typed for a data change",
+        "王五 new street address typed for a data change",
+        "李四 fixed line being opened",
+        "李四 new fixed-line address",
+    }
+)
+
+
+def test_priv01_an_order_page_keeps_typed_phone_and_address_masked_in_its_details_form(world):
+    """Found by the every-screen scan: the details form was pre-filled with them in full while they could change.
+
+    clerk2, who is not serving 王五 or 李四, opens clerk's orders.
+    """
+    pack_load(hall=world.hall, code="telecom")
+    wang = _person(world, name="王五", id_number=WANG_ID, phone=WANG_PHONE, address=WANG_ADDRESS)
+    li = _person(world, name="李四", id_number=LI_ID, phone=LI_PHONE, address=LI_ADDRESS)
+    change = _open(world, "data_change", person=wang)
+    orders.order_set_details(
+        order=change,
+        actor=world.clerk,
+        data={"phone": WANG_NEW_PHONE, "address_region": "上海市浦东新区", "address_detail": WANG_NEW_ADDRESS},
+    )
+    fixed = _open(world, "fixed_line_open", person=li)
+    orders.order_set_details(
+        order=fixed,
+        actor=world.clerk,
+        data=_installation(world, LI_FIXED_ADDRESS, package="fixed_basic", number=LI_FIXED_LINE),
+    )
+    client = client_for(world.clerk2)
+    pages = {
+        "data change": client.get(reverse("orders:detail", kwargs={"order_id": change.pk})),
+        "fixed line": client.get(reverse("orders:detail", kwargs={"order_id": fixed.pk})),
+    }
+    assert all(page.status_code == 200 for page in pages.values())
+    assert 'data-testid="details-form"' in pages["data change"].content.decode()
+    assert "135****7777" in pages["data change"].content.decode()  # the form is there, with the value masked
+    scan = Scan(secrets={k: v for k, v in personal_secrets().items() if k in TYPED_SECRETS})
+    for what, page in pages.items():
+        scan.check("clerk2", what, page, "orders:detail")
+    assert [str(leak) for leak in scan.leaks] == []
+
+
+def test_priv01_a_clerks_reveal_shows_the_full_value_and_is_logged_but_a_guides_is_refused(world):
+    """The positive control: the one deliberate way to a full value works, and leaves its access row."""
+    zhang = _person(world, name="张三", id_number=ZHANG_ID, phone="138 1234 5678", address=ZHANG_ADDRESS)
+    url = reverse("customers_api:customer-reveal", kwargs={"customer_id": zhang.pk})
+    body = {"field": "id_number", "reason": "客户要求核对", "hall": world.hall.code}
+
+    refused = client_for(world.guide).post(url, body, content_type="application/json", headers=JSON)
+    assert refused.status_code == 403 and ZHANG_ID not in refused.content.decode()
+    assert not PersonalDataAccess.objects.exists()
+
+    answer = client_for(world.clerk).post(url, body, content_type="application/json", headers=JSON)
+    assert answer.status_code == 200 and answer.json()["value"] == ZHANG_ID
+    page = client_for(world.manager).post(
+        reverse("customers:reveal", kwargs={"customer_id": zhang.pk}),
+        {"hall": world.hall.code, "field": "phone", "reason": "回访核对"},
+    )
+    assert page.status_code == 200 and ZHANG_PHONE in page.content.decode()
+    assert ZHANG_ID not in page.content.decode()  # only the value asked for
+    logged = list(PersonalDataAccess.objects.order_by("at", "id").values_list("actor", "customer", "field", "reason"))
+    assert logged == [
+        (world.clerk.pk, zhang.pk, "id_number", "客户要求核对"),
+        (world.manager.pk, zhang.pk, "phone", "回访核对"),
+    ]
+
+
+# --- the scanner itself -----------------------------------------------------------------------------------
+
+
+class _Answer:
+    """Just enough of a response for `Scan.check`."""
+
+    def __init__(self, body: bytes, content_type: str = "text/html; charset=utf-8", **headers: str) -> None:
+        self.content, self.status_code, self.streaming = body, 200, False
+        self.headers = {"Content-Type": content_type, **headers}
+
+    def get(self, key: str, default: str = "") -> str:
+        return self.headers.get(key, default)
+
+
+def _xlsx(*cells: str) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(list(cells))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("answer", "found"),
+    [
+        (_Answer(b"<td>138 1234 5678</td>"), "张三 phone"),
+        (_Answer(b"<span>138</span>-<span>1234</span>-<span>5678</span>"), "张三 phone"),
+        (_Answer(b'<input value="13812345678">'), "张三 phone"),
+        (
+            _Answer(b'{"a": "\\u4e16\\u7eaa\\u5927\\u9053100\\u5f043\\u53f71201\\u5ba4"}', "application/json"),
+            "张三 street address",
+        ),
+        (_Answer(b"&#49;&#51;&#56;12345678"), "张三 phone"),
+        (_Answer(f"born {ZHANG_ID[6:10]}-{ZHANG_ID[10:12]}-{ZHANG_ID[12:14]}".encode()), "张三 birth date"),
+        (_Answer(ZHANG_ID.lower().encode()), "张三 resident ID"),
+        (_Answer(b"", Location=f"/x/?q={ZHANG_PASSPORT}"), "张三 passport"),
+        (
+            _Answer(_xlsx("张三", ZHANG_MOBILE), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            "张三 mobile number",
+        ),
+    ],
+)
+def test_priv01_the_scanner_finds_a_value_however_it_is_written(answer, found):
+    scan = Scan(secrets=personal_secrets())
+    scan.check("test", "answer", answer)
+    assert found in {leak.secret for leak in scan.leaks}
+
+
+def test_priv01_the_scanner_lets_masked_values_pass():
+    scan = Scan(secrets=personal_secrets())
+    masked = f"138****5678 {mask_id_number(ZHANG_ID)} 上海市浦东新区**** 139****0001 021****1234 {SIM}"
+    scan.check("test", "answer", _Answer(masked.encode()))
+    assert scan.leaks == []
+
+
+def test_priv01_the_scan_fails_when_a_screen_stops_masking(world, monkeypatch):
+    """End to end: with the customers' phone masking switched off, the walk over the routes reports it."""
+    zhang = _person(world, name="张三", id_number=ZHANG_ID, phone=ZHANG_PHONE, address=ZHANG_ADDRESS)
+    monkeypatch.setattr("servicehall.customers.presentation.mask_phone", lambda value: value or "")
+    values = {name: ["0"] for name in URL_KWARGS} | {"hall": ["ha"], "customer_id": [str(zhang.pk)]}
+    scene = Scene(world=world, personas={}, zhang=zhang, kwarg_values=values, context_query={"hall": "ha"}, orders={})
+    scan = Scan(secrets={"张三 phone": ZHANG_PHONE})
+    client = client_for(world.guide)
+    for route in scanned_routes():
+        if route.name.startswith(("customers:", "customers_api:")):
+            scan_route(scan, "lobby guide", client, route, scene)
+    leaking = {leak.route for leak in scan.leaks}
+    assert {"customers:detail", "customers_api:customer"} <= leaking, leaking

@@ -1,0 +1,353 @@
+"""Installation and meter jobs: scheduled at the counter, reported by the technician (BT02, BT03, BT10, BT14).
+
+A business action that needs work at the customer's address schedules a job
+with `job_schedule` inside its run (same transaction as the order's move) and
+returns `work_pending=True`, so the order shows on the unfinished list (未完工).
+The technician's result is reported with `job_report`:
+
+* done: the job's effect on the service applies (see `JOB_EFFECTS`: an
+  installation makes the pending service active, a meter removal cancels the
+  household), and when the order has no other open job its outstanding work
+  is marked done (`order_mark_work_done`);
+* failed: the job stays open (on the unfinished list) until it is
+  rescheduled with `job_reschedule` and reported again.
+
+`job_cancel` gives a job up; a business action's undo (退受理) calls it.
+
+Status moves follow `JOB_ALLOWED_MOVES` as compare-and-set updates; each
+move writes an audit row (actor, when, from, to) that is the job's history.
+Locks are taken in a fixed order: the work order first, then the job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from servicehall.core.services import audit_record
+from servicehall.org.roles import Capability
+from servicehall.org.selectors import user_can
+
+from .models import JOB_ALLOWED_MOVES, JOB_OPEN_STATUSES, InstallationJob, WorkOrder
+
+J = InstallationJob.Status
+K = InstallationJob.Kind
+MIN_WINDOW = dt.timedelta(minutes=30)
+MAX_WINDOW = dt.timedelta(hours=12)
+MAX_AHEAD = dt.timedelta(days=90)
+TECHNICIAN_MAX = 60
+NOTE_MAX = 500
+
+# Called after a job was reported done and its service effect applied (inside the same transaction).
+JobHook = Callable[[InstallationJob, Any], None]
+
+
+@dataclass(frozen=True)
+class JobEffect:
+    """What a job that is done does to its service: from which statuses to which one."""
+
+    service_from: frozenset[str]
+    service_to: str
+    note: str
+
+
+# Service statuses as in customers.Service.Status (kept as strings so this table reads on its own).
+_INSTALLED = JobEffect(service_from=frozenset({"pending"}), service_to="active", note="installation done")
+JOB_EFFECTS: dict[str, JobEffect] = {
+    K.BROADBAND_INSTALL: _INSTALLED,
+    K.FIXED_LINE_INSTALL: _INSTALLED,
+    K.GAS_INSTALL: _INSTALLED,
+    K.METER_REMOVAL: JobEffect(
+        service_from=frozenset({"active", "suspended"}), service_to="cancelled", note="meter removed"
+    ),
+}
+# More that a kind's completion does (the gas work may add: e.g. enable the first card write).
+JOB_DONE_HOOKS: dict[str, list[JobHook]] = {}
+
+
+def job_done_hook_register(kind: str, hook: JobHook) -> JobHook:
+    """Run `hook(job, actor)` after a job of `kind` is reported done (once per hook)."""
+    if kind not in K.values:
+        raise ValueError(f"unknown job kind {kind!r}")
+    hooks = JOB_DONE_HOOKS.setdefault(kind, [])
+    if hook not in hooks:
+        hooks.append(hook)
+    return hook
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _require(actor: Any, hall: Any) -> None:
+    if not user_can(user=actor, hall=hall, capability=Capability.SERVE):
+        raise Forbidden(_("Your role in this hall does not allow this."))
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _text(value: Any, limit: int) -> str:
+    return " ".join(str(value or "").split())[:limit]
+
+
+def _status_label(status: str) -> str:
+    return str(J(status).label) if status in J.values else status
+
+
+def _aware(value: Any, *, hall: Any, field: str) -> dt.datetime:
+    """A datetime; a naive one is read in the hall's timezone (what the clerk typed)."""
+    if not isinstance(value, dt.datetime):
+        raise Unprocessable(_("Give the appointment's date and time."), code="bad_window", extra={"field": field})
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=hall.tz)
+    return value
+
+
+def job_window_check(
+    *, hall: Any, window_start: Any, window_end: Any, now: dt.datetime | None = None
+) -> tuple[dt.datetime, dt.datetime]:
+    """The appointment window, checked: in the future, ends after it starts, between 30 minutes and 12 hours long."""
+    start = _aware(window_start, hall=hall, field="window_start")
+    end = _aware(window_end, hall=hall, field="window_end")
+    now = now or timezone.now()
+    if start <= now:
+        raise Unprocessable(
+            _("The appointment must be in the future."), code="window_in_past", extra={"field": "window_start"}
+        )
+    if start > now + MAX_AHEAD:
+        raise Unprocessable(
+            _("The appointment can be at most %(days)s days ahead.") % {"days": MAX_AHEAD.days},
+            code="window_too_far",
+            extra={"field": "window_start"},
+        )
+    if end <= start:
+        raise Unprocessable(
+            _("The appointment must end after it starts."),
+            code="window_ends_before_start",
+            extra={"field": "window_end"},
+        )
+    if end - start < MIN_WINDOW or end - start > MAX_WINDOW:
+        raise Unprocessable(
+            _("The appointment window must be between 30 minutes and 12 hours long."),
+            code="bad_window_length",
+            extra={"field": "window_end"},
+        )
+    return start, end
+
+
+def _lock_job(job: InstallationJob) -> tuple[WorkOrder, InstallationJob]:
+    """Lock the job's order, then the job (the fixed order every writer uses)."""
+    order_id = InstallationJob.objects.filter(pk=job.pk).values_list("order_id", flat=True).first()
+    if order_id is None:
+        raise NotFound(_("There is no such installation job."))
+    order = WorkOrder.objects.select_for_update(of=("self",)).select_related("hall").get(pk=order_id)
+    locked = (
+        InstallationJob.objects.select_for_update(of=("self",))
+        .select_related("hall", "service", "order")
+        .get(pk=job.pk)
+    )
+    return order, locked
+
+
+def _move(job: InstallationJob, to: str, *, actor: Any, note: str = "", **changes: Any) -> InstallationJob:
+    """Compare-and-set along `JOB_ALLOWED_MOVES`, then the history (audit) row."""
+    old = job.status
+    if to not in JOB_ALLOWED_MOVES.get(old, frozenset()):
+        raise Conflict(
+            _("The job is %(old)s and cannot become %(new)s.") % {"old": _status_label(old), "new": _status_label(to)},
+            code="illegal_move",
+        )
+    now = timezone.now()
+    if note:
+        changes["note"] = note
+    if not InstallationJob.objects.filter(pk=job.pk, status=old).update(status=to, updated_at=now, **changes):
+        raise Conflict(_("Someone else changed this job just now. Please reload."), code="stale_status")
+    for field, value in changes.items():
+        setattr(job, field, value)
+    job.status, job.updated_at = to, now
+    audit_record(
+        actor=actor,
+        action="job.move",
+        obj=job,
+        hall=job.hall,
+        data={"order": job.order_id, "kind": job.kind, "from": old, "to": to},
+    )
+    return job
+
+
+def _apply_effect(job: InstallationJob, actor: Any) -> None:
+    from servicehall.customers.services import service_set_status
+
+    effect = JOB_EFFECTS.get(job.kind)
+    service = job.service
+    if effect is not None and service is not None:
+        service.refresh_from_db()
+        if service.status != effect.service_to:
+            if service.status not in effect.service_from:
+                raise Conflict(
+                    _("The service is %(status)s; this job cannot finish it.")
+                    % {"status": service.get_status_display()},
+                    code="service_state",
+                )
+            service_set_status(actor=actor, service=service, to=effect.service_to, note=effect.note, hall=job.hall)
+    for hook in JOB_DONE_HOOKS.get(job.kind, []):
+        hook(job, actor)
+
+
+def _open_jobs_left(order: WorkOrder, *, other_than: int) -> bool:
+    return InstallationJob.objects.filter(order=order, status__in=JOB_OPEN_STATUSES).exclude(pk=other_than).exists()
+
+
+# --- services --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def job_schedule(
+    *,
+    order: WorkOrder,
+    service: Any,
+    kind: str,
+    window_start: dt.datetime,
+    window_end: dt.datetime,
+    technician: str,
+    actor: Any,
+    note: str = "",
+) -> InstallationJob:
+    """Book a technician's visit for the order (inside the business action's run).
+
+    `service` is the customers.Service the job installs or removes (may be None).
+    The window is read in the hall's timezone when naive; it must lie in the
+    future, end after it starts and last 30 minutes to 12 hours (422 naming
+    `window_start`/`window_end` otherwise).
+    """
+    hall = order.hall
+    _require(actor, hall)
+    if kind not in K.values:
+        raise Unprocessable(_("Unknown kind of job."), code="bad_job_kind", extra={"field": "kind"})
+    if service is not None and service.company_id != hall.company_id:
+        raise NotFound(_("There is no such service."))
+    start, end = job_window_check(hall=hall, window_start=window_start, window_end=window_end)
+    job = InstallationJob.objects.create(
+        hall=hall,
+        order=order,
+        service=service,
+        kind=kind,
+        status=J.SCHEDULED,
+        window_start=start,
+        window_end=end,
+        technician=_text(technician, TECHNICIAN_MAX),
+        note=_text(note, NOTE_MAX),
+        created_by=_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action="job.schedule",
+        obj=job,
+        hall=hall,
+        data={"order": order.pk, "kind": kind, "service": getattr(service, "pk", None)},
+    )
+    return job
+
+
+@transaction.atomic
+def job_report(*, job: InstallationJob, actor: Any, done: bool, note: str = "") -> InstallationJob:
+    """The technician's result. Done: the service effect applies and, with no other open job, the order's
+    outstanding work is done. Failed: the job stays open until rescheduled (a note saying why is required)."""
+    from .services import order_mark_work_done
+
+    order, job = _lock_job(job)
+    _require(actor, job.hall)
+    note = _text(note, NOTE_MAX)
+    if job.status != J.SCHEDULED:
+        raise Conflict(
+            _("Only a scheduled job can be reported; this one is %(status)s.") % {"status": _status_label(job.status)},
+            code="not_scheduled",
+        )
+    now = timezone.now()
+    if not done:
+        if not note:
+            raise Unprocessable(_("Say why the job failed."), code="note_required", extra={"field": "note"})
+        return _move(job, J.FAILED, actor=actor, note=note, reported_by=_user(actor), reported_at=now)
+    job = _move(job, J.DONE, actor=actor, note=note, reported_by=_user(actor), reported_at=now)
+    _apply_effect(job, actor)
+    if order.work_pending and not _open_jobs_left(order, other_than=job.pk):
+        order_mark_work_done(order=order, actor=actor)
+    return job
+
+
+@transaction.atomic
+def job_reschedule(
+    *,
+    job: InstallationJob,
+    actor: Any,
+    window_start: dt.datetime,
+    window_end: dt.datetime,
+    technician: str | None = None,
+    note: str = "",
+) -> InstallationJob:
+    """A new appointment for a failed job (→ scheduled) or a scheduled one (same status, new window).
+
+    `technician=None` keeps the technician."""
+    _order, job = _lock_job(job)
+    _require(actor, job.hall)
+    if job.status not in JOB_OPEN_STATUSES:
+        raise Conflict(
+            _("Only a scheduled or failed job can be rescheduled; this one is %(status)s.")
+            % {"status": _status_label(job.status)},
+            code="not_reschedulable",
+        )
+    start, end = job_window_check(hall=job.hall, window_start=window_start, window_end=window_end)
+    changes: dict[str, Any] = {
+        "window_start": start,
+        "window_end": end,
+        "reschedules": job.reschedules + 1,
+        "reported_by": None,
+        "reported_at": None,
+    }
+    if technician is not None:
+        changes["technician"] = _text(technician, TECHNICIAN_MAX)
+    note = _text(note, NOTE_MAX)
+    if job.status == J.FAILED:
+        return _move(job, J.SCHEDULED, actor=actor, note=note, **changes)
+    if note:
+        changes["note"] = note
+    if not InstallationJob.objects.filter(pk=job.pk, status=J.SCHEDULED).update(updated_at=timezone.now(), **changes):
+        raise Conflict(_("Someone else changed this job just now. Please reload."), code="stale_status")
+    for field, value in changes.items():
+        setattr(job, field, value)
+    audit_record(
+        actor=actor,
+        action="job.reschedule",
+        obj=job,
+        hall=job.hall,
+        data={"order": job.order_id, "kind": job.kind, "reschedules": job.reschedules},
+    )
+    return job
+
+
+@transaction.atomic
+def job_cancel(*, job: InstallationJob, actor: Any, note: str = "") -> InstallationJob:
+    """Give up a scheduled or failed job (the business was reverted). A done or cancelled job is left as it is.
+
+    Does not touch the order's outstanding-work flag: the revert that calls it clears it."""
+    _order, job = _lock_job(job)
+    _require(actor, job.hall)
+    if job.status not in JOB_OPEN_STATUSES:
+        return job
+    return _move(job, J.CANCELLED, actor=actor, note=_text(note, NOTE_MAX))
+
+
+def jobs_cancel_for_order(*, order: WorkOrder, actor: Any, note: str = "") -> int:
+    """Cancel every open job of the order (an undo's helper); returns how many were cancelled."""
+    jobs = list(InstallationJob.objects.filter(order=order, status__in=JOB_OPEN_STATUSES).order_by("id"))
+    for job in jobs:
+        job_cancel(job=job, actor=actor, note=note)
+    return len(jobs)
