@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicehall.core.errors import ApplicationError
 
@@ -25,7 +26,10 @@ class SearchForm(forms.Form):
 
 class CustomerCreateForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Customer"), choices=Customer.Kind.choices, initial=Customer.Kind.INDIVIDUAL, widget=forms.RadioSelect
+        label=pgettext_lazy("kind of customer", "Customer"),
+        choices=Customer.Kind.choices,
+        initial=Customer.Kind.INDIVIDUAL,
+        widget=forms.RadioSelect,
     )
     name = forms.CharField(label=_("Name"), max_length=120, widget=forms.TextInput(attrs=NO_AUTOFILL))
     document_kind = forms.ChoiceField(

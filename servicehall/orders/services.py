@@ -748,7 +748,17 @@ def order_confirm(*, order: WorkOrder, actor: Any, method: str, signature: str =
 
 @transaction.atomic
 def order_record_payment_elsewhere(*, order: WorkOrder, actor: Any, reference: str = "") -> WorkOrder:
-    """Mark the fees paid outside this system. For tests and the demo until the money work replaces it."""
+    """Mark the fees paid outside this system. For tests and the demo; the counter pays through billing."""
+    return order_record_payment(
+        order=order, actor=actor, reference=reference, action="order.paid_elsewhere", note=_("Paid elsewhere")
+    )
+
+
+@transaction.atomic
+def order_record_payment(
+    *, order: WorkOrder, actor: Any, reference: str, action: str = "order.paid", note: str = ""
+) -> WorkOrder:
+    """The order's fees were paid (`reference`: the receipt number); the order leaves the payment step."""
     order = _lock(order)
     _require(actor, order.hall)
     if order.status != S.PAYMENT:
@@ -759,12 +769,13 @@ def order_record_payment_elsewhere(*, order: WorkOrder, actor: Any, reference: s
     order.paid_at, order.payment_reference = now, reference
     audit_record(
         actor=actor,
-        action="order.paid_elsewhere",
+        action=action,
         obj=order,
         hall=order.hall,
         data={"fees": str(order.fee_total), "reference": reference},
     )
-    return _advance_locked(order, after_payment(order), actor=actor, note=_("Paid elsewhere"))
+    note = note or _("Paid, receipt %(number)s") % {"number": reference}
+    return _advance_locked(order, after_payment(order), actor=actor, note=note)
 
 
 # --- follow-up and outstanding work ----------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -809,7 +810,11 @@ def _jobs_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
         "hall": hall,
         "rows": rows,
         "shown": shown,
-        "filters": [("open", _("Open")), ("done", _("Done")), ("cancelled", _("Cancelled"))],
+        "filters": [
+            ("open", pgettext("task", "Open")),
+            ("done", pgettext("task", "Done")),
+            ("cancelled", pgettext("task", "Cancelled")),
+        ],
         "can_serve": C.SERVE in user_capabilities(user=request.user, hall=hall),
         "jobs_url": reverse("orders:jobs", kwargs={"hall": hall.code}),
     }

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicehall.catalog.models import QueueCategory
 from servicehall.org.models import Counter
@@ -26,7 +27,10 @@ class IssueTicketForm(forms.Form):
 
     category = forms.ChoiceField(label=_("Queue"), widget=forms.RadioSelect)
     kind = forms.ChoiceField(
-        label=_("Customer"), choices=ISSUABLE_KINDS, initial=TicketKind.NORMAL, widget=forms.RadioSelect
+        label=pgettext_lazy("kind of customer", "Customer"),
+        choices=ISSUABLE_KINDS,
+        initial=TicketKind.NORMAL,
+        widget=forms.RadioSelect,
     )
     phone = forms.CharField(
         label=_("Mobile number (optional)"),

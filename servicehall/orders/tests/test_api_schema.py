@@ -89,7 +89,7 @@ def test_acc01_orders_api_answers_generated_bad_input_without_a_server_error(wor
         for result in schema.get_all_operations()
         if result.ok().path.startswith(("/api/v1/orders", "/api/v1/halls/{hall}/orders"))
     ]
-    assert len(operations) == 13
+    assert len(operations) == 14
 
     for operation in operations:
 
