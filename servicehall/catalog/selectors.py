@@ -78,6 +78,11 @@ def documents_for_category(*, category: QueueCategory) -> list[str]:
     return list(seen.values())
 
 
+def business_types_ever_in_hall(*, hall: Hall) -> QuerySet[BusinessType]:
+    """Every business type of the hall, switched off ones too: past orders may be of any of them."""
+    return BusinessType.objects.filter(hall=hall).order_by("sort_order", "code")
+
+
 def business_types_for_hall(*, hall: Hall) -> QuerySet[BusinessType]:
     """The hall's active business types of active categories, in one query, grouped by category order."""
     return (

@@ -28,7 +28,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.catalog import selectors as catalog_selectors
-from servicehall.catalog.models import BusinessType
 from servicehall.core.errors import ApplicationError, NotFound, Unprocessable
 from servicehall.core.masking import mask_phone
 from servicehall.core.navigation import staff_nav
@@ -656,7 +655,7 @@ def unfinished(request: HttpRequest, hall: str) -> HttpResponse:
 
 
 def _archive_form(hall: Hall, data: Any = None) -> forms.ArchiveForm:
-    types = [(b.code, b.display_name) for b in BusinessType.objects.filter(hall=hall).order_by("sort_order", "code")]
+    types = [(b.code, b.display_name) for b in catalog_selectors.business_types_ever_in_hall(hall=hall)]
     return forms.ArchiveForm(data, business_types=types)
 
 
