@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 WORKERS ?= 1
 export DJANGO_SETTINGS_MODULE := servicehall.settings
 
-.PHONY: run test check install voice browser-deps demo migrate lint format messages bench clean
+.PHONY: run test check install voice browser-deps pdf-deps demo migrate lint format messages bench clean
 
 $(VENV)/.installed: requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.13 is needed ($(PYTHON) not found)"; exit 1; }
@@ -23,8 +23,12 @@ voice: install
 	@./scripts/ensure-debian-packages.sh espeak-ng || echo "espeak-ng unavailable: boards will use the browser's voice only"
 	$(PY) manage.py build_voice
 
-browser-deps:
+browser-deps: pdf-deps
 	./scripts/ensure-debian-packages.sh chromium fonts-noto-cjk espeak-ng gettext
+
+# Receipts and invoices as PDF: WeasyPrint needs Pango and a Chinese font.
+pdf-deps:
+	./scripts/ensure-debian-packages.sh fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -32,7 +36,7 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
-run: install voice demo
+run: install pdf-deps voice demo
 	@if [ "$(WORKERS)" != "1" ] && [ -z "$$REDIS_URL" ]; then \
 		echo "WORKERS=$(WORKERS) needs REDIS_URL: without Redis, pushes to the live screens stay inside one worker."; exit 1; fi
 	$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,17 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def env_decimal(name: str, default: str) -> Decimal:
+    raw = os.environ.get(name, default)
+    try:
+        value = Decimal(raw.strip())
+    except (InvalidOperation, AttributeError) as exc:
+        raise ImproperlyConfigured(f"{name} must be a decimal number, got {raw!r}") from exc
+    if not value.is_finite() or value < 0:
+        raise ImproperlyConfigured(f"{name} must be a non-negative number, got {raw!r}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -92,6 +104,10 @@ INSTALLED_APPS = [
     "servicehall.customers",
     "servicehall.orders",
     "servicehall.billing",
+    "servicehall.promotions",
+    "servicehall.credit",
+    "servicehall.invoicing",
+    "servicehall.cashdesk",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +232,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Kiosks, counters, display boards and other hall devices.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several models have a "kind"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketKindEnum": "servicehall.queueing.models.TicketKind",
+    },
 }
 
 # --- Security: strict in production, relaxed only for the local demo.
@@ -257,6 +277,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Money (issue 4). A refund above this many yuan needs the duty manager's approval (PAY06).
+REFUND_APPROVAL_ABOVE = env_decimal("REFUND_APPROVAL_ABOVE", "200.00")
+# A QR payment the customer has not confirmed within this many seconds expires (PAY01).
+QR_PAYMENT_TIMEOUT_SECONDS = env_int("QR_PAYMENT_TIMEOUT_SECONDS", 180)
+# The QR payment provider: "simulated" for the demo and tests; real providers plug in by dotted path.
+QR_PROVIDER = env_str("QR_PROVIDER", "simulated")
+# Points earned per whole yuan paid, and points that redeem one yuan of fees (PAY04).
+POINTS_PER_YUAN = env_int("POINTS_PER_YUAN", 1)
+POINTS_PER_YUAN_REDEEMED = env_int("POINTS_PER_YUAN_REDEEMED", 100)
+# A handset on credit needs a number this many months old (PAY05).
+CREDIT_MIN_TENURE_MONTHS = env_int("CREDIT_MIN_TENURE_MONTHS", 6)
+# ... and a customer credit level (1-5 stars) of at least this.
+CREDIT_MIN_LEVEL = env_int("CREDIT_MIN_LEVEL", 3)
+# Invoice downloads by code one client address may try per minute (PAY03).
+INVOICE_DOWNLOAD_PER_MINUTE = env_int("INVOICE_DOWNLOAD_PER_MINUTE", 10)
+# Tax rate printed on invoices of services (PAY03), as a fraction.
+INVOICE_TAX_RATE = env_decimal("INVOICE_TAX_RATE", "0.06")
 
 # Tickets a client that is not signed in may take per minute (0: no limit).
 KIOSK_ISSUE_PER_MINUTE = env_int("KIOSK_ISSUE_PER_MINUTE", 30)

@@ -15,10 +15,19 @@ urlpatterns = [
     path("api/v1/", include("servicehall.customers.api_urls")),
     path("api/v1/", include("servicehall.orders.api_urls")),
     path("api/v1/", include("servicehall.billing.api_urls")),
+    path("api/v1/", include("servicehall.promotions.api_urls")),
+    path("api/v1/", include("servicehall.credit.api_urls")),
+    path("api/v1/", include("servicehall.invoicing.api_urls")),
+    path("api/v1/", include("servicehall.cashdesk.api_urls")),
     # Last under /api/v1/: it ends with the JSON catch-all for unknown API paths.
     path("api/v1/", include("servicehall.queueing.api_urls")),
     path("customers/", include("servicehall.customers.urls")),
     path("orders/", include("servicehall.orders.urls")),
+    path("billing/", include("servicehall.billing.urls")),
+    path("promotions/", include("servicehall.promotions.urls")),
+    path("credit/", include("servicehall.credit.urls")),
+    path("invoices/", include("servicehall.invoicing.urls")),
+    path("cashdesk/", include("servicehall.cashdesk.urls")),
     path("", include("servicehall.queueing.urls")),
 ]
 

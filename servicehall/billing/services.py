@@ -1,36 +1,77 @@
-"""Every write of payments and receipts (PAY01, PAY02).
+"""Every write of payments, receipts and refunds (PAY01, PAY02, PAY06).
 
-`payment_take` runs in one transaction: it locks the order, takes the payment,
-numbers its receipt and moves the order out of the payment step through the
-orders app's own service. Nothing is written when any rule says no.
+`payment_collect` takes money for a purpose (`purposes.py`): an order's fees, a
+service top-up, an installment. Cash and card succeed in the same transaction:
+the payment, its receipt, the drawer's cash movement, the purpose applied (the
+order leaves the payment step, the balance grows) and points earned; nothing is
+written when any rule says no. `payment_take` is the order-fees shortcut.
 
 Idempotency (PAY01): a payment is keyed by (hall, Idempotency-Key).
 
 * The same key with the same request digest returns the first payment
   (`created=False`): the customer is never charged twice.
 * The same key with a different digest is 422 `idempotency_mismatch`.
-* Concurrent retries of one request pay the same order, so they queue on the
-  order's row lock; once the first commits, the others find its payment under
-  the lock and return it. We chose "wait, then return the first result" over an
-  immediate 409 because the clerk's retry then shows the receipt, not an error.
+* Concurrent retries of one request lock the same row (the order, or the
+  service for a top-up), so they queue; once the first commits, the others find
+  its payment under the lock and return it. We chose "wait, then return the
+  first result" over an immediate 409 because the clerk's retry then shows the
+  receipt, not an error.
 * Only when the unique constraint still fires (the same key raced for two
-  different orders of the hall, whose locks do not meet) the loser gets 409
-  `in_progress`; retrying it later gives the first result or 422.
+  targets whose locks do not meet) the loser gets 409 `in_progress`; retrying
+  it later gives the first result or 422.
+
+QR payments (WeChat Pay / Alipay through `providers`): created PENDING with the
+content of the QR code; they become SUCCEEDED, FAILED or EXPIRED by the
+provider's signed notification (`payment_qr_notification`) or by polling
+(`payment_qr_refresh`, called whenever the clerk's screen or the API looks at
+the payment). A pending payment older than QR_PAYMENT_TIMEOUT_SECONDS is closed
+at the provider and EXPIRED. The receipt is numbered when the payment succeeds.
+
+Late success rule: the provider may say "paid" for a payment we had already
+EXPIRED (or FAILED), or for a pending one whose purpose was meanwhile paid
+another way. The money has been taken, so the payment becomes SUCCEEDED with a
+receipt either way. If its purpose is still payable (the order is still at the
+payment step with the same amount due, the service is not cancelled, the
+credit app's `is_payable` says yes), it is applied as if on time. Otherwise it
+is not applied (`purpose_applied=False`) and a refund of the whole amount to
+the QR wallet is recorded automatically, requested by the system: within
+REFUND_APPROVAL_ABOVE it is paid back at once, above it waits for a duty
+manager's approval on the refunds screen. A clerk may take cash or card while a
+QR code of the same order is still pending (the customer changed their mind);
+if the customer then pays the QR code too, this rule refunds it.
+
+Refunds (PAY06): of a succeeded payment (at most what was paid less what other
+refunds hold; the payment row is locked, so concurrent requests cannot exceed
+it), or of a cancelled service's balance (the cancellation order's
+`action_result["refund_due"]`). To the original method; up to and including
+REFUND_APPROVAL_ABOVE they are paid at once, above it they wait for a user with
+APPROVE_MONEY who is not the requester. A cash refund's money leaves the paying
+clerk's drawer (`cashdesk.services.drawer_record_cash`). Nothing is taken or
+refunded on a day whose money is closed (`cashdesk.selectors.day_is_closed`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import logging
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from servicehall.cashdesk import selectors as cashdesk_selectors
+from servicehall.cashdesk import services as cashdesk_services
+from servicehall.core.errors import ApplicationError, Conflict, Forbidden, NotFound, Unprocessable
+from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
+from servicehall.customers import services as customer_services
+from servicehall.customers.models import Customer, Service
 from servicehall.lib import money
 from servicehall.orders import services as order_services
 from servicehall.orders.models import WorkOrder
@@ -38,8 +79,29 @@ from servicehall.orders.states import OrderStatus
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_can
+from servicehall.promotions import selectors as promotion_selectors
+from servicehall.promotions import services as promotion_services
 
-from .models import Payment, PaymentMethod, PaymentStatus, Receipt, ReceiptSequence, receipt_number
+from . import providers
+from .models import (
+    PAYMENT_ALLOWED_MOVES,
+    REFUND_ALLOWED_MOVES,
+    REFUND_HOLDING_STATUSES,
+    Payment,
+    PaymentMethod,
+    PaymentMove,
+    PaymentPurpose,
+    PaymentStatus,
+    Receipt,
+    ReceiptSequence,
+    Refund,
+    RefundMove,
+    RefundStatus,
+    receipt_number,
+)
+from .purposes import purpose_get
+
+logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 AMOUNT_MAX = Decimal("9999999999.99")  # what DecimalField(max_digits=12, decimal_places=2) holds
@@ -52,7 +114,11 @@ IDEMPOTENCY_KEY_MAX = 64
 
 def _amount(value: Any, *, field: str) -> Decimal:
     """A positive amount in yuan with at most 2 decimal places (lib.money's rules); never rounded."""
-    label = {"amount": _("The amount"), "tendered": _("The amount tendered")}[field]
+    label = {
+        "amount": _("The amount"),
+        "tendered": _("The amount tendered"),
+        "refund": _("The amount to refund"),
+    }[field]
     if isinstance(value, str) and len(value) > AMOUNT_INPUT_MAX_CHARS:
         value = "not a number"
     try:
@@ -80,15 +146,30 @@ def _normalised(value: Any) -> str:
         return str(value)
 
 
-def payment_request_hash(*, order_id: Any, method: Any, amount: Any, tendered: Any = None) -> str:
-    """The digest of a payment request: a replay of the same key must carry the same one."""
+def payment_request_hash(
+    *,
+    order_id: Any = None,
+    method: Any,
+    amount: Any,
+    tendered: Any = None,
+    purpose: Any = None,
+    service_id: Any = None,
+    reference: Any = None,
+) -> str:
+    """The digest of a payment request: a replay of the same key must carry the same one.
+
+    Callers pass what identifies the request: the order (order fees), the service (top-up) or their own
+    reference (installments), with the method and amounts."""
     body = {"order": str(order_id), "method": str(method), "amount": _normalised(amount)}
     body["tendered"] = _normalised(tendered)
+    for name, value in (("purpose", purpose), ("service", service_id), ("reference", reference)):
+        if value not in (None, ""):
+            body[name] = str(value)
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _check_key(idempotency_key: Any) -> str:
+def idempotency_key_check(idempotency_key: Any) -> str:
     key = idempotency_key.strip() if isinstance(idempotency_key, str) else ""
     if not key:
         raise Unprocessable(_("Every payment needs an idempotency key."), code="idempotency_key_missing")
@@ -101,10 +182,8 @@ def _check_key(idempotency_key: Any) -> str:
 
 
 def _check_method(method: Any) -> str:
-    if method == PaymentMethod.QR:
-        raise Unprocessable(_("QR payment is not available yet."), code="qr_not_available")
     if method not in PaymentMethod.values:
-        raise Unprocessable(_("Choose cash or bank card."), code="bad_method")
+        raise Unprocessable(_("Choose cash, bank card or QR payment."), code="bad_method")
     return str(method)
 
 
@@ -131,20 +210,36 @@ def _cash_change(method: str, amount: Decimal, tendered: Any) -> tuple[Decimal |
 
 
 def _next_receipt_number(*, hall: Hall) -> str:
-    """The hall's next receipt number in one statement (an upsert that locks the hall's sequence row).
+    """The hall's next receipt number (core.sequences).
 
     It runs inside the payment's transaction: a payment that rolls back gives its number back, so the
     numbers stay gapless; concurrent payments queue on the row and never share a number.
     """
-    table = connection.ops.quote_name(ReceiptSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (hall_id, last) VALUES (%s, 1) "  # noqa: S608 - quoted table name
-            f"ON CONFLICT (hall_id) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [hall.pk],
+    return receipt_number(sequence_next(model=ReceiptSequence, key={"hall": hall}))
+
+
+# --- shared checks ------------------------------------------------------------------------------
+
+
+def _require(actor: Any, hall: Hall, capability: str = Capability.SERVE) -> None:
+    if not user_can(user=actor, hall=hall, capability=capability):
+        raise Forbidden(_("Your role in this hall does not allow this."))
+
+
+def _check_day_open(hall: Hall) -> None:
+    if cashdesk_selectors.day_is_closed(hall=hall, day=hall.local_date()):
+        raise Conflict(
+            _("Today's money in this hall is already settled and closed: no payment or refund can be recorded."),
+            code="day_closed",
         )
-        sequence = int(cursor.fetchone()[0])
-    return receipt_number(sequence)
+
+
+def _text(value: Any, *, max_length: int) -> str:
+    return " ".join(str(value or "").split())[:max_length]
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 # --- payments -----------------------------------------------------------------------------------
@@ -170,6 +265,18 @@ def _lock_order(hall: Hall, order: WorkOrder) -> WorkOrder:
     return locked
 
 
+def _lock_service(hall: Hall, service: Service) -> Service:
+    locked = Service.objects.select_for_update().filter(pk=service.pk, company_id=hall.company_id).first()
+    if locked is None:
+        raise NotFound(_("There is no such service."))
+    return locked
+
+
+def _amount_due(order: WorkOrder) -> Decimal:
+    due: Decimal = promotion_selectors.order_amount_due(order=order)
+    return due
+
+
 def _check_payable(order: WorkOrder, amount: Decimal) -> None:
     if order.status != OrderStatus.PAYMENT:
         raise Conflict(
@@ -177,12 +284,18 @@ def _check_payable(order: WorkOrder, amount: Decimal) -> None:
             % {"number": order.number, "status": OrderStatus(order.status).label},
             code="not_at_payment",
         )
-    if amount != order.fee_total:
+    due = _amount_due(order)
+    if amount != due:
         raise Unprocessable(
             _("The amount due for order %(number)s is %(due)s yuan, not %(amount)s yuan.")
-            % {"number": order.number, "due": order.fee_total, "amount": amount},
+            % {"number": order.number, "due": due, "amount": amount},
             code="wrong_amount",
         )
+
+
+def _check_top_up(service: Service) -> None:
+    if service.status == Service.Status.CANCELLED:
+        raise Conflict(_("This service is cancelled: it cannot be topped up."), code="service_cancelled")
 
 
 def payment_take(
@@ -199,21 +312,91 @@ def payment_take(
     """Take the fees of an order at the payment step: payment, receipt, and the order moves on.
 
     Returns the payment and whether this call created it (False: a replay of the same request).
+    A QR payment is created pending; the order moves on when the provider confirms it.
     """
-    if not user_can(user=actor, hall=hall, capability=Capability.SERVE):
-        raise Forbidden(_("Your role in this hall does not allow this."))
-    key = _check_key(idempotency_key)
+    return payment_collect(
+        hall=hall,
+        actor=actor,
+        method=method,
+        amount=amount,
+        tendered=tendered,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+        purpose=PaymentPurpose.ORDER_FEES,
+        order=order,
+    )
+
+
+def payment_collect(
+    *,
+    hall: Hall,
+    actor: Any,
+    method: str,
+    amount: Any,
+    tendered: Any = None,
+    idempotency_key: str,
+    request_hash: str,
+    purpose: str,
+    order: WorkOrder | None = None,
+    customer: Customer | None = None,
+    service: Service | None = None,
+    reference: str = "",
+    description: str = "",
+) -> tuple[Payment, bool]:
+    """Take money in `hall` for `purpose`; returns (payment, created). The one way money comes in.
+
+    * `order_fees`: `order` at the payment step; the amount must be the amount due
+      (`promotions.selectors.order_amount_due`).
+    * `top_up`: `service` (not cancelled); its balance grows by the amount when the payment succeeds.
+    * `installment` (the credit app): pass `reference` (e.g. "plan:12/3", at most 64 characters, your own
+      key to find the installment again), `customer`, optionally `service`, and a `description`. Register
+      the purpose's `on_succeeded(payment)` (and `is_payable(payment)`) in your AppConfig.ready() with
+      `billing.purposes.register_purpose`; it runs inside the payment's transaction and reads
+      `payment.reference`. Build `request_hash` with `payment_request_hash(method=, amount=, tendered=,
+      purpose="installment", reference=...)`. Check the amount due yourself before calling, and lock
+      your own row in `on_succeeded` (two different keys may pay the same installment).
+
+    `method`: cash (with `tendered`; change is computed), card, or qr (created PENDING with `qr_content`;
+    it succeeds later, see the module docstring). Raises 403 without SERVE in the hall, 422 on bad
+    input or `idempotency_mismatch`, 409 when the target is not payable, the day is closed or the key is
+    `in_progress`. Nothing is written when it raises.
+    """
+    _require(actor, hall)
+    key = idempotency_key_check(idempotency_key)
     method = _check_method(method)
+    if purpose_get(str(purpose)) is None:
+        raise Unprocessable(_("Unknown purpose of payment."), code="bad_purpose")
     value = _amount(amount, field="amount")
     given, change = _cash_change(method, value, tendered)
+    if purpose == PaymentPurpose.ORDER_FEES and order is None:
+        raise Unprocessable(_("Choose the order to pay."), code="order_missing")
+    if purpose == PaymentPurpose.TOP_UP and service is None:
+        raise Unprocessable(_("Choose the service to top up."), code="service_missing")
+    reference = _text(reference, max_length=64)
+    if purpose == PaymentPurpose.INSTALLMENT and not reference:
+        raise Unprocessable(_("An installment payment needs its reference."), code="reference_missing")
     existing = _existing(hall, key)
     if existing is not None:
         return _replay(existing, request_hash)
+    _check_day_open(hall)
+    fields = {
+        "hall": hall,
+        "clerk": actor,
+        "purpose": str(purpose),
+        "method": method,
+        "amount": value,
+        "tendered": given,
+        "change": change,
+        "idempotency_key": key,
+        "request_hash": request_hash,
+        "reference": reference,
+        "description": _text(description, max_length=200),
+    }
     try:
         with transaction.atomic():
-            return _take_locked(hall, actor, order, method, value, given, change, key, request_hash)
+            return _collect_locked(fields, order=order, customer=customer, service=service)
     except IntegrityError as exc:
-        # Only a same-key request for another order gets here (see the module's docstring).
+        # Only a same-key request for another target gets here (see the module's docstring).
         first = _existing(hall, key)
         if first is not None:
             return _replay(first, request_hash)
@@ -223,52 +406,634 @@ def payment_take(
         ) from exc
 
 
-def _take_locked(
-    hall: Hall,
-    actor: Any,
-    order: WorkOrder,
-    method: str,
-    amount: Decimal,
-    tendered: Decimal | None,
-    change: Decimal | None,
-    key: str,
-    request_hash: str,
+def _collect_locked(
+    fields: dict[str, Any], *, order: WorkOrder | None, customer: Customer | None, service: Service | None
 ) -> tuple[Payment, bool]:
-    locked = _lock_order(hall, order)
+    hall: Hall = fields["hall"]
+    if order is not None:
+        order = _lock_order(hall, order)
+        customer = customer or order.customer
+        service = service or order.service
+    elif service is not None:
+        service = _lock_service(hall, service)
+    if customer is not None and customer.company_id != hall.company_id:
+        raise NotFound(_("There is no such customer."))
+    if service is not None and service.company_id != hall.company_id:
+        raise NotFound(_("There is no such service."))
     # A retry that waited on the lock finds the first payment here, now committed.
-    existing = _existing(hall, key)
+    existing = _existing(hall, fields["idempotency_key"])
     if existing is not None:
-        return _replay(existing, request_hash)
-    _check_payable(locked, amount)
+        return _replay(existing, fields["request_hash"])
+    purpose = fields["purpose"]
+    if purpose == PaymentPurpose.ORDER_FEES:
+        assert order is not None
+        _check_payable(order, fields["amount"])
+    elif purpose == PaymentPurpose.TOP_UP:
+        assert service is not None
+        _check_top_up(service)
+    if service is not None and customer is None:
+        customer = service.customer
     now = timezone.now()
+    is_qr = fields["method"] == PaymentMethod.QR
     payment = Payment.objects.create(
-        hall=hall,
-        clerk=actor,
-        order=locked,
-        method=method,
-        amount=amount,
-        tendered=tendered,
-        change=change,
-        status=PaymentStatus.SUCCEEDED,  # cash and card succeed at the counter at once
-        idempotency_key=key,
-        request_hash=request_hash,
+        **fields,
+        order=order,
+        customer=customer,
+        service=service,
+        status=PaymentStatus.PENDING if is_qr else PaymentStatus.SUCCEEDED,
         created_at=now,
     )
-    receipt = Receipt.objects.create(hall=hall, number=_next_receipt_number(hall=hall), payment=payment, issued_at=now)
+    PaymentMove.objects.create(
+        payment=payment, from_status="", to_status=payment.status, actor=_user(fields["clerk"]), at=now
+    )
+    if is_qr:
+        _qr_start(payment, now)
+        return payment, True
+    if payment.method == PaymentMethod.CASH:
+        cashdesk_services.drawer_record_cash(
+            hall=hall,
+            clerk=fields["clerk"],
+            amount_in=payment.tendered or Decimal("0.00"),
+            amount_out=payment.change or Decimal("0.00"),
+            payment=payment,
+        )
+    _succeed(payment, actor=fields["clerk"], now=now, apply=True)
+    return payment, True
+
+
+def _succeed(payment: Payment, *, actor: Any, now: dt.datetime, apply: bool, note: str = "") -> None:
+    """The money is in: receipt, audit, the purpose applied (if `apply`), points earned."""
+    receipt = Receipt.objects.create(
+        hall=payment.hall, number=_next_receipt_number(hall=payment.hall), payment=payment, issued_at=now
+    )
     payment.receipt = receipt
+    Payment.objects.filter(pk=payment.pk).update(succeeded_at=now, purpose_applied=apply)
+    payment.succeeded_at, payment.purpose_applied = now, apply
     audit_record(
         actor=actor,
         action="payment.take",
         obj=payment,
-        hall=hall,
+        hall=payment.hall,
         data={
-            "order": locked.number,
-            "method": method,
-            "amount": str(amount),
-            "change": str(change) if change is not None else None,
+            "order": payment.order.number if payment.order is not None else None,
+            "purpose": payment.purpose,
+            "reference": payment.reference,
+            "method": payment.method,
+            "amount": str(payment.amount),
+            "change": str(payment.change) if payment.change is not None else None,
             "receipt": receipt.number,
+            "applied": apply,
+            **({"note": note} if note else {}),
         },
     )
-    # The orders app's own way out of the payment step (paid_at, reference, history and audit rows).
-    order_services.order_record_payment(order=locked, actor=actor, reference=receipt.number)
-    return payment, True
+    if apply:
+        purpose = purpose_get(payment.purpose)
+        assert purpose is not None
+        purpose.on_succeeded(payment)
+        promotion_services.points_earn_for_payment(payment=payment)
+
+
+# --- purposes of the billing app (registered in purposes.py) --------------------------------------
+
+
+def order_fees_succeeded(payment: Payment) -> None:
+    """The orders app's own way out of the payment step (paid_at, reference, history and audit rows)."""
+    assert payment.order is not None
+    order_services.order_record_payment(order=payment.order, actor=payment.clerk, reference=payment.receipt.number)
+
+
+def order_fees_payable(payment: Payment) -> bool:
+    if payment.order_id is None:
+        return False
+    order = WorkOrder.objects.select_for_update(of=("self",)).filter(pk=payment.order_id).first()
+    if order is None or order.status != OrderStatus.PAYMENT:
+        return False
+    payment.order = order
+    return bool(_amount_due(order) == payment.amount)
+
+
+def top_up_succeeded(payment: Payment) -> None:
+    assert payment.service is not None
+    customer_services.service_balance_change(
+        actor=payment.clerk, hall=payment.hall, service=payment.service, amount=payment.amount, reason="top_up"
+    )
+
+
+def top_up_payable(payment: Payment) -> bool:
+    if payment.service_id is None:
+        return False
+    service = Service.objects.select_for_update().filter(pk=payment.service_id).first()
+    return service is not None and service.status != Service.Status.CANCELLED
+
+
+def top_up_refunded(refund: Refund) -> None:
+    payment = refund.payment
+    assert payment is not None and payment.service is not None
+    customer_services.service_balance_change(
+        actor=refund.paid_by, hall=refund.hall, service=payment.service, amount=-refund.amount, reason="top_up_refund"
+    )
+
+
+# --- QR payments ----------------------------------------------------------------------------------
+
+
+def qr_available() -> bool:
+    """Whether QR payment can be offered: a provider is configured (`settings.QR_PROVIDER`)."""
+    return bool(getattr(settings, "QR_PROVIDER", ""))
+
+
+def _qr_start(payment: Payment, now: dt.datetime) -> None:
+    provider = providers.provider_get()
+    try:
+        charge = provider.charge_create(amount=payment.amount, description=payment.description or str(payment.purpose))
+    except providers.ProviderError as exc:
+        raise Conflict(
+            _("The QR payment service cannot be reached. Take the payment by cash or card."), code="provider_down"
+        ) from exc
+    payment.provider, payment.provider_ref, payment.qr_content = provider.code, charge.provider_ref, charge.qr_content
+    payment.expires_at = now + dt.timedelta(seconds=settings.QR_PAYMENT_TIMEOUT_SECONDS)
+    Payment.objects.filter(pk=payment.pk).update(
+        provider=payment.provider,
+        provider_ref=payment.provider_ref,
+        qr_content=payment.qr_content,
+        expires_at=payment.expires_at,
+    )
+    audit_record(
+        actor=payment.clerk,
+        action="payment.qr_start",
+        obj=payment,
+        hall=payment.hall,
+        data={"purpose": payment.purpose, "amount": str(payment.amount), "provider": provider.code},
+    )
+
+
+def _move(payment: Payment, to: str, *, note: str, now: dt.datetime, **changes: Any) -> None:
+    """Compare-and-set of the status (under the row lock, so it always holds), with its history row."""
+    old = payment.status
+    if to not in PAYMENT_ALLOWED_MOVES.get(old, frozenset()):
+        raise Conflict(_("This payment cannot change any more."), code="illegal_move")
+    moved = Payment.objects.filter(pk=payment.pk, status=old).update(status=to, **changes)
+    if not moved:
+        raise Conflict(_("Someone else changed this payment just now. Please reload."), code="stale_status")
+    payment.status = to
+    for name, value in changes.items():
+        setattr(payment, name, value)
+    PaymentMove.objects.create(payment=payment, from_status=old, to_status=to, actor=None, at=now, note=note[:200])
+
+
+def _qr_paid(payment: Payment, transaction_id: str, now: dt.datetime) -> None:
+    """The provider says the customer paid: apply it now, or by the late-success rule."""
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return
+    late = payment.status != PaymentStatus.PENDING
+    purpose = purpose_get(payment.purpose)
+    payable = purpose is not None and (purpose.is_payable is None or purpose.is_payable(payment))
+    note = "late success" if late else ""
+    _move(payment, PaymentStatus.SUCCEEDED, note=note, now=now, provider_transaction=transaction_id[:64])
+    applied = False
+    if payable:
+        try:
+            with transaction.atomic():
+                _succeed(payment, actor=payment.clerk, now=now, apply=True, note=note)
+            applied = True
+        except ApplicationError as exc:
+            logger.warning("QR payment %s could not be applied: %s", payment.pk, exc.code)
+            payment.purpose_applied = False
+    if not applied:
+        _succeed(payment, actor=payment.clerk, now=now, apply=False, note="not payable any more")
+        _refund_create_system(payment, now=now)
+
+
+def _qr_apply(payment_id: int, state: str, transaction_id: str, *, close_if_due: bool) -> Payment:
+    """Bring our payment in line with what the provider says, in one transaction under the payment's lock."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update(of=("self",)).select_related("hall", "clerk").get(pk=payment_id)
+        now = timezone.now()
+        due = payment.expires_at is not None and now >= payment.expires_at
+        if state == providers.PENDING and close_if_due and payment.status == PaymentStatus.PENDING and due:
+            final = providers.provider_get(payment.provider).charge_close(provider_ref=payment.provider_ref)
+            state, transaction_id = final.state, final.transaction_id or transaction_id
+            if state == providers.PENDING:
+                state = providers.CLOSED
+        if state == providers.PAID:
+            _qr_paid(payment, transaction_id, now)
+        elif state == providers.FAILED and payment.status == PaymentStatus.PENDING:
+            _move(payment, PaymentStatus.FAILED, note="declined", now=now)
+            audit_record(actor=None, action="payment.qr_failed", obj=payment, hall=payment.hall, data={})
+        elif state == providers.CLOSED and payment.status == PaymentStatus.PENDING:
+            _move(payment, PaymentStatus.EXPIRED, note="expired", now=now)
+            audit_record(actor=None, action="payment.qr_expired", obj=payment, hall=payment.hall, data={})
+    return Payment.objects.select_related("hall", "order", "receipt", "clerk").get(pk=payment_id)
+
+
+def payment_qr_refresh(*, payment: Payment) -> Payment:
+    """Ask the provider about a QR payment that is not settled (pending, or expired/failed: a late success)
+    and apply the answer; a pending one past its time is closed and expires. Returns the fresh payment."""
+    if payment.method != PaymentMethod.QR or payment.status == PaymentStatus.SUCCEEDED or not payment.provider:
+        return payment
+    status = providers.provider_get(payment.provider).charge_query(provider_ref=payment.provider_ref)
+    if payment.status != PaymentStatus.PENDING and status.state != providers.PAID:
+        return payment
+    return _qr_apply(payment.pk, status.state, status.transaction_id, close_if_due=True)
+
+
+def payment_qr_expire_due(*, now: dt.datetime | None = None) -> int:
+    """Expire every pending QR payment past its time (for a periodic job); answers how many were looked at."""
+    due = Payment.objects.filter(
+        method=PaymentMethod.QR, status=PaymentStatus.PENDING, expires_at__lte=now or timezone.now()
+    )
+    count = 0
+    for payment in due:
+        payment_qr_refresh(payment=payment)
+        count += 1
+    return count
+
+
+def payment_qr_notification(*, provider_code: str, body: bytes, headers: Any) -> Payment:
+    """A provider's notification: verified by the provider object (bad signature: 400, nothing changes),
+    then applied; repeated notifications change nothing more."""
+    provider = providers.provider_get()  # only the configured provider is listened to
+    if provider.code != provider_code:
+        raise NotFound(_("There is no such payment provider."))
+    try:
+        notice = provider.notification_verify(body=body, headers=headers)
+    except providers.InvalidNotification as exc:
+        raise ApplicationError(_("The notification's signature does not verify."), code="bad_signature") from exc
+    payment = Payment.objects.filter(provider=provider.code, provider_ref=notice.provider_ref).first()
+    if payment is None:
+        raise NotFound(_("There is no such payment."))
+    return _qr_apply(payment.pk, notice.state, notice.transaction_id, close_if_due=False)
+
+
+# --- refunds --------------------------------------------------------------------------------------
+
+
+def _held(refunds: Any) -> Decimal:
+    total = refunds.filter(status__in=REFUND_HOLDING_STATUSES).aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0.00")
+
+
+def refund_request_hash(*, target: str, amount: Any, reason: Any, method: Any = None) -> str:
+    body = {"target": target, "amount": _normalised(amount), "reason": _text(reason, max_length=200)}
+    body["method"] = str(method or "")
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _reason(reason: Any) -> str:
+    text = _text(reason, max_length=200)
+    if not text:
+        raise Unprocessable(_("Say why the money is refunded."), code="reason_missing")
+    return text
+
+
+def _refund_replay(hall: Hall, key: str, request_hash: str) -> Refund | None:
+    if not key:
+        return None
+    existing = Refund.objects.filter(hall=hall, idempotency_key=key).first()
+    if existing is not None and existing.request_hash != request_hash:
+        raise Unprocessable(
+            _("This idempotency key was already used for a different refund request."), code="idempotency_mismatch"
+        )
+    return existing
+
+
+def _refund_move(refund: Refund, to: str, *, actor: Any, now: dt.datetime, note: str = "", **changes: Any) -> None:
+    old = refund.status
+    if to not in REFUND_ALLOWED_MOVES.get(old, frozenset()):
+        raise Conflict(
+            _("This refund is %(status)s: it cannot be changed.") % {"status": RefundStatus(old).label},
+            code="illegal_move",
+        )
+    moved = Refund.objects.filter(pk=refund.pk, status=old).update(status=to, **changes)
+    if not moved:
+        raise Conflict(_("Someone else changed this refund just now. Please reload."), code="stale_status")
+    refund.status = to
+    for name, value in changes.items():
+        setattr(refund, name, value)
+    RefundMove.objects.create(refund=refund, from_status=old, to_status=to, actor=_user(actor), at=now, note=note[:200])
+
+
+def _within_limit(amount: Decimal) -> bool:
+    return amount <= settings.REFUND_APPROVAL_ABOVE
+
+
+def _refund_create(
+    *,
+    hall: Hall,
+    actor: Any,
+    amount: Decimal,
+    reason: str,
+    method: str,
+    payment: Payment | None = None,
+    order: WorkOrder | None = None,
+    service: Service | None = None,
+    key: str = "",
+    request_hash: str = "",
+    now: dt.datetime,
+) -> Refund:
+    refund = Refund.objects.create(
+        hall=hall,
+        payment=payment,
+        order=order,
+        service=service,
+        amount=amount,
+        reason=reason,
+        method=method,
+        status=RefundStatus.REQUESTED,
+        requested_by=_user(actor),
+        requested_at=now,
+        idempotency_key=key,
+        request_hash=request_hash,
+    )
+    RefundMove.objects.create(
+        refund=refund, from_status="", to_status=RefundStatus.REQUESTED, actor=_user(actor), at=now
+    )
+    audit_record(
+        actor=actor,
+        action="refund.request",
+        obj=refund,
+        hall=hall,
+        data={
+            "payment": payment.pk if payment else None,
+            "order": order.number if order else None,
+            "amount": str(amount),
+            "method": method,
+        },
+    )
+    if _within_limit(amount):
+        _refund_pay_locked(refund, actor=actor, now=now, note="within the clerk's limit")
+    return refund
+
+
+def _refund_create_system(payment: Payment, *, now: dt.datetime) -> Refund:
+    """The late-success refund: the whole amount back to the wallet, requested by nobody (the system)."""
+    return _refund_create(
+        hall=payment.hall,
+        actor=None,
+        payment=payment,
+        amount=payment.amount,
+        reason=str(_("Paid after the payment had expired or its purpose was paid another way.")),
+        method=PaymentMethod.QR,
+        now=now,
+    )
+
+
+def refund_request(
+    *,
+    actor: Any,
+    payment: Payment,
+    amount: Any,
+    reason: Any,
+    idempotency_key: str = "",
+    request_hash: str = "",
+) -> tuple[Refund, bool]:
+    """Refund part or all of a succeeded payment to its original method (PAY06); returns (refund, created).
+
+    At most what was paid less what other refunds hold (422 `refund_too_large`, nothing written). Up to and
+    including REFUND_APPROVAL_ABOVE the refund is paid at once (cash from the requester's drawer); above it
+    it waits for approval (`refund_approve`). An optional idempotency key works as for payments.
+    """
+    hall = payment.hall
+    _require(actor, hall)
+    value = _amount(amount, field="refund")
+    text = _reason(reason)
+    key = idempotency_key.strip()[:IDEMPOTENCY_KEY_MAX] if isinstance(idempotency_key, str) else ""
+    request_hash = request_hash or refund_request_hash(target=f"payment:{payment.pk}", amount=value, reason=text)
+    first = _refund_replay(hall, key, request_hash)
+    if first is not None:
+        return first, False
+    _check_day_open(hall)
+    try:
+        with transaction.atomic():
+            locked = Payment.objects.select_for_update(of=("self",)).filter(pk=payment.pk, hall=hall).first()
+            if locked is None:
+                raise NotFound(_("There is no such payment."))
+            first = _refund_replay(hall, key, request_hash)
+            if first is not None:
+                return first, False
+            if locked.status != PaymentStatus.SUCCEEDED:
+                raise Conflict(_("Only a succeeded payment can be refunded."), code="not_refundable")
+            left = locked.amount - _held(locked.refunds.all())
+            if value > left:
+                raise Unprocessable(
+                    _("At most %(left)s yuan of this payment can still be refunded, not %(amount)s yuan.")
+                    % {"left": left, "amount": value},
+                    code="refund_too_large",
+                )
+            refund = _refund_create(
+                hall=hall,
+                actor=actor,
+                amount=value,
+                reason=text,
+                method=locked.method,
+                payment=locked,
+                service=locked.service,
+                key=key,
+                request_hash=request_hash,
+                now=timezone.now(),
+            )
+            return refund, True
+    except IntegrityError as exc:
+        first = _refund_replay(hall, key, request_hash)
+        if first is not None:
+            return first, False
+        raise Conflict(_("This refund is still being recorded. Try again in a moment."), code="in_progress") from exc
+
+
+def order_refund_due(order: WorkOrder) -> Decimal:
+    """What the order's business action left to refund (a cancellation's remaining balance), or zero."""
+    value = (order.action_result or {}).get("refund_due")
+    try:
+        due = money.parse_amount(str(value)) if value not in (None, "") else Decimal("0.00")
+    except money.MoneyError:
+        return Decimal("0.00")
+    return due
+
+
+def refund_balance_of_order(
+    *,
+    actor: Any,
+    order: WorkOrder,
+    reason: Any,
+    amount: Any = None,
+    method: str = PaymentMethod.CASH,
+    idempotency_key: str = "",
+    request_hash: str = "",
+) -> tuple[Refund, bool]:
+    """Pay out the balance a cancellation order left as "refund due" (销户退余额): a refund without a payment,
+    linked to the order and its service; when paid, the service's balance goes down by the amount.
+
+    `amount` defaults to what is still due (the due amount less refunds that hold part of it)."""
+    hall = order.hall
+    _require(actor, hall)
+    if method not in (PaymentMethod.CASH, PaymentMethod.CARD):
+        raise Unprocessable(_("A balance is refunded in cash or to a bank card."), code="bad_method")
+    text = _reason(reason)
+    value = _amount(amount, field="refund") if amount not in (None, "") else None
+    key = idempotency_key.strip()[:IDEMPOTENCY_KEY_MAX] if isinstance(idempotency_key, str) else ""
+    request_hash = request_hash or refund_request_hash(
+        target=f"order:{order.pk}", amount=value, reason=text, method=method
+    )
+    first = _refund_replay(hall, key, request_hash)
+    if first is not None:
+        return first, False
+    _check_day_open(hall)
+    with transaction.atomic():
+        locked = _lock_order(hall, order)
+        first = _refund_replay(hall, key, request_hash)
+        if first is not None:
+            return first, False
+        due = order_refund_due(locked)
+        service_id = (locked.action_result or {}).get("service_id") or locked.service_id
+        service = Service.objects.filter(pk=service_id, company_id=hall.company_id).first() if service_id else None
+        if due <= 0 or service is None:
+            raise Conflict(_("Nothing is due to be refunded on this order."), code="no_refund_due")
+        left = due - _held(locked.refunds.all())
+        value = value if value is not None else left
+        if value <= 0 or value > left:
+            raise Unprocessable(
+                _("At most %(left)s yuan is still due to be refunded on this order, not %(amount)s yuan.")
+                % {"left": left, "amount": value},
+                code="refund_too_large",
+            )
+        refund = _refund_create(
+            hall=hall,
+            actor=actor,
+            amount=value,
+            reason=text,
+            method=method,
+            order=locked,
+            service=service,
+            key=key,
+            request_hash=request_hash,
+            now=timezone.now(),
+        )
+    return refund, True
+
+
+def _refund_pay_locked(refund: Refund, *, actor: Any, now: dt.datetime, note: str = "") -> None:
+    """Money out: cash from the payer's drawer, back to the card or the QR wallet; the purpose's undo."""
+    payer = _user(actor)
+    if refund.method == PaymentMethod.CASH:
+        if payer is None:
+            raise Conflict(_("A cash refund is paid by a clerk at a counter."), code="cash_needs_clerk")
+        cashdesk_services.drawer_record_cash(
+            hall=refund.hall, clerk=payer, amount_in=Decimal("0.00"), amount_out=refund.amount, refund=refund
+        )
+    elif refund.method == PaymentMethod.QR and refund.payment is not None and refund.payment.provider:
+        try:
+            ref = providers.provider_get(refund.payment.provider).refund(
+                provider_ref=refund.payment.provider_ref, amount=refund.amount, refund_ref=str(refund.pk)
+            )
+        except providers.ProviderError as exc:
+            raise Conflict(
+                _("The QR payment service cannot be reached. Try the refund again later."), code="provider_down"
+            ) from exc
+        Refund.objects.filter(pk=refund.pk).update(provider_ref=ref[:64])
+        refund.provider_ref = ref[:64]
+    _refund_move(refund, RefundStatus.PAID, actor=actor, now=now, note=note, paid_by=payer, paid_at=now)
+    payment = refund.payment
+    if payment is not None and payment.purpose_applied:
+        purpose = purpose_get(payment.purpose)
+        if purpose is not None and purpose.on_refunded is not None:
+            purpose.on_refunded(refund)
+    if payment is None and refund.service is not None:
+        customer_services.service_balance_change(
+            actor=actor, hall=refund.hall, service=refund.service, amount=-refund.amount, reason="balance_refund"
+        )
+    audit_record(
+        actor=actor,
+        action="refund.pay",
+        obj=refund,
+        hall=refund.hall,
+        data={"amount": str(refund.amount), "method": refund.method},
+    )
+
+
+def _lock_refund(refund: Refund) -> Refund:
+    locked = (
+        Refund.objects.select_for_update(of=("self",))
+        .select_related("hall", "payment", "service")
+        .filter(pk=refund.pk)
+        .first()
+    )
+    if locked is None:
+        raise NotFound(_("There is no such refund."))
+    return locked
+
+
+def _check_decider(actor: Any, refund: Refund) -> None:
+    _require(actor, refund.hall, Capability.APPROVE_MONEY)
+    if refund.requested_by_id is not None and refund.requested_by_id == getattr(actor, "pk", None):
+        raise Forbidden(
+            _("You asked for this refund: another duty manager must approve or reject it."), code="own_refund"
+        )
+
+
+def refund_approve(*, actor: Any, refund: Refund, note: str = "") -> Refund:
+    """A duty manager (APPROVE_MONEY, never the requester) approves a refund above the limit. A card or QR
+    refund is paid back at once; a cash refund waits for a clerk to hand the cash over (`refund_pay`)."""
+    _check_decider(actor, refund)
+    _check_day_open(refund.hall)
+    with transaction.atomic():
+        locked = _lock_refund(refund)
+        _check_decider(actor, locked)
+        now = timezone.now()
+        _refund_move(
+            locked,
+            RefundStatus.APPROVED,
+            actor=actor,
+            now=now,
+            note=_text(note, max_length=200),
+            approved_by=actor,
+            decided_at=now,
+            decision_note=_text(note, max_length=200),
+        )
+        audit_record(
+            actor=actor, action="refund.approve", obj=locked, hall=locked.hall, data={"amount": str(locked.amount)}
+        )
+        if locked.method != PaymentMethod.CASH:
+            _refund_pay_locked(locked, actor=actor, now=now)
+    return locked
+
+
+def refund_reject(*, actor: Any, refund: Refund, reason: Any) -> Refund:
+    """A duty manager (never the requester) rejects a refund, with the reason; its amount is free again."""
+    text = _text(reason, max_length=200)
+    if not text:
+        raise Unprocessable(_("Say why the refund is rejected."), code="reason_missing")
+    _check_decider(actor, refund)
+    with transaction.atomic():
+        locked = _lock_refund(refund)
+        _check_decider(actor, locked)
+        now = timezone.now()
+        _refund_move(
+            locked,
+            RefundStatus.REJECTED,
+            actor=actor,
+            now=now,
+            note=text,
+            approved_by=actor,
+            decided_at=now,
+            decision_note=text,
+        )
+        audit_record(
+            actor=actor, action="refund.reject", obj=locked, hall=locked.hall, data={"amount": str(locked.amount)}
+        )
+    return locked
+
+
+def refund_pay(*, actor: Any, refund: Refund) -> Refund:
+    """A clerk hands over an approved refund (cash from the clerk's own drawer)."""
+    _require(actor, refund.hall)
+    _check_day_open(refund.hall)
+    with transaction.atomic():
+        locked = _lock_refund(refund)
+        if locked.status != RefundStatus.APPROVED:
+            raise Conflict(
+                _("This refund is %(status)s: only an approved refund is paid out.")
+                % {"status": RefundStatus(locked.status).label},
+                code="not_approved",
+            )
+        _refund_pay_locked(locked, actor=actor, now=timezone.now())
+    return locked

@@ -158,5 +158,9 @@ def error_response(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
 
+# The largest id a database row may have (a signed 64-bit integer on SQLite and PostgreSQL): a bigger
+# number in a request is bad input, not a server error.
+MAX_ID = 2**63 - 1
+
 BAD_INPUT = OpenApiResponse(ValidationErrorSerializer, description="The body is not valid JSON or a field is wrong.")
 UNAUTHENTICATED = error_response("Not signed in (session or `Authorization: Token …`).")

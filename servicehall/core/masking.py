@@ -62,3 +62,11 @@ def mask_address(region: str | None, detail: str | None = None) -> str:
     if not (detail or "").strip():
         return region
     return f"{region}{MASK * 4}"
+
+
+def mask_name(value: str | None) -> str:
+    """张** for 张三丰, J*** for John: the first character, the rest hidden (slips handed out, logs)."""
+    name = (value or "").strip()
+    if not name:
+        return ""
+    return name[0] + MASK * max(len(name) - 1, 1)

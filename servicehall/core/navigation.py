@@ -34,6 +34,9 @@ SCREENS: tuple[Screen, ...] = (
     Screen("unfinished", "orders:unfinished", _("Unfinished orders"), frozenset({C.MANAGE_QUEUE})),
     Screen("card_writes", "customers:card_writes", _("Gas card writes"), frozenset({C.SERVE}), hall_in_query=True),
     Screen("jobs", "orders:jobs", _("Installation jobs"), frozenset({C.SERVE, C.MANAGE_QUEUE})),
+    Screen("drawer", "cashdesk:drawer", _("Cash drawer"), frozenset({C.SERVE})),
+    Screen("invoices", "invoicing:list", _("Invoices"), frozenset({C.SERVE})),
+    Screen("money", "cashdesk:console", _("Money"), frozenset({C.APPROVE_MONEY})),
     Screen("archive", "orders:archive", _("Order archive"), frozenset({C.VIEW_HALL})),
     Screen("board", "queueing:board", _("Display board"), frozenset(), external=True),
 )

@@ -32,7 +32,8 @@ class CustomerAdmin(admin.ModelAdmin):
     list_display = ["id", "name", "kind", "company", "registered_hall", "created_at"]
     list_filter = ["kind", "company"]
     search_fields = ["name", "name_initials"]
-    readonly_fields = ["name_initials", "created_at", "updated_at"]
+    # The credit level changes through customer_set_credit_level (role-checked, audited).
+    readonly_fields = ["name_initials", "credit_level", "created_at", "updated_at"]
     inlines = [IdDocumentInline]
 
 

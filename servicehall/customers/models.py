@@ -12,9 +12,24 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.core.models import AppendOnlyModel, TimeStampedModel
+
+
+class CreditLevel(models.IntegerChoices):
+    """The customer's credit level (信用星级): 1 to 5 stars, 5 the best; 3 for a new customer.
+
+    The only record of it is `Customer.credit_level`; set by a duty manager through
+    `services.customer_set_credit_level`. The credit app reads it (setting `CREDIT_MIN_LEVEL`).
+    """
+
+    ONE = 1, _("1 star (poor)")
+    TWO = 2, _("2 stars (fair)")
+    THREE = 3, _("3 stars (average)")
+    FOUR = 4, _("4 stars (good)")
+    FIVE = 5, _("5 stars (excellent)")
 
 
 class Customer(TimeStampedModel):
@@ -31,7 +46,9 @@ class Customer(TimeStampedModel):
     # Address in two parts so that masking can show the region and hide the rest.
     address_region = models.CharField(_("province, city, district"), max_length=120, blank=True)
     address_detail = models.CharField(_("street address"), max_length=255, blank=True)
-    credit_level = models.PositiveSmallIntegerField(_("credit level"), default=3)
+    credit_level = models.PositiveSmallIntegerField(
+        _("credit level"), choices=CreditLevel.choices, default=CreditLevel.THREE
+    )
     registered_hall = models.ForeignKey(
         "org.Hall", verbose_name=_("registered at"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -40,6 +57,12 @@ class Customer(TimeStampedModel):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["company", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(credit_level__gte=CreditLevel.ONE, credit_level__lte=CreditLevel.FIVE),
+                name="customer_credit_level_1_to_5",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk}"

@@ -7,9 +7,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import Customer, IdDocument, PersonalDataAccess
+from servicehall.core.apis import MAX_ID
 
-MAX_ID = 2**63 - 1
+from .models import Customer, IdDocument, PersonalDataAccess
 
 # --- input -------------------------------------------------------------------------------------
 
@@ -108,7 +108,7 @@ class CustomerSummarySerializer(serializers.Serializer):
 
 
 class CustomerDetailSerializer(CustomerSummarySerializer):
-    credit_level = serializers.IntegerField()
+    credit_level = serializers.IntegerField(help_text=_("1 to 5 stars, 5 the best."))
     documents = IdDocumentSerializer(many=True)
     services = ServiceSerializer(many=True)
 

@@ -779,3 +779,97 @@ def service_package_changes_apply(*, now: dt.datetime | None = None) -> int:
                     data={"from": service.package_code, "to": service.next_package_code},
                 )
     return switched
+
+
+# --- service balance (PAY01 top-up, PAY06 balance refund) -----------------------------------------------
+
+
+@transaction.atomic
+def service_balance_change(*, actor: Any, hall: Hall, service: Service, amount: Decimal, reason: str) -> Service:
+    """Add `amount` (negative: take it) to the service's balance, locking the row; the balance never goes below
+    zero by this call (422 `balance_too_low`). Called by billing inside a payment's or refund's transaction;
+    `reason` is a short machine word for the audit row ("top_up", "top_up_refund", "balance_refund")."""
+    _check_company(hall, service)
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount == 0:
+        raise Unprocessable(_("Please enter an amount of money."), code="bad_amount")
+    locked = Service.objects.select_for_update().get(pk=service.pk)
+    before = locked.balance
+    after = before + amount
+    if after < 0:
+        raise Unprocessable(
+            _("The service's balance is %(balance)s yuan, less than %(amount)s yuan.")
+            % {"balance": before, "amount": -amount},
+            code="balance_too_low",
+        )
+    if after > MAX_MONEY:
+        raise Unprocessable(_("The balance would be too large."), code="bad_amount")
+    Service.objects.filter(pk=locked.pk).update(balance=after, updated_at=timezone.now())
+    service.balance = after
+    audit_record(
+        actor=actor,
+        action="service.balance_change",
+        obj=service,
+        hall=hall,
+        data={"reason": reason, "amount": str(amount), "before": str(before), "after": str(after)},
+    )
+    return service
+
+
+# --- credit level (PAY05) --------------------------------------------------------------------------
+
+
+def _credit_level_hall(actor: Any, customer: Customer, hall: Hall | None) -> Hall:
+    """The hall the level is set in: the named one, or the actor's first hall of the customer's company where
+    they hold APPROVE_MONEY. 404 for another company's customer, 403 without the capability."""
+    from servicehall.org.selectors import memberships_for_user
+
+    if hall is not None:
+        if hall.company_id != customer.company_id:
+            raise NotFound(_("There is no such customer."))
+        if not user_can(user=actor, hall=hall, capability=Capability.APPROVE_MONEY):
+            raise Forbidden(_("Only a duty manager may set a credit level."), code="forbidden")
+        return hall
+    same_company = [m.hall for m in memberships_for_user(user=actor) if m.hall.company_id == customer.company_id]
+    if not same_company:
+        raise NotFound(_("There is no such customer."))
+    for candidate in same_company:
+        if user_can(user=actor, hall=candidate, capability=Capability.APPROVE_MONEY):
+            return candidate
+    raise Forbidden(_("Only a duty manager may set a credit level."), code="forbidden")
+
+
+def _credit_level_value(level: Any) -> int:
+    from .models import CreditLevel
+
+    raw = str(level).strip() if isinstance(level, (int, str)) and not isinstance(level, bool) else ""
+    value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 1 else 0
+    if value not in CreditLevel.values:
+        raise Unprocessable(
+            _("Choose a credit level from 1 to 5 stars."), code="bad_credit_level", extra={"field": "level"}
+        )
+    return value
+
+
+@transaction.atomic
+def customer_set_credit_level(*, customer: Customer, level: Any, actor: Any, hall: Hall | None = None) -> Customer:
+    """Set the customer's credit level (1–5 stars, `Customer.credit_level`, the only record of it).
+
+    Staff need APPROVE_MONEY (the duty manager) in `hall`, or, without `hall`, in one of their halls of the
+    customer's company. `actor=None` is a system write (the demo loader) and skips the role check. A level
+    outside 1..5 is a 422 `bad_credit_level` and writes nothing. Audited with the old and new level.
+    """
+    value = _credit_level_value(level)
+    where = None if actor is None else _credit_level_hall(actor, customer, hall)
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    before = locked.credit_level
+    if before != value:
+        Customer.objects.filter(pk=locked.pk).update(credit_level=value, updated_at=timezone.now())
+    customer.credit_level = value
+    audit_record(
+        actor=actor,
+        action="customer.set_credit_level",
+        obj=customer,
+        hall=where if where is not None else hall,
+        data={"from": before, "to": value},
+    )
+    return customer

@@ -29,11 +29,13 @@ from servicehall.core.errors import ApplicationError, Forbidden, NotFound
 from servicehall.core.masking import mask_id_number, mask_phone
 from servicehall.core.navigation import staff_nav
 from servicehall.core.views import handles_application_errors
+from servicehall.credit import selectors as credit_selectors
 from servicehall.lib import identity
 from servicehall.lib.phones import phone_normalise_or_none
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import memberships_for_user, user_capabilities
+from servicehall.promotions import selectors as promotion_selectors
 from servicehall.queueing import selectors as queue_selectors
 from servicehall.queueing.models import Ticket
 
@@ -231,6 +233,21 @@ def _with_package_names(view: dict[str, Any], hall: Hall) -> dict[str, Any]:
     return view
 
 
+def _money_context(request: HttpRequest, hall: Hall, customer: Customer) -> dict[str, Any]:
+    """The customer's money on their page: credit plans with their schedules (PAY05), points (PAY04) and,
+    for staff who serve, the links to buy a handset on credit and to top up a service (PAY01)."""
+    can_serve = C.SERVE in user_capabilities(user=request.user, hall=hall)
+    apply_url = ""
+    if can_serve:
+        apply_url = f"{reverse('credit:apply')}?{urlencode({'hall': hall.code, 'customer': customer.pk})}"
+    return {
+        "credit_plans": credit_selectors.plans_for_customer(customer=customer),
+        "credit_apply_url": apply_url,
+        "points": promotion_selectors.points_for_customer(customer=customer),
+        "can_top_up": can_serve,
+    }
+
+
 def _detail_context(request: HttpRequest, hall: Hall, ticket: Ticket | None, customer: Customer) -> dict[str, Any]:
     context = _base_context(request, hall, ticket)
     context.update(
@@ -241,6 +258,7 @@ def _detail_context(request: HttpRequest, hall: Hall, ticket: Ticket | None, cus
             "reveal_reasons": REVEAL_REASONS,
         }
     )
+    context.update(_money_context(request, hall, customer))
     return context
 
 

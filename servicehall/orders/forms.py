@@ -7,11 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from servicehall.core.apis import MAX_ID
+
 from .models import ConfirmationMethod, IdentityMethod, IdentityParty, RecommendationOutcome
 from .services import NOTE_MAX, SIGNATURE_MAX_CHARS
 from .states import OrderStatus
-
-MAX_ID = 2**63 - 1
 
 
 class CreateOrderForm(forms.Form):

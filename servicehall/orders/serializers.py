@@ -12,10 +12,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from servicehall.core.apis import MAX_ID
+
 from .services import NOTE_MAX, SIGNATURE_MAX_CHARS
 from .states import OrderStatus
-
-MAX_ID = 2**63 - 1
 
 
 def _id(help_text: Any = "", **kwargs: Any) -> serializers.IntegerField:

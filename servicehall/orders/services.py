@@ -19,12 +19,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import BusinessType
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
@@ -141,15 +142,8 @@ def _user(actor: Any) -> Any:
 
 
 def _next_number(*, hall: Hall, day: dt.date) -> str:
-    """Today's next order number of the hall, in one statement (an upsert): HA20261201-0007."""
-    table = connection.ops.quote_name(OrderSequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (hall_id, day, last) VALUES (%s, %s, 1) "  # noqa: S608 - quoted table name
-            f"ON CONFLICT (hall_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [hall.pk, day],
-        )
-        sequence = int(cursor.fetchone()[0])
+    """Today's next order number of the hall, in one statement (core.sequences): HA20261201-0007."""
+    sequence = sequence_next(model=OrderSequence, key={"hall": hall, "day": day})
     return f"{hall.code.upper()}{day:%Y%m%d}-{sequence:04d}"
 
 
@@ -378,6 +372,11 @@ def order_revert(*, order: WorkOrder, actor: Any, reason: str) -> WorkOrder:
     if not reason:
         raise Unprocessable(_("Give the reason for reverting the business."), code="reason_required")
     actions.undo(order, actor)
+    if order.status == S.PAYMENT:
+        # Imported here: promotions builds on orders. An unpaid order gives its points back.
+        from servicehall.promotions.services import promotions_release
+
+        promotions_release(order=order, actor=actor)
     now = timezone.now()
     FollowUpTask.objects.filter(order=order, status=FollowUpTask.Status.OPEN).update(
         status=FollowUpTask.Status.CANCELLED, done_at=now

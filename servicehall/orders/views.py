@@ -37,7 +37,7 @@ from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import default_hall_for_user, hall_get_for_user, user_capabilities
 
-from . import forms, jobs, selectors, services
+from . import forms, jobs, payment_panel, selectors, services
 from .models import JOB_OPEN_STATUSES, InstallationJob, RecommendationOutcome, WorkOrder
 from .presentation import order_row, order_view, person_view, service_view
 from .states import BEFORE_PROCESSING, MAIN_LINE, PROCESSED, UP_TO_ACCEPTANCE, OrderStatus
@@ -264,6 +264,7 @@ def _order_context(request: HttpRequest, order_id: int) -> dict[str, Any]:
     context["jobs"] = [selectors.job_view(job) for job in selectors.jobs_of_order(order=order)]
     context["jobs_url"] = reverse("orders:jobs", kwargs={"hall": order.hall.code})
     context["has_open_job"] = any(job["open"] for job in context["jobs"])
+    context.update(payment_panel.payment_context(order=order))
     return context
 
 
@@ -467,6 +468,8 @@ ACTIONS: dict[str, tuple[str, Callable[[HttpRequest, WorkOrder], str]]] = {
     "recommend": (C.SERVE, _act_recommend),
     "review": (C.MANAGE_QUEUE, _act_review),
     "work-done": (C.SERVE, _act_work_done),
+    "pay": (C.SERVE, payment_panel.take_payment),
+    "refund": (C.SERVE, payment_panel.refund_payment),
 }
 
 

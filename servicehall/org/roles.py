@@ -28,13 +28,16 @@ class Capability(models.TextChoices):
     VIEW_HALL = "view_hall", _("View the hall's queue and figures")
     ADMINISTER = "administer", _("Administer the hall's master data")
     REVEAL_PERSONAL_DATA = "reveal_personal_data", _("See personal data in full (logged)")
+    APPROVE_MONEY = "approve_money", _("Approve refunds and credit, settle the day's money")
 
 
 C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CLERK: frozenset({C.SERVE, C.ISSUE, C.VIEW_HALL, C.REVEAL_PERSONAL_DATA}),
     Role.LOBBY_GUIDE: frozenset({C.ISSUE, C.GUIDE, C.VIEW_HALL}),
-    Role.DUTY_MANAGER: frozenset({C.SERVE, C.ISSUE, C.GUIDE, C.MANAGE_QUEUE, C.VIEW_HALL, C.REVEAL_PERSONAL_DATA}),
+    Role.DUTY_MANAGER: frozenset(
+        {C.SERVE, C.ISSUE, C.GUIDE, C.MANAGE_QUEUE, C.VIEW_HALL, C.REVEAL_PERSONAL_DATA, C.APPROVE_MONEY}
+    ),
     Role.SERVICE_MANAGER: frozenset({C.ISSUE, C.GUIDE, C.VIEW_HALL}),
     Role.SAFETY_OFFICER: frozenset({C.VIEW_HALL}),
     Role.HALL_ADMIN: frozenset({C.MANAGE_QUEUE, C.ADMINISTER, C.VIEW_HALL, C.ISSUE}),

@@ -9,14 +9,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from servicehall.core.apis import MAX_ID
 from servicehall.core.masking import mask_phone
 
 from .models import Ticket, TicketChannel, TicketKind, TicketOutcome, TicketStatus
-
-# The largest value a bigint primary key can hold: bigger ids are refused as
-# input instead of reaching the database.
-MAX_ID = 2**63 - 1
-
 
 # --- errors (documentation only; `core.apis.exception_handler` builds them) ---------------
 

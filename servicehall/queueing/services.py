@@ -22,6 +22,7 @@ from servicehall.catalog.models import QueueCategory
 from servicehall.catalog.selectors import script_steps
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.masking import mask_phone
+from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
 from servicehall.org.models import Counter, Hall
 from servicehall.org.roles import Capability
@@ -143,19 +144,8 @@ def _check_issuing_allowed(*, category: QueueCategory, hall: Hall, local: dt.dat
 
 
 def _next_sequence(*, hall: Hall, category: QueueCategory, day: dt.date) -> int:
-    """Today's next number in one statement (an upsert), so the row lock is brief.
-
-    PostgreSQL and SQLite (3.35+) both take `INSERT … ON CONFLICT … RETURNING`.
-    """
-    table = connection.ops.quote_name(DailySequence._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (hall_id, category_id, service_date, last) VALUES (%s, %s, %s, 1) "  # noqa: S608 - quoted table name
-            f"ON CONFLICT (hall_id, category_id, service_date) DO UPDATE SET last = {table}.last + 1 "
-            "RETURNING last",
-            [hall.pk, category.pk, day],
-        )
-        return int(cursor.fetchone()[0])
+    """Today's next number of the category, in one statement (core.sequences)."""
+    return sequence_next(model=DailySequence, key={"hall": hall, "category": category, "service_date": day})
 
 
 def _clean_phone(phone: str) -> str:

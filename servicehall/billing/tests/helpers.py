@@ -6,12 +6,22 @@ from decimal import Decimal
 
 from servicehall.billing import services
 from servicehall.billing.models import Payment
+from servicehall.cashdesk import selectors as cashdesk_selectors
+from servicehall.cashdesk.testing import open_drawer
 from servicehall.orders import services as order_services
 from servicehall.orders.models import WorkOrder
 from servicehall.orders.tests.helpers import business, processed
 
 
+def ensure_drawer(world, clerk=None) -> None:
+    """Cash goes into the clerk's open drawer (CASH01): open it once per clerk."""
+    clerk = clerk or world.clerk
+    if cashdesk_selectors.drawer_open_for(hall=world.hall, clerk=clerk) is None:
+        open_drawer(world, clerk=clerk)
+
+
 def order_at_payment(world, fee: str = "30.00", code: str = "fee") -> WorkOrder:
+    ensure_drawer(world)
     bt = world.hall.business_types.filter(code=code).first() or business(world, code, standard_fee=Decimal(fee))
     order = processed(world, bt)
     order_services.order_confirm(order=order, actor=world.clerk, method="clerk_tick")
@@ -36,3 +46,33 @@ def pay(
 
 def nothing_written(hall) -> bool:
     return not Payment.objects.filter(hall=hall).exists() and not hall.receipts.exists()
+
+
+def mobile_service(world, balance: str = "10.00", **fields):
+    """A mobile number held by a customer of the world's company."""
+    from servicehall.customers.testing import CustomerFactory, ServiceFactory
+
+    person = CustomerFactory(company=world.hall.company)
+    return ServiceFactory(customer=person, balance=Decimal(balance), **fields)
+
+
+def top_up(world, service, *, key: str = "t1", method: str = "cash", amount="50.00", tendered="50.00", actor=None):
+    tendered = tendered if method == "cash" else None
+    ensure_drawer(world, actor or world.clerk) if method == "cash" else None
+    return services.payment_collect(
+        hall=world.hall,
+        actor=actor or world.clerk,
+        method=method,
+        amount=amount,
+        tendered=tendered,
+        idempotency_key=key,
+        request_hash=services.payment_request_hash(
+            method=method, amount=amount, tendered=tendered, purpose="top_up", service_id=service.pk
+        ),
+        purpose="top_up",
+        service=service,
+    )
+
+
+def sim_token(payment) -> str:
+    return payment.provider_ref

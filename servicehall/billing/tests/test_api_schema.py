@@ -63,3 +63,36 @@ def test_pay01_payments_api_answers_generated_bad_input_without_a_server_error(w
         case.call_and_validate(headers=headers, checks=[not_a_server_error])
 
     send()
+
+
+def test_pay06_recharge_refund_and_notification_endpoints_answer_generated_input_without_a_server_error(
+    world, wsgi_app
+):
+    from .helpers import ensure_drawer, mobile_service, pay
+
+    headers = {"Authorization": f"Token {Token.objects.create(user=world.manager).key}"}
+    ensure_drawer(world, world.manager)
+    service = mobile_service(world)
+    payment, _ = pay(world, order_at_payment(world), method="card", key="fuzz-card")
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
+    operations = [
+        (schema["/api/v1/services/{service_id}/recharges"]["POST"], {"service_id": str(service.pk)}),
+        (schema["/api/v1/payments/{payment_id}/refunds"]["POST"], {"payment_id": str(payment.pk)}),
+        (schema["/api/v1/payments/qr-notifications/{provider}"]["POST"], {"provider": "simulated"}),
+        (schema["/api/v1/payments"]["GET"], {}),
+    ]
+    for operation, path in operations:
+        _fuzz(operation, path, headers)
+
+
+def _fuzz(operation, path, headers) -> None:
+    turn = iter(range(10**9))
+
+    @settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy())
+    def send(case) -> None:
+        if next(turn) % 3:
+            case.path_parameters.update(path)
+        case.call_and_validate(headers=headers, checks=[not_a_server_error])
+
+    send()

@@ -103,13 +103,14 @@ def test_pay01_trailing_zeros_are_not_over_precise(world):
     assert payment.amount == Decimal("30.00")
 
 
-def test_pay01_qr_is_refused_until_a_provider_exists(world):
+def test_pay01_a_qr_payment_starts_pending_without_a_receipt_and_the_order_waits(world):
     order = order_at_payment(world)
-    with pytest.raises(Unprocessable) as exc:
-        pay(world, order, method="qr")
-    assert exc.value.code == "qr_not_available"
-    assert "not available yet" in str(exc.value.message)
-    assert nothing_written(world.hall)
+    payment, created = pay(world, order, method="qr")
+    assert created is True
+    assert payment.status == "pending"
+    assert payment.qr_content.startswith("/billing/qr-sim/")
+    assert not Receipt.objects.exists()
+    assert WorkOrder.objects.get(pk=order.pk).status == S.PAYMENT
 
 
 def test_pay01_card_with_tender_is_refused(world):

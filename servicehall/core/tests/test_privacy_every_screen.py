@@ -37,7 +37,9 @@ from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import BusinessType
 from servicehall.catalog.services import pack_load
 from servicehall.core.masking import mask_id_number
+from servicehall.core.pdf import pdf_text
 from servicehall.core.testing import HallWorld, make_member
+from servicehall.core.tests.privacy_money_scene import LI_MOBILE, MONEY_URL_KWARGS, MoneyScene, build_money_scene
 from servicehall.customers import services as customer_services
 from servicehall.customers.models import CardWrite, Customer, IdDocument, PersonalDataAccess, Service
 from servicehall.customers.testing import (
@@ -106,6 +108,7 @@ def personal_secrets() -> dict[str, str]:
         "张三 mobile number": ZHANG_MOBILE,
         "张三 new mobile number (opened from the pool)": POOL[0],
         "张三 fixed line": ZHANG_FIXED_LINE,
+        "李四 mobile number (on a credit plan)": LI_MOBILE,
         "李四 fixed line being opened": LI_FIXED_LINE,
         "张三 street address": ZHANG_ADDRESS,
         "张三 fixed-line address": ZHANG_FIXED_ADDRESS,
@@ -148,6 +151,7 @@ URL_KWARGS: dict[str, str] = {
     "write_id": "every gas card write",
     "code": "a required document's code (the order's document file): the owner's ID",
     "action": "one action name (the action routes are POST-only: a GET answers 405 whichever is named)",
+    **MONEY_URL_KWARGS,
 }
 
 
@@ -160,6 +164,7 @@ class Scene:
     context_query: dict[str, str]
     orders: dict[str, WorkOrder]
     secrets: dict[str, str] = field(default_factory=personal_secrets)
+    money: MoneyScene | None = None
 
 
 def _person(world: HallWorld, *, name: str, id_number: str, phone: str, address: str) -> Customer:
@@ -391,6 +396,8 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         hall=world.hall, category=world.a, channel="guide", phone=WAITING_TICKET_PHONE, actor=world.guide
     )
     built = _build_orders(world, people, held, ticket)
+    money = build_money_scene(world, people, held)
+    built |= money.orders
     # One persona per different set of capabilities, and the roles PRIV01 names. The service
     # manager has the lobby guide's capabilities exactly, clerk2 the clerk's: not repeated.
     personas = {
@@ -416,6 +423,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         "write_id": [str(pk) for pk in CardWrite.objects.filter(hall=world.hall).values_list("pk", flat=True)],
         "code": ["resident_id"],
         "action": ["advance"],
+        **money.kwarg_values,
     }
     assert set(kwarg_values) == set(URL_KWARGS)
     context_query = {"hall": world.hall.code, "ticket": str(ticket.pk), "customer": str(zhang.pk)}
@@ -426,6 +434,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         kwarg_values=kwarg_values,
         context_query=context_query,
         orders=built,
+        money=money,
     )
 
 
@@ -516,13 +525,17 @@ def readable_forms(response: Any) -> list[str]:
 
     So neither "138 1234 5678", "1979-03-17", "&#49;…" nor "\\u4e16\\u7eaa" hides a value from the search
     (no secret holds "&", so unescaping cannot break a match in the text as served).
-    Headers (Location, HX-Redirect, Content-Disposition …) are searched too.
+    Headers (Location, HX-Redirect, Content-Disposition …) are searched too; a spreadsheet's cells and a
+    PDF's text (read back through its glyph maps) are searched, not their compressed bytes.
     """
     content_type = response.get("Content-Type", "")
     headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if "spreadsheetml" in content_type:
         return [headers.casefold(), _xlsx_text(body)]
+    if "application/pdf" in content_type:  # the text is in compressed streams, as glyph ids
+        text = pdf_text(body)
+        return [headers.casefold(), text.casefold(), SEPARATORS.sub("", text).casefold()]
     text = body.decode("utf-8", errors="replace") + "\n" + headers
     forms = [html.unescape(text)]
     if "json" in content_type:
@@ -626,7 +639,32 @@ def scan_route(scan: Scan, persona: str, client: Client, route: Route, scene: Sc
 
 # --- the tests ------------------------------------------------------------------------------------------
 
-MIN_ROUTES = 70  # 83 when this was written; far fewer means the resolver walk lost a branch
+MIN_ROUTES = 130  # 83 when this was written, 155 with the money apps; far fewer: the resolver walk lost a branch
+# Money screens the duty manager must get as real pages (not refusals) from the money part of the scene.
+MONEY_SHOWN = frozenset(
+    {
+        "billing:receipt",
+        "billing:qr_status",
+        "billing:qr_sim",
+        "billing:top_up",
+        "billing:refunds",
+        "billing_api:payment",
+        "invoicing:detail",
+        "invoicing:pdf",
+        "invoicing_api:invoice",
+        "credit:application",
+        "credit:contract",
+        "credit:applications",
+        "credit_api:application",
+        "credit_api:schedule",
+        "promotions:customer_points",
+        "promotions:order_offers",
+        "cashdesk:console",
+        "cashdesk:settlement_print",
+        "cashdesk:settlement_xlsx",
+        "cashdesk_api:settlement",
+    }
+)
 
 
 def test_priv01_every_routed_url_can_be_filled_or_is_knowingly_left_out():
@@ -649,6 +687,7 @@ def test_priv01_no_screen_or_api_shows_full_personal_data_to_any_role(scene):
     # Not a scan of refusals: the staff who work with customers got real pages on most routes they may GET.
     shown = {persona: len(scan.shown.get(persona, ())) for persona in scene.personas}
     assert shown["clerk"] >= 25 and shown["duty manager"] >= 30 and shown["lobby guide"] >= 15, shown
+    assert scan.shown["duty manager"] >= MONEY_SHOWN, sorted(MONEY_SHOWN - scan.shown["duty manager"])
     assert not PersonalDataAccess.objects.exists(), "looking at a page must never be a full view"
 
 
@@ -736,6 +775,46 @@ def test_priv01_searches_lists_and_exports_show_no_full_personal_data_to_any_rol
     assert "139****0001" in found_by_clerk["archive by service number"].content.decode()
     assert found_by_clerk["orders API in review"].json()["count"] >= 1
     assert not PersonalDataAccess.objects.exists()
+
+
+def _money_documents(client: Client, scene: Scene) -> dict[str, Any]:
+    """What the money screens answer only to a POST: receipts printed (as the page and as the 80 mm PDF),
+    and the customer's invoice download by its number and code."""
+    assert scene.money is not None
+    answers: dict[str, Any] = {}
+    for receipt in scene.world.hall.receipts.order_by("pk"):
+        answers[f"receipt {receipt.number} printed"] = client.post(
+            reverse("billing:receipt_print", kwargs={"receipt_id": receipt.pk})
+        )
+        answers[f"receipt {receipt.number} as PDF"] = client.post(
+            reverse("billing:receipt_pdf", kwargs={"receipt_id": receipt.pk})
+        )
+    invoice = scene.money.invoice
+    answers["invoice downloaded by its code"] = client.post(
+        reverse("invoicing:download"), {"number": invoice.number, "code": invoice.download_code}
+    )
+    return answers
+
+
+def test_priv01_printed_receipts_and_downloaded_invoices_show_no_full_personal_data(scene):
+    """The documents that leave the hall: the slip (page and PDF) and the invoice PDF, read back as text."""
+    scan = Scan(secrets=scene.secrets)
+    answers: dict[str, dict[str, Any]] = {}
+    for persona in ("clerk", "duty manager", "lobby guide", "clerk of hall hb", "anonymous"):
+        answers[persona] = _money_documents(client_for(scene.personas[persona]), scene)
+        for what, response in answers[persona].items():
+            scan.check(persona, what, response)
+    assert [str(leak) for leak in scan.leaks] == []
+    # Not vacuous: the clerk got every slip and the customer the invoice, and the scan read their text.
+    clerk = answers["clerk"]
+    assert {response.status_code for response in clerk.values()} == {200}
+    pdfs = [response for what, response in clerk.items() if what.endswith("as PDF")]
+    assert len(pdfs) >= 4 and all(r["Content-Type"] == "application/pdf" for r in pdfs)
+    assert any("138****5678" in pdf_text(r.content) for r in pdfs)
+    invoice = answers["anonymous"]["invoice downloaded by its code"]
+    assert invoice["Content-Type"] == "application/pdf" and "张三" in pdf_text(invoice.content)
+    refused = [r.status_code for what, r in answers["clerk of hall hb"].items() if what.startswith("receipt")]
+    assert refused and all(code in (403, 404) for code in refused), refused
 
 
 TYPED_SECRETS = frozenset(
@@ -855,6 +934,17 @@ def test_priv01_the_scanner_finds_a_value_however_it_is_written(answer, found):
     scan = Scan(secrets=personal_secrets())
     scan.check("test", "answer", answer)
     assert found in {leak.secret for leak in scan.leaks}
+
+
+def test_priv01_the_scanner_reads_the_text_of_a_pdf():
+    """A PDF's text is in compressed streams as glyph ids: the scan reads it back, not the bytes."""
+    from weasyprint import HTML
+
+    pdf = HTML(string=f"<p>客户 张三 电话 {ZHANG_PHONE}</p><p>{ZHANG_ADDRESS}</p>").write_pdf()
+    assert ZHANG_PHONE.encode() not in pdf
+    scan = Scan(secrets=personal_secrets())
+    scan.check("test", "answer", _Answer(pdf, "application/pdf"))
+    assert {leak.secret for leak in scan.leaks} == {"张三 phone", "张三 street address"}
 
 
 def test_priv01_the_scanner_lets_masked_values_pass():

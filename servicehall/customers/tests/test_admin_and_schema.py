@@ -72,7 +72,8 @@ def test_priv01_customers_api_answers_generated_bad_input_without_a_server_error
     turn = itertools.count()
     schema = schemathesis.openapi.from_wsgi("/api/schema/", wsgi_app)
     operations = [r.ok() for r in schema.get_all_operations()]
-    operations = [op for op in operations if "customers" in op.path]
+    # The customers app's own operations; a customer's points are promotions' and fuzzed there.
+    operations = [op for op in operations if "customers" in op.path and not op.path.endswith("/points")]
     assert len(operations) == 6
 
     for operation in operations:

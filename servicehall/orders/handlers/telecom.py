@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import Package
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
-from servicehall.core.masking import mask_phone
+from servicehall.core.masking import mask_name, mask_phone
 from servicehall.core.services import audit_record
 from servicehall.customers import cards
 from servicehall.customers import services as customer_services
@@ -64,10 +64,6 @@ def mask_iccid(value: str) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
-
-
-def mask_name(value: str) -> str:
-    return value[:1] + "*" * max(len(value) - 1, 1) if value else ""
 
 
 def _money(value: Decimal) -> str:

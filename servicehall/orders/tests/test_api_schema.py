@@ -88,8 +88,10 @@ def test_acc01_orders_api_answers_generated_bad_input_without_a_server_error(wor
         result.ok()
         for result in schema.get_all_operations()
         if result.ok().path.startswith(("/api/v1/orders", "/api/v1/halls/{hall}/orders"))
+        # Payments, refunds and promotions of an order belong to billing and promotions, fuzzed there.
+        and not result.ok().path.endswith(("/payments", "/balance-refunds", "/offers", "/promotions"))
     ]
-    assert len(operations) == 14
+    assert len(operations) == 13
 
     for operation in operations:
 

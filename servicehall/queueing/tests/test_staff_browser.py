@@ -71,6 +71,9 @@ def test_q04_q06_q07_staff_screens_in_the_browser(asgi_server, browser, world):
     assert issued.channel == "guide" and issued.kind == "vip"
 
     guide.get_by_test_id("business-select").select_option("mobile_open")
+    guide.get_by_test_id("documents-result").filter(has_text="Open a mobile number").wait_for()
+    # htmx wires the new checklist only once the swap has settled: a change before that sends nothing.
+    guide.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     guide.get_by_test_id("doc-resident_id-missing").check(force=True)
     guide.get_by_test_id("missing-phrase").filter(has_text="to protect your interests").wait_for()
     guide.get_by_test_id("business-select").select_option("package_change")

@@ -2,8 +2,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from servicehall.credit.demo import credit_demo_load
 from servicehall.customers.demo import customers_demo_load
 from servicehall.org.demo import DEMO_PASSWORD, DEMO_USERS, GAS_DEMO_USERS, demo_load, gas_demo_load
+from servicehall.promotions.demo import promotions_demo_load
 
 
 class Command(BaseCommand):
@@ -12,6 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         hall = demo_load()
         customers_demo_load(hall=hall)
+        credit_demo_load(hall=hall)
+        promotions_demo_load(hall=hall)
         gas_hall = gas_demo_load()
         customers_demo_load(hall=gas_hall)
         users = ", ".join(u[0] for u in [*DEMO_USERS, *GAS_DEMO_USERS])

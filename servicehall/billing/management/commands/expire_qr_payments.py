@@ -1,0 +1,13 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from servicehall.billing.services import payment_qr_expire_due
+
+
+class Command(BaseCommand):
+    help = "Settle QR payments past their time: asks the provider once more, then expires what is still unpaid."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count = payment_qr_expire_due()
+        self.stdout.write(f"QR payments past their time looked at: {count}.")

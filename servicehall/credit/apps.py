@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CreditConfig(AppConfig):
+    name = "servicehall.credit"
+    label = "credit"
+    verbose_name = _("Credit purchase and installments")
+
+    def ready(self) -> None:
+        # Billing calls these inside a payment's transaction when an installment payment succeeds.
+        from servicehall.billing.purposes import register_purpose
+
+        from .services import installment_is_payable, installment_paid
+
+        register_purpose("installment", on_succeeded=installment_paid, is_payable=installment_is_payable)

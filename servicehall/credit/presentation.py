@@ -1,0 +1,45 @@
+"""How credit plans look on screens and in the API: the customer's personal data masked (PRIV01)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from servicehall.core.masking import mask_address, mask_id_number, mask_phone
+from servicehall.customers.models import IdDocument
+
+from .models import CreditApplication
+from .states import CreditStatus
+
+
+def party_view(application: CreditApplication) -> dict[str, Any]:
+    customer = application.customer
+    document = IdDocument.objects.filter(customer=customer, kind=IdDocument.Kind.RESIDENT_ID).order_by("-id").first()
+    return {
+        "id": customer.pk,
+        "name": customer.name,
+        "phone": mask_phone(customer.phone),
+        "address": mask_address(customer.address_region, customer.address_detail),
+        "id_number": mask_id_number(document.number) if document else "",
+        "service_number": mask_phone(application.service.number),
+    }
+
+
+def application_row(application: CreditApplication) -> dict[str, Any]:
+    return {
+        "id": application.pk,
+        "number": application.number,
+        "status": application.status,
+        "status_display": CreditStatus(application.status).label,
+        "customer_name": application.customer.name,
+        "service_number": mask_phone(application.service.number),
+        "handset_name": application.handset_name,
+        "handset_price": application.handset_price,
+        "down_payment": application.down_payment,
+        "principal": application.principal,
+        "fee_total": application.fee_total,
+        "months": application.months,
+        "monthly_fee_rate": application.monthly_fee_rate,
+        "applied_by": application.applied_by.get_full_name() or application.applied_by.get_username(),
+        "applied_by_id": application.applied_by_id,
+        "applied_at": application.applied_at,
+    }

@@ -1,0 +1,52 @@
+"""The steps of a credit application as a table (PAY05).
+
+    submitted → approved → signed → active → paid_off
+              ↘ rejected
+
+* submitted: the clerk filed it; the customer was eligible at that moment.
+* approved / rejected: the duty manager's decision (never the clerk who filed it).
+* signed: the contract is signed; the installment schedule exists from here.
+* active: the handset was handed over; the plan runs.
+* paid_off: every installment is paid (or the rest repaid early).
+* cancelled: before the handset is handed over, while nothing has been repaid.
+
+Installments may be paid once the contract is signed.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CreditStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SIGNED = "signed", _("Contract signed")
+    ACTIVE = "active", _("Running")
+    PAID_OFF = "paid_off", _("Paid off")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+S = CreditStatus
+
+ALLOWED_MOVES: dict[str, frozenset[str]] = {
+    S.SUBMITTED: frozenset({S.APPROVED, S.REJECTED, S.CANCELLED}),
+    S.APPROVED: frozenset({S.SIGNED, S.CANCELLED}),
+    S.SIGNED: frozenset({S.ACTIVE, S.PAID_OFF, S.CANCELLED}),
+    S.ACTIVE: frozenset({S.PAID_OFF}),
+    S.REJECTED: frozenset(),
+    S.PAID_OFF: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+# A plan whose installments may be paid.
+REPAYABLE: tuple[str, ...] = (S.SIGNED, S.ACTIVE)
+# Applications that still bind the service: a second one for the same number is refused.
+LIVE: tuple[str, ...] = (S.SUBMITTED, S.APPROVED, S.SIGNED, S.ACTIVE)
+ENDED: tuple[str, ...] = (S.REJECTED, S.PAID_OFF, S.CANCELLED)
+
+
+def move_allowed(current: str, to: str) -> bool:
+    return to in ALLOWED_MOVES.get(current, frozenset())

@@ -1,0 +1,347 @@
+"""Staff pages of credit purchases (PAY05): apply, the plan's page, the contract, review, overdue.
+
+Views stay thin: they find the hall, customer or application through the
+`*_get_for_user` selectors, call one service and render. A refused action
+shows its message with its 4xx status; nothing is written.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from servicehall.billing.models import PaymentMethod
+from servicehall.core.errors import ApplicationError, NotFound
+from servicehall.core.navigation import staff_nav
+from servicehall.core.views import handles_application_errors
+from servicehall.customers import selectors as customer_selectors
+from servicehall.customers import services as customer_services
+from servicehall.customers.models import CreditLevel
+from servicehall.customers.presentation import service_view
+from servicehall.org.models import Hall
+from servicehall.org.roles import Capability
+from servicehall.org.selectors import default_hall_for_user, hall_get_for_user, user_capabilities
+
+from . import selectors, services
+from .models import CreditApplication
+from .presentation import application_row, party_view
+from .states import REPAYABLE, CreditStatus
+
+C = Capability
+S = CreditStatus
+TERMS = (3, 6, 12, 24)
+
+
+def _nav(request: HttpRequest, hall: Hall, active: str) -> list[dict[str, Any]]:
+    capabilities = frozenset(user_capabilities(user=request.user, hall=hall))
+    return staff_nav(capabilities=capabilities, hall_code=hall.code, active=active)
+
+
+def _base(request: HttpRequest, hall: Hall, screen: str) -> dict[str, Any]:
+    return {"hall": hall, "nav": _nav(request, hall, screen), "screen": screen, "now": timezone.now()}
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    with timezone.override(context["hall"].tz):
+        return render(request, template, context, status=status)
+
+
+def _flash(kind: str, message: str) -> dict[str, str]:
+    return {"kind": kind, "message": message}
+
+
+def _int(raw: str, message: str) -> int | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise NotFound(message) from exc
+    if not 0 < value < 2**63:
+        raise NotFound(message)
+    return value
+
+
+# --- apply ------------------------------------------------------------------------------------------
+
+
+def _apply_context(request: HttpRequest, hall: Hall, customer: Any, service: Any) -> dict[str, Any]:
+    mobiles = list(selectors.mobile_services_for(customer=customer))
+    eligibility = selectors.eligibility_for(hall=hall, customer=customer, service=service)
+    context = _base(request, hall, "credit_apply")
+    caps = user_capabilities(user=request.user, hall=hall)
+    context.update(
+        {
+            "customer": customer,
+            "mobiles": [service_view(s) for s in mobiles],
+            "service": service,
+            "eligibility": eligibility,
+            "level": customer.credit_level,
+            "level_display": customer.get_credit_level_display(),
+            "levels": CreditLevel.choices,
+            "min_level": selectors.min_credit_level(),
+            "may_set_level": C.APPROVE_MONEY in caps,
+            "terms": TERMS,
+            "min_tenure_months": selectors.min_tenure_months(),
+            "plans": [
+                application_row(a)
+                for a in customer.credit_applications.filter(hall=hall).select_related(
+                    "service", "applied_by", "customer"
+                )[:20]
+            ],
+        }
+    )
+    return context
+
+
+@login_required
+@handles_application_errors
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    """The eligibility of a customer and the application form: `?hall=<code>&customer=<id>[&service=<id>]`."""
+    source = request.POST if request.method == "POST" else request.GET
+    code = (source.get("hall") or "").strip()
+    if not code:
+        default = default_hall_for_user(user=request.user)
+        code = default.code if default else ""
+    hall = hall_get_for_user(user=request.user, code=code, capability=C.SERVE)
+    customer_id = _int(source.get("customer", ""), _("There is no such customer."))
+    if customer_id is None:
+        raise NotFound(_("Choose a customer first."))
+    customer = customer_selectors.customer_get_for_user(
+        user=request.user, customer_id=customer_id, hall=hall, capability=C.SERVE
+    )
+    mobiles = list(selectors.mobile_services_for(customer=customer))
+    service_id = _int(source.get("service", ""), _("There is no such service."))
+    service = next((s for s in mobiles if s.pk == service_id), None)
+    if service_id is not None and service is None:
+        raise NotFound(_("There is no such service."))
+    if service is None:
+        service = next((s for s in mobiles if s.status == "active"), None)
+    status = 200
+    form_error = ""
+    reasons: list[dict[str, str]] = []
+    if request.method == "POST":
+        try:
+            application = services.application_submit(
+                hall=hall,
+                actor=request.user,
+                customer=customer,
+                service=service,
+                handset_name=request.POST.get("handset_name", ""),
+                handset_price=request.POST.get("handset_price", ""),
+                down_payment=request.POST.get("down_payment", ""),
+                months=request.POST.get("months", ""),
+                monthly_fee_rate=request.POST.get("monthly_fee_rate", "") or "0",
+            )
+        except ApplicationError as exc:
+            form_error, status = str(exc.message), exc.status_code
+            reasons = exc.extra.get("reasons", [])
+        else:
+            return redirect(reverse("credit:application", kwargs={"application_id": application.pk}))
+    context = _apply_context(request, hall, customer, service)
+    context.update({"form_error": form_error, "refusal_reasons": reasons, "posted": request.POST})
+    return _render(request, "credit/apply.html", context, status=status)
+
+
+@login_required
+@handles_application_errors
+@require_POST
+def level_set(request: HttpRequest) -> HttpResponse:
+    hall = hall_get_for_user(user=request.user, code=request.POST.get("hall", ""), capability=C.APPROVE_MONEY)
+    customer_id = _int(request.POST.get("customer", ""), _("There is no such customer.")) or 0
+    customer = customer_selectors.customer_get_for_user(
+        user=request.user, customer_id=customer_id, hall=hall, capability=C.APPROVE_MONEY
+    )
+    customer_services.customer_set_credit_level(
+        customer=customer, level=request.POST.get("level", ""), actor=request.user, hall=hall
+    )
+    return redirect(f"{reverse('credit:apply')}?hall={hall.code}&customer={customer.pk}")
+
+
+# --- the plan's page ------------------------------------------------------------------------------
+
+
+def _application_context(request: HttpRequest, application: CreditApplication) -> dict[str, Any]:
+    hall = application.hall
+    caps = user_capabilities(user=request.user, hall=hall)
+    today = hall.local_date()
+    installments = list(application.installments.all())
+    repayable = application.status in REPAYABLE
+    context = _base(request, hall, "credit_application")
+    context.update(
+        {
+            "application": application,
+            "row": application_row(application),
+            "party": party_view(application),
+            "schedule": selectors.schedule_rows(application=application, today=today),
+            "history": list(application.history.all()),
+            "repayments": list(application.repayments.all()),
+            "outstanding": selectors.outstanding_total(application=application),
+            "next_due": selectors.next_due_installment(application=application),
+            "early": selectors.early_repayment_quote(application=application, installments=installments, today=today)
+            if repayable
+            else None,
+            "repayable": repayable,
+            "can_serve": C.SERVE in caps,
+            "methods": PaymentMethod.choices,
+            "pay_key": uuid.uuid4().hex,
+            "statuses": S,
+        }
+    )
+    return context
+
+
+@login_required
+@handles_application_errors
+@never_cache
+@require_GET
+def application(request: HttpRequest, application_id: int) -> HttpResponse:
+    app = selectors.application_get_for_user(user=request.user, application_id=application_id, capability=C.VIEW_HALL)
+    return _render(request, "credit/application.html", _application_context(request, app))
+
+
+def _do(request: HttpRequest, app: CreditApplication, action: str) -> str:
+    user = request.user
+    if action == "sign":
+        services.application_sign(application=app, actor=user)
+        return _("The contract is signed; the installment schedule starts today.")
+    if action == "activate":
+        services.application_activate(application=app, actor=user)
+        return _("The handset was handed over; the plan runs.")
+    if action == "cancel":
+        services.application_cancel(application=app, actor=user, reason=request.POST.get("reason", ""))
+        return _("The application is cancelled.")
+    if action in ("pay", "pay-early"):
+        payment, _created = services.installment_pay(
+            application=app,
+            actor=user,
+            method=request.POST.get("method", ""),
+            amount=request.POST.get("amount", ""),
+            tendered=request.POST.get("tendered") or None,
+            idempotency_key=request.POST.get("key", ""),
+            early=action == "pay-early",
+        )
+        if payment.status == "pending":
+            return _("Show the customer the QR code; the installments are booked when the payment arrives.")
+        receipt = getattr(payment, "receipt", None)
+        number = receipt.number if receipt is not None else ""
+        if payment.change:
+            return _("Paid %(amount)s yuan, change %(change)s yuan. Receipt %(receipt)s.") % {
+                "amount": payment.amount,
+                "change": payment.change,
+                "receipt": number,
+            }
+        return _("Paid %(amount)s yuan. Receipt %(receipt)s.") % {"amount": payment.amount, "receipt": number}
+    raise NotFound(_("There is no such action."))
+
+
+@login_required
+@handles_application_errors
+@require_POST
+def act(request: HttpRequest, application_id: int, action: str) -> HttpResponse:
+    app = selectors.application_get_for_user(user=request.user, application_id=application_id, capability=C.SERVE)
+    try:
+        flash, status = _flash("success", _do(request, app, action)), 200
+    except ApplicationError as exc:
+        flash, status = _flash("error", str(exc.message)), exc.status_code
+    app = selectors.application_get_for_user(user=request.user, application_id=application_id, capability=C.SERVE)
+    context = _application_context(request, app)
+    context["flash"] = flash
+    return _render(request, "credit/application.html", context, status=status)
+
+
+@login_required
+@handles_application_errors
+@never_cache
+@require_GET
+def contract(request: HttpRequest, application_id: int) -> HttpResponse:
+    app = selectors.application_get_for_user(user=request.user, application_id=application_id, capability=C.SERVE)
+    context = _application_context(request, app)
+    return _render(request, "credit/contract.html", context)
+
+
+# --- the duty manager -----------------------------------------------------------------------------
+
+
+def _review_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
+    context = _base(request, hall, "credit_review")
+    context.update(
+        {
+            "rows": [
+                {**application_row(a), "own": a.applied_by_id == request.user.pk}
+                for a in selectors.applications_to_review(hall=hall)
+            ],
+            "recent": [application_row(a) for a in selectors.applications_recent(hall=hall)],
+        }
+    )
+    return context
+
+
+@login_required
+@handles_application_errors
+@never_cache
+@require_GET
+def applications(request: HttpRequest, hall: str) -> HttpResponse:
+    hall_obj = hall_get_for_user(user=request.user, code=hall, capability=C.APPROVE_MONEY)
+    return _render(request, "credit/applications.html", _review_context(request, hall_obj))
+
+
+@login_required
+@handles_application_errors
+@require_POST
+def review(request: HttpRequest, hall: str, application_id: int) -> HttpResponse:
+    hall_obj = hall_get_for_user(user=request.user, code=hall, capability=C.APPROVE_MONEY)
+    app = selectors.application_get_for_user(
+        user=request.user, application_id=application_id, capability=C.APPROVE_MONEY
+    )
+    if app.hall_id != hall_obj.pk:
+        raise NotFound(_("There is no such credit application."))
+    decision = request.POST.get("decision", "")
+    try:
+        if decision not in ("approve", "reject"):
+            raise NotFound(_("Choose approve or reject."))
+        services.application_review(
+            application=app, actor=request.user, approve=decision == "approve", note=request.POST.get("note", "")
+        )
+        message = (
+            _("Application %(number)s approved.") if decision == "approve" else _("Application %(number)s rejected.")
+        )
+        flash, status = _flash("success", message % {"number": app.number}), 200
+    except ApplicationError as exc:
+        flash, status = _flash("error", str(exc.message)), exc.status_code
+    context = _review_context(request, hall_obj)
+    context["flash"] = flash
+    return _render(request, "credit/applications.html", context, status=status)
+
+
+@login_required
+@handles_application_errors
+@never_cache
+@require_GET
+def overdue(request: HttpRequest, hall: str) -> HttpResponse:
+    hall_obj = hall_get_for_user(user=request.user, code=hall, capability=C.VIEW_HALL)
+    context = _base(request, hall_obj, "credit_overdue")
+    context["rows"] = [
+        {
+            "application": application_row(row.application),
+            "number": row.installment.number,
+            "due_date": row.installment.due_date,
+            "amount": row.installment.amount,
+            "outstanding": row.outstanding,
+            "days_late": row.days_late,
+        }
+        for row in selectors.overdue_installments(hall=hall_obj)
+    ]
+    return _render(request, "credit/overdue.html", context)

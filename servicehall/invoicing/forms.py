@@ -1,0 +1,53 @@
+"""Forms of the invoicing screens: they only read input; the rules live in `services`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import BuyerKind
+
+
+class BuyerForm(forms.Form):
+    buyer_kind = forms.ChoiceField(label=_("Buyer"), choices=BuyerKind.choices, initial=BuyerKind.PERSONAL)
+    buyer_title = forms.CharField(
+        label=_("Buyer title"),
+        max_length=200,
+        required=False,
+        help_text=_("The enterprise's name; for a personal invoice the customer's name if left empty."),
+    )
+    tax_number = forms.CharField(
+        label=_("Tax number"),
+        max_length=64,
+        required=False,
+        help_text=_("Enterprise only: the 18-character unified social credit code."),
+    )
+
+
+class InvoiceCreateForm(BuyerForm):
+    payments = forms.TypedMultipleChoiceField(label=_("Payments"), coerce=int, choices=[], required=True)
+
+    def __init__(self, *args: object, payment_choices: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["payments"].choices = payment_choices  # type: ignore[attr-defined]
+        self.fields["payments"].error_messages["required"] = _("Choose the payments to invoice.")
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class ReissueForm(BuyerForm):
+    reason = forms.CharField(label=_("Reason for voiding"), max_length=200)
+
+
+class _NoEchoInput(forms.TextInput):
+    """A text box that never sends a typed code back in the page (a refused code is not shown again)."""
+
+    def format_value(self, value: object) -> str | None:
+        return None
+
+
+class DownloadForm(forms.Form):
+    number = forms.CharField(label=_("Invoice number"), max_length=32)
+    code = forms.CharField(label=_("Download code"), max_length=32, widget=_NoEchoInput(attrs={"autocomplete": "off"}))

@@ -1,0 +1,386 @@
+"""Every write of invoices (PAY03): issue, void, reissue.
+
+Rules:
+
+* An invoice covers succeeded payments of one customer in one hall; each line
+  invoices what is left of its payment: what billing says is still refundable
+  (the amount less refunds requested, approved or paid: money that is or may be
+  going back is not invoiced), less what issued invoices already cover. A payment with nothing left
+  is refused (409 `already_invoiced`), so an amount is never invoiced twice.
+* The payments' rows are locked (`select_for_update`, in id order, so two
+  requests never wait on each other crosswise) before the invoiced sums are read;
+  a concurrent request for the same payment waits, then sees the first invoice's
+  lines and is refused.
+* The number comes from the hall's sequence row in the same transaction (an
+  upsert, like receipts): no gaps, no repeats.
+* Voiding keeps the invoice with its reason, who and when; the amounts become
+  invoiceable again. A reissue voids and issues the replacement (`replaces`) in
+  one transaction.
+* Once today's settlement of the hall is closed (CASH04), no invoice is issued
+  or voided there until the next day (409 `day_closed`), as with payments.
+* Tax: the total includes tax; tax = total − total / (1 + rate), rounded half-up
+  to the fen (lib.money's rule for computed amounts).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.billing import selectors as billing_selectors
+from servicehall.billing.models import Payment, PaymentStatus
+from servicehall.cashdesk import selectors as cashdesk_selectors
+from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from servicehall.core.sequences import sequence_next
+from servicehall.core.services import audit_record
+from servicehall.customers.models import Customer
+from servicehall.lib import identity, money
+from servicehall.org.models import Hall
+from servicehall.org.roles import Capability
+from servicehall.org.selectors import user_can
+
+from .models import (
+    INVOICE_ALLOWED_MOVES,
+    BuyerKind,
+    Invoice,
+    InvoiceChannel,
+    InvoiceLine,
+    InvoiceMove,
+    InvoiceSequence,
+    InvoiceStatus,
+    invoice_number,
+)
+
+MAX_PAYMENTS = 50
+TITLE_MAX = 200
+REASON_MAX = 200
+# Download codes: no 0/O, 1/I/L, so a customer can read them off a slip.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+
+
+# --- arithmetic ----------------------------------------------------------------------------------
+
+
+def invoice_tax(total: Decimal, rate: Decimal) -> Decimal:
+    """The tax included in `total` at `rate`: total − total / (1 + rate), half-up to the fen."""
+    if rate < 0:
+        raise money.MoneyError("bad_rate")
+    return money.quantize_cny(total - total / (1 + rate))
+
+
+# --- reads used by the writes (and by selectors) -----------------------------------------------------
+
+
+def payment_customer_q(customer: Customer) -> Q:
+    """Payments of the customer: their own customer, or (older payments) their order's."""
+    return Q(customer=customer) | Q(customer__isnull=True, order__customer=customer)
+
+
+def payment_customer_id(payment: Payment) -> int | None:
+    if payment.customer_id is not None:
+        return payment.customer_id
+    return payment.order.customer_id if payment.order is not None else None
+
+
+def invoiced_amounts(payment_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Per payment: what issued (not voided) invoices cover."""
+    rows = (
+        InvoiceLine.objects.filter(payment_id__in=list(payment_ids), invoice__status=InvoiceStatus.ISSUED)
+        .values("payment_id")
+        .annotate(covered=Sum("amount"))
+    )
+    return {row["payment_id"]: row["covered"] or money.ZERO for row in rows}
+
+
+def invoiceable_amounts(payments: list[Payment]) -> dict[int, Decimal]:
+    """Per payment: what is left to invoice (never negative).
+
+    Billing's `payment_refundable_amount` is the paid amount less the refunds that hold money (requested,
+    approved, paid), so the refund rule lives in one place; what issued invoices cover comes off that.
+    """
+    invoiced = invoiced_amounts([p.pk for p in payments])
+    return {
+        p.pk: max(billing_selectors.payment_refundable_amount(payment=p) - invoiced.get(p.pk, money.ZERO), money.ZERO)
+        for p in payments
+    }
+
+
+# --- checks -------------------------------------------------------------------------------------------
+
+
+def _require(actor: Any, hall: Hall) -> None:
+    if not user_can(user=actor, hall=hall, capability=Capability.SERVE):
+        raise Forbidden(_("Your role in this hall does not allow this."))
+
+
+def _check_day_open(hall: Hall) -> None:
+    """Invoices issued or voided today belong to today's settlement: once it is closed, none can change."""
+    if cashdesk_selectors.day_is_closed(hall=hall, day=hall.local_date()):
+        raise Conflict(
+            _("Today's money in this hall is already settled and closed: no invoice can be issued or voided."),
+            code="day_closed",
+        )
+
+
+def _text(value: Any, max_length: int) -> str:
+    return " ".join(str(value or "").split())[: max_length + 1]
+
+
+def _buyer(*, kind: Any, title: Any, tax_number: Any, customer: Customer) -> tuple[str, str, str]:
+    if kind not in BuyerKind.values:
+        raise Unprocessable(_("Choose a personal or an enterprise buyer."), code="bad_buyer_kind")
+    title_text = _text(title, TITLE_MAX)
+    tax_text = _text(tax_number, 64)
+    if len(title_text) > TITLE_MAX:
+        raise Unprocessable(
+            _("The buyer title may have at most %(max)d characters.") % {"max": TITLE_MAX}, code="bad_title"
+        )
+    if kind == BuyerKind.PERSONAL:
+        if tax_text:
+            raise Unprocessable(_("A personal invoice carries no tax number."), code="tax_number_not_allowed")
+        return str(kind), title_text or customer.name[:TITLE_MAX], ""
+    if not title_text:
+        raise Unprocessable(_("Enter the enterprise's name as the buyer title."), code="title_missing")
+    if not tax_text:
+        raise Unprocessable(
+            _("An enterprise invoice needs the buyer's tax number (unified social credit code)."),
+            code="tax_number_missing",
+        )
+    try:
+        code = identity.uscc_validate(tax_text)
+    except identity.IdentityError as exc:
+        raise Unprocessable(
+            _("%(number)s is not a valid unified social credit code: check the 18 characters.")
+            % {"number": tax_text[:24]},
+            code="bad_tax_number",
+        ) from exc
+    return str(kind), title_text, code
+
+
+def _payment_ids(values: Any) -> list[int]:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise Unprocessable(_("Choose the payments to invoice."), code="no_payments")
+    ids: set[int] = set()
+    for value in values:
+        try:
+            pk = int(value)
+        except (TypeError, ValueError) as exc:
+            raise NotFound(_("There is no such payment.")) from exc
+        if not 0 < pk < 2**63:
+            raise NotFound(_("There is no such payment."))
+        ids.add(pk)
+    if not ids:
+        raise Unprocessable(_("Choose the payments to invoice."), code="no_payments")
+    if len(ids) > MAX_PAYMENTS:
+        raise Unprocessable(
+            _("One invoice covers at most %(max)d payments.") % {"max": MAX_PAYMENTS}, code="too_many_payments"
+        )
+    return sorted(ids)
+
+
+def _lock_payments(hall: Hall, ids: list[int]) -> list[Payment]:
+    """The payments, locked in id order (a fixed order: concurrent requests never deadlock)."""
+    locked: QuerySet[Payment] = (
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("order")
+        .filter(pk__in=ids, hall=hall)
+        .order_by("pk")
+    )
+    payments = list(locked)
+    if len(payments) != len(ids):
+        raise NotFound(_("There is no such payment."))
+    return payments
+
+
+def _check_payments(payments: list[Payment], customer: Customer) -> dict[int, Decimal]:
+    for payment in payments:
+        if payment.status != PaymentStatus.SUCCEEDED:
+            raise Conflict(
+                _("Payment %(id)s has not succeeded; only money received can be invoiced.") % {"id": payment.pk},
+                code="payment_not_succeeded",
+            )
+        if payment_customer_id(payment) != customer.pk:
+            raise Unprocessable(
+                _("Payment %(id)s is not a payment of this customer.") % {"id": payment.pk}, code="other_customer"
+            )
+    left = invoiceable_amounts(payments)
+    for payment in payments:
+        if left[payment.pk] <= 0:
+            raise Conflict(
+                _("Payment %(id)s (%(amount)s yuan) is already invoiced or refunded; it cannot be invoiced again.")
+                % {"id": payment.pk, "amount": payment.amount},
+                code="already_invoiced",
+            )
+    return left
+
+
+def _next_invoice_number(*, hall: Hall) -> str:
+    """The hall's next invoice number (core.sequences), gapless like receipts."""
+    return invoice_number(sequence_next(model=InvoiceSequence, key={"hall": hall}))
+
+
+def _download_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Invoice.objects.filter(download_code=code).exists():
+            return code
+
+
+def _move(invoice: Invoice, *, from_status: str, to_status: str, actor: Any, at: Any, note: str = "") -> None:
+    InvoiceMove.objects.create(
+        invoice=invoice, from_status=from_status, to_status=to_status, actor=actor, at=at, note=note
+    )
+
+
+# --- issue ------------------------------------------------------------------------------------------
+
+
+def invoice_issue(
+    *,
+    hall: Hall,
+    actor: Any,
+    customer: Customer,
+    payment_ids: Any,
+    buyer_kind: Any,
+    buyer_title: Any = "",
+    tax_number: Any = "",
+    channel: str = InvoiceChannel.COUNTER,
+) -> Invoice:
+    """Issue one invoice for the customer's payments in the hall: each line what is left of its payment."""
+    _require(actor, hall)
+    if customer.company_id != hall.company_id:
+        raise NotFound(_("There is no such customer."))
+    kind, title, code = _buyer(kind=buyer_kind, title=buyer_title, tax_number=tax_number, customer=customer)
+    ids = _payment_ids(payment_ids)
+    _check_day_open(hall)
+    with transaction.atomic():
+        return _issue_locked(hall, actor, customer, ids, kind, title, code, channel, replaces=None)
+
+
+def _issue_locked(
+    hall: Hall,
+    actor: Any,
+    customer: Customer,
+    ids: list[int],
+    kind: str,
+    title: str,
+    tax_number: str,
+    channel: str,
+    *,
+    replaces: Invoice | None,
+) -> Invoice:
+    payments = _lock_payments(hall, ids)
+    left = _check_payments(payments, customer)
+    total = sum((left[p.pk] for p in payments), money.ZERO)
+    rate = settings.INVOICE_TAX_RATE
+    now = timezone.now()
+    invoice = Invoice.objects.create(
+        hall=hall,
+        number=_next_invoice_number(hall=hall),
+        customer=customer,
+        channel=channel,
+        buyer_kind=kind,
+        buyer_title=title,
+        tax_number=tax_number,
+        status=InvoiceStatus.ISSUED,
+        total=total,
+        tax_rate=rate,
+        tax_amount=invoice_tax(total, rate),
+        download_code=_download_code(),
+        issued_by=actor,
+        issued_at=now,
+        replaces=replaces,
+    )
+    InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, payment=p, amount=left[p.pk]) for p in payments])
+    _move(invoice, from_status="", to_status=InvoiceStatus.ISSUED, actor=actor, at=now)
+    audit_record(
+        actor=actor,
+        action="invoice.issue",
+        obj=invoice,
+        hall=hall,
+        data={
+            "number": invoice.number,
+            "payments": [p.pk for p in payments],
+            "total": str(total),
+            "tax": str(invoice.tax_amount),
+            "buyer_kind": kind,
+            "channel": channel,
+            "replaces": replaces.number if replaces is not None else None,
+        },
+    )
+    return invoice
+
+
+# --- void and reissue ------------------------------------------------------------------------------------
+
+
+def _reason(value: Any) -> str:
+    reason = _text(value, REASON_MAX)
+    if not reason:
+        raise Unprocessable(_("Give the reason for voiding the invoice."), code="reason_missing")
+    if len(reason) > REASON_MAX:
+        raise Unprocessable(
+            _("The reason may have at most %(max)d characters.") % {"max": REASON_MAX}, code="reason_too_long"
+        )
+    return reason
+
+
+def _void_locked(invoice: Invoice, actor: Any, reason: str) -> Invoice:
+    now = timezone.now()
+    # Compare-and-set: of two clerks voiding at once, one wins and the other is told.
+    may_void = [status for status, moves in INVOICE_ALLOWED_MOVES.items() if InvoiceStatus.VOIDED in moves]
+    changed = Invoice.objects.filter(pk=invoice.pk, status__in=may_void).update(
+        status=InvoiceStatus.VOIDED, void_reason=reason, voided_by=actor, voided_at=now
+    )
+    if not changed:
+        raise Conflict(_("Invoice %(number)s is already voided.") % {"number": invoice.number}, code="already_voided")
+    _move(invoice, from_status=InvoiceStatus.ISSUED, to_status=InvoiceStatus.VOIDED, actor=actor, at=now, note=reason)
+    audit_record(
+        actor=actor,
+        action="invoice.void",
+        obj=invoice,
+        hall=invoice.hall,
+        data={"number": invoice.number, "total": str(invoice.total), "reason": reason},
+    )
+    invoice.refresh_from_db()
+    return invoice
+
+
+def invoice_void(*, invoice: Invoice, actor: Any, reason: Any) -> Invoice:
+    """Void the invoice with a reason; it stays, and its amounts can be invoiced again."""
+    _require(actor, invoice.hall)
+    text = _reason(reason)
+    _check_day_open(invoice.hall)
+    with transaction.atomic():
+        return _void_locked(invoice, actor, text)
+
+
+def invoice_reissue(
+    *,
+    invoice: Invoice,
+    actor: Any,
+    reason: Any,
+    buyer_kind: Any,
+    buyer_title: Any = "",
+    tax_number: Any = "",
+) -> Invoice:
+    """Void the invoice and issue its replacement (same payments, the buyer as given) in one transaction."""
+    _require(actor, invoice.hall)
+    text = _reason(reason)
+    kind, title, code = _buyer(kind=buyer_kind, title=buyer_title, tax_number=tax_number, customer=invoice.customer)
+    _check_day_open(invoice.hall)
+    with transaction.atomic():
+        voided = _void_locked(invoice, actor, text)
+        ids = sorted(voided.lines.values_list("payment_id", flat=True))
+        return _issue_locked(
+            voided.hall, actor, voided.customer, ids, kind, title, code, voided.channel, replaces=voided
+        )

@@ -1,0 +1,134 @@
+"""The payment step of an order at the counter: what the panel shows and the clerk's "take the payment".
+
+The rules live in billing (payments, receipts) and promotions (what is due); this module only
+gathers what the order page shows and turns the posted form into one billing service call.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from servicehall.billing import selectors as billing_selectors
+from servicehall.billing import services as billing_services
+from servicehall.billing.models import RefundStatus
+from servicehall.billing.tender import KEYPAD_NOTES, tender_phrase
+from servicehall.core.errors import NotFound
+from servicehall.orders.models import WorkOrder
+from servicehall.orders.states import OrderStatus
+from servicehall.promotions import selectors as promotion_selectors
+
+# The steps at which an order may have payments: from its payment step on.
+HAS_PAYMENTS = frozenset({OrderStatus.PAYMENT, OrderStatus.FOLLOW_UP, OrderStatus.CLOSED, OrderStatus.REVERTED})
+
+
+def _url_or_none(name: str, **kwargs: Any) -> str | None:
+    """A link to another app's screen, or None where that app is not installed in this deployment."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def _payment_row(payment: Any) -> dict[str, Any]:
+    receipt = getattr(payment, "receipt", None) if payment.status == "succeeded" else None
+    phrase = ""
+    if payment.tendered is not None and payment.change is not None:
+        phrase = tender_phrase(tendered=payment.tendered, change=payment.change)
+    return {
+        "id": payment.pk,
+        "method_display": payment.get_method_display(),
+        "status": payment.status,
+        "status_display": payment.get_status_display(),
+        "amount": payment.amount,
+        "phrase": phrase,
+        "receipt": receipt.number if receipt else "",
+        "receipt_url": _url_or_none("billing:receipt", receipt_id=receipt.pk) if receipt else None,
+        "invoice_url": _invoice_url(payment) if receipt else None,
+        "refundable": billing_selectors.payment_refundable_amount(payment=payment) if receipt else None,
+        "refund_key": uuid.uuid4().hex,
+    }
+
+
+def _invoice_url(payment: Any) -> str | None:
+    base = _url_or_none("invoicing:create")
+    if base is None or payment.order is None or payment.order.customer_id is None:
+        return None
+    return f"{base}?hall={payment.hall.code}&customer={payment.order.customer_id}&payment={payment.pk}"
+
+
+def payment_context(*, order: WorkOrder) -> dict[str, Any]:
+    """What the order page shows of money: the pay box at the payment step, and the payments made."""
+    if order.status not in HAS_PAYMENTS:
+        return {"payments": [], "pay": None}
+    payments = list(billing_selectors.payments_for_order(order=order))
+    context: dict[str, Any] = {"payments": [_payment_row(p) for p in payments]}
+    if order.status != OrderStatus.PAYMENT:
+        context["pay"] = None
+        return context
+    due = promotion_selectors.order_amount_due(order=order)
+    pending = next((p for p in payments if p.status == "pending"), None)
+    context["pay"] = {
+        "amount_due": due,
+        "discount": order.fee_total - due if due != order.fee_total else None,
+        "key": uuid.uuid4().hex,
+        "notes": KEYPAD_NOTES,
+        "qr_available": billing_services.qr_available(),
+        "offers_url": _url_or_none("promotions:order_offers", order_id=order.pk),
+        "pending_qr": {"status_url": _url_or_none("billing:qr_status", payment_id=pending.pk)} if pending else None,
+    }
+    return context
+
+
+def take_payment(request: HttpRequest, order: WorkOrder) -> str:
+    """The clerk's "take the payment": one billing call keyed by the form's idempotency key."""
+    method = request.POST.get("method", "")
+    amount = request.POST.get("amount", "")
+    tendered = request.POST.get("tendered") if method == "cash" else None
+    payment, _created = billing_services.payment_take(
+        hall=order.hall,
+        actor=request.user,
+        order=order,
+        method=method,
+        amount=amount,
+        tendered=tendered,
+        idempotency_key=request.POST.get("key", ""),
+        request_hash=billing_services.payment_request_hash(
+            order_id=order.pk, method=method, amount=amount, tendered=tendered
+        ),
+    )
+    if payment.status == "pending":
+        return _("Show the customer the QR code; the page follows the payment.")
+    receipt = payment.receipt.number
+    if payment.tendered is not None and payment.change is not None:
+        phrase = tender_phrase(tendered=payment.tendered, change=payment.change)
+        return _("Paid, receipt %(number)s. Say: %(phrase)s") % {"number": receipt, "phrase": phrase}
+    return _("Paid, receipt %(number)s.") % {"number": receipt}
+
+
+def refund_payment(request: HttpRequest, order: WorkOrder) -> str:
+    """The clerk's "refund" on one of the order's payments (PAY06): to the original method, with a reason;
+    above the hall's limit it waits for the duty manager."""
+    payment_id = request.POST.get("payment", "")
+    payment = next((p for p in billing_selectors.payments_for_order(order=order) if str(p.pk) == payment_id), None)
+    if payment is None:
+        raise NotFound(_("There is no such payment on this order."))
+    amount, reason = request.POST.get("amount", ""), request.POST.get("reason", "")
+    refund, _created = billing_services.refund_request(
+        actor=request.user,
+        payment=payment,
+        amount=amount,
+        reason=reason,
+        idempotency_key=request.POST.get("key", ""),
+        request_hash=billing_services.refund_request_hash(target=f"payment:{payment.pk}", amount=amount, reason=reason),
+    )
+    if refund.status == RefundStatus.PAID:
+        return _("Refunded ¥%(amount)s by %(method)s.") % {
+            "amount": refund.amount,
+            "method": refund.get_method_display(),
+        }
+    return _("The refund of ¥%(amount)s waits for the duty manager's approval.") % {"amount": refund.amount}
