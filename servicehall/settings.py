@@ -293,6 +293,8 @@ CREDIT_MIN_TENURE_MONTHS = env_int("CREDIT_MIN_TENURE_MONTHS", 6)
 CREDIT_MIN_LEVEL = env_int("CREDIT_MIN_LEVEL", 3)
 # Invoice downloads by code one client address may try per minute (PAY03).
 INVOICE_DOWNLOAD_PER_MINUTE = env_int("INVOICE_DOWNLOAD_PER_MINUTE", 10)
+# Installment schedule look-ups by code one client address may try per minute (PAY05).
+SCHEDULE_LOOKUP_PER_MINUTE = env_int("SCHEDULE_LOOKUP_PER_MINUTE", 10)
 # Tax rate printed on invoices of services (PAY03), as a fraction.
 INVOICE_TAX_RATE = env_decimal("INVOICE_TAX_RATE", "0.06")
 

@@ -1037,3 +1037,36 @@ def refund_pay(*, actor: Any, refund: Refund) -> Refund:
             )
         _refund_pay_locked(locked, actor=actor, now=timezone.now())
     return locked
+
+
+def order_settle_nothing_due(*, hall: Hall, actor: Any, order: WorkOrder) -> WorkOrder:
+    """An order whose promotions cover all its fees leaves the payment step with no money taken (PAY04).
+
+    Payments are always more than zero, so such an order cannot be "paid"; this records that nothing was
+    due instead (audited, the order's history says why). Refused while anything is still due.
+    """
+    _require(actor, hall)
+    with transaction.atomic():
+        locked = _lock_order(hall, order)
+        if locked.status != OrderStatus.PAYMENT:
+            raise Conflict(
+                _("Order %(number)s is at %(status)s: it is not waiting for payment.")
+                % {"number": locked.number, "status": OrderStatus(locked.status).label},
+                code="not_at_payment",
+            )
+        due = _amount_due(locked)
+        if due != Decimal("0.00"):
+            raise Unprocessable(
+                _("Order %(number)s still has %(due)s yuan to pay.") % {"number": locked.number, "due": due},
+                code="amount_due",
+            )
+        audit_record(
+            actor=actor, action="payment.nothing_due", obj=locked, hall=hall, data={"fees": str(locked.fee_total)}
+        )
+        return order_services.order_record_payment(
+            order=locked,
+            actor=actor,
+            reference="",
+            action="order.nothing_due",
+            note=_("Nothing to pay: promotions cover the fees"),
+        )

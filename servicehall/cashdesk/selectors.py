@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from servicehall.core.errors import Forbidden, NotFound
 from servicehall.lib.money import ZERO, format_yuan, quantize_cny
 from servicehall.org.models import Hall
+from servicehall.org.presentation import staff_name
 from servicehall.org.selectors import hall_get_for_user, memberships_for_user, user_can
 
 from .models import (
@@ -127,7 +128,7 @@ def _session_rows(sessions: list[DrawerSession]) -> list[dict[str, Any]]:
                 "session": session,
                 "id": session.pk,
                 "counter": session.counter.number,
-                "clerk": session.clerk.get_username(),
+                "clerk": staff_name(session.clerk),
                 "clerk_id": session.clerk_id,
                 "status": session.status,
                 "status_display": session.get_status_display(),
@@ -275,7 +276,7 @@ def _refund_rows(refunds: list[Any]) -> tuple[list[dict[str, Any]], Decimal]:
             "amount": format_yuan(refund.amount),
             "method": str(refund.method),
             "method_display": str(refund.get_method_display()),
-            "paid_by": refund.paid_by.get_username() if refund.paid_by_id else "",
+            "paid_by": staff_name(refund.paid_by) if refund.paid_by_id else "",
         }
         for refund in refunds
     ]
@@ -318,11 +319,11 @@ def settlement_summary(*, hall: Hall, day: datetime.date) -> dict[str, Any]:
 
     clerks: dict[int, dict[str, Any]] = {}
     for payment in payments:
-        entry = clerks.setdefault(payment.clerk_id, _clerk_entry(payment.clerk.get_username()))
+        entry = clerks.setdefault(payment.clerk_id, _clerk_entry(staff_name(payment.clerk)))
         entry["payments"].append(payment)
     for refund in refunds:
         if refund.paid_by_id is not None:
-            entry = clerks.setdefault(refund.paid_by_id, _clerk_entry(refund.paid_by.get_username()))
+            entry = clerks.setdefault(refund.paid_by_id, _clerk_entry(staff_name(refund.paid_by)))
             entry["refunds"].append(refund)
     for drawer in drawers:
         entry = clerks.setdefault(drawer["clerk_id"], _clerk_entry(drawer["clerk"]))
@@ -372,7 +373,7 @@ def settlement_summary(*, hall: Hall, day: datetime.date) -> dict[str, Any]:
             differences.append(
                 {
                     "what": _("Handover %(outgoing)s → %(incoming)s")
-                    % {"outgoing": handover.outgoing.get_username(), "incoming": handover.incoming.get_username()},
+                    % {"outgoing": staff_name(handover.outgoing), "incoming": staff_name(handover.incoming)},
                     "amount": format_yuan(handover.incoming_counted - handover.outgoing_counted),
                     "note": handover.explanation,
                 }
@@ -421,14 +422,14 @@ def settlement_summary(*, hall: Hall, day: datetime.date) -> dict[str, Any]:
                 "serial": n.serial,
                 "note": n.note,
                 "counter": n.session.counter.number,
-                "clerk": n.recorded_by.get_username(),
+                "clerk": staff_name(n.recorded_by),
             }
             for n in notes
         ],
         "handovers": [
             {
-                "outgoing": h.outgoing.get_username(),
-                "incoming": h.incoming.get_username(),
+                "outgoing": staff_name(h.outgoing),
+                "incoming": staff_name(h.incoming),
                 "status": str(h.status),
                 "status_display": str(h.get_status_display()),
                 "expected": format_yuan(h.expected),

@@ -29,9 +29,8 @@ SCREENS: tuple[Screen, ...] = (
     Screen("guide", "queueing:guide", _("Lobby guide"), frozenset({C.GUIDE})),
     Screen("customers", "customers:search", _("Customers"), frozenset({C.SERVE, C.GUIDE}), hall_in_query=True),
     Screen("manager", "queueing:manager", _("Duty manager"), frozenset({C.MANAGE_QUEUE})),
-    Screen("review", "orders:review_list", _("Orders to review"), frozenset({C.MANAGE_QUEUE})),
-    Screen("in_progress", "orders:in_progress", _("Orders in progress"), frozenset({C.MANAGE_QUEUE})),
-    Screen("unfinished", "orders:unfinished", _("Unfinished orders"), frozenset({C.MANAGE_QUEUE})),
+    # The duty manager's order lists (to review, in progress, unfinished) are tabs of one screen.
+    Screen("review", "orders:review_list", _("Orders"), frozenset({C.MANAGE_QUEUE})),
     Screen("card_writes", "customers:card_writes", _("Gas card writes"), frozenset({C.SERVE}), hall_in_query=True),
     Screen("jobs", "orders:jobs", _("Installation jobs"), frozenset({C.SERVE, C.MANAGE_QUEUE})),
     Screen("drawer", "cashdesk:drawer", _("Cash drawer"), frozenset({C.SERVE})),

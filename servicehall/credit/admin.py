@@ -30,6 +30,7 @@ class CreditApplicationAdmin(admin.ModelAdmin):
     list_display = ["number", "hall", "status", "handset_name", "principal", "months", "applied_at"]
     list_filter = ["status", "hall"]
     search_fields = ["number"]
+    exclude = ["schedule_code"]
     inlines = [InstallmentInline]
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]

@@ -70,6 +70,9 @@ class CreditApplication(models.Model):
     signed_on = models.DateField(_("signing day"), null=True, blank=True)
     activated_at = models.DateTimeField(_("handset handed over at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # What the customer enters with the plan number on the public schedule page; set when the contract
+    # is signed (empty before), unique when set.
+    schedule_code = models.CharField(_("schedule code"), max_length=16, blank=True, default="")
 
     class Meta:
         verbose_name = _("credit application")
@@ -80,6 +83,9 @@ class CreditApplication(models.Model):
             models.CheckConstraint(condition=Q(down_payment__gte=0), name="credit_down_payment_not_negative"),
             models.CheckConstraint(condition=Q(principal__gt=0), name="credit_principal_positive"),
             models.CheckConstraint(condition=Q(months__in=[3, 6, 12, 24]), name="credit_months_allowed"),
+            models.UniqueConstraint(
+                fields=["schedule_code"], condition=~Q(schedule_code=""), name="credit_schedule_code_unique"
+            ),
         ]
         indexes = [models.Index(fields=["hall", "status"], name="credit_app_hall_status_idx")]
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from servicehall.core.masking import mask_address, mask_id_number, mask_phone
+from servicehall.core.masking import mask_address, mask_id_number, mask_name, mask_phone
 from servicehall.customers.models import IdDocument
 
 from .models import CreditApplication
+from .selectors import outstanding_total, schedule_rows
 from .states import CreditStatus
 
 
@@ -42,4 +43,24 @@ def application_row(application: CreditApplication) -> dict[str, Any]:
         "applied_by": application.applied_by.get_full_name() or application.applied_by.get_username(),
         "applied_by_id": application.applied_by_id,
         "applied_at": application.applied_at,
+    }
+
+
+def customer_plan_view(application: CreditApplication, *, today: Any) -> dict[str, Any]:
+    """The plan as the customer's own schedule page shows it: no ID number, name and number masked."""
+    outstanding = outstanding_total(application=application)
+    total = application.total_payable
+    return {
+        "number": application.number,
+        "status": application.status,
+        "status_display": CreditStatus(application.status).label,
+        "customer_name": mask_name(application.customer.name),
+        "service_number": mask_phone(application.service.number),
+        "handset_name": application.handset_name,
+        "months": application.months,
+        "signed_on": application.signed_on,
+        "total": total,
+        "paid": total - outstanding,
+        "outstanding": outstanding,
+        "schedule": schedule_rows(application=application, today=today),
     }

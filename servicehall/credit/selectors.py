@@ -329,3 +329,29 @@ def plans_for_customer(*, customer: Customer, service: Service | None = None) ->
         )
         for a in applications
     ]
+
+
+# --- the customer's schedule page (no login) ---------------------------------------------------------
+
+# Plans a customer may look up: the contract is signed and the plan was not cancelled.
+LOOKUP_STATUSES: tuple[str, ...] = (CreditStatus.SIGNED, CreditStatus.ACTIVE, CreditStatus.PAID_OFF)
+
+
+def application_for_schedule_lookup(*, number: Any, code: Any) -> CreditApplication | None:
+    """The signed plan whose number and schedule code both match (the public schedule page); else None.
+
+    Which of the two was wrong is not told: the caller answers one message for both.
+    """
+    code_text = identity.normalise(str(code or ""))[:32]
+    number_text = identity.normalise(str(number or ""))[:32]
+    if not code_text or not number_text:
+        return None
+    application = (
+        CreditApplication.objects.filter(schedule_code=code_text, status__in=LOOKUP_STATUSES)
+        .select_related("hall", "customer", "service")
+        .prefetch_related(Prefetch("installments", queryset=Installment.objects.order_by("number")))
+        .first()
+    )
+    if application is None or application.number != number_text:
+        return None
+    return application

@@ -24,6 +24,7 @@ repayment (rule in `selectors.EarlyQuote`).
 from __future__ import annotations
 
 import re
+import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -57,6 +58,9 @@ RATE_PLACES = Decimal("0.0001")
 HANDSET_NAME_MAX = 120
 NOTE_MAX = 500
 REFERENCE_RE = re.compile(r"^credit:(\d+)(:early)?$")
+# Schedule codes (the customer's lookup page): no 0/O, 1/I/L, so a customer can read them off the contract.
+SCHEDULE_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SCHEDULE_CODE_LENGTH = 10
 
 
 # --- small checks ---------------------------------------------------------------------------------
@@ -300,6 +304,14 @@ def application_review(
     return _move(application, to, actor=actor, note=text, **changes)
 
 
+def _schedule_code() -> str:
+    """A fresh random code no other plan has (31^10 ≈ 8·10^14 codes: a guess is hopeless, and throttled)."""
+    while True:
+        code = "".join(secrets.choice(SCHEDULE_CODE_ALPHABET) for _ in range(SCHEDULE_CODE_LENGTH))
+        if not CreditApplication.objects.filter(schedule_code=code).exists():
+            return code
+
+
 @transaction.atomic
 def application_sign(*, application: CreditApplication, actor: Any) -> CreditApplication:
     """The customer signs the contract with a clerk: the time, the clerk and the schedule are recorded."""
@@ -341,6 +353,7 @@ def application_sign(*, application: CreditApplication, actor: Any) -> CreditApp
         signed_at=now,
         signed_on=signed_on,
         fee_total=fee_total,
+        schedule_code=_schedule_code(),
     )
 
 

@@ -7,10 +7,13 @@ shows its message with its 4xx status; nothing is written.
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from servicehall.billing.models import PaymentMethod
 from servicehall.core.errors import ApplicationError, NotFound
 from servicehall.core.navigation import staff_nav
+from servicehall.core.throttling import TooManyRequests
 from servicehall.core.views import handles_application_errors
 from servicehall.customers import selectors as customer_selectors
 from servicehall.customers import services as customer_services
@@ -31,14 +35,16 @@ from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import default_hall_for_user, hall_get_for_user, user_capabilities
 
-from . import selectors, services
+from . import forms, selectors, services
 from .models import CreditApplication
-from .presentation import application_row, party_view
+from .presentation import application_row, customer_plan_view, party_view
 from .states import REPAYABLE, CreditStatus
 
 C = Capability
 S = CreditStatus
 TERMS = (3, 6, 12, 24)
+# Attempts on the customer's schedule page per client address and minute.
+SCHEDULE_LOOKUP_PER_MINUTE_DEFAULT = 10
 
 
 def _nav(request: HttpRequest, hall: Hall, active: str) -> list[dict[str, Any]]:
@@ -269,6 +275,8 @@ def act(request: HttpRequest, application_id: int, action: str) -> HttpResponse:
 def contract(request: HttpRequest, application_id: int) -> HttpResponse:
     app = selectors.application_get_for_user(user=request.user, application_id=application_id, capability=C.SERVE)
     context = _application_context(request, app)
+    # Where the customer looks the schedule up with the plan number and this code (printed on the contract).
+    context["schedule_lookup_url"] = request.build_absolute_uri(reverse("credit:schedule_lookup"))
     return _render(request, "credit/contract.html", context)
 
 
@@ -345,3 +353,49 @@ def overdue(request: HttpRequest, hall: str) -> HttpResponse:
         for row in selectors.overdue_installments(hall=hall_obj)
     ]
     return _render(request, "credit/overdue.html", context)
+
+
+# --- the customer's schedule page (no login) ---------------------------------------------------------
+
+
+def _throttle_schedule_lookup(request: HttpRequest) -> None:
+    """Refuse (429) a client past the limit of lookups in the current minute (guessing codes)."""
+    limit = int(getattr(settings, "SCHEDULE_LOOKUP_PER_MINUTE", SCHEDULE_LOOKUP_PER_MINUTE_DEFAULT))
+    if limit <= 0:
+        return
+    address = request.META.get("REMOTE_ADDR", "unknown")
+    key = f"credit-schedule-lookup:{address}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=70)
+    if cache.incr(key) > limit:
+        raise TooManyRequests(_("Too many attempts in the last minute. Please wait a moment and try again."))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def schedule_lookup(request: HttpRequest) -> HttpResponse:
+    """The customer enters the plan number and the schedule code and sees the plan and its schedule, masked.
+
+    POST only for a lookup, so the code never sits in a URL or a log line. A wrong number, a wrong
+    code and a plan that is not (or no longer) signed answer the same 404 message.
+    """
+    form = forms.ScheduleLookupForm(request.POST if request.method == "POST" else None)
+    template = "credit/schedule_lookup.html"
+    if request.method != "POST":
+        return render(request, template, {"form": form})
+    try:
+        _throttle_schedule_lookup(request)
+    except TooManyRequests as exc:
+        form.add_error(None, str(exc.message))
+        return render(request, template, {"form": form}, status=exc.status_code)
+    application = (
+        selectors.application_for_schedule_lookup(number=form.cleaned_data["number"], code=form.cleaned_data["code"])
+        if form.is_valid()
+        else None
+    )
+    if application is None:
+        form.add_error(None, _("No plan matches this number and code. Check both and try again."))
+        return render(request, template, {"form": form}, status=404)
+    hall = application.hall
+    plan = customer_plan_view(application, today=hall.local_date())
+    with timezone.override(hall.tz):
+        return render(request, template, {"form": forms.ScheduleLookupForm(), "plan": plan, "hall_name": hall.name})

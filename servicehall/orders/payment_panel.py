@@ -74,6 +74,7 @@ def payment_context(*, order: WorkOrder) -> dict[str, Any]:
     pending = next((p for p in payments if p.status == "pending"), None)
     context["pay"] = {
         "amount_due": due,
+        "nothing_due": due == 0,
         "discount": order.fee_total - due if due != order.fee_total else None,
         "key": uuid.uuid4().hex,
         "notes": KEYPAD_NOTES,
@@ -132,3 +133,9 @@ def refund_payment(request: HttpRequest, order: WorkOrder) -> str:
             "method": refund.get_method_display(),
         }
     return _("The refund of ¥%(amount)s waits for the duty manager's approval.") % {"amount": refund.amount}
+
+
+def settle_nothing_due(request: HttpRequest, order: WorkOrder) -> str:
+    """Promotions cover all the fees: the order leaves the payment step with nothing taken (PAY04)."""
+    billing_services.order_settle_nothing_due(hall=order.hall, actor=request.user, order=order)
+    return _("Nothing to pay: the promotions cover the fees.")

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from servicehall.core.masking import mask_id_number, mask_phone
+from servicehall.org.presentation import staff_name
 
 from . import selectors
 from .models import WorkOrder
@@ -29,9 +30,7 @@ ID_KEYS = ("id_number", "document_number", "licence", "passport")
 
 
 def _user_name(user: Any) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.username
+    return staff_name(user)
 
 
 def person_view(customer: Any) -> dict[str, Any] | None:

@@ -470,6 +470,7 @@ ACTIONS: dict[str, tuple[str, Callable[[HttpRequest, WorkOrder], str]]] = {
     "work-done": (C.SERVE, _act_work_done),
     "pay": (C.SERVE, payment_panel.take_payment),
     "refund": (C.SERVE, payment_panel.refund_payment),
+    "nothing-due": (C.SERVE, payment_panel.settle_nothing_due),
 }
 
 
@@ -633,8 +634,9 @@ def _list_page(request: HttpRequest, hall: str, screen: str) -> HttpResponse:
             "未完工: the business was carried out, but the customer has not confirmed or paid yet, "
             "or work such as an installation is still outstanding."
         )
-    context = _base_context(request, hall_obj, screen)
-    context.update({"rows": [order_row(o) for o in orders[:500]], "title": title, "hint": hint})
+    # One "Orders" entry in the top bar; the lists are its tabs.
+    context = _base_context(request, hall_obj, "review")
+    context.update({"rows": [order_row(o) for o in orders[:500]], "title": title, "hint": hint, "tab": screen})
     return _render(request, "orders/list.html", context)
 
 

@@ -47,6 +47,21 @@ def _pay(client: Client, order: WorkOrder, **fields: str):
     return client.post(reverse("orders:act", kwargs={"order_id": order.pk, "action": "pay"}), fields)
 
 
+def _amount_off(world, order: WorkOrder, amount: str) -> None:
+    """A running offer of `amount` yuan off, applied to the order at its payment step."""
+    Promotion.objects.create(
+        hall=world.hall,
+        code="cover",
+        name_zh="全免",
+        name_en="All free",
+        kind="amount",
+        amount_off=Decimal(amount),
+        starts_on=order.created_at.date().replace(day=1),
+        ends_on=order.created_at.date().replace(year=order.created_at.year + 1),
+    )
+    promotion_services.promotions_apply(order=order, actor=world.clerk)
+
+
 def test_pay01_the_payment_step_shows_what_is_due_and_cash_pays_with_change_and_a_receipt(world, clerk_client):
     order = order_at_payment(world, fee="30.00")
     html = _page(clerk_client, order)
@@ -98,17 +113,7 @@ def test_pay01_a_qr_payment_waits_on_the_page_for_the_customer(world, clerk_clie
 
 def test_pay04_an_applied_promotion_lowers_what_the_pay_box_asks_for(world, clerk_client):
     order = order_at_payment(world, fee="30.00")
-    Promotion.objects.create(
-        hall=world.hall,
-        code="off5",
-        name_zh="立减5元",
-        name_en="5 yuan off",
-        kind="amount",
-        amount_off=Decimal("5.00"),
-        starts_on=order.created_at.date().replace(day=1),
-        ends_on=order.created_at.date().replace(year=order.created_at.year + 1),
-    )
-    promotion_services.promotions_apply(order=order, actor=world.clerk)
+    _amount_off(world, order, "5.00")
     html = _page(clerk_client, order)
     assert 'data-testid="amount-due">¥25.00<' in html
     assert "fees ¥30.00 less promotions ¥5.00" in html
@@ -175,3 +180,38 @@ def test_pay06_a_refund_above_the_limit_waits_for_the_duty_manager(world, clerk_
     response = _refund(clerk_client, order, payment, amount="30.00", reason="service not delivered")
     assert "waits for the duty manager" in response.content.decode()
     assert payment.refunds.get().status == "requested"
+
+
+def test_pay04_an_order_the_promotions_cover_leaves_the_payment_step_with_nothing_taken(world, clerk_client):
+    order = order_at_payment(world, fee="30.00")
+    _amount_off(world, order, "30.00")
+    html = _page(clerk_client, order)
+    assert 'data-testid="nothing-due"' in html and 'data-testid="pay"' not in html
+    response = clerk_client.post(reverse("orders:act", kwargs={"order_id": order.pk, "action": "nothing-due"}))
+    assert response.status_code == 200
+    assert "Nothing to pay: the promotions cover the fees." in response.content.decode()
+    order.refresh_from_db()
+    assert order.status != S.PAYMENT and order.paid_at is not None
+    assert not Payment.objects.filter(order=order).exists()
+
+
+def test_pay04_nothing_due_is_refused_while_money_is_still_due(world, clerk_client):
+    order = order_at_payment(world, fee="30.00")
+    _amount_off(world, order, "10.00")
+    response = clerk_client.post(reverse("orders:act", kwargs={"order_id": order.pk, "action": "nothing-due"}))
+    assert response.status_code == 422
+    assert "still has 20.00 yuan to pay" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == S.PAYMENT and order.paid_at is None
+
+
+def test_pay01_while_a_qr_code_waits_the_clerk_may_still_take_cash(world, clerk_client):
+    order = order_at_payment(world, fee="30.00")
+    _pay(clerk_client, order, key=_key(_page(clerk_client, order)), method="qr", amount="30.00")
+    html = _page(clerk_client, order)
+    assert 'data-testid="qr-wait"' in html and 'data-testid="pay-another-way"' in html
+    cash = _pay(clerk_client, order, key=_key(html), method="cash", amount="30.00", tendered="30")
+    assert cash.status_code == 200
+    order.refresh_from_db()
+    assert order.status != S.PAYMENT
+    assert Payment.objects.filter(order=order, status=PaymentStatus.SUCCEEDED, method="cash").count() == 1
