@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from servicehall.core.apis import BAD_INPUT, UNAUTHENTICATED, ServiceHallAPIView, error_response, parse
 from servicehall.core.errors import ApplicationError, NotFound
-from servicehall.customers.models import Service
+from servicehall.customers import selectors as customer_selectors
 from servicehall.orders.selectors import order_get_for_user
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user
@@ -159,7 +159,7 @@ class ServiceRechargesApi(ServiceHallAPIView):
         key = _idempotency_key(request)
         data = parse(RechargeInputSerializer, request)
         hall = hall_get_for_user(user=request.user, code=data["hall"], capability=Capability.SERVE)
-        service = Service.objects.filter(pk=service_id, company_id=hall.company_id).first()
+        service = customer_selectors.service_in_company(service_id=service_id, company_id=hall.company_id)
         if service is None:
             raise NotFound(_("There is no such service."))
         payment, created = services.payment_collect(

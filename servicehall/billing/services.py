@@ -277,13 +277,17 @@ def _amount_due(order: WorkOrder) -> Decimal:
     return due
 
 
-def _check_payable(order: WorkOrder, amount: Decimal) -> None:
+def _check_at_payment(order: WorkOrder) -> None:
     if order.status != OrderStatus.PAYMENT:
         raise Conflict(
             _("Order %(number)s is at %(status)s: it is not waiting for payment.")
             % {"number": order.number, "status": OrderStatus(order.status).label},
             code="not_at_payment",
         )
+
+
+def _check_payable(order: WorkOrder, amount: Decimal) -> None:
+    _check_at_payment(order)
     due = _amount_due(order)
     if amount != due:
         raise Unprocessable(
@@ -1048,12 +1052,7 @@ def order_settle_nothing_due(*, hall: Hall, actor: Any, order: WorkOrder) -> Wor
     _require(actor, hall)
     with transaction.atomic():
         locked = _lock_order(hall, order)
-        if locked.status != OrderStatus.PAYMENT:
-            raise Conflict(
-                _("Order %(number)s is at %(status)s: it is not waiting for payment.")
-                % {"number": locked.number, "status": OrderStatus(locked.status).label},
-                code="not_at_payment",
-            )
+        _check_at_payment(locked)
         due = _amount_due(locked)
         if due != Decimal("0.00"):
             raise Unprocessable(

@@ -99,7 +99,9 @@ def qr_sim(request: HttpRequest, token: str) -> HttpResponse:
         elif action == "decline":
             simulated.customer_declines(token)
             done = _("Declined.")
-    charge = simulated.SimulatedQrCharge.objects.get(token=token)
+    charge = simulated.charge_get(token)
+    if charge is None:
+        raise Http404(_("There is no such QR code."))
     context = {
         "payment": payment,
         "charge": charge,

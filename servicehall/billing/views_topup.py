@@ -37,7 +37,7 @@ C = Capability
 def _service(request: HttpRequest, service_id: int) -> tuple[Any, Service]:
     code = request.GET.get("hall", "")
     hall = customer_selectors.customers_hall_get_for_user(user=request.user, code=code, capability=C.SERVE)
-    service = Service.objects.select_related("customer").filter(pk=service_id).first()
+    service = customer_selectors.service_in_company(service_id=service_id, company_id=hall.company_id)
     if service is None:
         raise NotFound(_("There is no such service."))
     customer_selectors.customer_get_for_user(user=request.user, customer_id=service.customer_id, hall=hall)

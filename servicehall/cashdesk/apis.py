@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -17,7 +16,8 @@ from rest_framework.response import Response
 
 from servicehall.core.apis import BAD_INPUT, UNAUTHENTICATED, ServiceHallAPIView, error_response, parse
 from servicehall.core.errors import Conflict, NotFound
-from servicehall.org.models import Counter, Hall
+from servicehall.org import selectors as org_selectors
+from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user
 
@@ -110,7 +110,7 @@ class DrawerOpenApi(ServiceHallAPIView):
     def post(self, request: Request, hall: str) -> Response:
         hall_obj = _hall(request, hall, C.SERVE)
         data = parse(DrawerOpenInputSerializer, request)
-        counter = Counter.objects.filter(hall=hall_obj, number=data["counter"]).first()
+        counter = org_selectors.counter_in_hall(hall=hall_obj, number=data["counter"])
         if counter is None:
             raise NotFound(_("There is no such counter."))
         session = services.drawer_open(hall=hall_obj, counter=counter, clerk=request.user, counts=data["counts"])
@@ -197,7 +197,7 @@ class HandoversApi(ServiceHallAPIView):
     def post(self, request: Request, hall: str) -> Response:
         hall_obj = _hall(request, hall, C.SERVE)
         data = parse(HandoverInputSerializer, request)
-        incoming = get_user_model().objects.filter(pk=data["incoming"]).first()
+        incoming = org_selectors.hall_member_get(hall=hall_obj, user_id=data["incoming"])
         handover = services.handover_start(
             session=_my_drawer(request, hall_obj),
             actor=request.user,

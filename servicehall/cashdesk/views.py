@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,8 +28,10 @@ from servicehall.core.navigation import staff_nav
 from servicehall.core.services import audit_record
 from servicehall.core.views import handles_application_errors
 from servicehall.lib.money import DENOMINATIONS, format_yuan
-from servicehall.org.models import Counter, Hall, Membership
-from servicehall.org.roles import ROLE_CAPABILITIES, Capability
+from servicehall.org import selectors as org_selectors
+from servicehall.org.models import Hall
+from servicehall.org.presentation import staff_name
+from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, user_capabilities
 
 from . import selectors, services
@@ -92,21 +93,11 @@ def _act(
 
 def _incoming_choices(hall: Hall, user: Any) -> list[dict[str, Any]]:
     """Staff of the hall who may take a drawer (clerks) or receive the cash (duty managers)."""
-    serve = [r for r, caps in ROLE_CAPABILITIES.items() if C.SERVE in caps]
-    rows = (
-        Membership.objects.filter(hall=hall, role__in=serve)
-        .exclude(user=user)
-        .select_related("user")
-        .order_by("user__username")
-    )
-    seen: dict[int, dict[str, Any]] = {}
-    for membership in rows:
-        entry = seen.setdefault(
-            membership.user_id, {"id": membership.user_id, "name": membership.user.get_username(), "leader": False}
-        )
-        if C.APPROVE_MONEY in ROLE_CAPABILITIES.get(membership.role, frozenset()):
-            entry["leader"] = True
-    return list(seen.values())
+    return [
+        {"id": member.pk, "name": staff_name(member), "leader": C.APPROVE_MONEY in caps}
+        for member, caps in org_selectors.hall_staff(hall=hall, capability=C.SERVE)
+        if member.pk != user.pk
+    ]
 
 
 def _drawer_context(request: HttpRequest, hall: Hall, posted: dict[str, str] | None = None) -> dict[str, Any]:
@@ -115,7 +106,7 @@ def _drawer_context(request: HttpRequest, hall: Hall, posted: dict[str, str] | N
     context.update(
         {
             "session": session,
-            "counters": Counter.objects.filter(hall=hall).order_by("number"),
+            "counters": org_selectors.counters_for_hall(hall=hall),
             "count_rows": count_rows(posted),
             "pending_for_me": list(selectors.handovers_pending_for(hall=hall, user=request.user)),
             "denominations": [format_yuan(d) for d in DENOMINATIONS],
@@ -173,10 +164,9 @@ def _my_session(request: HttpRequest, hall: Hall) -> Any:
 @require_POST
 def drawer_open(request: HttpRequest, hall: str) -> HttpResponse:
     def action(hall_obj: Hall) -> str:
-        try:
-            counter = Counter.objects.get(hall=hall_obj, pk=selectors.id_parse(request.POST.get("counter")))
-        except (ValueError, Counter.DoesNotExist) as exc:
-            raise services.Unprocessable(_("Choose your counter."), code="bad_counter") from exc
+        counter = org_selectors.counter_in_hall(hall=hall_obj, pk=selectors.id_parse(request.POST.get("counter")))
+        if counter is None:
+            raise services.Unprocessable(_("Choose your counter."), code="bad_counter")
         session = services.drawer_open(
             hall=hall_obj, counter=counter, clerk=request.user, counts=posted_counts(request)
         )
@@ -233,8 +223,10 @@ def suspect_note(request: HttpRequest, hall: str) -> HttpResponse:
 def handover_start(request: HttpRequest, hall: str) -> HttpResponse:
     def action(hall_obj: Hall) -> str:
         try:
-            incoming = get_user_model().objects.get(pk=selectors.id_parse(request.POST.get("incoming")))
-        except (ValueError, get_user_model().DoesNotExist):
+            incoming = org_selectors.hall_member_get(
+                hall=hall_obj, user_id=selectors.id_parse(request.POST.get("incoming"))
+            )
+        except ValueError:
             incoming = None
         services.handover_start(
             session=_my_session(request, hall_obj),

@@ -115,11 +115,7 @@ class EligibilityApi(ServiceHallAPIView):
 
 
 def _service(customer: Any, raw: Any) -> Service:
-    try:
-        pk = int(raw)
-    except (TypeError, ValueError) as exc:
-        raise NotFound(_("There is no such service.")) from exc
-    service = Service.objects.filter(pk=pk, customer=customer).first() if 0 < pk < 2**63 else None
+    service = customer_selectors.service_in_company(service_id=raw, company_id=customer.company_id, customer=customer)
     if service is None:
         raise NotFound(_("There is no such service."))
     return service

@@ -158,6 +158,20 @@ def _exact_keys(query: str) -> tuple[str, str | None]:
     return identity.normalise(query), phone_normalise_or_none(query)
 
 
+def service_in_company(*, service_id: Any, company_id: int, customer: Customer | None = None) -> Service | None:
+    """A service of the company (and of `customer`, if given) by an id from a request; None when there is none."""
+    try:
+        pk = int(service_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    services = Service.objects.select_related("customer").filter(pk=pk, company_id=company_id)
+    if customer is not None:
+        services = services.filter(customer=customer)
+    return services.first()
+
+
 def customers_search(*, user: Any, hall: Hall, query: str, limit: int = SEARCH_LIMIT) -> CustomerSearch:
     """Customers of the hall's company by name (contains), pinyin initials (prefix), ID document
     number, phone or service number (whole and exact, after normalisation).

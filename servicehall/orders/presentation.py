@@ -29,10 +29,6 @@ PHONE_KEYS = ("phone", "mobile", "contact")
 ID_KEYS = ("id_number", "document_number", "licence", "passport")
 
 
-def _user_name(user: Any) -> str:
-    return staff_name(user)
-
-
 def person_view(customer: Any) -> dict[str, Any] | None:
     if customer is None:
         return None
@@ -78,7 +74,7 @@ def order_row(order: WorkOrder) -> dict[str, Any]:
         "business_type": order.business_type.code,
         "business_type_name": order.business_type.display_name,
         "customer": person_view(order.customer),
-        "clerk": _user_name(order.clerk),
+        "clerk": staff_name(order.clerk),
         "fee_total": order.fee_total,
         "work_pending": order.work_pending,
         "fraud_warning": order.fraud_unsafe,
@@ -104,7 +100,7 @@ def order_view(order: WorkOrder) -> dict[str, Any]:
     view: dict[str, Any] = {
         **order_row(order),
         "hall": order.hall.code,
-        "accepted_by": _user_name(order.accepted_by),
+        "accepted_by": staff_name(order.accepted_by),
         "accepted_at": order.accepted_at,
         "service": service_view(order.service),
         "proxy": person_view(order.proxy),
@@ -124,7 +120,7 @@ def order_view(order: WorkOrder) -> dict[str, Any]:
                 "for_proxy": d.for_proxy,
                 "needed": d.pk in needed,
                 "seen": d.seen,
-                "seen_by": _user_name(d.seen_by),
+                "seen_by": staff_name(d.seen_by),
                 "seen_at": d.seen_at,
                 "has_file": bool(d.file),
                 "file_type": d.file_type,
@@ -139,7 +135,7 @@ def order_view(order: WorkOrder) -> dict[str, Any]:
                 "method_display": c.get_method_display(),
                 "document_kind": c.document.get_kind_display(),
                 "document_number": mask_id_number(c.document.number),
-                "checked_by": _user_name(c.checked_by),
+                "checked_by": staff_name(c.checked_by),
                 "at": c.at,
             }
             for c in checks
@@ -156,7 +152,7 @@ def order_view(order: WorkOrder) -> dict[str, Any]:
             {
                 "approved": r.approved,
                 "reason": r.reason,
-                "decided_by": _user_name(r.decided_by),
+                "decided_by": staff_name(r.decided_by),
                 "at": r.at,
             }
             for r in order.reviews.all()
@@ -167,7 +163,7 @@ def order_view(order: WorkOrder) -> dict[str, Any]:
         "confirmation": {
             "method": confirmation.method,
             "method_display": confirmation.get_method_display(),
-            "confirmed_by": _user_name(confirmation.confirmed_by),
+            "confirmed_by": staff_name(confirmation.confirmed_by),
             "fee_total": confirmation.fee_total,
             "at": confirmation.at,
         }
@@ -184,7 +180,7 @@ def order_view(order: WorkOrder) -> dict[str, Any]:
                 "business_type_name": r.business_type.display_name,
                 "outcome": r.outcome,
                 "outcome_display": r.get_outcome_display(),
-                "by": _user_name(r.by),
+                "by": staff_name(r.by),
                 "at": r.at,
             }
             for r in order.recommendations.all()
@@ -194,7 +190,7 @@ def order_view(order: WorkOrder) -> dict[str, Any]:
                 "from_status": m.from_status,
                 "to_status": m.to_status,
                 "to_display": S(m.to_status).label if m.to_status in S.values else m.to_status,
-                "actor": _user_name(m.actor) or _("system"),
+                "actor": staff_name(m.actor) or _("system"),
                 "at": m.at,
                 "note": m.note,
             }

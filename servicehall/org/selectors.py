@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from servicehall.core.errors import Forbidden, NotFound
 
 from .models import Counter, Hall, Membership
-from .roles import capabilities_of
+from .roles import ROLE_CAPABILITIES, capabilities_of
 
 
 def memberships_for_user(*, user: Any) -> list[Membership]:
@@ -60,6 +60,33 @@ def counter_get_for_user(*, user: Any, counter_id: int, capability: str) -> Coun
     if not user_can(user=user, hall=counter.hall, capability=capability):
         raise Forbidden(_("Your role in this hall does not allow this."))
     return counter
+
+
+def counter_in_hall(*, hall: Hall, pk: int | None = None, number: int | None = None) -> Counter | None:
+    """One of the hall's counters, by id or by its number; None when the hall has no such counter."""
+    counters = Counter.objects.filter(hall=hall)
+    if pk is not None:
+        counters = counters.filter(pk=pk)
+    if number is not None:
+        counters = counters.filter(number=number)
+    return counters.first() if pk is not None or number is not None else None
+
+
+def hall_staff(*, hall: Hall, capability: str) -> list[tuple[Any, frozenset[str]]]:
+    """The hall's members holding `capability`, each once with all their capabilities there, by username."""
+    by_user: dict[int, tuple[Any, set[str]]] = {}
+    for membership in Membership.objects.filter(hall=hall).select_related("user").order_by("user__username"):
+        entry = by_user.setdefault(membership.user_id, (membership.user, set()))
+        entry[1].update(ROLE_CAPABILITIES.get(membership.role, frozenset()))
+    return [(user, frozenset(caps)) for user, caps in by_user.values() if capability in caps]
+
+
+def hall_member_get(*, hall: Hall, user_id: int | None) -> Any:
+    """A user with a role in the hall, or None (an id of somebody else's staff finds nobody)."""
+    if user_id is None:
+        return None
+    membership = Membership.objects.filter(hall=hall, user_id=user_id).select_related("user").first()
+    return membership.user if membership is not None else None
 
 
 def counters_for_hall(*, hall: Hall) -> QuerySet[Counter]:

@@ -115,6 +115,11 @@ def _act(token: str, to: str, *, notify: bool) -> SimulatedQrCharge | None:
     return charge
 
 
+def charge_get(token: str) -> SimulatedQrCharge | None:
+    """The simulated charge behind a QR code (the simulated phone page)."""
+    return SimulatedQrCharge.objects.filter(token=token).first()
+
+
 def customer_pays(token: str, *, notify: bool = True) -> SimulatedQrCharge | None:
     return _act(token, SimulatedQrCharge.State.PAID, notify=notify)
 
