@@ -222,12 +222,9 @@ def suspect_note(request: HttpRequest, hall: str) -> HttpResponse:
 @require_POST
 def handover_start(request: HttpRequest, hall: str) -> HttpResponse:
     def action(hall_obj: Hall) -> str:
-        try:
-            incoming = org_selectors.hall_member_get(
-                hall=hall_obj, user_id=selectors.id_parse(request.POST.get("incoming"))
-            )
-        except ValueError:
-            incoming = None
+        incoming = org_selectors.hall_member_get(
+            hall=hall_obj, user_id=selectors.id_parse(request.POST.get("incoming"))
+        )
         services.handover_start(
             session=_my_session(request, hall_obj),
             actor=request.user,

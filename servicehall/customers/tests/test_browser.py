@@ -66,6 +66,8 @@ def test_acc02_priv01_clerk_finds_registers_and_reveals_with_a_card_reader(asgi_
     page.screenshot(path=str(SHOTS / "customers-revealed.png"), full_page=True)
 
     page.goto(asgi_server.url(f"/customers/?hall={world.hall.code}"))
+    # The card reader types into the focused box: wait until the page has focused it.
+    page.wait_for_function("document.activeElement && document.activeElement.dataset.testid === 'search-box'")
     page.keyboard.type(number)
     page.keyboard.press("Enter")
     page.get_by_test_id("customer-name").filter(has_text="王小明").wait_for()
