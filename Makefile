@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 WORKERS ?= 1
+# Test processes (pytest-xdist) for the tests without a browser: one per core; a file stays on one process.
+TEST_WORKERS ?= auto
 export DJANGO_SETTINGS_MODULE := servicehall.settings
 
 .PHONY: run test check install voice browser-deps pdf-deps demo migrate lint format messages bench clean
@@ -45,7 +47,9 @@ run: install pdf-deps voice demo
 
 test: install browser-deps voice
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile -m "not browser" $(PYTEST_ARGS)
+	@# Browser tests one at a time: a live server and Chromium each, timed by what the page shows.
+	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
 
 check: install
 	$(VENV)/bin/ruff check .

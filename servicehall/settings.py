@@ -291,8 +291,13 @@ POINTS_PER_YUAN_REDEEMED = env_int("POINTS_PER_YUAN_REDEEMED", 100)
 CREDIT_MIN_TENURE_MONTHS = env_int("CREDIT_MIN_TENURE_MONTHS", 6)
 # ... and a customer credit level (1-5 stars) of at least this.
 CREDIT_MIN_LEVEL = env_int("CREDIT_MIN_LEVEL", 3)
+# The monthly fee rate of a credit purchase no installment offer covers (0.0050 = 0.5 % of the financed
+# principal per month; 0 to 0.0200, at most 4 places). Installment offers (promotions) override it.
+CREDIT_MONTHLY_FEE_RATE = env_decimal("CREDIT_MONTHLY_FEE_RATE", "0.0050")
 # Invoice downloads by code one client address may try per minute (PAY03).
 INVOICE_DOWNLOAD_PER_MINUTE = env_int("INVOICE_DOWNLOAD_PER_MINUTE", 10)
+# Online invoice requests with a receipt's code one client address may try per minute (PAY03).
+INVOICE_REQUEST_PER_MINUTE = env_int("INVOICE_REQUEST_PER_MINUTE", INVOICE_DOWNLOAD_PER_MINUTE)
 # Installment schedule look-ups by code one client address may try per minute (PAY05).
 SCHEDULE_LOOKUP_PER_MINUTE = env_int("SCHEDULE_LOOKUP_PER_MINUTE", 10)
 # Tax rate printed on invoices of services (PAY03), as a fraction.

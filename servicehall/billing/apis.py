@@ -25,7 +25,7 @@ from . import selectors, services
 from .models import PaymentPurpose, PaymentStatus
 from .serializers import (
     BalanceRefundInputSerializer,
-    PaymentInputSerializer,
+    OrderPaymentInputSerializer,
     PaymentSerializer,
     QrNotificationAckSerializer,
     RechargeInputSerializer,
@@ -88,14 +88,16 @@ class OrderPaymentsApi(ServiceHallAPIView):
         description=(
             "Cash (with the amount tendered; the change is answered), bank card, or QR (WeChat Pay / Alipay): a QR "
             "payment is answered `pending` with `qr_content` to show; poll `GET /api/v1/payments/{id}` until it is "
-            "succeeded, failed or expired. The amount must be the order's amount due. When the payment succeeds a "
-            "receipt with the hall's next number is issued and the order leaves the payment step. "
+            "succeeded, failed or expired. The amount must be the order's amount due; with `with_orders` (other "
+            "orders of the same customer at the payment step) one payment pays them all and the amount is the sum "
+            "of their amounts due. When the payment succeeds a receipt with the hall's next number is issued and "
+            "every order paid leaves the payment step. "
             "A retry with the same `Idempotency-Key` and body answers 200 with the first payment and charges "
             "nothing; the same key with another body is 422 `idempotency_mismatch`. For clerks and the duty "
             "manager of the order's hall."
         ),
         parameters=[KEY_PARAMETER],
-        request=PaymentInputSerializer,
+        request=OrderPaymentInputSerializer,
         responses={
             200: OpenApiResponse(PaymentSerializer, description="A replay: the first payment, nothing charged."),
             201: OpenApiResponse(PaymentSerializer, description="Paid (with the receipt), or QR pending."),
@@ -110,22 +112,31 @@ class OrderPaymentsApi(ServiceHallAPIView):
             OpenApiExample("cash", value={"method": "cash", "amount": "30.00", "tendered": "50"}, request_only=True),
             OpenApiExample("card", value={"method": "card", "amount": "30.00"}, request_only=True),
             OpenApiExample("qr", value={"method": "qr", "amount": "30.00"}, request_only=True),
+            OpenApiExample(
+                "two orders", value={"method": "card", "amount": "80.00", "with_orders": [42]}, request_only=True
+            ),
         ],
     )
     def post(self, request: Request, order_id: int) -> Response:
         order = order_get_for_user(user=request.user, order_id=order_id, capability=Capability.SERVE)
         key = _idempotency_key(request)
-        data = parse(PaymentInputSerializer, request)
+        data = parse(OrderPaymentInputSerializer, request)
+        others = [
+            order_get_for_user(user=request.user, order_id=other, capability=Capability.SERVE)
+            for other in dict.fromkeys(pk for pk in data["with_orders"] if pk != order.pk)
+        ]
+        order_ids = [order.pk, *(other.pk for other in others)] if others else order.pk
         payment, created = services.payment_take(
             hall=order.hall,
             actor=request.user,
             order=order,
+            with_orders=others,
             method=data["method"],
             amount=data["amount"],
             tendered=data.get("tendered"),
             idempotency_key=key,
             request_hash=services.payment_request_hash(
-                order_id=order.pk, method=data["method"], amount=data["amount"], tendered=data.get("tendered")
+                order_id=order_ids, method=data["method"], amount=data["amount"], tendered=data.get("tendered")
             ),
         )
         return _answer(payment, created)

@@ -49,7 +49,8 @@ class ReceiptPdfApi(ServiceHallAPIView):
         found = printing.receipt_record_print(receipt=found, actor=request.user)
         context = slip_context(found, is_copy=found.printed_copies > 1)
         with timezone.override(found.hall.tz):
-            pdf = render_pdf("billing/receipt.html", context, roll_width_mm=SLIP_WIDTH_MM)
+            # The Django request: the slip's invoice QR code holds an absolute address built from it.
+            pdf = render_pdf("billing/receipt.html", context, request=request._request, roll_width_mm=SLIP_WIDTH_MM)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="receipt-{found.number}.pdf"'
         return response

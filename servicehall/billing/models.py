@@ -59,6 +59,7 @@ class Payment(models.Model):
     clerk = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("clerk"), on_delete=models.PROTECT, related_name="+"
     )
+    # Order fees: the order the payment was taken at. `lines` name every order it pays (one or more).
     order = models.ForeignKey(
         "orders.WorkOrder",
         verbose_name=_("order"),
@@ -126,6 +127,30 @@ class Payment(models.Model):
         return f"{self.get_method_display()} {self.amount}"
 
 
+class PaymentLine(models.Model):
+    """The fees of one order within a payment: a customer may pay several orders at once (PAY01).
+
+    Every order-fees payment has one line per order it pays; the lines add up to the payment's amount."""
+
+    payment = models.ForeignKey(Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="lines")
+    order = models.ForeignKey(
+        "orders.WorkOrder", verbose_name=_("order"), on_delete=models.PROTECT, related_name="payment_lines"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("order paid")
+        verbose_name_plural = _("orders paid")
+        ordering = ["payment", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "order"], name="payment_line_order_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_line_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.amount}"
+
+
 class PaymentMove(AppendOnlyModel):
     """One move of a payment's status (who, when, from, to, why). Never deleted."""
 
@@ -189,6 +214,12 @@ def receipt_number(sequence: int) -> str:
     return f"R{sequence:0{RECEIPT_DIGITS}d}"
 
 
+# The receipt's invoice code (PAY03): no 0/O, 1/I/L, so a customer can read it off the slip; 31^10 codes
+# (about 8 * 10^14), so with the hall and the receipt number it cannot be guessed.
+RECEIPT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RECEIPT_CODE_LENGTH = 10
+
+
 class Receipt(models.Model):
     """The receipt (收据) of one payment; numbered per hall without gaps (PAY02)."""
 
@@ -198,6 +229,9 @@ class Receipt(models.Model):
     issued_at = models.DateTimeField(_("issued at"))
     # Each print after the first is marked as a copy.
     printed_copies = models.PositiveIntegerField(_("printed copies"), default=0)
+    # Printed on the slip (and in its QR code): with the hall and the number it lets the customer
+    # request the invoice online without signing in (PAY03).
+    invoice_code = models.CharField(_("invoice code"), max_length=16, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("receipt")

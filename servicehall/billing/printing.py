@@ -57,7 +57,7 @@ def receipt_get_for_user(*, user: Any, receipt_id: Any, capability: str = Capabi
             "hall", "payment", "payment__clerk", "payment__order", "payment__customer", "payment__service"
         )
         .select_related("payment__order__customer")
-        .prefetch_related("payment__order__fee_lines")
+        .prefetch_related("payment__order__fee_lines", "payment__lines__order__fee_lines")
         .filter(pk=pk)
         .first()
         if pk is not None
@@ -124,6 +124,10 @@ class Slip:
     customer_phone: str
     is_copy: bool
     copy_number: int
+    # With the receipt number they lead to the invoice online (PAY03); printed on copies too, as a customer
+    # who lost the original asks for a copy.
+    hall_code: str = ""
+    invoice_code: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -134,15 +138,32 @@ def _customer(payment: Any) -> Any:
     return customer
 
 
+def _fee_lines(order: Any, paid: Decimal, language: str, prefix: str) -> list[SlipLine]:
+    """An order's fee lines, and what promotions took off them when less was paid."""
+    lines = [
+        SlipLine(prefix + (fee.description_zh if language.startswith("zh") else fee.description_en), fee.amount)
+        for fee in order.fee_lines.all()
+    ]
+    discount = sum((line.amount for line in lines), Decimal("0.00")) - paid
+    if discount > 0:
+        lines.append(SlipLine(prefix + _("Promotions"), -discount))
+    return lines
+
+
 def _paid_for(payment: Any, language: str) -> tuple[str, list[SlipLine]]:
-    """The order number and its fee lines, or a description of a top-up or installment."""
-    order = payment.order
-    if order is not None:
+    """The numbers of the orders paid and their fee lines (each prefixed by its order's number when the
+    payment paid several), or a description of a top-up or installment."""
+    paid = [(line.order, line.amount) for line in payment.lines.all()]
+    if not paid and payment.order is not None:
+        paid = [(payment.order, payment.amount)]
+    if paid:
+        several = len(paid) > 1
         lines = [
-            SlipLine(line.description_zh if language.startswith("zh") else line.description_en, line.amount)
-            for line in order.fee_lines.all()
+            line
+            for order, amount in paid
+            for line in _fee_lines(order, amount, language, f"{order.number} " if several else "")
         ]
-        return order.number, lines
+        return ", ".join(order.number for order, _amount in paid), lines
     description = payment.description or str(payment.get_purpose_display())
     service = payment.service
     if service is not None and service.number and service.number not in description:
@@ -179,4 +200,6 @@ def receipt_slip(*, receipt: Receipt, is_copy: bool) -> Slip:
         customer_phone=mask_phone(getattr(customer, "phone", "")),
         is_copy=is_copy,
         copy_number=receipt.printed_copies,
+        hall_code=receipt.hall.code,
+        invoice_code=receipt.invoice_code,
     )

@@ -1,16 +1,17 @@
 """Reads of payments, receipts and refunds, scoped to the halls where the user holds the capability.
 
 Other apps read through here: `payments_for_hall_day`, `refunds_for_hall_day` (cashdesk's settlement),
-`payment_refundable_amount`, `payment_get_for_user` (invoicing, credit).
+`refundable_amounts` / `payment_refundable_amount`, `payment_get_for_user` (invoicing, credit).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from servicehall.core.errors import Forbidden, NotFound
@@ -84,12 +85,28 @@ def refunds_for_hall_day(*, hall: Hall, day: dt.date) -> QuerySet[Refund]:
     )
 
 
+def refundable_amounts(*, payments: Iterable[Payment]) -> dict[int, Decimal]:
+    """What can still be refunded of each payment, by id, in one query: paid less the refunds that hold
+    part of it (not rejected); nothing for a payment that has not succeeded."""
+    payments = list(payments)
+    succeeded = [p.pk for p in payments if p.status == PaymentStatus.SUCCEEDED]
+    held: dict[int, Decimal] = {}
+    if succeeded:
+        rows = (
+            Refund.objects.filter(payment_id__in=succeeded, status__in=REFUND_HOLDING_STATUSES)
+            .values("payment_id")
+            .annotate(total=Sum("amount"))
+        )
+        held = {row["payment_id"]: row["total"] for row in rows}
+    return {
+        p.pk: (p.amount - held.get(p.pk, Decimal("0.00"))) if p.status == PaymentStatus.SUCCEEDED else Decimal("0.00")
+        for p in payments
+    }
+
+
 def payment_refundable_amount(*, payment: Payment) -> Decimal:
-    """What can still be refunded of a payment: paid less the refunds that hold part of it (not rejected)."""
-    if payment.status != PaymentStatus.SUCCEEDED:
-        return Decimal("0.00")
-    held = payment.refunds.filter(status__in=REFUND_HOLDING_STATUSES).aggregate(total=Sum("amount"))["total"]
-    return payment.amount - (held or Decimal("0.00"))
+    """What can still be refunded of one payment (see `refundable_amounts`)."""
+    return refundable_amounts(payments=[payment])[payment.pk]
 
 
 def _hall_access(user: Any, hall: Hall, capability: str) -> None:
@@ -110,7 +127,9 @@ def payments_for_hall(
 ) -> QuerySet[Payment]:
     """The hall's payments, newest first, filtered by the local day they were created, status and purpose."""
     _hall_access(user, hall, capability)
-    payments = Payment.objects.filter(hall=hall).select_related("receipt", "order", "hall")
+    payments = (
+        Payment.objects.filter(hall=hall).select_related("receipt", "order", "hall").prefetch_related("lines__order")
+    )
     if day is not None:
         start, end = _day_bounds(hall, day)
         payments = payments.filter(created_at__gte=start, created_at__lt=end)
@@ -148,8 +167,23 @@ def refund_get_for_user(*, user: Any, refund_id: Any, capability: str = Capabili
 
 
 def payments_for_order(*, order: Any) -> QuerySet[Payment]:
-    """Every payment of an order (any status), oldest first, with receipts: the order page's payment panel."""
-    return Payment.objects.filter(order=order).select_related("receipt", "hall", "order").order_by("created_at", "id")
+    """Every payment of an order (any status; also those paying it together with other orders), oldest
+    first, with receipts: the order page's payment panel."""
+    return (
+        Payment.objects.filter(Q(order=order) | Q(lines__order=order))
+        .distinct()
+        .select_related("receipt", "hall", "order")
+        .order_by("created_at", "id")
+    )
+
+
+def payment_order_numbers(*, payment: Payment) -> str:
+    """The numbers of the orders a payment paid, comma separated ("" for a top-up or an installment).
+    Prefetch `lines__order` when asking for many payments."""
+    numbers = [line.order.number for line in payment.lines.all()]
+    if not numbers and payment.order is not None:
+        numbers = [payment.order.number]
+    return ", ".join(numbers)
 
 
 def payment_get_by_sim_token(*, token: str) -> Payment | None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from servicehall.core.apis import MAX_ID
+
 from .models import PaymentMethod, PaymentPurpose
+from .services import MAX_ORDERS_PER_PAYMENT
 
 # Strings, so the amounts reach the service as sent: it refuses rather than rounds (422 with a message).
 AMOUNT_HELP = _('An amount in yuan with at most two decimal places, e.g. "30.00".')
@@ -26,6 +29,20 @@ class PaymentInputSerializer(serializers.Serializer):
     )
 
 
+class OrderPaymentInputSerializer(PaymentInputSerializer):
+    amount = serializers.CharField(
+        max_length=32,
+        help_text=_('The amount due of the order, or of all the orders paid together, in yuan, e.g. "30.00".'),
+    )
+    with_orders = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        default=list,
+        max_length=MAX_ORDERS_PER_PAYMENT - 1,
+        help_text=_("Other orders of the same customer at the payment step, paid by this one payment."),
+    )
+
+
 class RechargeInputSerializer(PaymentInputSerializer):
     hall = serializers.SlugField(max_length=32, help_text=_("The code of the hall taking the money."))
     amount = serializers.CharField(max_length=32, help_text=AMOUNT_HELP)
@@ -36,11 +53,20 @@ class ReceiptSerializer(serializers.Serializer):
     issued_at = serializers.DateTimeField()
 
 
+class PaymentLineSerializer(serializers.Serializer):
+    order_id = serializers.IntegerField()
+    order_number = serializers.CharField(source="order.number")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
 class PaymentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     hall = serializers.CharField(source="hall.code")
     purpose = serializers.ChoiceField(choices=PaymentPurpose.choices)
-    order_id = serializers.IntegerField(allow_null=True)
+    order_id = serializers.IntegerField(allow_null=True, help_text=_("Order fees: the order it was taken at."))
+    orders = PaymentLineSerializer(
+        source="lines", many=True, help_text=_("Order fees: every order it pays and what each took.")
+    )
     service_id = serializers.IntegerField(allow_null=True)
     reference = serializers.CharField(help_text=_("The paying app's own reference (installments)."))
     method = serializers.ChoiceField(choices=PaymentMethod.choices)
@@ -114,6 +140,7 @@ class ReceiptDetailSerializer(serializers.Serializer):
     printed_copies = serializers.IntegerField(help_text=_("Prints so far; every print after the first is a copy."))
     payment_id = serializers.IntegerField()
     order_number = serializers.CharField(source="payment.order.number", allow_null=True, default=None)
+    orders = PaymentLineSerializer(source="payment.lines", many=True, help_text=_("Every order the payment paid."))
     method = serializers.ChoiceField(source="payment.method", choices=PaymentMethod.choices)
     amount = serializers.DecimalField(source="payment.amount", max_digits=12, decimal_places=2)
     tendered = serializers.DecimalField(source="payment.tendered", max_digits=12, decimal_places=2, allow_null=True)

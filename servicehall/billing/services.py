@@ -1,10 +1,13 @@
 """Every write of payments, receipts and refunds (PAY01, PAY02, PAY06).
 
-`payment_collect` takes money for a purpose (`purposes.py`): an order's fees, a
-service top-up, an installment. Cash and card succeed in the same transaction:
-the payment, its receipt, the drawer's cash movement, the purpose applied (the
-order leaves the payment step, the balance grows) and points earned; nothing is
+`payment_collect` takes money for a purpose (`purposes.py`): the fees of one or
+more orders of one customer, a service top-up, an installment. Cash and card
+succeed in the same transaction: the payment, a line per order paid, its
+receipt, the drawer's cash movement, the purpose applied (every order paid
+leaves the payment step, the balance grows) and points earned; nothing is
 written when any rule says no. `payment_take` is the order-fees shortcut.
+Several orders are locked in id order, so two payments sharing orders queue
+instead of deadlocking.
 
 Idempotency (PAY01): a payment is keyed by (hall, Idempotency-Key).
 
@@ -30,9 +33,9 @@ at the provider and EXPIRED. The receipt is numbered when the payment succeeds.
 Late success rule: the provider may say "paid" for a payment we had already
 EXPIRED (or FAILED), or for a pending one whose purpose was meanwhile paid
 another way. The money has been taken, so the payment becomes SUCCEEDED with a
-receipt either way. If its purpose is still payable (the order is still at the
-payment step with the same amount due, the service is not cancelled, the
-credit app's `is_payable` says yes), it is applied as if on time. Otherwise it
+receipt either way. If its purpose is still payable (every order it pays is
+still at the payment step with the same amount due, the service is not
+cancelled, the credit app's `is_payable` says yes), it is applied as if on time. Otherwise it
 is not applied (`purpose_applied=False`) and a refund of the whole amount to
 the QR wallet is recorded automatically, requested by the system: within
 REFUND_APPROVAL_ABOVE it is paid back at once, above it waits for a duty
@@ -47,7 +50,7 @@ it), or of a cancelled service's balance (the cancellation order's
 REFUND_APPROVAL_ABOVE they are paid at once, above it they wait for a user with
 APPROVE_MONEY who is not the requester. A cash refund's money leaves the paying
 clerk's drawer (`cashdesk.services.drawer_record_cash`). Nothing is taken or
-refunded on a day whose money is closed (`cashdesk.selectors.day_is_closed`).
+refunded on a day whose money is closed (`cashdesk.services.day_open_require`).
 """
 
 from __future__ import annotations
@@ -56,6 +59,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import secrets
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -65,7 +70,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.cashdesk import selectors as cashdesk_selectors
 from servicehall.cashdesk import services as cashdesk_services
 from servicehall.core.errors import ApplicationError, Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.sequences import sequence_next
@@ -85,9 +89,12 @@ from servicehall.promotions import services as promotion_services
 from . import providers
 from .models import (
     PAYMENT_ALLOWED_MOVES,
+    RECEIPT_CODE_ALPHABET,
+    RECEIPT_CODE_LENGTH,
     REFUND_ALLOWED_MOVES,
     REFUND_HOLDING_STATUSES,
     Payment,
+    PaymentLine,
     PaymentMethod,
     PaymentMove,
     PaymentPurpose,
@@ -107,6 +114,7 @@ CENT = Decimal("0.01")
 AMOUNT_MAX = Decimal("9999999999.99")  # what DecimalField(max_digits=12, decimal_places=2) holds
 AMOUNT_INPUT_MAX_CHARS = 32
 IDEMPOTENCY_KEY_MAX = 64
+MAX_ORDERS_PER_PAYMENT = 10
 
 
 # --- amounts ----------------------------------------------------------------------------------
@@ -158,8 +166,11 @@ def payment_request_hash(
 ) -> str:
     """The digest of a payment request: a replay of the same key must carry the same one.
 
-    Callers pass what identifies the request: the order (order fees), the service (top-up) or their own
-    reference (installments), with the method and amounts."""
+    Callers pass what identifies the request: the order or the orders paid together (order fees; a list
+    is taken in any order), the service (top-up) or their own reference (installments), with the method and
+    amounts."""
+    if isinstance(order_id, (list, tuple, set, frozenset)):
+        order_id = ",".join(sorted(str(value) for value in order_id))
     body = {"order": str(order_id), "method": str(method), "amount": _normalised(amount)}
     body["tendered"] = _normalised(tendered)
     for name, value in (("purpose", purpose), ("service", service_id), ("reference", reference)):
@@ -218,6 +229,15 @@ def _next_receipt_number(*, hall: Hall) -> str:
     return receipt_number(sequence_next(model=ReceiptSequence, key={"hall": hall}))
 
 
+def _new_receipt_invoice_code() -> str:
+    """The code printed on the receipt with which the customer requests the invoice online (PAY03).
+
+    Random from `secrets`: it is only ever looked up together with the hall and the receipt number, so it
+    needs no uniqueness check, only to be unguessable.
+    """
+    return "".join(secrets.choice(RECEIPT_CODE_ALPHABET) for _ in range(RECEIPT_CODE_LENGTH))
+
+
 # --- shared checks ------------------------------------------------------------------------------
 
 
@@ -227,11 +247,10 @@ def _require(actor: Any, hall: Hall, capability: str = Capability.SERVE) -> None
 
 
 def _check_day_open(hall: Hall) -> None:
-    if cashdesk_selectors.day_is_closed(hall=hall, day=hall.local_date()):
-        raise Conflict(
-            _("Today's money in this hall is already settled and closed: no payment or refund can be recorded."),
-            code="day_closed",
-        )
+    cashdesk_services.day_open_require(
+        hall=hall,
+        refusal=_("Today's money in this hall is already settled and closed: no payment or refund can be recorded."),
+    )
 
 
 def _text(value: Any, *, max_length: int) -> str:
@@ -259,10 +278,19 @@ def _existing(hall: Hall, key: str) -> Payment | None:
 
 
 def _lock_order(hall: Hall, order: WorkOrder) -> WorkOrder:
-    locked = WorkOrder.objects.select_for_update(of=("self",)).filter(pk=order.pk, hall=hall).first()
-    if locked is None:
+    return _lock_orders(hall, [order])[0]
+
+
+def _lock_orders(hall: Hall, orders: list[WorkOrder]) -> list[WorkOrder]:
+    """The orders locked in id order (two payments sharing orders never wait on each other in a circle),
+    answered in the order given."""
+    ids = [order.pk for order in orders]
+    locked = {
+        o.pk: o for o in WorkOrder.objects.select_for_update(of=("self",)).filter(pk__in=ids, hall=hall).order_by("pk")
+    }
+    if len(locked) != len(ids):
         raise NotFound(_("There is no such order."))
-    return locked
+    return [locked[pk] for pk in ids]
 
 
 def _lock_service(hall: Hall, service: Service) -> Service:
@@ -286,15 +314,38 @@ def _check_at_payment(order: WorkOrder) -> None:
         )
 
 
-def _check_payable(order: WorkOrder, amount: Decimal) -> None:
-    _check_at_payment(order)
-    due = _amount_due(order)
-    if amount != due:
+def _check_payable(orders: list[WorkOrder], amount: Decimal) -> list[Decimal]:
+    """Every order at the payment step with something due, one customer, and `amount` their sum; answers
+    each order's amount due."""
+    for order in orders:
+        _check_at_payment(order)
+    customers = {order.customer_id for order in orders}
+    if len(orders) > 1 and (len(customers) > 1 or None in customers):
+        raise Unprocessable(
+            _("Only the orders of one customer can be paid together."), code="orders_of_several_customers"
+        )
+    dues = [_amount_due(order) for order in orders]
+    if len(orders) > 1 and not all(dues):
+        nothing = next(order for order, due in zip(orders, dues, strict=True) if not due)
+        raise Unprocessable(
+            _("Order %(number)s has nothing to pay: close its payment step on its own page.")
+            % {"number": nothing.number},
+            code="nothing_due",
+        )
+    total = sum(dues, Decimal("0.00"))
+    if amount != total and len(orders) == 1:
         raise Unprocessable(
             _("The amount due for order %(number)s is %(due)s yuan, not %(amount)s yuan.")
-            % {"number": order.number, "due": due, "amount": amount},
+            % {"number": orders[0].number, "due": total, "amount": amount},
             code="wrong_amount",
         )
+    if amount != total:
+        raise Unprocessable(
+            _("The amount due for orders %(numbers)s together is %(due)s yuan, not %(amount)s yuan.")
+            % {"numbers": ", ".join(order.number for order in orders), "due": total, "amount": amount},
+            code="wrong_amount",
+        )
+    return dues
 
 
 def _check_top_up(service: Service) -> None:
@@ -312,11 +363,14 @@ def payment_take(
     tendered: Any = None,
     idempotency_key: str,
     request_hash: str,
+    with_orders: Sequence[WorkOrder] = (),
 ) -> tuple[Payment, bool]:
     """Take the fees of an order at the payment step: payment, receipt, and the order moves on.
 
+    `with_orders`: other orders of the same customer at the payment step, paid by the same payment (one
+    tender, one receipt); the amount is then the sum of their amounts due.
     Returns the payment and whether this call created it (False: a replay of the same request).
-    A QR payment is created pending; the order moves on when the provider confirms it.
+    A QR payment is created pending; the orders move on when the provider confirms it.
     """
     return payment_collect(
         hall=hall,
@@ -328,6 +382,7 @@ def payment_take(
         request_hash=request_hash,
         purpose=PaymentPurpose.ORDER_FEES,
         order=order,
+        with_orders=with_orders,
     )
 
 
@@ -346,11 +401,13 @@ def payment_collect(
     service: Service | None = None,
     reference: str = "",
     description: str = "",
+    with_orders: Sequence[WorkOrder] = (),
 ) -> tuple[Payment, bool]:
     """Take money in `hall` for `purpose`; returns (payment, created). The one way money comes in.
 
-    * `order_fees`: `order` at the payment step; the amount must be the amount due
-      (`promotions.selectors.order_amount_due`).
+    * `order_fees`: `order` at the payment step, and `with_orders` paid together with it (at most
+      MAX_ORDERS_PER_PAYMENT, one customer); the amount must be the sum of their amounts due
+      (`promotions.selectors.order_amount_due`). A line per order records what it paid.
     * `top_up`: `service` (not cancelled); its balance grows by the amount when the payment succeeds.
     * `installment` (the credit app): pass `reference` (e.g. "plan:12/3", at most 64 characters, your own
       key to find the installment again), `customer`, optionally `service`, and a `description`. Register
@@ -374,6 +431,7 @@ def payment_collect(
     given, change = _cash_change(method, value, tendered)
     if purpose == PaymentPurpose.ORDER_FEES and order is None:
         raise Unprocessable(_("Choose the order to pay."), code="order_missing")
+    orders = _orders_to_pay(order, with_orders) if purpose == PaymentPurpose.ORDER_FEES else []
     if purpose == PaymentPurpose.TOP_UP and service is None:
         raise Unprocessable(_("Choose the service to top up."), code="service_missing")
     reference = _text(reference, max_length=64)
@@ -398,7 +456,7 @@ def payment_collect(
     }
     try:
         with transaction.atomic():
-            return _collect_locked(fields, order=order, customer=customer, service=service)
+            return _collect_locked(fields, orders=orders, customer=customer, service=service)
     except IntegrityError as exc:
         # Only a same-key request for another target gets here (see the module's docstring).
         first = _existing(hall, key)
@@ -410,12 +468,27 @@ def payment_collect(
         ) from exc
 
 
+def _orders_to_pay(order: WorkOrder | None, with_orders: Sequence[WorkOrder]) -> list[WorkOrder]:
+    orders: list[WorkOrder] = []
+    for candidate in [order, *with_orders]:
+        if candidate is not None and all(candidate.pk != o.pk for o in orders):
+            orders.append(candidate)
+    if len(orders) > MAX_ORDERS_PER_PAYMENT:
+        raise Unprocessable(
+            _("At most %(max)d orders can be paid together.") % {"max": MAX_ORDERS_PER_PAYMENT},
+            code="too_many_orders",
+        )
+    return orders
+
+
 def _collect_locked(
-    fields: dict[str, Any], *, order: WorkOrder | None, customer: Customer | None, service: Service | None
+    fields: dict[str, Any], *, orders: list[WorkOrder], customer: Customer | None, service: Service | None
 ) -> tuple[Payment, bool]:
     hall: Hall = fields["hall"]
-    if order is not None:
-        order = _lock_order(hall, order)
+    order: WorkOrder | None = None
+    if orders:
+        orders = _lock_orders(hall, orders)
+        order = orders[0]
         customer = customer or order.customer
         service = service or order.service
     elif service is not None:
@@ -429,9 +502,9 @@ def _collect_locked(
     if existing is not None:
         return _replay(existing, fields["request_hash"])
     purpose = fields["purpose"]
+    dues: list[Decimal] = []
     if purpose == PaymentPurpose.ORDER_FEES:
-        assert order is not None
-        _check_payable(order, fields["amount"])
+        dues = _check_payable(orders, fields["amount"])
     elif purpose == PaymentPurpose.TOP_UP:
         assert service is not None
         _check_top_up(service)
@@ -446,6 +519,9 @@ def _collect_locked(
         service=service,
         status=PaymentStatus.PENDING if is_qr else PaymentStatus.SUCCEEDED,
         created_at=now,
+    )
+    PaymentLine.objects.bulk_create(
+        PaymentLine(payment=payment, order=paid, amount=due) for paid, due in zip(orders, dues, strict=True)
     )
     PaymentMove.objects.create(
         payment=payment, from_status="", to_status=payment.status, actor=_user(fields["clerk"]), at=now
@@ -468,7 +544,11 @@ def _collect_locked(
 def _succeed(payment: Payment, *, actor: Any, now: dt.datetime, apply: bool, note: str = "") -> None:
     """The money is in: receipt, audit, the purpose applied (if `apply`), points earned."""
     receipt = Receipt.objects.create(
-        hall=payment.hall, number=_next_receipt_number(hall=payment.hall), payment=payment, issued_at=now
+        hall=payment.hall,
+        number=_next_receipt_number(hall=payment.hall),
+        payment=payment,
+        issued_at=now,
+        invoice_code=_new_receipt_invoice_code(),
     )
     payment.receipt = receipt
     Payment.objects.filter(pk=payment.pk).update(succeeded_at=now, purpose_applied=apply)
@@ -479,7 +559,7 @@ def _succeed(payment: Payment, *, actor: Any, now: dt.datetime, apply: bool, not
         obj=payment,
         hall=payment.hall,
         data={
-            "order": payment.order.number if payment.order is not None else None,
+            "orders": [line.order.number for line in _lines(payment)],
             "purpose": payment.purpose,
             "reference": payment.reference,
             "method": payment.method,
@@ -500,20 +580,34 @@ def _succeed(payment: Payment, *, actor: Any, now: dt.datetime, apply: bool, not
 # --- purposes of the billing app (registered in purposes.py) --------------------------------------
 
 
+def _lines(payment: Payment) -> list[PaymentLine]:
+    """The orders a payment pays, with what each took (none for other purposes)."""
+    return list(payment.lines.select_related("order").order_by("order_id"))
+
+
 def order_fees_succeeded(payment: Payment) -> None:
-    """The orders app's own way out of the payment step (paid_at, reference, history and audit rows)."""
-    assert payment.order is not None
-    order_services.order_record_payment(order=payment.order, actor=payment.clerk, reference=payment.receipt.number)
+    """Each order paid leaves the payment step the orders app's own way (paid_at, reference, history, audit)."""
+    for line in _lines(payment):
+        order_services.order_record_payment(order=line.order, actor=payment.clerk, reference=payment.receipt.number)
 
 
 def order_fees_payable(payment: Payment) -> bool:
-    if payment.order_id is None:
+    """Whether every order of the payment still waits for exactly what its line paid (the orders locked)."""
+    lines = _lines(payment)
+    if not lines:
         return False
-    order = WorkOrder.objects.select_for_update(of=("self",)).filter(pk=payment.order_id).first()
-    if order is None or order.status != OrderStatus.PAYMENT:
-        return False
-    payment.order = order
-    return bool(_amount_due(order) == payment.amount)
+    locked = {
+        o.pk: o
+        for o in WorkOrder.objects.select_for_update(of=("self",))
+        .filter(pk__in=[line.order_id for line in lines])
+        .order_by("pk")
+    }
+    for line in lines:
+        order = locked.get(line.order_id)
+        if order is None or order.status != OrderStatus.PAYMENT or _amount_due(order) != line.amount:
+            return False
+        line.order = order
+    return True
 
 
 def top_up_succeeded(payment: Payment) -> None:

@@ -136,10 +136,14 @@ def _require(user: Any, hall: Hall, capability: str) -> None:
         raise Forbidden(_("Your role in this hall does not allow this."))
 
 
-def _refuse_closed_day(hall: Hall, day: datetime.date) -> None:
+def day_open_require(*, hall: Hall, day: datetime.date | None = None, refusal: str = "") -> None:
+    """409 `day_closed` when the hall's money of `day` (default: today, hall time) is settled and closed
+    (CASH04). Billing and invoicing call it before every money record; `refusal` is their own wording."""
+    day = day or hall.local_date()
     if selectors.day_is_closed(hall=hall, day=day):
         raise Conflict(
-            _("The settlement of %(day)s is closed: no more money records for that day.") % {"day": day.isoformat()},
+            refusal
+            or _("The settlement of %(day)s is closed: no more money records for that day.") % {"day": day.isoformat()},
             code="day_closed",
         )
 
@@ -159,7 +163,7 @@ def drawer_open(*, hall: Hall, counter: Counter, clerk: Any, counts: Mapping[Any
     parsed = parse_counts(counts)
     total = counts_total(parsed)
     day = hall.local_date()
-    _refuse_closed_day(hall, day)
+    day_open_require(hall=hall, day=day)
     try:
         with transaction.atomic():
             Counter.objects.select_for_update().filter(pk=counter.pk).first()
@@ -259,7 +263,7 @@ def drawer_record_cash(
                 code="no_open_drawer",
             )
         _refuse_not_open(session)
-        _refuse_closed_day(hall, hall.local_date())
+        day_open_require(hall=hall)
         if selectors.drawer_expected(session=session) + amount_in - amount_out < 0:
             raise Conflict(
                 _("The drawer does not hold enough cash for this: pay it out another way or ask the duty manager."),

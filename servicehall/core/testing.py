@@ -114,3 +114,14 @@ def build_world(code: str = "ha") -> HallWorld:
         guide=make_member(hall, Role.LOBBY_GUIDE, f"guide_{code}"),
         manager=make_member(hall, Role.DUTY_MANAGER, f"manager_{code}"),
     )
+
+
+def result_or_refusal(work: Any) -> Any:
+    """What `work()` answers, or the ApplicationError it raised: threads of a concurrency test report
+    their refusals as values, so the test can count who won and why the others lost."""
+    from servicehall.core.errors import ApplicationError
+
+    try:
+        return work()
+    except ApplicationError as exc:
+        return exc

@@ -44,7 +44,7 @@ CONFLICT = error_response(
     "`nothing_due`), the number already has a plan (`service_has_plan`) or a payment with this key is running."
 )
 UNPROCESSABLE = error_response(
-    "A rule refuses it: bad amount, months or fee rate, down payment not less than the price, too much to repay, "
+    "A rule refuses it: bad amount or months, down payment not less than the price, too much to repay, "
     "wrong early-repayment amount, missing reason, or `idempotency_mismatch`."
 )
 
@@ -128,7 +128,13 @@ class ApplicationsApi(ServiceHallAPIView):
         description=(
             "Checks the input and every eligibility condition first; an ineligible customer is 422 `not_eligible` "
             "with `reasons` naming each failing condition (under_18, no_valid_id, short_tenure, arrears, "
-            "low_credit_level, not_mobile, not_individual). Nothing is written when it is refused."
+            "low_credit_level, not_mobile, not_individual). Nothing is written when it is refused.\n\n"
+            "The monthly fee rate is not input: it is the rate of the hall's installment offer for the term and the "
+            "financed principal today (the lowest when several apply), else the standard rate "
+            "(`CREDIT_MONTHLY_FEE_RATE`). The answer carries it as `monthly_fee_rate` with the offer's code as "
+            "`fee_offer` (null: the standard rate). A body that still sends `monthly_fee_rate` is refused with 400 "
+            '`invalid` (field `monthly_fee_rate`: "The fee rate comes from the hall\'s installment offers"), so a '
+            "client never believes its rate was used."
         ),
         request=CreditApplicationInputSerializer,
         responses={
@@ -159,7 +165,6 @@ class ApplicationsApi(ServiceHallAPIView):
             handset_price=data["handset_price"],
             down_payment=data["down_payment"],
             months=data["months"],
-            monthly_fee_rate=data["monthly_fee_rate"],
         )
         return Response(_body(_reload(request.user, application.pk)), status=status.HTTP_201_CREATED)
 

@@ -71,9 +71,7 @@ def _demo_plan(hall: Hall) -> None:
         Service.objects.filter(pk=service.pk).update(opened_at=opened_before)
         service.refresh_from_db()
     assert customer is not None
-    application = services.application_submit(
-        hall=hall, actor=clerk, customer=customer, service=service, monthly_fee_rate="0", **PLAN
-    )
+    application = services.application_submit(hall=hall, actor=clerk, customer=customer, service=service, **PLAN)
     services.application_review(application=application, actor=manager, approve=True, note="demo")
     services.application_sign(application=application, actor=clerk)
     services.application_activate(application=application, actor=clerk)

@@ -20,6 +20,8 @@ from servicehall.core.models import AppendOnlyModel
 from .states import CreditStatus
 
 ZERO = Decimal("0.00")
+# The highest monthly fee rate a plan may carry (2 % of the principal per month); an installment offer too.
+MONTHLY_FEE_RATE_MAX = Decimal("0.0200")
 
 
 class CreditApplication(models.Model):
@@ -37,8 +39,18 @@ class CreditApplication(models.Model):
     handset_price = models.DecimalField(_("handset price"), max_digits=12, decimal_places=2)
     down_payment = models.DecimalField(_("down payment"), max_digits=12, decimal_places=2)
     months = models.PositiveSmallIntegerField(_("months"))
-    # Per month, e.g. 0.0050 = 0.5 % of the financed principal per month; 0 by promotion.
+    # Per month, e.g. 0.0050 = 0.5 % of the financed principal per month. The rate used when the application
+    # was filed (the hall's installment offer, else the standard rate), kept even if the offer changes later.
     monthly_fee_rate = models.DecimalField(_("monthly fee rate"), max_digits=6, decimal_places=4, default=ZERO)
+    # The installment offer that set the rate (None: the standard rate, or a plan filed before offers existed).
+    fee_offer = models.ForeignKey(
+        "promotions.InstallmentOffer",
+        verbose_name=_("installment offer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     principal = models.DecimalField(_("financed principal"), max_digits=12, decimal_places=2)
     fee_total = models.DecimalField(_("total fees"), max_digits=12, decimal_places=2, default=ZERO)
     status = models.CharField(

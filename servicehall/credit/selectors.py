@@ -12,15 +12,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from servicehall.core.errors import Forbidden, NotFound
 from servicehall.customers.models import Customer, IdDocument, Service
-from servicehall.lib import identity
+from servicehall.lib import identity, money
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import memberships_for_user, user_can
+from servicehall.promotions.selectors import installment_offer_for
 
 from .eligibility import (
     DEFAULT_MIN_CREDIT_LEVEL,
@@ -29,7 +31,7 @@ from .eligibility import (
     Eligibility,
     credit_eligibility,
 )
-from .models import ZERO, CreditApplication, Installment, InstallmentStatus
+from .models import MONTHLY_FEE_RATE_MAX, ZERO, CreditApplication, Installment, InstallmentStatus
 from .states import LIVE, REPAYABLE, CreditStatus
 
 
@@ -40,6 +42,21 @@ def min_tenure_months() -> int:
 def min_credit_level() -> int:
     """The lowest credit level (stars, `Customer.credit_level`) that may buy on credit."""
     return int(getattr(settings, "CREDIT_MIN_LEVEL", DEFAULT_MIN_CREDIT_LEVEL))
+
+
+DEFAULT_MONTHLY_FEE_RATE = Decimal("0.0050")
+RATE_PLACES = Decimal("0.0001")
+
+
+def standard_monthly_fee_rate() -> Decimal:
+    """The monthly fee rate of a plan no installment offer covers (setting `CREDIT_MONTHLY_FEE_RATE`)."""
+    raw = getattr(settings, "CREDIT_MONTHLY_FEE_RATE", DEFAULT_MONTHLY_FEE_RATE)
+    rate = Decimal(str(raw))
+    if not rate.is_finite() or not ZERO <= rate <= MONTHLY_FEE_RATE_MAX or rate != rate.quantize(RATE_PLACES):
+        raise ImproperlyConfigured(
+            f"CREDIT_MONTHLY_FEE_RATE must be between 0 and {MONTHLY_FEE_RATE_MAX} with at most 4 places, got {raw!r}"
+        )
+    return rate.quantize(RATE_PLACES)
 
 
 def _resident_birth_date(customer: Customer, today: dt.date) -> tuple[bool, dt.date | None]:
@@ -90,6 +107,58 @@ def mobile_services_for(*, customer: Customer) -> QuerySet[Service]:
     return Service.objects.filter(customer=customer, kind=Service.Kind.MOBILE).order_by("status", "number")
 
 
+# --- the fee rate (installment offers) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeeTerms:
+    """The monthly fee rate a plan gets and the installment offer that set it (None: the standard rate)."""
+
+    months: int
+    rate: Decimal
+    offer: Any  # promotions.InstallmentOffer | None
+
+
+def fee_terms_for(*, hall: Hall, months: int, principal: Decimal, on: dt.date | None = None) -> FeeTerms:
+    """The rate of a plan of `months` financing `principal`, filed on `on` (default: the hall's today)."""
+    offer = installment_offer_for(hall=hall, months=months, principal=principal, on=on)
+    rate = offer.monthly_fee_rate if offer is not None else standard_monthly_fee_rate()
+    return FeeTerms(months=months, rate=rate, offer=offer)
+
+
+@dataclass(frozen=True)
+class TermRates:
+    """What a term costs today: the rate for any amount, and a lower one from a financed amount (or None)."""
+
+    months: int
+    any_amount: FeeTerms
+    from_amount: FeeTerms | None
+
+    @property
+    def min_amount(self) -> Decimal | None:
+        return self.from_amount.offer.min_amount if self.from_amount is not None else None
+
+
+# The largest minimum an offer can hold (12 digits, 2 places): the offer for "a large enough amount".
+_ANY_MINIMUM = Decimal("9999999999.99")
+
+
+def fee_rates_by_term(*, hall: Hall, on: dt.date | None = None) -> list[TermRates]:
+    """For each term (3/6/12/24 months), the rate a plan filed today gets (the apply page's table).
+
+    The price is not known yet: the rate for any amount is shown, and, when an offer with a minimum
+    financed amount gives a lower rate, that offer with its minimum.
+    """
+    day = on or hall.local_date()
+    rows = []
+    for term in sorted(money.INSTALLMENT_TERMS):
+        base = fee_terms_for(hall=hall, months=term, principal=Decimal("0.01"), on=day)
+        best = fee_terms_for(hall=hall, months=term, principal=_ANY_MINIMUM, on=day)
+        better = best if best.offer is not None and best.rate < base.rate else None
+        rows.append(TermRates(months=term, any_amount=base, from_amount=better))
+    return rows
+
+
 # --- applications --------------------------------------------------------------------------------
 
 
@@ -103,7 +172,7 @@ def _pk(value: Any) -> int | None:
 
 def _with_plan(queryset: QuerySet[CreditApplication]) -> QuerySet[CreditApplication]:
     return queryset.select_related(
-        "hall", "customer", "service", "applied_by", "reviewed_by", "signed_by"
+        "hall", "customer", "service", "applied_by", "reviewed_by", "signed_by", "fee_offer"
     ).prefetch_related(
         Prefetch("installments", queryset=Installment.objects.order_by("number")),
         "history",
@@ -127,7 +196,7 @@ def application_get_for_user(
 def applications_to_review(*, hall: Hall) -> QuerySet[CreditApplication]:
     return (
         CreditApplication.objects.filter(hall=hall, status=CreditStatus.SUBMITTED)
-        .select_related("customer", "service", "applied_by")
+        .select_related("customer", "service", "applied_by", "fee_offer")
         .order_by("applied_at", "id")
     )
 
@@ -136,7 +205,7 @@ def applications_recent(*, hall: Hall, limit: int = 50) -> list[CreditApplicatio
     return list(
         CreditApplication.objects.filter(hall=hall)
         .exclude(status=CreditStatus.SUBMITTED)
-        .select_related("customer", "service", "applied_by", "reviewed_by")
+        .select_related("customer", "service", "applied_by", "reviewed_by", "fee_offer")
         .order_by("-applied_at", "-id")[:limit]
     )
 
@@ -272,7 +341,13 @@ def overdue_installments(*, hall: Hall, today: dt.date | None = None) -> list[Ov
             status=InstallmentStatus.DUE,
             due_date__lt=day,
         )
-        .select_related("application", "application__customer", "application__service", "application__applied_by")
+        .select_related(
+            "application",
+            "application__customer",
+            "application__service",
+            "application__applied_by",
+            "application__fee_offer",
+        )
         .order_by("due_date", "application_id", "number")
     )
     return [

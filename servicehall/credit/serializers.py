@@ -27,9 +27,20 @@ class CreditApplicationInputSerializer(serializers.Serializer):
         max_length=32, required=False, default="0", help_text=_("In yuan; 0 or more, less than the price.")
     )
     months = serializers.IntegerField(help_text=_("3, 6, 12 or 24."))
-    monthly_fee_rate = serializers.CharField(
-        max_length=16, required=False, default="0", help_text=_('Per month, e.g. "0.005"; "0" for interest-free.')
-    )
+
+    # Fields a client may no longer send: the hall's installment offers decide them (400 when sent).
+    REFUSED_FIELDS = ("monthly_fee_rate",)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        sent = self.initial_data if isinstance(self.initial_data, dict) else {}
+        refused = {
+            name: [_("The fee rate comes from the hall's installment offers; do not send it.")]
+            for name in self.REFUSED_FIELDS
+            if name in sent
+        }
+        if refused:
+            raise serializers.ValidationError(refused)
+        return attrs
 
 
 class CreditReviewInputSerializer(serializers.Serializer):
@@ -106,7 +117,17 @@ class CreditApplicationSerializer(serializers.Serializer):
     down_payment = serializers.DecimalField(max_digits=12, decimal_places=2)
     principal = serializers.DecimalField(max_digits=12, decimal_places=2)
     months = serializers.IntegerField()
-    monthly_fee_rate = serializers.DecimalField(max_digits=6, decimal_places=4)
+    monthly_fee_rate = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=4,
+        read_only=True,
+        help_text=_(
+            "Per month of the principal, fixed when filed: the hall's installment offer's rate, else the standard rate."
+        ),
+    )
+    fee_offer = serializers.CharField(
+        allow_null=True, read_only=True, help_text=_("The code of the installment offer that set the rate, or null.")
+    )
     fee_total = serializers.DecimalField(max_digits=12, decimal_places=2)
     applied_at = serializers.DateTimeField()
     reviewed_at = serializers.DateTimeField(allow_null=True)

@@ -7,10 +7,12 @@ Input rules (nothing is written when one says no):
 * handset price: a positive amount in yuan with at most 2 places, at most 100 000 yuan;
 * down payment: 0 or more, less than the price (the financed principal is price − down payment);
 * months: 3, 6, 12 or 24;
-* monthly fee rate: 0 (interest-free promotion) up to 0.0200 (2 % of the principal per month), at most 4
-  places. The total fee is principal × rate × months, rounded half-up to the fen, and spread over the
-  months like the principal (`lib.money.installment_schedule`): the schedule adds up exactly to
-  principal + total fee.
+* monthly fee rate: never typed by the clerk. It is the rate of the hall's installment offer for the term and
+  the financed principal on the hall's day of filing (`promotions.selectors.installment_offer_for`, e.g.
+  "12期免息" = 0), else the standard rate `CREDIT_MONTHLY_FEE_RATE` (`selectors.fee_terms_for`). The rate
+  and the offer are recorded on the application, so a later change of the offer does not change the plan.
+  The total fee is principal × rate × months, rounded half-up to the fen, and spread over the months like
+  the principal (`lib.money.installment_schedule`): the schedule adds up exactly to principal + total fee.
 
 Due dates: installment k falls k months after the signing day, clamped to the month's end
 (signed Jan 31 → Feb 28/29 → Mar 31 → Apr 30 …).
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -53,8 +55,6 @@ from .states import REPAYABLE, CreditStatus, move_allowed
 
 S = CreditStatus
 PRICE_MAX = Decimal("100000.00")
-MONTHLY_FEE_RATE_MAX = Decimal("0.0200")
-RATE_PLACES = Decimal("0.0001")
 HANDSET_NAME_MAX = 120
 NOTE_MAX = 500
 REFERENCE_RE = re.compile(r"^credit:(\d+)(:early)?$")
@@ -105,30 +105,6 @@ def _months(value: Any) -> int:
     if months not in money.INSTALLMENT_TERMS:
         raise Unprocessable(_("Choose 3, 6, 12 or 24 months."), code="bad_months", extra={"field": "months"})
     return months  # type: ignore[return-value]
-
-
-def _rate(value: Any) -> Decimal:
-    if value in (None, ""):
-        return ZERO
-    if isinstance(value, float):
-        value = str(value)
-    try:
-        rate = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        rate = None
-    if rate is None or not rate.is_finite() or rate < 0 or rate > MONTHLY_FEE_RATE_MAX:
-        raise Unprocessable(
-            _("The monthly fee rate must be between 0 and %(max)s.") % {"max": MONTHLY_FEE_RATE_MAX},
-            code="bad_fee_rate",
-            extra={"field": "monthly_fee_rate"},
-        )
-    if rate != rate.quantize(RATE_PLACES):
-        raise Unprocessable(
-            _("The monthly fee rate may have at most four decimal places."),
-            code="bad_fee_rate",
-            extra={"field": "monthly_fee_rate"},
-        )
-    return rate.quantize(RATE_PLACES)
 
 
 def _text(value: Any, *, max_length: int, label: str, field: str, required: bool = True) -> str:
@@ -203,9 +179,10 @@ def application_submit(
     handset_price: Any,
     down_payment: Any,
     months: Any,
-    monthly_fee_rate: Any = "0",
 ) -> CreditApplication:
     """File an application for review. Every input rule and every eligibility condition is checked first.
+
+    The monthly fee rate comes from the hall's installment offers (or the standard rate), never from input.
 
     An ineligible customer is 422 `not_eligible` with `reasons` [{code, message}, …]; nothing is written.
     """
@@ -230,10 +207,10 @@ def application_submit(
             extra={"field": "down_payment"},
         )
     term = _months(months)
-    rate = _rate(monthly_fee_rate)
     principal = price - down
-    fee_total = money.quantize_cny(principal * rate * term)
     with transaction.atomic():
+        fees = selectors.fee_terms_for(hall=hall, months=term, principal=principal)
+        fee_total = money.quantize_cny(principal * fees.rate * term)
         # The service row is locked so that two clerks cannot file two plans on one number at once.
         locked_service = Service.objects.select_for_update().filter(pk=service.pk).first() if service else None
         result = selectors.eligibility_for(hall=hall, customer=customer, service=locked_service)
@@ -256,7 +233,8 @@ def application_submit(
             handset_price=price,
             down_payment=down,
             months=term,
-            monthly_fee_rate=rate,
+            monthly_fee_rate=fees.rate,
+            fee_offer=fees.offer,
             principal=principal,
             fee_total=fee_total,
             status=S.SUBMITTED,
@@ -271,7 +249,13 @@ def application_submit(
             action="credit.submitted",
             obj=application,
             hall=hall,
-            data={"number": application.number, "principal": str(principal), "months": term, "rate": str(rate)},
+            data={
+                "number": application.number,
+                "principal": str(principal),
+                "months": term,
+                "rate": str(fees.rate),
+                "fee_offer": fees.offer.code if fees.offer is not None else "",
+            },
         )
     return application
 

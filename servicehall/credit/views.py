@@ -37,7 +37,7 @@ from servicehall.org.selectors import default_hall_for_user, hall_get_for_user, 
 
 from . import forms, selectors, services
 from .models import CreditApplication
-from .presentation import application_row, customer_plan_view, party_view
+from .presentation import application_row, customer_plan_view, party_view, rate_percent
 from .states import REPAYABLE, CreditStatus
 
 C = Capability
@@ -81,6 +81,20 @@ def _int(raw: str, message: str) -> int | None:
 # --- apply ------------------------------------------------------------------------------------------
 
 
+def _term_rate_view(row: selectors.TermRates) -> dict[str, Any]:
+    """One line of the apply page's fee table: the term, its rate and what set it, and a lower rate by amount."""
+    base, better = row.any_amount, row.from_amount
+    return {
+        "months": row.months,
+        "rate": rate_percent(base.rate),
+        "source": base.offer.display_name if base.offer is not None else _("Standard rate"),
+        "offer_code": base.offer.code if base.offer is not None else "",
+        "better_rate": rate_percent(better.rate) if better is not None else "",
+        "better_source": better.offer.display_name if better is not None else "",
+        "better_min": row.min_amount,
+    }
+
+
 def _apply_context(request: HttpRequest, hall: Hall, customer: Any, service: Any) -> dict[str, Any]:
     mobiles = list(selectors.mobile_services_for(customer=customer))
     eligibility = selectors.eligibility_for(hall=hall, customer=customer, service=service)
@@ -98,11 +112,12 @@ def _apply_context(request: HttpRequest, hall: Hall, customer: Any, service: Any
             "min_level": selectors.min_credit_level(),
             "may_set_level": C.APPROVE_MONEY in caps,
             "terms": TERMS,
+            "term_rates": [_term_rate_view(row) for row in selectors.fee_rates_by_term(hall=hall)],
             "min_tenure_months": selectors.min_tenure_months(),
             "plans": [
                 application_row(a)
                 for a in customer.credit_applications.filter(hall=hall).select_related(
-                    "service", "applied_by", "customer"
+                    "service", "applied_by", "customer", "fee_offer"
                 )[:20]
             ],
         }
@@ -149,7 +164,6 @@ def apply(request: HttpRequest) -> HttpResponse:
                 handset_price=request.POST.get("handset_price", ""),
                 down_payment=request.POST.get("down_payment", ""),
                 months=request.POST.get("months", ""),
-                monthly_fee_rate=request.POST.get("monthly_fee_rate", "") or "0",
             )
         except ApplicationError as exc:
             form_error, status = str(exc.message), exc.status_code

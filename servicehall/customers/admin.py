@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from servicehall.core.admin import ReadOnlyAdminMixin
+from servicehall.core.admin import PersonalDataAdminMixin, ReadOnlyAdminMixin
 
 from .models import (
     BlacklistedCard,
@@ -18,7 +18,7 @@ from .models import (
 )
 
 # The admin lists show no phone, address or document number: opening a record
-# is for superusers only (see servicehall/urls.py), and its lists are skimmed.
+# is for superusers only (see servicehall/urls.py) and is audited (PersonalDataAdminMixin).
 
 
 class IdDocumentInline(admin.TabularInline):
@@ -28,7 +28,7 @@ class IdDocumentInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["id", "name", "kind", "company", "registered_hall", "created_at"]
     list_filter = ["kind", "company"]
     search_fields = ["name", "name_initials"]
@@ -38,7 +38,7 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(IdDocument)
-class IdDocumentAdmin(admin.ModelAdmin):
+class IdDocumentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["id", "kind", "customer", "holder_name", "valid_until", "company"]
     list_filter = ["kind", "company"]
     raw_id_fields = ["customer"]
@@ -50,7 +50,7 @@ class ValueAddedServiceInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["id", "kind", "customer", "status", "balance", "package_code", "opened_hall"]
     list_filter = ["kind", "status", "company"]
     raw_id_fields = ["customer"]

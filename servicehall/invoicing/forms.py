@@ -51,3 +51,27 @@ class _NoEchoInput(forms.TextInput):
 class DownloadForm(forms.Form):
     number = forms.CharField(label=_("Invoice number"), max_length=32)
     code = forms.CharField(label=_("Download code"), max_length=32, widget=_NoEchoInput(attrs={"autocomplete": "off"}))
+
+
+class InvoiceRequestForm(BuyerForm):
+    """The customer's own request online: what the receipt says (hall, number, invoice code) and the buyer."""
+
+    field_order = ["hall", "receipt", "code", "buyer_kind", "buyer_title", "tax_number"]
+
+    hall = forms.CharField(
+        label=_("Hall code"),
+        max_length=32,
+        help_text=_("Filled in by the QR code on your receipt; also in the address printed there (?hall=…)."),
+    )
+    receipt = forms.CharField(label=_("Receipt number"), max_length=32)
+    code = forms.CharField(
+        label=_("Invoice code"),
+        max_length=32,
+        help_text=_("Printed on your receipt under the total."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Online the title is always typed (the service refuses an empty one): say so instead of the counter's hint.
+        self.fields["buyer_title"].help_text = _("The name to print on the invoice: yours or your enterprise's.")

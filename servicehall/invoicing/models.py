@@ -77,8 +77,14 @@ class Invoice(models.Model):
     tax_amount = models.DecimalField(_("tax"), max_digits=12, decimal_places=2)
     # What the customer types on the public download page, with the invoice number.
     download_code = models.CharField(_("download code"), max_length=16, unique=True)
+    # Empty for an invoice the customer requested online with the code on their receipt (no staff involved).
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     issued_at = models.DateTimeField(_("issued at"), db_index=True)
     void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
@@ -119,6 +125,10 @@ class Invoice(models.Model):
                 condition=Q(buyer_kind="personal", tax_number="") | (Q(buyer_kind="enterprise") & ~Q(tax_number="")),
                 name="invoice_tax_number_for_enterprise",
             ),
+            # Only a customer's own online request has no staff member who issued it.
+            models.CheckConstraint(
+                condition=Q(issued_by__isnull=False) | Q(channel="online"), name="invoice_counter_has_issuer"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,8 +167,14 @@ class InvoiceMove(AppendOnlyModel):
     invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="moves")
     from_status = models.CharField(_("from"), max_length=8, blank=True)
     to_status = models.CharField(_("to"), max_length=8)
+    # Empty when the customer did it themselves online (an invoice requested with a receipt's code).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     at = models.DateTimeField(_("at"))
     note = models.CharField(_("note"), max_length=200, blank=True)

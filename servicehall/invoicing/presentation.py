@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 
+from servicehall.billing import selectors as billing_selectors
 from servicehall.core.pdf import render_pdf
 
 from .models import Invoice, InvoiceStatus
@@ -21,10 +22,9 @@ def invoice_document_context(invoice: Invoice) -> dict[str, Any]:
     for line in invoice.lines.all():
         payment = line.payment
         receipt = getattr(payment, "receipt", None)
-        if payment.order is not None:
-            description = payment.order.number
-        else:
-            description = payment.description or str(payment.get_purpose_display())
+        description = billing_selectors.payment_order_numbers(payment=payment) or (
+            payment.description or str(payment.get_purpose_display())
+        )
         lines.append(
             {
                 "description": description,

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from servicehall.billing import selectors as billing_selectors
 from servicehall.billing.models import Payment, PaymentStatus
 from servicehall.core.errors import Forbidden, NotFound
 from servicehall.customers.models import Customer
@@ -34,7 +35,11 @@ def _pk(value: Any) -> int | None:
 
 
 def _with_lines(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
-    lines = InvoiceLine.objects.select_related("payment", "payment__order", "payment__receipt").order_by("id")
+    lines = (
+        InvoiceLine.objects.select_related("payment", "payment__order", "payment__receipt")
+        .prefetch_related("payment__lines__order")
+        .order_by("id")
+    )
     return queryset.select_related(
         "hall", "customer", "issued_by", "voided_by", "replaces", "reissued_as"
     ).prefetch_related(Prefetch("lines", queryset=lines))
@@ -60,6 +65,7 @@ def invoices_for_hall(*, hall: Hall, limit: int = 200) -> list[Invoice]:
 class Invoiceable:
     payment: Payment
     left: Decimal
+    paid_for: str  # the orders it paid, or what else it was for
 
 
 def invoiceable_payments(*, hall: Hall, customer: Customer) -> list[Invoiceable]:
@@ -67,10 +73,17 @@ def invoiceable_payments(*, hall: Hall, customer: Customer) -> list[Invoiceable]
     payments = list(
         Payment.objects.filter(payment_customer_q(customer), hall=hall, status=PaymentStatus.SUCCEEDED)
         .select_related("order", "receipt")
+        .prefetch_related("lines__order")
         .order_by("-created_at", "-id")[:INVOICEABLE_LIMIT]
     )
     left = invoiceable_amounts(payments)
-    return [Invoiceable(payment=p, left=left[p.pk]) for p in payments if left[p.pk] > 0]
+    return [Invoiceable(payment=p, left=left[p.pk], paid_for=_paid_for(p)) for p in payments if left[p.pk] > 0]
+
+
+def _paid_for(payment: Payment) -> str:
+    return billing_selectors.payment_order_numbers(payment=payment) or (
+        payment.description or str(payment.get_purpose_display())
+    )
 
 
 def payments_for_invoice_request(*, user: Any, payment_ids: list[int]) -> list[Payment]:

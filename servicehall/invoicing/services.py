@@ -20,6 +20,12 @@ Rules:
   or voided there until the next day (409 `day_closed`), as with payments.
 * Tax: the total includes tax; tax = total − total / (1 + rate), rounded half-up
   to the fen (lib.money's rule for computed amounts).
+* Online (扫码开票): the customer requests the invoice of one receipt themselves with
+  the hall, the receipt number and the invoice code printed on it, without signing
+  in. A wrong hall, number or code gets the same "not found"; only once all three
+  match does the customer learn anything else (fully invoiced, day closed). The
+  invoice is issued for the payment's customer, channel "online", with no staff
+  member as its issuer, and covers what is left of the payment.
 """
 
 from __future__ import annotations
@@ -36,8 +42,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.billing import selectors as billing_selectors
-from servicehall.billing.models import Payment, PaymentStatus
-from servicehall.cashdesk import selectors as cashdesk_selectors
+from servicehall.billing.models import Payment, PaymentStatus, Receipt
+from servicehall.cashdesk import services as cashdesk_services
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
@@ -104,14 +110,12 @@ def invoiced_amounts(payment_ids: Iterable[int]) -> dict[int, Decimal]:
 def invoiceable_amounts(payments: list[Payment]) -> dict[int, Decimal]:
     """Per payment: what is left to invoice (never negative).
 
-    Billing's `payment_refundable_amount` is the paid amount less the refunds that hold money (requested,
+    Billing's `refundable_amounts` is the paid amount less the refunds that hold money (requested,
     approved, paid), so the refund rule lives in one place; what issued invoices cover comes off that.
     """
     invoiced = invoiced_amounts([p.pk for p in payments])
-    return {
-        p.pk: max(billing_selectors.payment_refundable_amount(payment=p) - invoiced.get(p.pk, money.ZERO), money.ZERO)
-        for p in payments
-    }
+    refundable = billing_selectors.refundable_amounts(payments=payments)
+    return {p.pk: max(refundable[p.pk] - invoiced.get(p.pk, money.ZERO), money.ZERO) for p in payments}
 
 
 # --- checks -------------------------------------------------------------------------------------------
@@ -123,12 +127,10 @@ def _require(actor: Any, hall: Hall) -> None:
 
 
 def _check_day_open(hall: Hall) -> None:
-    """Invoices issued or voided today belong to today's settlement: once it is closed, none can change."""
-    if cashdesk_selectors.day_is_closed(hall=hall, day=hall.local_date()):
-        raise Conflict(
-            _("Today's money in this hall is already settled and closed: no invoice can be issued or voided."),
-            code="day_closed",
-        )
+    cashdesk_services.day_open_require(
+        hall=hall,
+        refusal=_("Today's money in this hall is already settled and closed: no invoice can be issued or voided."),
+    )
 
 
 def _text(value: Any, max_length: int) -> str:
@@ -318,6 +320,87 @@ def _issue_locked(
         },
     )
     return invoice
+
+
+# --- the customer's own request online (扫码开票) ------------------------------------------------------------
+
+
+def no_such_receipt_message() -> str:
+    return _("No receipt matches this hall, receipt number and code. Check them on your receipt and try again.")
+
+
+def _receipt_for_request(hall_code: Any, receipt_number: Any, code: Any) -> Receipt:
+    """The receipt whose hall, number and invoice code all match; else one "not found" for every mismatch."""
+    hall_text = str(hall_code or "").strip()[:32]
+    number_text = identity.normalise(str(receipt_number or ""))[:16]
+    code_text = identity.normalise(str(code or ""))[:16]
+    receipt = None
+    if hall_text and number_text and code_text:
+        receipt = (
+            Receipt.objects.select_related("hall", "payment", "payment__order")
+            .filter(invoice_code=code_text, number=number_text, hall__code=hall_text)
+            .first()
+        )
+    if receipt is None:
+        raise NotFound(no_such_receipt_message())
+    return receipt
+
+
+def _nothing_left(payment: Payment) -> bool:
+    return invoiceable_amounts([payment])[payment.pk] <= 0
+
+
+def _fully_invoiced() -> Conflict:
+    return Conflict(
+        _(
+            "This receipt is already fully invoiced (or its money was refunded): nothing is left to invoice. "
+            "If you lost the invoice, ask at the counter."
+        ),
+        code="already_invoiced",
+    )
+
+
+def invoice_request_online(
+    *,
+    hall_code: Any,
+    receipt_number: Any,
+    code: Any,
+    buyer_kind: Any,
+    buyer_title: Any = "",
+    tax_number: Any = "",
+) -> Invoice:
+    """The customer's own request: one invoice for what is left of the receipt's payment, channel online.
+
+    Refusals, in this order: no such receipt (404, the same for any mismatch), a payment of no customer
+    (409: the counter decides), nothing left to invoice (409), the buyer (422), the day closed (409).
+    Nothing is written unless the invoice is issued.
+    """
+    receipt = _receipt_for_request(hall_code, receipt_number, code)
+    hall, payment = receipt.hall, receipt.payment
+    customer_id = payment_customer_id(payment)
+    if customer_id is None:
+        raise Conflict(
+            _(
+                "This payment is not linked to a customer account, so it cannot be invoiced online. "
+                "Please ask at the counter."
+            ),
+            code="no_customer",
+        )
+    if payment.status != PaymentStatus.SUCCEEDED or _nothing_left(payment):
+        raise _fully_invoiced()
+    customer = Customer.objects.get(pk=customer_id)
+    # Online the title is always typed: the customer's full name is never put on a PDF for whoever holds the slip.
+    if buyer_kind == BuyerKind.PERSONAL and not _text(buyer_title, TITLE_MAX):
+        raise Unprocessable(_("Enter the buyer title: the name to print on the invoice."), code="title_missing")
+    kind, title, tax = _buyer(kind=buyer_kind, title=buyer_title, tax_number=tax_number, customer=customer)
+    _check_day_open(hall)
+    with transaction.atomic():
+        # Under the payment's lock: a second request (or a clerk at the counter) that got here first has
+        # taken what was left, so this one is told "fully invoiced" instead of failing in `_check_payments`.
+        (locked,) = _lock_payments(hall, [payment.pk])
+        if locked.status != PaymentStatus.SUCCEEDED or _nothing_left(locked):
+            raise _fully_invoiced()
+        return _issue_locked(hall, None, customer, [payment.pk], kind, title, tax, InvoiceChannel.ONLINE, replaces=None)
 
 
 # --- void and reissue ------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ app_name = "invoicing"
 urlpatterns = [
     # The customer's own page: the invoice PDF by its number and download code.
     path("download/", views.download, name="download"),
+    # The customer's own request (扫码开票): ?hall=<code>&receipt=<number>&code=<invoice code>, as the receipt's QR.
+    path("request/", views.request_online, name="request"),
     # Staff at the counter: ?hall=<code>&customer=<id>&payment=<id> (customer or payment; payment is preselected).
     path("new/", views.create, name="create"),
     # Staff: the hall's invoices with their void forms, and one invoice.

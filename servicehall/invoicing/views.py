@@ -1,9 +1,11 @@
-"""The invoicing screens (PAY03): request at the counter, the hall's list with voiding, one invoice, download.
+"""The invoicing screens (PAY03): request at the counter, the hall's list with voiding, one invoice, download,
+and the customer's own request online with the code on their receipt.
 
 Staff pages find the hall or the invoice through the selectors, call one service
 and render; a refused request shows its message with its 4xx status. The public
 download page asks for the invoice number and its download code, answers the PDF
-and nothing else, and is throttled per client address.
+and nothing else, and is throttled per client address; so is the public request
+page, which asks for the hall, the receipt number and the receipt's invoice code.
 """
 
 from __future__ import annotations
@@ -38,6 +40,15 @@ from .services import payment_customer_id
 
 # Attempts on the public download page per client address and minute.
 DOWNLOAD_PER_MINUTE_DEFAULT = 10
+# Which form field a refusal of the online request belongs beside (the others go on top of the form).
+REQUEST_ERROR_FIELDS = {
+    "bad_buyer_kind": "buyer_kind",
+    "bad_title": "buyer_title",
+    "title_missing": "buyer_title",
+    "tax_number_missing": "tax_number",
+    "bad_tax_number": "tax_number",
+    "tax_number_not_allowed": "tax_number",
+}
 
 
 def _hall(request: HttpRequest, code: str) -> Hall:
@@ -240,16 +251,29 @@ def reissue(request: HttpRequest, hall: str, invoice_id: int) -> HttpResponse:
 # --- the customer's download page ------------------------------------------------------------------------
 
 
-def _throttle_download(request: HttpRequest) -> None:
-    """Refuse (429) a client past the limit of download attempts in the current minute (guessing codes)."""
-    limit = int(getattr(settings, "INVOICE_DOWNLOAD_PER_MINUTE", DOWNLOAD_PER_MINUTE_DEFAULT))
+def _throttle(request: HttpRequest, *, scope: str, limit: int) -> None:
+    """Refuse (429) a client past `limit` attempts of `scope` in the current minute (guessing codes)."""
     if limit <= 0:
         return
     address = request.META.get("REMOTE_ADDR", "unknown")
-    key = f"invoice-download:{address}:{int(time.time() // 60)}"
+    key = f"{scope}:{address}:{int(time.time() // 60)}"
     cache.add(key, 0, timeout=70)
     if cache.incr(key) > limit:
         raise TooManyRequests(_("Too many attempts in the last minute. Please wait a moment and try again."))
+
+
+def _download_limit() -> int:
+    return int(getattr(settings, "INVOICE_DOWNLOAD_PER_MINUTE", DOWNLOAD_PER_MINUTE_DEFAULT))
+
+
+def _throttle_download(request: HttpRequest) -> None:
+    _throttle(request, scope="invoice-download", limit=_download_limit())
+
+
+def _throttle_request(request: HttpRequest) -> None:
+    """Online requests count apart from downloads: the customer downloads right after requesting."""
+    limit = int(getattr(settings, "INVOICE_REQUEST_PER_MINUTE", _download_limit()))
+    _throttle(request, scope="invoice-request", limit=limit)
 
 
 @never_cache
@@ -275,3 +299,54 @@ def download(request: HttpRequest) -> HttpResponse:
         form.add_error(None, _("No invoice matches this number and code. Check both and try again."))
         status = 404
     return render(request, "invoicing/download.html", {"form": form}, status=status)
+
+
+# --- the customer's own request online (扫码开票) ------------------------------------------------------------
+
+
+def _request_initial(request: HttpRequest) -> dict[str, str]:
+    """What the receipt's QR code fills in: `?hall=<code>&receipt=<number>&code=<invoice code>`."""
+    return {name: request.GET.get(name, "").strip()[:32] for name in ("hall", "receipt", "code")}
+
+
+def _request_refused(form: forms.InvoiceRequestForm, exc: ApplicationError) -> int:
+    """Put the refusal beside its field (the buyer's) or on top of the form; answer its status."""
+    field = REQUEST_ERROR_FIELDS.get(exc.code)
+    form.add_error(field, str(exc.message))
+    return exc.status_code
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_online(request: HttpRequest) -> HttpResponse:
+    """The customer requests the invoice of a receipt with the code printed on it; no sign-in.
+
+    On success the page shows the invoice number and download code (and a button to download the PDF);
+    nothing about the customer beyond the buyer title they typed.
+    """
+    if request.method == "GET":
+        form = forms.InvoiceRequestForm(initial=_request_initial(request))
+        return render(request, "invoicing/request.html", {"form": form})
+    form = forms.InvoiceRequestForm(request.POST)
+    try:
+        _throttle_request(request)
+    except TooManyRequests as exc:
+        status = _request_refused(form, exc)
+        return render(request, "invoicing/request.html", {"form": form}, status=status)
+    if not form.is_valid():
+        return render(request, "invoicing/request.html", {"form": form}, status=422)
+    data = form.cleaned_data
+    try:
+        invoice = services.invoice_request_online(
+            hall_code=data["hall"],
+            receipt_number=data["receipt"],
+            code=data["code"],
+            buyer_kind=data["buyer_kind"],
+            buyer_title=data["buyer_title"],
+            tax_number=data["tax_number"],
+        )
+    except ApplicationError as exc:
+        status = _request_refused(form, exc)
+        return render(request, "invoicing/request.html", {"form": form}, status=status)
+    context = {"number": invoice.number, "download_code": invoice.download_code, "buyer_title": invoice.buyer_title}
+    return render(request, "invoicing/request_done.html", context)

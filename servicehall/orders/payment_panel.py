@@ -7,6 +7,7 @@ gathers what the order page shows and turns the posted form into one billing ser
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -18,8 +19,10 @@ from servicehall.billing import services as billing_services
 from servicehall.billing.models import RefundStatus
 from servicehall.billing.tender import KEYPAD_NOTES, tender_phrase
 from servicehall.core.errors import NotFound
+from servicehall.orders import selectors as order_selectors
 from servicehall.orders.models import WorkOrder
 from servicehall.orders.states import OrderStatus
+from servicehall.org.roles import Capability
 from servicehall.promotions import selectors as promotion_selectors
 
 # The steps at which an order may have payments: from its payment step on.
@@ -34,7 +37,7 @@ def _url_or_none(name: str, **kwargs: Any) -> str | None:
         return None
 
 
-def _payment_row(payment: Any) -> dict[str, Any]:
+def _payment_row(payment: Any, refundable: dict[int, Decimal]) -> dict[str, Any]:
     receipt = getattr(payment, "receipt", None) if payment.status == "succeeded" else None
     phrase = ""
     if payment.tendered is not None and payment.change is not None:
@@ -49,31 +52,58 @@ def _payment_row(payment: Any) -> dict[str, Any]:
         "receipt": receipt.number if receipt else "",
         "receipt_url": _url_or_none("billing:receipt", receipt_id=receipt.pk) if receipt else None,
         "invoice_url": _invoice_url(payment) if receipt else None,
-        "refundable": billing_selectors.payment_refundable_amount(payment=payment) if receipt else None,
+        "refundable": refundable[payment.pk] if receipt else None,
         "refund_key": uuid.uuid4().hex,
     }
 
 
 def _invoice_url(payment: Any) -> str | None:
     base = _url_or_none("invoicing:create")
-    if base is None or payment.order is None or payment.order.customer_id is None:
+    customer_id = payment.customer_id or (payment.order.customer_id if payment.order is not None else None)
+    if base is None or customer_id is None:
         return None
-    return f"{base}?hall={payment.hall.code}&customer={payment.order.customer_id}&payment={payment.pk}"
+    return f"{base}?hall={payment.hall.code}&customer={customer_id}&payment={payment.pk}"
 
 
-def payment_context(*, order: WorkOrder) -> dict[str, Any]:
-    """What the order page shows of money: the pay box at the payment step, and the payments made."""
+def together_requested(request: HttpRequest) -> list[str]:
+    """The other orders the clerk ticked to pay with this one (`with`, in the page's query or the posted form)."""
+    source = request.POST if request.method == "POST" else request.GET
+    return source.getlist("with")[: billing_services.MAX_ORDERS_PER_PAYMENT]
+
+
+def _together(order: WorkOrder, ticked: list[str]) -> list[dict[str, Any]]:
+    """The customer's other orders waiting for payment, with what each owes and whether it is ticked."""
+    others = order_selectors.orders_awaiting_payment_with(
+        order=order, limit=billing_services.MAX_ORDERS_PER_PAYMENT - 1
+    )
+    rows = []
+    for other in others:
+        due = promotion_selectors.order_amount_due(order=other)
+        if due > 0:
+            rows.append({"order": other, "due": due, "ticked": str(other.pk) in ticked})
+    return rows
+
+
+def payment_context(*, order: WorkOrder, together: list[str] | None = None) -> dict[str, Any]:
+    """What the order page shows of money: the pay box at the payment step (with the customer's other
+    orders waiting for payment, to pay together), and the payments made."""
     if order.status not in HAS_PAYMENTS:
         return {"payments": [], "pay": None}
     payments = list(billing_selectors.payments_for_order(order=order))
-    context: dict[str, Any] = {"payments": [_payment_row(p) for p in payments]}
+    refundable = billing_selectors.refundable_amounts(payments=payments)
+    context: dict[str, Any] = {"payments": [_payment_row(p, refundable) for p in payments]}
     if order.status != OrderStatus.PAYMENT:
         context["pay"] = None
         return context
     due = promotion_selectors.order_amount_due(order=order)
     pending = next((p for p in payments if p.status == "pending"), None)
+    others = _together(order, together or []) if due > 0 else []
+    ticked = [row for row in others if row["ticked"]]
     context["pay"] = {
-        "amount_due": due,
+        "amount_due": due + sum((row["due"] for row in ticked), Decimal("0.00")),
+        "own_due": due,
+        "together": others,
+        "ticked": [row["order"].pk for row in ticked],
         "nothing_due": due == 0,
         "discount": order.fee_total - due if due != order.fee_total else None,
         "key": uuid.uuid4().hex,
@@ -90,16 +120,25 @@ def take_payment(request: HttpRequest, order: WorkOrder) -> str:
     method = request.POST.get("method", "")
     amount = request.POST.get("amount", "")
     tendered = request.POST.get("tendered") if method == "cash" else None
+    others = [
+        order_selectors.order_get_for_user(user=request.user, order_id=pk, capability=Capability.SERVE)
+        for pk in dict.fromkeys(together_requested(request))
+        if pk != str(order.pk)
+    ]
     payment, _created = billing_services.payment_take(
         hall=order.hall,
         actor=request.user,
         order=order,
+        with_orders=others,
         method=method,
         amount=amount,
         tendered=tendered,
         idempotency_key=request.POST.get("key", ""),
         request_hash=billing_services.payment_request_hash(
-            order_id=order.pk, method=method, amount=amount, tendered=tendered
+            order_id=[order.pk, *(o.pk for o in others)] if others else order.pk,
+            method=method,
+            amount=amount,
+            tendered=tendered,
         ),
     )
     if payment.status == "pending":

@@ -76,6 +76,19 @@ def order_get_for_user(*, user: Any, order_id: Any, capability: str) -> WorkOrde
     return order
 
 
+def orders_awaiting_payment_with(*, order: WorkOrder, limit: int) -> list[WorkOrder]:
+    """Other orders of the order's customer in its hall at the payment step, oldest first: the customer
+    may pay them together at the counter (PAY01)."""
+    if order.customer_id is None:
+        return []
+    return list(
+        _order_queryset()
+        .filter(hall_id=order.hall_id, customer_id=order.customer_id, status=S.PAYMENT)
+        .exclude(pk=order.pk)
+        .order_by("created_at", "id")[:limit]
+    )
+
+
 # --- what an order refers to, within the hall's company ------------------------------------------
 
 

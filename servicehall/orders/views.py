@@ -264,7 +264,7 @@ def _order_context(request: HttpRequest, order_id: int) -> dict[str, Any]:
     context["jobs"] = [selectors.job_view(job) for job in selectors.jobs_of_order(order=order)]
     context["jobs_url"] = reverse("orders:jobs", kwargs={"hall": order.hall.code})
     context["has_open_job"] = any(job["open"] for job in context["jobs"])
-    context.update(payment_panel.payment_context(order=order))
+    context.update(payment_panel.payment_context(order=order, together=payment_panel.together_requested(request)))
     return context
 
 

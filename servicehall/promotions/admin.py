@@ -1,4 +1,5 @@
-"""Promotions are master data: the hall's offers, bank-card offers and group prices are edited here.
+"""Promotions are master data: the hall's offers, bank-card offers, group prices and installment offers are
+edited here.
 
 Applications and the points ledger are records: shown read-only.
 """
@@ -10,7 +11,15 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import BankCardOffer, GroupPriceTier, PointsAccount, PointsEntry, Promotion, PromotionApplication
+from .models import (
+    BankCardOffer,
+    GroupPriceTier,
+    InstallmentOffer,
+    PointsAccount,
+    PointsEntry,
+    Promotion,
+    PromotionApplication,
+)
 
 
 @admin.register(Promotion)
@@ -32,6 +41,24 @@ class BankCardOfferAdmin(admin.ModelAdmin):
 class GroupPriceTierAdmin(admin.ModelAdmin):
     list_display = ["business_type", "hall", "min_quantity", "unit_price", "active"]
     list_filter = ["hall", "active"]
+
+
+@admin.register(InstallmentOffer)
+class InstallmentOfferAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name_zh",
+        "name_en",
+        "hall",
+        "months",
+        "monthly_fee_rate",
+        "min_amount",
+        "starts_on",
+        "ends_on",
+        "active",
+    ]
+    list_filter = ["hall", "months", "active"]
+    search_fields = ["code", "name_zh", "name_en"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

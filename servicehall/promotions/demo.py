@@ -12,7 +12,7 @@ from django.utils import timezone
 from servicehall.catalog.models import BusinessType
 from servicehall.org.models import Hall
 
-from .models import BankCardOffer, DiscountKind, GroupPriceTier, Promotion
+from .models import BankCardOffer, DiscountKind, GroupPriceTier, InstallmentOffer, Promotion
 
 
 def _types(hall: Hall, *codes: str) -> list[BusinessType]:
@@ -21,7 +21,8 @@ def _types(hall: Hall, *codes: str) -> list[BusinessType]:
 
 @transaction.atomic
 def promotions_demo_load(*, hall: Hall) -> dict[str, Any]:
-    """Offers running around today, an expired one, a bank-card offer and group prices; safe to call again."""
+    """Offers running around today, an expired one, bank-card offers, group prices and an interest-free
+    12-month installment offer (PAY05); safe to call again."""
     today = timezone.localdate(timezone=hall.tz)
     month_start = today.replace(day=1)
     promotions: list[dict[str, Any]] = [
@@ -73,7 +74,7 @@ def promotions_demo_load(*, hall: Hall) -> dict[str, Any]:
             "types": (),
         },
     ]
-    made = {"promotions": 0, "bank_offers": 0, "group_tiers": 0}
+    made = {"promotions": 0, "bank_offers": 0, "group_tiers": 0, "installment_offers": 0}
     for spec in promotions:
         spec = dict(spec)
         types = _types(hall, *spec.pop("types"))
@@ -125,4 +126,17 @@ def promotions_demo_load(*, hall: Hall) -> dict[str, Any]:
                 defaults={"unit_price": Decimal(unit_price)},
             )
             made["group_tiers"] += int(created)
+    _, created = InstallmentOffer.objects.get_or_create(
+        hall=hall,
+        code="interest_free_12",
+        defaults={
+            "name_zh": "12期免息",
+            "name_en": "12 months interest-free",
+            "months": 12,
+            "monthly_fee_rate": Decimal("0.0000"),
+            "starts_on": month_start,
+            "ends_on": today + dt.timedelta(days=365),
+        },
+    )
+    made["installment_offers"] += int(created)
     return made

@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from servicehall.catalog.models import pick_language
 from servicehall.core.models import AppendOnlyModel
+from servicehall.credit.models import MONTHLY_FEE_RATE_MAX
+from servicehall.lib.money import INSTALLMENT_TERMS
 
 BIN_PATTERN = r"^[0-9]{6,8}$"
 
@@ -165,6 +167,72 @@ class BankCardOffer(DatedRule):
     @property
     def bank(self) -> str:
         return pick_language(self.bank_zh, self.bank_en)
+
+
+class InstallmentOffer(models.Model):
+    """An installment offer of a hall (分期优惠, e.g. "12期免息"): the monthly fee rate of a credit purchase.
+
+    Not a `DatedRule`: it takes nothing off a price (no percent, amount or cap). It applies to a plan of
+    `months` (None: every term) filed between `starts_on` and `ends_on` (both included, the hall's day)
+    whose financed principal reaches `min_amount`; among those the lowest rate wins
+    (`selectors.installment_offer_for`). Without one the standard rate `CREDIT_MONTHLY_FEE_RATE` applies.
+    """
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="+")
+    code = models.SlugField(_("code"), max_length=48)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    months = models.PositiveSmallIntegerField(
+        _("months (none: every term)"),
+        null=True,
+        blank=True,
+        choices=[(term, str(term)) for term in sorted(INSTALLMENT_TERMS)],
+    )
+    # Per month of the financed principal, like `credit.CreditApplication.monthly_fee_rate`; 0 = interest-free.
+    monthly_fee_rate = models.DecimalField(
+        _("monthly fee rate"),
+        max_digits=6,
+        decimal_places=4,
+        validators=[MinValueValidator(0), MaxValueValidator(MONTHLY_FEE_RATE_MAX)],
+        help_text=_("Per month of the financed amount, e.g. 0.0050 = 0.5 %; 0 = interest-free."),
+    )
+    min_amount = models.DecimalField(
+        _("minimum financed amount"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(0)],
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("installment offer")
+        verbose_name_plural = _("installment offers")
+        ordering = ["hall", "months", "monthly_fee_rate", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "code"], name="installment_offer_code_unique_in_hall"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="installment_offer_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_fee_rate__gte=0, monthly_fee_rate__lte=MONTHLY_FEE_RATE_MAX),
+                name="installment_offer_rate_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(months__isnull=True) | Q(months__in=sorted(INSTALLMENT_TERMS)),
+                name="installment_offer_months_allowed",
+            ),
+            models.CheckConstraint(condition=Q(min_amount__gte=0), name="installment_offer_min_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return pick_language(self.name_zh, self.name_en)
 
 
 class GroupPriceTier(models.Model):

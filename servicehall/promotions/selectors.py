@@ -39,7 +39,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +53,7 @@ from .models import (
     BankCardOffer,
     DiscountKind,
     GroupPriceTier,
+    InstallmentOffer,
     PointsAccount,
     PointsEntry,
     Promotion,
@@ -488,6 +489,34 @@ def offers_for_order(
     return quote
 
 
+# --- installment offers (the fee of a credit purchase, PAY05) ----------------------------------------
+
+
+def installment_offer_for(
+    *, hall: Hall, months: int, principal: Decimal, on: dt.date | None = None
+) -> InstallmentOffer | None:
+    """The hall's installment offer for a plan of `months` financing `principal`, filed on `on`.
+
+    An offer holds when it is active, `on` (default: the hall's today) is within its dates (both included),
+    it is for this term (or every term) and `principal` reaches its minimum. Among those the lowest
+    monthly fee rate wins, a tie goes to the code. None: the standard rate applies (the credit app's rule).
+    """
+    day = on or timezone.localdate(timezone=hall.tz)
+    return (
+        InstallmentOffer.objects.filter(
+            hall=hall, active=True, starts_on__lte=day, ends_on__gte=day, min_amount__lte=principal
+        )
+        .filter(Q(months=months) | Q(months__isnull=True))
+        .order_by("monthly_fee_rate", "code")
+        .first()
+    )
+
+
+def _rate_percent(rate: Decimal) -> str:
+    """0.0050 → "0.5", 0 → "0" (per month, in percent)."""
+    return _percent(rate * 100)
+
+
 # --- the hall's rules and a customer's points -------------------------------------------------------
 
 
@@ -499,7 +528,7 @@ def _check_hall(user: Any, hall: Hall, capability: str) -> None:
 
 
 def promotions_for_hall(*, hall: Hall, today: dt.date | None = None) -> dict[str, Any]:
-    """The hall's offers, bank-card offers and group prices, with whether each runs today."""
+    """The hall's offers, bank-card offers, group prices and installment offers, with whether each runs today."""
     day = today or timezone.localdate(timezone=hall.tz)
     promotions = list(
         Promotion.objects.filter(hall=hall).prefetch_related("business_types").order_by("-priority", "code")
@@ -514,7 +543,17 @@ def promotions_for_hall(*, hall: Hall, today: dt.date | None = None) -> dict[str
     for rule in rules:
         rule.runs_today = rule.active and rule.starts_on <= day <= rule.ends_on  # type: ignore[union-attr]
         rule.offer_text = _offer_text(rule)  # type: ignore[union-attr]
-    return {"today": day, "promotions": promotions, "bank_offers": banks, "group_tiers": tiers}
+    installments = list(InstallmentOffer.objects.filter(hall=hall).order_by("months", "monthly_fee_rate", "code"))
+    for offer in installments:
+        offer.runs_today = offer.active and offer.starts_on <= day <= offer.ends_on  # type: ignore[attr-defined]
+        offer.rate_percent = _rate_percent(offer.monthly_fee_rate)  # type: ignore[attr-defined]
+    return {
+        "today": day,
+        "promotions": promotions,
+        "bank_offers": banks,
+        "group_tiers": tiers,
+        "installment_offers": installments,
+    }
 
 
 @dataclass

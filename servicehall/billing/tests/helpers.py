@@ -20,27 +20,38 @@ def ensure_drawer(world, clerk=None) -> None:
         open_drawer(world, clerk=clerk)
 
 
-def order_at_payment(world, fee: str = "30.00", code: str = "fee") -> WorkOrder:
+def order_at_payment(world, fee: str = "30.00", code: str = "fee", person=None) -> WorkOrder:
     ensure_drawer(world)
     bt = world.hall.business_types.filter(code=code).first() or business(world, code, standard_fee=Decimal(fee))
-    order = processed(world, bt)
+    order = processed(world, bt, person=person)
     order_services.order_confirm(order=order, actor=world.clerk, method="clerk_tick")
     return WorkOrder.objects.select_related("hall", "business_type").get(pk=order.pk)
 
 
 def pay(
-    world, order: WorkOrder, *, key: str = "k1", method: str = "cash", amount="30.00", tendered="50.00", actor=None
+    world,
+    order: WorkOrder,
+    *,
+    key: str = "k1",
+    method: str = "cash",
+    amount="30.00",
+    tendered="50.00",
+    actor=None,
+    with_orders=(),
 ):
+    """Take the order's fees (and those of `with_orders`, paid together) as the clerk's form would."""
     tendered = tendered if method == "cash" else None
+    order_ids = [order.pk, *(o.pk for o in with_orders)] if with_orders else order.pk
     return services.payment_take(
         hall=order.hall,
         actor=actor or world.clerk,
         order=order,
+        with_orders=with_orders,
         method=method,
         amount=amount,
         tendered=tendered,
         idempotency_key=key,
-        request_hash=services.payment_request_hash(order_id=order.pk, method=method, amount=amount, tendered=tendered),
+        request_hash=services.payment_request_hash(order_id=order_ids, method=method, amount=amount, tendered=tendered),
     )
 
 

@@ -31,9 +31,10 @@ def test_pay01_the_payment_endpoint_is_documented_with_its_key_and_errors(schema
     header = next(p for p in operation["parameters"] if p["in"] == "header")
     assert (header["name"], header["required"]) == ("Idempotency-Key", True)
     body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-    assert body.endswith("/PaymentInput")
+    assert body.endswith("/OrderPaymentInput")
+    assert "with_orders" in schema["components"]["schemas"]["OrderPaymentInput"]["properties"]
     payment = schema["components"]["schemas"]["Payment"]["properties"]
-    assert {"amount", "tendered", "change", "receipt", "status"} <= set(payment)
+    assert {"amount", "tendered", "change", "receipt", "status", "orders"} <= set(payment)
 
 
 FUZZ = settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))

@@ -6,7 +6,7 @@ from django.db import close_old_connections
 from servicehall.billing import services
 from servicehall.billing.models import Payment, Receipt
 from servicehall.core.errors import ApplicationError, Conflict
-from servicehall.core.testing import build_world
+from servicehall.core.testing import build_world, result_or_refusal
 from servicehall.orders.models import OrderMove
 from servicehall.orders.states import OrderStatus
 from servicehall.orders.tests.test_concurrency import run_at_once
@@ -41,19 +41,14 @@ def test_pay02_concurrent_payments_get_unique_gapless_receipt_numbers(threads_db
     assert numbers == [f"R{n:08d}" for n in range(1, 13)]
 
 
-def _answer(work):
-    try:
-        return work()
-    except ApplicationError as exc:
-        return exc
-
-
 @pytest.mark.django_db(transaction=True)
 def test_pay01_one_key_raced_for_two_orders_pays_one_and_refuses_the_other(threads_db):
     world = build_world("ha")
     first, second = order_at_payment(world), order_at_payment(world)
     close_old_connections()
-    results, errors = run_at_once([lambda o=o: _answer(lambda: pay(world, o, key="dup")) for o in (first, second)])
+    results, errors = run_at_once(
+        [lambda o=o: result_or_refusal(lambda: pay(world, o, key="dup")) for o in (first, second)]
+    )
     assert errors == []
     paid = [r for r in results if isinstance(r, tuple)]
     refused = [r for r in results if isinstance(r, ApplicationError)]

@@ -8,18 +8,11 @@ from django.db import close_old_connections
 from servicehall.billing import services
 from servicehall.billing.models import Payment, Refund
 from servicehall.core.errors import ApplicationError
-from servicehall.core.testing import build_world
+from servicehall.core.testing import build_world, result_or_refusal
 from servicehall.customers.models import Service
 from servicehall.orders.tests.test_concurrency import run_at_once
 
 from .helpers import mobile_service, order_at_payment, pay, top_up
-
-
-def _answer(work):
-    try:
-        return work()
-    except ApplicationError as exc:
-        return exc
 
 
 @pytest.mark.django_db(transaction=True)
@@ -29,7 +22,7 @@ def test_pay06_concurrent_refunds_never_exceed_the_paid_amount(postgres_only, th
     payment, _ = pay(world, order_at_payment(world), method="card")  # 30.00
     close_old_connections()
     workers = [
-        lambda n=n: _answer(
+        lambda n=n: result_or_refusal(
             lambda: services.refund_request(
                 actor=world.clerk, payment=payment, amount="7.00", reason="race", idempotency_key=f"r{n}"
             )

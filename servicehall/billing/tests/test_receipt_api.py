@@ -42,6 +42,8 @@ def test_pay02_each_pdf_from_the_api_counts_a_print_and_the_second_is_a_copy(wor
     assert first.status_code == second.status_code == 200
     assert first["Content-Type"] == "application/pdf"
     assert "COPY" not in pdf_text(first.content) and "COPY" in pdf_text(second.content)
+    # PAY03: the slip's way to the invoice online is an address a phone can open.
+    assert "http://testserver/invoices/request/" in pdf_text(first.content)
     receipt.refresh_from_db()
     assert receipt.printed_copies == 2
 

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from servicehall.billing import selectors, services
 from servicehall.billing.models import Payment, Refund, RefundMove
+from servicehall.cashdesk import selectors as cashdesk_selectors
 from servicehall.cashdesk.models import DrawerMovement
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.models import AuditEntry
@@ -162,7 +163,7 @@ def test_pay06_a_refused_drawer_rolls_the_refund_back(world, monkeypatch):
 def test_pay06_nothing_is_paid_or_refunded_on_a_closed_day(world, monkeypatch):
     payment, _ = pay(world, order_at_payment(world), method="card")
     order = order_at_payment(world)
-    monkeypatch.setattr(services.cashdesk_selectors, "day_is_closed", lambda **kw: True)
+    monkeypatch.setattr(cashdesk_selectors, "day_is_closed", lambda **kw: True)
     with pytest.raises(Conflict) as exc:
         refund(world, payment, "10.00")
     assert exc.value.code == "day_closed"

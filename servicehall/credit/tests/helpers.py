@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from decimal import Decimal
 from typing import Any
 
+from django.test import override_settings
 from django.utils import timezone
 
 from servicehall.credit import services
@@ -36,20 +38,29 @@ def eligible_customer(
 
 
 def submit(
-    world: Any, *, price: str = "3999.00", down: str = "999.00", months: int = 12, rate: str = "0", **kw: Any
+    world: Any,
+    *,
+    price: str = "3999.00",
+    down: str = "999.00",
+    months: int = 12,
+    rate: str | None = "0",
+    **kw: Any,
 ) -> CreditApplication:
+    """File a plan. `rate` is the hall's standard monthly fee rate while filing (no installment offer in these
+    tests: the plan gets it); None keeps the configured standard rate and the hall's offers."""
     customer, service = kw.pop("customer_service", None) or eligible_customer(world.hall)
-    return services.application_submit(
-        hall=world.hall,
-        actor=kw.pop("actor", world.clerk),
-        customer=customer,
-        service=service,
-        handset_name="Huawei Mate 70",
-        handset_price=price,
-        down_payment=down,
-        months=months,
-        monthly_fee_rate=rate,
-    )
+    standard = override_settings(CREDIT_MONTHLY_FEE_RATE=Decimal(rate)) if rate is not None else nullcontext()
+    with standard:
+        return services.application_submit(
+            hall=world.hall,
+            actor=kw.pop("actor", world.clerk),
+            customer=customer,
+            service=service,
+            handset_name="Huawei Mate 70",
+            handset_price=price,
+            down_payment=down,
+            months=months,
+        )
 
 
 def approved(world: Any, **kw: Any) -> CreditApplication:

@@ -33,7 +33,6 @@ def _body(world, customer, service, **overrides):
         "handset_price": "4299.00",
         "down_payment": "1299.00",
         "months": 6,
-        "monthly_fee_rate": "0",
     }
     body.update(overrides)
     return body
@@ -65,7 +64,7 @@ def test_pay05_api_an_ineligible_application_is_422_with_reasons_and_nothing_wri
         ({"months": 5}, 422, "bad_months"),
         ({"down_payment": "-100"}, 422, "bad_amount"),
         ({"down_payment": "4299.00"}, 422, "down_payment_too_high"),
-        ({"monthly_fee_rate": "0.5"}, 422, "bad_fee_rate"),
+        ({"monthly_fee_rate": "0"}, 400, "invalid"),
         ({"months": "six"}, 400, "invalid"),
         ({"handset_price": None}, 400, "invalid"),
     ],
@@ -78,7 +77,8 @@ def test_pay05_api_bad_input_is_4xx_and_nothing_written(world, overrides, status
     assert CreditApplication.objects.count() == 0
 
 
-def test_pay05_api_create_review_sign_schedule_and_pay(world):
+def test_pay05_api_create_review_sign_schedule_and_pay(world, settings):
+    settings.CREDIT_MONTHLY_FEE_RATE = Decimal("0")  # interest-free: the amounts below are the principal
     customer, service = eligible_customer(world.hall)
     clerk, manager = _client(world.clerk), _client(world.manager)
     created = clerk.post(BASE, _body(world, customer, service), format="json")

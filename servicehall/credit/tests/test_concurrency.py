@@ -7,20 +7,13 @@ from django.db import close_old_connections
 
 from servicehall.billing.models import Payment
 from servicehall.core.errors import ApplicationError
-from servicehall.core.testing import build_world
+from servicehall.core.testing import build_world, result_or_refusal
 from servicehall.credit import services
 from servicehall.credit.models import CreditApplication, Installment, Repayment
 from servicehall.credit.states import CreditStatus
 from servicehall.orders.tests.test_concurrency import run_at_once
 
 from .helpers import eligible_customer, signed
-
-
-def _answer(work):
-    try:
-        return work()
-    except ApplicationError as exc:
-        return exc
 
 
 @pytest.mark.django_db(transaction=True)
@@ -33,7 +26,7 @@ def test_pay05_two_clerks_paying_the_last_installment_at_once_charge_once(thread
     close_old_connections()
     results, errors = run_at_once(
         [
-            lambda clerk=clerk, n=n: _answer(
+            lambda clerk=clerk, n=n: result_or_refusal(
                 lambda: services.installment_pay(
                     application=application, actor=clerk, method="card", amount="400.00", idempotency_key=f"last-{n}"
                 )
@@ -69,7 +62,7 @@ def test_pay05_two_applications_for_one_number_at_once_file_one(threads_db):
             months=6,
         )
 
-    results, errors = run_at_once([lambda c=c: _answer(lambda: file(c)) for c in (world.clerk, world.clerk2)])
+    results, errors = run_at_once([lambda c=c: result_or_refusal(lambda: file(c)) for c in (world.clerk, world.clerk2)])
     assert errors == []
     assert sorted(type(r).__name__ for r in results) == ["Conflict", "CreditApplication"]
     assert CreditApplication.objects.count() == 1

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from servicehall.core.testing import HallFactory, make_member
@@ -15,6 +16,14 @@ from servicehall.org.roles import Role
 
 ZHANG_ID = make_resident_id(region="310104", birth_date=dt.date(1986, 4, 21), sequence=33)
 ZHANG_PHONE = "13812345678"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages of direct service calls are read in English (pages choose theirs by the cookie below), so a
+    test does not depend on which language an earlier test in the same process left active."""
+    with translation.override("en"):
+        yield
 
 
 def client_for(user) -> Client:

@@ -6,18 +6,11 @@ import pytest
 from django.db import close_old_connections
 
 from servicehall.core.errors import ApplicationError
-from servicehall.core.testing import build_world
+from servicehall.core.testing import build_world, result_or_refusal
 from servicehall.invoicing.models import Invoice, InvoiceLine
 from servicehall.orders.tests.test_concurrency import run_at_once
 
 from .helpers import issue, paid, person
-
-
-def _answer(work):
-    try:
-        return work()
-    except ApplicationError as exc:
-        return exc
 
 
 @pytest.mark.django_db(transaction=True)
@@ -26,7 +19,7 @@ def test_pay03_concurrent_requests_for_one_payment_invoice_it_once(postgres_only
     who = person(world)
     payment = paid(world, who)
     close_old_connections()
-    results, errors = run_at_once([lambda: _answer(lambda: issue(world, who, [payment])) for _ in range(8)])
+    results, errors = run_at_once([lambda: result_or_refusal(lambda: issue(world, who, [payment])) for _ in range(8)])
     assert errors == []
     issued = [r for r in results if isinstance(r, Invoice)]
     refused = [r for r in results if isinstance(r, ApplicationError)]
@@ -44,9 +37,9 @@ def test_pay03_overlapping_requests_in_opposite_order_neither_deadlock_nor_doubl
     close_old_connections()
     results, errors = run_at_once(
         [
-            lambda: _answer(lambda: issue(world, who, [first, second])),
-            lambda: _answer(lambda: issue(world, who, [second, first])),
-            lambda: _answer(lambda: issue(world, who, [second])),
+            lambda: result_or_refusal(lambda: issue(world, who, [first, second])),
+            lambda: result_or_refusal(lambda: issue(world, who, [second, first])),
+            lambda: result_or_refusal(lambda: issue(world, who, [second])),
         ]
     )
     assert errors == []

@@ -54,12 +54,15 @@ def _accept(page, *, next_status: str) -> None:
     _advance_to(page, "acceptance")
     page.get_by_test_id("check-owner").click()
     page.get_by_test_id("identity-checks").wait_for()
+    unseen = page.locator('[data-testid^="see-"]')
     for _ in range(10):  # tick every required document, one htmx swap at a time
-        unseen = page.locator('[data-testid^="see-"]')
-        if unseen.count() == 0:
+        remaining = unseen.count()
+        if remaining == 0:
             break
         unseen.first.click()
-        page.wait_for_timeout(150)
+        # Count again only once this click's swap has landed: a count taken before it still sees the
+        # button just clicked, and the next click would wait for a button that is gone.
+        page.wait_for_function("n => document.querySelectorAll('[data-testid^=\"see-\"]').length < n", arg=remaining)
     _advance_to(page, next_status)
 
 
@@ -74,6 +77,8 @@ def test_acc01_bt01_clerk_opens_a_mobile_number_for_a_new_customer(asgi_server, 
     _serve_next_ticket(page, asgi_server, world.hall.code, 1)
     page.get_by_test_id("customer-and-business").click()
     page.get_by_test_id("serving-ticket").filter(has_text=ticket.number).wait_for()
+    # The card reader types into the focused box: wait until the page has focused it.
+    page.wait_for_function("document.activeElement && document.activeElement.dataset.testid === 'search-box'")
     page.keyboard.type(id_number)  # the card reader types into the focused search box
     page.keyboard.press("Enter")
     page.get_by_test_id("results").filter(has_text="No customer found.").wait_for()
@@ -158,6 +163,8 @@ def test_acc04_bt12_gas_card_replacement_reviewed_in_a_second_browser(asgi_serve
     _serve_next_ticket(page, asgi_server, hall.code, 1)
     page.get_by_test_id("customer-and-business").click()
     page.get_by_test_id("serving-ticket").filter(has_text=ticket.number).wait_for()
+    # The card reader types into the focused box: wait until the page has focused it.
+    page.wait_for_function("document.activeElement && document.activeElement.dataset.testid === 'search-box'")
     page.keyboard.type(household.number)  # the household number finds its owner straight away
     page.keyboard.press("Enter")
     page.get_by_test_id("customer-name").filter(has_text="刘伟").wait_for()

@@ -171,8 +171,8 @@ def test_pay04_the_demo_rules_load_once_and_make_sense(world):
     business(world, "mobile_open")
     first = promotions_demo_load(hall=world.hall)
     again = promotions_demo_load(hall=world.hall)
-    assert first == {"promotions": 4, "bank_offers": 2, "group_tiers": 3}
-    assert again == {"promotions": 0, "bank_offers": 0, "group_tiers": 0}
+    assert first == {"promotions": 4, "bank_offers": 2, "group_tiers": 3, "installment_offers": 1}
+    assert again == {"promotions": 0, "bank_offers": 0, "group_tiers": 0, "installment_offers": 0}
     assert Promotion.objects.get(code="broadband_new_50").business_types.get() == bb
     assert BankCardOffer.objects.count() == 2 and GroupPriceTier.objects.count() == 3
     order = order_at_payment(world, fee="100.00", code="broadband_open")

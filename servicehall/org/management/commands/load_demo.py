@@ -14,8 +14,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         hall = demo_load()
         customers_demo_load(hall=hall)
-        credit_demo_load(hall=hall)
+        # Promotions first: the demo credit plan takes its fee from the hall's installment offers.
         promotions_demo_load(hall=hall)
+        credit_demo_load(hall=hall)
         gas_hall = gas_demo_load()
         customers_demo_load(hall=gas_hall)
         users = ", ".join(u[0] for u in [*DEMO_USERS, *GAS_DEMO_USERS])
