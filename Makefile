@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 WORKERS ?= 1
+# Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks); empty: none,
+# every limit per client counts the connection's own address. The app reads the same variable.
+TRUSTED_PROXIES ?=
 # Test processes (pytest-xdist) for the tests without a browser: one per core; a file stays on one process.
 TEST_WORKERS ?= auto
 export DJANGO_SETTINGS_MODULE := servicehall.settings
@@ -43,7 +46,8 @@ run: install pdf-deps voice demo
 		echo "WORKERS=$(WORKERS) needs REDIS_URL: without Redis, pushes to the live screens stay inside one worker."; exit 1; fi
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "servicehall demo hall: http://$(HOST):$(PORT)/"
-	$(VENV)/bin/uvicorn servicehall.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-access-log
+	$(VENV)/bin/uvicorn servicehall.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-access-log \
+		$(if $(strip $(TRUSTED_PROXIES)),--proxy-headers --forwarded-allow-ips "$(TRUSTED_PROXIES)",--no-proxy-headers)
 
 test: install browser-deps voice
 	$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -30,6 +30,14 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _staff_sessions_outlive_time_travel(settings):
+    """Tests travel hours and days with signed-in staff; the session limits (issue 10) have tests of their own
+    (servicehall/core/tests/test_issue10_session_limits.py) that set the real values back."""
+    settings.SESSION_IDLE_MINUTES = 10 * 365 * 24 * 60
+    settings.SESSION_MAX_HOURS = 10 * 365 * 24
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters must not leak from one test into the next."""
     cache.clear()

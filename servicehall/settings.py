@@ -7,8 +7,10 @@ an environment variable with a small typed helper that fails loudly on nonsense
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -85,6 +87,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A failed security-token check says what to do (and answers the API's JSON shape under /api/).
+CSRF_FAILURE_VIEW = "servicehall.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -97,6 +101,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "axes",
     "servicehall.core",
     "servicehall.org",
     "servicehall.catalog",
@@ -120,8 +125,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: a session that ended says why on the sign-in page.
+    "servicehall.core.middleware.StaffSessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for too many failures into our own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "servicehall.urls"
@@ -196,7 +205,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out account or address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
+# Staff sessions end after this many minutes without activity (a screen refreshing itself is no activity) ...
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+# ... and this many hours after signing in (a shift), however active. Board and kiosk of a public hall need none.
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+if SESSION_IDLE_MINUTES < 1 or SESSION_MAX_HOURS < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be 1 or more")
+# The browser forgets the session cookie after a shift too (Django's default would be two weeks).
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -275,7 +297,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes notes every sign-in at INFO; its warnings (failures, lockouts) are kept.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Money (issue 4). A refund above this many yuan needs the duty manager's approval (PAY06).
@@ -284,6 +307,10 @@ REFUND_APPROVAL_ABOVE = env_decimal("REFUND_APPROVAL_ABOVE", "200.00")
 QR_PAYMENT_TIMEOUT_SECONDS = env_int("QR_PAYMENT_TIMEOUT_SECONDS", 180)
 # The QR payment provider: "simulated" for the demo and tests; real providers plug in by dotted path.
 QR_PROVIDER = env_str("QR_PROVIDER", "simulated")
+# Seconds to wait for the QR provider's answer; it is always called outside the payment's row locks (issue 10).
+QR_PROVIDER_TIMEOUT_SECONDS = env_int("QR_PROVIDER_TIMEOUT_SECONDS", 5)
+# A top-up above this many yuan in one payment needs the duty manager (PAY01, issue 10).
+TOPUP_MAX_PER_PAYMENT = env_decimal("TOPUP_MAX_PER_PAYMENT", "5000.00")
 # Points earned per whole yuan paid, and points that redeem one yuan of fees (PAY04).
 POINTS_PER_YUAN = env_int("POINTS_PER_YUAN", 1)
 POINTS_PER_YUAN_REDEEMED = env_int("POINTS_PER_YUAN_REDEEMED", 100)
@@ -303,7 +330,49 @@ SCHEDULE_LOOKUP_PER_MINUTE = env_int("SCHEDULE_LOOKUP_PER_MINUTE", 10)
 # Tax rate printed on invoices of services (PAY03), as a fraction.
 INVOICE_TAX_RATE = env_decimal("INVOICE_TAX_RATE", "0.06")
 
+# A pool number held for a mobile opening is free again after this many minutes without the order
+# opening it (an order never finished); `manage.py release_number_holds` (cron) gives such numbers back.
+NUMBER_HOLD_MINUTES = env_int("NUMBER_HOLD_MINUTES", 30)
 # Tickets a client that is not signed in may take per minute (0: no limit).
 KIOSK_ISSUE_PER_MINUTE = env_int("KIOSK_ISSUE_PER_MINUTE", 30)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+# --- Client addresses behind a reverse proxy (issue 10 item 8).
+# Addresses or networks (CIDR) of the reverse proxies in front of the app, comma-separated. Only a request
+# coming from one of them has its X-Forwarded-For believed; by default nobody's is, and every limit per
+# client counts the address the connection came from. `make run` passes the same list to uvicorn.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES holds {_proxy!r}, which is no address or network") from _exc
+
+# --- Failed sign-ins (PRIV04), counted by django-axes in the database.
+# After this many failed sign-ins for one account, the account is locked ...
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+# ... and after this many from one client address (whatever the accounts tried), the address is locked:
+# higher, because the PCs of a hall may share one address.
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
+# ... for this many minutes after the last failure (the hall administrator can unlock sooner).
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_FAILURE_LIMIT_PER_ADDRESS < 1 or LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_LIMIT_PER_ADDRESS and LOGIN_LOCKOUT_MINUTES must be 1 or more"
+    )
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "servicehall.core.sign_in.SignInAttempts"
+AXES_CLIENT_IP_CALLABLE = "servicehall.core.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "servicehall.core.sign_in.locked_out_response"
+AXES_CLIENT_STR_CALLABLE = "servicehall.core.sign_in.client_for_log"
+# A failure while locked does not restart the clock: the page's "try again in N minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The right password ends the count of the account's failures.
+AXES_RESET_ON_SUCCESS = True
+# Passwords are never stored; the address is kept in the attempt rows (for the unlock screen), not in logs.
+AXES_SENSITIVE_PARAMETERS = ["ip_address"]
+AXES_VERBOSE = False

@@ -32,7 +32,17 @@ class PaymentMoveInline(admin.TabularInline):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ("id", "hall", "purpose", "method", "amount", "status", "created_at", "succeeded_at")
+    list_display = (
+        "id",
+        "hall",
+        "purpose",
+        "method",
+        "amount",
+        "pos_reference",
+        "status",
+        "created_at",
+        "succeeded_at",
+    )
     list_filter = ("hall", "purpose", "method", "status")
     search_fields = ("idempotency_key", "reference", "provider_ref", "receipt__number")
     raw_id_fields = ("order", "customer", "service", "clerk")

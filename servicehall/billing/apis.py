@@ -3,9 +3,9 @@ and the provider's notifications, refunds with approval."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -15,9 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from servicehall.core.apis import BAD_INPUT, UNAUTHENTICATED, ServiceHallAPIView, error_response, parse
+from servicehall.core.dates import parse_day
 from servicehall.core.errors import ApplicationError, NotFound
 from servicehall.customers import selectors as customer_selectors
-from servicehall.orders.selectors import order_get_for_user
+from servicehall.orders.selectors import order_get_for_user, orders_get_for_user
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user
 
@@ -110,10 +111,14 @@ class OrderPaymentsApi(ServiceHallAPIView):
         },
         examples=[
             OpenApiExample("cash", value={"method": "cash", "amount": "30.00", "tendered": "50"}, request_only=True),
-            OpenApiExample("card", value={"method": "card", "amount": "30.00"}, request_only=True),
+            OpenApiExample(
+                "card", value={"method": "card", "amount": "30.00", "pos_reference": "123456789012"}, request_only=True
+            ),
             OpenApiExample("qr", value={"method": "qr", "amount": "30.00"}, request_only=True),
             OpenApiExample(
-                "two orders", value={"method": "card", "amount": "80.00", "with_orders": [42]}, request_only=True
+                "two orders",
+                value={"method": "card", "amount": "80.00", "with_orders": [42], "pos_reference": "A1B2C3D4"},
+                request_only=True,
             ),
         ],
     )
@@ -121,10 +126,11 @@ class OrderPaymentsApi(ServiceHallAPIView):
         order = order_get_for_user(user=request.user, order_id=order_id, capability=Capability.SERVE)
         key = _idempotency_key(request)
         data = parse(OrderPaymentInputSerializer, request)
-        others = [
-            order_get_for_user(user=request.user, order_id=other, capability=Capability.SERVE)
-            for other in dict.fromkeys(pk for pk in data["with_orders"] if pk != order.pk)
-        ]
+        others = orders_get_for_user(
+            user=request.user,
+            ids=[pk for pk in data["with_orders"] if pk != order.pk],
+            capability=Capability.SERVE,
+        )
         order_ids = [order.pk, *(other.pk for other in others)] if others else order.pk
         payment, created = services.payment_take(
             hall=order.hall,
@@ -134,6 +140,7 @@ class OrderPaymentsApi(ServiceHallAPIView):
             method=data["method"],
             amount=data["amount"],
             tendered=data.get("tendered"),
+            pos_reference=data["pos_reference"],
             idempotency_key=key,
             request_hash=services.payment_request_hash(
                 order_id=order_ids, method=data["method"], amount=data["amount"], tendered=data.get("tendered")
@@ -150,7 +157,9 @@ class ServiceRechargesApi(ServiceHallAPIView):
             "Credits the balance of a customer's service (mobile balance, gas card purchase) once the payment "
             "succeeds: at once for cash and card, at the provider's confirmation for `qr` (the online recharge: "
             "show `qr_content`, then poll `GET /api/v1/payments/{id}`). `hall` is the hall taking the money; the "
-            "service must belong to the hall's company and not be cancelled. Idempotency as for order payments."
+            "service must belong to the hall's company and not be cancelled. Idempotency as for order payments. "
+            "A top-up above TOPUP_MAX_PER_PAYMENT (default 5000 yuan) is refused (422 `top_up_over_cap`) unless "
+            "the caller is a duty manager (APPROVE_MONEY in the hall). A card payment needs `pos_reference`."
         ),
         parameters=[KEY_PARAMETER],
         request=RechargeInputSerializer,
@@ -189,6 +198,7 @@ class ServiceRechargesApi(ServiceHallAPIView):
             ),
             purpose=PaymentPurpose.TOP_UP,
             service=service,
+            pos_reference=data["pos_reference"],
         )
         return _answer(payment, created)
 
@@ -220,7 +230,12 @@ class PaymentsApi(ServiceHallAPIView):
         summary="The payments of a hall, newest first (at most 200)",
         parameters=[
             OpenApiParameter("hall", OpenApiTypes.STR, required=True, description="The hall's code."),
-            OpenApiParameter("day", OpenApiTypes.DATE, description="The hall's local day the payment was made."),
+            OpenApiParameter(
+                "day",
+                OpenApiTypes.DATE,
+                description="The hall's local day the payment was made, from 2000-01-01 to ten years ahead (400 "
+                "`bad_day` otherwise).",
+            ),
             OpenApiParameter("status", OpenApiTypes.STR, enum=list(PaymentStatus.values)),
             OpenApiParameter("purpose", OpenApiTypes.STR, enum=list(PaymentPurpose.values)),
         ],
@@ -240,9 +255,9 @@ class PaymentsApi(ServiceHallAPIView):
         day = None
         if request.query_params.get("day"):
             try:
-                day = dt.date.fromisoformat(request.query_params["day"])
-            except ValueError as exc:
-                raise ApplicationError(_("The day is a date like 2026-12-01."), code="bad_day") from exc
+                day = parse_day(request.query_params["day"])
+            except DjangoValidationError as exc:
+                raise ApplicationError(" ".join(exc.messages), code="bad_day") from exc
         status_filter = request.query_params.get("status") or None
         purpose = request.query_params.get("purpose") or None
         if status_filter is not None and status_filter not in PaymentStatus.values:

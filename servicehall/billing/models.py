@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicehall.core.models import AppendOnlyModel
 
@@ -92,6 +93,17 @@ class Payment(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     method = models.CharField(_("method"), max_length=8, choices=PaymentMethod.choices)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    # Card only: the terminal's reference (POS 参考号) printed on its slip, to find the charge at the bank.
+    pos_reference = models.CharField(_("POS reference"), max_length=32, blank=True)
+    # A top-up above TOPUP_MAX_PER_PAYMENT: the duty manager who took or approved it.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # Cash only: what the customer handed over and what went back.
     tendered = models.DecimalField(_("tendered"), max_digits=12, decimal_places=2, null=True, blank=True)
     change = models.DecimalField(_("change"), max_digits=12, decimal_places=2, null=True, blank=True)
@@ -155,7 +167,7 @@ class PaymentMove(AppendOnlyModel):
     """One move of a payment's status (who, when, from, to, why). Never deleted."""
 
     payment = models.ForeignKey(Payment, verbose_name=_("payment"), on_delete=models.CASCADE, related_name="moves")
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
+    from_status = models.CharField(pgettext_lazy("status", "from"), max_length=16, blank=True)
     to_status = models.CharField(_("to"), max_length=16)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -186,8 +198,8 @@ class SimulatedQrCharge(models.Model):
     class State(models.TextChoices):
         WAITING = "waiting", _("Waiting")
         PAID = "paid", _("Paid")
-        DECLINED = "declined", _("Declined")
-        CLOSED = "closed", _("Closed")
+        DECLINED = "declined", pgettext_lazy("payment", "Declined")
+        CLOSED = "closed", pgettext_lazy("payment", "Closed")
 
     token = models.CharField(max_length=64, unique=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
@@ -226,7 +238,7 @@ class Receipt(models.Model):
     hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="receipts")
     number = models.CharField(_("receipt number"), max_length=16)
     payment = models.OneToOneField(Payment, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="receipt")
-    issued_at = models.DateTimeField(_("issued at"))
+    issued_at = models.DateTimeField(pgettext_lazy("receipt", "issued at"))
     # Each print after the first is marked as a copy.
     printed_copies = models.PositiveIntegerField(_("printed copies"), default=0)
     # Printed on the slip (and in its QR code): with the hall and the number it lets the customer
@@ -246,7 +258,7 @@ class Receipt(models.Model):
 class RefundStatus(models.TextChoices):
     REQUESTED = "requested", _("Waiting for approval")
     APPROVED = "approved", _("Approved, to be paid")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("refund", "Paid")
     REJECTED = "rejected", _("Rejected")
 
 
@@ -347,7 +359,7 @@ class RefundMove(AppendOnlyModel):
     """One move of a refund's status. Never deleted."""
 
     refund = models.ForeignKey(Refund, verbose_name=_("refund"), on_delete=models.CASCADE, related_name="moves")
-    from_status = models.CharField(_("from"), max_length=16, blank=True)
+    from_status = models.CharField(pgettext_lazy("status", "from"), max_length=16, blank=True)
     to_status = models.CharField(_("to"), max_length=16)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

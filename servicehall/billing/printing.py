@@ -128,6 +128,8 @@ class Slip:
     # who lost the original asks for a copy.
     hall_code: str = ""
     invoice_code: str = ""
+    # Card: the terminal's reference (POS 参考号), so the customer and the bank can find the charge.
+    pos_reference: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -202,4 +204,5 @@ def receipt_slip(*, receipt: Receipt, is_copy: bool) -> Slip:
         copy_number=receipt.printed_copies,
         hall_code=receipt.hall.code,
         invoice_code=receipt.invoice_code,
+        pos_reference=payment.pos_reference,
     )

@@ -27,6 +27,13 @@ class PaymentInputSerializer(serializers.Serializer):
         default=None,
         help_text=_('Cash only: what the customer handed over, e.g. "50".'),
     )
+    pos_reference = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Card only, required: the card terminal's reference (POS 参考号), 6 to 32 letters or digits."),
+    )
 
 
 class OrderPaymentInputSerializer(PaymentInputSerializer):
@@ -75,6 +82,13 @@ class PaymentSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     tendered = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     change = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    pos_reference = serializers.CharField(help_text=_("Card only: the card terminal's reference (POS 参考号)."))
+    approved_by = serializers.CharField(
+        source="approved_by.username",
+        allow_null=True,
+        default=None,
+        help_text=_("A top-up above the cap per payment: the duty manager who took or approved it."),
+    )
     created_at = serializers.DateTimeField()
     succeeded_at = serializers.DateTimeField(allow_null=True)
     qr_content = serializers.CharField(help_text=_("QR only: what the QR code shows the customer."))

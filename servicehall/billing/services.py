@@ -59,11 +59,13 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 import secrets
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -87,6 +89,7 @@ from servicehall.promotions import selectors as promotion_selectors
 from servicehall.promotions import services as promotion_services
 
 from . import providers
+from .locks import money_rows_lock
 from .models import (
     PAYMENT_ALLOWED_MOVES,
     RECEIPT_CODE_ALPHABET,
@@ -270,34 +273,13 @@ def _replay(existing: Payment, request_hash: str) -> tuple[Payment, bool]:
             _("This idempotency key was already used for a different payment request."),
             code="idempotency_mismatch",
         )
+    if existing.method == PaymentMethod.QR and existing.status == PaymentStatus.FAILED and not existing.provider_ref:
+        raise _provider_down()  # the first answer was this refusal: a retry gets it again
     return existing, False
 
 
 def _existing(hall: Hall, key: str) -> Payment | None:
     return Payment.objects.select_related("receipt").filter(hall=hall, idempotency_key=key).first()
-
-
-def _lock_order(hall: Hall, order: WorkOrder) -> WorkOrder:
-    return _lock_orders(hall, [order])[0]
-
-
-def _lock_orders(hall: Hall, orders: list[WorkOrder]) -> list[WorkOrder]:
-    """The orders locked in id order (two payments sharing orders never wait on each other in a circle),
-    answered in the order given."""
-    ids = [order.pk for order in orders]
-    locked = {
-        o.pk: o for o in WorkOrder.objects.select_for_update(of=("self",)).filter(pk__in=ids, hall=hall).order_by("pk")
-    }
-    if len(locked) != len(ids):
-        raise NotFound(_("There is no such order."))
-    return [locked[pk] for pk in ids]
-
-
-def _lock_service(hall: Hall, service: Service) -> Service:
-    locked = Service.objects.select_for_update().filter(pk=service.pk, company_id=hall.company_id).first()
-    if locked is None:
-        raise NotFound(_("There is no such service."))
-    return locked
 
 
 def _amount_due(order: WorkOrder) -> Decimal:
@@ -324,7 +306,8 @@ def _check_payable(orders: list[WorkOrder], amount: Decimal) -> list[Decimal]:
         raise Unprocessable(
             _("Only the orders of one customer can be paid together."), code="orders_of_several_customers"
         )
-    dues = [_amount_due(order) for order in orders]
+    due_by_order = promotion_selectors.order_amounts_due(orders=orders)  # one query for all of them
+    dues = [due_by_order[order.pk] for order in orders]
     if len(orders) > 1 and not all(dues):
         nothing = next(order for order, due in zip(orders, dues, strict=True) if not due)
         raise Unprocessable(
@@ -364,6 +347,7 @@ def payment_take(
     idempotency_key: str,
     request_hash: str,
     with_orders: Sequence[WorkOrder] = (),
+    pos_reference: str | None = None,
 ) -> tuple[Payment, bool]:
     """Take the fees of an order at the payment step: payment, receipt, and the order moves on.
 
@@ -383,6 +367,7 @@ def payment_take(
         purpose=PaymentPurpose.ORDER_FEES,
         order=order,
         with_orders=with_orders,
+        pos_reference=pos_reference,
     )
 
 
@@ -402,6 +387,8 @@ def payment_collect(
     reference: str = "",
     description: str = "",
     with_orders: Sequence[WorkOrder] = (),
+    pos_reference: str | None = None,
+    approver: Any = None,
 ) -> tuple[Payment, bool]:
     """Take money in `hall` for `purpose`; returns (payment, created). The one way money comes in.
 
@@ -418,7 +405,11 @@ def payment_collect(
       your own row in `on_succeeded` (two different keys may pay the same installment).
 
     `method`: cash (with `tendered`; change is computed), card, or qr (created PENDING with `qr_content`;
-    it succeeds later, see the module docstring). Raises 403 without SERVE in the hall, 422 on bad
+    it succeeds later, see the module docstring). `pos_reference`: the card terminal's reference (POS 参考号,
+    6-32 letters or digits); screens and the API pass what the clerk typed, so it is required for card
+    (None: a caller that does not ask for it). A top-up above TOPUP_MAX_PER_PAYMENT needs the duty manager:
+    the actor holds APPROVE_MONEY, or `approver` (another user, already authenticated by the screen) does.
+    Raises 403 without SERVE in the hall, 422 on bad
     input or `idempotency_mismatch`, 409 when the target is not payable, the day is closed or the key is
     `in_progress`. Nothing is written when it raises.
     """
@@ -429,6 +420,7 @@ def payment_collect(
         raise Unprocessable(_("Unknown purpose of payment."), code="bad_purpose")
     value = _amount(amount, field="amount")
     given, change = _cash_change(method, value, tendered)
+    pos = _pos_reference(method, pos_reference)
     if purpose == PaymentPurpose.ORDER_FEES and order is None:
         raise Unprocessable(_("Choose the order to pay."), code="order_missing")
     orders = _orders_to_pay(order, with_orders) if purpose == PaymentPurpose.ORDER_FEES else []
@@ -440,6 +432,7 @@ def payment_collect(
     existing = _existing(hall, key)
     if existing is not None:
         return _replay(existing, request_hash)
+    approved_by = _top_up_approval(hall, actor, approver, purpose, value)
     _check_day_open(hall)
     fields = {
         "hall": hall,
@@ -453,10 +446,12 @@ def payment_collect(
         "request_hash": request_hash,
         "reference": reference,
         "description": _text(description, max_length=200),
+        "pos_reference": pos,
+        "approved_by": approved_by,
     }
     try:
         with transaction.atomic():
-            return _collect_locked(fields, orders=orders, customer=customer, service=service)
+            payment, created = _collect_locked(fields, orders=orders, customer=customer, service=service)
     except IntegrityError as exc:
         # Only a same-key request for another target gets here (see the module's docstring).
         first = _existing(hall, key)
@@ -466,6 +461,55 @@ def payment_collect(
             _("A payment with this idempotency key is still being taken. Try again in a moment."),
             code="in_progress",
         ) from exc
+    if created and payment.method == PaymentMethod.QR:
+        # Committed and no row held: a slow or unreachable provider never blocks another request.
+        _qr_start(payment)
+    return payment, created
+
+
+POS_REFERENCE_RE = re.compile(r"[A-Za-z0-9]{6,32}")
+
+
+def _pos_reference(method: str, value: str | None) -> str:
+    """The card terminal's reference: required for card where the caller asks for it, refused otherwise."""
+    text = value.strip() if isinstance(value, str) else ""
+    if method != PaymentMethod.CARD:
+        if text:
+            raise Unprocessable(_("Only a bank card payment has a POS reference."), code="pos_reference_not_card")
+        return ""
+    if value is None:
+        return ""
+    if not text:
+        raise Unprocessable(
+            _("Enter the POS reference printed on the card terminal's slip."), code="pos_reference_missing"
+        )
+    if not POS_REFERENCE_RE.fullmatch(text):
+        raise Unprocessable(
+            _("The POS reference is 6 to 32 letters or digits, as printed on the card terminal's slip."),
+            code="bad_pos_reference",
+        )
+    return text.upper()
+
+
+def _top_up_approval(hall: Hall, actor: Any, approver: Any, purpose: str, amount: Decimal) -> Any:
+    """Who approves a top-up above TOPUP_MAX_PER_PAYMENT (None at or below it): the duty manager taking
+    it, or the duty manager who approved it on the clerk's screen; anyone else is refused (422)."""
+    cap = settings.TOPUP_MAX_PER_PAYMENT
+    if purpose != PaymentPurpose.TOP_UP or amount <= cap:
+        return None
+    if user_can(user=actor, hall=hall, capability=Capability.APPROVE_MONEY):
+        return actor
+    another = approver is not None and getattr(approver, "pk", None) != getattr(actor, "pk", None)
+    if another and user_can(user=approver, hall=hall, capability=Capability.APPROVE_MONEY):
+        return approver
+    raise Unprocessable(
+        _(
+            "A top-up above %(cap)s yuan in one payment needs the duty manager: ask them to take it, or to "
+            "approve it with their user name and password."
+        )
+        % {"cap": cap},
+        code="top_up_over_cap",
+    )
 
 
 def _orders_to_pay(order: WorkOrder | None, with_orders: Sequence[WorkOrder]) -> list[WorkOrder]:
@@ -486,17 +530,14 @@ def _collect_locked(
 ) -> tuple[Payment, bool]:
     hall: Hall = fields["hall"]
     order: WorkOrder | None = None
+    rows = money_rows_lock(hall=hall, customers=[customer], orders=orders, services=[service])
     if orders:
-        orders = _lock_orders(hall, orders)
+        orders = [rows.orders[o.pk] for o in orders]
         order = orders[0]
         customer = customer or order.customer
         service = service or order.service
     elif service is not None:
-        service = _lock_service(hall, service)
-    if customer is not None and customer.company_id != hall.company_id:
-        raise NotFound(_("There is no such customer."))
-    if service is not None and service.company_id != hall.company_id:
-        raise NotFound(_("There is no such service."))
+        service = rows.services[service.pk]
     # A retry that waited on the lock finds the first payment here, now committed.
     existing = _existing(hall, fields["idempotency_key"])
     if existing is not None:
@@ -527,8 +568,7 @@ def _collect_locked(
         payment=payment, from_status="", to_status=payment.status, actor=_user(fields["clerk"]), at=now
     )
     if is_qr:
-        _qr_start(payment, now)
-        return payment, True
+        return payment, True  # the provider is asked once this transaction has committed
     if payment.method == PaymentMethod.CASH:
         cashdesk_services.drawer_record_cash(
             hall=hall,
@@ -567,6 +607,7 @@ def _succeed(payment: Payment, *, actor: Any, now: dt.datetime, apply: bool, not
             "change": str(payment.change) if payment.change is not None else None,
             "receipt": receipt.number,
             "applied": apply,
+            **({"approved_by": payment.approved_by_id} if payment.approved_by_id else {}),
             **({"note": note} if note else {}),
         },
     )
@@ -640,29 +681,51 @@ def qr_available() -> bool:
     return bool(getattr(settings, "QR_PROVIDER", ""))
 
 
-def _qr_start(payment: Payment, now: dt.datetime) -> None:
+def _provider_down() -> Conflict:
+    return Conflict(
+        _("The QR payment service cannot be reached. Take the payment by cash or card."), code="provider_down"
+    )
+
+
+def _qr_start(payment: Payment) -> None:
+    """Ask the provider for the QR code of a committed pending payment, outside any lock, then store it.
+
+    The provider is called with `QR_PROVIDER_TIMEOUT_SECONDS` (real providers pass `provider.timeout` to
+    their HTTP client). If it fails or times out, the payment is marked failed and the clerk is told to take
+    cash or card (409 `provider_down`); nothing was charged, since no QR code was ever shown.
+    """
     provider = providers.provider_get()
     try:
         charge = provider.charge_create(amount=payment.amount, description=payment.description or str(payment.purpose))
     except providers.ProviderError as exc:
-        raise Conflict(
-            _("The QR payment service cannot be reached. Take the payment by cash or card."), code="provider_down"
-        ) from exc
+        _qr_start_failed(payment)
+        raise _provider_down() from exc
+    now = timezone.now()
     payment.provider, payment.provider_ref, payment.qr_content = provider.code, charge.provider_ref, charge.qr_content
     payment.expires_at = now + dt.timedelta(seconds=settings.QR_PAYMENT_TIMEOUT_SECONDS)
-    Payment.objects.filter(pk=payment.pk).update(
-        provider=payment.provider,
-        provider_ref=payment.provider_ref,
-        qr_content=payment.qr_content,
-        expires_at=payment.expires_at,
-    )
-    audit_record(
-        actor=payment.clerk,
-        action="payment.qr_start",
-        obj=payment,
-        hall=payment.hall,
-        data={"purpose": payment.purpose, "amount": str(payment.amount), "provider": provider.code},
-    )
+    with transaction.atomic():
+        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
+            provider=payment.provider,
+            provider_ref=payment.provider_ref,
+            qr_content=payment.qr_content,
+            expires_at=payment.expires_at,
+        )
+        audit_record(
+            actor=payment.clerk,
+            action="payment.qr_start",
+            obj=payment,
+            hall=payment.hall,
+            data={"purpose": payment.purpose, "amount": str(payment.amount), "provider": provider.code},
+        )
+
+
+def _qr_start_failed(payment: Payment) -> None:
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update(of=("self",)).get(pk=payment.pk)
+        if locked.status == PaymentStatus.PENDING:
+            _move(locked, PaymentStatus.FAILED, note="provider unreachable", now=timezone.now())
+            audit_record(actor=payment.clerk, action="payment.qr_failed", obj=locked, hall=payment.hall, data={})
+        payment.status = locked.status
 
 
 def _move(payment: Payment, to: str, *, note: str, now: dt.datetime, **changes: Any) -> None:
@@ -702,17 +765,15 @@ def _qr_paid(payment: Payment, transaction_id: str, now: dt.datetime) -> None:
         _refund_create_system(payment, now=now)
 
 
-def _qr_apply(payment_id: int, state: str, transaction_id: str, *, close_if_due: bool) -> Payment:
-    """Bring our payment in line with what the provider says, in one transaction under the payment's lock."""
+def _qr_apply(payment_id: int, state: str, transaction_id: str) -> Payment:
+    """Bring our payment in line with what the provider says, in one transaction: its customer, orders,
+    service and the payment itself locked in the money lock order (`locks`). The provider is not called here."""
     with transaction.atomic():
-        payment = Payment.objects.select_for_update(of=("self",)).select_related("hall", "clerk").get(pk=payment_id)
+        unlocked = Payment.objects.select_related("hall").get(pk=payment_id)
+        order_ids = list(PaymentLine.objects.filter(payment_id=payment_id).values_list("order_id", flat=True))
+        rows = money_rows_lock(hall=unlocked.hall, payments=[payment_id], orders=order_ids)
+        payment = rows.payments[payment_id]
         now = timezone.now()
-        due = payment.expires_at is not None and now >= payment.expires_at
-        if state == providers.PENDING and close_if_due and payment.status == PaymentStatus.PENDING and due:
-            final = providers.provider_get(payment.provider).charge_close(provider_ref=payment.provider_ref)
-            state, transaction_id = final.state, final.transaction_id or transaction_id
-            if state == providers.PENDING:
-                state = providers.CLOSED
         if state == providers.PAID:
             _qr_paid(payment, transaction_id, now)
         elif state == providers.FAILED and payment.status == PaymentStatus.PENDING:
@@ -726,13 +787,22 @@ def _qr_apply(payment_id: int, state: str, transaction_id: str, *, close_if_due:
 
 def payment_qr_refresh(*, payment: Payment) -> Payment:
     """Ask the provider about a QR payment that is not settled (pending, or expired/failed: a late success)
-    and apply the answer; a pending one past its time is closed and expires. Returns the fresh payment."""
+    and apply the answer; a pending one past its time is closed at the provider (outside any lock) and
+    expires. Returns the fresh payment."""
     if payment.method != PaymentMethod.QR or payment.status == PaymentStatus.SUCCEEDED or not payment.provider:
         return payment
-    status = providers.provider_get(payment.provider).charge_query(provider_ref=payment.provider_ref)
-    if payment.status != PaymentStatus.PENDING and status.state != providers.PAID:
+    provider = providers.provider_get(payment.provider)
+    status = provider.charge_query(provider_ref=payment.provider_ref)
+    state, transaction_id = status.state, status.transaction_id
+    if payment.status != PaymentStatus.PENDING and state != providers.PAID:
         return payment
-    return _qr_apply(payment.pk, status.state, status.transaction_id, close_if_due=True)
+    due = payment.expires_at is not None and timezone.now() >= payment.expires_at
+    if state == providers.PENDING and due:
+        final = provider.charge_close(provider_ref=payment.provider_ref)
+        state, transaction_id = final.state, final.transaction_id or transaction_id
+        if state == providers.PENDING:
+            state = providers.CLOSED
+    return _qr_apply(payment.pk, state, transaction_id)
 
 
 def payment_qr_expire_due(*, now: dt.datetime | None = None) -> int:
@@ -760,7 +830,7 @@ def payment_qr_notification(*, provider_code: str, body: bytes, headers: Any) ->
     payment = Payment.objects.filter(provider=provider.code, provider_ref=notice.provider_ref).first()
     if payment is None:
         raise NotFound(_("There is no such payment."))
-    return _qr_apply(payment.pk, notice.state, notice.transaction_id, close_if_due=False)
+    return _qr_apply(payment.pk, notice.state, notice.transaction_id)
 
 
 # --- refunds --------------------------------------------------------------------------------------
@@ -811,8 +881,10 @@ def _refund_move(refund: Refund, to: str, *, actor: Any, now: dt.datetime, note:
     RefundMove.objects.create(refund=refund, from_status=old, to_status=to, actor=_user(actor), at=now, note=note[:200])
 
 
-def _within_limit(amount: Decimal) -> bool:
-    return amount <= settings.REFUND_APPROVAL_ABOVE
+def _within_limit(total: Decimal) -> bool:
+    """Whether a refund is paid at once: `total` is everything refunded of the same payment (or order),
+    paid or waiting, with this refund; so a refund split in parts needs the same approval as in one."""
+    return total <= settings.REFUND_APPROVAL_ABOVE
 
 
 def _refund_create(
@@ -828,7 +900,10 @@ def _refund_create(
     key: str = "",
     request_hash: str = "",
     now: dt.datetime,
+    held_before: Decimal = Decimal("0.00"),
 ) -> Refund:
+    """Record the refund; pay it at once when what it and the refunds before it (`held_before`) add up to
+    is within the clerk's limit, else it waits for a duty manager."""
     refund = Refund.objects.create(
         hall=hall,
         payment=payment,
@@ -858,7 +933,7 @@ def _refund_create(
             "method": method,
         },
     )
-    if _within_limit(amount):
+    if _within_limit(held_before + amount):
         _refund_pay_locked(refund, actor=actor, now=now, note="within the clerk's limit")
     return refund
 
@@ -887,9 +962,11 @@ def refund_request(
 ) -> tuple[Refund, bool]:
     """Refund part or all of a succeeded payment to its original method (PAY06); returns (refund, created).
 
-    At most what was paid less what other refunds hold (422 `refund_too_large`, nothing written). Up to and
-    including REFUND_APPROVAL_ABOVE the refund is paid at once (cash from the requester's drawer); above it
-    it waits for approval (`refund_approve`). An optional idempotency key works as for payments.
+    At most what was paid less what other refunds hold (422 `refund_too_large`, nothing written). While
+    everything refunded of the payment (paid, waiting, and this one) stays within REFUND_APPROVAL_ABOVE the
+    refund is paid at once (cash from the requester's drawer); above it it waits for approval
+    (`refund_approve`). An optional idempotency key works as for payments. Paying out a refund of an
+    invoiced payment voids its invoices (see `_refund_pay_locked`).
     """
     hall = payment.hall
     _require(actor, hall)
@@ -903,15 +980,16 @@ def refund_request(
     _check_day_open(hall)
     try:
         with transaction.atomic():
-            locked = Payment.objects.select_for_update(of=("self",)).filter(pk=payment.pk, hall=hall).first()
-            if locked is None:
-                raise NotFound(_("There is no such payment."))
+            # The payment (with its customer and service, in the money lock order) is locked before the sum
+            # of its refunds is read, so concurrent refunds add up under the limit and the approval rule.
+            locked = money_rows_lock(hall=hall, payments=[payment]).payments[payment.pk]
             first = _refund_replay(hall, key, request_hash)
             if first is not None:
                 return first, False
             if locked.status != PaymentStatus.SUCCEEDED:
                 raise Conflict(_("Only a succeeded payment can be refunded."), code="not_refundable")
-            left = locked.amount - _held(locked.refunds.all())
+            held = _held(locked.refunds.all())
+            left = locked.amount - held
             if value > left:
                 raise Unprocessable(
                     _("At most %(left)s yuan of this payment can still be refunded, not %(amount)s yuan.")
@@ -929,6 +1007,7 @@ def refund_request(
                 key=key,
                 request_hash=request_hash,
                 now=timezone.now(),
+                held_before=held,
             )
             return refund, True
     except IntegrityError as exc:
@@ -976,17 +1055,19 @@ def refund_balance_of_order(
     if first is not None:
         return first, False
     _check_day_open(hall)
+    service_id = _balance_service_id(order)
     with transaction.atomic():
-        locked = _lock_order(hall, order)
+        rows = money_rows_lock(hall=hall, orders=[order], services=[service_id])
+        locked = rows.orders[order.pk]
         first = _refund_replay(hall, key, request_hash)
         if first is not None:
             return first, False
         due = order_refund_due(locked)
-        service_id = (locked.action_result or {}).get("service_id") or locked.service_id
-        service = Service.objects.filter(pk=service_id, company_id=hall.company_id).first() if service_id else None
+        service = rows.services.get(service_id) if service_id else None
         if due <= 0 or service is None:
             raise Conflict(_("Nothing is due to be refunded on this order."), code="no_refund_due")
-        left = due - _held(locked.refunds.all())
+        held = _held(locked.refunds.all())
+        left = due - held
         value = value if value is not None else left
         if value <= 0 or value > left:
             raise Unprocessable(
@@ -1005,13 +1086,26 @@ def refund_balance_of_order(
             key=key,
             request_hash=request_hash,
             now=timezone.now(),
+            held_before=held,
         )
     return refund, True
 
 
+def _balance_service_id(order: WorkOrder) -> int | None:
+    """The service a cancellation order left a balance on (its action result names it)."""
+    value = (order.action_result or {}).get("service_id") or order.service_id
+    return value if isinstance(value, int) and value > 0 else None
+
+
 def _refund_pay_locked(refund: Refund, *, actor: Any, now: dt.datetime, note: str = "") -> None:
-    """Money out: cash from the payer's drawer, back to the card or the QR wallet; the purpose's undo."""
+    """Money out: cash from the payer's drawer, back to the card or the QR wallet; the purpose's undo.
+
+    An invoice that covers the payment is voided first (PAY03: it would claim money the hall gave back);
+    what is left of the payment can then be invoiced again. Invoices come before the drawer in the money
+    lock order (`locks`)."""
     payer = _user(actor)
+    if refund.payment is not None:
+        _void_invoices_of_refunded(refund.payment, actor=payer)
     if refund.method == PaymentMethod.CASH:
         if payer is None:
             raise Conflict(_("A cash refund is paid by a clerk at a counter."), code="cash_needs_clerk")
@@ -1048,7 +1142,22 @@ def _refund_pay_locked(refund: Refund, *, actor: Any, now: dt.datetime, note: st
     )
 
 
+def _void_invoices_of_refunded(payment: Payment, *, actor: Any) -> None:
+    """The invoicing app voids the issued invoices covering `payment` (where the app is installed)."""
+    if not django_apps.is_installed("servicehall.invoicing"):
+        return
+    # Imported here: invoicing builds on billing, not the other way round.
+    from servicehall.invoicing import services as invoicing_services
+
+    invoicing_services.invoices_void_for_refund(payment=payment, actor=actor)
+
+
 def _lock_refund(refund: Refund) -> Refund:
+    """The refund locked after its payment, order and service and their customer (the money lock order)."""
+    refund = Refund.objects.filter(pk=refund.pk).first() or refund
+    money_rows_lock(
+        hall=refund.hall, payments=[refund.payment_id], orders=[refund.order_id], services=[refund.service_id]
+    )
     locked = (
         Refund.objects.select_for_update(of=("self",))
         .select_related("hall", "payment", "service")
@@ -1145,7 +1254,7 @@ def order_settle_nothing_due(*, hall: Hall, actor: Any, order: WorkOrder) -> Wor
     """
     _require(actor, hall)
     with transaction.atomic():
-        locked = _lock_order(hall, order)
+        locked = money_rows_lock(hall=hall, orders=[order]).orders[order.pk]
         _check_at_payment(locked)
         due = _amount_due(locked)
         if due != Decimal("0.00"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -114,11 +115,23 @@ def qr_sim(request: HttpRequest, token: str) -> HttpResponse:
 # --- the duty manager's refunds ----------------------------------------------------------------------------
 
 
+def _mark_invoiced(refunds: list[Any]) -> None:
+    """Each open refund's `voids_invoices`: the issued invoices its payout will void (PAY03), for the warning."""
+    if not django_apps.is_installed("servicehall.invoicing"):
+        return
+    from servicehall.invoicing import selectors as invoicing_selectors
+
+    numbers = invoicing_selectors.issued_invoice_numbers(payment_ids=[r.payment_id for r in refunds if r.payment_id])
+    for refund in refunds:
+        refund.voids_invoices = ", ".join(numbers.get(refund.payment_id, []))
+
+
 def _refunds_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
     refunds = list(selectors.refunds_for_hall(user=request.user, hall=hall)[:200])
     waiting = [r for r in refunds if r.status == RefundStatus.REQUESTED]
     approved = [r for r in refunds if r.status == RefundStatus.APPROVED]
     done = [r for r in refunds if r.status in (RefundStatus.PAID, RefundStatus.REJECTED)][:50]
+    _mark_invoiced(waiting + approved)
     return {
         "hall": hall,
         "waiting": waiting,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from servicehall.core.errors import ApplicationError, NotFound
+from servicehall.core.errors import ApplicationError, NotFound, Unprocessable
 from servicehall.core.navigation import staff_nav
 from servicehall.core.views import handles_application_errors
 from servicehall.customers import selectors as customer_selectors
@@ -57,6 +59,18 @@ def _outcome(payment: Any) -> str:
     return message
 
 
+def _approver(request: HttpRequest) -> Any:
+    """The duty manager who approves a top-up above the cap on the clerk's screen with their own sign-in
+    (None when no one is named). Wrong credentials are refused; the billing service checks their role."""
+    username = request.POST.get("approver", "").strip()
+    if not username:
+        return None
+    user = authenticate(request, username=username, password=request.POST.get("approver_password", ""))
+    if user is None:
+        raise Unprocessable(_("The duty manager's user name or password is wrong."), code="approver_not_authenticated")
+    return user
+
+
 def _take(request: HttpRequest, hall: Any, service: Service) -> Any:
     method, amount = request.POST.get("method", ""), request.POST.get("amount", "")
     tendered = request.POST.get("tendered") if method == "cash" else None
@@ -66,6 +80,8 @@ def _take(request: HttpRequest, hall: Any, service: Service) -> Any:
         method=method,
         amount=amount,
         tendered=tendered,
+        pos_reference=request.POST.get("pos_reference", ""),
+        approver=_approver(request),
         idempotency_key=request.POST.get("key", ""),
         request_hash=services.payment_request_hash(
             method=method, amount=amount, tendered=tendered, purpose=PaymentPurpose.TOP_UP, service_id=service.pk
@@ -111,6 +127,7 @@ def top_up(request: HttpRequest, service_id: int) -> HttpResponse:
         "key": uuid.uuid4().hex,
         "notes": KEYPAD_NOTES,
         "qr_available": services.qr_available(),
+        "top_up_cap": settings.TOPUP_MAX_PER_PAYMENT,
         "flash": flash,
         "payment": payment,
         "receipt_url": _receipt_url(payment),

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(RuntimeError):
@@ -30,8 +31,8 @@ class AppendOnlyError(RuntimeError):
 
 
 class DrawerStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("drawer", "Open")
+    CLOSED = "closed", pgettext_lazy("drawer", "Closed")
 
 
 class DrawerSession(models.Model):
@@ -45,7 +46,7 @@ class DrawerSession(models.Model):
     # The hall's local business day the drawer was opened on: the settlement's day.
     day = models.DateField(_("business day"), db_index=True)
     status = models.CharField(_("status"), max_length=8, choices=DrawerStatus.choices, default=DrawerStatus.OPEN)
-    opened_at = models.DateTimeField(_("opened at"))
+    opened_at = models.DateTimeField(pgettext_lazy("drawer", "opened at"))
     opening_float = models.DecimalField(_("opening float"), max_digits=12, decimal_places=2)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     counted = models.DecimalField(_("counted at close"), null=True, blank=True, max_digits=12, decimal_places=2)
@@ -272,8 +273,8 @@ class HandoverCountLine(models.Model):
 
 
 class SettlementStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("settlement", "Open")
+    CLOSED = "closed", pgettext_lazy("settlement", "Closed")
 
 
 class Settlement(models.Model):

@@ -7,9 +7,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from servicehall.core.dates import parse_day
 from servicehall.core.errors import Forbidden, NotFound
 from servicehall.lib.money import ZERO, format_yuan, quantize_cny
 from servicehall.org.models import Hall
@@ -39,19 +41,12 @@ def id_parse(value: Any) -> int:
     return pk if 0 < pk < 2**31 else 0
 
 
-FIRST_DAY = datetime.date(2000, 1, 1)
-LAST_DAY = datetime.date(2099, 12, 31)
-
-
 def day_parse(raw: Any) -> datetime.date:
-    """A day from a URL ("2026-12-01"); other text or a day outside 2000-2099 is 404."""
+    """A day from a URL ("2026-12-01"); other text or a day outside the range of `core.dates` is 404."""
     try:
-        day = datetime.date.fromisoformat(str(raw))
-    except ValueError as exc:
-        raise NotFound(_("There is no such day.")) from exc
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise NotFound(_("There is no such day."))
-    return day
+        return parse_day(raw)
+    except ValidationError as exc:
+        raise NotFound(" ".join(exc.messages), code="no_such_day") from exc
 
 
 # --- days ------------------------------------------------------------------------------------------
@@ -80,6 +75,16 @@ def drawer_open_for(*, hall: Hall, clerk: Any) -> DrawerSession | None:
     return (
         DrawerSession.objects.select_related("counter", "clerk")
         .filter(hall=hall, clerk=clerk, status=DrawerStatus.OPEN)
+        .first()
+    )
+
+
+def drawer_last_closed_for(*, hall: Hall, clerk: Any) -> DrawerSession | None:
+    """The clerk's drawer closed last today (hall time): its summary stays on the drawer page after closing."""
+    return (
+        DrawerSession.objects.select_related("counter")
+        .filter(hall=hall, clerk=clerk, status=DrawerStatus.CLOSED, day=hall.local_date())
+        .order_by("-closed_at", "-id")
         .first()
     )
 
@@ -159,6 +164,11 @@ def drawers_of_day(*, hall: Hall, day: datetime.date) -> list[dict[str, Any]]:
         DrawerSession.objects.filter(hall=hall, day=day).select_related("counter", "clerk").order_by("opened_at", "id")
     )
     return _session_rows(sessions)
+
+
+def drawers_open_of_day(*, hall: Hall, day: datetime.date) -> list[dict[str, Any]]:
+    """The drawers of `day` still open: closing the day's settlement waits for them (CASH04)."""
+    return [row for row in drawers_of_day(hall=hall, day=day) if row["status"] == DrawerStatus.OPEN]
 
 
 def drawer_get_for_user(*, user: Any, session_id: Any, capability: str) -> DrawerSession:

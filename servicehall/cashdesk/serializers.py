@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from servicehall.core.validators import validate_json_text
 from servicehall.lib.money import format_yuan
 
 COUNTS_HELP = _(
@@ -21,6 +22,7 @@ class CountsField(serializers.DictField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", COUNTS_HELP)
+        kwargs.setdefault("validators", [validate_json_text])  # no NUL into the jsonb summary
         super().__init__(child=serializers.JSONField(), **kwargs)
 
 

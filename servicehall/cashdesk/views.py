@@ -21,9 +21,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.core.errors import ApplicationError, NotFound
+from servicehall.core.exports import write_row
 from servicehall.core.navigation import staff_nav
 from servicehall.core.services import audit_record
 from servicehall.core.views import handles_application_errors
@@ -114,6 +115,11 @@ def _drawer_context(request: HttpRequest, hall: Hall, posted: dict[str, str] | N
             "posted": request.POST if request.method == "POST" else {},
         }
     )
+    if session is None:
+        last = selectors.drawer_last_closed_for(hall=hall, clerk=request.user)
+        context["last_closed"] = last
+        if last is not None:
+            context["last_closed_lines"] = selectors.drawer_count_lines(session=last, purpose=CountPurpose.CLOSING)
     if session is not None:
         context.update(
             {
@@ -342,10 +348,36 @@ def _settlement_action(
     )
 
 
+def _close_confirmation(request: HttpRequest, hall: Hall, day: datetime.date) -> HttpResponse:
+    """What closing the day locks, and what still stands in its way (open drawers, unsigned handovers)."""
+    settlement = selectors.settlement_get(hall=hall, day=day)
+    context = _base(request, hall, "money")
+    open_drawers = selectors.drawers_open_of_day(hall=hall, day=day)
+    context.update(
+        {
+            "day": day,
+            "day_iso": day.isoformat(),
+            "summary": selectors.settlement_summary(hall=hall, day=day),
+            "open_drawers": open_drawers,
+            "pending_handovers": list(selectors.handovers_pending_in_hall(hall=hall)),
+            "closed": settlement is not None and settlement.status == SettlementStatus.CLOSED,
+            "console_url": reverse("cashdesk:console", kwargs={"hall": hall.code}) + f"?day={day.isoformat()}",
+            "flash": None,
+        }
+    )
+    return _render(request, "cashdesk/settlement_close.html", context)
+
+
 @login_required
 @handles_application_errors
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def settlement_close(request: HttpRequest, hall: str, day: str) -> HttpResponse:
+    """GET: the confirmation page of 日结关账 (issue 10); POST (from that page): close the day."""
+    if request.method == "GET":
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=C.APPROVE_MONEY)
+        return _close_confirmation(request, hall_obj, _day(day, hall_obj))
+
     def action(hall_obj: Hall, day_obj: datetime.date) -> str:
         services.settlement_close(hall=hall_obj, day=day_obj, actor=request.user, note=request.POST.get("note", ""))
         return _("The settlement of %(day)s is closed.") % {"day": day_obj.isoformat()}
@@ -413,36 +445,39 @@ def settlement_xlsx(request: HttpRequest, hall: str, day: str) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "settlement"
-    sheet.append([_("Daily settlement"), hall_obj.code, day_obj.isoformat(), summary["status"]])
-    sheet.append([])
-    sheet.append([_("Payment method"), _("Count"), _("Total (CNY)")])
+    write_row(sheet, [_("Daily settlement"), hall_obj.code, day_obj.isoformat(), summary["status"]])
+    write_row(sheet, [])
+    write_row(sheet, [_("Payment method"), _("Count"), _("Total (CNY)")])
     for row in summary["payments"]["methods"]:
-        sheet.append([row["label"], row["count"], Decimal(row["total"])])
-    sheet.append([_("All payments"), summary["payments"]["count"], Decimal(summary["payments"]["total"])])
-    sheet.append([_("Refunds paid"), "", Decimal(summary["refunds"]["paid_total"])])
-    sheet.append([_("Receipts"), summary["receipts"]["first"] or "", summary["receipts"]["last"] or ""])
-    sheet.append([_("Invoices issued"), summary["invoices"]["issued"], ""])
-    sheet.append([_("Invoices voided"), summary["invoices"]["voided"], ""])
-    sheet.append([_("Cash expected"), "", Decimal(summary["cash"]["expected"])])
-    sheet.append([_("Cash counted"), "", Decimal(summary["cash"]["counted"])])
-    sheet.append([_("Cash to the bank"), "", Decimal(summary["cash"]["to_bank"])])
+        write_row(sheet, [row["label"], row["count"], Decimal(row["total"])])
+    write_row(sheet, [_("All payments"), summary["payments"]["count"], Decimal(summary["payments"]["total"])])
+    write_row(sheet, [_("Refunds paid"), "", Decimal(summary["refunds"]["paid_total"])])
+    write_row(sheet, [_("Receipts"), summary["receipts"]["first"] or "", summary["receipts"]["last"] or ""])
+    write_row(sheet, [_("Invoices issued"), summary["invoices"]["issued"], ""])
+    write_row(sheet, [_("Invoices voided"), summary["invoices"]["voided"], ""])
+    write_row(sheet, [_("Cash expected"), "", Decimal(summary["cash"]["expected"])])
+    write_row(sheet, [_("Cash counted"), "", Decimal(summary["cash"]["counted"])])
+    write_row(sheet, [_("Cash to the bank"), "", Decimal(summary["cash"]["to_bank"])])
     deposit = summary["deposit"]
     if deposit["recorded"]:
-        sheet.append(
+        write_row(
+            sheet,
             [
                 _("Bank deposit"),
                 deposit["slip_number"],
                 Decimal(deposit["amount"]),
                 deposit["carried_by"],
                 deposit["escort"],
-            ]
+            ],
         )
     drawers = book.create_sheet("drawers")
-    drawers.append(
-        [_("Counter"), _("Clerk"), _("Status"), _("Float"), _("Expected"), _("Counted"), _("Difference"), _("Note")]
+    write_row(
+        drawers,
+        [_("Counter"), _("Clerk"), _("Status"), _("Float"), _("Expected"), _("Counted"), _("Difference"), _("Note")],
     )
     for row in summary["drawers"]:
-        drawers.append(
+        write_row(
+            drawers,
             [
                 row["counter"],
                 row["clerk"],
@@ -452,10 +487,11 @@ def settlement_xlsx(request: HttpRequest, hall: str, day: str) -> HttpResponse:
                 Decimal(row["counted"]) if row["counted"] else "",
                 Decimal(row["difference"]) if row["difference"] else "",
                 row["note"],
-            ]
+            ],
         )
     clerks = book.create_sheet("clerks")
-    clerks.append(
+    write_row(
+        clerks,
         [
             _("Clerk"),
             _("Payments"),
@@ -464,10 +500,11 @@ def settlement_xlsx(request: HttpRequest, hall: str, day: str) -> HttpResponse:
             _("Cash expected"),
             _("Cash counted"),
             _("Difference"),
-        ]
+        ],
     )
     for row in summary["per_clerk"]:
-        clerks.append(
+        write_row(
+            clerks,
             [
                 row["clerk"],
                 row["payments_count"],
@@ -476,12 +513,12 @@ def settlement_xlsx(request: HttpRequest, hall: str, day: str) -> HttpResponse:
                 Decimal(row["cash_expected"]),
                 Decimal(row["cash_counted"]),
                 Decimal(row["difference"]),
-            ]
+            ],
         )
     notes = book.create_sheet("suspect notes")
-    notes.append([_("Denomination"), _("Serial number"), _("Counter"), _("Clerk"), _("Note")])
+    write_row(notes, [_("Denomination"), _("Serial number"), _("Counter"), _("Clerk"), _("Note")])
     for row in summary["suspect_notes"]:
-        notes.append([Decimal(row["denomination"]), row["serial"], row["counter"], row["clerk"], row["note"]])
+        write_row(notes, [Decimal(row["denomination"]), row["serial"], row["counter"], row["clerk"], row["note"]])
     buffer = io.BytesIO()
     book.save(buffer)
     audit_record(

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.core.models import TimeStampedModel
@@ -56,8 +56,10 @@ class QueueCategory(Bilingual, TimeStampedModel):
     issue_from = models.TimeField(_("issuing from"), null=True, blank=True)
     issue_until = models.TimeField(_("issuing until"), null=True, blank=True)
     self_service = models.BooleanField(_("self-service can do it"), default=False)
+    # [{"code", "name_zh", "name_en"}]: what to bring for any business of this queue (the slip's general list).
+    documents = models.JSONField(_("documents to bring"), default=list, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(pgettext_lazy("sort position", "order"), default=0)
 
     class Meta:
         verbose_name = _("queue category")
@@ -101,7 +103,7 @@ class BusinessType(Bilingual, TimeStampedModel):
         "Checklist", verbose_name=_("checklists"), blank=True, related_name="business_types"
     )
     active = models.BooleanField(_("active"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(pgettext_lazy("sort position", "order"), default=0)
 
     class Meta:
         verbose_name = _("business type")
@@ -195,7 +197,7 @@ class Package(Bilingual, TimeStampedModel):
     description_zh = models.CharField(_("description (Chinese)"), max_length=255, blank=True)
     description_en = models.CharField(_("description (English)"), max_length=255, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(pgettext_lazy("sort position", "order"), default=0)
 
     class Meta:
         verbose_name = _("package")
@@ -221,7 +223,7 @@ class ExtraOffer(Bilingual, TimeStampedModel):
     description_zh = models.CharField(_("description (Chinese)"), max_length=255, blank=True)
     description_en = models.CharField(_("description (English)"), max_length=255, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(pgettext_lazy("sort position", "order"), default=0)
 
     class Meta:
         verbose_name = _("value-added service offer")
@@ -326,7 +328,7 @@ class RecommendationRule(TimeStampedModel):
     phrase_zh = models.CharField(_("phrase (Chinese)"), max_length=255)
     phrase_en = models.CharField(_("phrase (English)"), max_length=255)
     active = models.BooleanField(_("active"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(pgettext_lazy("sort position", "order"), default=0)
 
     class Meta:
         verbose_name = _("recommendation rule")

@@ -34,7 +34,9 @@ TOP_LEVEL_KEYS = {
     "gas_prices",
     "checklists",
     "recommendations",
+    "holder",
 }
+DEFAULT_HOLDER = {"zh": "机主", "en": "subscriber"}
 MAX_AMOUNT = Decimal("10000000000")  # DecimalField(max_digits=12, decimal_places=2)
 
 
@@ -57,6 +59,8 @@ class Pack:
     gas_prices: list[dict[str, Any]] = field(default_factory=list)
     checklists: list[dict[str, Any]] = field(default_factory=list)
     recommendations: list[dict[str, Any]] = field(default_factory=list)
+    # What the pack's trade calls the customer a service belongs to: 机主 (subscriber), 户主 (account holder).
+    holder: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_HOLDER))
 
 
 def pack_path(code: str) -> Path:
@@ -215,6 +219,7 @@ CATEGORY_KEYS = {
     "daily_cap",
     "issuing_hours",
     "self_service",
+    "documents",
 }
 
 
@@ -254,6 +259,8 @@ def _read_categories(check: _Checker, raw: Any) -> list[dict[str, Any]]:
                 "issue_from": issue_from,
                 "issue_until": issue_until,
                 "self_service": check.boolean(entry, "self_service", where, default=False),
+                # What to bring for any business of the queue: the slip of a ticket taken without a business.
+                "documents": _read_documents(check, entry, "documents", where),
                 "sort_order": index,
             }
         )
@@ -586,6 +593,14 @@ def _read_phrases(check: _Checker, raw: Any) -> dict[str, list[dict[str, str]]]:
     return result
 
 
+def _read_holder(check: _Checker, root: dict[str, Any]) -> dict[str, str]:
+    """`holder: {zh: 户主, en: account holder}`; a pack without it calls the customer 机主 (subscriber)."""
+    if root.get("holder") is None:
+        return dict(DEFAULT_HOLDER)
+    zh, en = check.bilingual(root, "holder", "top level", max_length=20)
+    return {"zh": zh, "en": en}
+
+
 def pack_read(code: str, *, path: Path | None = None) -> Pack:
     """Parse and check a pack file; raise PackError listing every problem."""
     path = path or pack_path(code)
@@ -623,6 +638,7 @@ def pack_read(code: str, *, path: Path | None = None) -> Pack:
         recommendations=_read_recommendations(
             check, root.get("recommendations"), {b["code"] for b in business_types}, {e["code"] for e in extras}
         ),
+        holder=_read_holder(check, root),
     )
     if check.problems:
         raise PackError(check.problems)

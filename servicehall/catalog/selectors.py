@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.db.models import QuerySet
@@ -21,6 +22,7 @@ from .models import (
     QueueCategory,
     RecommendationRule,
     ScriptStep,
+    pick_language,
 )
 
 
@@ -68,14 +70,35 @@ def business_types_for_category(*, category: QueueCategory) -> QuerySet[Business
 
 
 def documents_for_category(*, category: QueueCategory) -> list[str]:
-    """The documents to bring for any business of this category, without repeats."""
-    seen: dict[str, str] = {}
-    for business in business_types_for_category(category=category):
-        for code, name in zip(
-            (d["code"] for d in business.required_documents), business.documents_display(), strict=True
-        ):
-            seen.setdefault(code, name)
-    return list(seen.values())
+    """The category's general list of documents to bring, in the user's language.
+
+    The pack's `documents` of the category; without one, the documents every
+    business of the category that asks for any needs. Never every business's
+    documents put together: a ticket for "mobile business" would list the new
+    owner's ID and the transfer form of 过户 (issue 10).
+    """
+    if category.documents:
+        return [pick_language(doc["name_zh"], doc["name_en"]) for doc in category.documents]
+    # No list in the pack: what every business of the queue that asks for documents needs.
+    asking = [b for b in business_types_for_category(category=category) if b.required_documents]
+    if not asking:
+        return []
+    common = set.intersection(*({d["code"] for d in b.required_documents} for b in asking))
+    first = asking[0]
+    return [
+        name
+        for doc, name in zip(first.required_documents, first.documents_display(), strict=True)
+        if doc["code"] in common
+    ]
+
+
+def documents_for_slip(*, category: QueueCategory, business: str = "") -> list[str]:
+    """What the slip asks the customer to bring: the chosen business's documents, else the category's list."""
+    if business:
+        chosen = business_types_for_category(category=category).filter(code=business).first()
+        if chosen is not None:
+            return chosen.documents_display()
+    return documents_for_category(category=category)
 
 
 def business_types_ever_in_hall(*, hall: Hall) -> QuerySet[BusinessType]:
@@ -117,6 +140,20 @@ def package_get(*, hall: Hall, code: str, kind: str | None = None) -> Package:
     if package is None:
         raise NotFound(_("This hall has no such package."))
     return package
+
+
+def offer_names(*, hall: Hall, packages: Collection[str] = (), extras: Collection[str] = ()) -> dict[str, str]:
+    """Package and value-added service codes → their names in the user's language (retired ones too).
+
+    An order keeps the code it was accepted with; its page names the package
+    even after the pack stopped selling it. One query per kind asked for.
+    """
+    names: dict[str, str] = {}
+    if packages:
+        names |= {p.code: p.display_name for p in Package.objects.filter(hall=hall, code__in=set(packages))}
+    if extras:
+        names |= {o.code: o.display_name for o in ExtraOffer.objects.filter(hall=hall, code__in=set(extras))}
+    return names
 
 
 def extras_for_hall(*, hall: Hall, service_kind: str | None = None) -> QuerySet[ExtraOffer]:
@@ -227,3 +264,28 @@ def recommendations_for(
             chosen.append(rule)
             offered.add(rule.business_type_id)
     return chosen
+
+
+# --- the words of a pack's trade ------------------------------------------------------------------
+
+
+@cache
+def _pack_holder(pack: str) -> dict[str, str]:
+    from .packs import DEFAULT_HOLDER, PackError, pack_read
+
+    try:
+        return pack_read(pack).holder
+    except PackError:  # a pack no longer on disk (a test pack, a retired one): the usual word
+        return dict(DEFAULT_HOLDER)
+
+
+def holder_words(*, pack: str | None) -> dict[str, str]:
+    """What the pack's trade calls the customer a service belongs to, in the user's language.
+
+    `{"holder": "机主"}` in a telecom hall, `{"holder": "户主"}` in a gas hall ("subscriber" /
+    "account holder" in English); used as `%(holder)s` in the order page's party labels and flashes.
+    """
+    from .packs import DEFAULT_HOLDER
+
+    words = _pack_holder(pack) if pack else DEFAULT_HOLDER
+    return {"holder": pick_language(words["zh"], words["en"])}

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -25,7 +26,7 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import ApplicationError
+from .errors import ApplicationError, csrf_failed_message, request_too_large_message
 
 
 def _flatten(detail: Any) -> str:
@@ -60,8 +61,21 @@ def _add_authenticate_header(response: Response, context: dict[str, Any]) -> Non
     response["WWW-Authenticate"] = header or "Token"
 
 
+# PostgreSQL's deadlock_detected and serialization_failure: the request lost a race and may simply be sent again.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def _is_retryable_database_error(exc: Exception) -> bool:
+    """A deadlock or serialization failure (the money paths take one lock order, so this is a belt and braces)."""
+    cause = exc.__cause__ if isinstance(exc, DatabaseError) else None
+    return getattr(cause, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every API error is `{"code": ..., "message": ...}` in the user's language."""
+    if _is_retryable_database_error(exc):
+        message = _("Someone else was changing the same records at this moment. Please try again.")
+        return Response(error_body("retry", message), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ApplicationError):
         response = Response(error_body(exc.code, exc.message, **exc.extra), status=exc.status_code)
         if exc.status_code == status.HTTP_401_UNAUTHORIZED:
@@ -72,6 +86,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         message = " ".join(str(m) for m in exc.messages)
         body = error_body("invalid", message, **({"fields": per_field} if per_field else {}))
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(error_body("request_too_large", request_too_large_message()), status=413)
+    if isinstance(exc, SuspiciousOperation):  # too many fields, a malformed multipart body…
+        return Response(error_body("bad_request", _("The request could not be understood.")), status=400)
+    if isinstance(exc, exceptions.PermissionDenied) and str(getattr(exc, "detail", "")).startswith("CSRF Failed"):
+        # DRF's own text is English and names internals; say what to do, in the user's language.
+        return Response(error_body("csrf_failed", csrf_failed_message()), status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):
@@ -141,15 +162,17 @@ def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
 
 
 class ErrorSerializer(Serializer):
-    code = serializers.CharField(help_text=_lazy("Machine-readable reason, e.g. illegal_move or daily_cap_reached."))
-    message = serializers.CharField(help_text=_lazy("The reason in the user's language."))
+    code = serializers.CharField(
+        help_text=gettext_lazy("Machine-readable reason, e.g. illegal_move or daily_cap_reached.")
+    )
+    message = serializers.CharField(help_text=gettext_lazy("The reason in the user's language."))
 
 
 class ValidationErrorSerializer(ErrorSerializer):
     fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
-        help_text=_lazy("Per-field messages."),
+        help_text=gettext_lazy("Per-field messages."),
     )
 
 

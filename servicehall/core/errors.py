@@ -8,6 +8,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+API_PREFIX = "/api/"
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    """Calls under /api/ are answered in the API's error shape, whatever refused them."""
+    return request.path.startswith(API_PREFIX)
+
+
+def request_too_large_message() -> str:
+    kib = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+    return _("The request is too large (at most %(kib)s KiB).") % {"kib": kib}
+
+
+def csrf_failed_message() -> str:
+    return _("The security check of this page failed. Reload the page and try again.")
+
 
 class ApplicationError(Exception):
     """A business rule said no. `message` is already translated (lazy is fine)."""

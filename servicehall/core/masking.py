@@ -7,7 +7,11 @@ needs it (`customers.services.personal_data_reveal`).
 
 from __future__ import annotations
 
+import re
+
 MASK = "*"
+# A SIM card number (ICCID): 89 (telecom), the country code, the issuer, the card; 19 or 20 digits.
+ICCID = re.compile(r"^89\d{17,18}$")
 
 
 def mask_phone(value: str | None) -> str:
@@ -27,6 +31,22 @@ def mask_phone(value: str | None) -> str:
     if len(digits) > 4:
         return MASK * (len(digits) - 4) + digits[-4:]
     return MASK * len(digits)
+
+
+def is_iccid(value: str | None) -> bool:
+    return bool(value) and ICCID.match("".join(str(value).split())) is not None
+
+
+def mask_iccid(value: str | None) -> str:
+    """8986***********1234: the issuer prefix and the last four digits of a SIM card number.
+
+    Not masked like a phone (the last eleven digits of a twenty-digit number
+    would show as 000****1234, which reads as a broken phone number).
+    """
+    number = "".join(str(value or "").split())
+    if len(number) <= 8:
+        return MASK * len(number)
+    return f"{number[:4]}{MASK * (len(number) - 8)}{number[-4:]}"
 
 
 def _id_visible(length: int) -> tuple[int, int]:

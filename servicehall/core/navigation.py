@@ -1,4 +1,14 @@
-"""The staff screens' top navigation: one list for every app, filtered by the user's role in the hall."""
+"""The staff screens' top navigation: one list for every app, filtered by the user's role in the hall and by
+the hall's industry packs; and the screen each role lands on after signing in.
+
+Packs: a screen or offer that belongs to one industry (gas card writes, a handset bought on credit) shows only
+in halls that loaded that pack. A hall without any pack (a fresh installation, the tests' halls) shows all.
+
+Landing screens (every one has the top bar with the menu and "Sign out"): duty manager and hall administrator
+→ duty manager screen; clerk → counter workbench; lobby guide and service manager → lobby guide; safety officer
+→ installation jobs (read-only: the hall's installations and gas connections); head-office auditor and any other
+role that may only look → order archive (read-only).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.org.roles import Capability as C
+from servicehall.org.roles import Role
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,21 @@ class Screen:
     capabilities: frozenset[str]
     hall_in_query: bool = False  # pages that take the hall as ?hall= rather than in the path
     external: bool = False  # opens in a new tab (the board runs on its own screen)
+    # The industry packs the screen belongs to (empty: every hall).
+    packs: frozenset[str] = frozenset()
+
+
+# What belongs to one industry only, by the packs that offer it.
+PACK_FEATURES: dict[str, frozenset[str]] = {
+    "card_writes": frozenset({"gas"}),
+    "credit_purchase": frozenset({"telecom"}),
+}
+
+
+def hall_offers(*, packs: list[str] | None, feature: str) -> bool:
+    """Whether a hall with these packs offers `feature` (a hall without packs offers everything)."""
+    wanted = PACK_FEATURES.get(feature, frozenset())
+    return not packs or not wanted or bool(wanted & set(packs))
 
 
 SCREENS: tuple[Screen, ...] = (
@@ -31,12 +57,21 @@ SCREENS: tuple[Screen, ...] = (
     Screen("manager", "queueing:manager", _("Duty manager"), frozenset({C.MANAGE_QUEUE})),
     # The duty manager's order lists (to review, in progress, unfinished) are tabs of one screen.
     Screen("review", "orders:review_list", _("Orders"), frozenset({C.MANAGE_QUEUE})),
-    Screen("card_writes", "customers:card_writes", _("Gas card writes"), frozenset({C.SERVE}), hall_in_query=True),
-    Screen("jobs", "orders:jobs", _("Installation jobs"), frozenset({C.SERVE, C.MANAGE_QUEUE})),
+    Screen(
+        "card_writes",
+        "customers:card_writes",
+        _("Gas card writes"),
+        frozenset({C.SERVE}),
+        hall_in_query=True,
+        packs=PACK_FEATURES["card_writes"],
+    ),
+    # Read-only for those who only look (the safety officer lands here).
+    Screen("jobs", "orders:jobs", _("Installation jobs"), frozenset({C.SERVE, C.MANAGE_QUEUE, C.VIEW_HALL})),
     Screen("drawer", "cashdesk:drawer", _("Cash drawer"), frozenset({C.SERVE})),
     Screen("invoices", "invoicing:list", _("Invoices"), frozenset({C.SERVE})),
     Screen("money", "cashdesk:console", _("Money"), frozenset({C.APPROVE_MONEY})),
     Screen("archive", "orders:archive", _("Order archive"), frozenset({C.VIEW_HALL})),
+    Screen("sign_in_locks", "sign_in_locks", _("Locked sign-ins"), frozenset({C.ADMINISTER})),
     Screen("board", "queueing:board", _("Display board"), frozenset(), external=True),
 )
 
@@ -50,11 +85,22 @@ def _url(screen: Screen, hall_code: str) -> str | None:
         return None
 
 
-def staff_nav(*, capabilities: frozenset[str], hall_code: str, active: str) -> list[dict[str, Any]]:
+def _hall_packs(hall_code: str) -> list[str]:
+    from servicehall.org.models import Hall
+
+    return Hall.objects.filter(code=hall_code).values_list("packs", flat=True).first() or []
+
+
+def staff_nav(
+    *, capabilities: frozenset[str], hall_code: str, active: str, packs: list[str] | None = None
+) -> list[dict[str, Any]]:
     """Links to the screens the user may open in this hall; `active` is the current screen's key."""
     nav = []
+    packs = _hall_packs(hall_code) if packs is None else packs
     for screen in SCREENS:
         if screen.capabilities and not (screen.capabilities & capabilities):
+            continue
+        if screen.packs and packs and not (screen.packs & set(packs)):
             continue
         url = _url(screen, hall_code)
         if url is not None:
@@ -68,3 +114,25 @@ def staff_nav(*, capabilities: frozenset[str], hall_code: str, active: str) -> l
                 }
             )
     return nav
+
+
+# The screen a role lands on, first match wins: (roles, capability, url name).
+LANDINGS: tuple[tuple[frozenset[str], str, str], ...] = (
+    (frozenset(), C.MANAGE_QUEUE, "queueing:manager"),
+    (frozenset(), C.SERVE, "queueing:workbench"),
+    (frozenset(), C.GUIDE, "queueing:guide"),
+    (frozenset({Role.SAFETY_OFFICER}), C.VIEW_HALL, "orders:jobs"),
+    (frozenset(), C.VIEW_HALL, "orders:archive"),
+)
+
+
+def landing_url(*, roles: set[str], capabilities: frozenset[str], hall_code: str) -> str | None:
+    """Where a signed-in member lands: a screen of their role, always with the top bar (menu, sign-out)."""
+    for wanted_roles, capability, url_name in LANDINGS:
+        if capability not in capabilities or (wanted_roles and not (wanted_roles & roles)):
+            continue
+        try:
+            return reverse(url_name, kwargs={"hall": hall_code})
+        except NoReverseMatch:  # that app is not installed in this deployment
+            continue
+    return None

@@ -6,16 +6,34 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from servicehall.org.roles import Capability
-from servicehall.org.selectors import default_hall_for_user, public_halls, user_can
+from servicehall.org.selectors import (
+    default_hall_for_user,
+    hall_get_for_user,
+    memberships_for_user,
+    public_halls,
+    user_capabilities,
+)
 
-from .errors import ApplicationError, SignInRequired
+from .errors import (
+    ApplicationError,
+    SignInRequired,
+    csrf_failed_message,
+    is_api_request,
+    request_too_large_message,
+)
+from .navigation import landing_url, staff_nav
 
 
 def render_error(request: HttpRequest, *, status: int, message: str, title: str = "") -> HttpResponse:
@@ -73,28 +91,73 @@ def home(request: HttpRequest) -> HttpResponse:
         return render_error(
             request, status=403, message=_("Your account has no role in any hall yet. Ask your hall administrator.")
         )
-    if user_can(user=request.user, hall=hall, capability=Capability.MANAGE_QUEUE):
-        return redirect("queueing:manager", hall=hall.code)
-    if user_can(user=request.user, hall=hall, capability=Capability.SERVE):
-        return redirect("queueing:workbench", hall=hall.code)
-    if user_can(user=request.user, hall=hall, capability=Capability.GUIDE):
-        return redirect("queueing:guide", hall=hall.code)
-    return redirect("queueing:board", hall=hall.code)
+    # Every role lands on a screen with the top bar (menu, sign-out); the board is one of its links (issue 10).
+    roles = {m.role for m in memberships_for_user(user=request.user) if m.hall_id == hall.pk}
+    target = landing_url(roles=roles, capabilities=user_capabilities(user=request.user, hall=hall), hall_code=hall.code)
+    if target is None:
+        return redirect("queueing:board", hall=hall.code)
+    return redirect(target)
+
+
+def _api_or_page(request: HttpRequest, *, status: int, code: str, message: str) -> HttpResponse:
+    """Under /api/ the API's one error shape `{"code", "message"}`; elsewhere the friendly error page."""
+    if is_api_request(request):
+        return JsonResponse({"code": code, "message": str(message)}, status=status)
+    return render_error(request, status=status, message=message)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render_error(request, status=400, message=_("The request could not be understood."))
+    if isinstance(exception, RequestDataTooBig):
+        return _api_or_page(request, status=413, code="request_too_large", message=request_too_large_message())
+    return _api_or_page(request, status=400, code="bad_request", message=_("The request could not be understood."))
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render_error(request, status=403, message=_("You do not have permission to do this."))
+    return _api_or_page(
+        request, status=403, code="permission_denied", message=_("You do not have permission to do this.")
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form or call without a valid security token (an old tab, a cross-site post): say what to do."""
+    return _api_or_page(request, status=403, code="csrf_failed", message=csrf_failed_message())
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_request(request):
+        return _api_or_page(request, status=404, code="not_found", message=_("There is no such API endpoint."))
     return render_error(request, status=404, message=_("This page does not exist."))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without the request's context: the failure may be the database itself."""
-    body = loader.render_to_string("core/500.html", {"message": _("Something went wrong on our side.")})
+    message = _("Something went wrong on our side.")
+    if is_api_request(request):
+        return JsonResponse({"code": "server_error", "message": message}, status=500)
+    body = loader.render_to_string("core/500.html", {"message": message})
     return HttpResponse(body, status=500)
+
+
+@login_required
+@never_cache
+@handles_application_errors
+@require_http_methods(["GET", "POST"])
+def sign_in_locks(request: HttpRequest, hall: str) -> HttpResponse:
+    """The hall administrator's list of the hall's staff locked out by failed sign-ins, each with "Unlock" (PRIV04)."""
+    from . import sign_in
+
+    found_hall = hall_get_for_user(user=request.user, code=hall, capability=Capability.ADMINISTER)
+    if request.method == "POST":
+        user_id = request.POST.get("user", "")
+        if not user_id.isdigit():
+            return render_error(request, status=400, message=_("Choose the account to unlock."))
+        sign_in.sign_in_unlock(actor=request.user, hall=found_hall, user_id=int(user_id))
+        messages.success(request, _("The account is unlocked and may sign in again."))
+        return redirect("sign_in_locks", hall=found_hall.code)
+    capabilities = user_capabilities(user=request.user, hall=found_hall)
+    context = {
+        "hall": found_hall,
+        "nav": staff_nav(capabilities=capabilities, hall_code=found_hall.code, active="sign_in_locks"),
+        "locked": sign_in.locked_accounts(hall=found_hall),
+    }
+    return render(request, "core/sign_in_locks.html", context)

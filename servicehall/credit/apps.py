@@ -11,6 +11,7 @@ class CreditConfig(AppConfig):
         # Billing calls these inside a payment's transaction when an installment payment succeeds.
         from servicehall.billing.purposes import register_purpose
 
+        from . import checks  # noqa: F401  (registers the settings checks)
         from .services import installment_is_payable, installment_paid
 
         register_purpose("installment", on_succeeded=installment_paid, is_payable=installment_is_payable)

@@ -26,6 +26,9 @@ DEMO_LEVELS = {
     "13901001005": CreditLevel.ONE,
 }
 PLAN_PHONE = "13901001001"
+# A customer who can complete a credit purchase in the demo (issue 10): default level, a mobile number
+# without a plan, held longer than the tenure rule asks.
+ELIGIBLE_PHONE = "13901001003"
 PLAN = {"handset_name": "华为 Mate 70", "handset_price": "5499.00", "down_payment": "1499.00", "months": 12}
 
 
@@ -51,7 +54,24 @@ def credit_demo_load(*, hall: Hall) -> int:
             customer_set_credit_level(customer=customer, level=level, actor=None, hall=hall)
             set_count += 1
     _demo_plan(hall)
+    _eligible_customer(hall)
     return set_count
+
+
+def _old_enough(service: Service) -> None:
+    """Demo data only: date the number's opening before the tenure rule (plus a margin)."""
+    opened_before = timezone.now() - dt.timedelta(days=31 * (selectors.min_tenure_months() + 6))
+    if service.opened_at is None or service.opened_at > opened_before:
+        Service.objects.filter(pk=service.pk).update(opened_at=opened_before)
+        service.refresh_from_db()
+
+
+def _eligible_customer(hall: Hall) -> None:
+    service = Service.objects.filter(
+        customer__company=hall.company, kind=Service.Kind.MOBILE, number=ELIGIBLE_PHONE
+    ).first()
+    if service is not None:
+        _old_enough(service)
 
 
 def _demo_plan(hall: Hall) -> None:
@@ -66,10 +86,7 @@ def _demo_plan(hall: Hall) -> None:
         return
     if CreditApplication.objects.filter(hall=hall, customer=customer).exists():
         return
-    opened_before = timezone.now() - dt.timedelta(days=31 * (selectors.min_tenure_months() + 6))
-    if service.opened_at is None or service.opened_at > opened_before:
-        Service.objects.filter(pk=service.pk).update(opened_at=opened_before)
-        service.refresh_from_db()
+    _old_enough(service)
     assert customer is not None
     application = services.application_submit(hall=hall, actor=clerk, customer=customer, service=service, **PLAN)
     services.application_review(application=application, actor=manager, approve=True, note="demo")

@@ -6,6 +6,9 @@ Conditions, each named when it fails:
 * `no_valid_id` – the owner's resident identity card must be on file and not expired;
 * `under_18` – the owner is at least 18 on the day (birth date from the resident ID);
 * `not_mobile` – the plan binds one of the customer's own active mobile numbers;
+* `service_has_plan` – that number has no credit purchase under way (submitted, approved,
+  signed or active): one plan per number. The application answers this one alone with
+  409 `service_has_plan`, every other reason with 422 `not_eligible`;
 * `short_tenure` – that number was opened at least `min_tenure_months` ago (default 6,
   setting `CREDIT_MIN_TENURE_MONTHS`);
 * `arrears` – none of the customer's services is in arrears;
@@ -27,6 +30,7 @@ from servicehall.lib.money import add_months
 ADULT_AGE = 18
 DEFAULT_MIN_TENURE_MONTHS = 6
 DEFAULT_MIN_CREDIT_LEVEL = 3
+SERVICE_HAS_PLAN = "service_has_plan"
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class CreditFacts:
     service_opened_on: dt.date | None
     arrears_total: Decimal
     credit_level: int  # Customer.credit_level: 1 to 5 stars, 5 best
+    service_has_plan: bool = False  # the number already has a live credit purchase
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,8 @@ def credit_eligibility(
         add(Reason("no_valid_id", _("The owner's valid resident identity card is not on file.")))
     elif age_on(facts.birth_date, today) < ADULT_AGE:
         add(Reason("under_18", _("The owner must be at least 18 years old.")))
+    if facts.service_has_plan:
+        add(Reason(SERVICE_HAS_PLAN, _("This mobile number already has a credit purchase under way.")))
     if not facts.service_is_mobile_active:
         add(Reason("not_mobile", _("The plan must bind one of the customer's active mobile numbers.")))
     elif facts.service_opened_on is None or add_months(facts.service_opened_on, min_tenure_months) > today:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicehall.core.models import AppendOnlyModel
 
@@ -124,7 +125,9 @@ class CreditStatusChange(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    from_status = models.CharField(_("from"), max_length=16, choices=CreditStatus.choices, blank=True)
+    from_status = models.CharField(
+        pgettext_lazy("status", "from"), max_length=16, choices=CreditStatus.choices, blank=True
+    )
     to_status = models.CharField(_("to"), max_length=16, choices=CreditStatus.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
 

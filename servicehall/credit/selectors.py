@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -24,6 +23,7 @@ from servicehall.org.roles import Capability
 from servicehall.org.selectors import memberships_for_user, user_can
 from servicehall.promotions.selectors import installment_offer_for
 
+from .checks import RATE_PLACES
 from .eligibility import (
     DEFAULT_MIN_CREDIT_LEVEL,
     DEFAULT_MIN_TENURE_MONTHS,
@@ -31,7 +31,7 @@ from .eligibility import (
     Eligibility,
     credit_eligibility,
 )
-from .models import MONTHLY_FEE_RATE_MAX, ZERO, CreditApplication, Installment, InstallmentStatus
+from .models import ZERO, CreditApplication, Installment, InstallmentStatus
 from .states import LIVE, REPAYABLE, CreditStatus
 
 
@@ -45,18 +45,14 @@ def min_credit_level() -> int:
 
 
 DEFAULT_MONTHLY_FEE_RATE = Decimal("0.0050")
-RATE_PLACES = Decimal("0.0001")
 
 
 def standard_monthly_fee_rate() -> Decimal:
-    """The monthly fee rate of a plan no installment offer covers (setting `CREDIT_MONTHLY_FEE_RATE`)."""
-    raw = getattr(settings, "CREDIT_MONTHLY_FEE_RATE", DEFAULT_MONTHLY_FEE_RATE)
-    rate = Decimal(str(raw))
-    if not rate.is_finite() or not ZERO <= rate <= MONTHLY_FEE_RATE_MAX or rate != rate.quantize(RATE_PLACES):
-        raise ImproperlyConfigured(
-            f"CREDIT_MONTHLY_FEE_RATE must be between 0 and {MONTHLY_FEE_RATE_MAX} with at most 4 places, got {raw!r}"
-        )
-    return rate.quantize(RATE_PLACES)
+    """The monthly fee rate of a plan no installment offer covers (setting `CREDIT_MONTHLY_FEE_RATE`).
+
+    The setting is checked once when the server starts (`credit.checks`, check id credit.E001).
+    """
+    return Decimal(str(getattr(settings, "CREDIT_MONTHLY_FEE_RATE", DEFAULT_MONTHLY_FEE_RATE))).quantize(RATE_PLACES)
 
 
 def _resident_birth_date(customer: Customer, today: dt.date) -> tuple[bool, dt.date | None]:
@@ -91,6 +87,7 @@ def credit_facts(*, customer: Customer, service: Service | None, tz: Any, today:
         service_opened_on=opened,
         arrears_total=max(arrears, ZERO),
         credit_level=customer.credit_level,
+        service_has_plan=service is not None and live_application_for_service(service=service) is not None,
     )
 
 
@@ -212,6 +209,13 @@ def applications_recent(*, hall: Hall, limit: int = 50) -> list[CreditApplicatio
 
 def live_application_for_service(*, service: Service) -> CreditApplication | None:
     return CreditApplication.objects.filter(service=service, status__in=LIVE).first()
+
+
+def services_with_live_plan(*, services: list[Service]) -> set[int]:
+    """The ids of those services that already have a credit purchase under way (one query)."""
+    ids = [service.pk for service in services]
+    live = CreditApplication.objects.filter(service_id__in=ids, status__in=LIVE)
+    return set(live.values_list("service_id", flat=True))
 
 
 # --- installments ----------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_can
 
 from . import selectors
+from .eligibility import SERVICE_HAS_PLAN
 from .models import (
     ZERO,
     CreditApplication,
@@ -213,17 +214,19 @@ def application_submit(
         fee_total = money.quantize_cny(principal * fees.rate * term)
         # The service row is locked so that two clerks cannot file two plans on one number at once.
         locked_service = Service.objects.select_for_update().filter(pk=service.pk).first() if service else None
+        # The same rule as the eligibility check (API and apply page), read under the lock.
         result = selectors.eligibility_for(hall=hall, customer=customer, service=locked_service)
+        reasons = [{"code": r.code, "message": r.message} for r in result.reasons]
+        if result.codes == [SERVICE_HAS_PLAN]:
+            raise Conflict(result.reasons[0].message, code=SERVICE_HAS_PLAN, extra={"reasons": reasons})
         if not result.eligible:
             raise Unprocessable(
                 _("The customer cannot buy on credit: %(reasons)s")
                 % {"reasons": " ".join(r.message for r in result.reasons)},
                 code="not_eligible",
-                extra={"reasons": [{"code": r.code, "message": r.message} for r in result.reasons]},
+                extra={"reasons": reasons},
             )
         assert locked_service is not None  # eligibility refuses a missing service
-        if selectors.live_application_for_service(service=locked_service) is not None:
-            raise Conflict(_("This mobile number already has a credit purchase under way."), code="service_has_plan")
         now = timezone.now()
         application = CreditApplication.objects.create(
             hall=hall,

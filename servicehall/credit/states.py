@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CreditStatus(models.TextChoices):
@@ -26,7 +27,7 @@ class CreditStatus(models.TextChoices):
     SIGNED = "signed", _("Contract signed")
     ACTIVE = "active", _("Running")
     PAID_OFF = "paid_off", _("Paid off")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("credit plan", "Cancelled")
 
 
 S = CreditStatus

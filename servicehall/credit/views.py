@@ -7,13 +7,11 @@ shows its message with its 4xx status; nothing is written.
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from servicehall.billing.models import PaymentMethod
 from servicehall.core.errors import ApplicationError, NotFound
 from servicehall.core.navigation import staff_nav
-from servicehall.core.throttling import TooManyRequests
+from servicehall.core.throttling import TooManyRequests, count_per_client
 from servicehall.core.views import handles_application_errors
 from servicehall.customers import selectors as customer_selectors
 from servicehall.customers import services as customer_services
@@ -95,6 +93,19 @@ def _term_rate_view(row: selectors.TermRates) -> dict[str, Any]:
     }
 
 
+def _mobile_choices(mobiles: list[Any]) -> list[dict[str, Any]]:
+    """The numbers to check: one that already has a plan is listed with why, and cannot be chosen."""
+    with_plan = selectors.services_with_live_plan(services=mobiles)
+    return [
+        {
+            **service_view(s),
+            "has_plan": s.pk in with_plan,
+            "why_not": _("a credit purchase is under way") if s.pk in with_plan else "",
+        }
+        for s in mobiles
+    ]
+
+
 def _apply_context(request: HttpRequest, hall: Hall, customer: Any, service: Any) -> dict[str, Any]:
     mobiles = list(selectors.mobile_services_for(customer=customer))
     eligibility = selectors.eligibility_for(hall=hall, customer=customer, service=service)
@@ -103,7 +114,7 @@ def _apply_context(request: HttpRequest, hall: Hall, customer: Any, service: Any
     context.update(
         {
             "customer": customer,
-            "mobiles": [service_view(s) for s in mobiles],
+            "mobiles": _mobile_choices(mobiles),
             "service": service,
             "eligibility": eligibility,
             "level": customer.credit_level,
@@ -123,6 +134,13 @@ def _apply_context(request: HttpRequest, hall: Hall, customer: Any, service: Any
         }
     )
     return context
+
+
+def _first_offerable(mobiles: list[Any]) -> Any:
+    """The number checked first: an active one without a plan under way, else any active one (shown refused)."""
+    active = [s for s in mobiles if s.status == "active"]
+    with_plan = selectors.services_with_live_plan(services=active)
+    return next((s for s in active if s.pk not in with_plan), active[0] if active else None)
 
 
 @login_required
@@ -149,7 +167,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     if service_id is not None and service is None:
         raise NotFound(_("There is no such service."))
     if service is None:
-        service = next((s for s in mobiles if s.status == "active"), None)
+        service = _first_offerable(mobiles)
     status = 200
     form_error = ""
     reasons: list[dict[str, str]] = []
@@ -375,13 +393,8 @@ def overdue(request: HttpRequest, hall: str) -> HttpResponse:
 def _throttle_schedule_lookup(request: HttpRequest) -> None:
     """Refuse (429) a client past the limit of lookups in the current minute (guessing codes)."""
     limit = int(getattr(settings, "SCHEDULE_LOOKUP_PER_MINUTE", SCHEDULE_LOOKUP_PER_MINUTE_DEFAULT))
-    if limit <= 0:
-        return
-    address = request.META.get("REMOTE_ADDR", "unknown")
-    key = f"credit-schedule-lookup:{address}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=70)
-    if cache.incr(key) > limit:
-        raise TooManyRequests(_("Too many attempts in the last minute. Please wait a moment and try again."))
+    message = _("Too many attempts in the last minute. Please wait a moment and try again.")
+    count_per_client(request, scope="credit-schedule-lookup", limit=limit, message=message)
 
 
 @never_cache

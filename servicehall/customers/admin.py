@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from servicehall.core.admin import PersonalDataAdminMixin, ReadOnlyAdminMixin
+from servicehall.core.masking import mask_address, mask_iccid, mask_id_number, mask_phone
 
 from .models import (
     BlacklistedCard,
@@ -17,21 +19,42 @@ from .models import (
     ValueAddedService,
 )
 
-# The admin lists show no phone, address or document number: opening a record
-# is for superusers only (see servicehall/urls.py) and is audited (PersonalDataAdminMixin).
+# Phones, addresses and document numbers are masked on every admin page (PersonalDataAdminMixin); the
+# customer screen's "show in full" asks a reason and logs. Opening a record is for superusers only (see
+# servicehall/urls.py) and is audited.
+
+
+def _masked_service_number(service: Service) -> str:
+    """A phone or fixed-line number masked like a phone; a gas or broadband account number is no personal data."""
+    if service.kind in (Service.Kind.MOBILE, Service.Kind.FIXED_LINE):
+        return mask_phone(service.number)
+    return service.number
 
 
 class IdDocumentInline(admin.TabularInline):
     model = IdDocument
     extra = 0
-    fields = ["kind", "number", "holder_name", "valid_until"]
+    fields = ["kind", "masked_number", "holder_name", "valid_until"]
+    readonly_fields = ["masked_number"]
+
+    @admin.display(description=_("document number"))
+    def masked_number(self, obj: IdDocument) -> str:
+        return mask_id_number(obj.number)
+
+    def has_add_permission(self, request, obj=None):
+        return False  # documents are added on the customer screen (checked and audited there)
 
 
 @admin.register(Customer)
 class CustomerAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
-    list_display = ["id", "name", "kind", "company", "registered_hall", "created_at"]
+    list_display = ["id", "name", "kind", "phone", "company", "registered_hall", "created_at"]
     list_filter = ["kind", "company"]
-    search_fields = ["name", "name_initials"]
+    # A phone or document number finds its customer only when typed in full (no guessing by fragments).
+    search_fields = ["name", "name_initials", "=phone", "=documents__number"]
+    masked_fields = {
+        "phone": lambda c: mask_phone(c.phone),
+        "address_detail": lambda c: mask_address("", c.address_detail),
+    }
     # The credit level changes through customer_set_credit_level (role-checked, audited).
     readonly_fields = ["name_initials", "credit_level", "created_at", "updated_at"]
     inlines = [IdDocumentInline]
@@ -39,9 +62,11 @@ class CustomerAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 
 @admin.register(IdDocument)
 class IdDocumentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
-    list_display = ["id", "kind", "customer", "holder_name", "valid_until", "company"]
+    list_display = ["id", "kind", "customer", "holder_name", "number", "valid_until", "company"]
     list_filter = ["kind", "company"]
+    search_fields = ["=number"]
     raw_id_fields = ["customer"]
+    masked_fields = {"number": lambda d: mask_id_number(d.number)}
 
 
 class ValueAddedServiceInline(admin.TabularInline):
@@ -51,9 +76,15 @@ class ValueAddedServiceInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
-    list_display = ["id", "kind", "customer", "status", "balance", "package_code", "opened_hall"]
+    list_display = ["id", "kind", "number", "customer", "status", "balance", "package_code", "opened_hall"]
     list_filter = ["kind", "status", "company"]
+    search_fields = ["=number"]
     raw_id_fields = ["customer"]
+    masked_fields = {
+        "number": _masked_service_number,
+        "sim_number": lambda s: mask_iccid(s.sim_number),
+        "address_detail": lambda s: mask_address("", s.address_detail),
+    }
     # The status moves only through `service_set_status`, which keeps the history.
     readonly_fields = ["status", "opened_at", "cancelled_at", "created_at", "updated_at"]
     inlines = [ValueAddedServiceInline]
@@ -73,11 +104,13 @@ class ServiceStatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(NumberPoolEntry)
-class NumberPoolEntryAdmin(admin.ModelAdmin):
+class NumberPoolEntryAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["number", "hall", "status", "reserved_by", "reserved_at"]
     list_filter = ["hall", "status"]
     search_fields = ["number"]
     readonly_fields = ["reserved_by", "reserved_at"]
+    # A free number belongs to nobody; a reserved or taken one is a customer's phone number.
+    masked_fields = {"number": str}
 
 
 @admin.register(PersonalDataAccess)

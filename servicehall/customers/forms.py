@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from servicehall.core.dates import document_day_in_range
 from servicehall.core.errors import ApplicationError
 
 from .models import Customer, IdDocument, PersonalDataAccess
@@ -47,7 +50,10 @@ class CustomerCreateForm(forms.Form):
         widget=forms.TextInput(attrs=NO_AUTOFILL),
     )
     valid_until = forms.DateField(
-        label=_("Valid until (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Valid until (optional)"),
+        required=False,
+        validators=[document_day_in_range],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     phone = forms.CharField(
         label=_("Phone"),
@@ -61,6 +67,13 @@ class CustomerCreateForm(forms.Form):
     address_detail = forms.CharField(
         label=_("Street address"), max_length=255, required=False, widget=forms.TextInput(attrs=NO_AUTOFILL)
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A browser cuts pasted text at `maxlength` without a word; the service refuses an overlong
+        # name with a message instead, so the field must let the whole text through.
+        for field in self.fields.values():
+            field.widget.attrs.pop("maxlength", None)
 
     def add_service_error(self, exc: ApplicationError) -> None:
         """Show a service's refusal beside the field it names, or above the form."""

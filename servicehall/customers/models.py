@@ -14,7 +14,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from servicehall.core.masking import mask_phone
 from servicehall.core.models import AppendOnlyModel, TimeStampedModel
 
 
@@ -156,7 +158,11 @@ class Service(TimeStampedModel):
         indexes = [models.Index(fields=["company", "number"], name="service_number_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.number}"
+        # Masked: the admin and any list naming a service must not show a phone number in full (PRIV01).
+        number = self.number
+        if self.kind in (self.Kind.MOBILE, self.Kind.FIXED_LINE):
+            number = mask_phone(number)
+        return f"{self.get_kind_display()} {number}"
 
 
 # The only moves `service_set_status` makes; a cancelled service stays cancelled
@@ -184,7 +190,9 @@ class ServiceStatusChange(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    from_status = models.CharField(_("from"), max_length=16, choices=Service.Status.choices, blank=True)
+    from_status = models.CharField(
+        pgettext_lazy("status", "from"), max_length=16, choices=Service.Status.choices, blank=True
+    )
     to_status = models.CharField(_("to"), max_length=16, choices=Service.Status.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -246,7 +254,8 @@ class NumberPoolEntry(TimeStampedModel):
         indexes = [models.Index(fields=["hall", "status", "number"], name="pool_free_numbers_idx")]
 
     def __str__(self) -> str:
-        return self.number
+        # A free number is nobody's; a reserved or taken one is a customer's phone number (PRIV01).
+        return self.number if self.status == self.Status.FREE else mask_phone(self.number)
 
 
 # reserved → free when the clerk lets the number go (or the order is withdrawn);
@@ -380,7 +389,9 @@ class CardWriteChange(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    from_status = models.CharField(_("from"), max_length=16, choices=CardWrite.Status.choices, blank=True)
+    from_status = models.CharField(
+        pgettext_lazy("status", "from"), max_length=16, choices=CardWrite.Status.choices, blank=True
+    )
     to_status = models.CharField(_("to"), max_length=16, choices=CardWrite.Status.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
 

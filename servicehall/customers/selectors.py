@@ -12,10 +12,13 @@ show it only through `presentation`, which masks it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.core.errors import Forbidden, NotFound
@@ -212,8 +215,28 @@ def customers_search(*, user: Any, hall: Hall, query: str, limit: int = SEARCH_L
 # --- number pool --------------------------------------------------------------------------------
 
 
+def number_hold_minutes() -> int:
+    """How long a pool number stays held for an order that does not open it (setting NUMBER_HOLD_MINUTES)."""
+    return max(int(getattr(settings, "NUMBER_HOLD_MINUTES", 30)), 1)
+
+
+def number_hold_expired(now: dt.datetime | None = None) -> Q:
+    """Pool rows whose hold has run out: held longer than NUMBER_HOLD_MINUTES (or held with no time)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(minutes=number_hold_minutes())
+    reserved = Q(status=NumberPoolEntry.Status.RESERVED)
+    return reserved & (Q(reserved_at__lt=cutoff) | Q(reserved_at__isnull=True))
+
+
+def number_pool_available(now: dt.datetime | None = None) -> Q:
+    """Pool rows a clerk may hold: free ones, and ones whose hold has expired (so the pool works without
+    the clean-up command)."""
+    return Q(status=NumberPoolEntry.Status.FREE) | number_hold_expired(now)
+
+
 def number_pool_free(*, hall: Hall, limit: int = 30) -> list[NumberPoolEntry]:
-    """Free numbers of the hall's pool for the clerk to offer, in order."""
-    return list(
-        NumberPoolEntry.objects.filter(hall=hall, status=NumberPoolEntry.Status.FREE).order_by("number")[:limit]
-    )
+    """Numbers of the hall's pool for the clerk to offer, in order: free, or held by an order too long."""
+    return list(NumberPoolEntry.objects.filter(number_pool_available(), hall=hall).order_by("number")[:limit])
+
+
+def number_pool_is_available(*, hall: Hall, number: str) -> bool:
+    return NumberPoolEntry.objects.filter(number_pool_available(), hall=hall, number=number).exists()

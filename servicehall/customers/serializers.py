@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from servicehall.core.apis import MAX_ID
+from servicehall.core.dates import document_day_in_range
 
 from .models import Customer, IdDocument, PersonalDataAccess
 
@@ -30,7 +31,9 @@ class CustomerCreateInputSerializer(serializers.Serializer):
     holder_name = serializers.CharField(
         max_length=120, required=False, allow_blank=True, default="", help_text=_("Defaults to the customer's name.")
     )
-    valid_until = serializers.DateField(required=False, allow_null=True, default=None)
+    valid_until = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[document_day_in_range]
+    )
 
 
 class CustomerSearchInputSerializer(serializers.Serializer):

@@ -419,11 +419,14 @@ def number_pool_reserve(*, actor: Any, hall: Hall, number: str = "") -> NumberPo
 
     Two clerks never get the same number: on PostgreSQL the first free row is
     locked with SKIP LOCKED (a second clerk gets the next one), and the move
-    itself is a compare-and-set on the status.
+    itself is a compare-and-set on the status. A number held longer than
+    NUMBER_HOLD_MINUTES counts as free: its hold is released first (audited).
     """
+    from .selectors import number_pool_available
+
     with transaction.atomic():
         free = NumberPoolEntry.objects.select_for_update(skip_locked=not number).filter(
-            hall=hall, status=NumberPoolEntry.Status.FREE
+            number_pool_available(), hall=hall
         )
         if number:
             wanted = _phone(number, field="number", mobile_only=True)
@@ -434,10 +437,36 @@ def number_pool_reserve(*, actor: Any, hall: Hall, number: str = "") -> NumberPo
             entry = free.order_by("number").first()
             if entry is None:
                 raise Conflict(_("The hall's number pool has no free numbers left."), code="pool_empty")
+        if entry.status == NumberPoolEntry.Status.RESERVED:
+            entry = _pool_move(entry=entry, to=NumberPoolEntry.Status.FREE, actor=None, expired=True)
         return _pool_move(entry=entry, to=NumberPoolEntry.Status.RESERVED, actor=actor)
 
 
-def _pool_move(*, entry: NumberPoolEntry, to: str, actor: Any) -> NumberPoolEntry:
+def number_pool_release_expired(*, now: dt.datetime | None = None) -> int:
+    """Give every number held longer than NUMBER_HOLD_MINUTES back to the pool (the clean-up command).
+
+    Each row is locked and moved with a compare-and-set, so an order holding or
+    taking the number at the same moment either wins or finds it free.
+    """
+    from .selectors import number_hold_expired
+
+    released = 0
+    expired_ids = list(NumberPoolEntry.objects.filter(number_hold_expired(now)).values_list("pk", flat=True))
+    for pk in expired_ids:
+        with transaction.atomic():
+            entry = (
+                NumberPoolEntry.objects.select_for_update(skip_locked=True)
+                .select_related("hall")
+                .filter(number_hold_expired(now), pk=pk)
+                .first()
+            )
+            if entry is not None:
+                _pool_move(entry=entry, to=NumberPoolEntry.Status.FREE, actor=None, expired=True)
+                released += 1
+    return released
+
+
+def _pool_move(*, entry: NumberPoolEntry, to: str, actor: Any, expired: bool = False) -> NumberPoolEntry:
     old = entry.status
     if to not in NUMBER_POOL_ALLOWED_MOVES[old]:
         raise Conflict(_("This number cannot change that way now."), code="illegal_move")
@@ -454,8 +483,18 @@ def _pool_move(*, entry: NumberPoolEntry, to: str, actor: Any) -> NumberPoolEntr
     if not NumberPoolEntry.objects.filter(pk=entry.pk, status=old).update(**fields):
         raise Conflict(_("Someone else changed this number just now. Please try again."), code="number_not_free")
     entry.refresh_from_db()
-    audit_record(actor=actor, action="number_pool.move", obj=entry, hall=entry.hall, data={"from": old, "to": to})
+    data: dict[str, Any] = {"from": old, "to": to}
+    if expired:
+        data["expired"] = True  # the hold ran out (NUMBER_HOLD_MINUTES), nobody let it go
+    audit_record(actor=actor, action="number_pool.move", obj=entry, hall=entry.hall, data=data)
     return entry
+
+
+def number_pool_renew_hold(*, entry: NumberPoolEntry) -> None:
+    """The order holding the number was worked on again: its hold lasts NUMBER_HOLD_MINUTES from now."""
+    NumberPoolEntry.objects.filter(pk=entry.pk, status=NumberPoolEntry.Status.RESERVED).update(
+        reserved_at=timezone.now()
+    )
 
 
 @transaction.atomic

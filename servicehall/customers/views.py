@@ -20,14 +20,14 @@ from django.shortcuts import redirect, render
 from django.template.loader import select_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, Forbidden, NotFound
 from servicehall.core.masking import mask_id_number, mask_phone
-from servicehall.core.navigation import staff_nav
+from servicehall.core.navigation import hall_offers, staff_nav
 from servicehall.core.views import handles_application_errors
 from servicehall.credit import selectors as credit_selectors
 from servicehall.lib import identity
@@ -47,9 +47,9 @@ from .presentation import customer_view
 C = Capability
 # Suggestions for the reason box (the clerk may type any other).
 REVEAL_REASONS = [
-    _lazy("The customer asked to check it"),
-    _lazy("Needed for the business being done"),
-    _lazy("Checking a data change"),
+    gettext_lazy("The customer asked to check it"),
+    gettext_lazy("Needed for the business being done"),
+    gettext_lazy("Checking a data change"),
 ]
 
 
@@ -238,7 +238,8 @@ def _money_context(request: HttpRequest, hall: Hall, customer: Customer) -> dict
     for staff who serve, the links to buy a handset on credit and to top up a service (PAY01)."""
     can_serve = C.SERVE in user_capabilities(user=request.user, hall=hall)
     apply_url = ""
-    if can_serve:
+    # A handset on credit is a telecom offer: a gas hall's customers are not offered one (issue 10).
+    if can_serve and hall_offers(packs=hall.packs, feature="credit_purchase"):
         apply_url = f"{reverse('credit:apply')}?{urlencode({'hall': hall.code, 'customer': customer.pk})}"
     return {
         "credit_plans": credit_selectors.plans_for_customer(customer=customer),

@@ -75,3 +75,11 @@ class InvoiceRequestForm(BuyerForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         # Online the title is always typed (the service refuses an empty one): say so instead of the counter's hint.
         self.fields["buyer_title"].help_text = _("The name to print on the invoice: yours or your enterprise's.")
+        # The hall comes with the receipt's QR code or printed address (?hall=…): the customer never types it
+        # (issue 10). Only a page opened without it still asks, as the one way to say which hall.
+        if self.hall_given():
+            self.fields["hall"].widget = forms.HiddenInput()
+
+    def hall_given(self) -> bool:
+        source = self.data if self.is_bound else self.initial
+        return bool(str(source.get("hall", "") or "").strip())

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicehall.core.models import AppendOnlyModel
 
@@ -28,7 +29,7 @@ class BuyerKind(models.TextChoices):
 
 
 class InvoiceStatus(models.TextChoices):
-    ISSUED = "issued", _("Issued")
+    ISSUED = "issued", pgettext_lazy("invoice status", "Issued")
     VOIDED = "voided", _("Voided")
 
 
@@ -86,7 +87,7 @@ class Invoice(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    issued_at = models.DateTimeField(_("issued at"), db_index=True)
+    issued_at = models.DateTimeField(pgettext_lazy("invoice", "issued at"), db_index=True)
     void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
     voided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -165,7 +166,7 @@ class InvoiceMove(AppendOnlyModel):
     """One move of an invoice's status (issued, voided): who, when, why. Never deleted."""
 
     invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="moves")
-    from_status = models.CharField(_("from"), max_length=8, blank=True)
+    from_status = models.CharField(pgettext_lazy("status", "from"), max_length=8, blank=True)
     to_status = models.CharField(_("to"), max_length=8)
     # Empty when the customer did it themselves online (an invoice requested with a receipt's code).
     actor = models.ForeignKey(

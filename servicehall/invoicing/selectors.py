@@ -145,3 +145,17 @@ def invoices_for_hall_day(*, hall: Hall, day: dt.date) -> DayInvoices:
         voided_count=len(voided),
         voided_total=sum((i.total for i in voided), money.ZERO),
     )
+
+
+def issued_invoice_numbers(*, payment_ids: list[int]) -> dict[int, list[str]]:
+    """Per payment: the numbers of the issued (not voided) invoices covering it, in number order. The refund
+    form warns with them: paying out a refund voids these invoices (PAY03, PAY06)."""
+    rows = (
+        InvoiceLine.objects.filter(payment_id__in=payment_ids, invoice__status=InvoiceStatus.ISSUED)
+        .order_by("invoice__number")
+        .values_list("payment_id", "invoice__number")
+    )
+    numbers: dict[int, list[str]] = {}
+    for payment_id, number in rows:
+        numbers.setdefault(payment_id, []).append(number)
+    return numbers

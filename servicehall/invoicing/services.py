@@ -37,11 +37,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from servicehall.billing import selectors as billing_selectors
+from servicehall.billing.locks import money_rows_lock
 from servicehall.billing.models import Payment, PaymentStatus, Receipt
 from servicehall.cashdesk import services as cashdesk_services
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -190,17 +192,10 @@ def _payment_ids(values: Any) -> list[int]:
 
 
 def _lock_payments(hall: Hall, ids: list[int]) -> list[Payment]:
-    """The payments, locked in id order (a fixed order: concurrent requests never deadlock)."""
-    locked: QuerySet[Payment] = (
-        Payment.objects.select_for_update(of=("self",))
-        .select_related("order")
-        .filter(pk__in=ids, hall=hall)
-        .order_by("pk")
-    )
-    payments = list(locked)
-    if len(payments) != len(ids):
-        raise NotFound(_("There is no such payment."))
-    return payments
+    """The payments, locked in id order after their customers and services (billing's money lock order:
+    concurrent money requests never deadlock)."""
+    rows = money_rows_lock(hall=hall, payments=ids)
+    return [rows.payments[pk] for pk in sorted(rows.payments)]
 
 
 def _check_payments(payments: list[Payment], customer: Customer) -> dict[int, Decimal]:
@@ -438,13 +433,33 @@ def _void_locked(invoice: Invoice, actor: Any, reason: str) -> Invoice:
     return invoice
 
 
+def _lock_payments_of(invoice: Invoice) -> None:
+    """The invoice's payments (and their customer) are locked before the invoice: the money lock order."""
+    ids = InvoiceLine.objects.filter(invoice=invoice).values_list("payment_id", flat=True)
+    _lock_payments(invoice.hall, sorted(ids))
+
+
 def invoice_void(*, invoice: Invoice, actor: Any, reason: Any) -> Invoice:
     """Void the invoice with a reason; it stays, and its amounts can be invoiced again."""
     _require(actor, invoice.hall)
     text = _reason(reason)
     _check_day_open(invoice.hall)
     with transaction.atomic():
+        _lock_payments_of(invoice)
         return _void_locked(invoice, actor, text)
+
+
+def invoices_void_for_refund(*, payment: Payment, actor: Any) -> list[Invoice]:
+    """A refund of `payment` is being paid out (inside its transaction, the payment locked): void every
+    issued invoice that covers it, with the reason "Refund" (退款).
+
+    The whole invoice is voided, also when it covers other payments too: an invoice cannot be changed,
+    only voided. Each of its payments is then invoiceable again for what is left of it (this payment: its
+    amount less its refunds), so the clerk reissues for the remaining amount on the invoice screen."""
+    covering = Invoice.objects.filter(lines__payment=payment, status=InvoiceStatus.ISSUED)
+    issued = list(covering.select_related("hall").order_by("pk"))
+    reason = pgettext("reason for voiding an invoice", "Refund")
+    return [_void_locked(invoice, actor, reason) for invoice in issued]
 
 
 def invoice_reissue(
@@ -462,6 +477,7 @@ def invoice_reissue(
     kind, title, code = _buyer(kind=buyer_kind, title=buyer_title, tax_number=tax_number, customer=invoice.customer)
     _check_day_open(invoice.hall)
     with transaction.atomic():
+        _lock_payments_of(invoice)
         voided = _void_locked(invoice, actor, text)
         ids = sorted(voided.lines.values_list("payment_id", flat=True))
         return _issue_locked(

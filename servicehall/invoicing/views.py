@@ -10,12 +10,10 @@ page, which asks for the hall, the receipt number and the receipt's invoice code
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from servicehall.billing.selectors import payment_get_for_user
 from servicehall.core.errors import ApplicationError, NotFound
 from servicehall.core.navigation import staff_nav
-from servicehall.core.throttling import TooManyRequests
+from servicehall.core.throttling import TooManyRequests, count_per_client
 from servicehall.core.views import handles_application_errors
 from servicehall.customers.selectors import customer_get_for_user
 from servicehall.org.models import Hall
@@ -253,13 +251,8 @@ def reissue(request: HttpRequest, hall: str, invoice_id: int) -> HttpResponse:
 
 def _throttle(request: HttpRequest, *, scope: str, limit: int) -> None:
     """Refuse (429) a client past `limit` attempts of `scope` in the current minute (guessing codes)."""
-    if limit <= 0:
-        return
-    address = request.META.get("REMOTE_ADDR", "unknown")
-    key = f"{scope}:{address}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=70)
-    if cache.incr(key) > limit:
-        raise TooManyRequests(_("Too many attempts in the last minute. Please wait a moment and try again."))
+    message = _("Too many attempts in the last minute. Please wait a moment and try again.")
+    count_per_client(request, scope=scope, limit=limit, message=message)
 
 
 def _download_limit() -> int:
@@ -309,6 +302,10 @@ def _request_initial(request: HttpRequest) -> dict[str, str]:
     return {name: request.GET.get(name, "").strip()[:32] for name in ("hall", "receipt", "code")}
 
 
+def _request_page(request: HttpRequest, form: forms.InvoiceRequestForm, status: int = 200) -> HttpResponse:
+    return render(request, "invoicing/request.html", {"form": form}, status=status)
+
+
 def _request_refused(form: forms.InvoiceRequestForm, exc: ApplicationError) -> int:
     """Put the refusal beside its field (the buyer's) or on top of the form; answer its status."""
     field = REQUEST_ERROR_FIELDS.get(exc.code)
@@ -326,15 +323,15 @@ def request_online(request: HttpRequest) -> HttpResponse:
     """
     if request.method == "GET":
         form = forms.InvoiceRequestForm(initial=_request_initial(request))
-        return render(request, "invoicing/request.html", {"form": form})
+        return _request_page(request, form)
     form = forms.InvoiceRequestForm(request.POST)
     try:
         _throttle_request(request)
     except TooManyRequests as exc:
         status = _request_refused(form, exc)
-        return render(request, "invoicing/request.html", {"form": form}, status=status)
+        return _request_page(request, form, status)
     if not form.is_valid():
-        return render(request, "invoicing/request.html", {"form": form}, status=422)
+        return _request_page(request, form, 422)
     data = form.cleaned_data
     try:
         invoice = services.invoice_request_online(
@@ -347,6 +344,6 @@ def request_online(request: HttpRequest) -> HttpResponse:
         )
     except ApplicationError as exc:
         status = _request_refused(form, exc)
-        return render(request, "invoicing/request.html", {"form": form}, status=status)
+        return _request_page(request, form, status)
     context = {"number": invoice.number, "download_code": invoice.download_code, "buyer_title": invoice.buyer_title}
     return render(request, "invoicing/request_done.html", context)

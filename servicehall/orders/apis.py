@@ -409,13 +409,16 @@ class JobReportApi(ServiceHallAPIView):
         description=(
             "Done: an installation makes the service active, a meter removal cancels it, and the order's "
             "outstanding work (未完工) is done when no other job of the order is open. Failed (with a note): "
-            "the job stays open until it is rescheduled. Only a scheduled job is reported (409 otherwise)."
+            "the job stays open until it is rescheduled. Only a scheduled job is reported (409 otherwise). "
+            "Done before the appointment begins needs `early_reason` (422 `early_report` without it) and is audited."
         ),
     )
     def post(self, request: Request, job_id: int) -> Response:
         job = selectors.job_get_for_user(user=request.user, job_id=job_id, capability=C.SERVE)
         data = parse(JobReportInputSerializer, request)
-        job = jobs.job_report(job=job, actor=request.user, done=data["done"], note=data["note"])
+        job = jobs.job_report(
+            job=job, actor=request.user, done=data["done"], note=data["note"], early_reason=data["early_reason"]
+        )
         return _job_answer(job)
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.core.apis import MAX_ID
+from servicehall.core.dates import day_in_range
 
 from .models import ConfirmationMethod, IdentityMethod, IdentityParty, RecommendationOutcome
 from .services import NOTE_MAX, SIGNATURE_MAX_CHARS
@@ -70,8 +71,12 @@ class ArchiveForm(forms.Form):
     number = forms.CharField(label=_("Order number"), max_length=64, required=False)
     customer = forms.IntegerField(label=_("Customer no."), required=False, min_value=1, max_value=MAX_ID)
     service_number = forms.CharField(label=_("Service number"), max_length=32, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, validators=[day_in_range], widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, validators=[day_in_range], widget=forms.DateInput(attrs={"type": "date"})
+    )
     clerk = forms.CharField(label=_("Clerk (user name)"), max_length=150, required=False)
     business_type = forms.ChoiceField(label=_("Business"), required=False)
     status = forms.ChoiceField(label=_("Step"), required=False, choices=[("", "—"), *OrderStatus.choices])

@@ -12,6 +12,10 @@ The technician's result is reported with `job_report`:
 * failed: the job stays open (on the unfinished list) until it is
   rescheduled with `job_reschedule` and reported again.
 
+Done before the appointment begins needs a reason (`early_reason`, kept on the
+job) and writes a `job.early_report` audit row. A report or a new appointment
+dates the order's open call-back again (`services.order_follow_up_redate`).
+
 `job_cancel` gives a job up; a business action's undo (退受理) calls it.
 
 Status moves follow `JOB_ALLOWED_MOVES` as compare-and-set updates; each
@@ -257,11 +261,50 @@ def job_schedule(
     return job
 
 
+def job_is_early(job: InstallationJob, now: dt.datetime | None = None) -> bool:
+    """Whether reporting the job done now would come before its appointment begins."""
+    return (now or timezone.now()) < job.window_start
+
+
+def _early_refusal(job: InstallationJob) -> Unprocessable:
+    start = timezone.localtime(job.window_start, job.hall.tz)
+    return Unprocessable(
+        _(
+            "The appointment begins on %(date)s at %(time)s. To report the job done before it, "
+            "confirm and give the reason."
+        )
+        % {"date": f"{start:%Y-%m-%d}", "time": f"{start:%H:%M}"},
+        code="early_report",
+        extra={"field": "early_reason"},
+    )
+
+
+def _record_early_report(job: InstallationJob, actor: Any, now: dt.datetime) -> None:
+    """The audit row of a job reported done before its appointment (the reason stays on the job: free text)."""
+    audit_record(
+        actor=actor,
+        action="job.early_report",
+        obj=job,
+        hall=job.hall,
+        data={
+            "order": job.order_id,
+            "kind": job.kind,
+            "window_start": job.window_start.isoformat(),
+            "minutes_early": int((job.window_start - now).total_seconds() // 60),
+        },
+    )
+
+
 @transaction.atomic
-def job_report(*, job: InstallationJob, actor: Any, done: bool, note: str = "") -> InstallationJob:
+def job_report(
+    *, job: InstallationJob, actor: Any, done: bool, note: str = "", early_reason: str = ""
+) -> InstallationJob:
     """The technician's result. Done: the service effect applies and, with no other open job, the order's
-    outstanding work is done. Failed: the job stays open until rescheduled (a note saying why is required)."""
-    from .services import order_mark_work_done
+    outstanding work is done. Failed: the job stays open until rescheduled (a note saying why is required).
+
+    Done before the appointment begins puts a service live that nobody expected yet: it needs the reason
+    (`early_reason`, which the page asks for with a confirmation) and is audited as `job.early_report`."""
+    from .services import order_follow_up_redate, order_mark_work_done
 
     order, job = _lock_job(job)
     _require(actor, job.hall)
@@ -276,10 +319,17 @@ def job_report(*, job: InstallationJob, actor: Any, done: bool, note: str = "") 
         if not note:
             raise Unprocessable(_("Say why the job failed."), code="note_required", extra={"field": "note"})
         return _move(job, J.FAILED, actor=actor, note=note, reported_by=_user(actor), reported_at=now)
-    job = _move(job, J.DONE, actor=actor, note=note, reported_by=_user(actor), reported_at=now)
+    early = job_is_early(job, now)
+    reason = _text(early_reason, NOTE_MAX) if early else ""
+    if early and not reason:
+        raise _early_refusal(job)
+    job = _move(job, J.DONE, actor=actor, note=note, reported_by=_user(actor), reported_at=now, early_reason=reason)
+    if early:
+        _record_early_report(job, actor, now)
     _apply_effect(job, actor)
     if order.work_pending and not _open_jobs_left(order, other_than=job.pk):
         order_mark_work_done(order=order, actor=actor)
+    order_follow_up_redate(order=order)
     return job
 
 
@@ -295,8 +345,10 @@ def job_reschedule(
 ) -> InstallationJob:
     """A new appointment for a failed job (→ scheduled) or a scheduled one (same status, new window).
 
-    `technician=None` keeps the technician."""
-    _order, job = _lock_job(job)
+    `technician=None` keeps the technician. An open call-back of the order moves after the new appointment."""
+    from .services import order_follow_up_redate
+
+    order, job = _lock_job(job)
     _require(actor, job.hall)
     if job.status not in JOB_OPEN_STATUSES:
         raise Conflict(
@@ -316,7 +368,9 @@ def job_reschedule(
         changes["technician"] = _text(technician, TECHNICIAN_MAX)
     note = _text(note, NOTE_MAX)
     if job.status == J.FAILED:
-        return _move(job, J.SCHEDULED, actor=actor, note=note, **changes)
+        job = _move(job, J.SCHEDULED, actor=actor, note=note, **changes)
+        order_follow_up_redate(order=order)
+        return job
     if note:
         changes["note"] = note
     if not InstallationJob.objects.filter(pk=job.pk, status=J.SCHEDULED).update(updated_at=timezone.now(), **changes):
@@ -330,6 +384,7 @@ def job_reschedule(
         hall=job.hall,
         data={"order": job.order_id, "kind": job.kind, "reschedules": job.reschedules},
     )
+    order_follow_up_redate(order=order)
     return job
 
 

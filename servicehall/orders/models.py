@@ -166,7 +166,9 @@ class OrderMove(AppendOnlyModel):
     """One step of an order: from, to, who, when and why (ACC01)."""
 
     order = models.ForeignKey(WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="moves")
-    from_status = models.CharField(_("from"), max_length=16, choices=OrderStatus.choices, blank=True)
+    from_status = models.CharField(
+        pgettext_lazy("status", "from"), max_length=16, choices=OrderStatus.choices, blank=True
+    )
     to_status = models.CharField(_("to"), max_length=16, choices=OrderStatus.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -464,6 +466,8 @@ class InstallationJob(models.Model):
         related_name="+",
     )
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
+    # Why the job was reported done before its appointment began (required then, empty otherwise).
+    early_reason = models.CharField(_("reason for reporting before the appointment"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

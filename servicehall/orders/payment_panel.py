@@ -10,6 +10,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -37,7 +38,7 @@ def _url_or_none(name: str, **kwargs: Any) -> str | None:
         return None
 
 
-def _payment_row(payment: Any, refundable: dict[int, Decimal]) -> dict[str, Any]:
+def _payment_row(payment: Any, refundable: dict[int, Decimal], invoiced: dict[int, list[str]]) -> dict[str, Any]:
     receipt = getattr(payment, "receipt", None) if payment.status == "succeeded" else None
     phrase = ""
     if payment.tendered is not None and payment.change is not None:
@@ -49,11 +50,14 @@ def _payment_row(payment: Any, refundable: dict[int, Decimal]) -> dict[str, Any]
         "status_display": payment.get_status_display(),
         "amount": payment.amount,
         "phrase": phrase,
+        "pos_reference": payment.pos_reference,
         "receipt": receipt.number if receipt else "",
         "receipt_url": _url_or_none("billing:receipt", receipt_id=receipt.pk) if receipt else None,
         "invoice_url": _invoice_url(payment) if receipt else None,
         "refundable": refundable[payment.pk] if receipt else None,
         "refund_key": uuid.uuid4().hex,
+        # Issued invoices covering the payment: the refund form warns that paying a refund voids them.
+        "invoices": ", ".join(invoiced.get(payment.pk, [])),
     }
 
 
@@ -63,6 +67,14 @@ def _invoice_url(payment: Any) -> str | None:
     if base is None or customer_id is None:
         return None
     return f"{base}?hall={payment.hall.code}&customer={customer_id}&payment={payment.pk}"
+
+
+def _issued_invoices(payments: list[Any]) -> dict[int, list[str]]:
+    if not django_apps.is_installed("servicehall.invoicing"):
+        return {}
+    from servicehall.invoicing import selectors as invoicing_selectors
+
+    return invoicing_selectors.issued_invoice_numbers(payment_ids=[p.pk for p in payments])
 
 
 def together_requested(request: HttpRequest) -> list[str]:
@@ -76,12 +88,23 @@ def _together(order: WorkOrder, ticked: list[str]) -> list[dict[str, Any]]:
     others = order_selectors.orders_awaiting_payment_with(
         order=order, limit=billing_services.MAX_ORDERS_PER_PAYMENT - 1
     )
+    dues = promotion_selectors.order_amounts_due(orders=others)
     rows = []
     for other in others:
-        due = promotion_selectors.order_amount_due(order=other)
+        due = dues[other.pk]
         if due > 0:
             rows.append({"order": other, "due": due, "ticked": str(other.pk) in ticked})
     return rows
+
+
+def _suggested_offers(order: WorkOrder) -> dict[str, Any]:
+    """The offers that apply to the order as it stands (no card BIN, quantity or points asked), to show in the
+    pay box with one click to apply (PAY04, issue 10). None once promotions were applied to the order."""
+    if promotion_selectors.applications_for_order(order=order):
+        return {"suggested_offers": [], "suggested_due": None}
+    quote = promotion_selectors.offers_for_order(order=order)
+    lines = [line for line in quote.lines if line.applies and (line.discount > 0 or line.gift)]
+    return {"suggested_offers": lines, "suggested_due": quote.amount_due if lines else None}
 
 
 def payment_context(*, order: WorkOrder, together: list[str] | None = None) -> dict[str, Any]:
@@ -91,7 +114,8 @@ def payment_context(*, order: WorkOrder, together: list[str] | None = None) -> d
         return {"payments": [], "pay": None}
     payments = list(billing_selectors.payments_for_order(order=order))
     refundable = billing_selectors.refundable_amounts(payments=payments)
-    context: dict[str, Any] = {"payments": [_payment_row(p, refundable) for p in payments]}
+    invoiced = _issued_invoices(payments)
+    context: dict[str, Any] = {"payments": [_payment_row(p, refundable, invoiced) for p in payments]}
     if order.status != OrderStatus.PAYMENT:
         context["pay"] = None
         return context
@@ -110,6 +134,7 @@ def payment_context(*, order: WorkOrder, together: list[str] | None = None) -> d
         "notes": KEYPAD_NOTES,
         "qr_available": billing_services.qr_available(),
         "offers_url": _url_or_none("promotions:order_offers", order_id=order.pk),
+        **(_suggested_offers(order) if due > 0 else {"suggested_offers": [], "suggested_due": None}),
         "pending_qr": {"status_url": _url_or_none("billing:qr_status", payment_id=pending.pk)} if pending else None,
     }
     return context
@@ -120,11 +145,10 @@ def take_payment(request: HttpRequest, order: WorkOrder) -> str:
     method = request.POST.get("method", "")
     amount = request.POST.get("amount", "")
     tendered = request.POST.get("tendered") if method == "cash" else None
-    others = [
-        order_selectors.order_get_for_user(user=request.user, order_id=pk, capability=Capability.SERVE)
-        for pk in dict.fromkeys(together_requested(request))
-        if pk != str(order.pk)
-    ]
+    ticked = order_selectors.orders_get_for_user(
+        user=request.user, ids=together_requested(request), capability=Capability.SERVE
+    )
+    others = [other for other in ticked if other.pk != order.pk]
     payment, _created = billing_services.payment_take(
         hall=order.hall,
         actor=request.user,
@@ -133,6 +157,7 @@ def take_payment(request: HttpRequest, order: WorkOrder) -> str:
         method=method,
         amount=amount,
         tendered=tendered,
+        pos_reference=request.POST.get("pos_reference", ""),
         idempotency_key=request.POST.get("key", ""),
         request_hash=billing_services.payment_request_hash(
             order_id=[order.pk, *(o.pk for o in others)] if others else order.pk,

@@ -11,14 +11,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from servicehall.core.masking import mask_id_number, mask_phone
+from servicehall.catalog import selectors as catalog_selectors
+from servicehall.core.masking import is_iccid, mask_iccid, mask_id_number, mask_phone
 from servicehall.org.presentation import staff_name
 
 from . import selectors
 from .models import WorkOrder
 from .states import OrderStatus, next_status
+from .stored_notes import note_in_reader_language
 
 S = OrderStatus
 PHONE_LIKE = re.compile(r"^\+?[\d\s-]{7,24}$")
@@ -27,6 +30,16 @@ ID_LIKE = re.compile(r"^[0-9A-Za-z]{15,18}$")
 ADDRESS_KEYS = ("address_detail", "street", "detail_address")
 PHONE_KEYS = ("phone", "mobile", "contact")
 ID_KEYS = ("id_number", "document_number", "licence", "passport")
+SIM_KEYS = ("sim_number", "iccid")
+
+
+def party_label(party: str, words: dict[str, str]) -> str:
+    """The owner and the new owner in the words of the pack's trade (机主/户主); "" for the proxy's own label."""
+    if party == "owner":
+        return capfirst(words["holder"])
+    if party == "counterparty":
+        return _("New %(holder)s") % words
+    return ""
 
 
 def person_view(customer: Any) -> dict[str, Any] | None:
@@ -52,6 +65,9 @@ def _mask_value(key: str, value: Any) -> Any:
     lowered = key.lower()
     if any(k in lowered for k in ADDRESS_KEYS):
         return "****" if value.strip() else ""
+    # A SIM card number by what it is (its issuer and last digits), never as a phone (000****1234).
+    if any(k in lowered for k in SIM_KEYS) or is_iccid(value):
+        return mask_iccid(value)
     if any(k in lowered for k in ID_KEYS) or (ID_LIKE.match(value) and sum(ch.isdigit() for ch in value) >= 14):
         return mask_id_number(value)
     if any(k in lowered for k in PHONE_KEYS) or (PHONE_LIKE.match(value) and not DATE_LIKE.match(value)):
@@ -95,8 +111,10 @@ def order_view(order: WorkOrder) -> dict[str, Any]:
             selectors.identity_blockers(order=order, checks=checks)
             + selectors.document_blockers(order=order, documents=documents)
             + selectors.fraud_blockers(order=order)
+            + selectors.details_blockers(order=order)
         )
     confirmation = getattr(order, "confirmation", None)
+    holder = catalog_selectors.holder_words(pack=order.business_type.pack)
     view: dict[str, Any] = {
         **order_row(order),
         "hall": order.hall.code,
@@ -130,7 +148,7 @@ def order_view(order: WorkOrder) -> dict[str, Any]:
         "identity_checks": [
             {
                 "party": c.party,
-                "party_display": c.get_party_display(),
+                "party_display": party_label(c.party, holder) or c.get_party_display(),
                 "method": c.method,
                 "method_display": c.get_method_display(),
                 "document_kind": c.document.get_kind_display(),
@@ -192,7 +210,7 @@ def order_view(order: WorkOrder) -> dict[str, Any]:
                 "to_display": S(m.to_status).label if m.to_status in S.values else m.to_status,
                 "actor": staff_name(m.actor) or _("system"),
                 "at": m.at,
-                "note": m.note,
+                "note": note_in_reader_language(m.note),
             }
             for m in order.moves.all()
         ],

@@ -8,6 +8,7 @@ the caller already got through `hall_get_for_user`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ from .models import (
     RecommendationRecord,
     WorkOrder,
 )
-from .states import ENDED, OPEN_STATUSES, PROCESSED, OrderStatus
+from .states import ENDED, OPEN_STATUSES, PROCESSED, OrderStatus, after_acceptance
 
 S = OrderStatus
 ANTI_FRAUD_CHECKLIST = "anti_fraud"
@@ -74,6 +75,24 @@ def order_get_for_user(*, user: Any, order_id: Any, capability: str) -> WorkOrde
     if not user_can(user=user, hall=order.hall, capability=capability):
         raise Forbidden(_("Your role in this hall does not allow this."))
     return order
+
+
+def orders_get_for_user(*, user: Any, ids: Iterable[Any], capability: str) -> list[WorkOrder]:
+    """Several orders at once, in the order asked (repeats dropped), on the rules of `order_get_for_user`:
+    one of them in no hall of the user is "not found" for all, one without `capability` forbidden."""
+    pks = list(dict.fromkeys(_order_id(value) for value in ids))
+    if not pks:
+        return []
+    found = {order.pk: order for order in _order_queryset().filter(pk__in=pks)}
+    halls = {m.hall_id for m in memberships_for_user(user=user)}
+    if any(pk not in found or found[pk].hall_id not in halls for pk in pks):
+        raise NotFound(_("There is no such order."))
+    checked: set[int] = set()
+    for order in found.values():
+        if order.hall_id not in checked and not user_can(user=user, hall=order.hall, capability=capability):
+            raise Forbidden(_("Your role in this hall does not allow this."))
+        checked.add(order.hall_id)
+    return [found[pk] for pk in pks]
 
 
 def orders_awaiting_payment_with(*, order: WorkOrder, limit: int) -> list[WorkOrder]:
@@ -156,6 +175,11 @@ def _checked(checks: list[IdentityCheck], party: str, customer_id: int | None) -
     return customer_id is not None and any(c.party == party and c.document.customer_id == customer_id for c in checks)
 
 
+def identity_checked(*, order: WorkOrder, party: str, person_id: int | None) -> bool:
+    """Whether the party's current person has been checked (the order page hides the button then)."""
+    return _checked(list(order.identity_checks.all()), party, person_id)
+
+
 def identity_blockers(*, order: WorkOrder, checks: list[IdentityCheck] | None = None) -> list[Blocker]:
     """ACC02: whose identity is still to be checked before the order may leave acceptance."""
     business = order.business_type
@@ -228,9 +252,48 @@ def fraud_blockers(*, order: WorkOrder) -> list[Blocker]:
     return []
 
 
+def details_missing(*, order: WorkOrder) -> list[str]:
+    """The labels of the required business details (its handler's details form) the order does not hold yet."""
+    form_class = details_form_class(order.business_type)
+    if form_class is None:
+        return []
+    with timezone.override(order.hall.tz):
+        form = form_class(data=dict(order.details or {}), order=order)
+        form.is_valid()
+    missing = []
+    for name, errors in form.errors.as_data().items():
+        if any(error.code == "required" for error in errors):
+            field = form.fields.get(name)
+            missing.append(str(field.label) if field is not None and field.label else name)
+    return missing
+
+
+def details_blockers(*, order: WorkOrder) -> list[Blocker]:
+    """The duty manager decides on the full business: an order goes to review only with its required details.
+
+    Business without review checks its details when processing runs the action.
+    """
+    if order.status != S.ACCEPTANCE or after_acceptance(order) != S.REVIEW:
+        return []
+    missing = details_missing(order=order)
+    if not missing:
+        return []
+    return [
+        Blocker(
+            "details_missing",
+            _("Fill in these business details before the review: %(fields)s.") % {"fields": ", ".join(missing)},
+        )
+    ]
+
+
 def acceptance_blockers(*, order: WorkOrder) -> list[Blocker]:
-    """Everything that keeps the order from leaving acceptance (ACC02, ACC03, PRIV03)."""
-    return identity_blockers(order=order) + document_blockers(order=order) + fraud_blockers(order=order)
+    """Everything that keeps the order from leaving acceptance (ACC02, ACC03, PRIV03, required details)."""
+    return (
+        identity_blockers(order=order)
+        + document_blockers(order=order)
+        + fraud_blockers(order=order)
+        + details_blockers(order=order)
+    )
 
 
 # --- anti-fraud checklist (PRIV03) ------------------------------------------------------------
@@ -642,20 +705,10 @@ def order_details_cleaned(*, order: WorkOrder) -> dict[str, Any]:
 
 
 def details_display(*, order: WorkOrder) -> list[dict[str, Any]]:
-    """The stored details as (label, masked value) rows, labels from the form when it has the field."""
-    from .presentation import mask_details
+    """The stored details as rows of label and text people read: names, labels, the hall's time; masked (PRIV01)."""
+    from .details_display import details_rows
 
-    form_class = details_form_class(order.business_type)
-    # An unbound form of this order, not the class: some forms add fields per hall (a checklist's questions).
-    fields = form_class(order=order).fields if form_class is not None else {}
-    rows = []
-    for key, value in mask_details(order.details).items():
-        field = fields.get(key)
-        label = str(field.label) if field is not None and field.label else key
-        if isinstance(value, bool):
-            value = _("yes") if value else _("no")
-        rows.append({"key": key, "label": label, "value": value})
-    return rows
+    return details_rows(order=order, form_class=details_form_class(order.business_type))
 
 
 # --- installation jobs ---------------------------------------------------------------------------
@@ -720,6 +773,8 @@ def job_view(job: InstallationJob) -> dict[str, Any]:
         "reschedules": job.reschedules,
         "reported_by": (job.reported_by.get_full_name() or job.reported_by.username) if job.reported_by else "",
         "reported_at": job.reported_at,
+        "early": job.status == InstallationJob.Status.SCHEDULED and timezone.now() < job.window_start,
+        "early_reason": job.early_reason,
         "customer": person_view(job.order.customer),
         "service": service_view(service),
         "service_status": service.status if service is not None else "",

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from servicehall.core.apis import MAX_ID
+from servicehall.core.dates import day_in_range, moment_in_range
+from servicehall.core.validators import validate_json_text
 
 from .services import NOTE_MAX, SIGNATURE_MAX_CHARS
 from .states import OrderStatus
@@ -44,7 +46,15 @@ class OrderCreateInputSerializer(serializers.Serializer):
     customer = _id(_("The customer (the owner)."))
     service = _id(_("The customer's service the business acts on."))
     ticket = serializers.UUIDField(required=False, allow_null=True, default=None, help_text=_("The ticket served."))
-    details = serializers.DictField(required=False, default=dict, help_text=_("The business inputs."))
+    details = serializers.DictField(
+        required=False,
+        default=dict,
+        validators=[validate_json_text],
+        help_text=_(
+            "The business inputs: the fields of the business type's details form. Unknown keys and control "
+            "characters are refused (400)."
+        ),
+    )
 
 
 class OrderAdvanceInputSerializer(serializers.Serializer):
@@ -74,7 +84,9 @@ class DocumentSeenInputSerializer(serializers.Serializer):
 
 class FraudCheckInputSerializer(serializers.Serializer):
     answers = serializers.DictField(
-        child=serializers.CharField(max_length=3), help_text=_("Every question's code → yes or no.")
+        child=serializers.CharField(max_length=3),
+        validators=[validate_json_text],
+        help_text=_("Every question's code → yes or no."),
     )
     override_note = _text(help_text=_("Why it is safe to go on despite a worrying answer."))
 
@@ -108,8 +120,8 @@ class ArchiveQuerySerializer(serializers.Serializer):
     number = _text(64)
     customer = _id()
     service_number = _text(32)
-    date_from = serializers.DateField(required=False, allow_null=True, default=None)
-    date_to = serializers.DateField(required=False, allow_null=True, default=None)
+    date_from = serializers.DateField(required=False, allow_null=True, default=None, validators=[day_in_range])
+    date_to = serializers.DateField(required=False, allow_null=True, default=None, validators=[day_in_range])
     clerk = _text(150, help_text=_("The clerk's user name."))
     business_type = _text(48)
     status = _text(16, help_text=STATUS_HELP)
@@ -137,11 +149,16 @@ class JobsQuerySerializer(serializers.Serializer):
 class JobReportInputSerializer(serializers.Serializer):
     done = serializers.BooleanField(help_text=_("true: the technician finished the job; false: it failed."))
     note = _text(help_text=_("The technician's note; required when the job failed."))
+    early_reason = _text(
+        help_text=_("Required to report a job done before its appointment begins: why it was done early.")
+    )
 
 
 class JobRescheduleInputSerializer(serializers.Serializer):
-    window_start = serializers.DateTimeField(help_text=_("The new start (without an offset: the hall's time)."))
-    window_end = serializers.DateTimeField()
+    window_start = serializers.DateTimeField(
+        validators=[moment_in_range], help_text=_("The new start (without an offset: the hall's time).")
+    )
+    window_end = serializers.DateTimeField(validators=[moment_in_range])
     technician = serializers.CharField(
         max_length=60, required=False, allow_null=True, default=None, help_text=_("Leave out to keep the technician.")
     )
@@ -285,6 +302,10 @@ class JobSerializer(serializers.Serializer):
     reschedules = serializers.IntegerField()
     reported_by = serializers.CharField()
     reported_at = serializers.DateTimeField(allow_null=True)
+    early = serializers.BooleanField(
+        help_text=_("Scheduled and its appointment has not begun: reporting it done needs `early_reason`.")
+    )
+    early_reason = serializers.CharField(help_text=_("Why it was reported done before the appointment."))
     customer = PersonSerializer(allow_null=True)
     service = OrderServiceSerializer(allow_null=True)
     service_status = serializers.CharField()

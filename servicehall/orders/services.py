@@ -32,7 +32,7 @@ from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_can
 
 from . import actions, selectors
-from . import handlers as _handlers  # noqa: F401  (registers the business actions before anything looks one up)
+from . import handlers as _handlers  # registers the business actions before anything looks one up
 from .models import (
     JOB_OPEN_STATUSES,
     Confirmation,
@@ -147,7 +147,7 @@ def _next_number(*, hall: Hall, day: dt.date) -> str:
     return f"{hall.code.upper()}{day:%Y%m%d}-{sequence:04d}"
 
 
-def _clean_details(details: Any) -> dict[str, Any]:
+def _clean_details(details: Any, business_type: BusinessType | None = None) -> dict[str, Any]:
     if details is None:
         return {}
     if not isinstance(details, dict):
@@ -158,6 +158,7 @@ def _clean_details(details: Any) -> dict[str, Any]:
         raise Unprocessable(_("The business details must be a set of named values."), code="bad_details") from exc
     if size > DETAILS_MAX_CHARS:
         raise Unprocessable(_("The business details are too long."), code="bad_details")
+    _handlers.details_check(details, business_type=business_type)  # control characters, unknown keys: 400
     return details
 
 
@@ -176,7 +177,11 @@ def _check_service(hall: Hall, business_type: BusinessType, customer: Any, servi
     if business_type.service_kind and service.kind != business_type.service_kind:
         raise Unprocessable(
             _("%(business)s acts on a %(kind)s, not on this service.")
-            % {"business": business_type.display_name, "kind": business_type.service_kind},
+            % {
+                "business": business_type.display_name,
+                # the kind's label in the user's language, never its code ("mobile")
+                "kind": dict(type(service).Kind.choices).get(business_type.service_kind, business_type.service_kind),
+            },
             code="wrong_service_kind",
         )
 
@@ -205,7 +210,7 @@ def order_create(
         customer = service.customer
     _check_customer(hall, customer)
     _check_service(hall, business_type, customer, service)
-    details = _clean_details(details)
+    details = _clean_details(details, business_type)
     now = timezone.now()
     order = WorkOrder.objects.create(
         hall=hall,
@@ -340,8 +345,32 @@ def _complete_processing(order: WorkOrder, actor: Any) -> dict[str, Any]:
 
 
 def _create_follow_up(order: WorkOrder, now: dt.datetime) -> None:
-    days = order.business_type.follow_up_days or 0
-    FollowUpTask.objects.create(order=order, due_at=now + dt.timedelta(days=days))
+    FollowUpTask.objects.create(order=order, due_at=follow_up_due(order, since=now))
+
+
+def follow_up_due(order: WorkOrder, *, since: dt.datetime) -> dt.datetime:
+    """When the call-back is due: `follow_up_days` after the business is complete, never before `since`.
+
+    Installed business is complete when its job is: a job reported done counts from its report, one still
+    open from the end of its appointment (the call asks how the installation went, so never before it).
+    """
+    base = since
+    for status, window_end, reported_at in (
+        InstallationJob.objects.filter(order=order)
+        .exclude(status=InstallationJob.Status.CANCELLED)
+        .values_list("status", "window_end", "reported_at")
+    ):
+        finished = reported_at if status == InstallationJob.Status.DONE and reported_at is not None else window_end
+        base = max(base, finished)
+    return base + dt.timedelta(days=order.business_type.follow_up_days or 0)
+
+
+def order_follow_up_redate(*, order: WorkOrder) -> None:
+    """Date the open call-back again after the order's job was reported or rescheduled (order row locked)."""
+    for task in FollowUpTask.objects.filter(order=order, status=FollowUpTask.Status.OPEN):
+        due = follow_up_due(order, since=task.created_at)
+        if due != task.due_at:
+            FollowUpTask.objects.filter(pk=task.pk).update(due_at=due)
 
 
 @transaction.atomic
@@ -542,6 +571,11 @@ def order_identity_check(*, order: WorkOrder, actor: Any, document: Any, party: 
             _("This ID document expired on %(date)s.") % {"date": document.valid_until.isoformat()},
             code="document_expired",
         )
+    already = _identity_check_recorded(order, document, party)
+    if already is not None:
+        # A second click (or a second tab) records nothing new: the order's lock makes this check
+        # and the insert below one step, so two requests at once still leave one record.
+        return already
     check = IdentityCheck.objects.create(
         order=order, document=document, party=party, method=method, checked_by=actor, at=timezone.now()
     )
@@ -553,6 +587,11 @@ def order_identity_check(*, order: WorkOrder, actor: Any, document: Any, party: 
         data={"party": party, "method": method, "document": document.pk},
     )
     return check
+
+
+def _identity_check_recorded(order: WorkOrder, document: Any, party: str) -> IdentityCheck | None:
+    """The check of this document for this party, if one is on record already (call with the order locked)."""
+    return IdentityCheck.objects.filter(order=order, document=document, party=party).order_by("id").first()
 
 
 # --- documents (ACC03) ----------------------------------------------------------------------
@@ -910,10 +949,12 @@ def order_hold_number(*, order: WorkOrder, actor: Any, number: str = "") -> Any:
 
     The number the order held before goes back to the pool. Two orders never
     hold one number: reserving is a compare-and-set free → reserved, so the
-    second clerk gets a 409 and chooses another.
+    second clerk gets a 409 and chooses another. A hold lasts NUMBER_HOLD_MINUTES
+    from the last time the order was worked on; after that another order may take
+    the number, and the order that held it loses it (its link is cleared here).
     """
     from servicehall.customers.models import NumberPoolEntry
-    from servicehall.customers.services import number_pool_release, number_pool_reserve
+    from servicehall.customers.services import number_pool_release, number_pool_renew_hold, number_pool_reserve
 
     order = _lock(order)
     _require(actor, order.hall)
@@ -922,10 +963,13 @@ def order_hold_number(*, order: WorkOrder, actor: Any, number: str = "") -> Any:
     held = _held_entry(order)
     holding = held is not None and held.status == NumberPoolEntry.Status.RESERVED
     if holding and (not number or _same_number(held.number, number)):
+        number_pool_renew_hold(entry=held)
         return held
     entry = number_pool_reserve(actor=actor, hall=order.hall, number=number)
     if holding:
         number_pool_release(actor=actor, entry=held)
+    # An order whose hold expired and went to this one no longer holds the number.
+    WorkOrder.objects.filter(reserved_number=entry).exclude(pk=order.pk).update(reserved_number=None)
     WorkOrder.objects.filter(pk=order.pk).update(reserved_number=entry, updated_at=timezone.now())
     order.reserved_number = entry
     audit_record(actor=actor, action="order.number_held", obj=order, hall=order.hall, data={"pool_entry": entry.pk})

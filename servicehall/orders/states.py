@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from .models import WorkOrder
@@ -42,7 +43,7 @@ class OrderStatus(models.TextChoices):
     CONFIRMATION = "confirmation", _("Confirmation")
     PAYMENT = "payment", _("Payment")
     FOLLOW_UP = "follow_up", _("Follow-up")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("order status", "Closed")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     REVERTED = "reverted", _("Reverted")

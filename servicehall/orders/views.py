@@ -22,18 +22,22 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.catalog import selectors as catalog_selectors
+from servicehall.core.dates import moment_in_range
 from servicehall.core.errors import ApplicationError, NotFound, Unprocessable
+from servicehall.core.exports import write_row
 from servicehall.core.masking import mask_phone
 from servicehall.core.navigation import staff_nav
 from servicehall.core.services import audit_record
 from servicehall.core.views import handles_application_errors
 from servicehall.org.models import Hall
+from servicehall.org.presentation import staff_name
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import default_hall_for_user, hall_get_for_user, user_capabilities
 
@@ -207,16 +211,23 @@ def _progress(order: WorkOrder, visited: set[str]) -> list[dict[str, Any]]:
     return rows
 
 
+def _holder_words(order: WorkOrder) -> dict[str, str]:
+    """机主 in a telecom hall, 户主 in a gas hall: the word of the business type's pack."""
+    return catalog_selectors.holder_words(pack=order.business_type.pack)
+
+
 def _documents_for_parties(order: WorkOrder) -> list[dict[str, Any]]:
     """The ID documents the clerk may pick for each party present, masked."""
-    parties = [("owner", _("Owner"), order.customer), ("proxy", _("Proxy"), order.proxy)]
-    parties.append(("counterparty", _("New owner"), order.counterparty))
+    words = _holder_words(order)
+    parties = [("owner", capfirst(words["holder"]), order.customer), ("proxy", _("Proxy"), order.proxy)]
+    parties.append(("counterparty", _("New %(holder)s") % words, order.counterparty))
     return [
         {
             "party": party,
             "label": label,
             "person": person_view(person),
             "documents": selectors.customer_documents(customer=person),
+            "checked": selectors.identity_checked(order=order, party=party, person_id=person.pk),
         }
         for party, label, person in parties
         if person is not None
@@ -245,6 +256,7 @@ def _order_context(request: HttpRequest, order_id: int) -> dict[str, Any]:
             "processed": order.status in PROCESSED,
             "next_label": S(view["next_step"]).label if view["next_step"] else "",
             "parties": _documents_for_parties(order),
+            "holder": _holder_words(order)["holder"],
             "fraud_questions": selectors.fraud_questions(business=order.business_type)
             if order.business_type.risky
             else [],
@@ -353,7 +365,7 @@ def _act_customer(request: HttpRequest, order: WorkOrder) -> str:
 def _act_proxy(request: HttpRequest, order: WorkOrder) -> str:
     proxy = _posted_person(request, order)
     services.order_set_proxy(order=order, actor=request.user, proxy=proxy)
-    return _("The proxy was saved.") if proxy else _("The owner is here in person.")
+    return _("The proxy was saved.") if proxy else _("The %(holder)s is here in person.") % _holder_words(order)
 
 
 def _act_authorisation(request: HttpRequest, order: WorkOrder) -> str:
@@ -364,7 +376,7 @@ def _act_authorisation(request: HttpRequest, order: WorkOrder) -> str:
 def _act_counterparty(request: HttpRequest, order: WorkOrder) -> str:
     counterparty = _posted_person(request, order)
     services.order_set_counterparty(order=order, actor=request.user, counterparty=counterparty)
-    return _("The new owner was saved.")
+    return _("The new %(holder)s was saved.") % _holder_words(order)
 
 
 def _act_identity(request: HttpRequest, order: WorkOrder) -> str:
@@ -583,10 +595,11 @@ def _review_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
     rows = []
     for order in orders:
         row = order_row(order)
-        row["accepted_by"] = order.accepted_by.username if order.accepted_by else ""
+        row["accepted_by"] = staff_name(order.accepted_by)  # the name the hall knows, not the login
         row["accepted_at"] = order.accepted_at
         row["own"] = request.user.pk in (order.clerk_id, order.accepted_by_id)
         row["override_note"] = order.fraud_override_note
+        row["details"] = selectors.details_display(order=order)  # the manager decides on what was asked for
         rows.append(row)
     return {"rows": rows, "hall": hall}
 
@@ -631,7 +644,7 @@ def _list_page(request: HttpRequest, hall: str, screen: str) -> HttpResponse:
         orders = selectors.orders_unfinished(hall=hall_obj)
         title = _("Unfinished orders")
         hint = _(
-            "未完工: the business was carried out, but the customer has not confirmed or paid yet, "
+            "Unfinished: the business was carried out, but the customer has not confirmed or paid yet, "
             "or work such as an installation is still outstanding."
         )
     # One "Orders" entry in the top bar; the lists are its tabs.
@@ -734,7 +747,8 @@ def archive_export(request: HttpRequest, hall: str) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "orders"
-    sheet.append(
+    write_row(
+        sheet,
         [
             _("Order number"),
             _("Created"),
@@ -745,14 +759,15 @@ def archive_export(request: HttpRequest, hall: str) -> HttpResponse:
             _("Service"),
             _("Clerk"),
             _("Fees (CNY)"),
-            _("Closed"),
-        ]
+            pgettext("order", "Closed at"),
+        ],
     )
     count = 0
     for order in orders[:EXPORT_LIMIT]:
         row = order_row(order)
         service = service_view(order.service)
-        sheet.append(
+        write_row(
+            sheet,
             [
                 order.number,
                 timezone.localtime(order.created_at, hall_obj.tz).strftime("%Y-%m-%d %H:%M"),
@@ -764,7 +779,7 @@ def archive_export(request: HttpRequest, hall: str) -> HttpResponse:
                 row["clerk"],
                 order.fee_total,
                 timezone.localtime(order.closed_at, hall_obj.tz).strftime("%Y-%m-%d %H:%M") if order.closed_at else "",
-            ]
+            ],
         )
         count += 1
     buffer = io.BytesIO()
@@ -790,11 +805,12 @@ def archive_export(request: HttpRequest, hall: str) -> HttpResponse:
 class JobReportForm(dj_forms.Form):
     result = dj_forms.ChoiceField(choices=[("done", "done"), ("failed", "failed")])
     note = dj_forms.CharField(max_length=jobs.NOTE_MAX, required=False)
+    early_reason = dj_forms.CharField(max_length=jobs.NOTE_MAX, required=False)
 
 
 class JobRescheduleForm(dj_forms.Form):
-    window_start = dj_forms.DateTimeField()
-    window_end = dj_forms.DateTimeField()
+    window_start = dj_forms.DateTimeField(validators=[moment_in_range])
+    window_end = dj_forms.DateTimeField(validators=[moment_in_range])
     technician = dj_forms.CharField(max_length=jobs.TECHNICIAN_MAX, required=False)
     note = dj_forms.CharField(max_length=jobs.NOTE_MAX, required=False)
 
@@ -856,7 +872,13 @@ def _report_job(request: HttpRequest, job: InstallationJob) -> str:
     if not form.is_valid():
         raise Unprocessable(_("Report the job done or failed."), code="bad_result")
     done = form.cleaned_data["result"] == "done"
-    jobs.job_report(job=job, actor=request.user, done=done, note=form.cleaned_data["note"])
+    jobs.job_report(
+        job=job,
+        actor=request.user,
+        done=done,
+        note=form.cleaned_data["note"],
+        early_reason=form.cleaned_data["early_reason"],
+    )
     if done:
         return _("Job of order %(number)s reported done.") % {"number": job.order.number}
     return _("Job of order %(number)s reported failed; reschedule it.") % {"number": job.order.number}

@@ -34,6 +34,7 @@ between 0.00 and the amount left and the total due is never below 0.00.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -72,10 +73,25 @@ LEDGER_ROWS = 50
 
 def order_amount_due(*, order: Any) -> Decimal:
     """What the customer pays for the order: its fees less the promotions applied to it, never below 0.00."""
-    discount = PromotionApplication.objects.filter(order_id=order.pk, superseded_at__isnull=True).aggregate(
-        total=Sum("discount")
-    )["total"] or Decimal("0")
-    return max(ZERO, money.quantize_cny(Decimal(order.fee_total) - discount))
+    return order_amounts_due(orders=[order])[order.pk]
+
+
+def order_amounts_due(*, orders: Iterable[Any]) -> dict[int, Decimal]:
+    """`order_amount_due` of many orders (by order id) in one query: the pay box lists a customer's orders."""
+    orders = list(orders)
+    if not orders:
+        return {}
+    discounts: dict[int, Decimal] = dict(
+        PromotionApplication.objects.filter(order_id__in=[o.pk for o in orders], superseded_at__isnull=True)
+        .order_by()
+        .values("order_id")
+        .annotate(total=Sum("discount"))
+        .values_list("order_id", "total")
+    )
+    return {
+        o.pk: max(ZERO, money.quantize_cny(Decimal(o.fee_total) - (discounts.get(o.pk) or Decimal("0"))))
+        for o in orders
+    }
 
 
 def applications_for_order(*, order: Any) -> list[PromotionApplication]:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TicketStatus(models.TextChoices):
@@ -78,7 +79,9 @@ class Ticket(models.Model):
     sequence = models.PositiveIntegerField(_("sequence"))
     number = models.CharField(_("number"), max_length=12)
     channel = models.CharField(_("channel"), max_length=12, choices=TicketChannel.choices)
-    kind = models.CharField(_("kind"), max_length=12, choices=TicketKind.choices, default=TicketKind.NORMAL)
+    kind = models.CharField(
+        pgettext_lazy("ticket", "kind"), max_length=12, choices=TicketKind.choices, default=TicketKind.NORMAL
+    )
     status = models.CharField(_("status"), max_length=10, choices=TicketStatus.choices, default=S.WAITING)
     # Place in the queue: seconds since the epoch at which the ticket counts as
     # having arrived, less its priority head start. Lower is called first; a
@@ -205,7 +208,7 @@ class PriorityRule(models.Model):
     hall = models.ForeignKey(
         "org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="priority_rules"
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=TicketKind.choices)
+    kind = models.CharField(pgettext_lazy("ticket", "kind"), max_length=12, choices=TicketKind.choices)
     head_start_minutes = models.PositiveIntegerField(_("head start (minutes)"))
 
     class Meta:

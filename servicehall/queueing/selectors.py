@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -197,7 +197,14 @@ def counter_current_ticket(*, counter: Counter) -> Ticket | None:
 
 
 def counter_held_tickets(*, counter: Counter) -> list[Ticket]:
-    return list(Ticket.objects.filter(counter=counter, status=S.HELD).select_related("category").order_by("issued_at"))
+    """The counter's tickets on hold, each with `hold_note` (the reason given) and `held_since`."""
+    hold = TicketInterval.objects.filter(ticket=OuterRef("pk"), status=S.HELD, ended_at__isnull=True)
+    return list(
+        Ticket.objects.filter(counter=counter, status=S.HELD)
+        .select_related("category")
+        .annotate(hold_note=Subquery(hold.values("note")[:1]), held_since=Subquery(hold.values("started_at")[:1]))
+        .order_by("issued_at")
+    )
 
 
 def ticket_durations(*, ticket: Ticket, now: dt.datetime | None = None) -> dict[str, float]:

@@ -47,6 +47,20 @@ from .voice import call_clips, call_text
 
 S = TicketStatus
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# A second press of "call next" this soon after the first, by the same clerk, is the same press twice.
+DOUBLE_PRESS_SECONDS = 5
+
+
+class AlreadyCalling(Conflict):
+    """The counter is calling the ticket this clerk called a moment ago: a double press, nothing to worry about."""
+
+    def __init__(self, ticket: Ticket) -> None:
+        super().__init__(
+            _("Already calling %(number)s.") % {"number": ticket.number},
+            code="already_calling",
+            extra={"ticket": str(ticket.pk), "number": ticket.number},
+        )
+        self.ticket = ticket
 
 
 # --- helpers -----------------------------------------------------------------
@@ -291,6 +305,24 @@ def _lock_counter(counter: Counter) -> Counter:
     return Counter.objects.select_for_update(of=("self",)).select_related("hall").get(pk=counter.pk)
 
 
+def _just_called_by(counter: Counter, staff: Any, now: dt.datetime) -> Ticket | None:
+    """The ticket this clerk called at this counter less than DOUBLE_PRESS_SECONDS ago, still only called."""
+    since = now - dt.timedelta(seconds=DOUBLE_PRESS_SECONDS)
+    return (
+        Ticket.objects.filter(
+            counter=counter,
+            status=S.CALLED,
+            call_count=1,
+            staff_id=getattr(staff, "pk", None),
+            intervals__status=S.CALLED,
+            intervals__ended_at__isnull=True,
+            intervals__started_at__gte=since,
+        )
+        .select_related("hall", "category")
+        .first()
+    )
+
+
 def _require_no_active(counter: Counter) -> None:
     current = Ticket.objects.filter(counter=counter, status__in=ACTIVE_STATUSES).first()
     if current is not None:
@@ -302,7 +334,11 @@ def _require_no_active(counter: Counter) -> None:
 
 
 def ticket_call_next(*, counter: Counter, staff: Any) -> Ticket | None:
-    """Call the best waiting ticket this counter serves; None when nobody waits."""
+    """Call the best waiting ticket this counter serves; None when nobody waits.
+
+    A double press calls once: the second press, a moment after the first by the same clerk, raises
+    `AlreadyCalling` (409 `already_calling`, naming the ticket) that screens show as information.
+    """
     try:
         with transaction.atomic():
             return _call_next_locked(counter=counter, staff=staff)
@@ -319,6 +355,9 @@ def _call_next_locked(*, counter: Counter, staff: Any) -> Ticket | None:
             _("Counter %(counter)s is not open. Open it before calling.") % {"counter": counter.number},
             code="counter_not_open",
         )
+    just_called = _just_called_by(counter, staff, timezone.now())
+    if just_called is not None:
+        raise AlreadyCalling(just_called)
     _require_no_active(counter)
     candidates = callable_tickets(counter=counter)
     if connection.features.has_select_for_update_skip_locked:

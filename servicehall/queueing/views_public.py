@@ -13,6 +13,7 @@ import datetime as dt
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -24,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from servicehall.catalog.selectors import category_get, documents_for_category
+from servicehall.catalog import selectors as catalog_selectors
+from servicehall.catalog.selectors import category_get
 from servicehall.core.errors import ApplicationError
 from servicehall.core.throttling import throttle_anonymous_issue
 from servicehall.core.views import handles_application_errors, json_application_errors
@@ -44,10 +46,30 @@ def _screen_hall(request: HttpRequest, code: str, capability: str) -> Hall:
 # --- kiosk (Q01) ------------------------------------------------------------------
 
 
+def _kiosk_businesses(hall: Hall) -> dict[str, list[Any]]:
+    """The business types the kiosk offers under each category (code → rows), in the pack's order."""
+    offered: dict[str, list[Any]] = {}
+    for business in catalog_selectors.business_types_for_hall(hall=hall).select_related("category"):
+        offered.setdefault(business.category.code, []).append(business)
+    return offered
+
+
+def _kiosk_pick(hall: Hall, request: HttpRequest) -> tuple[Any, str]:
+    """The category pressed, or the business pressed and its category ("" when none was)."""
+    business = request.POST.get("business", "").strip()[:48]
+    if business:
+        chosen = catalog_selectors.business_type_get(hall=hall, code=business)
+        return chosen.category, chosen.code
+    return category_get(hall=hall, code=request.POST.get("category", "").strip()[:8]), ""
+
+
 def _kiosk_context(hall: Hall, *, phone: str = "", error: str = "", autoprint: bool = False) -> dict[str, Any]:
+    offered = _kiosk_businesses(hall)
+    # A customer who knows the business may pick it: the slip then lists that business's documents.
+    loads = [{**load, "businesses": offered.get(load["code"], [])} for load in selectors.category_loads(hall=hall)]
     return {
         "hall": hall,
-        "loads": selectors.category_loads(hall=hall),
+        "loads": loads,
         "phone": phone,
         "error": error,
         "autoprint": autoprint,
@@ -65,7 +87,7 @@ def kiosk(request: HttpRequest, hall: str) -> HttpResponse:
         return render(request, "queueing/public/kiosk.html", _kiosk_context(hall_obj, autoprint=autoprint))
     phone = request.POST.get("phone", "").strip()[:32]
     try:
-        category = category_get(hall=hall_obj, code=request.POST.get("category", "").strip()[:8])
+        category, business = _kiosk_pick(hall_obj, request)
         throttle_anonymous_issue(request)
         ticket = services.ticket_issue(
             hall=hall_obj, category=category, channel=TicketChannel.KIOSK, phone=phone, actor=request.user
@@ -73,8 +95,9 @@ def kiosk(request: HttpRequest, hall: str) -> HttpResponse:
     except ApplicationError as exc:
         context = _kiosk_context(hall_obj, phone=phone, error=str(exc.message), autoprint=autoprint)
         return render(request, "queueing/public/kiosk.html", context, status=exc.status_code)
+    query = urlencode({k: v for k, v in (("business", business), ("autoprint", "1" if autoprint else "")) if v})
     target = reverse("queueing:slip", kwargs={"ticket": ticket.pk})
-    return redirect(f"{target}?autoprint=1" if autoprint else target)
+    return redirect(f"{target}?{query}" if query else target)
 
 
 def _qr_svg(url: str) -> str:
@@ -94,7 +117,10 @@ def slip(request: HttpRequest, ticket: uuid.UUID) -> HttpResponse:
         "hall": ticket_obj.hall,
         "ticket": ticket_obj,
         "status": selectors.ticket_public_status(ticket=ticket_obj),
-        "documents": documents_for_category(category=ticket_obj.category),
+        # The chosen business's documents (?business= from the kiosk), else the category's general list.
+        "documents": catalog_selectors.documents_for_slip(
+            category=ticket_obj.category, business=request.GET.get("business", "").strip()[:48]
+        ),
         "track_url": track_url,
         "qr_svg": _qr_svg(track_url),
         "kiosk_url": _kiosk_return_url(request, ticket_obj),
@@ -198,6 +224,7 @@ def track(request: HttpRequest, ticket: uuid.UUID) -> HttpResponse:
         "number": ticket_obj.number,  # its own call is fetched at once; other events at most every 5 s
         "pollSeconds": 10,
         "minGapSeconds": 5,
+        "timezone": ticket_obj.hall.timezone,  # "Updated" in the hall's time, not the phone's
     }
     context = {"hall": ticket_obj.hall, "ticket": ticket_obj, "status": status, "track_config": config}
     return render(request, "queueing/public/track.html", context)

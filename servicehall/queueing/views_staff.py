@@ -304,7 +304,10 @@ def workbench_counter(request: HttpRequest, hall: str, action: str) -> HttpRespo
 
     def act() -> dict[str, str] | None:
         if action == "call-next":
-            ticket = services.ticket_call_next(counter=counter, staff=user)
+            try:
+                ticket = services.ticket_call_next(counter=counter, staff=user)
+            except services.AlreadyCalling as double_press:
+                return _flash("info", str(double_press.message))
             if ticket is None:
                 return _flash("info", _("Nobody is waiting for this counter."))
             return _flash("success", _("Calling %(number)s.") % {"number": ticket.number})

@@ -51,9 +51,17 @@ class Notification:
 
 
 class QrProvider:
-    """The interface a real provider implements; every method may raise `ProviderError`."""
+    """The interface a real provider implements; every method may raise `ProviderError`.
+
+    Billing calls the provider outside its row locks; a real provider passes `timeout` to its HTTP client
+    and raises `ProviderError` when it runs out, so a slow provider costs the clerk seconds, never a lock."""
 
     code = ""
+
+    @property
+    def timeout(self) -> float:
+        """Seconds to wait for the provider's answer (QR_PROVIDER_TIMEOUT_SECONDS)."""
+        return float(settings.QR_PROVIDER_TIMEOUT_SECONDS)
 
     def charge_create(self, *, amount: Decimal, description: str) -> QrCharge:
         raise NotImplementedError

@@ -78,7 +78,7 @@ def test_pay01_cash04_a_day_of_money_from_drawer_to_settlement(asgi_server, brow
     phone.goto(asgi_server.url(clerk.get_by_test_id("qr-sim-link").get_attribute("href")))
     phone.get_by_test_id("qr-sim-pay").click()
     phone.get_by_test_id("qr-sim-done").wait_for()
-    clerk.locator('[data-testid="order-panel"]:not([data-status="payment"])').wait_for(timeout=10000)
+    clerk.locator('[data-testid="order-panel"]:not([data-status="payment"])').wait_for()
     assert Payment.objects.get(order=qr_order).status == PaymentStatus.SUCCEEDED
 
     # PAY03: an invoice for the cash payment, issued from the order's payments.
@@ -120,6 +120,8 @@ def test_pay01_cash04_a_day_of_money_from_drawer_to_settlement(asgi_server, brow
     assert manager.get_by_test_id("settlement-total").inner_text() == "75.50"
     assert manager.get_by_test_id("settlement-to-bank").inner_text() == "¥230.00"
     manager.get_by_test_id("close-day").click()
+    # Closing asks first (issue 10): the confirmation page says what it locks.
+    manager.get_by_test_id("confirm-close-day").click()
     manager.get_by_test_id("settlement-closed").wait_for()
     assert cashdesk_selectors.day_is_closed(hall=world.hall, day=world.hall.local_date())
     assert violations == []

@@ -166,7 +166,7 @@ def test_pay01_the_order_page_offers_the_customers_other_orders_and_pays_them_to
     key = re.search(r'name="key" value="([0-9a-f]{32})"', ticked).group(1)
     response = clerk_client.post(
         reverse("orders:act", kwargs={"order_id": first.pk, "action": "pay"}),
-        {"key": key, "amount": "75.00", "method": "card", "with": [second.pk]},
+        {"key": key, "amount": "75.00", "method": "card", "with": [second.pk], "pos_reference": "POS123456"},
     )
     assert response.status_code == 200 and "Paid, receipt R00000001" in response.content.decode()
     assert OrderStatus.PAYMENT not in (status_of(first), status_of(second))
@@ -179,7 +179,7 @@ def test_pay01_the_api_pays_two_orders_with_one_payment_and_answers_the_lines(wo
     api = APIClient()
     api.force_authenticate(world.clerk)
     url = f"/api/v1/orders/{first.pk}/payments"
-    body = {"method": "card", "amount": "75.00", "with_orders": [second.pk]}
+    body = {"method": "card", "amount": "75.00", "with_orders": [second.pk], "pos_reference": "POS123456"}
     response = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="api-1")
     assert response.status_code == 201, response.content
     assert {(o["order_number"], o["amount"]) for o in response.json()["orders"]} == {

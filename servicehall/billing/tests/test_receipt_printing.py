@@ -66,11 +66,11 @@ def test_pay02_looking_at_a_receipt_counts_no_print(client, world):
 def test_pay02_the_first_print_is_the_original_and_a_reprint_is_marked_copy_and_counted(client, world):
     receipt = _paid_receipt(world)
     client.force_login(world.clerk)
-    first = client.post(_urls(receipt)["receipt_print"])
+    first = client.post(_urls(receipt)["receipt_print"], follow=True)
     assert first.status_code == 200
     assert "COPY" not in first.content.decode()
     assert 'data-autoprint="1"' in first.content.decode()
-    second = client.post(_urls(receipt)["receipt_print"]).content.decode()
+    second = client.post(_urls(receipt)["receipt_print"], follow=True).content.decode()
     assert "副本 / COPY" in second
     receipt.refresh_from_db()
     assert receipt.printed_copies == 2
@@ -83,7 +83,7 @@ def test_pay02_a_printed_receipt_previews_as_a_copy(client, world):
     receipt = _paid_receipt(world)
     client.force_login(world.clerk)
     assert "副本 / COPY" not in client.get(_urls(receipt)["receipt"]).content.decode()
-    client.post(_urls(receipt)["receipt_print"])
+    client.post(_urls(receipt)["receipt_print"], follow=True)
     assert "副本 / COPY" in client.get(_urls(receipt)["receipt"]).content.decode()
 
 

@@ -96,5 +96,7 @@ def test_cash03_cash04_handover_with_two_logins_then_the_duty_manager_closes_the
     assert manager.get_by_test_id("settlement-total").inner_text() == "30.00"
     assert manager.get_by_test_id("settlement-to-bank").inner_text() == "¥130.00"
     manager.get_by_test_id("close-day").click()
+    # Closing asks first (issue 10): the confirmation page says what it locks.
+    manager.get_by_test_id("confirm-close-day").click()
     manager.get_by_test_id("settlement-closed").wait_for()
     assert selectors.day_is_closed(hall=world.hall, day=world.hall.local_date())

@@ -784,7 +784,7 @@ def _money_documents(client: Client, scene: Scene) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for receipt in scene.world.hall.receipts.order_by("pk"):
         answers[f"receipt {receipt.number} printed"] = client.post(
-            reverse("billing:receipt_print", kwargs={"receipt_id": receipt.pk})
+            reverse("billing:receipt_print", kwargs={"receipt_id": receipt.pk}), follow=True
         )
         answers[f"receipt {receipt.number} as PDF"] = client.post(
             reverse("billing:receipt_pdf", kwargs={"receipt_id": receipt.pk})

@@ -5,6 +5,8 @@ Pages are read in English so that the tests do not depend on the Chinese catalog
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -159,6 +161,17 @@ def test_acc02_bad_input_on_the_form_is_shown_beside_the_field_and_nothing_is_wr
     assert response.status_code == status
     assert message in text(response)
     assert not Customer.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_issue10_a_name_over_120_characters_is_refused_with_a_message_not_cut(world):
+    client = client_for(world.clerk)
+    form = text(client.get(CREATE, {"hall": "ha"}))
+    name_input = re.search(r'<input[^>]*name="name"[^>]*>', form)
+    assert name_input is not None and "maxlength" not in name_input.group(0)  # a browser cuts without a word
+    response = client.post(CREATE, form_body(name="李" * 121))
+    assert response.status_code == 422
+    assert "Ensure this value has at most 120 characters (it has 121)." in text(response)
+    assert not Customer.objects.exists()
 
 
 def test_acc02_a_duplicate_document_offers_the_existing_customer(world, zhang):

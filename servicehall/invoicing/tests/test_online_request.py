@@ -82,7 +82,7 @@ def test_pay03_the_receipt_slip_shows_the_code_and_the_qr_code_of_the_request(cl
     # A copy shows them too (the customer may have lost the original).
     print_url = reverse("billing:receipt_print", kwargs={"receipt_id": receipt.pk})
     client.post(print_url)
-    copy = client.post(print_url).content.decode()
+    copy = client.post(print_url, follow=True).content.decode()
     assert "副本 / COPY" in copy and receipt.invoice_code in copy and "slip-qr" in copy
 
 

@@ -20,12 +20,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import Checklist, pick_language
+from servicehall.core.dates import moment_in_range
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
+from servicehall.core.validators import text_fields_refuse_control_characters
 from servicehall.customers import cards
 from servicehall.customers import services as customer_services
 from servicehall.customers.models import CardWrite, Customer, Service
@@ -54,6 +56,7 @@ class GasDetailsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.order = order
         self.hall = hall if hall is not None else getattr(order, "hall", None)
+        text_fields_refuse_control_characters(self)
 
     @property
     def service(self) -> Service | None:
@@ -63,6 +66,7 @@ class GasDetailsForm(forms.Form):
 def _datetime_field(label: Any) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
+        validators=[moment_in_range],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         error_messages={
@@ -157,6 +161,7 @@ class GasHouseholdOpenForm(GasJobForm):
     estate_name = forms.CharField(label=_("Estate"), max_length=120, required=False)
 
     field_order = ["address_region", "address_detail", "meter_number"]
+    dynamic_field_prefixes = (CONNECTION_PREFIX,)  # the hall's connection checklist questions
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -272,7 +277,7 @@ def validated_details(form_class: type[GasDetailsForm], order: WorkOrder) -> Gas
     """
     form = selectors.details_validated(order=order, data=dict(order.details or {}))
     if not isinstance(form, form_class):  # the business type's handler is this one, so its form is this one
-        raise Unprocessable(_g("The business details are not complete."), code="bad_details")
+        raise Unprocessable(gettext("The business details are not complete."), code="bad_details")
     return form
 
 
@@ -292,11 +297,11 @@ def _money(value: Decimal) -> str:
 def _gas_service(order: WorkOrder, *, statuses: tuple[str, ...] = (Service.Status.ACTIVE,)) -> Service:
     service = order.service
     if service is None or service.kind != GAS:
-        raise Unprocessable(_g("Choose the customer's gas household first."), code="service_missing")
+        raise Unprocessable(gettext("Choose the customer's gas household first."), code="service_missing")
     service = Service.objects.get(pk=service.pk)  # fresh: a card write or job may have changed it
     if service.status not in statuses:
         raise Conflict(
-            _g("The gas household is %(status)s.") % {"status": service.get_status_display()},
+            gettext("The gas household is %(status)s.") % {"status": service.get_status_display()},
             code="service_not_active",
         )
     return service
@@ -305,7 +310,7 @@ def _gas_service(order: WorkOrder, *, statuses: tuple[str, ...] = (Service.Statu
 def _no_arrears(service: Service) -> None:
     if service.arrears > 0:
         raise Unprocessable(
-            _g("The household owes ¥%(arrears)s. The arrears must be paid first.") % {"arrears": service.arrears},
+            gettext("The household owes ¥%(arrears)s. The arrears must be paid first.") % {"arrears": service.arrears},
             code="arrears",
         )
 
@@ -313,7 +318,7 @@ def _no_arrears(service: Service) -> None:
 def _no_pending_write(service: Service) -> None:
     if cards.card_writes_of_service(service=service).filter(status=CardWrite.Status.PENDING).exists():
         raise Conflict(
-            _g("A write to this household's card is still waiting for the card writer. Confirm or fail it first."),
+            gettext("A write to this household's card is still waiting for the card writer. Confirm or fail it first."),
             code="card_write_pending",
         )
 
@@ -329,7 +334,7 @@ def _new_household_number(company_id: int) -> str:
         number = f"{HOUSEHOLD_PREFIX}{secrets.randbelow(10**10):010d}"
         if not Service.objects.filter(company_id=company_id, kind=GAS, number=number).exists():
             return number
-    raise Conflict(_g("No free household number could be found. Please try again."), code="no_household_number")
+    raise Conflict(gettext("No free household number could be found. Please try again."), code="no_household_number")
 
 
 # --- BT10 new household --------------------------------------------------------------------------------
@@ -350,7 +355,7 @@ class GasHouseholdOpen:
         form = validated_details(self.details_form, order)
         details = form.cleaned_data
         if order.customer is None:
-            raise Unprocessable(_g("Choose the customer first."), code="customer_missing")
+            raise Unprocessable(gettext("Choose the customer first."), code="customer_missing")
         hall = order.hall
         card_number = cards.gas_card_number_new(company_id=hall.company_id)
         service = customer_services.service_create(
@@ -424,18 +429,18 @@ class GasHouseholdOpen:
             return
         if service.status != Service.Status.PENDING:
             raise Conflict(
-                _g("The gas of this household is connected already. Cancel the household instead."),
+                gettext("The gas of this household is connected already. Cancel the household instead."),
                 code="already_installed",
             )
-        jobs.jobs_cancel_for_order(order=order, actor=actor, note=_g("The order was reverted."))
+        jobs.jobs_cancel_for_order(order=order, actor=actor, note=gettext("The order was reverted."))
         write = CardWrite.objects.filter(pk=_id(data, "card_write_id")).first()
         if write is not None and write.status == CardWrite.Status.PENDING:
-            cards.card_write_fail(actor=actor, write=write, reason=_g("The order was reverted."))
+            cards.card_write_fail(actor=actor, write=write, reason=gettext("The order was reverted."))
         customer_services.service_set_status(
             actor=actor,
             service=service,
             to=Service.Status.CANCELLED,
-            note=_g("Order %(number)s reverted") % {"number": order.number},
+            note=gettext("Order %(number)s reverted") % {"number": order.number},
             hall=order.hall,
         )
 
@@ -456,7 +461,7 @@ class GasRecharge:
         used = cards.gas_volume_bought_this_year(service=service, hall=hall)
         volume = catalog_selectors.gas_volume_for_amount(hall=hall, amount=amount, used_this_year=used)
         if volume <= 0:
-            raise Unprocessable(_g("The amount is too small to buy any gas."), code="amount_too_small")
+            raise Unprocessable(gettext("The amount is too small to buy any gas."), code="amount_too_small")
         write = cards.card_write_request(
             actor=actor,
             hall=hall,
@@ -484,9 +489,9 @@ class GasRecharge:
         if write is None:
             return
         if write.status == CardWrite.Status.CONFIRMED:
-            raise Conflict(_g("The gas is on the card already; refund it instead."), code="already_written")
+            raise Conflict(gettext("The gas is on the card already; refund it instead."), code="already_written")
         if write.status == CardWrite.Status.PENDING:
-            cards.card_write_fail(actor=actor, write=write, reason=_g("The order was reverted."))
+            cards.card_write_fail(actor=actor, write=write, reason=gettext("The order was reverted."))
 
 
 # --- BT12 card replacement ----------------------------------------------------------------------------
@@ -533,7 +538,7 @@ class GasCardReplace:
         )
 
     def undo(self, order: WorkOrder, actor: Any) -> None:
-        raise Conflict(_g("A replaced card stays blacklisted: a card replacement cannot be reverted."))
+        raise Conflict(gettext("A replaced card stays blacklisted: a card replacement cannot be reverted."))
 
 
 # --- BT13 transfer of ownership ---------------------------------------------------------------------------
@@ -550,7 +555,7 @@ class GasTransfer:
         service = _gas_service(order, statuses=(Service.Status.ACTIVE, Service.Status.SUSPENDED))
         new_owner = order.counterparty
         if new_owner is None:
-            raise Unprocessable(_g("Choose the new owner."), code="counterparty_missing")
+            raise Unprocessable(gettext("Choose the new owner."), code="counterparty_missing")
         _no_arrears(service)
         hall = order.hall
         entry = cards.meter_reading_record(actor=actor, hall=hall, service=service, reading=reading, order=order)
@@ -582,14 +587,16 @@ class GasTransfer:
         if service is None or previous is None:
             return
         if service.customer_id != data.get("to_customer"):
-            raise Conflict(_g("The household has changed owner again since; it cannot go back."), code="owner_changed")
+            raise Conflict(
+                gettext("The household has changed owner again since; it cannot go back."), code="owner_changed"
+            )
         cards.service_change_owner(
             actor=actor,
             hall=order.hall,
             service=service,
             new_owner=previous,
             order=order,
-            note=_g("Order %(number)s reverted") % {"number": order.number},
+            note=gettext("Order %(number)s reverted") % {"number": order.number},
         )
 
 
@@ -648,4 +655,4 @@ class GasCancel:
         )
 
     def undo(self, order: WorkOrder, actor: Any) -> None:
-        raise Conflict(_g("A cancellation cannot be reverted: the card was handed in and blacklisted."))
+        raise Conflict(gettext("A cancellation cannot be reverted: the card was handed in and blacklisted."))

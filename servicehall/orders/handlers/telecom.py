@@ -26,18 +26,20 @@ from typing import Any
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import Package
+from servicehall.core.dates import moment_in_range
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
-from servicehall.core.masking import mask_name, mask_phone
+from servicehall.core.masking import mask_iccid, mask_name, mask_phone
 from servicehall.core.services import audit_record
+from servicehall.core.validators import text_fields_refuse_control_characters
 from servicehall.customers import cards
 from servicehall.customers import services as customer_services
 from servicehall.customers.models import Customer, NumberPoolEntry, Service, ValueAddedService
-from servicehall.customers.selectors import number_pool_free
+from servicehall.customers.selectors import number_pool_free, number_pool_is_available
 from servicehall.lib.phones import PhoneError, phone_normalise
 
 from .. import jobs, selectors
@@ -59,13 +61,6 @@ def masked_number(service: Service) -> str:
     return mask_phone(service.number) if service.kind in (K.MOBILE, K.FIXED_LINE) else service.number
 
 
-def mask_iccid(value: str) -> str:
-    """8986**********1234: the issuer prefix and the last four digits of a SIM card number."""
-    if len(value) <= 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
-
-
 def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
@@ -84,7 +79,7 @@ def _link_service(order: WorkOrder, service: Service) -> None:
 
 def _customer(order: WorkOrder) -> Customer:
     if order.customer is None:
-        raise Unprocessable(_g("Choose the customer first."), code="customer_missing")
+        raise Unprocessable(gettext("Choose the customer first."), code="customer_missing")
     return order.customer
 
 
@@ -92,16 +87,16 @@ def _service(order: WorkOrder, *, kinds: tuple[str, ...] = TELECOM, statuses: tu
     """The order's service, locked and fresh, checked to be the owner's, of the right kind and status."""
     if order.service_id is None:
         raise Unprocessable(
-            _g("Choose the service this business acts on."), code="service_missing", extra={"field": "service"}
+            gettext("Choose the service this business acts on."), code="service_missing", extra={"field": "service"}
         )
     service = Service.objects.select_for_update().get(pk=order.service_id)
     if service.customer_id != order.customer_id:
-        raise Conflict(_g("The service no longer belongs to the customer of the order."), code="owner_changed")
+        raise Conflict(gettext("The service no longer belongs to the customer of the order."), code="owner_changed")
     if service.kind not in kinds:
-        raise Unprocessable(_g("This business does not act on a %(kind)s.") % {"kind": service.get_kind_display()})
+        raise Unprocessable(gettext("This business does not act on a %(kind)s.") % {"kind": service.get_kind_display()})
     if service.status not in statuses:
         raise Conflict(
-            _g("The service %(number)s is %(status)s.")
+            gettext("The service %(number)s is %(status)s.")
             % {"number": masked_number(service), "status": service.get_status_display()},
             code="service_state",
         )
@@ -111,7 +106,7 @@ def _service(order: WorkOrder, *, kinds: tuple[str, ...] = TELECOM, statuses: tu
 def _no_arrears(service: Service) -> None:
     if service.arrears > 0:
         raise Unprocessable(
-            _g("The arrears of ¥%(amount)s must be paid first.") % {"amount": _money(service.arrears)},
+            gettext("The arrears of ¥%(amount)s must be paid first.") % {"amount": _money(service.arrears)},
             code="arrears",
         )
 
@@ -121,7 +116,7 @@ def _package(hall: Any, code: str, kind: str) -> Package:
         return catalog_selectors.package_get(hall=hall, code=code, kind=kind)
     except NotFound as exc:
         raise Unprocessable(
-            _g("This hall sells no such package."), code="unknown_package", extra={"field": "package"}
+            gettext("This hall sells no such package."), code="unknown_package", extra={"field": "package"}
         ) from exc
 
 
@@ -141,6 +136,7 @@ class TelecomDetailsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.order = order
         self.hall = order.hall
+        text_fields_refuse_control_characters(self)
 
     @property
     def service(self) -> Service | None:
@@ -150,7 +146,8 @@ class TelecomDetailsForm(forms.Form):
 def _package_choices(hall: Any, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
     packages = [p for p in catalog_selectors.packages_for_hall(hall=hall) if p.kind in kinds]
     return [
-        (p.code, _g("%(name)s (¥%(fee)s a month)") % {"name": p.display_name, "fee": p.monthly_fee}) for p in packages
+        (p.code, gettext("%(name)s (¥%(fee)s a month)") % {"name": p.display_name, "fee": p.monthly_fee})
+        for p in packages
     ]
 
 
@@ -167,6 +164,7 @@ def _package_field(label: Any = None) -> forms.ChoiceField:
 def _datetime_field(label: Any) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
+        validators=[moment_in_range],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={
             "required": _("Give the date and time."),
@@ -219,7 +217,7 @@ class MobileOpenForm(TelecomDetailsForm):
         offered = [e.number for e in number_pool_free(hall=self.hall, limit=50)]
         if self.held is not None and self.held.number not in offered:
             offered.insert(0, self.held.number)
-        choices = [("", _g("— the first free number —")), *((n, n) for n in offered)]
+        choices = [("", gettext("— the first free number —")), *((n, n) for n in offered)]
         if self.held is not None:
             self.fields["number"].initial = self.held.number  # a pool number, not yet anyone's
         widget = self.fields["number"].widget
@@ -228,7 +226,7 @@ class MobileOpenForm(TelecomDetailsForm):
             {
                 "data-hold-url": reverse("orders:hold_number", kwargs={"order_id": self.order.pk}),
                 "data-held": self.held.number if self.held is not None else "",
-                "data-hold-failed": _g("The number could not be held. Please try again."),
+                "data-hold-failed": gettext("The number could not be held. Please try again."),
             }
         )
 
@@ -248,9 +246,7 @@ class MobileOpenForm(TelecomDetailsForm):
             raise forms.ValidationError(_("Please enter a mainland mobile number.")) from exc
         if self.held is not None and self.held.number == number:
             return number
-        if not NumberPoolEntry.objects.filter(
-            hall=self.hall, number=number, status=NumberPoolEntry.Status.FREE
-        ).exists():
+        if not number_pool_is_available(hall=self.hall, number=number):  # free, or its hold expired
             raise forms.ValidationError(_("This number is not free in the hall's pool. Choose another."))
         return number
 
@@ -347,7 +343,7 @@ class ExtraSubscribeForm(TelecomDetailsForm):
         self.fields["extra"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
             *(
-                (o.code, _g("%(name)s (¥%(fee)s a month)") % {"name": o.display_name, "fee": o.monthly_fee})
+                (o.code, gettext("%(name)s (¥%(fee)s a month)") % {"name": o.display_name, "fee": o.monthly_fee})
                 for o in offers
             ),
         ]
@@ -496,7 +492,7 @@ class MobileOpen:
 
 
 def _revert_note(order: WorkOrder) -> str:
-    return _g("Order %(number)s reverted") % {"number": order.number}
+    return gettext("Order %(number)s reverted") % {"number": order.number}
 
 
 # --- BT02/BT03 broadband and fixed line: a pending service and an installation job -------------------------
@@ -507,7 +503,7 @@ def _broadband_account(company_id: int) -> str:
         number = f"{BROADBAND_PREFIX}{secrets.randbelow(10**10):010d}"
         if not Service.objects.filter(company_id=company_id, kind=K.BROADBAND, number=number).exists():
             return number
-    raise Conflict(_g("No free broadband account number could be found. Please try again."), code="no_account")
+    raise Conflict(gettext("No free broadband account number could be found. Please try again."), code="no_account")
 
 
 class _InstallationOpen:
@@ -612,7 +608,7 @@ class ExtraSubscribe:
         offer = catalog_selectors.extras_for_hall(hall=order.hall, service_kind=service.kind).filter(code=code).first()
         if offer is None:
             raise Unprocessable(
-                _g("This hall offers no such value-added service for this service."),
+                gettext("This hall offers no such value-added service for this service."),
                 code="unknown_extra",
                 extra={"field": "extra"},
             )
@@ -643,7 +639,7 @@ class ExtraCancel:
         extra = ValueAddedService.objects.select_related("service").filter(service=service, code=code, active=True)
         found = extra.first()
         if found is None:
-            raise Conflict(_g("This value-added service is not active on the service."), code="extra_not_active")
+            raise Conflict(gettext("This value-added service is not active on the service."), code="extra_not_active")
         customer_services.extra_cancel(actor=actor, hall=order.hall, extra=found)
         name_zh, name_en = _extra_name(order.hall, code)
         number = masked_number(service)
@@ -696,7 +692,7 @@ class DataChange:
             actor=actor, hall=order.hall, customer=customer, **form.changes()
         )
         if not changes:
-            raise Unprocessable(_g("The new values are the same as the current ones."), code="nothing_changes")
+            raise Unprocessable(gettext("The new values are the same as the current ones."), code="nothing_changes")
         now = timezone.now()
         for field, change in changes.items():
             CustomerDataChange.objects.create(
@@ -729,7 +725,7 @@ class DataChange:
         for row in rows:
             if getattr(customer, row.field) != row.new_value:
                 raise Conflict(
-                    _g("The customer's data was changed again since; it cannot be put back."), code="changed_since"
+                    gettext("The customer's data was changed again since; it cannot be put back."), code="changed_since"
                 )
         old = {row.field: row.old_value for row in rows}
         customer_services.customer_update_contact(actor=actor, hall=order.hall, customer=customer, **old)
@@ -762,7 +758,7 @@ class OwnershipTransfer:
         service = _service(order)
         new_owner = order.counterparty
         if new_owner is None:
-            raise Unprocessable(_g("Choose the new owner."), code="counterparty_missing")
+            raise Unprocessable(gettext("Choose the new owner."), code="counterparty_missing")
         _no_arrears(service)
         previous = service.customer_id
         change = cards.service_change_owner(
@@ -789,7 +785,9 @@ class OwnershipTransfer:
         if service is None or previous is None:
             return
         if service.customer_id != data.get("to_customer"):
-            raise Conflict(_g("The service has changed owner again since; it cannot go back."), code="owner_changed")
+            raise Conflict(
+                gettext("The service has changed owner again since; it cannot go back."), code="owner_changed"
+            )
         cards.service_change_owner(
             actor=actor, hall=order.hall, service=service, new_owner=previous, order=order, note=_revert_note(order)
         )
@@ -800,7 +798,7 @@ class OwnershipTransfer:
 
 def _not_revertible(order: WorkOrder) -> Conflict:
     return Conflict(
-        _g("%(business)s cannot be reverted.") % {"business": order.business_type.display_name},
+        gettext("%(business)s cannot be reverted.") % {"business": order.business_type.display_name},
         code="not_revertible",
     )
 
@@ -846,7 +844,7 @@ class ServiceCancel:
         _no_arrears(service)
         if InstallationJob.objects.filter(service=service, status__in=JOB_OPEN_STATUSES).exists():
             raise Conflict(
-                _g("An installation job of this service is still open; revert its opening order instead."),
+                gettext("An installation job of this service is still open; revert its opening order instead."),
                 code="job_open",
             )
         ended = []
@@ -891,7 +889,7 @@ class PackageChange:
         package = _package(order.hall, code, service.kind)
         if package.code == service.package_code:
             raise Unprocessable(
-                _g("The service is on this package already."), code="same_package", extra={"field": "package"}
+                gettext("The service is on this package already."), code="same_package", extra={"field": "package"}
             )
         effective = first_of_next_month(order.hall)
         previous = {
@@ -923,7 +921,7 @@ class PackageChange:
         pending = service.next_package_from.isoformat() if service.next_package_from else None
         if service.next_package_code != data.get("package") or pending != effective:
             raise Conflict(
-                _g("The package change is in effect already (or was changed since); make a new package change."),
+                gettext("The package change is in effect already (or was changed since); make a new package change."),
                 code="package_in_effect",
             )
         previous_from = data.get("previous_next_from")

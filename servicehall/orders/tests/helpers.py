@@ -7,8 +7,12 @@ valid fictitious ID numbers), so these tests do not depend on the customers serv
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
+
+import time_machine
 
 from servicehall.catalog.models import BusinessType, Checklist
 from servicehall.customers.models import Customer, IdDocument, Service
@@ -165,3 +169,10 @@ def orders_in_every_step(world) -> list[WorkOrder]:
     services.order_confirm(order=follow_up, actor=world.clerk, method="clerk_tick")
     orders = [reception, acceptance, review, rejected, processing, confirmation, payment, follow_up, closed]
     return [reload(o) for o in [*orders, withdrawn, reverted]]
+
+
+@contextmanager
+def at_the_appointment(job: Any) -> Iterator[None]:
+    """Time stands a few minutes into the job's appointment: the technician reports on the day, not early."""
+    with time_machine.travel(job.window_start + dt.timedelta(minutes=5), tick=False):
+        yield

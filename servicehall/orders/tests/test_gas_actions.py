@@ -36,7 +36,7 @@ from servicehall.orders.handlers import gas
 from servicehall.orders.models import FeeLine, InstallationJob, WorkOrder
 from servicehall.orders.states import OrderStatus
 
-from .helpers import create, customer, id_document, to_acceptance
+from .helpers import at_the_appointment, create, customer, id_document, to_acceptance
 
 S = OrderStatus
 D = Decimal
@@ -232,7 +232,9 @@ def test_bt10_the_new_card_is_written_only_after_payment_and_the_gas_connection(
     with pytest.raises(Conflict, match="not connected yet"):
         cards.card_write_confirm(actor=world.clerk, write=write, device="writer-01")
 
-    jobs.job_report(job=InstallationJob.objects.get(order=order), actor=world.clerk, done=True)
+    job = InstallationJob.objects.get(order=order)
+    with at_the_appointment(job):
+        jobs.job_report(job=job, actor=world.clerk, done=True)
     order = reload(order)
     assert order.service.status == "active" and not order.work_pending
     write = cards.card_write_confirm(actor=world.clerk, write=card_write_of(order), device="writer-01")
@@ -343,7 +345,9 @@ def test_bt10_revert_before_the_connection_cancels_the_household_the_job_and_the
 def test_bt10_revert_after_the_gas_was_connected_is_refused(gas_world):
     world = gas_world
     order = settle(process(at_processing(world, "gas_new_household", details=household_details(world)), world), world)
-    jobs.job_report(job=InstallationJob.objects.get(order=order), actor=world.clerk, done=True)
+    job = InstallationJob.objects.get(order=order)
+    with at_the_appointment(job):
+        jobs.job_report(job=job, actor=world.clerk, done=True)
     with pytest.raises(Conflict, match="connected already"):
         services.order_revert(order=order, actor=world.clerk, reason="test")
     order = reload(order)
@@ -733,7 +737,8 @@ def test_bt14_cancellation_books_the_meter_removal_and_records_the_refund_due(ga
             actor=world.clerk, hall=world.hall, service=service, kind="purchase", volume="1", amount="2.60"
         )
 
-    jobs.job_report(job=job, actor=world.clerk, done=True, note="表已拆除")
+    with at_the_appointment(job):
+        jobs.job_report(job=job, actor=world.clerk, done=True, note="表已拆除")
     service.refresh_from_db()
     assert service.status == "cancelled" and service.cancelled_at is not None
     assert not reload(order).work_pending
@@ -753,10 +758,13 @@ def test_bt14_arrears_must_be_paid_before_a_cancellation(gas_world):
 def test_bt14_the_meter_removal_appointment_is_required(gas_world):
     world = gas_world
     service = household(customer(world))
-    order = at_processing(world, "gas_cancellation", service=service, details={"meter_reading": "10"})
-    error = refused(order, world)
-    assert error.status_code == 422 and "Give the date and time" in str(error.message)
-    _nothing_written(order)
+    bt = gas_business(world, "gas_cancellation")
+    order = create(world, bt, person=service.customer, service=service, details={"meter_reading": "10"})
+    with pytest.raises(Unprocessable) as error:  # the duty manager reviews a cancellation with its appointment
+        through_acceptance(world, order)
+    assert error.value.code == "details_missing" and "Appointment from" in str(error.value.message)
+    assert reload(order).status == S.ACCEPTANCE
+    assert not InstallationJob.objects.filter(order=order).exists()
 
 
 def test_bt14_a_cancellation_cannot_be_reverted(gas_world):

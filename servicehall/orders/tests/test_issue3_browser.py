@@ -189,7 +189,7 @@ def test_acc04_bt12_gas_card_replacement_reviewed_in_a_second_browser(asgi_serve
     second.get_by_test_id("flash").filter(has_text=f"Order {order.number} approved.").wait_for()
 
     # The clerk's page follows the decision without a reload.
-    page.locator('[data-testid="order-panel"][data-status="processing"]').wait_for(timeout=10000)
+    page.locator('[data-testid="order-panel"][data-status="processing"]').wait_for()
     _advance_to(page, "confirmation")
     page.get_by_test_id("confirm-tick").click()
     page.locator('[data-testid="order-panel"][data-status="payment"]').wait_for()

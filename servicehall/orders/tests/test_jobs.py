@@ -22,7 +22,7 @@ from servicehall.customers.models import Service
 from servicehall.orders import jobs, selectors, services
 from servicehall.orders.models import InstallationJob, WorkOrder
 
-from .helpers import customer
+from .helpers import at_the_appointment, customer
 from .telecom_helpers import (
     MORNING,
     at_processing,
@@ -100,7 +100,8 @@ def test_bt02_a_job_is_reported_once_and_a_failure_needs_a_note(world):
     with pytest.raises(Unprocessable) as refused:
         jobs.job_report(job=job, actor=world.clerk, done=False, note="  ")
     assert refused.value.extra["field"] == "note"
-    jobs.job_report(job=job, actor=world.clerk, done=True)
+    with at_the_appointment(job):
+        jobs.job_report(job=job, actor=world.clerk, done=True)
     for done in (True, False):
         with pytest.raises(Conflict):
             jobs.job_report(job=job, actor=world.clerk, done=done, note="again")
@@ -132,7 +133,8 @@ def test_bt02_outstanding_work_is_not_marked_done_by_hand_while_a_job_is_open(wo
 
 def test_bt02_a_job_reported_before_the_customer_confirmed_still_finishes_the_work(world):
     order = process(at_processing(world, "broadband_open", details=installation_details(world)), world)
-    jobs.job_report(job=job_of(order), actor=world.clerk, done=True)
+    with at_the_appointment(job_of(order)):
+        jobs.job_report(job=job_of(order), actor=world.clerk, done=True)
     order = reload(order)
     assert (order.status, order.work_pending) == ("confirmation", False)
     assert refresh(order.service).status == Service.Status.ACTIVE
@@ -157,7 +159,8 @@ def test_bt02_a_meter_removal_job_cancels_the_service_when_done(world):
         technician="",
         actor=world.clerk,
     )
-    jobs.job_report(job=removal, actor=world.clerk, done=True)
+    with at_the_appointment(removal):
+        jobs.job_report(job=removal, actor=world.clerk, done=True)
     assert refresh(number).status == Service.Status.CANCELLED
     assert reload(order).work_pending is True  # the installation job of the order is still open
 
@@ -199,8 +202,9 @@ def test_bt02_the_jobs_page_lists_the_halls_open_jobs_masked_in_a_few_queries(wo
 def test_bt02_a_clerk_reports_done_on_the_page_and_the_service_works(world):
     order = booked(world)
     job = job_of(order)
-    client = client_for(world.clerk2)
-    response = client.post(job_url(world, job, "report"), {"result": "done", "note": "fibre in"}, headers=HX)
+    with at_the_appointment(job):
+        client = client_for(world.clerk2)  # signed in on the day: a staff session ends after a shift
+        response = client.post(job_url(world, job, "report"), {"result": "done", "note": "fibre in"}, headers=HX)
     assert response.status_code == 200
     assert "reported done" in response.content.decode()
     assert refresh(order.service).status == Service.Status.ACTIVE
@@ -288,7 +292,8 @@ def test_bt02_the_api_lists_jobs_and_reports_a_result(world, other_world):
         api_for(other_world.clerk).post(f"/api/v1/jobs/{job.pk}/report", {"done": True}, format="json").status_code
         == 404
     )
-    done = client.post(f"/api/v1/jobs/{job.pk}/report", {"done": True, "note": "ok"}, format="json")
+    with at_the_appointment(job):
+        done = client.post(f"/api/v1/jobs/{job.pk}/report", {"done": True, "note": "ok"}, format="json")
     assert (done.status_code, done.json()["status"]) == (200, "done")
     again = client.post(f"/api/v1/jobs/{job.pk}/report", {"done": True}, format="json")
     assert again.status_code == 409

@@ -33,7 +33,7 @@ def test_acc04_acc05_review_in_a_second_browser_then_signature_on_the_pad(asgi_s
     manager.get_by_test_id("flash").filter(has_text=f"Order {order.number} approved.").wait_for()
 
     # The clerk's page polls: the decision arrives without a reload.
-    clerk.locator('[data-testid="order-panel"][data-status="processing"]').wait_for(timeout=8000)
+    clerk.locator('[data-testid="order-panel"][data-status="processing"]').wait_for()
     clerk.get_by_test_id("advance").click()
     clerk.locator('[data-testid="order-panel"][data-status="confirmation"]').wait_for()
     pad = clerk.locator("[data-signature-pad]")

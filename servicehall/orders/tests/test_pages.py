@@ -360,13 +360,9 @@ def test_acc04_in_progress_and_unfinished_pages(world):
 def test_acc05_the_printable_confirmation_shows_summary_fees_and_signature(world):
     person = customer(world)
     line = mobile(person, "13944443333")
-    order = processed(
-        world,
-        business(world, standard_fee=Decimal("30.00")),
-        person=person,
-        service=line,
-        details={"contact_phone": "13722221111", "package": "plan_59"},
-    )
+    order = processed(world, business(world, standard_fee=Decimal("30.00")), person=person, service=line)
+    # A record-only business takes no details now (issue 10); details kept from before are still shown masked.
+    WorkOrder.objects.filter(pk=order.pk).update(details={"contact_phone": "13722221111", "package": "plan_59"})
     client = client_for(world.clerk)
     url = reverse("orders:confirmation", kwargs={"order_id": order.pk})
     before = html(client.get(url))
@@ -493,8 +489,10 @@ def test_acc08_order_pages_take_a_bounded_number_of_queries(world, django_assert
     orders = orders_in_every_step(world)
     clerk, manager = client_for(world.clerk), client_for(world.manager)
     for order in orders:
-        # 22: the payment step also reads the order's payments and what promotions took off.
-        with django_assert_max_num_queries(22):
+        # 30: the payment step also reads the order's payments and what promotions took off,
+        # evaluates the hall's offers to suggest the ones that apply (six reads) and reads
+        # the clerk's drawer. A fixed number: nothing here grows with the rows shown.
+        with django_assert_max_num_queries(30):
             assert clerk.get(reverse("orders:detail", kwargs={"order_id": order.pk})).status_code == 200
     for name in ("review_list", "in_progress", "unfinished", "archive"):
         with django_assert_max_num_queries(8):

@@ -44,6 +44,8 @@ def _key(html: str) -> str:
 
 
 def _pay(client: Client, order: WorkOrder, **fields: str):
+    if fields.get("method") == "card":
+        fields.setdefault("pos_reference", "POS123456")  # the card terminal's reference (issue 10)
     return client.post(reverse("orders:act", kwargs={"order_id": order.pk, "action": "pay"}), fields)
 
 

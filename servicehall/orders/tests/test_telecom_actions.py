@@ -29,7 +29,7 @@ from servicehall.customers.services import service_package_changes_apply
 from servicehall.orders import jobs, selectors, services
 from servicehall.orders.models import CustomerDataChange, FeeLine, InstallationJob, OrderMove, WorkOrder
 
-from .helpers import create, customer, satisfy_acceptance
+from .helpers import at_the_appointment, create, customer, satisfy_acceptance
 from .telecom_helpers import (
     MORNING,
     POOL,
@@ -210,7 +210,8 @@ def test_bt02_broadband_opening_books_a_job_and_the_service_is_active_once_it_is
     assert "2026-12-02 09:00" in order.action_result["summary_en"]
     order = settle(order, world)
     assert order.pk in [o.pk for o in selectors.orders_unfinished(hall=world.hall)]
-    jobs.job_report(job=job, actor=world.clerk2, done=True, note="fibre connected")
+    with at_the_appointment(job):
+        jobs.job_report(job=job, actor=world.clerk2, done=True, note="fibre connected")
     assert refresh(service).status == Service.Status.ACTIVE
     assert reload(order).work_pending is False
     assert order.pk not in [o.pk for o in selectors.orders_unfinished(hall=world.hall)]
@@ -232,7 +233,8 @@ def test_bt02_a_failed_job_keeps_the_order_unfinished_until_rescheduled_and_done
         window_end=dt.datetime.fromisoformat(later["window_end"]),
     )
     assert (job.status, job.reschedules, job.window_start.astimezone(world.hall.tz).day) == ("scheduled", 1, 4)
-    jobs.job_report(job=job, actor=world.clerk, done=True)
+    with at_the_appointment(job):
+        jobs.job_report(job=job, actor=world.clerk, done=True)
     assert refresh(order.service).status == Service.Status.ACTIVE
     assert reload(order).work_pending is False
 

@@ -305,7 +305,11 @@ def test_q03_call_next_200_with_the_ticket_then_409_while_busy(world):
     assert body["counter"] == 1
     assert body["phone"] == "138****5678"
     assert PHONE not in response.content.decode()
-    busy = call_next(clerk, world.counter1)
+    double_press = call_next(clerk, world.counter1)
+    assert (double_press.status_code, double_press.json()["code"]) == (409, "already_calling")
+    assert "A001" in double_press.json()["message"]
+    with time_machine.travel(dt.timedelta(seconds=services.DOUBLE_PRESS_SECONDS + 1)):
+        busy = call_next(clerk, world.counter1)
     assert busy.status_code == 409
     assert busy.json()["code"] == "counter_busy"
     assert "A001" in busy.json()["message"]

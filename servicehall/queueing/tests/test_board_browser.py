@@ -58,11 +58,11 @@ def test_q01_kiosk_issues_a_ticket_in_the_browser(asgi_server, page, world):
 def test_q01_kiosk_waiting_counts_follow_the_queue_live(asgi_server, page, world):
     page.goto(asgi_server.url(f"/halls/{world.hall.code}/kiosk/"))
     assert page.get_by_test_id("waiting-A").inner_text() == "0"
-    page.wait_for_timeout(300)  # the socket connects
+    page.locator("[data-testid=kiosk][data-connection=open]").wait_for()
 
     asgi_server.run(services.ticket_issue, hall=world.hall, category=world.a, channel="guide")
 
-    page.wait_for_function("document.querySelector('[data-testid=waiting-A]').textContent === '1'", timeout=5000)
+    page.wait_for_function("document.querySelector('[data-testid=waiting-A]').textContent === '1'")
 
 
 def test_q05_board_shows_a_call_within_a_second_without_reload_and_speaks_it(
@@ -78,12 +78,10 @@ def test_q05_board_shows_a_call_within_a_second_without_reload_and_speaks_it(
     # the call can only arrive by the push. How fast is measured by bench/queue.py
     # (board push p99, docs/performance.md), never asserted here.
     ticket = asgi_server.run(services.ticket_call_next, counter=world.counter1, staff=world.clerk)
-    page.wait_for_function(
-        "document.querySelector('[data-testid=counter-1-number]').textContent === 'A001'", timeout=5000
-    )
+    page.wait_for_function("document.querySelector('[data-testid=counter-1-number]').textContent === 'A001'")
     assert ticket.number == "A001"
     # The latest-calls strip is drawn in the same push but may paint a frame later.
-    page.wait_for_function("document.querySelector('[data-testid=latest-number]').textContent === 'A001'", timeout=5000)
+    page.wait_for_function("document.querySelector('[data-testid=latest-number]').textContent === 'A001'")
     assert page.get_by_test_id("counter-1").get_attribute("class").count("is-new-call") == 1
     assert page.evaluate("window.__sameDocument") is True
 
@@ -103,12 +101,10 @@ def test_q05_board_reconnects_by_itself_and_keeps_showing_calls(asgi_server, pag
 
     page.evaluate("window.servicehallBoard.dropConnection()")
     page.wait_for_function("window.servicehallBoard.reconnects >= 1")
-    page.wait_for_function("window.servicehallBoard.connection === 'open'", timeout=5000)
+    page.wait_for_function("window.servicehallBoard.connection === 'open'")
     asgi_server.run(services.ticket_call_next, counter=world.counter2, staff=world.clerk2)
 
-    page.wait_for_function(
-        "document.querySelector('[data-testid=counter-2-number]').textContent === 'B001'", timeout=2000
-    )
+    page.wait_for_function("document.querySelector('[data-testid=counter-2-number]').textContent === 'B001'")
     assert page.evaluate("window.__sameDocument") is True
 
 
@@ -124,8 +120,7 @@ def test_q05_board_in_english_shows_english_labels(asgi_server, browser, world):
 
     asgi_server.run(services.ticket_call_next, counter=world.counter3, staff=world.manager)
     page.wait_for_function(
-        "document.querySelector('[data-testid=latest-text]').textContent === 'Ticket V001, please go to counter 3'",
-        timeout=5000,
+        "document.querySelector('[data-testid=latest-text]').textContent === 'Ticket V001, please go to counter 3'"
     )
     assert page.get_by_test_id("connection").inner_text() == "Live"
     shot(page, "board-en")
@@ -138,10 +133,10 @@ def test_q01_tracking_page_follows_the_ticket_live(asgi_server, page, world):
     page.goto(asgi_server.url(f"/t/{ticket.pk}/"))
     assert page.locator("[data-track-card]").get_attribute("data-status") == "waiting"
     assert page.get_by_test_id("track-ahead").inner_text() == "0"
-    page.wait_for_timeout(300)
+    page.locator("[data-track-card][data-connection=open]").wait_for()
 
     asgi_server.run(services.ticket_call_next, counter=world.counter2, staff=world.clerk2)
 
-    page.wait_for_function("document.querySelector('[data-testid=track-counter]').textContent === '2'", timeout=3000)
+    page.wait_for_function("document.querySelector('[data-testid=track-counter]').textContent === '2'")
     assert page.locator("[data-call]").is_visible()
     shot(page, "track")

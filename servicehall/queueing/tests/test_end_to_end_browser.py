@@ -50,9 +50,7 @@ def test_q01_q03_q05_kiosk_to_board_to_counter_in_the_browser(asgi_server, brows
     clerk.get_by_test_id("call-next").click()
     clerk.get_by_test_id("current-number").filter(has_text="A001").wait_for()
 
-    board.wait_for_function(
-        "document.querySelector('[data-testid=counter-1-number]').textContent.trim() === 'A001'", timeout=2000
-    )
+    board.wait_for_function("document.querySelector('[data-testid=counter-1-number]').textContent.trim() === 'A001'")
     assert board.get_by_test_id("latest-number").inner_text() == "A001"
     assert board.evaluate("window.__sameDocument") is True, "the board reloaded"
 
@@ -65,6 +63,4 @@ def test_q01_q03_q05_kiosk_to_board_to_counter_in_the_browser(asgi_server, brows
     ticket = Ticket.objects.get(hall=world.hall, number="A001")
     assert ticket.status == TicketStatus.DONE and ticket.outcome == "completed"
     assert list(ticket.intervals.values_list("status", flat=True)) == ["waiting", "called", "serving", "done"]
-    board.wait_for_function(
-        "document.querySelector('[data-testid=counter-1-number]').textContent.trim() === '—'", timeout=3000
-    )
+    board.wait_for_function("document.querySelector('[data-testid=counter-1-number]').textContent.trim() === '—'")

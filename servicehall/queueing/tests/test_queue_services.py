@@ -130,9 +130,22 @@ def test_q02_a_head_start_is_bounded_so_nobody_waits_for_ever(world, morning):
 def test_q03_a_counter_with_a_ticket_cannot_call_another(world, morning):
     issue(world), issue(world)
     services.ticket_call_next(counter=world.counter1, staff=world.clerk)
+    morning.shift(dt.timedelta(seconds=services.DOUBLE_PRESS_SECONDS + 1))  # not a double press any more
     with pytest.raises(Conflict) as refused:
         services.ticket_call_next(counter=world.counter1, staff=world.clerk)
     assert refused.value.code == "counter_busy"
+
+
+def test_issue10_q03_a_double_press_of_call_next_answers_already_calling(world, morning):
+    first, second = issue(world), issue(world)
+    assert services.ticket_call_next(counter=world.counter1, staff=world.clerk) == first
+    morning.shift(dt.timedelta(seconds=1))
+    with pytest.raises(services.AlreadyCalling) as again:
+        services.ticket_call_next(counter=world.counter1, staff=world.clerk)
+    assert (again.value.code, again.value.status_code) == ("already_calling", 409)
+    assert str(again.value.message) == "Already calling A001."
+    second.refresh_from_db()
+    assert second.status == S.WAITING
 
 
 def test_q03_the_database_refuses_two_active_tickets_at_one_counter(world, morning):

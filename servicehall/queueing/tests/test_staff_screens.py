@@ -339,7 +339,8 @@ def test_q07_workbench_shows_the_next_two_for_this_counter(world):
         clerk = at_counter(world.clerk, world, world.counter1)
         html = text_of(counter_action(clerk, world, "call-next"))
     next_up = section(html, "next-up")
-    assert "接一顾二招呼三" in next_up
+    # An English screen says it in English (issue 10): 接一顾二招呼三 is its Chinese.
+    assert "Serve one, acknowledge two, greet three" in next_up and "接一顾二招呼三" not in next_up
     assert re.findall(r'class="ticket-chip">(\w+)<', next_up) == ["A002", "A003"]
     assert "A004" not in next_up and "V001" not in next_up
     assert "3:00" in next_up  # A002 has waited three minutes
@@ -602,3 +603,31 @@ def test_org02_roles_without_the_capability_get_403(world):
     assert clerk.get(url("guide", hall="ha")).status_code == 403
     assert clerk.post(url("guide_issue", hall="ha"), {"category": "A", "kind": "normal"}).status_code == 403
     assert client_for(world.manager).get(url("guide", hall="ha")).status_code == 200
+
+
+# --- issue 10 ------------------------------------------------------------------------------------
+
+
+def test_issue10_a_double_click_on_call_next_calls_once_and_answers_calmly(world):
+    _first, second = issue(world), issue(world)
+    clerk = at_counter(world.clerk, world, world.counter1)
+    page = text_of(clerk.get(url("workbench", hall="ha")))
+    assert 'hx-disabled-elt="find button"' in page  # the button rests while its request runs
+    called = counter_action(clerk, world, "call-next")
+    again = counter_action(clerk, world, "call-next")
+    assert again.status_code == 200
+    assert 'class="flash info"' in text_of(again) and "Already calling A001." in text_of(again)
+    assert 'class="flash error"' not in text_of(again)
+    assert 'data-testid="current-number">A001<' in text_of(called)
+    second.refresh_from_db()
+    assert second.status == S.WAITING
+
+
+def test_issue10_the_hold_reason_is_shown_in_the_on_hold_list(world):
+    ticket = issue(world)
+    clerk = at_counter(world.clerk, world, world.counter1)
+    counter_action(clerk, world, "call-next")
+    act(clerk, world, ticket, "start")
+    held = text_of(act(clerk, world, ticket, "hold", {"note": "fetching ID card"}))
+    assert "fetching ID card" in section(held, "held-tickets")
+    assert 'data-testid="hold-reason-A001"' in held

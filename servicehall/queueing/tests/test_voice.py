@@ -10,7 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from servicehall.core.browser_testing import CHROMIUM, CHROMIUM_ARGS
+from servicehall.core.browser_testing import CHROMIUM, CHROMIUM_ARGS, WAIT_MS
 from servicehall.queueing import services
 from servicehall.queueing.voice import CLIP_TEXTS, call_clips
 
@@ -112,7 +112,11 @@ def test_q05_board_asks_for_one_tap_when_the_browser_blocks_sound(asgi_server, b
     args = [arg for arg in CHROMIUM_ARGS if not arg.startswith("--autoplay-policy")]
     strict = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=args)
     try:
-        page = strict.new_page(viewport={"width": 1920, "height": 1080})
+        # The policy is bypassed as in every other browser test: a polled
+        # `wait_for_function` evaluates its string in the page.
+        context = strict.new_context(viewport={"width": 1920, "height": 1080}, bypass_csp=True)
+        context.set_default_timeout(WAIT_MS)
+        page = context.new_page()
         page.goto(asgi_server.url(f"/halls/{world.hall.code}/board/"))
         overlay = page.get_by_test_id("enable-sound")
         overlay.wait_for(state="visible")

@@ -14,17 +14,31 @@
   var IDLE_RESET_MS = 60000;
   var SLIP_RETURN_S = 45;
 
-  function tickClock(node) {
-    node.textContent = new Date().toLocaleTimeString(document.documentElement.lang || "zh-CN", {
-      hour: "2-digit", minute: "2-digit", hour12: false,
-    });
+  // The hall's wall time (data-timezone, e.g. Asia/Shanghai), like the slip and the board: not the
+  // time zone the kiosk's own computer happens to be set to.
+  function hallTimeFormat(timeZone) {
+    var options = { hour: "2-digit", minute: "2-digit", hour12: false };
+    if (timeZone) options.timeZone = timeZone;
+    try {
+      return new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", options);
+    } catch (error) { // an unknown zone name: the browser's own time rather than no clock
+      delete options.timeZone;
+      return new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", options);
+    }
   }
 
   function startClock() {
     var node = document.querySelector("[data-clock]");
     if (!node) return;
-    tickClock(node);
-    setInterval(function () { tickClock(node); }, 1000);
+    var kiosk = node.closest("[data-timezone]");
+    var format = hallTimeFormat(kiosk ? kiosk.dataset.timezone : "");
+    function tick() {
+      var now = new Date();
+      node.textContent = format.format(now);
+      node.setAttribute("datetime", now.toISOString());
+    }
+    tick();
+    setInterval(tick, 1000);
   }
 
   // --- live waiting counts -----------------------------------------------------
@@ -55,12 +69,18 @@
     function connect() {
       var scheme = location.protocol === "https:" ? "wss://" : "ws://";
       var socket = new WebSocket(scheme + location.host + kiosk.dataset.wsPath);
-      socket.onopen = function () { attempt = 0; clearInterval(pollTimer); pollTimer = null; };
+      socket.onopen = function () {
+        attempt = 0;
+        clearInterval(pollTimer);
+        pollTimer = null;
+        kiosk.dataset.connection = "open";
+      };
       socket.onmessage = function (message) {
         var data = JSON.parse(message.data);
         if (data.type === "queue" || data.type === "hello" || data.type === "call") scheduleRefresh();
       };
       socket.onclose = function () {
+        kiosk.dataset.connection = "closed";
         if (!pollTimer) pollTimer = setInterval(refresh, 15000);
         var delay = Math.min(30000, 1000 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);
         attempt += 1;

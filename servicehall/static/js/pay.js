@@ -43,6 +43,15 @@
     cash.hidden = !isCash;
     const input = form.querySelector("[data-tendered]");
     if (input) input.disabled = !isCash;
+    // Card: the terminal's reference (POS 参考号) is asked for, and required.
+    const card = form.querySelector("[data-card-only]");
+    const reference = form.querySelector("[data-pos-reference]");
+    const isCard = !!chosen && chosen.value === "card";
+    if (card) card.hidden = !isCard;
+    if (reference) {
+      reference.disabled = !isCard;
+      reference.required = isCard;
+    }
   }
 
   document.addEventListener("input", (evt) => {

@@ -22,6 +22,17 @@
   var lastFetch = 0;
   var socket = null;
   var stopped = false;
+  // "Updated" in the hall's time zone (config.timezone), as the slip and the board show times.
+  var updatedFormat = (function () {
+    var options = { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false };
+    if (config.timezone) options.timeZone = config.timezone;
+    try {
+      return new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", options);
+    } catch (error) {
+      delete options.timeZone;
+      return new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", options);
+    }
+  })();
 
   function show(node, visible) { if (node) node.hidden = !visible; }
 
@@ -39,7 +50,11 @@
       if (navigator.vibrate) navigator.vibrate([300, 150, 300]);
     }
     var updated = document.querySelector("[data-updated]");
-    if (updated) updated.textContent = new Date().toLocaleTimeString(document.documentElement.lang || "zh-CN");
+    if (updated) {
+      var now = new Date();
+      updated.textContent = updatedFormat.format(now);
+      updated.setAttribute("datetime", now.toISOString());
+    }
     if (FINAL.indexOf(status.status) >= 0) stop();
   }
 
@@ -94,8 +109,11 @@
     socket = new WebSocket(scheme + location.host + config.wsPath);
     socket.onopen = function () {
       stopPolling();
-      if (attempt > 0) requestRefresh(); // catch up with what happened while the feed was down
+      // Catch up with what happened before the feed was open (the first fetch
+      // may be older than the socket): one throttled fetch, absorbed by events.
+      requestRefresh();
       attempt = 0;
+      card.dataset.connection = "open";
     };
     socket.onmessage = function (message) {
       var data;
@@ -103,6 +121,7 @@
       onEvent(data);
     };
     socket.onclose = function () {
+      card.dataset.connection = "closed";
       startPolling();
       var delay = Math.min(60000, 2000 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);
       setTimeout(function () { connect(attempt + 1); }, delay);

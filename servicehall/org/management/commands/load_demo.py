@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from servicehall.billing.demo import money_demo_load
 from servicehall.credit.demo import credit_demo_load
 from servicehall.customers.demo import customers_demo_load
 from servicehall.org.demo import DEMO_PASSWORD, DEMO_USERS, GAS_DEMO_USERS, demo_load, gas_demo_load
@@ -17,6 +18,8 @@ class Command(BaseCommand):
         # Promotions first: the demo credit plan takes its fee from the hall's installment offers.
         promotions_demo_load(hall=hall)
         credit_demo_load(hall=hall)
+        # The money scenes last: two orders to pay together, a payment whose refund needs approval (issue 10).
+        money_demo_load(hall=hall)
         gas_hall = gas_demo_load()
         customers_demo_load(hall=gas_hall)
         users = ", ".join(u[0] for u in [*DEMO_USERS, *GAS_DEMO_USERS])

@@ -1,0 +1,91 @@
+"""The days and times a hall works with, checked once for every page, form and API.
+
+Python's dates end at 9999-12-31: a query for that day asks for the next
+midnight and overflows (a 500), and a day in year 1 cannot be put in the hall's
+time zone. No hall business is older than 2000 or planned more than ten years
+ahead, so every date and time a user sends is refused outside that range with
+a 4xx and a message giving the range in the user's date format.
+
+* `parse_day(raw)`: a query parameter ("2026-12-01") → date, or `ValidationError`.
+* `day_in_range` / `moment_in_range`: validators for form and serializer fields
+  (`validators=[day_in_range]`); `DayField` / `DateTimeInRangeField` build them.
+* `day_check(day)`: the same check for a service that got a date some other way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+FIRST_DAY = dt.date(2000, 1, 1)
+YEARS_AHEAD = 10
+# An ID document may be valid twenty years from its issue; a little margin beyond.
+DOCUMENT_YEARS_AHEAD = 30
+
+
+def _years_after(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def last_day(*, years_ahead: int = YEARS_AHEAD, today: dt.date | None = None) -> dt.date:
+    """The latest day a user may name: today (in the active time zone) plus `years_ahead` years."""
+    return _years_after(today or timezone.localdate(), years_ahead)
+
+
+def out_of_range_message(*, years_ahead: int = YEARS_AHEAD) -> str:
+    return _("Give a date between %(first)s and %(last)s.") % {
+        "first": formats.date_format(FIRST_DAY),
+        "last": formats.date_format(last_day(years_ahead=years_ahead)),
+    }
+
+
+def day_check(day: dt.date, *, years_ahead: int = YEARS_AHEAD) -> dt.date:
+    """`day` when it lies between 2000-01-01 and today + `years_ahead` years, else ValidationError."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if not FIRST_DAY <= day <= last_day(years_ahead=years_ahead):
+        raise ValidationError(out_of_range_message(years_ahead=years_ahead), code="date_out_of_range")
+    return day
+
+
+def day_in_range(value: Any) -> None:
+    """Field validator: a date (or the date of a datetime) within the hall's range."""
+    if isinstance(value, dt.date):
+        day_check(value)
+
+
+def document_day_in_range(value: Any) -> None:
+    """Field validator for an ID document's expiry: up to thirty years ahead."""
+    if isinstance(value, dt.date):
+        day_check(value, years_ahead=DOCUMENT_YEARS_AHEAD)
+
+
+def moment_in_range(value: Any) -> None:
+    """Field validator for a datetime: its day (in the active time zone when aware) within the range."""
+    if isinstance(value, dt.datetime):
+        day = value.date()
+        if timezone.is_aware(value) and FIRST_DAY < day < dt.date.max - dt.timedelta(days=1):
+            day = timezone.localtime(value).date()
+        day_check(day)
+
+
+def parse_day(raw: Any, *, years_ahead: int = YEARS_AHEAD) -> dt.date:
+    """A day sent as text ("2026-12-01") within the range, or ValidationError saying what is expected."""
+    text = str(raw or "").strip()
+    try:
+        day = dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValidationError(
+            _("Give the day as a date such as 2026-12-01."),
+            code="bad_date",
+        )
+    return day_check(day, years_ahead=years_ahead)
