@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DatabaseError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +25,13 @@ from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import ApplicationError, csrf_failed_message, request_too_large_message
+from .errors import (
+    ApplicationError,
+    TryAgain,
+    csrf_failed_message,
+    is_retryable_database_error,
+    request_too_large_message,
+)
 
 
 def _flatten(detail: Any) -> str:
@@ -61,21 +66,10 @@ def _add_authenticate_header(response: Response, context: dict[str, Any]) -> Non
     response["WWW-Authenticate"] = header or "Token"
 
 
-# PostgreSQL's deadlock_detected and serialization_failure: the request lost a race and may simply be sent again.
-RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
-
-
-def _is_retryable_database_error(exc: Exception) -> bool:
-    """A deadlock or serialization failure (the money paths take one lock order, so this is a belt and braces)."""
-    cause = exc.__cause__ if isinstance(exc, DatabaseError) else None
-    return getattr(cause, "sqlstate", None) in RETRYABLE_SQLSTATES
-
-
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every API error is `{"code": ..., "message": ...}` in the user's language."""
-    if _is_retryable_database_error(exc):
-        message = _("Someone else was changing the same records at this moment. Please try again.")
-        return Response(error_body("retry", message), status=status.HTTP_409_CONFLICT)
+    if is_retryable_database_error(exc):
+        exc = TryAgain()
     if isinstance(exc, ApplicationError):
         response = Response(error_body(exc.code, exc.message, **exc.extra), status=exc.status_code)
         if exc.status_code == status.HTTP_401_UNAUTHORIZED:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -71,3 +72,22 @@ class Unprocessable(ApplicationError):
 
     status_code = 422
     default_code = "unprocessable"
+
+
+# PostgreSQL's deadlock_detected and serialization_failure: the request lost a race and may simply be sent again.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def is_retryable_database_error(exc: BaseException) -> bool:
+    """A deadlock or serialization failure (the money paths take one lock order, so this is a belt and braces)."""
+    cause = exc.__cause__ if isinstance(exc, DatabaseError) else None
+    return getattr(cause, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+class TryAgain(Conflict):
+    """The request lost a race with another one on the same records; sending it again is safe."""
+
+    default_code = "retry"
+
+    def __init__(self) -> None:
+        super().__init__(_("Someone else was changing the same records at this moment. Please try again."))

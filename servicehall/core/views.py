@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -29,8 +30,10 @@ from servicehall.org.selectors import (
 from .errors import (
     ApplicationError,
     SignInRequired,
+    TryAgain,
     csrf_failed_message,
     is_api_request,
+    is_retryable_database_error,
     request_too_large_message,
 )
 from .navigation import landing_url, staff_nav
@@ -71,7 +74,12 @@ def handles_application_errors(view: Callable[..., HttpResponse]) -> Callable[..
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except DatabaseError as exc:
+                if not is_retryable_database_error(exc):
+                    raise
+                raise TryAgain() from exc
         except ApplicationError as exc:
             if wants_json(request):
                 return _json_error(exc)

@@ -284,6 +284,7 @@ class RepaymentsApi(ServiceHallAPIView):
             tendered=data.get("tendered"),
             idempotency_key=key,
             early=data["early"],
+            pos_reference=data["pos_reference"],
         )
         receipt = getattr(payment, "receipt", None) if payment.status == "succeeded" else None
         body = {

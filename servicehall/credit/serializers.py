@@ -59,6 +59,13 @@ class CreditRepaymentInputSerializer(serializers.Serializer):
     early = serializers.BooleanField(
         required=False, default=False, help_text=_("Repay everything now (the amount must be the early quote).")
     )
+    pos_reference = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Card only, required: the card terminal's reference (POS 参考号), 6 to 32 letters or digits."),
+    )
 
 
 class CreditReasonSerializer(serializers.Serializer):

@@ -530,6 +530,7 @@ def installment_pay(
     tendered: Any = None,
     idempotency_key: str,
     early: bool = False,
+    pos_reference: str | None = None,
 ) -> tuple[Any, bool]:
     """Pay the next due installments (or, `early`, everything at today's early-repayment price).
 
@@ -570,4 +571,5 @@ def installment_pay(
         service=application.service,
         reference=reference,
         description=_("Installments of %(number)s") % {"number": application.number},
+        pos_reference=pos_reference,
     )

@@ -270,6 +270,7 @@ def _do(request: HttpRequest, app: CreditApplication, action: str) -> str:
             tendered=request.POST.get("tendered") or None,
             idempotency_key=request.POST.get("key", ""),
             early=action == "pay-early",
+            pos_reference=request.POST.get("pos_reference", ""),
         )
         if payment.status == "pending":
             return _("Show the customer the QR code; the installments are booked when the payment arrives.")

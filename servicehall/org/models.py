@@ -52,6 +52,12 @@ class Hall(TimeStampedModel):
             "Expose them only on the hall's network."
         ),
     )
+    screen_key_version = models.PositiveIntegerField(
+        _("screen key version"),
+        default=1,
+        editable=False,
+        help_text=_('Raised by "Unpair all screens": every board or kiosk paired before must be paired again.'),
+    )
     close_open_tickets_at_day_end = models.BooleanField(_("close open tickets at the end of the day"), default=True)
     alert_waiting_over_target = models.PositiveIntegerField(
         _("alert when more tickets than this wait longer than the target"), default=5

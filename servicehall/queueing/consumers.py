@@ -13,6 +13,7 @@ from servicehall.org.roles import Capability
 
 from .events import hall_group
 from .selectors import screen_hall_get
+from .services import SCREEN_COOKIE
 
 
 class HallFeedConsumer(AsyncJsonWebsocketConsumer):
@@ -32,9 +33,11 @@ class HallFeedConsumer(AsyncJsonWebsocketConsumer):
 
     @database_sync_to_async
     def _may_listen(self, code: str) -> bool:
-        """The same rule as the board's page: a public hall's feed is open, others only to their staff."""
+        """The same rule as the board's page: a public hall's feed is open, others to paired screens and staff."""
+        user = self.scope.get("user") or AnonymousUser()
+        screen_pass = (self.scope.get("cookies") or {}).get(SCREEN_COOKIE)
         try:
-            screen_hall_get(user=self.scope.get("user") or AnonymousUser(), code=code, capability=Capability.VIEW_HALL)
+            screen_hall_get(user=user, code=code, capability=Capability.VIEW_HALL, screen_pass=screen_pass)
         except ApplicationError:
             return False
         return True

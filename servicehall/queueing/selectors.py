@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from typing import Any
 
+from django.core import signing
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get, hall_get_for_user, memberships_for_user, user_can
 
 from .models import ACTIVE_STATUSES, Ticket, TicketChannel, TicketInterval, TicketKind, TicketStatus
-from .services import callable_tickets
+from .services import SCREEN_MAX_AGE_DAYS, SCREEN_SALT, callable_tickets
 
 S = TicketStatus
 RECENT_HANDLE_SAMPLE = 20
@@ -307,15 +308,38 @@ def counters_overview(*, hall: Hall) -> list[dict[str, Any]]:
 # --- public screens: kiosk, display board, ticket tracking (Q01, Q05) ----------
 
 
-def screen_hall_get(*, user: Any, code: str, capability: str) -> Hall:
+SCREEN_PAIRING_CAPABILITIES = (Capability.MANAGE_QUEUE, Capability.ADMINISTER)
+
+
+def screen_pass_admits(*, hall: Hall, screen_pass: str | None) -> bool:
+    """Whether a screen cookie was signed for this hall at its current screen key version and is not too old."""
+    if not screen_pass:
+        return False
+    try:
+        value = signing.loads(screen_pass, salt=SCREEN_SALT, max_age=dt.timedelta(days=SCREEN_MAX_AGE_DAYS))
+    except signing.BadSignature:  # also an expired signature
+        return False
+    return isinstance(value, dict) and value.get("hall") == hall.code and value.get("v") == hall.screen_key_version
+
+
+def screen_pairing_hall_get(*, user: Any, code: str) -> Hall:
+    """The hall whose screens this user may pair or unpair: its duty managers and hall administrators."""
+    hall = hall_get_for_user(user=user, code=code, capability=Capability.VIEW_HALL)
+    if not any(user_can(user=user, hall=hall, capability=c) for c in SCREEN_PAIRING_CAPABILITIES):
+        raise Forbidden(_("Only the duty manager or the hall administrator may pair screens."))
+    return hall
+
+
+def screen_hall_get(*, user: Any, code: str, capability: str, screen_pass: str | None = None) -> Hall:
     """The hall of a kiosk or board screen.
 
     A hall with `public_kiosk` runs these screens on its own devices without a
-    sign-in (the websocket feed follows the same rule); otherwise only its
-    staff may open them, and other halls answer "not found".
+    sign-in (the websocket feed follows the same rule); otherwise a device
+    paired to the hall (`screen_pass`, the screen cookie) or its staff may
+    open them, and other halls answer "not found".
     """
     hall = hall_get(code=code)
-    if hall.public_kiosk:
+    if hall.public_kiosk or screen_pass_admits(hall=hall, screen_pass=screen_pass):
         return hall
     if not getattr(user, "is_authenticated", False):
         raise SignInRequired(_("Please sign in to use this screen."))

@@ -23,4 +23,7 @@ staff_urlpatterns: list = [
     # Duty manager console
     path("halls/<slug:hall>/manager/", views.manager, name="manager"),
     path("halls/<slug:hall>/manager/counters/<int:counter>/status/", views.manager_counter, name="manager_counter"),
+    # Pairing the hall's board and kiosk devices (they then run without a staff session)
+    path("halls/<slug:hall>/screens/pair/", views.screens_pair, name="screens_pair"),
+    path("halls/<slug:hall>/screens/unpair/", views.screens_unpair_all, name="screens_unpair_all"),
 ]

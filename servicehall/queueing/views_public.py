@@ -40,7 +40,9 @@ from .voice_build import MANIFEST, clip_filename
 
 
 def _screen_hall(request: HttpRequest, code: str, capability: str) -> Hall:
-    return selectors.screen_hall_get(user=request.user, code=code, capability=capability)
+    """Public hall, a device paired to the hall (its screen cookie), or the hall's staff."""
+    screen_pass = request.COOKIES.get(services.SCREEN_COOKIE)
+    return selectors.screen_hall_get(user=request.user, code=code, capability=capability, screen_pass=screen_pass)
 
 
 # --- kiosk (Q01) ------------------------------------------------------------------

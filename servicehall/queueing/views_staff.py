@@ -14,13 +14,16 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import BusinessType, QueueCategory
@@ -633,3 +636,55 @@ def manager_counter(request: HttpRequest, hall: str, counter: int) -> HttpRespon
         return render(request, "queueing/staff/manager_action.html", context, status=status)
     context.update(_base_context(request, hall_obj, "manager"))
     return render(request, "queueing/staff/manager.html", context, status=status)
+
+
+# --- pairing a board or kiosk device (issue 10 item 12) ----------------------------------------------------------
+
+PAIRABLE_SCREENS = {"board": "queueing:board", "kiosk": "queueing:kiosk"}
+
+
+def _screens_context(request: HttpRequest, hall: Hall, *, error: str = "") -> dict[str, Any]:
+    context = {"error": error, "screens": [("board", _("Display board")), ("kiosk", _("Kiosk"))]}
+    context.update(_base_context(request, hall, "screens"))
+    return context
+
+
+@login_required
+@handles_application_errors
+@require_http_methods(["GET", "POST"])
+def screens_pair(request: HttpRequest, hall: str) -> HttpResponse:
+    """Opened on the screen's own browser: makes it a board or kiosk of the hall, signed in as a device.
+
+    The device keeps a long-lived screen cookie instead of the staff session, and the staff member is signed
+    out of it, so a kiosk in the lobby never holds a duty manager's session.
+    """
+    hall_obj = selectors.screen_pairing_hall_get(user=request.user, code=hall)
+    if request.method == "GET":
+        return render(request, "queueing/staff/screens_pair.html", _screens_context(request, hall_obj))
+    screen = request.POST.get("screen", "")
+    if screen not in PAIRABLE_SCREENS:
+        context = _screens_context(request, hall_obj, error=_("Choose the board or the kiosk."))
+        return render(request, "queueing/staff/screens_pair.html", context, status=400)
+    screen_pass = services.screen_pair(hall=hall_obj, actor=request.user, screen=screen)
+    logout(request)
+    response = redirect(reverse(PAIRABLE_SCREENS[screen], kwargs={"hall": hall_obj.code}))
+    response.set_cookie(
+        services.SCREEN_COOKIE,
+        screen_pass,
+        max_age=services.SCREEN_MAX_AGE_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+@login_required
+@handles_application_errors
+@require_POST
+def screens_unpair_all(request: HttpRequest, hall: str) -> HttpResponse:
+    """Every board and kiosk paired so far stops at its next request and must be paired again."""
+    hall_obj = selectors.screen_pairing_hall_get(user=request.user, code=hall)
+    services.screens_unpair_all(hall=hall_obj, actor=request.user)
+    messages.success(request, _("All screens of this hall are unpaired. Pair each screen again to use it."))
+    return redirect(reverse("queueing:screens_pair", kwargs={"hall": hall_obj.code}))

@@ -95,27 +95,41 @@ def test_pay05_api_create_review_sign_schedule_and_pay(world, settings):
     assert len(schedule["installments"]) == 6
     assert sum(Decimal(i["amount"]) for i in schedule["installments"]) == Decimal(schedule["total"]) == Decimal("3000")
     assert (
-        clerk.post(f"{BASE}/{app_id}/payments", {"method": "card", "amount": "500"}, format="json").status_code == 400
+        clerk.post(
+            f"{BASE}/{app_id}/payments",
+            {"method": "card", "amount": "500", "pos_reference": "POS123456"},
+            format="json",
+        ).status_code
+        == 400
     )
     paid = clerk.post(
-        f"{BASE}/{app_id}/payments", {"method": "card", "amount": "500.00"}, format="json", HTTP_IDEMPOTENCY_KEY="a1"
+        f"{BASE}/{app_id}/payments",
+        {"method": "card", "amount": "500.00", "pos_reference": "POS123456"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="a1",
     )
     assert paid.status_code == 201
     assert paid.json()["receipt"]
     assert paid.json()["application"]["schedule"]["installments"][0]["status"] == "paid"
     replay = clerk.post(
-        f"{BASE}/{app_id}/payments", {"method": "card", "amount": "500.00"}, format="json", HTTP_IDEMPOTENCY_KEY="a1"
+        f"{BASE}/{app_id}/payments",
+        {"method": "card", "amount": "500.00", "pos_reference": "POS123456"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="a1",
     )
     assert replay.status_code == 200 and replay.json()["payment_id"] == paid.json()["payment_id"]
     mismatch = clerk.post(
-        f"{BASE}/{app_id}/payments", {"method": "card", "amount": "600.00"}, format="json", HTTP_IDEMPOTENCY_KEY="a1"
+        f"{BASE}/{app_id}/payments",
+        {"method": "card", "amount": "600.00", "pos_reference": "POS123456"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="a1",
     )
     assert mismatch.status_code == 422
     assert Payment.objects.count() == 1 and Repayment.objects.count() == 1
     early = paid.json()["application"]["schedule"]["early_repayment"]
     done = clerk.post(
         f"{BASE}/{app_id}/payments",
-        {"method": "card", "amount": "2500.00", "early": True},
+        {"method": "card", "amount": "2500.00", "early": True, "pos_reference": "POS123456"},
         format="json",
         HTTP_IDEMPOTENCY_KEY="a2",
     )
@@ -131,7 +145,7 @@ def test_pay05_api_hall_b_sees_nothing(world, other_world):
     assert other.post(f"{BASE}/{application.pk}/sign").status_code == 404
     response = other.post(
         f"{BASE}/{application.pk}/payments",
-        {"method": "card", "amount": "1.00"},
+        {"method": "card", "amount": "1.00", "pos_reference": "POS123456"},
         format="json",
         HTTP_IDEMPOTENCY_KEY="x",
     )

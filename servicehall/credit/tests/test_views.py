@@ -118,10 +118,14 @@ def test_pay05_sign_pay_and_print_the_contract_from_the_plan_page(client, world)
     client.force_login(world.clerk)
     act = lambda action: reverse("credit:act", kwargs={"application_id": application.pk, "action": action})  # noqa: E731
     assert client.post(act("sign")).status_code == 200
-    response = client.post(act("pay"), {"method": "card", "amount": "400.00", "key": "view-1"})
+    response = client.post(
+        act("pay"), {"method": "card", "amount": "400.00", "key": "view-1", "pos_reference": "POS400001"}
+    )
     assert response.status_code == 200
     assert "Paid 400.00 yuan." in response.content.decode()
-    response = client.post(act("pay"), {"method": "card", "amount": "5000.00", "key": "view-2"})
+    response = client.post(
+        act("pay"), {"method": "card", "amount": "5000.00", "key": "view-2", "pos_reference": "POS500002"}
+    )
     assert response.status_code == 422
     contract = client.get(reverse("credit:contract", kwargs={"application_id": application.pk}))
     html = contract.content.decode()
@@ -218,3 +222,21 @@ def test_pay05_only_the_duty_manager_sets_a_credit_level(client, world):
     page = client.get(_apply_url(world, customer, service)).content.decode()
     assert 'data-testid="credit-level">5 stars (excellent)<' in page
     assert 'data-testid="eligible"' in page
+
+
+def test_pay05_issue10_a_card_installment_records_the_terminal_reference_and_needs_it(client, world):
+    from servicehall.billing.models import Payment
+
+    application = signed(world, price="1300.00", down="100.00", months=3)
+    client.force_login(world.clerk)
+    url = reverse("credit:act", kwargs={"application_id": application.pk, "action": "pay"})
+    page = client.get(reverse("credit:application", kwargs={"application_id": application.pk})).content.decode()
+    assert 'name="pos_reference"' in page
+
+    refused = client.post(url, {"method": "card", "amount": "400.00", "key": "no-pos"})
+    assert refused.status_code == 422
+    assert "POS reference" in refused.content.decode()
+    assert not Payment.objects.filter(purpose="installment").exists()
+
+    client.post(url, {"method": "card", "amount": "400.00", "key": "with-pos", "pos_reference": "ab12cd34"})
+    assert Payment.objects.get(purpose="installment").pos_reference == "AB12CD34"

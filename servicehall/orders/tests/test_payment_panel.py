@@ -217,3 +217,25 @@ def test_pay01_while_a_qr_code_waits_the_clerk_may_still_take_cash(world, clerk_
     order.refresh_from_db()
     assert order.status != S.PAYMENT
     assert Payment.objects.filter(order=order, status=PaymentStatus.SUCCEEDED, method="cash").count() == 1
+
+
+def test_pay01_issue10_a_deadlock_in_the_payment_box_answers_409_try_again_not_a_server_error(
+    world, clerk_client, monkeypatch
+):
+    from django.db import OperationalError
+
+    from servicehall.billing import services as billing_services
+
+    class DeadlockDetected(Exception):
+        sqlstate = "40P01"  # what psycopg's error carries
+
+    def lose_the_race(**kwargs):
+        raise OperationalError("deadlock detected") from DeadlockDetected()
+
+    order = order_at_payment(world, fee="30.00")
+    key = _key(_page(clerk_client, order))
+    monkeypatch.setattr(billing_services, "payment_take", lose_the_race)
+    response = _pay(clerk_client, order, key=key, method="card", amount="30.00")
+    assert response.status_code == 409
+    assert "Please try again." in response.content.decode()
+    assert not Payment.objects.filter(order=order).exists()
