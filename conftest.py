@@ -38,6 +38,16 @@ def _staff_sessions_outlive_time_travel(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request or a test that switches to English must not leave the next test (same worker) in English."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters must not leak from one test into the next."""
     cache.clear()
