@@ -6,3 +6,6 @@ class QueueingConfig(AppConfig):
     name = "servicehall.queueing"
     label = "queueing"
     verbose_name = _("Queueing")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

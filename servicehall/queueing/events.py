@@ -9,9 +9,23 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+# A push that tells the hall's open feeds to check at once whether they may still listen ("unpair all").
+ACCESS_CHANGED = "access_changed"
+
 
 def hall_group(hall_code: str) -> str:
     return f"hall.{hall_code}"
+
+
+def session_group(session_key: str) -> str:
+    """The feeds opened by one staff session: told when that session is signed out."""
+    return f"session.{session_key}"
+
+
+def session_ended_send(session_key: str) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(session_group(session_key), {"type": "session.ended"})
 
 
 def _send(group: str, payload: dict[str, Any]) -> None:

@@ -742,4 +742,5 @@ def screens_unpair_all(*, hall: Hall, actor: Any) -> int:
         hall=hall,
         data={"screen_key_version": hall.screen_key_version},
     )
+    events.send_on_commit(hall.code, {"type": events.ACCESS_CHANGED})  # open feeds of those screens close
     return hall.screen_key_version

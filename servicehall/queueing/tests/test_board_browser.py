@@ -140,3 +140,18 @@ def test_q01_tracking_page_follows_the_ticket_live(asgi_server, page, world):
     page.wait_for_function("document.querySelector('[data-testid=track-counter]').textContent === '2'")
     assert page.locator("[data-call]").is_visible()
     shot(page, "track")
+
+
+def test_q05_priv04_issue10_an_unpaired_board_leaves_the_screen_for_the_sign_in_page(asgi_server, browser, world):
+    """A private hall's board paired in the browser; "unpair all" elsewhere closes its feed and it reloads."""
+    world.hall.public_kiosk = False
+    world.hall.save()
+    board = new_page(browser, asgi_server, user=world.manager)
+    board.goto(asgi_server.url(f"/halls/{world.hall.code}/screens/pair/"))
+    board.get_by_test_id("pair-screen").click()
+    board.wait_for_function("window.servicehallBoard && window.servicehallBoard.connection === 'open'")
+
+    asgi_server.run(services.screens_unpair_all, hall=world.hall, actor=world.manager)
+
+    board.wait_for_url("**/accounts/login/**")
+    assert board.locator("input[name=username]").is_visible()

@@ -255,3 +255,84 @@ def test_priv04_issue10_a_forged_or_altered_cookie_is_refused(world, other_world
         client.cookies["servicehall_screen"] = forged
         refused_as_unpaired(client, world.hall)
         refused_as_unpaired(client, other_world.hall)
+
+
+# --- open feeds close when the right to listen ends ----------------------------------------------------------------
+
+
+def _cookie_header(device: Client) -> tuple[bytes, bytes]:
+    return (b"cookie", "; ".join(f"{name}={m.value}" for name, m in device.cookies.items()).encode())
+
+
+def feed_after(hall, device: Client | None, then) -> dict:
+    """Open the hall's feed as `device`, run `then` (sync), send a ping; what the feed does next."""
+    from asgiref.sync import sync_to_async
+
+    headers = [(b"origin", b"http://127.0.0.1")] + ([_cookie_header(device)] if device is not None else [])
+
+    async def run() -> dict:
+        communicator = WebsocketCommunicator(application, f"/ws/halls/{hall.code}/", headers=headers)
+        connected, _ = await communicator.connect()
+        assert connected
+        assert (await communicator.receive_json_from())["type"] == "hello"
+        await sync_to_async(then)()
+        await communicator.send_json_to({"type": "ping"})
+        answer = await communicator.receive_output(timeout=5)
+        await communicator.disconnect()
+        return answer
+
+    return async_to_sync(run)()
+
+
+CLOSED = {"type": "websocket.close", "code": 4403}
+
+
+def is_pong(answer: dict) -> bool:
+    return answer["type"] == "websocket.send" and '"pong"' in answer["text"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_q05_priv04_issue10_unpair_all_closes_the_open_feeds_of_paired_screens(world):
+    private(world)
+    device = pair_device(world.manager, world.hall)
+    manager = english_client()
+    manager.force_login(world.manager)
+    unpair = reverse("queueing:screens_unpair_all", kwargs={"hall": world.hall.code})
+    screen_only = Client()  # the device's screen cookie without the pairer's staff session
+    screen_only.cookies["servicehall_screen"] = device.cookies["servicehall_screen"].value
+    assert feed_after(world.hall, screen_only, lambda: None)["type"] == "websocket.send"
+    assert feed_after(world.hall, screen_only, lambda: manager.post(unpair)) == CLOSED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_q05_issue10_unpair_all_leaves_a_public_halls_board_running(world):
+    manager = english_client()
+    manager.force_login(world.manager)
+    unpair = reverse("queueing:screens_unpair_all", kwargs={"hall": world.hall.code})
+    assert is_pong(feed_after(world.hall, None, lambda: manager.post(unpair)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_q05_priv04_issue10_signing_out_closes_the_feed_of_that_staff_session(world):
+    private(world)
+    staff = english_client()
+    staff.force_login(world.clerk)
+    other_staff = english_client()
+    other_staff.force_login(world.manager)
+    assert is_pong(feed_after(world.hall, other_staff, lambda: staff.post(reverse("logout"))))  # not theirs
+    staff.force_login(world.clerk)
+    assert feed_after(world.hall, staff, lambda: staff.post(reverse("logout"))) == CLOSED
+    assert not ws_connects(world.hall, staff)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_q05_priv04_issue10_a_staff_feed_closes_at_its_next_message_after_the_shift(world):
+    private(world)
+    with time_machine.travel(MORNING, tick=False) as traveller:
+        staff = english_client()
+        staff.force_login(world.clerk)
+        staff.get(screen_url("manager", world.hall))  # the shift starts
+        assert is_pong(feed_after(world.hall, staff, lambda: None))
+        answer = feed_after(world.hall, staff, lambda: traveller.move_to(MORNING + dt.timedelta(hours=13)))
+        assert answer == CLOSED
+        assert not ws_connects(world.hall, staff)  # and it cannot open one again

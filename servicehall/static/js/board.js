@@ -395,6 +395,8 @@
 
   var socket = null;
   var attempt = 0;
+  var leaving = false; // a navigation has started (a form sent): a reload would cut it short
+  window.addEventListener("beforeunload", function () { leaving = true; });
   var pollTimer = null;
   var lastMessageAt = Date.now();
 
@@ -427,8 +429,9 @@
     socket.onmessage = function (message) {
       try { handle(JSON.parse(message.data)); } catch (error) { console.warn("board: bad message", error); }
     };
-    socket.onclose = function () {
+    socket.onclose = function (event) {
       socket = null;
+      if (event.code === 4403) { if (!leaving) location.reload(); return; } // unpaired: the page says why
       setConnection("closed");
       startPolling();
       var delay = Math.min(30000, 1000 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);

@@ -48,6 +48,8 @@
     var refreshTimer = null;
     var pollTimer = null;
     var attempt = 0;
+    var leaving = false; // a navigation has started (a form sent): a reload would cut it short
+    window.addEventListener("beforeunload", function () { leaving = true; });
 
     function refresh() {
       fetch(stateUrl, { headers: { Accept: "application/json" }, cache: "no-store", credentials: "same-origin" })
@@ -79,8 +81,9 @@
         var data = JSON.parse(message.data);
         if (data.type === "queue" || data.type === "hello" || data.type === "call") scheduleRefresh();
       };
-      socket.onclose = function () {
+      socket.onclose = function (event) {
         kiosk.dataset.connection = "closed";
+        if (event.code === 4403) { if (!leaving) location.reload(); return; } // unpaired: the page says why
         if (!pollTimer) pollTimer = setInterval(refresh, 15000);
         var delay = Math.min(30000, 1000 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);
         attempt += 1;

@@ -174,9 +174,15 @@
         }
         onMessage(data);
       };
-      socket.onclose = () => {
+      socket.onclose = (evt) => {
         clearInterval(pingTimer);
         status(false);
+        if (evt.code === 4403) {
+          // Signed out (or past the shift): stop listening; the next click shows the sign-in page and why.
+          // No reload here: it could cut short the form this very sign-out came from.
+          stopped = true;
+          return;
+        }
         if (!stopped) schedule();
       };
       socket.onerror = () => {
