@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from servicehall.core.testing import HallWorld, build_world
 
@@ -40,11 +41,23 @@ def _staff_sessions_outlive_time_travel(settings):
 @pytest.fixture(autouse=True)
 def _default_language():
     """A request or a test that switches to English must not leave the next test (same worker) in English."""
-    from django.utils import translation
-
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def english():
+    """Messages of direct service calls and names are read in English, so a test does not depend on the
+    Chinese catalogue. An app's tests turn it on for the whole folder from their conftest."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def english_site(settings, english):
+    """English messages, and pages in English also for requests without a language cookie."""
+    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from importlib import import_module
-from types import SimpleNamespace
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -12,6 +11,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth import get_user
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 
 from servicehall.core.errors import ApplicationError
 from servicehall.core.middleware import session_expiry
@@ -105,4 +105,6 @@ class HallFeedConsumer(AsyncJsonWebsocketConsumer):
         session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=self.session_key)
         if session_expiry(session, time.time()) is not None:
             return AnonymousUser()
-        return get_user(SimpleNamespace(session=session))
+        request = HttpRequest()
+        request.session = session
+        return get_user(request)

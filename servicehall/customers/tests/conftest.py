@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import translation
 from rest_framework.test import APIClient
 
 from servicehall.core.testing import HallFactory, make_member
@@ -19,11 +18,8 @@ ZHANG_PHONE = "13812345678"
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    """Messages of direct service calls are read in English (pages choose theirs by the cookie below), so a
-    test does not depend on which language an earlier test in the same process left active."""
-    with translation.override("en"):
-        yield
+def _english(english):
+    """Messages of direct service calls are read in English; pages choose theirs by the cookie below."""
 
 
 def client_for(user) -> Client:

@@ -1,9 +1,6 @@
 import pytest
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    """Messages and names are read in English, so the tests do not depend on the Chinese catalogue."""
-    with translation.override("en"):
-        yield
+def _english(english):
+    """Every test of this app reads messages and names in English (see the root conftest)."""
