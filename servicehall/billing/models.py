@@ -38,7 +38,7 @@ class PaymentStatus(models.TextChoices):
 
 
 # The only moves of a payment's status. EXPIRED -> SUCCEEDED and FAILED -> SUCCEEDED are the provider's
-# late success (the customer paid after we gave up): see the rule in `billing.services`.
+# late success (the customer paid after we gave up): see the rule in `billing.services.qr`.
 PAYMENT_ALLOWED_MOVES: dict[str, frozenset[str]] = {
     PaymentStatus.PENDING: frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.FAILED, PaymentStatus.EXPIRED}),
     PaymentStatus.EXPIRED: frozenset({PaymentStatus.SUCCEEDED}),

@@ -1,6 +1,6 @@
 """Printing receipts (PAY02): the slip's content, the print count and the hall-scoped read of a receipt.
 
-This module holds its own read and write instead of billing's services.py and
+This module holds its own read and write instead of billing's services package and
 selectors.py on purpose: printing is a separate concern from taking money (it
 never changes an amount), and keeping it in one module lets it evolve without
 touching the payment code that another part of the team owns.

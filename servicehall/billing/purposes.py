@@ -5,7 +5,7 @@ Each purpose (`PaymentPurpose`) has a registered entry:
 * `on_succeeded(payment)`: called inside the payment's own transaction when it succeeds (at once for cash
   and card, at the provider's confirmation for QR). It applies the payment: the order leaves the payment
   step, the service balance grows, the installment is marked paid. Raising `ApplicationError` rolls the
-  whole payment back (cash and card); for a QR confirmation see the late-success rule in `services`.
+  whole payment back (cash and card); for a QR confirmation see the late-success rule in `services.qr`.
 * `is_payable(payment) -> bool` (optional): whether the purpose still wants this money. Asked when a QR
   payment is confirmed; a "no" keeps the money as a refund due instead of applying it.
 * `on_refunded(refund)` (optional): called inside the refund's transaction when a refund of such a payment

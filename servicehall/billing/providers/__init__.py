@@ -4,7 +4,7 @@ A provider creates a charge for an amount and answers what the QR code shows;
 later it tells us what the customer did, either by a signed notification to our
 callback (`notification_verify`) or when we ask (`charge_query`). We close a
 charge when it expires; a provider may still answer "paid" (the customer paid in
-the last second): `billing.services` then applies its late-success rule.
+the last second): `billing.services.qr` then applies its late-success rule.
 
 `settings.QR_PROVIDER` names the provider: "simulated" (the demo and tests) or
 the dotted path of a `QrProvider` subclass.

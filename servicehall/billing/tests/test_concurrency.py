@@ -60,7 +60,7 @@ def test_pay01_one_key_raced_for_two_orders_pays_one_and_refuses_the_other(threa
 def test_pay01_a_unique_violation_answers_the_first_payment_or_in_progress(world, monkeypatch):
     order = order_at_payment(world)
     first, _ = pay(world, order, key="k")
-    real = services._existing
+    real = services.payments._existing
     calls = {"n": 0}
 
     def blind_twice(hall, key):
@@ -68,12 +68,12 @@ def test_pay01_a_unique_violation_answers_the_first_payment_or_in_progress(world
         return None if calls["n"] <= 2 else real(hall, key)
 
     # The first payment is not seen before the insert (as if it committed in between): the constraint catches it.
-    monkeypatch.setattr(services, "_existing", blind_twice)
-    monkeypatch.setattr(services, "_check_payable", lambda order, amount: None)
+    monkeypatch.setattr(services.payments, "_existing", blind_twice)
+    monkeypatch.setattr(services.payments, "_check_payable", lambda order, amount: None)
     again, created = pay(world, order, key="k")
     assert (again.pk, created) == (first.pk, False)
 
-    monkeypatch.setattr(services, "_existing", lambda hall, key: None)
+    monkeypatch.setattr(services.payments, "_existing", lambda hall, key: None)
     with pytest.raises(Conflict) as exc:
         pay(world, order, key="k")
     assert exc.value.code == "in_progress"

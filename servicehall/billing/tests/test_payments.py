@@ -154,7 +154,7 @@ def test_pay01_a_failure_after_the_receipt_rolls_everything_back(world, monkeypa
     def broken(**kwargs):
         raise Conflict("boom")
 
-    monkeypatch.setattr(services.order_services, "order_record_payment", broken)
+    monkeypatch.setattr(services.purpose_handlers.order_services, "order_record_payment", broken)
     with pytest.raises(Conflict):
         pay(world, order)
     assert nothing_written(world.hall)

@@ -105,12 +105,14 @@ def test_pay01_the_amount_due_comes_from_promotions_and_points_are_earned_once(w
     from .helpers import order_at_payment, pay
 
     earned = []
-    monkeypatch.setattr(services.promotion_selectors, "order_amount_due", lambda *, order: Decimal("25.00"))
+    monkeypatch.setattr(services.payments.promotion_selectors, "order_amount_due", lambda *, order: Decimal("25.00"))
     monkeypatch.setattr(
-        services.promotion_selectors, "order_amounts_due", lambda *, orders: {o.pk: Decimal("25.00") for o in orders}
+        services.payments.promotion_selectors,
+        "order_amounts_due",
+        lambda *, orders: {o.pk: Decimal("25.00") for o in orders},
     )
     monkeypatch.setattr(
-        services.promotion_services, "points_earn_for_payment", lambda *, payment: earned.append(payment.pk)
+        services.receipts.promotion_services, "points_earn_for_payment", lambda *, payment: earned.append(payment.pk)
     )
     order = order_at_payment(world)
     with pytest.raises(Unprocessable) as exc:

@@ -135,7 +135,7 @@ def test_pay06_a_cash_refund_above_the_limit_is_handed_over_after_approval(world
 def test_pay06_the_cash_refund_reaches_the_drawer_hook(world, monkeypatch):
     calls = []
     payment, _ = pay(world, order_at_payment(world), method="cash")
-    monkeypatch.setattr(services.cashdesk_services, "drawer_record_cash", lambda **kw: calls.append(kw))
+    monkeypatch.setattr(services.refunds.cashdesk_services, "drawer_record_cash", lambda **kw: calls.append(kw))
     made, _ = refund(world, payment, "12.50")
     assert calls == [
         {
@@ -154,7 +154,7 @@ def test_pay06_a_refused_drawer_rolls_the_refund_back(world, monkeypatch):
     def closed(**kwargs):
         raise Conflict("no drawer", code="no_open_drawer")
 
-    monkeypatch.setattr(services.cashdesk_services, "drawer_record_cash", closed)
+    monkeypatch.setattr(services.refunds.cashdesk_services, "drawer_record_cash", closed)
     with pytest.raises(Conflict):
         refund(world, payment, "10.00")
     assert not Refund.objects.exists()
