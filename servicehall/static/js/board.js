@@ -18,18 +18,18 @@
  *   audio        the AudioContext state ("running" once sound is allowed)
  * Query parameters: ?voice=clips|speech|off forces the voice mode.
  */
-(function () {
+(() => {
   "use strict";
 
-  var config = JSON.parse(document.getElementById("board-config").textContent);
-  var initial = JSON.parse(document.getElementById("board-initial").textContent);
-  var root = document.querySelector("[data-testid=board]");
-  var L = config.labels;
-  var FLASH_MS = 8000;
-  var CLIP_GAP_S = 0.03;
-  var RECENT_LIMIT = 8;
+  const config = JSON.parse(document.getElementById("board-config").textContent);
+  const initial = JSON.parse(document.getElementById("board-initial").textContent);
+  const root = document.querySelector("[data-testid=board]");
+  const L = config.labels;
+  const FLASH_MS = 8000;
+  const CLIP_GAP_S = 0.03;
+  const RECENT_LIMIT = 8;
 
-  var state = {
+  const state = {
     connection: "connecting",
     calls: [],
     spoken: [],
@@ -45,33 +45,31 @@
   // --- small helpers ---------------------------------------------------------
 
   function fmt(template, params) {
-    return template.replace(/%\((\w+)\)s/g, function (_, key) {
-      return params[key] === undefined ? "" : String(params[key]);
-    });
+    return template.replace(/%\((\w+)\)s/g, (_, key) => (params[key] === undefined ? "" : String(params[key])));
   }
 
   function el(tag, className, text) {
-    var node = document.createElement(tag);
+    const node = document.createElement(tag);
     if (className) node.className = className;
     if (text !== undefined) node.textContent = text;
     return node;
   }
 
   function sleep(ms) {
-    return new Promise(function (resolve) { setTimeout(resolve, ms); });
+    return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  var timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", {
+  const timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", {
     hour: "2-digit", minute: "2-digit", hour12: false, timeZone: config.timezone,
   });
-  var clockFormat = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", {
+  const clockFormat = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", {
     month: "long", day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false,
     timeZone: config.timezone,
   });
 
   // --- rendering ---------------------------------------------------------------
 
-  var flashUntil = {};
+  const flashUntil = {};
 
   function counterStateLabel(row) {
     if (row.counter_status === "open") {
@@ -82,14 +80,14 @@
   }
 
   function counterCard(grid, row) {
-    var card = grid.querySelector('[data-counter="' + row.counter + '"]');
+    let card = grid.querySelector(`[data-counter="${row.counter}"]`);
     if (!card) {
       card = el("div", "board-counter");
       card.dataset.counter = row.counter;
-      card.setAttribute("data-testid", "counter-" + row.counter);
+      card.setAttribute("data-testid", `counter-${row.counter}`);
       card.appendChild(el("div", "counter-label"));
-      var number = el("div", "counter-number");
-      number.setAttribute("data-testid", "counter-" + row.counter + "-number");
+      const number = el("div", "counter-number");
+      number.setAttribute("data-testid", `counter-${row.counter}-number`);
       card.appendChild(number);
       card.appendChild(el("div", "counter-state"));
     }
@@ -98,59 +96,59 @@
 
   // Cards are updated in place, so a running flash animation is not restarted.
   function renderCounters() {
-    var grid = root.querySelector("[data-counters]");
-    var now = Date.now();
-    var cards = state.snapshot.current.map(function (row) {
-      var card = counterCard(grid, row);
-      card.className = "board-counter is-" + row.counter_status + (row.number ? " has-ticket" : "");
+    const grid = root.querySelector("[data-counters]");
+    const now = Date.now();
+    const cards = state.snapshot.current.map((row) => {
+      const card = counterCard(grid, row);
+      card.className = `board-counter is-${row.counter_status}${row.number ? " has-ticket" : ""}`;
       if ((flashUntil[row.counter] || 0) > now) card.classList.add("is-new-call");
       card.querySelector(".counter-label").textContent = fmt(L.counter, { counter: row.counter });
       card.querySelector(".counter-number").textContent = row.number || "—";
       card.querySelector(".counter-state").textContent = counterStateLabel(row);
       return card;
     });
-    var same = cards.length === grid.children.length && cards.every(function (c, i) { return grid.children[i] === c; });
-    if (!same) grid.replaceChildren.apply(grid, cards);
+    const same = cards.length === grid.children.length && cards.every((c, i) => grid.children[i] === c);
+    if (!same) grid.replaceChildren(...cards);
   }
 
   function renderRecent() {
-    var list = root.querySelector("[data-recent]");
-    var items = state.snapshot.recent.map(function (call) {
-      var li = el("li");
+    const list = root.querySelector("[data-recent]");
+    let items = state.snapshot.recent.map((call) => {
+      const li = el("li");
       li.appendChild(el("span", "recent-number", call.number));
       li.appendChild(el("span", "recent-counter", String(call.counter)));
-      var time = el("time", "", call.at ? timeFormat.format(new Date(call.at)) : "");
+      const time = el("time", "", call.at ? timeFormat.format(new Date(call.at)) : "");
       li.appendChild(time);
       return li;
     });
     if (!items.length) items = [el("li", "recent-empty", "—")];
-    list.replaceChildren.apply(list, items);
+    list.replaceChildren(...items);
   }
 
   function renderWaiting() {
-    var list = root.querySelector("[data-waiting-list]");
-    var items = state.snapshot.categories.map(function (cat) {
-      var li = el("li");
+    const list = root.querySelector("[data-waiting-list]");
+    const items = state.snapshot.categories.map((cat) => {
+      const li = el("li");
       li.dataset.category = cat.code;
       li.appendChild(el("span", "waiting-name", cat.name));
-      var count = el("b", "waiting-count", String(cat.waiting));
-      count.setAttribute("data-testid", "waiting-" + cat.code);
+      const count = el("b", "waiting-count", String(cat.waiting));
+      count.setAttribute("data-testid", `waiting-${cat.code}`);
       li.appendChild(count);
       return li;
     });
-    list.replaceChildren.apply(list, items);
+    list.replaceChildren(...items);
   }
 
   function renderLatest(flash) {
-    var hero = root.querySelector("[data-testid=latest-call]");
-    var latest = state.snapshot.recent[0];
-    var number = el("div", "hero-number" + (latest ? "" : " hero-idle"), latest ? latest.number : "—");
+    const hero = root.querySelector("[data-testid=latest-call]");
+    const latest = state.snapshot.recent[0];
+    const number = el("div", latest ? "hero-number" : "hero-number hero-idle", latest ? latest.number : "—");
     number.setAttribute("data-testid", "latest-number");
-    var text = el("div", "hero-text", latest ? fmt(L.call, { number: latest.number, counter: latest.counter }) : L.idle);
+    const text = el("div", "hero-text", latest ? fmt(L.call, { number: latest.number, counter: latest.counter }) : L.idle);
     text.setAttribute("data-testid", "latest-text");
-    var parts = [number, text];
+    const parts = [number, text];
     if (latest && latest.recall) parts.push(el("div", "hero-recall", L.recall));
-    hero.replaceChildren.apply(hero, parts);
+    hero.replaceChildren(...parts);
     if (flash) {
       hero.classList.remove("is-new-call");
       void hero.offsetWidth; // restart the animation
@@ -168,28 +166,28 @@
   function setConnection(value) {
     state.connection = value;
     root.dataset.connection = value;
-    var label = root.querySelector("[data-conn-label]");
+    const label = root.querySelector("[data-conn-label]");
     label.textContent = value === "open" ? L.online : L.offline;
   }
 
   function tickClock() {
-    var clock = root.querySelector("[data-clock]");
+    const clock = root.querySelector("[data-clock]");
     clock.textContent = clockFormat.format(new Date());
   }
 
   // --- state from the server -------------------------------------------------
 
-  var refreshTimer = null;
+  let refreshTimer = null;
 
   function refresh() {
     return fetch(config.stateUrl, { headers: { Accept: "application/json" }, cache: "no-store", credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error("state " + response.status);
+      .then((response) => {
+        if (!response.ok) throw new Error(`state ${response.status}`);
         return response.json();
       })
-      .then(function (snapshot) {
+      .then((snapshot) => {
         // Keep the recall marker of a call we showed ourselves.
-        var top = state.snapshot.recent[0];
+        const top = state.snapshot.recent[0];
         if (top && top.recall && snapshot.recent[0] && snapshot.recent[0].number === top.number) {
           snapshot.recent[0].recall = true;
         }
@@ -197,7 +195,7 @@
         state.refreshes += 1;
         renderAll();
       })
-      .catch(function (error) { console.warn("board: refresh failed", error); });
+      .catch((error) => console.warn("board: refresh failed", error));
   }
 
   // At most one state fetch per interval however busy the hall is: a pending
@@ -205,7 +203,7 @@
   // starve the board while events keep coming).
   function scheduleRefresh(delay) {
     if (refreshTimer) return;
-    refreshTimer = setTimeout(function () {
+    refreshTimer = setTimeout(() => {
       refreshTimer = null;
       refresh();
     }, delay === undefined ? 500 : delay);
@@ -214,20 +212,21 @@
   // --- a call ------------------------------------------------------------------
 
   function applyCall(event) {
-    var snap = state.snapshot;
-    var row = snap.current.find(function (r) { return r.counter === event.counter; });
+    const snap = state.snapshot;
+    let row = snap.current.find((r) => r.counter === event.counter);
     if (!row) {
       row = { counter: event.counter, counter_name: event.counter_name, counter_status: "open" };
       snap.current.push(row);
-      snap.current.sort(function (a, b) { return a.counter - b.counter; });
+      snap.current.sort((a, b) => a.counter - b.counter);
     }
     row.number = event.number;
     row.status = "called";
     row.counter_status = "open";
-    var at = event.sent_at ? new Date(event.sent_at * 1000).toISOString() : new Date().toISOString();
-    snap.recent = [{ number: event.number, counter: event.counter, at: at, recall: !!event.recall }].concat(
-      snap.recent.filter(function (c) { return !(c.number === event.number && c.counter === event.counter); })
-    ).slice(0, RECENT_LIMIT);
+    const at = event.sent_at ? new Date(event.sent_at * 1000).toISOString() : new Date().toISOString();
+    snap.recent = [
+      { number: event.number, counter: event.counter, at, recall: !!event.recall },
+      ...snap.recent.filter((c) => !(c.number === event.number && c.counter === event.counter)),
+    ].slice(0, RECENT_LIMIT);
     flashUntil[event.counter] = Date.now() + FLASH_MS;
     setTimeout(renderCounters, FLASH_MS + 50); // the flash ends
   }
@@ -244,17 +243,17 @@
 
   // --- voice -------------------------------------------------------------------
 
-  var audioCtx = null;
-  var buffers = {};
-  var chain = Promise.resolve();
+  let audioCtx = null;
+  const buffers = {};
+  let chain = Promise.resolve();
 
   function audioContext() {
     if (!audioCtx) {
-      var AC = window.AudioContext || window.webkitAudioContext;
+      const AC = window.AudioContext || window.webkitAudioContext;
       if (!AC) return null;
       audioCtx = new AC();
       state.audio = audioCtx.state;
-      audioCtx.onstatechange = function () {
+      audioCtx.onstatechange = () => {
         state.audio = audioCtx.state;
         if (audioCtx.state === "running") hideOverlay();
       };
@@ -264,10 +263,10 @@
 
   function chineseVoice() {
     if (!("speechSynthesis" in window)) return null;
-    var voices = window.speechSynthesis.getVoices();
+    const voices = window.speechSynthesis.getVoices();
     return (
-      voices.find(function (v) { return /^zh[-_]CN/i.test(v.lang); }) ||
-      voices.find(function (v) { return /^(zh|cmn)/i.test(v.lang) && !/(HK|TW|yue)/i.test(v.lang); }) ||
+      voices.find((v) => /^zh[-_]CN/i.test(v.lang)) ||
+      voices.find((v) => /^(zh|cmn)/i.test(v.lang) && !/(HK|TW|yue)/i.test(v.lang)) ||
       null
     );
   }
@@ -282,16 +281,14 @@
 
   function loadClip(name) {
     if (!buffers[name]) {
-      var ctx = audioContext();
-      buffers[name] = fetch(config.clipsBase + name + config.clipExt, { credentials: "same-origin" })
-        .then(function (response) {
-          if (!response.ok) throw new Error(name + ": " + response.status);
+      const ctx = audioContext();
+      buffers[name] = fetch(`${config.clipsBase}${name}${config.clipExt}`, { credentials: "same-origin" })
+        .then((response) => {
+          if (!response.ok) throw new Error(`${name}: ${response.status}`);
           return response.arrayBuffer();
         })
-        .then(function (data) {
-          return new Promise(function (resolve, reject) { ctx.decodeAudioData(data, resolve, reject); });
-        })
-        .catch(function (error) {
+        .then((data) => new Promise((resolve, reject) => ctx.decodeAudioData(data, resolve, reject)))
+        .catch((error) => {
           console.warn("board: clip not available", error);
           delete buffers[name]; // try again on the next call
           return null;
@@ -301,15 +298,15 @@
   }
 
   function playClips(entry) {
-    var ctx = audioContext();
+    const ctx = audioContext();
     if (!ctx) return sleep(500);
-    return Promise.all(entry.clips.map(loadClip)).then(function (decoded) {
-      var start = ctx.currentTime + 0.05;
-      var at = start;
-      decoded.forEach(function (buffer, index) {
-        var name = entry.clips[index];
+    return Promise.all(entry.clips.map(loadClip)).then((decoded) => {
+      const start = ctx.currentTime + 0.05;
+      let at = start;
+      decoded.forEach((buffer, index) => {
+        const name = entry.clips[index];
         if (!buffer) { entry.missing.push(name); return; }
-        var source = ctx.createBufferSource();
+        const source = ctx.createBufferSource();
         source.buffer = buffer;
         source.connect(ctx.destination);
         source.start(at);
@@ -323,10 +320,10 @@
   }
 
   function speakText(entry) {
-    return new Promise(function (resolve) {
-      var finished = false;
-      function done() { if (!finished) { finished = true; resolve(); } }
-      var utterance = new SpeechSynthesisUtterance(entry.text);
+    return new Promise((resolve) => {
+      let finished = false;
+      const done = () => { if (!finished) { finished = true; resolve(); } };
+      const utterance = new SpeechSynthesisUtterance(entry.text);
       utterance.lang = "zh-CN";
       utterance.voice = chineseVoice();
       utterance.rate = 0.9;
@@ -338,7 +335,7 @@
   }
 
   function announce(event) {
-    var entry = {
+    const entry = {
       number: event.number,
       counter: event.counter,
       recall: !!event.recall,
@@ -351,14 +348,14 @@
     };
     state.pending += 1;
     chain = chain
-      .then(function () {
+      .then(() => {
         entry.mode = voiceMode();
         state.spoken.push(entry);
         if (entry.mode === "off") return null;
         return entry.mode === "speech" ? speakText(entry) : playClips(entry);
       })
-      .catch(function (error) { console.warn("board: could not speak", error); })
-      .then(function () {
+      .catch((error) => console.warn("board: could not speak", error))
+      .then(() => {
         entry.done = true;
         state.pending -= 1;
       });
@@ -366,16 +363,16 @@
 
   // --- the one-time "tap to enable sound" overlay --------------------------------
 
-  var overlay = root.querySelector("[data-sound-overlay]");
+  const overlay = root.querySelector("[data-sound-overlay]");
 
   function hideOverlay() { overlay.hidden = true; }
 
   function unlockSound() {
-    var ctx = audioContext();
+    const ctx = audioContext();
     if (ctx && ctx.state !== "running") ctx.resume();
     if ("speechSynthesis" in window) {
       // Speaking once inside the tap lets later calls speak without one.
-      var hush = new SpeechSynthesisUtterance(" ");
+      const hush = new SpeechSynthesisUtterance(" ");
       hush.volume = 0;
       window.speechSynthesis.speak(hush);
     }
@@ -385,20 +382,20 @@
   function offerSoundUnlock() {
     if (config.voice === "off") return;
     overlay.querySelector("button").addEventListener("click", unlockSound);
-    setTimeout(function () {
-      var ctx = audioContext();
+    setTimeout(() => {
+      const ctx = audioContext();
       if (ctx && ctx.state !== "running") overlay.hidden = false;
     }, 600);
   }
 
   // --- the live feed -------------------------------------------------------------
 
-  var socket = null;
-  var attempt = 0;
-  var leaving = false; // a navigation has started (a form sent): a reload would cut it short
-  window.addEventListener("beforeunload", function () { leaving = true; });
-  var pollTimer = null;
-  var lastMessageAt = Date.now();
+  let socket = null;
+  let attempt = 0;
+  let leaving = false; // a navigation has started (a form sent): a reload would cut it short
+  window.addEventListener("beforeunload", () => { leaving = true; });
+  let pollTimer = null;
+  let lastMessageAt = Date.now();
 
   function handle(message) {
     lastMessageAt = Date.now();
@@ -417,29 +414,29 @@
   }
 
   function connect() {
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     setConnection("connecting");
-    socket = new WebSocket(scheme + location.host + config.wsPath);
-    socket.onopen = function () {
+    socket = new WebSocket(`${scheme}${location.host}${config.wsPath}`);
+    socket.onopen = () => {
       attempt = 0;
       lastMessageAt = Date.now();
       setConnection("open");
       stopPolling();
     };
-    socket.onmessage = function (message) {
+    socket.onmessage = (message) => {
       try { handle(JSON.parse(message.data)); } catch (error) { console.warn("board: bad message", error); }
     };
-    socket.onclose = function (event) {
+    socket.onclose = (event) => {
       socket = null;
       if (event.code === 4403) { if (!leaving) location.reload(); return; } // unpaired: the page says why
       setConnection("closed");
       startPolling();
-      var delay = Math.min(30000, 1000 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);
+      const delay = Math.min(30000, 1000 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
       attempt += 1;
       state.reconnects += 1;
       setTimeout(connect, delay);
     };
-    socket.onerror = function () { if (socket) socket.close(); };
+    socket.onerror = () => { if (socket) socket.close(); };
   }
 
   function heartbeat() {
@@ -449,7 +446,7 @@
   }
 
   // For tests and support: drop the connection as a flaky network would.
-  state.dropConnection = function () { if (socket) socket.close(); };
+  state.dropConnection = () => { if (socket) socket.close(); };
 
   // --- start -------------------------------------------------------------------
 
@@ -459,6 +456,6 @@
   setInterval(heartbeat, 20000);
   offerSoundUnlock();
   if (voiceMode() === "clips" || config.ownClips) (config.clipNames || []).forEach(loadClip);
-  if ("speechSynthesis" in window) window.speechSynthesis.onvoiceschanged = function () { chineseVoice(); };
+  if ("speechSynthesis" in window) window.speechSynthesis.onvoiceschanged = () => { chineseVoice(); };
   connect();
 })();

@@ -1,6 +1,6 @@
 // Customers pages: a search box ready for the next card, the reason box focused
 // when "show in full" opens, and a revealed value masked again after a while.
-(function () {
+(() => {
   "use strict";
 
   // After a search the box is emptied and focused: the card reader can type the next number.

@@ -8,16 +8,16 @@
  * Slip: Print button (prints only the 80 mm slip), `?autoprint=1` prints at
  * once, and the screen returns to the kiosk by itself.
  */
-(function () {
+(() => {
   "use strict";
 
-  var IDLE_RESET_MS = 60000;
-  var SLIP_RETURN_S = 45;
+  const IDLE_RESET_MS = 60000;
+  const SLIP_RETURN_S = 45;
 
   // The hall's wall time (data-timezone, e.g. Asia/Shanghai), like the slip and the board: not the
   // time zone the kiosk's own computer happens to be set to.
   function hallTimeFormat(timeZone) {
-    var options = { hour: "2-digit", minute: "2-digit", hour12: false };
+    const options = { hour: "2-digit", minute: "2-digit", hour12: false };
     if (timeZone) options.timeZone = timeZone;
     try {
       return new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", options);
@@ -28,15 +28,15 @@
   }
 
   function startClock() {
-    var node = document.querySelector("[data-clock]");
+    const node = document.querySelector("[data-clock]");
     if (!node) return;
-    var kiosk = node.closest("[data-timezone]");
-    var format = hallTimeFormat(kiosk ? kiosk.dataset.timezone : "");
-    function tick() {
-      var now = new Date();
+    const kiosk = node.closest("[data-timezone]");
+    const format = hallTimeFormat(kiosk ? kiosk.dataset.timezone : "");
+    const tick = () => {
+      const now = new Date();
       node.textContent = format.format(now);
       node.setAttribute("datetime", now.toISOString());
-    }
+    };
     tick();
     setInterval(tick, 1000);
   }
@@ -44,23 +44,23 @@
   // --- live waiting counts -----------------------------------------------------
 
   function liveCounts(kiosk) {
-    var stateUrl = kiosk.dataset.stateUrl;
-    var refreshTimer = null;
-    var pollTimer = null;
-    var attempt = 0;
-    var leaving = false; // a navigation has started (a form sent): a reload would cut it short
-    window.addEventListener("beforeunload", function () { leaving = true; });
+    const stateUrl = kiosk.dataset.stateUrl;
+    let refreshTimer = null;
+    let pollTimer = null;
+    let attempt = 0;
+    let leaving = false; // a navigation has started (a form sent): a reload would cut it short
+    window.addEventListener("beforeunload", () => { leaving = true; });
 
     function refresh() {
       fetch(stateUrl, { headers: { Accept: "application/json" }, cache: "no-store", credentials: "same-origin" })
-        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-        .then(function (snapshot) {
-          snapshot.categories.forEach(function (cat) {
-            var node = kiosk.querySelector('[data-waiting="' + cat.code + '"]');
+        .then((r) => { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then((snapshot) => {
+          snapshot.categories.forEach((cat) => {
+            const node = kiosk.querySelector(`[data-waiting="${cat.code}"]`);
             if (node) node.textContent = cat.waiting;
           });
         })
-        .catch(function () { /* keep the last counts */ });
+        .catch(() => { /* keep the last counts */ });
     }
 
     function scheduleRefresh() {
@@ -69,27 +69,27 @@
     }
 
     function connect() {
-      var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-      var socket = new WebSocket(scheme + location.host + kiosk.dataset.wsPath);
-      socket.onopen = function () {
+      const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+      const socket = new WebSocket(`${scheme}${location.host}${kiosk.dataset.wsPath}`);
+      socket.onopen = () => {
         attempt = 0;
         clearInterval(pollTimer);
         pollTimer = null;
         kiosk.dataset.connection = "open";
       };
-      socket.onmessage = function (message) {
-        var data = JSON.parse(message.data);
+      socket.onmessage = (message) => {
+        const data = JSON.parse(message.data);
         if (data.type === "queue" || data.type === "hello" || data.type === "call") scheduleRefresh();
       };
-      socket.onclose = function (event) {
+      socket.onclose = (event) => {
         kiosk.dataset.connection = "closed";
         if (event.code === 4403) { if (!leaving) location.reload(); return; } // unpaired: the page says why
         if (!pollTimer) pollTimer = setInterval(refresh, 15000);
-        var delay = Math.min(30000, 1000 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);
+        const delay = Math.min(30000, 1000 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
         attempt += 1;
         setTimeout(connect, delay);
       };
-      socket.onerror = function () { socket.close(); };
+      socket.onerror = () => socket.close();
     }
 
     connect();
@@ -98,13 +98,13 @@
   // --- phone keypad and submitting -------------------------------------------------
 
   function keypad(form) {
-    var input = form.querySelector("#kiosk-phone");
-    var pad = form.querySelector("[data-keypad]");
+    const input = form.querySelector("#kiosk-phone");
+    const pad = form.querySelector("[data-keypad]");
     if (!input || !pad) return;
-    pad.addEventListener("click", function (event) {
-      var key = event.target.closest("[data-key]");
+    pad.addEventListener("click", (event) => {
+      const key = event.target.closest("[data-key]");
       if (!key) return;
-      var value = input.value;
+      let value = input.value;
       if (key.dataset.key === "back") value = value.slice(0, -1);
       else if (key.dataset.key === "clear") value = "";
       else if (value.replace(/\D/g, "").length < 11) value += key.dataset.key;
@@ -114,60 +114,60 @@
   }
 
   function oneTicketPerPress(form) {
-    var sent = false;
-    form.addEventListener("submit", function (event) {
+    let sent = false;
+    form.addEventListener("submit", (event) => {
       if (sent) { event.preventDefault(); return; }
       sent = true;
       if (event.submitter) event.submitter.classList.add("is-busy");
       // Disable after the browser has read the pressed button's value.
-      setTimeout(function () {
-        form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+      setTimeout(() => {
+        form.querySelectorAll("button").forEach((b) => { b.disabled = true; });
       }, 0);
     });
   }
 
   function privacyReset(form) {
-    var timer = null;
-    function arm() {
+    let timer = null;
+    const arm = () => {
       clearTimeout(timer);
-      timer = setTimeout(function () {
-        var input = form.querySelector("#kiosk-phone");
+      timer = setTimeout(() => {
+        const input = form.querySelector("#kiosk-phone");
         if (input) input.value = "";
-        var error = document.querySelector("[data-testid=kiosk-error]");
+        const error = document.querySelector("[data-testid=kiosk-error]");
         if (error) error.remove();
       }, IDLE_RESET_MS);
-    }
-    ["pointerdown", "keydown", "input"].forEach(function (name) { document.addEventListener(name, arm); });
+    };
+    ["pointerdown", "keydown", "input"].forEach((name) => document.addEventListener(name, arm));
     arm();
   }
 
   // --- slip page -------------------------------------------------------------------
 
   function slipPage(actions) {
-    var printButton = actions.querySelector("[data-print]");
-    printButton.addEventListener("click", function () { window.print(); });
-    if (actions.dataset.autoprint === "1") setTimeout(function () { window.print(); }, 300);
-    var left = SLIP_RETURN_S;
-    var countdown = actions.querySelector("[data-countdown]");
-    function tick() {
-      countdown.textContent = "(" + left + ")";
+    const printButton = actions.querySelector("[data-print]");
+    printButton.addEventListener("click", () => window.print());
+    if (actions.dataset.autoprint === "1") setTimeout(() => window.print(), 300);
+    let left = SLIP_RETURN_S;
+    const countdown = actions.querySelector("[data-countdown]");
+    const tick = () => {
+      countdown.textContent = `(${left})`;
       if (left <= 0) { location.replace(actions.dataset.returnUrl); return; }
       left -= 1;
-    }
-    document.addEventListener("pointerdown", function () { left = SLIP_RETURN_S; });
+    };
+    document.addEventListener("pointerdown", () => { left = SLIP_RETURN_S; });
     tick();
     setInterval(tick, 1000);
   }
 
   startClock();
-  var kiosk = document.querySelector("[data-testid=kiosk]");
+  const kiosk = document.querySelector("[data-testid=kiosk]");
   if (kiosk) {
-    var form = kiosk.querySelector("[data-kiosk-form]");
+    const form = kiosk.querySelector("[data-kiosk-form]");
     keypad(form);
     oneTicketPerPress(form);
     privacyReset(form);
     liveCounts(kiosk);
   }
-  var actions = document.querySelector("[data-slip-actions]");
+  const actions = document.querySelector("[data-slip-actions]");
   if (actions) slipPage(actions);
 })();

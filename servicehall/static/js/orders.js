@@ -1,5 +1,5 @@
 // The order pages: the customer's signature pad and the print button. No inline code (CSP).
-(function () {
+(() => {
   "use strict";
 
   // --- signature pad ---------------------------------------------------------------------
@@ -30,14 +30,14 @@
       canvas.setPointerCapture(evt.pointerId);
       drawing = true;
       const [x, y] = point(evt);
-      path.push("M" + x + " " + y);
+      path.push(`M${x} ${y}`);
       ctx.beginPath();
       ctx.moveTo(x, y);
     });
     canvas.addEventListener("pointermove", (evt) => {
       if (!drawing) return;
       const [x, y] = point(evt);
-      path.push("L" + x + " " + y);
+      path.push(`L${x} ${y}`);
       ctx.lineTo(x, y);
       ctx.stroke();
     });
@@ -88,9 +88,9 @@
       method: "POST",
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
-      body: body,
+      body,
     })
-      .then((response) => response.json().then((answer) => ({ ok: response.ok, answer: answer })))
+      .then((response) => response.json().then((answer) => ({ ok: response.ok, answer })))
       .then(({ ok, answer }) => {
         toast(answer.message || "", ok ? "success" : "error");
         if (!ok) select.value = select.getAttribute("data-held") || "";

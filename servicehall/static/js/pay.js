@@ -1,5 +1,5 @@
 // Taking money at the counter: the cash keypad and the change preview (PAY01). No inline code (CSP).
-(function () {
+(() => {
   "use strict";
 
   // --- payment at the counter ---------------------------------------------------------------
@@ -30,8 +30,8 @@
     const change = given - due;
     line.textContent =
       change >= 0
-        ? line.getAttribute("data-label-change") + " ¥" + yuan(change)
-        : line.getAttribute("data-label-short") + " ¥" + yuan(-change);
+        ? `${line.getAttribute("data-label-change")} ¥${yuan(change)}`
+        : `${line.getAttribute("data-label-short")} ¥${yuan(-change)}`;
     line.classList.toggle("short", change < 0);
   }
 

@@ -1,6 +1,6 @@
 // Shared helpers for every page: htmx settings, the hall's live feed, timers,
 // flashes and a few small behaviours of the staff screens. No build step.
-(function () {
+(() => {
   "use strict";
 
   const SH = (window.servicehall = window.servicehall || {});
@@ -25,7 +25,7 @@
   }
 
   // --- toasts -------------------------------------------------------------------------
-  SH.toast = function (message, kind) {
+  SH.toast = (message, kind) => {
     let box = document.getElementById("toasts");
     if (!box) {
       box = document.createElement("div");
@@ -34,7 +34,7 @@
       document.body.appendChild(box);
     }
     const el = document.createElement("div");
-    el.className = "flash " + (kind || "error");
+    el.className = `flash ${kind || "error"}`;
     el.setAttribute("role", kind === "error" ? "alert" : "status");
     el.textContent = message;
     box.appendChild(el);
@@ -45,7 +45,7 @@
     document.body.addEventListener("htmx:beforeSwap", (evt) => {
       const xhr = evt.detail.xhr;
       // Signed out meanwhile: go to the sign-in page instead of swapping it into a panel.
-      if (xhr && xhr.responseURL && xhr.responseURL.indexOf("/accounts/login/") !== -1) {
+      if (xhr && xhr.responseURL && xhr.responseURL.includes("/accounts/login/")) {
         evt.detail.shouldSwap = false;
         window.location.href = xhr.responseURL;
         return;
@@ -55,7 +55,7 @@
         // replace a whole panel: show it as a toast and keep the panel.
         const target = evt.detail.target;
         const body = xhr.responseText || "";
-        if (target && target.id && body.indexOf('id="' + target.id + '"') === -1 && target.hasAttribute("data-live")) {
+        if (target && target.id && !body.includes(`id="${target.id}"`) && target.hasAttribute("data-live")) {
           evt.detail.shouldSwap = false;
           SH.toast(plainText(body) || t("error", "The request was refused."), "error");
         }
@@ -130,9 +130,9 @@
   // --- the hall's live feed ------------------------------------------------------------
   // Subscribes to ws/halls/<hall>/, reconnects with backoff, and calls onMessage with
   // each payload (plus {type: "reconnected"} after a reconnect, so screens catch up).
-  SH.hallFeed = function (hall, onMessage) {
+  SH.hallFeed = (hall, onMessage) => {
     const proto = window.location.protocol === "https:" ? "wss:" : "ws:";
-    const url = proto + "//" + window.location.host + "/ws/halls/" + encodeURIComponent(hall) + "/";
+    const url = `${proto}//${window.location.host}/ws/halls/${encodeURIComponent(hall)}/`;
     let socket = null;
     let attempt = 0;
     let everOpen = false;
@@ -195,7 +195,7 @@
     }
 
     function schedule() {
-      const base = Math.min(30000, 500 * Math.pow(2, attempt));
+      const base = Math.min(30000, 500 * 2 ** attempt);
       attempt += 1;
       setTimeout(connect, base * (0.75 + Math.random() * 0.5));
     }
@@ -247,7 +247,7 @@
     const m = Math.floor((seconds % 3600) / 60);
     const s = seconds % 60;
     const pad = (n) => String(n).padStart(2, "0");
-    return h ? h + ":" + pad(m) + ":" + pad(s) : m + ":" + pad(s);
+    return h ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
   }
 
   function tickTimers() {

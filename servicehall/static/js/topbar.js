@@ -1,7 +1,7 @@
 // The staff top bar (issue 10): when the screens' links do not fit beside the hall's name and "Sign out"
 // (a 1366 px hall PC with a duty manager's dozen screens, a 10-inch tablet), the bar folds them into the
 // menu button. CSS does the folding (`.topbar.is-folded`, and always below 1024 px); this only measures.
-(function () {
+(() => {
   "use strict";
 
   function fits(bar, nav) {

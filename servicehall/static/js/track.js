@@ -8,23 +8,23 @@
  * While the feed is down (or the hall has none) the page polls every 10 s.
  * No personal data.
  */
-(function () {
+(() => {
   "use strict";
 
-  var config = JSON.parse(document.getElementById("track-config").textContent);
-  var card = document.querySelector("[data-track-card]");
-  var FINAL = ["done", "abandoned", "closed"];
-  var POLL_MS = (config.pollSeconds || 10) * 1000;
-  var MIN_GAP_MS = (config.minGapSeconds || 5) * 1000;
-  var SPREAD_MS = 1000; // phones of one hall do not all ask in the same millisecond
-  var pollTimer = null;
-  var pendingTimer = null;
-  var lastFetch = 0;
-  var socket = null;
-  var stopped = false;
+  const config = JSON.parse(document.getElementById("track-config").textContent);
+  const card = document.querySelector("[data-track-card]");
+  const FINAL = ["done", "abandoned", "closed"];
+  const POLL_MS = (config.pollSeconds || 10) * 1000;
+  const MIN_GAP_MS = (config.minGapSeconds || 5) * 1000;
+  const SPREAD_MS = 1000; // phones of one hall do not all ask in the same millisecond
+  let pollTimer = null;
+  let pendingTimer = null;
+  let lastFetch = 0;
+  let socket = null;
+  let stopped = false;
   // "Updated" in the hall's time zone (config.timezone), as the slip and the board show times.
-  var updatedFormat = (function () {
-    var options = { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false };
+  const updatedFormat = (() => {
+    const options = { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false };
     if (config.timezone) options.timeZone = config.timezone;
     try {
       return new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN", options);
@@ -37,10 +37,10 @@
   function show(node, visible) { if (node) node.hidden = !visible; }
 
   function render(status) {
-    var before = card.dataset.status;
+    const before = card.dataset.status;
     card.dataset.status = status.status;
-    card.querySelectorAll("[data-field]").forEach(function (node) {
-      var value = status[node.dataset.field];
+    card.querySelectorAll("[data-field]").forEach((node) => {
+      const value = status[node.dataset.field];
       node.textContent = value === null || value === undefined ? "" : value;
     });
     show(card.querySelector("[data-call]"), !!status.counter);
@@ -49,29 +49,29 @@
       card.classList.add("is-new-call");
       if (navigator.vibrate) navigator.vibrate([300, 150, 300]);
     }
-    var updated = document.querySelector("[data-updated]");
+    const updated = document.querySelector("[data-updated]");
     if (updated) {
-      var now = new Date();
+      const now = new Date();
       updated.textContent = updatedFormat.format(now);
       updated.setAttribute("datetime", now.toISOString());
     }
-    if (FINAL.indexOf(status.status) >= 0) stop();
+    if (FINAL.includes(status.status)) stop();
   }
 
   function fetchNow() {
     if (stopped) return;
     lastFetch = Date.now();
     fetch(config.stateUrl, { headers: { Accept: "application/json" }, cache: "no-store" })
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then((r) => { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(render)
-      .catch(function () { /* try again at the next event or tick */ });
+      .catch(() => { /* try again at the next event or tick */ });
   }
 
   // At most one fetch per MIN_GAP_MS; a fetch already scheduled absorbs later requests.
   function requestRefresh() {
     if (stopped || pendingTimer !== null) return;
-    var wait = Math.max(0, lastFetch + MIN_GAP_MS - Date.now()) + Math.random() * SPREAD_MS;
-    pendingTimer = setTimeout(function () {
+    const wait = Math.max(0, lastFetch + MIN_GAP_MS - Date.now()) + Math.random() * SPREAD_MS;
+    pendingTimer = setTimeout(() => {
       pendingTimer = null;
       fetchNow();
     }, wait);
@@ -105,9 +105,9 @@
 
   function connect(attempt) {
     if (stopped) return;
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + config.wsPath);
-    socket.onopen = function () {
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(`${scheme}${location.host}${config.wsPath}`);
+    socket.onopen = () => {
       stopPolling();
       // Catch up with what happened before the feed was open (the first fetch
       // may be older than the socket): one throttled fetch, absorbed by events.
@@ -115,21 +115,21 @@
       attempt = 0;
       card.dataset.connection = "open";
     };
-    socket.onmessage = function (message) {
-      var data;
+    socket.onmessage = (message) => {
+      let data;
       try { data = JSON.parse(message.data); } catch (err) { return; }
       onEvent(data);
     };
-    socket.onclose = function () {
+    socket.onclose = () => {
       card.dataset.connection = "closed";
       startPolling();
-      var delay = Math.min(60000, 2000 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);
-      setTimeout(function () { connect(attempt + 1); }, delay);
+      const delay = Math.min(60000, 2000 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
+      setTimeout(() => connect(attempt + 1), delay);
     };
   }
 
   startPolling();
-  if (config.wsPath && FINAL.indexOf(card.dataset.status) < 0) connect(0);
-  document.addEventListener("visibilitychange", function () { if (!document.hidden) requestRefresh(); });
+  if (config.wsPath && !FINAL.includes(card.dataset.status)) connect(0);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) requestRefresh(); });
   fetchNow();
 })();
