@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.services import audit_record
+from servicehall.core.states import transition
 from servicehall.customers.models import Customer, Service
 from servicehall.lib import money
 from servicehall.org.models import Hall
@@ -47,12 +48,11 @@ from .eligibility import SERVICE_HAS_PLAN
 from .models import (
     ZERO,
     CreditApplication,
-    CreditStatusChange,
     Installment,
     InstallmentStatus,
     Repayment,
 )
-from .states import REPAYABLE, CreditStatus, move_allowed
+from .states import CREDIT_TABLE, REPAYABLE, CreditStatus
 
 S = CreditStatus
 PRICE_MAX = Decimal("100000.00")
@@ -123,17 +123,6 @@ def _text(value: Any, *, max_length: int, label: str, field: str, required: bool
     return text
 
 
-def _history(application: CreditApplication, *, frm: str, to: str, actor: Any, note: str, now: Any) -> None:
-    CreditStatusChange.objects.create(
-        application=application,
-        at=now,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        from_status=frm,
-        to_status=to,
-        note=note[:NOTE_MAX],
-    )
-
-
 def _lock(application: CreditApplication) -> CreditApplication:
     locked = CreditApplication.objects.select_for_update().filter(pk=application.pk).first()
     if locked is None:
@@ -142,24 +131,25 @@ def _lock(application: CreditApplication) -> CreditApplication:
 
 
 def _move(application: CreditApplication, to: str, *, actor: Any, note: str = "", **changes: Any) -> CreditApplication:
-    """Compare-and-set the status (the row is locked by the caller), append history and audit."""
+    """Compare-and-set the status (the row is locked by the caller) with its history row (core.states), then audit."""
     frm = application.status
-    if not move_allowed(frm, to):
-        raise Conflict(
-            _("The application is %(status)s: it cannot become %(to)s.") % {"status": S(frm).label, "to": S(to).label},
+    transition(
+        application,
+        to,
+        table=CREDIT_TABLE,
+        refuse=lambda status: Conflict(
+            _("The application is %(status)s: it cannot become %(to)s.")
+            % {"status": S(status).label, "to": S(to).label},
             code="illegal_move",
-        )
-    now = timezone.now()
-    updated = CreditApplication.objects.filter(pk=application.pk, status=frm).update(status=to, **changes)
-    if updated != 1:
-        raise Conflict(_("The application was changed meanwhile. Reload and try again."), code="changed")
-    _history(application, frm=frm, to=to, actor=actor, note=note, now=now)
+        ),
+        lost=lambda: Conflict(_("The application was changed meanwhile. Reload and try again."), code="changed"),
+        changes=changes,
+        actor=actor,
+        note=note[:NOTE_MAX],
+    )
     audit_record(
         actor=actor, action=f"credit.{to}", obj=application, hall=application.hall, data={"from": frm, "to": to}
     )
-    application.status = to
-    for key, value in changes.items():
-        setattr(application, key, value)
     return application
 
 
@@ -246,7 +236,7 @@ def application_submit(
         )
         application.number = f"CR{application.pk:08d}"
         application.save(update_fields=["number"])
-        _history(application, frm="", to=S.SUBMITTED, actor=actor, note="", now=now)
+        CREDIT_TABLE.record(application, from_status="", to_status=S.SUBMITTED, actor=actor, at=now)
         audit_record(
             actor=actor,
             action="credit.submitted",

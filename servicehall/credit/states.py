@@ -19,6 +19,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from servicehall.core.states import StateTable
+
 
 class CreditStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Waiting for review")
@@ -41,13 +43,11 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
     S.PAID_OFF: frozenset(),
     S.CANCELLED: frozenset(),
 }
+# Every move appends a `CreditStatusChange` (core.states.transition).
+CREDIT_TABLE = StateTable(moves=ALLOWED_MOVES, history="credit.CreditStatusChange", history_fk="application")
 
 # A plan whose installments may be paid.
 REPAYABLE: tuple[str, ...] = (S.SIGNED, S.ACTIVE)
 # Applications that still bind the service: a second one for the same number is refused.
 LIVE: tuple[str, ...] = (S.SUBMITTED, S.APPROVED, S.SIGNED, S.ACTIVE)
 ENDED: tuple[str, ...] = (S.REJECTED, S.PAID_OFF, S.CANCELLED)
-
-
-def move_allowed(current: str, to: str) -> bool:
-    return to in ALLOWED_MOVES.get(current, frozenset())

@@ -37,20 +37,20 @@ from django.utils.translation import gettext as _
 
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.services import audit_record
+from servicehall.core.states import transition
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import memberships_for_user, user_can
 
 from .models import (
-    CARD_WRITE_ALLOWED_MOVES,
     BlacklistedCard,
     CardWrite,
-    CardWriteChange,
     Customer,
     MeterReading,
     Service,
     ServiceOwnerChange,
 )
+from .states import CARD_WRITE_TABLE
 
 W = CardWrite.Status
 CARD_NUMBER_PREFIX = "GC"
@@ -181,20 +181,17 @@ def _lock_write(write: CardWrite) -> CardWrite:
 
 
 def _move(write: CardWrite, to: str, *, actor: Any, note: str = "", **changes: Any) -> CardWrite:
-    """Along `CARD_WRITE_ALLOWED_MOVES`: compare-and-set on the status, then the history row."""
-    old = write.status
-    if to not in CARD_WRITE_ALLOWED_MOVES.get(old, frozenset()):
-        raise _not_movable(write, to)
-    now = timezone.now()
-    if not CardWrite.objects.filter(pk=write.pk, status=old).update(status=to, **changes):
-        raise Conflict(_("The card writer answered this write just now. Please reload."), code="stale_status")
-    CardWriteChange.objects.create(
-        card_write=write, at=now, actor=_user(actor), from_status=old, to_status=to, note=note
+    """Along `CARD_WRITE_ALLOWED_MOVES`: compare-and-set on the status, then the history row (core.states)."""
+    return transition(
+        write,
+        to,
+        table=CARD_WRITE_TABLE,
+        refuse=lambda status: _not_movable(write, to),
+        lost=lambda: Conflict(_("The card writer answered this write just now. Please reload."), code="stale_status"),
+        changes=changes,
+        actor=actor,
+        note=note,
     )
-    write.status = to
-    for field, value in changes.items():
-        setattr(write, field, value)
-    return write
 
 
 def _not_movable(write: CardWrite, to: str) -> Conflict:
@@ -284,7 +281,7 @@ def card_write_request(
         requested_by=_user(actor),
         requested_at=now,
     )
-    CardWriteChange.objects.create(card_write=write, at=now, actor=_user(actor), from_status="", to_status=W.PENDING)
+    CARD_WRITE_TABLE.record(write, from_status="", to_status=W.PENDING, actor=actor, at=now)
     audit_record(
         actor=actor,
         action="card_write.request",

@@ -165,16 +165,6 @@ class Service(TimeStampedModel):
         return f"{self.get_kind_display()} {number}"
 
 
-# The only moves `service_set_status` makes; a cancelled service stays cancelled
-# (its number may go to someone else: a new service is opened instead).
-SERVICE_ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    Service.Status.PENDING: frozenset({Service.Status.ACTIVE, Service.Status.CANCELLED}),
-    Service.Status.ACTIVE: frozenset({Service.Status.SUSPENDED, Service.Status.CANCELLED}),
-    Service.Status.SUSPENDED: frozenset({Service.Status.ACTIVE, Service.Status.CANCELLED}),
-    Service.Status.CANCELLED: frozenset(),
-}
-
-
 class ServiceStatusChange(models.Model):
     """One move of a service's status (who, when, from, to, why). Append-only."""
 
@@ -256,15 +246,6 @@ class NumberPoolEntry(TimeStampedModel):
     def __str__(self) -> str:
         # A free number is nobody's; a reserved or taken one is a customer's phone number (PRIV01).
         return self.number if self.status == self.Status.FREE else mask_phone(self.number)
-
-
-# reserved → free when the clerk lets the number go (or the order is withdrawn);
-# taken → free when an opening is reverted (退受理).
-NUMBER_POOL_ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    NumberPoolEntry.Status.FREE: frozenset({NumberPoolEntry.Status.RESERVED}),
-    NumberPoolEntry.Status.RESERVED: frozenset({NumberPoolEntry.Status.FREE, NumberPoolEntry.Status.TAKEN}),
-    NumberPoolEntry.Status.TAKEN: frozenset({NumberPoolEntry.Status.FREE}),
-}
 
 
 class PersonalDataAccess(models.Model):
@@ -364,14 +345,6 @@ class CardWrite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
-
-
-# A failed write goes back to pending when it is retried; a written card stays written.
-CARD_WRITE_ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    CardWrite.Status.PENDING: frozenset({CardWrite.Status.CONFIRMED, CardWrite.Status.FAILED}),
-    CardWrite.Status.FAILED: frozenset({CardWrite.Status.PENDING}),
-    CardWrite.Status.CONFIRMED: frozenset(),
-}
 
 
 class CardWriteChange(AppendOnlyModel):

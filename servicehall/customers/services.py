@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.services import audit_record
+from servicehall.core.states import transition
 from servicehall.lib import identity
 from servicehall.lib.names import name_initials
 from servicehall.lib.phones import PhoneError, phone_normalise
@@ -28,8 +29,6 @@ from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_can
 
 from .models import (
-    NUMBER_POOL_ALLOWED_MOVES,
-    SERVICE_ALLOWED_MOVES,
     Customer,
     IdDocument,
     NumberPoolEntry,
@@ -37,6 +36,7 @@ from .models import (
     Service,
     ServiceStatusChange,
 )
+from .states import NUMBER_POOL_TABLE, SERVICE_TABLE
 
 Kind = IdDocument.Kind
 PERSONAL_KINDS = frozenset(k for k in Kind.values if k != Kind.BUSINESS_LICENCE)
@@ -468,11 +468,8 @@ def number_pool_release_expired(*, now: dt.datetime | None = None) -> int:
 
 def _pool_move(*, entry: NumberPoolEntry, to: str, actor: Any, expired: bool = False) -> NumberPoolEntry:
     old = entry.status
-    if to not in NUMBER_POOL_ALLOWED_MOVES[old]:
-        raise Conflict(_("This number cannot change that way now."), code="illegal_move")
     reserving = to == NumberPoolEntry.Status.RESERVED
     fields: dict[str, Any] = {
-        "status": to,
         "updated_at": timezone.now(),
         "reserved_by": actor if reserving and getattr(actor, "is_authenticated", False) else None,
         "reserved_at": timezone.now() if reserving else None,
@@ -480,9 +477,17 @@ def _pool_move(*, entry: NumberPoolEntry, to: str, actor: Any, expired: bool = F
     if to == NumberPoolEntry.Status.TAKEN:
         fields.pop("reserved_by")
         fields.pop("reserved_at")
-    if not NumberPoolEntry.objects.filter(pk=entry.pk, status=old).update(**fields):
-        raise Conflict(_("Someone else changed this number just now. Please try again."), code="number_not_free")
-    entry.refresh_from_db()
+    transition(
+        entry,
+        to,
+        table=NUMBER_POOL_TABLE,
+        refuse=lambda status: Conflict(_("This number cannot change that way now."), code="illegal_move"),
+        lost=lambda: Conflict(
+            _("Someone else changed this number just now. Please try again."), code="number_not_free"
+        ),
+        changes=fields,
+    )
+    entry.refresh_from_db()  # the whole row as the database holds it, for the caller and the audit row
     data: dict[str, Any] = {"from": old, "to": to}
     if expired:
         data["expired"] = True  # the hold ran out (NUMBER_HOLD_MINUTES), nobody let it go
@@ -604,29 +609,36 @@ def _user(actor: Any) -> Any:
 def service_set_status(*, actor: Any, service: Service, to: str, note: str = "", hall: Hall | None = None) -> Service:
     """Move a service along `SERVICE_ALLOWED_MOVES` (409 otherwise), with a history row and an audit row."""
     old = service.status
-    if to not in SERVICE_ALLOWED_MOVES.get(old, frozenset()):
-        raise Conflict(
-            _("A service that is %(old)s cannot become %(new)s.")
-            % {"old": Service.Status(old).label, "new": _status_label(to)},
-            code="illegal_move",
-        )
     now = timezone.now()
-    changes: dict[str, Any] = {"status": to, "updated_at": now}
+    changes: dict[str, Any] = {"updated_at": now}
     if to == Service.Status.CANCELLED:
         changes["cancelled_at"] = now
     if to == Service.Status.ACTIVE and service.opened_at is None:
         changes["opened_at"] = now
+    note = " ".join((note or "").split())[:200]
     try:
+        # A savepoint: the update may hit the unique live number, and that refusal must leave the caller's
+        # transaction usable.
         with transaction.atomic():
-            moved = Service.objects.filter(pk=service.pk, status=old).update(**changes)
+            transition(
+                service,
+                to,
+                table=SERVICE_TABLE,
+                refuse=lambda status: Conflict(
+                    _("A service that is %(old)s cannot become %(new)s.")
+                    % {"old": Service.Status(status).label, "new": _status_label(to)},
+                    code="illegal_move",
+                ),
+                lost=lambda: Conflict(
+                    _("Someone else changed this service just now. Please reload."), code="stale_status"
+                ),
+                changes=changes,
+                actor=actor,
+                note=note,
+                now=now,
+            )
     except IntegrityError as exc:  # a live service with the same number exists again
         raise Conflict(_("This service number is already in use."), code="service_number_taken") from exc
-    if not moved:
-        raise Conflict(_("Someone else changed this service just now. Please reload."), code="stale_status")
-    note = " ".join((note or "").split())[:200]
-    ServiceStatusChange.objects.create(service=service, actor=_user(actor), from_status=old, to_status=to, note=note)
-    for field, value in changes.items():
-        setattr(service, field, value)
     audit_record(actor=actor, action="service.set_status", obj=service, hall=hall, data={"from": old, "to": to})
     return service
 

@@ -20,24 +20,16 @@ from django.utils.translation import pgettext_lazy
 
 from servicehall.core.models import AppendOnlyModel
 
+# The statuses and their table live in `states.py`; importable from here as before.
+from .states import INVOICE_ALLOWED_MOVES as INVOICE_ALLOWED_MOVES
+from .states import InvoiceStatus
+
 INVOICE_DIGITS = 8
 
 
 class BuyerKind(models.TextChoices):
     PERSONAL = "personal", _("Personal")
     ENTERPRISE = "enterprise", _("Enterprise")
-
-
-class InvoiceStatus(models.TextChoices):
-    ISSUED = "issued", pgettext_lazy("invoice status", "Issued")
-    VOIDED = "voided", _("Voided")
-
-
-# The only moves of an invoice: a voided invoice is never revived (a reissue is a new invoice).
-INVOICE_ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    InvoiceStatus.ISSUED: frozenset({InvoiceStatus.VOIDED}),
-    InvoiceStatus.VOIDED: frozenset(),
-}
 
 
 class InvoiceChannel(models.TextChoices):

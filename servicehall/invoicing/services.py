@@ -49,6 +49,7 @@ from servicehall.cashdesk import services as cashdesk_services
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
+from servicehall.core.states import transition
 from servicehall.customers.models import Customer
 from servicehall.lib import identity, money
 from servicehall.org.models import Hall
@@ -56,16 +57,15 @@ from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_can
 
 from .models import (
-    INVOICE_ALLOWED_MOVES,
     BuyerKind,
     Invoice,
     InvoiceChannel,
     InvoiceLine,
-    InvoiceMove,
     InvoiceSequence,
     InvoiceStatus,
     invoice_number,
 )
+from .states import INVOICE_TABLE
 
 MAX_PAYMENTS = 50
 TITLE_MAX = 200
@@ -232,12 +232,6 @@ def _download_code() -> str:
             return code
 
 
-def _move(invoice: Invoice, *, from_status: str, to_status: str, actor: Any, at: Any, note: str = "") -> None:
-    InvoiceMove.objects.create(
-        invoice=invoice, from_status=from_status, to_status=to_status, actor=actor, at=at, note=note
-    )
-
-
 # --- issue ------------------------------------------------------------------------------------------
 
 
@@ -298,7 +292,7 @@ def _issue_locked(
         replaces=replaces,
     )
     InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, payment=p, amount=left[p.pk]) for p in payments])
-    _move(invoice, from_status="", to_status=InvoiceStatus.ISSUED, actor=actor, at=now)
+    INVOICE_TABLE.record(invoice, from_status="", to_status=InvoiceStatus.ISSUED, actor=actor, at=now)
     audit_record(
         actor=actor,
         action="invoice.issue",
@@ -412,16 +406,26 @@ def _reason(value: Any) -> str:
     return reason
 
 
+def _already_voided(invoice: Invoice) -> Conflict:
+    return Conflict(_("Invoice %(number)s is already voided.") % {"number": invoice.number}, code="already_voided")
+
+
 def _void_locked(invoice: Invoice, actor: Any, reason: str) -> Invoice:
     now = timezone.now()
-    # Compare-and-set: of two clerks voiding at once, one wins and the other is told.
-    may_void = [status for status, moves in INVOICE_ALLOWED_MOVES.items() if InvoiceStatus.VOIDED in moves]
-    changed = Invoice.objects.filter(pk=invoice.pk, status__in=may_void).update(
-        status=InvoiceStatus.VOIDED, void_reason=reason, voided_by=actor, voided_at=now
+    # Compare-and-set: of two clerks voiding at once, one wins and the other is told. Only an issued invoice
+    # may be voided, and the database decides (the caller's instance may be stale), so `expected_from`.
+    transition(
+        invoice,
+        InvoiceStatus.VOIDED,
+        table=INVOICE_TABLE,
+        expected_from=InvoiceStatus.ISSUED,
+        refuse=lambda status: _already_voided(invoice),
+        lost=lambda: _already_voided(invoice),
+        changes={"void_reason": reason, "voided_by": actor, "voided_at": now},
+        actor=actor,
+        note=reason,
+        now=now,
     )
-    if not changed:
-        raise Conflict(_("Invoice %(number)s is already voided.") % {"number": invoice.number}, code="already_voided")
-    _move(invoice, from_status=InvoiceStatus.ISSUED, to_status=InvoiceStatus.VOIDED, actor=actor, at=now, note=reason)
     audit_record(
         actor=actor,
         action="invoice.void",

@@ -18,7 +18,7 @@ dates the order's open call-back again (`services.order_follow_up_redate`).
 
 `job_cancel` gives a job up; a business action's undo (退受理) calls it.
 
-Status moves follow `JOB_ALLOWED_MOVES` as compare-and-set updates; each
+Status moves follow `JOB_ALLOWED_MOVES` as compare-and-set updates (core.states); each
 move writes an audit row (actor, when, from, to) that is the job's history.
 Locks are taken in a fixed order: the work order first, then the job.
 """
@@ -36,10 +36,12 @@ from django.utils.translation import gettext as _
 
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.services import audit_record
+from servicehall.core.states import transition
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_can
 
-from .models import JOB_ALLOWED_MOVES, JOB_OPEN_STATUSES, InstallationJob, WorkOrder
+from .models import InstallationJob, WorkOrder
+from .states import JOB_OPEN_STATUSES, JOB_TABLE
 
 J = InstallationJob.Status
 K = InstallationJob.Kind
@@ -162,21 +164,23 @@ def _lock_job(job: InstallationJob) -> tuple[WorkOrder, InstallationJob]:
 
 
 def _move(job: InstallationJob, to: str, *, actor: Any, note: str = "", **changes: Any) -> InstallationJob:
-    """Compare-and-set along `JOB_ALLOWED_MOVES`, then the history (audit) row."""
+    """Compare-and-set along `JOB_ALLOWED_MOVES` (core.states), then the history (audit) row."""
     old = job.status
-    if to not in JOB_ALLOWED_MOVES.get(old, frozenset()):
-        raise Conflict(
-            _("The job is %(old)s and cannot become %(new)s.") % {"old": _status_label(old), "new": _status_label(to)},
-            code="illegal_move",
-        )
     now = timezone.now()
     if note:
         changes["note"] = note
-    if not InstallationJob.objects.filter(pk=job.pk, status=old).update(status=to, updated_at=now, **changes):
-        raise Conflict(_("Someone else changed this job just now. Please reload."), code="stale_status")
-    for field, value in changes.items():
-        setattr(job, field, value)
-    job.status, job.updated_at = to, now
+    transition(
+        job,
+        to,
+        table=JOB_TABLE,
+        refuse=lambda status: Conflict(
+            _("The job is %(old)s and cannot become %(new)s.")
+            % {"old": _status_label(status), "new": _status_label(to)},
+            code="illegal_move",
+        ),
+        lost=lambda: Conflict(_("Someone else changed this job just now. Please reload."), code="stale_status"),
+        changes={"updated_at": now, **changes},
+    )
     audit_record(
         actor=actor,
         action="job.move",

@@ -22,7 +22,9 @@ from django.utils.translation import pgettext_lazy
 from servicehall.catalog.models import pick_language
 from servicehall.core.models import AppendOnlyModel
 
-from .states import OrderStatus
+from .states import JOB_ALLOWED_MOVES as JOB_ALLOWED_MOVES
+from .states import JOB_OPEN_STATUSES as JOB_OPEN_STATUSES
+from .states import JobStatus, OrderStatus
 
 
 class WorkOrder(models.Model):
@@ -416,7 +418,7 @@ class InstallationJob(models.Model):
 
     The job has an appointment window (stored UTC, shown in the hall's timezone)
     and a technician; the technician's result is reported done or failed. Only
-    `orders.jobs` writes `status`, along `JOB_ALLOWED_MOVES`; every move writes
+    `orders.jobs` writes `status`, along `JOB_ALLOWED_MOVES` (see `states.py`); every move writes
     an audit row (who, when, from, to) that is the job's history.
     """
 
@@ -426,11 +428,7 @@ class InstallationJob(models.Model):
         GAS_INSTALL = "gas_install", _("Gas installation")
         METER_REMOVAL = "meter_removal", _("Meter removal")
 
-    class Status(models.TextChoices):
-        SCHEDULED = "scheduled", _("Scheduled")
-        DONE = "done", pgettext_lazy("task", "Done")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", pgettext_lazy("task", "Cancelled")
+    Status = JobStatus  # declared in `states.py`, with the job's table
 
     hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
     order = models.ForeignKey(WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="jobs")
@@ -482,20 +480,6 @@ class InstallationJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
-
-
-# A failed job is rescheduled (→ scheduled) or given up with its order (→ cancelled);
-# a done or cancelled job stays as it is.
-JOB_ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    InstallationJob.Status.SCHEDULED: frozenset(
-        {InstallationJob.Status.DONE, InstallationJob.Status.FAILED, InstallationJob.Status.CANCELLED}
-    ),
-    InstallationJob.Status.FAILED: frozenset({InstallationJob.Status.SCHEDULED, InstallationJob.Status.CANCELLED}),
-    InstallationJob.Status.DONE: frozenset(),
-    InstallationJob.Status.CANCELLED: frozenset(),
-}
-# Jobs still to be done: they keep their order on the unfinished list (未完工).
-JOB_OPEN_STATUSES: tuple[str, ...] = (InstallationJob.Status.SCHEDULED, InstallationJob.Status.FAILED)
 
 
 class CustomerDataChange(AppendOnlyModel):

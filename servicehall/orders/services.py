@@ -27,6 +27,7 @@ from servicehall.catalog.models import BusinessType
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
+from servicehall.core.states import transition
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_can
@@ -44,7 +45,6 @@ from .models import (
     IdentityParty,
     InstallationJob,
     OrderDocument,
-    OrderMove,
     OrderSequence,
     RecommendationOutcome,
     RecommendationRecord,
@@ -54,6 +54,7 @@ from .models import (
 from .states import (
     BEFORE_PROCESSING,
     ENDED,
+    ORDER_TABLE,
     PROCESSED,
     SPECIAL_TARGETS,
     UP_TO_ACCEPTANCE,
@@ -87,10 +88,12 @@ def _status_label(status: str) -> str:
     return str(S(status).label) if status in S.values else status
 
 
-def _refuse_move(order: WorkOrder, to: str) -> Conflict:
+def _refuse_move(order: WorkOrder, to: str, status: str | None = None) -> Conflict:
+    """`status`: the one the order is in, when it differs from the instance's (a lost race)."""
+    current = order.status if status is None else status
     return Conflict(
         _("Order %(number)s is at %(status)s and cannot go to %(to)s.")
-        % {"number": order.number, "status": _status_label(order.status), "to": _status_label(to)},
+        % {"number": order.number, "status": _status_label(current), "to": _status_label(to)},
         code="illegal_move",
     )
 
@@ -114,15 +117,21 @@ def _note(text: str) -> str:
 
 
 def _move(order: WorkOrder, to: str, *, actor: Any, note: str = "", now: dt.datetime | None = None, **changes: Any):
-    """Move along the table: compare-and-set, then the history row and the audit row."""
-    if not move_is_in_table(order.status, to):
-        raise _refuse_move(order, to)
+    """Move along the table (compare-and-set and the `OrderMove`, core.states), then the audit row.
+
+    A lost race is refused like an illegal move, naming the step the order is at now."""
     now = now or timezone.now()
     before = order.status
-    updated = WorkOrder.objects.filter(pk=order.pk, status=before).update(status=to, updated_at=now, **changes)
-    if updated != 1:
-        raise _refuse_move(WorkOrder.objects.get(pk=order.pk), to)
-    OrderMove.objects.create(order=order, from_status=before, to_status=to, actor=_user(actor), at=now, note=note)
+    transition(
+        order,
+        to,
+        table=ORDER_TABLE,
+        refuse=lambda status: _refuse_move(order, to, status),
+        changes={"updated_at": now, **changes},
+        actor=actor,
+        note=note,
+        now=now,
+    )
     audit_record(
         actor=actor,
         action="order.move",
@@ -130,10 +139,6 @@ def _move(order: WorkOrder, to: str, *, actor: Any, note: str = "", now: dt.date
         hall=order.hall,
         data={"number": order.number, "from": before, "to": to},
     )
-    order.status = to
-    order.updated_at = now
-    for field, value in changes.items():
-        setattr(order, field, value)
     return order
 
 
@@ -225,7 +230,7 @@ def order_create(
         created_at=now,
     )
     OrderDocument.objects.bulk_create(_documents_of(order, business_type))
-    OrderMove.objects.create(order=order, from_status="", to_status=S.RECEPTION, actor=actor, at=now)
+    ORDER_TABLE.record(order, from_status="", to_status=S.RECEPTION, actor=actor, at=now)
     audit_record(
         actor=actor,
         action="order.create",

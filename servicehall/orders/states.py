@@ -19,6 +19,10 @@ business type or the order says so; `skips_allowed` decides those:
 
 Processing "completes" on the move processing → confirmation: that move runs
 the business action (see `actions.py`).
+
+`ORDER_TABLE` hands the table to `core.states.transition`, which appends an
+`OrderMove` on every move. Installation jobs (`JobStatus`, `JOB_TABLE`) have a
+table of their own; their history is the audit trail.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from servicehall.core.states import StateTable
 
 if TYPE_CHECKING:
     from .models import WorkOrder
@@ -65,6 +71,7 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
     S.WITHDRAWN: frozenset(),
     S.REVERTED: frozenset(),
 }
+ORDER_TABLE = StateTable(moves=ALLOWED_MOVES, history="orders.OrderMove", history_fk="order")
 
 # The main line, in order: what the page draws as the order's progress.
 MAIN_LINE: tuple[str, ...] = (
@@ -140,3 +147,27 @@ def move_fits_order(order: WorkOrder, to: str) -> bool:
     if to in SPECIAL_TARGETS:
         return True
     return next_status(order) == to
+
+
+class JobStatus(models.TextChoices):
+    """The statuses of an installation job (`InstallationJob.Status`)."""
+
+    SCHEDULED = "scheduled", _("Scheduled")
+    DONE = "done", pgettext_lazy("task", "Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", pgettext_lazy("task", "Cancelled")
+
+
+J = JobStatus
+# A failed job is rescheduled (→ scheduled) or given up with its order (→ cancelled);
+# a done or cancelled job stays as it is.
+JOB_ALLOWED_MOVES: dict[str, frozenset[str]] = {
+    J.SCHEDULED: frozenset({J.DONE, J.FAILED, J.CANCELLED}),
+    J.FAILED: frozenset({J.SCHEDULED, J.CANCELLED}),
+    J.DONE: frozenset(),
+    J.CANCELLED: frozenset(),
+}
+# No history model: every move of a job writes an audit row, which is the job's history.
+JOB_TABLE = StateTable(moves=JOB_ALLOWED_MOVES)
+# Jobs still to be done: they keep their order on the unfinished list (未完工).
+JOB_OPEN_STATUSES: tuple[str, ...] = (J.SCHEDULED, J.FAILED)

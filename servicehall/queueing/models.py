@@ -1,7 +1,7 @@
 """Tickets and their life (Q01–Q04).
 
 The status of a ticket changes only through `services.py`, along the moves in
-`ALLOWED_MOVES`; every change closes the ticket's open interval and opens the
+`ALLOWED_MOVES` (see `states.py`); every change closes the ticket's open interval and opens the
 next, so wait, walk, serve and hold times come from rows that are never
 deleted.
 """
@@ -16,32 +16,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-class TicketStatus(models.TextChoices):
-    WAITING = "waiting", _("Waiting")
-    CALLED = "called", _("Called")
-    SERVING = "serving", _("Being served")
-    HELD = "held", _("On hold")
-    NO_SHOW = "no_show", _("Missed (no-show)")
-    DONE = "done", _("Done")
-    ABANDONED = "abandoned", _("Left without service")
-    CLOSED = "closed", _("Closed at day end")
-
+# The statuses and their table live in `states.py`; importable from here as before.
+from .states import ACTIVE_STATUSES as ACTIVE_STATUSES
+from .states import ALLOWED_MOVES as ALLOWED_MOVES
+from .states import OPEN_STATUSES as OPEN_STATUSES
+from .states import TicketStatus
 
 S = TicketStatus
-# The ticket life as a table: from -> the statuses it may move to.
-ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    S.WAITING: frozenset({S.CALLED, S.ABANDONED, S.CLOSED}),
-    S.CALLED: frozenset({S.CALLED, S.SERVING, S.NO_SHOW, S.HELD, S.WAITING, S.CLOSED}),
-    S.SERVING: frozenset({S.DONE, S.HELD, S.WAITING, S.CLOSED}),
-    S.HELD: frozenset({S.SERVING, S.WAITING, S.ABANDONED, S.CLOSED}),
-    S.NO_SHOW: frozenset({S.WAITING, S.ABANDONED, S.CLOSED}),
-    S.DONE: frozenset(),
-    S.ABANDONED: frozenset(),
-    S.CLOSED: frozenset(),
-}
-ACTIVE_STATUSES = (S.CALLED, S.SERVING)
-OPEN_STATUSES = (S.WAITING, S.CALLED, S.SERVING, S.HELD, S.NO_SHOW)
 
 
 class TicketKind(models.TextChoices):

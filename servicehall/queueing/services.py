@@ -25,16 +25,14 @@ from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.masking import mask_phone
 from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
+from servicehall.core.states import transition
 from servicehall.org.models import Counter, Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_can
 
 from . import events
 from .models import (
-    ACTIVE_STATUSES,
-    ALLOWED_MOVES,
     DEFAULT_HEAD_START_MINUTES,
-    OPEN_STATUSES,
     DailySequence,
     PriorityRule,
     Ticket,
@@ -42,8 +40,8 @@ from .models import (
     TicketInterval,
     TicketKind,
     TicketOutcome,
-    TicketStatus,
 )
+from .states import ACTIVE_STATUSES, OPEN_STATUSES, TICKET_TABLE, TicketStatus
 from .voice import call_clips, call_text
 
 S = TicketStatus
@@ -81,10 +79,12 @@ def _status_label(status: str) -> str:
     return str(S(status).label)
 
 
-def _refuse_move(ticket: Ticket, to: str) -> Conflict:
+def _refuse_move(ticket: Ticket, to: str, status: str | None = None) -> Conflict:
+    """`status`: the one the ticket is in, when it differs from the instance's (a lost race)."""
+    current = ticket.status if status is None else status
     return Conflict(
         _("Ticket %(number)s is %(status)s and cannot become %(to)s.")
-        % {"number": ticket.number, "status": _status_label(ticket.status), "to": _status_label(to)},
+        % {"number": ticket.number, "status": _status_label(current), "to": _status_label(to)},
         code="illegal_move",
     )
 
@@ -99,25 +99,16 @@ def _move(
     now: dt.datetime | None = None,
     **changes: Any,
 ) -> Ticket:
-    """Move a ticket along the table; compare-and-set, then record the interval."""
-    if to not in ALLOWED_MOVES[ticket.status]:
-        raise _refuse_move(ticket, to)
+    """Move a ticket along the table (compare-and-set, core.states), then record the interval.
+
+    A lost race is refused like an illegal move, naming the status the ticket is in now."""
     now = now or timezone.now()
-    updated = Ticket.objects.filter(pk=ticket.pk, status=ticket.status).update(status=to, **changes)
-    if updated != 1:
-        current = Ticket.objects.get(pk=ticket.pk)
-        raise _refuse_move(current, to)
+    transition(ticket, to, table=TICKET_TABLE, refuse=lambda status: _refuse_move(ticket, to, status), changes=changes)
     TicketInterval.objects.filter(ticket=ticket, ended_at__isnull=True).update(ended_at=now)
     staff = actor if getattr(actor, "is_authenticated", False) else None
     TicketInterval.objects.create(
         ticket=ticket, status=to, counter=counter, actor=staff, started_at=now, note=note[:200]
     )
-    if any(hasattr(value, "resolve_expression") for value in changes.values()):
-        ticket.refresh_from_db()
-        return ticket
-    ticket.status = to
-    for field, value in changes.items():
-        setattr(ticket, field, value)
     return ticket
 
 
