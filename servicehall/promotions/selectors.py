@@ -43,6 +43,7 @@ from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from servicehall.catalog.models import pick_language
 from servicehall.core.errors import Forbidden, NotFound, Unprocessable
@@ -543,6 +544,24 @@ def _check_hall(user: Any, hall: Hall, capability: str) -> None:
         raise Forbidden(_("Your role in this hall does not allow this."))
 
 
+@dataclass(frozen=True)
+class RuleSchedule:
+    """Where a dated rule stands on a day, in the words a clerk reads: running, ended, not started, switched off."""
+
+    runs: bool
+    label: str
+
+
+def rule_schedule(rule: Promotion | BankCardOffer | InstallmentOffer, day: dt.date) -> RuleSchedule:
+    if not rule.active:
+        return RuleSchedule(runs=False, label=pgettext("promotion schedule", "Switched off"))
+    if day > rule.ends_on:
+        return RuleSchedule(runs=False, label=pgettext("promotion schedule", "Ended"))
+    if day < rule.starts_on:
+        return RuleSchedule(runs=False, label=pgettext("promotion schedule", "Not started"))
+    return RuleSchedule(runs=True, label=pgettext("promotion schedule", "Running"))
+
+
 def promotions_for_hall(*, hall: Hall, today: dt.date | None = None) -> dict[str, Any]:
     """The hall's offers, bank-card offers, group prices and installment offers, with whether each runs today."""
     day = today or timezone.localdate(timezone=hall.tz)
@@ -557,11 +576,11 @@ def promotions_for_hall(*, hall: Hall, today: dt.date | None = None) -> dict[str
     )
     rules: list[Promotion | BankCardOffer] = [*promotions, *banks]
     for rule in rules:
-        rule.runs_today = rule.active and rule.starts_on <= day <= rule.ends_on  # type: ignore[union-attr]
+        rule.schedule = rule_schedule(rule, day)  # type: ignore[union-attr]
         rule.offer_text = _offer_text(rule)  # type: ignore[union-attr]
     installments = list(InstallmentOffer.objects.filter(hall=hall).order_by("months", "monthly_fee_rate", "code"))
     for offer in installments:
-        offer.runs_today = offer.active and offer.starts_on <= day <= offer.ends_on  # type: ignore[attr-defined]
+        offer.schedule = rule_schedule(offer, day)  # type: ignore[attr-defined]
         offer.rate_percent = _rate_percent(offer.monthly_fee_rate)  # type: ignore[attr-defined]
     return {
         "today": day,

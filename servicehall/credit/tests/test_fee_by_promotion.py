@@ -255,7 +255,7 @@ def test_pay04_the_promotions_list_shows_the_installment_offers(client, world):
     row = html.split('data-testid="installment-row-free12"')[1].split("</tr>")[0]
     assert "12 months interest-free" in row and ">12<" in row and "0%" in row and "Running" in row
     old = html.split('data-testid="installment-row-old"')[1].split("</tr>")[0]
-    assert "Old rate" in old and "All" in old and "0.3%" in old and "Not running" in old
+    assert "Old rate" in old and "All" in old and "0.3%" in old and "Switched off" in old
 
 
 # --- the API -------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from servicehall.orders.tests.helpers import business, create, customer
 from servicehall.promotions.demo import promotions_demo_load
 from servicehall.promotions.models import BankCardOffer, GroupPriceTier, PointsEntry, Promotion, PromotionApplication
 
-from .helpers import bank_offer, give_points, promotion
+from .helpers import bank_offer, give_points, promotion, today
 
 
 @pytest.fixture(autouse=True)
@@ -163,7 +164,9 @@ def test_pay04_the_hall_list_shows_offers_bank_offers_and_group_prices(world):
     assert response.status_code == 200
     assert "New broadband: 50 yuan off" in html and "CMB credit card: 10 yuan off from 100" in html
     assert "622588" in html and "¥45.00" in html
-    assert 'data-testid="promo-row-double_eleven"' in html and "Not running" in html
+    row = html.split('data-testid="promo-row-double_eleven"')[1].split("</tr>")[0]
+    assert "Ended" in row  # an offer past its last day says so, not "not running"
+    assert ">double_eleven<" not in html  # the rule's code is not shown to the clerk
 
 
 def test_pay04_the_demo_rules_load_once_and_make_sense(world):
@@ -222,3 +225,26 @@ def test_pay04_the_quote_costs_the_same_queries_however_many_rules(world, django
     with django_assert_max_num_queries(14):
         response = client.get(f"/api/v1/orders/{order.pk}/offers", {"card_bin": "622588"})
     assert response.status_code == 200 and len(response.json()["quote"]["lines"]) == 25
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "active", "label"),
+    [
+        (-1, 1, True, "Running"),
+        (1, 5, True, "Not started"),
+        (-5, -1, True, "Ended"),
+        (-1, 1, False, "Switched off"),
+    ],
+)
+def test_pay04_the_list_says_where_each_offer_stands_today(world, starts, ends, active, label):
+    day = today(world.hall)
+    promotion(
+        world.hall,
+        "dated",
+        starts_on=day + dt.timedelta(days=starts),
+        ends_on=day + dt.timedelta(days=ends),
+        active=active,
+    )
+    html = browser(world.clerk).get(f"/promotions/halls/{world.hall.code}/").content.decode()
+    row = html.split('data-testid="promo-row-dated"')[1].split("</tr>")[0]
+    assert f">{label}<" in row
