@@ -15,7 +15,7 @@ The billing app registers `order_fees` and `top_up` here; the credit app registe
 `AppConfig.ready()`:
 
     from servicehall.billing.purposes import register_purpose
-    register_purpose("installment", on_succeeded=installment_paid, is_payable=installment_is_open)
+    register_purpose("installment", on_succeeded=installment_paid, is_payable=installment_is_payable)
 """
 
 from __future__ import annotations
