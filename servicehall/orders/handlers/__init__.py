@@ -1,6 +1,13 @@
-"""Business action handlers (BT01–BT14), one module per business, registered with `orders.actions.register`.
+"""Business action handlers (BT01–BT14), registered with `orders.actions.register`.
 
-Import each module here; `orders.services` imports this package when it loads
+One package per business family, each split into its details forms and its
+actions (their docstrings list their modules):
+
+* `gas`: BT10–BT14 (`forms`, `actions`).
+* `telecom`: BT01–BT09 and the service password reset (`_common`, `forms`,
+  `openings`, `actions`).
+
+Import each package here; `orders.services` imports this package when it loads
 (and `orders.actions` when a handler is first looked up). Until a code has a
 handler its orders are "record only".
 
