@@ -10,8 +10,13 @@ class CreditConfig(AppConfig):
     def ready(self) -> None:
         # Billing calls these inside a payment's transaction when an installment payment succeeds.
         from servicehall.billing.purposes import register_purpose
+        from servicehall.customers.panels import register_customer_panel
 
         from . import checks  # noqa: F401  (registers the settings checks)
         from .services import installment_is_payable, installment_paid
+        from .views import customer_panel_context
 
         register_purpose("installment", on_succeeded=installment_paid, is_payable=installment_is_payable)
+        register_customer_panel(
+            "credit_plans", template="credit/_customer_panel.html", context=customer_panel_context, order=10
+        )

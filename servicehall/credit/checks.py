@@ -13,7 +13,9 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 
-from .models import MONTHLY_FEE_RATE_MAX, ZERO
+from servicehall.lib.money import MONTHLY_FEE_RATE_MAX
+
+from .models import ZERO
 
 RATE_PLACES = Decimal("0.0001")
 

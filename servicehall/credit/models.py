@@ -21,8 +21,6 @@ from servicehall.core.models import AppendOnlyModel
 from .states import CreditStatus
 
 ZERO = Decimal("0.00")
-# The highest monthly fee rate a plan may carry (2 % of the principal per month); an installment offer too.
-MONTHLY_FEE_RATE_MAX = Decimal("0.0200")
 
 
 class CreditApplication(models.Model):

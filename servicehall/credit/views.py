@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -22,12 +23,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from servicehall.billing.models import PaymentMethod
 from servicehall.core.errors import ApplicationError, NotFound
-from servicehall.core.navigation import staff_nav
+from servicehall.core.navigation import hall_offers, staff_nav
 from servicehall.core.throttling import TooManyRequests, count_per_client
 from servicehall.core.views import handles_application_errors
 from servicehall.customers import selectors as customer_selectors
 from servicehall.customers import services as customer_services
 from servicehall.customers.models import CreditLevel
+from servicehall.customers.panels import PanelRequest
 from servicehall.customers.presentation import service_view
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
@@ -427,3 +429,13 @@ def schedule_lookup(request: HttpRequest) -> HttpResponse:
     plan = customer_plan_view(application, today=hall.local_date())
     with timezone.override(hall.tz):
         return render(request, template, {"form": forms.ScheduleLookupForm(), "plan": plan, "hall_name": hall.name})
+
+
+def customer_panel_context(panel: PanelRequest) -> dict[str, Any]:
+    """The credit plans on a customer's page and, for staff who serve in a hall that sells handsets on
+    credit, the link to apply (a gas hall's customers are not offered one, issue 10)."""
+    apply_url = ""
+    if panel.can_serve and hall_offers(packs=panel.hall.packs, feature="credit_purchase"):
+        query = urlencode({"hall": panel.hall.code, "customer": panel.customer.pk})
+        apply_url = f"{reverse('credit:apply')}?{query}"
+    return {"credit_plans": selectors.plans_for_customer(customer=panel.customer), "credit_apply_url": apply_url}

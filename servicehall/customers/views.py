@@ -27,21 +27,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, Forbidden, NotFound
 from servicehall.core.masking import mask_id_number, mask_phone
-from servicehall.core.navigation import hall_offers, staff_nav
+from servicehall.core.navigation import staff_nav
 from servicehall.core.views import handles_application_errors
-from servicehall.credit import selectors as credit_selectors
 from servicehall.lib import identity
 from servicehall.lib.phones import phone_normalise_or_none
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import memberships_for_user, user_capabilities
-from servicehall.promotions import selectors as promotion_selectors
 from servicehall.queueing import selectors as queue_selectors
 from servicehall.queueing.models import Ticket
 
 from . import selectors, services
 from .forms import CustomerCreateForm, RevealForm, SearchForm
 from .models import Customer, IdDocument, PersonalDataAccess, Service
+from .panels import PanelRequest, customer_panels
 from .presentation import customer_view
 
 C = Capability
@@ -234,19 +233,13 @@ def _with_package_names(view: dict[str, Any], hall: Hall) -> dict[str, Any]:
 
 
 def _money_context(request: HttpRequest, hall: Hall, customer: Customer) -> dict[str, Any]:
-    """The customer's money on their page: credit plans with their schedules (PAY05), points (PAY04) and,
-    for staff who serve, the links to buy a handset on credit and to top up a service (PAY01)."""
+    """The customer's money on their page: for staff who serve, the links to top up a service (PAY01); the
+    panels of the apps above customers (credit plans, PAY05; points, PAY04), from `customers.panels`."""
     can_serve = C.SERVE in user_capabilities(user=request.user, hall=hall)
-    apply_url = ""
-    # A handset on credit is a telecom offer: a gas hall's customers are not offered one (issue 10).
-    if can_serve and hall_offers(packs=hall.packs, feature="credit_purchase"):
-        apply_url = f"{reverse('credit:apply')}?{urlencode({'hall': hall.code, 'customer': customer.pk})}"
-    return {
-        "credit_plans": credit_selectors.plans_for_customer(customer=customer),
-        "credit_apply_url": apply_url,
-        "points": promotion_selectors.points_for_customer(customer=customer),
-        "can_top_up": can_serve,
-    }
+    templates, context = customer_panels(
+        PanelRequest(request=request, hall=hall, customer=customer, can_serve=can_serve)
+    )
+    return {**context, "customer_panels": templates, "can_top_up": can_serve}
 
 
 def _detail_context(request: HttpRequest, hall: Hall, ticket: Ticket | None, customer: Customer) -> dict[str, Any]:

@@ -52,6 +52,9 @@ DENOMINATIONS: tuple[Decimal, ...] = tuple(
     Decimal(text) for text in ("100.00", "50.00", "20.00", "10.00", "5.00", "1.00", "0.50", "0.10")
 )
 INSTALLMENT_TERMS = frozenset({3, 6, 12, 24})
+# The highest monthly fee rate an installment plan may carry (2 % of the principal per month), and so an
+# installment offer too.
+MONTHLY_FEE_RATE_MAX = Decimal("0.0200")
 MAX_FEE_RATE = Decimal("1")
 
 _AMOUNT_TEXT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")

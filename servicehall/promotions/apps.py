@@ -6,3 +6,11 @@ class PromotionsConfig(AppConfig):
     name = "servicehall.promotions"
     label = "promotions"
     verbose_name = _("Promotions and points")
+
+    def ready(self) -> None:
+        # The customer's page shows their points; customers sits below promotions, so the panel is offered here.
+        from servicehall.customers.panels import register_customer_panel
+
+        from .views import customer_panel_context
+
+        register_customer_panel("points", template="promotions/_points.html", context=customer_panel_context, order=20)

@@ -24,8 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicehall.catalog.models import pick_language
 from servicehall.core.models import AppendOnlyModel
-from servicehall.credit.models import MONTHLY_FEE_RATE_MAX
-from servicehall.lib.money import INSTALLMENT_TERMS
+from servicehall.lib.money import INSTALLMENT_TERMS, MONTHLY_FEE_RATE_MAX
 
 BIN_PATTERN = r"^[0-9]{6,8}$"
 

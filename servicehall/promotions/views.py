@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from servicehall.core.errors import ApplicationError
 from servicehall.core.navigation import staff_nav
 from servicehall.core.views import handles_application_errors
+from servicehall.customers.panels import PanelRequest
 from servicehall.customers.selectors import customer_get_for_user
 from servicehall.lib import money
 from servicehall.orders.selectors import order_get_for_user
@@ -142,3 +143,8 @@ def customer_points(request: HttpRequest, customer_id: int) -> HttpResponse:
     """The `_points.html` partial for a customer's page (htmx) — balance and the latest ledger entries."""
     person = customer_get_for_user(user=request.user, customer_id=customer_id)
     return render(request, "promotions/_points.html", {"points": selectors.points_for_customer(customer=person)})
+
+
+def customer_panel_context(panel: PanelRequest) -> dict[str, Any]:
+    """The customer's points on their page (PAY04)."""
+    return {"points": selectors.points_for_customer(customer=panel.customer)}
