@@ -21,6 +21,12 @@ from django.utils.translation import pgettext_lazy
 
 from servicehall.core.models import AppendOnlyModel
 
+# The statuses and their tables live in `states.py`; importable from here as before.
+from .states import PAYMENT_ALLOWED_MOVES as PAYMENT_ALLOWED_MOVES
+from .states import REFUND_ALLOWED_MOVES as REFUND_ALLOWED_MOVES
+from .states import REFUND_HOLDING_STATUSES as REFUND_HOLDING_STATUSES
+from .states import PaymentStatus, RefundStatus
+
 RECEIPT_DIGITS = 8
 
 
@@ -28,23 +34,6 @@ class PaymentMethod(models.TextChoices):
     CASH = "cash", _("Cash")
     CARD = "card", _("Bank card")
     QR = "qr", _("QR payment")
-
-
-class PaymentStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting for the customer")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
-    EXPIRED = "expired", _("Expired")
-
-
-# The only moves of a payment's status. EXPIRED -> SUCCEEDED and FAILED -> SUCCEEDED are the provider's
-# late success (the customer paid after we gave up): see the rule in `billing.services.qr`.
-PAYMENT_ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    PaymentStatus.PENDING: frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.FAILED, PaymentStatus.EXPIRED}),
-    PaymentStatus.EXPIRED: frozenset({PaymentStatus.SUCCEEDED}),
-    PaymentStatus.FAILED: frozenset({PaymentStatus.SUCCEEDED}),
-    PaymentStatus.SUCCEEDED: frozenset(),
-}
 
 
 class PaymentPurpose(models.TextChoices):
@@ -253,23 +242,6 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-
-class RefundStatus(models.TextChoices):
-    REQUESTED = "requested", _("Waiting for approval")
-    APPROVED = "approved", _("Approved, to be paid")
-    PAID = "paid", pgettext_lazy("refund", "Paid")
-    REJECTED = "rejected", _("Rejected")
-
-
-REFUND_ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    RefundStatus.REQUESTED: frozenset({RefundStatus.APPROVED, RefundStatus.PAID, RefundStatus.REJECTED}),
-    RefundStatus.APPROVED: frozenset({RefundStatus.PAID}),
-    RefundStatus.PAID: frozenset(),
-    RefundStatus.REJECTED: frozenset(),
-}
-# Refunds that hold part of the refundable amount (a rejected one gives it back).
-REFUND_HOLDING_STATUSES = (RefundStatus.REQUESTED, RefundStatus.APPROVED, RefundStatus.PAID)
 
 
 class Refund(models.Model):

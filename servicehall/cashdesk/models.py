@@ -25,14 +25,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# The statuses and their tables live in `states.py`; importable from here as before.
+from .states import DrawerStatus, HandoverStatus, SettlementStatus
+
 
 class AppendOnlyError(RuntimeError):
     """A programming error: an append-only row was changed or deleted."""
-
-
-class DrawerStatus(models.TextChoices):
-    OPEN = "open", pgettext_lazy("drawer", "Open")
-    CLOSED = "closed", pgettext_lazy("drawer", "Closed")
 
 
 class DrawerSession(models.Model):
@@ -197,11 +195,6 @@ class SuspectNote(models.Model):
         return f"{self.denomination} {self.serial}"
 
 
-class HandoverStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting for the second signature")
-    SIGNED = "signed", _("Signed by both")
-
-
 class Handover(models.Model):
     """A drawer handed from one clerk to another clerk or the shift leader, with two signatures (CASH03)."""
 
@@ -270,11 +263,6 @@ class HandoverCountLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.denomination} × {self.quantity}"
-
-
-class SettlementStatus(models.TextChoices):
-    OPEN = "open", pgettext_lazy("settlement", "Open")
-    CLOSED = "closed", pgettext_lazy("settlement", "Closed")
 
 
 class Settlement(models.Model):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from servicehall.core.errors import ApplicationError, NotFound
+from servicehall.core.errors import ApplicationError, Conflict, NotFound, Unprocessable
 from servicehall.core.exports import write_row
 from servicehall.core.navigation import staff_nav
 from servicehall.core.services import audit_record
@@ -161,7 +161,7 @@ def _drawer_action(request: HttpRequest, hall: str, action: Callable[[Hall], str
 def _my_session(request: HttpRequest, hall: Hall) -> Any:
     session = selectors.drawer_open_for(hall=hall, clerk=request.user)
     if session is None:
-        raise services.Conflict(_("You have no open cash drawer in this hall."), code="no_open_drawer")
+        raise Conflict(_("You have no open cash drawer in this hall."), code="no_open_drawer")
     return session
 
 
@@ -172,7 +172,7 @@ def drawer_open(request: HttpRequest, hall: str) -> HttpResponse:
     def action(hall_obj: Hall) -> str:
         counter = org_selectors.counter_in_hall(hall=hall_obj, pk=selectors.id_parse(request.POST.get("counter")))
         if counter is None:
-            raise services.Unprocessable(_("Choose your counter."), code="bad_counter")
+            raise Unprocessable(_("Choose your counter."), code="bad_counter")
         session = services.drawer_open(
             hall=hall_obj, counter=counter, clerk=request.user, counts=posted_counts(request)
         )

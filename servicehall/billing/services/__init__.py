@@ -20,7 +20,8 @@ The modules, each importing only the ones listed above it (never the other way r
   idempotency, tender and POS reference, the top-up cap, the money lock, the payment written; an order with
   nothing due leaves the payment step (`order_settle_nothing_due`).
 
-The purpose registry is `billing.purposes`, the money lock order `billing.locks`.
+The purpose registry is `billing.purposes`, the money lock order `billing.locks`, the statuses of payments and
+refunds and their moves (`core.states.transition`) `billing.states`.
 """
 
 from ._common import AMOUNT_INPUT_MAX_CHARS, AMOUNT_MAX, CENT, IDEMPOTENCY_KEY_MAX

@@ -52,9 +52,10 @@ from servicehall.org.selectors import user_can
 from servicehall.promotions import selectors as promotion_selectors
 
 from ..locks import money_rows_lock
-from ..models import Payment, PaymentLine, PaymentMethod, PaymentMove, PaymentPurpose, PaymentStatus
+from ..models import Payment, PaymentLine, PaymentMethod, PaymentPurpose
 from ..purposes import purpose_get
-from ._common import IDEMPOTENCY_KEY_MAX, _amount, _amount_due, _check_day_open, _normalised, _require, _text, _user
+from ..states import PAYMENT_TABLE, PaymentStatus
+from ._common import IDEMPOTENCY_KEY_MAX, _amount, _amount_due, _check_day_open, _normalised, _require, _text
 from .qr import _provider_down, _qr_start
 from .receipts import _succeed
 
@@ -419,9 +420,7 @@ def _collect_locked(
     PaymentLine.objects.bulk_create(
         PaymentLine(payment=payment, order=paid, amount=due) for paid, due in zip(orders, dues, strict=True)
     )
-    PaymentMove.objects.create(
-        payment=payment, from_status="", to_status=payment.status, actor=_user(fields["clerk"]), at=now
-    )
+    PAYMENT_TABLE.record(payment, from_status="", to_status=payment.status, actor=fields["clerk"], at=now)
     if is_qr:
         return payment, True  # the provider is asked once this transaction has committed
     if payment.method == PaymentMethod.CASH:

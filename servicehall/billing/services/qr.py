@@ -34,11 +34,13 @@ from django.utils.translation import gettext as _
 
 from servicehall.core.errors import ApplicationError, Conflict, NotFound
 from servicehall.core.services import audit_record
+from servicehall.core.states import transition
 
 from .. import providers
 from ..locks import money_rows_lock
-from ..models import PAYMENT_ALLOWED_MOVES, Payment, PaymentLine, PaymentMethod, PaymentMove, PaymentStatus
+from ..models import Payment, PaymentLine, PaymentMethod
 from ..purposes import purpose_get
+from ..states import PAYMENT_TABLE, PaymentStatus
 from .receipts import _succeed
 from .refunds import _refund_create_system
 
@@ -74,6 +76,8 @@ def _qr_start(payment: Payment) -> None:
     payment.provider, payment.provider_ref, payment.qr_content = provider.code, charge.provider_ref, charge.qr_content
     payment.expires_at = now + dt.timedelta(seconds=settings.QR_PAYMENT_TIMEOUT_SECONDS)
     with transaction.atomic():
+        # Not a status move, so not `transition`: it stores the provider's fields, and only on a payment still
+        # pending (one moved meanwhile keeps what it has).
         Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PENDING).update(
             provider=payment.provider,
             provider_ref=payment.provider_ref,
@@ -99,17 +103,21 @@ def _qr_start_failed(payment: Payment) -> None:
 
 
 def _move(payment: Payment, to: str, *, note: str, now: dt.datetime, **changes: Any) -> None:
-    """Compare-and-set of the status (under the row lock, so it always holds), with its history row."""
-    old = payment.status
-    if to not in PAYMENT_ALLOWED_MOVES.get(old, frozenset()):
-        raise Conflict(_("This payment cannot change any more."), code="illegal_move")
-    moved = Payment.objects.filter(pk=payment.pk, status=old).update(status=to, **changes)
-    if not moved:
-        raise Conflict(_("Someone else changed this payment just now. Please reload."), code="stale_status")
-    payment.status = to
-    for name, value in changes.items():
-        setattr(payment, name, value)
-    PaymentMove.objects.create(payment=payment, from_status=old, to_status=to, actor=None, at=now, note=note[:200])
+    """Move a payment along `PAYMENT_TABLE`, with its history row (by nobody: the provider moved it).
+
+    The callers hold the payment's row lock, so the compare-and-set always holds; it still refuses a second
+    writer should a caller ever move a payment it has not locked."""
+    transition(
+        payment,
+        to,
+        table=PAYMENT_TABLE,
+        refuse=lambda status: Conflict(_("This payment cannot change any more."), code="illegal_move"),
+        lost=lambda: Conflict(_("Someone else changed this payment just now. Please reload."), code="stale_status"),
+        changes=changes,
+        actor=None,
+        note=note[:200],
+        now=now,
+    )
 
 
 def _qr_paid(payment: Payment, transaction_id: str, now: dt.datetime) -> None:
