@@ -1,6 +1,6 @@
 """Tickets and their life (Q01–Q04).
 
-The status of a ticket changes only through `services.py`, along the moves in
+The status of a ticket changes only through the `services` package, along the moves in
 `ALLOWED_MOVES` (see `states.py`); every change closes the ticket's open interval and opens the
 next, so wait, walk, serve and hold times come from rows that are never
 deleted.

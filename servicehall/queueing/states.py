@@ -1,6 +1,6 @@
 """The life of a ticket as a table (Q01–Q04).
 
-The status of a ticket changes only through `services.py`, along the moves in
+The status of a ticket changes only through the `services` package, along the moves in
 `ALLOWED_MOVES` (with `core.states.transition`); every change closes the
 ticket's open interval and opens the next (`TicketInterval`, not a from/to
 history row, so the table declares no history model).

@@ -1,0 +1,85 @@
+"""Every write of customers, their documents, services and the hall's number pool.
+
+Services are keyword-only and check the rules; views and serializers only
+parse input. A refusal is an `ApplicationError` whose message names the
+problem in the user's language and whose `extra["field"]` names the input
+it is about, so that forms can show it beside the field. Audit rows carry
+kinds, statuses and field names, never the personal values themselves.
+
+This package re-exports every public name of its modules, so `from servicehall.customers import services` and
+`from servicehall.customers.services import service_create` work whatever module holds the function. A test
+that patches a name patches it in the module that holds it (e.g. `services.number_pool._pool_move`).
+
+The modules, each importing only `_common` (none imports another):
+
+* `_common`: the document and service kinds, MAX_MONEY, the messages of a bad document or phone number, and
+  the small checks of free input (text, document number, phone, validity, money), the acting user, the
+  service's company.
+* `customers`: registering a customer with their first document, contact changes (BT05), another document,
+  the credit level (PAY05).
+* `personal_data`: the full view of one personal field, logged (PRIV01).
+* `number_pool`: the hall's pool of mobile numbers (BT01): add, hold, take, release, expired holds.
+* `subscriptions`: the services a customer holds: opening one, its status moves, its balance (PAY01, PAY06).
+* `telecom`: value-added services, a new SIM card, package changes (BT04, BT07, BT09).
+
+Gas card writes live apart, in `customers.cards`.
+"""
+
+from ._common import (
+    ADDRESS_SERVICE_KINDS,
+    MAX_MONEY,
+    PERSONAL_KINDS,
+    PHONE_SERVICE_KINDS,
+    Kind,
+    document_error_message,
+    phone_error_message,
+)
+from .customers import customer_create, customer_set_credit_level, customer_update_contact, id_document_add
+from .number_pool import (
+    number_pool_add,
+    number_pool_release,
+    number_pool_release_expired,
+    number_pool_renew_hold,
+    number_pool_reserve,
+    number_pool_take,
+)
+from .personal_data import personal_data_reveal
+from .subscriptions import service_balance_change, service_create, service_set_status
+from .telecom import (
+    extra_cancel,
+    extra_restore,
+    extra_subscribe,
+    service_package_changes_apply,
+    service_replace_sim,
+    service_schedule_package,
+)
+
+__all__ = [
+    "ADDRESS_SERVICE_KINDS",
+    "MAX_MONEY",
+    "PERSONAL_KINDS",
+    "PHONE_SERVICE_KINDS",
+    "Kind",
+    "customer_create",
+    "customer_set_credit_level",
+    "customer_update_contact",
+    "document_error_message",
+    "extra_cancel",
+    "extra_restore",
+    "extra_subscribe",
+    "id_document_add",
+    "number_pool_add",
+    "number_pool_release",
+    "number_pool_release_expired",
+    "number_pool_renew_hold",
+    "number_pool_reserve",
+    "number_pool_take",
+    "personal_data_reveal",
+    "phone_error_message",
+    "service_balance_change",
+    "service_create",
+    "service_package_changes_apply",
+    "service_replace_sim",
+    "service_schedule_package",
+    "service_set_status",
+]

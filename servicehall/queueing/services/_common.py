@@ -1,0 +1,155 @@
+"""What every write of the queue shares: a ticket's move along the table with its interval, the refusal
+of a move, the head start of a kind, the row locks of a ticket and a counter, who may act at a counter, the
+checks that a counter is free, and the pushes to the hall's screens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.core.errors import Conflict, Forbidden
+from servicehall.core.states import transition
+from servicehall.org.models import Counter, Hall
+from servicehall.org.roles import Capability
+from servicehall.org.selectors import user_can
+
+from .. import events
+from ..models import DEFAULT_HEAD_START_MINUTES, PriorityRule, Ticket, TicketInterval
+from ..states import ACTIVE_STATUSES, TICKET_TABLE, TicketStatus
+from ..voice import call_clips, call_text
+
+S = TicketStatus
+
+
+# --- moves -------------------------------------------------------------------
+
+
+def _epoch(moment: dt.datetime) -> int:
+    return int(moment.timestamp())
+
+
+def head_start_seconds(*, hall: Hall, kind: str) -> int:
+    rule = PriorityRule.objects.filter(hall=hall, kind=kind).values_list("head_start_minutes", flat=True).first()
+    minutes = rule if rule is not None else DEFAULT_HEAD_START_MINUTES.get(kind, 0)
+    return int(minutes) * 60
+
+
+def _status_label(status: str) -> str:
+    return str(S(status).label)
+
+
+def _refuse_move(ticket: Ticket, to: str, status: str | None = None) -> Conflict:
+    """`status`: the one the ticket is in, when it differs from the instance's (a lost race)."""
+    current = ticket.status if status is None else status
+    return Conflict(
+        _("Ticket %(number)s is %(status)s and cannot become %(to)s.")
+        % {"number": ticket.number, "status": _status_label(current), "to": _status_label(to)},
+        code="illegal_move",
+    )
+
+
+def _move(
+    ticket: Ticket,
+    to: str,
+    *,
+    actor: Any,
+    counter: Counter | None,
+    note: str = "",
+    now: dt.datetime | None = None,
+    **changes: Any,
+) -> Ticket:
+    """Move a ticket along the table (compare-and-set, core.states), then record the interval.
+
+    A lost race is refused like an illegal move, naming the status the ticket is in now."""
+    now = now or timezone.now()
+    transition(ticket, to, table=TICKET_TABLE, refuse=lambda status: _refuse_move(ticket, to, status), changes=changes)
+    TicketInterval.objects.filter(ticket=ticket, ended_at__isnull=True).update(ended_at=now)
+    staff = actor if getattr(actor, "is_authenticated", False) else None
+    TicketInterval.objects.create(
+        ticket=ticket, status=to, counter=counter, actor=staff, started_at=now, note=note[:200]
+    )
+    return ticket
+
+
+# --- pushes to the hall's screens ------------------------------------------------
+
+
+def _queue_changed(hall: Hall) -> None:
+    events.send_on_commit(hall.code, {"type": "queue"})
+
+
+def _announce_call(ticket: Ticket, counter: Counter, *, recall: bool) -> None:
+    events.send_on_commit(
+        ticket.hall.code,
+        {
+            "type": "call",
+            "number": ticket.number,
+            "counter": counter.number,
+            "counter_name": counter.name,
+            "recall": recall,
+            "text": call_text(ticket.number, counter.number),
+            "clips": call_clips(ticket.number, counter.number),
+        },
+    )
+
+
+# --- locks, the counter's operator, a free counter -------------------------------
+
+
+def _require_no_held(counter: Counter) -> None:
+    held = Ticket.objects.filter(counter=counter, status=S.HELD).values_list("number", flat=True).first()
+    if held is not None:
+        raise Conflict(
+            _("Ticket %(number)s is on hold at counter %(counter)s. Resume or transfer it first.")
+            % {"number": held, "counter": counter.number},
+            code="counter_has_held",
+        )
+
+
+def counter_check_operator(*, counter: Counter, user: Any) -> None:
+    """A clerk works only the counter they opened; a duty manager may act at any counter of the hall."""
+    if user_can(user=user, hall=counter.hall, capability=Capability.MANAGE_QUEUE):
+        return
+    if counter.staff_id is not None and counter.staff_id == getattr(user, "pk", None):
+        return
+    if counter.staff_id is None:
+        raise Forbidden(
+            _("You are not working at counter %(counter)s. Open it first.") % {"counter": counter.number},
+            code="not_your_counter",
+        )
+    raise Forbidden(
+        _("Counter %(counter)s is being worked by another clerk.") % {"counter": counter.number},
+        code="not_your_counter",
+    )
+
+
+def _lock_ticket(ticket: Ticket) -> Ticket:
+    """Lock the ticket's row and bring along what the move and its answer need."""
+    locked = (
+        Ticket.objects.select_for_update(of=("self",)).select_related("hall", "category", "counter").get(pk=ticket.pk)
+    )
+    if locked.counter is not None:
+        locked.counter.hall = locked.hall  # same hall; saves a query for the operator check
+    return locked
+
+
+def _check_ticket_operator(ticket: Ticket, user: Any) -> None:
+    if ticket.counter is not None:
+        counter_check_operator(counter=ticket.counter, user=user)
+
+
+def _lock_counter(counter: Counter) -> Counter:
+    return Counter.objects.select_for_update(of=("self",)).select_related("hall").get(pk=counter.pk)
+
+
+def _require_no_active(counter: Counter) -> None:
+    current = Ticket.objects.filter(counter=counter, status__in=ACTIVE_STATUSES).first()
+    if current is not None:
+        raise Conflict(
+            _("Counter %(counter)s is still busy with %(number)s. Finish, hold or skip it first.")
+            % {"counter": counter.number, "number": current.number},
+            code="counter_busy",
+        )

@@ -1,0 +1,239 @@
+"""The counter's work on a ticket (Q03): call next (a double press calls once), recall, start, the acceptance
+script's step, finish, no-show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, Case, F, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.catalog.selectors import script_steps
+from servicehall.core.errors import Conflict, Unprocessable
+from servicehall.core.services import audit_record
+from servicehall.org.models import Counter
+
+from ..models import Ticket, TicketOutcome
+from ..states import ACTIVE_STATUSES
+from ._common import (
+    S,
+    _announce_call,
+    _check_ticket_operator,
+    _lock_counter,
+    _lock_ticket,
+    _move,
+    _queue_changed,
+    _refuse_move,
+    _require_no_active,
+    counter_check_operator,
+)
+
+# A second press of "call next" this soon after the first, by the same clerk, is the same press twice.
+DOUBLE_PRESS_SECONDS = 5
+
+
+class AlreadyCalling(Conflict):
+    """The counter is calling the ticket this clerk called a moment ago: a double press, nothing to worry about."""
+
+    def __init__(self, ticket: Ticket) -> None:
+        super().__init__(
+            _("Already calling %(number)s.") % {"number": ticket.number},
+            code="already_calling",
+            extra={"ticket": str(ticket.pk), "number": ticket.number},
+        )
+        self.ticket = ticket
+
+
+# --- calling (Q03) ----------------------------------------------------------------
+
+
+def callable_tickets(*, counter: Counter):
+    """Waiting tickets this counter may call, best first (also used read-only)."""
+    served = list(counter.served.all())
+    if not served:
+        return Ticket.objects.none()
+    step = counter.hall.category_step_minutes * 60
+    top = min(cc.priority for cc in served)
+    offset = Case(
+        When(target_counter_id=counter.pk, then=Value(0)),
+        *[When(category_id=cc.category_id, then=Value((cc.priority - top) * step)) for cc in served],
+        default=Value(0),
+        output_field=BigIntegerField(),
+    )
+    return (
+        Ticket.objects.filter(hall_id=counter.hall_id, status=S.WAITING)
+        .filter(
+            Q(target_counter_id=counter.pk)
+            | Q(target_counter__isnull=True, category_id__in=[cc.category_id for cc in served])
+        )
+        .annotate(score=F("rank") + offset)
+        .order_by("score", "issued_at", "sequence")
+    )
+
+
+def _just_called_by(counter: Counter, staff: Any, now: dt.datetime) -> Ticket | None:
+    """The ticket this clerk called at this counter less than DOUBLE_PRESS_SECONDS ago, still only called."""
+    since = now - dt.timedelta(seconds=DOUBLE_PRESS_SECONDS)
+    return (
+        Ticket.objects.filter(
+            counter=counter,
+            status=S.CALLED,
+            call_count=1,
+            staff_id=getattr(staff, "pk", None),
+            intervals__status=S.CALLED,
+            intervals__ended_at__isnull=True,
+            intervals__started_at__gte=since,
+        )
+        .select_related("hall", "category")
+        .first()
+    )
+
+
+def ticket_call_next(*, counter: Counter, staff: Any) -> Ticket | None:
+    """Call the best waiting ticket this counter serves; None when nobody waits.
+
+    A double press calls once: the second press, a moment after the first by the same clerk, raises
+    `AlreadyCalling` (409 `already_calling`, naming the ticket) that screens show as information.
+    """
+    try:
+        with transaction.atomic():
+            return _call_next_locked(counter=counter, staff=staff)
+    except IntegrityError as exc:
+        # The one-active-ticket constraint fired: a double press raced us.
+        raise Conflict(_("This counter already has a ticket."), code="counter_busy") from exc
+
+
+def _call_next_locked(*, counter: Counter, staff: Any) -> Ticket | None:
+    counter = _lock_counter(counter)
+    counter_check_operator(counter=counter, user=staff)
+    if counter.status != Counter.Status.OPEN:
+        raise Conflict(
+            _("Counter %(counter)s is not open. Open it before calling.") % {"counter": counter.number},
+            code="counter_not_open",
+        )
+    just_called = _just_called_by(counter, staff, timezone.now())
+    if just_called is not None:
+        raise AlreadyCalling(just_called)
+    _require_no_active(counter)
+    candidates = callable_tickets(counter=counter)
+    if connection.features.has_select_for_update_skip_locked:
+        candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+    for _attempt in range(5):
+        ticket = candidates.select_related("hall", "category").first()
+        if ticket is None:
+            return None
+        now = timezone.now()
+        try:
+            ticket = _move(
+                ticket,
+                S.CALLED,
+                actor=staff,
+                counter=counter,
+                now=now,
+                counter_id=counter.pk,
+                staff_id=getattr(staff, "pk", None),
+                call_count=1,
+                script_step=1,
+                target_counter=None,
+            )
+        except Conflict:
+            continue  # someone else moved it between read and write; take the next
+        ticket.counter = counter
+        _announce_call(ticket, counter, recall=False)
+        _queue_changed(ticket.hall)
+        return ticket
+    return None
+
+
+@transaction.atomic
+def ticket_recall(*, ticket: Ticket, staff: Any) -> Ticket:
+    """重呼: say the same number again at the same counter."""
+    ticket = _lock_ticket(ticket)
+    _check_ticket_operator(ticket, staff)
+    counter = ticket.counter
+    if ticket.status != S.CALLED or counter is None:
+        raise _refuse_move(ticket, S.CALLED)
+    ticket = _move(ticket, S.CALLED, actor=staff, counter=counter, note="recall", call_count=F("call_count") + 1)
+    _announce_call(ticket, counter, recall=True)
+    return ticket
+
+
+@transaction.atomic
+def ticket_start(*, ticket: Ticket, staff: Any) -> Ticket:
+    """The customer has arrived at the counter: serving starts."""
+    ticket = _lock_ticket(ticket)
+    _check_ticket_operator(ticket, staff)
+    if ticket.status != S.CALLED:
+        raise _refuse_move(ticket, S.SERVING)
+    ticket = _move(ticket, S.SERVING, actor=staff, counter=ticket.counter, script_step=2)
+    _queue_changed(ticket.hall)
+    return ticket
+
+
+@transaction.atomic
+def ticket_finish(*, ticket: Ticket, staff: Any, outcome: str, leave_orders_open: bool = False) -> Ticket:
+    """Finish the service. A ticket whose work orders are still open finishes only when told to leave them open."""
+    if outcome not in TicketOutcome.values:
+        raise Unprocessable(_("Choose how the service ended."), code="bad_outcome")
+    ticket = _lock_ticket(ticket)
+    _check_ticket_operator(ticket, staff)
+    if ticket.status != S.SERVING:
+        raise _refuse_move(ticket, S.DONE)
+    _check_open_orders(ticket, staff, leave_open=leave_orders_open)
+    now = timezone.now()
+    ticket = _move(
+        ticket, S.DONE, actor=staff, counter=ticket.counter, now=now, outcome=outcome, closed_at=now, script_step=8
+    )
+    _queue_changed(ticket.hall)
+    return ticket
+
+
+def _check_open_orders(ticket: Ticket, staff: Any, *, leave_open: bool) -> None:
+    # Imported here: the orders app builds on the queue, not the other way round.
+    from servicehall.orders.selectors import ticket_open_orders
+
+    numbers = list(ticket_open_orders(ticket=ticket).values_list("number", flat=True))
+    if not numbers:
+        return
+    if not leave_open:
+        raise Conflict(
+            _(
+                "Work orders of this ticket are still open: %(numbers)s. "
+                "Close them first, or finish the ticket leaving them open."
+            )
+            % {"numbers": ", ".join(numbers)},
+            code="orders_open",
+        )
+    audit_record(
+        actor=staff, action="ticket.finish_leaving_orders_open", obj=ticket, hall=ticket.hall, data={"orders": numbers}
+    )
+
+
+@transaction.atomic
+def ticket_no_show(*, ticket: Ticket, staff: Any) -> Ticket:
+    """过号: the customer did not come; the counter is free for the next."""
+    ticket = _lock_ticket(ticket)
+    _check_ticket_operator(ticket, staff)
+    if ticket.status != S.CALLED:
+        raise _refuse_move(ticket, S.NO_SHOW)
+    ticket = _move(ticket, S.NO_SHOW, actor=staff, counter=ticket.counter)
+    _queue_changed(ticket.hall)
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_script_step(*, ticket: Ticket, staff: Any, step: int) -> Ticket:
+    """Which step of the hall's acceptance script (业务受理八步) the clerk is at."""
+    ticket = _lock_ticket(ticket)
+    _check_ticket_operator(ticket, staff)
+    if ticket.status not in ACTIVE_STATUSES:
+        raise Conflict(_("Only the ticket at the counter has a current step."), code="not_active")
+    steps = len(script_steps(hall=ticket.hall, script="acceptance")) or 8
+    if not 1 <= step <= steps:
+        raise Unprocessable(_("Choose a step from 1 to %(steps)s.") % {"steps": steps}, code="bad_step")
+    Ticket.objects.filter(pk=ticket.pk).update(script_step=step)
+    ticket.script_step = step
+    return ticket

@@ -1,0 +1,155 @@
+"""The duty manager console: counters and queue loads at a glance, any counter opened, paused or closed;
+and pairing the hall's board and kiosk devices (issue 10 item 12)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from servicehall.core.errors import Unprocessable
+from servicehall.core.views import handles_application_errors
+from servicehall.org.models import Counter, Hall
+
+from . import selectors, services
+from .forms import CounterStatusForm
+from .views_staff import (
+    C,
+    _base_context,
+    _counter_status_message,
+    _elapsed,
+    _flash,
+    _hall,
+    _hall_counter,
+    _is_htmx,
+    _run,
+)
+
+# --- duty manager console ------------------------------------------------------------------
+
+
+def _manager_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
+    now = timezone.now()
+    loads = selectors.category_loads(hall=hall, now=now)
+    rows = selectors.counters_overview(hall=hall)
+    for row in rows:
+        row["elapsed"] = _elapsed(row["since"], now)
+    counters = [row["counter"] for row in rows]
+    for load in loads:
+        target = load["target_wait_minutes"] or 1
+        load["ratio"] = min(int(load["longest_wait_minutes"] * 100 / target), 100)
+        load["late"] = load["longest_wait_minutes"] > load["target_wait_minutes"]
+    summary = {
+        "open": sum(1 for c in counters if c.status == Counter.Status.OPEN),
+        "paused": sum(1 for c in counters if c.status == Counter.Status.PAUSED),
+        "closed": sum(1 for c in counters if c.status == Counter.Status.CLOSED),
+        "waiting": sum(load["waiting"] for load in loads),
+        "longest": max((load["longest_wait_minutes"] for load in loads), default=0),
+    }
+    return {
+        "hall": hall,
+        "alerts": selectors.queue_alerts(hall=hall, loads=loads),
+        "loads": loads,
+        "rows": rows,
+        "summary": summary,
+        "now": now,
+        "counter_statuses": Counter.Status,
+    }
+
+
+@login_required
+@handles_application_errors
+@require_GET
+def manager(request: HttpRequest, hall: str) -> HttpResponse:
+    hall_obj = _hall(request, hall, C.MANAGE_QUEUE)
+    context = _manager_context(request, hall_obj)
+    if _is_htmx(request):
+        return render(request, "queueing/staff/manager.html#panel", context)
+    context.update(_base_context(request, hall_obj, "manager"))
+    return render(request, "queueing/staff/manager.html", context)
+
+
+@login_required
+@handles_application_errors
+@require_POST
+def manager_counter(request: HttpRequest, hall: str, counter: int) -> HttpResponse:
+    """Open, pause or close any counter of the hall."""
+    hall_obj = _hall(request, hall, C.MANAGE_QUEUE)
+    counter_obj = _hall_counter(request, hall_obj, counter, C.MANAGE_QUEUE)
+
+    def act() -> dict[str, str]:
+        form = CounterStatusForm(request.POST)
+        if not form.is_valid():
+            raise Unprocessable(_("Unknown counter status."), code="bad_status")
+        status = Counter.Status(form.cleaned_data["status"])
+        services.counter_set_status(counter=counter_obj, status=status, actor=request.user)
+        return _flash("success", _counter_status_message(counter_obj, status))
+
+    flash, status = _run(act)
+    context = _manager_context(request, hall_obj)
+    context["flash"] = flash
+    if _is_htmx(request):
+        return render(request, "queueing/staff/manager_action.html", context, status=status)
+    context.update(_base_context(request, hall_obj, "manager"))
+    return render(request, "queueing/staff/manager.html", context, status=status)
+
+
+# --- pairing a board or kiosk device (issue 10 item 12) ----------------------------------------------------------
+
+PAIRABLE_SCREENS = {"board": "queueing:board", "kiosk": "queueing:kiosk"}
+
+
+def _screens_context(request: HttpRequest, hall: Hall, *, error: str = "") -> dict[str, Any]:
+    context = {"error": error, "screens": [("board", _("Display board")), ("kiosk", _("Kiosk"))]}
+    context.update(_base_context(request, hall, "screens"))
+    return context
+
+
+@login_required
+@handles_application_errors
+@require_http_methods(["GET", "POST"])
+def screens_pair(request: HttpRequest, hall: str) -> HttpResponse:
+    """Opened on the screen's own browser: makes it a board or kiosk of the hall, signed in as a device.
+
+    The device keeps a long-lived screen cookie instead of the staff session, and the staff member is signed
+    out of it, so a kiosk in the lobby never holds a duty manager's session.
+    """
+    hall_obj = selectors.screen_pairing_hall_get(user=request.user, code=hall)
+    if request.method == "GET":
+        return render(request, "queueing/staff/screens_pair.html", _screens_context(request, hall_obj))
+    screen = request.POST.get("screen", "")
+    if screen not in PAIRABLE_SCREENS:
+        context = _screens_context(request, hall_obj, error=_("Choose the board or the kiosk."))
+        return render(request, "queueing/staff/screens_pair.html", context, status=400)
+    screen_pass = services.screen_pair(hall=hall_obj, actor=request.user, screen=screen)
+    logout(request)
+    response = redirect(reverse(PAIRABLE_SCREENS[screen], kwargs={"hall": hall_obj.code}))
+    response.set_cookie(
+        services.SCREEN_COOKIE,
+        screen_pass,
+        max_age=services.SCREEN_MAX_AGE_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+@login_required
+@handles_application_errors
+@require_POST
+def screens_unpair_all(request: HttpRequest, hall: str) -> HttpResponse:
+    """Every board and kiosk paired so far stops at its next request and must be paired again."""
+    hall_obj = selectors.screen_pairing_hall_get(user=request.user, code=hall)
+    services.screens_unpair_all(hall=hall_obj, actor=request.user)
+    messages.success(request, _("All screens of this hall are unpaired. Pair each screen again to use it."))
+    return redirect(reverse("queueing:screens_pair", kwargs={"hall": hall_obj.code}))

@@ -1,0 +1,305 @@
+"""The counter workbench (营业员工作台): the clerk takes a counter (remembered in the session), calls and
+serves tickets, holds, transfers and finishes them, and leaves the counter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from servicehall.catalog import selectors as catalog_selectors
+from servicehall.core.errors import ApplicationError, Conflict, NotFound, Unprocessable
+from servicehall.core.masking import mask_phone
+from servicehall.core.views import handles_application_errors
+from servicehall.orders import selectors as orders_selectors
+from servicehall.org import selectors as org_selectors
+from servicehall.org.models import Counter, Hall
+
+from . import selectors, services
+from .forms import FinishForm, HoldForm, StepForm, TransferForm
+from .models import Ticket, TicketOutcome
+from .views_staff import (
+    C,
+    _base_context,
+    _categories,
+    _counter_status_message,
+    _elapsed,
+    _flash,
+    _hall,
+    _hall_counter,
+    _hall_ticket,
+    _is_htmx,
+    _run,
+    _waiting_row,
+)
+
+SESSION_COUNTERS = "workbench_counters"
+
+
+# --- counter workbench (营业员工作台) ------------------------------------------------
+
+
+def _session_counter(request: HttpRequest, hall: Hall) -> Counter | None:
+    counter_id = request.session.get(SESSION_COUNTERS, {}).get(hall.code)
+    if counter_id is None:
+        return None
+    try:
+        return _hall_counter(request, hall, counter_id, C.SERVE)
+    except ApplicationError:
+        _forget_counter(request, hall)
+        return None
+
+
+def _remember_counter(request: HttpRequest, hall: Hall, counter: Counter) -> None:
+    chosen = dict(request.session.get(SESSION_COUNTERS, {}))
+    chosen[hall.code] = counter.pk
+    request.session[SESSION_COUNTERS] = chosen
+
+
+def _forget_counter(request: HttpRequest, hall: Hall) -> None:
+    chosen = dict(request.session.get(SESSION_COUNTERS, {}))
+    chosen.pop(hall.code, None)
+    request.session[SESSION_COUNTERS] = chosen
+
+
+def _workbench_context(request: HttpRequest, hall: Hall, counter: Counter) -> dict[str, Any]:
+    now = timezone.now()
+    current = selectors.counter_current_ticket(counter=counter)
+    steps = catalog_selectors.script_steps(hall=hall, script="acceptance")
+    categories = _categories(hall)
+    served_ids = {cc.category_id for cc in counter.served.all()}
+    loads = [load for load in selectors.category_loads(hall=hall, now=now) if load["category"].pk in served_ids]
+    other_counters = [c for c in org_selectors.counters_for_hall(hall=hall) if c.pk != counter.pk]
+    context = _base_context(request, hall, "workbench")
+    current_step = None
+    if current is not None:
+        current_step = next((s for s in steps if s.position == current.script_step), None)
+    context.update(
+        {
+            "counter": counter,
+            "current": current,
+            "current_since": selectors.ticket_active_since(ticket=current) if current else None,
+            "current_phone": mask_phone(current.phone) if current else "",
+            "next_up": [_waiting_row(t, now) for t in selectors.next_for_counter(counter=counter, limit=2)],
+            "held": [
+                {"ticket": t, "phone": mask_phone(t.phone)} for t in selectors.counter_held_tickets(counter=counter)
+            ],
+            "loads": loads,
+            "steps": steps,
+            "current_step": current_step,
+            "step_count": len(steps) or 8,
+            "outcomes": TicketOutcome.choices,
+            "transfer_form": TransferForm(categories=categories, counters=other_counters),
+            "is_open": counter.status == Counter.Status.OPEN,
+            "counter_statuses": Counter.Status,
+        }
+    )
+    if current is not None:
+        context["elapsed"] = _elapsed(context["current_since"], now)
+        context["current_orders"] = orders_selectors.ticket_open_orders(ticket=current).select_related("business_type")
+    return context
+
+
+def _render_workbench(
+    request: HttpRequest, hall: Hall, counter: Counter, *, flash: dict[str, str] | None = None, status: int = 200
+) -> HttpResponse:
+    context = _workbench_context(request, hall, counter)
+    context["flash"] = flash
+    template = "queueing/staff/workbench.html"
+    if _is_htmx(request):
+        template = "queueing/staff/workbench_action.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@handles_application_errors
+@require_GET
+def workbench(request: HttpRequest, hall: str) -> HttpResponse:
+    hall_obj = _hall(request, hall, C.SERVE)
+    counter = _session_counter(request, hall_obj)
+    if counter is None:
+        context = _base_context(request, hall_obj, "workbench")
+        # A counter another clerk works is busy; only a duty manager may take it over.
+        context["counters"] = [
+            {
+                "counter": c,
+                "busy": c.staff_id not in (None, request.user.pk) and c.status != Counter.Status.CLOSED,
+            }
+            for c in org_selectors.counters_for_hall(hall=hall_obj)
+        ]
+        context["can_take_over"] = org_selectors.user_can(user=request.user, hall=hall_obj, capability=C.MANAGE_QUEUE)
+        return render(request, "queueing/staff/workbench_pick.html", context)
+    if _is_htmx(request):
+        context = _workbench_context(request, hall_obj, counter)
+        return render(request, "queueing/staff/workbench.html#panel", context)
+    return _render_workbench(request, hall_obj, counter)
+
+
+@login_required
+@handles_application_errors
+@require_POST
+def workbench_take(request: HttpRequest, hall: str) -> HttpResponse:
+    """The clerk sits at a counter: it opens and is theirs until they leave."""
+    hall_obj = _hall(request, hall, C.SERVE)
+    counter = _hall_counter(request, hall_obj, request.POST.get("counter"), C.SERVE)
+    services.counter_set_status(counter=counter, status=Counter.Status.OPEN, actor=request.user)
+    _remember_counter(request, hall_obj, counter)
+    url = reverse("queueing:workbench", kwargs={"hall": hall_obj.code})
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@login_required
+@handles_application_errors
+@require_POST
+def workbench_leave(request: HttpRequest, hall: str) -> HttpResponse:
+    """The clerk leaves their counter: it closes and is free for anyone to open.
+
+    Refused (409, message in the page, the clerk stays at the counter) while a
+    customer is at the counter or on hold there. Leaving a counter that is now
+    worked by somebody else only forgets it.
+    """
+    hall_obj = _hall(request, hall, C.SERVE)
+    counter = _session_counter(request, hall_obj)
+    if counter is not None:
+        try:
+            services.counter_release(counter=counter, actor=request.user)
+        except ApplicationError as exc:
+            counter.refresh_from_db()
+            flash = _flash("error", str(exc.message))
+            return _render_workbench(request, hall_obj, counter, flash=flash, status=exc.status_code)
+    _forget_counter(request, hall_obj)
+    url = reverse("queueing:workbench", kwargs={"hall": hall_obj.code})
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _require_counter(request: HttpRequest, hall: Hall) -> Counter:
+    counter = _session_counter(request, hall)
+    if counter is None:
+        raise Conflict(_("Choose your counter first."), code="no_counter")
+    return counter
+
+
+@login_required
+@handles_application_errors
+@require_POST
+def workbench_counter(request: HttpRequest, hall: str, action: str) -> HttpResponse:
+    """Counter-level actions: call next, open, pause, close."""
+    hall_obj = _hall(request, hall, C.SERVE)
+    counter = _require_counter(request, hall_obj)
+    user = request.user
+
+    def act() -> dict[str, str] | None:
+        if action == "call-next":
+            try:
+                ticket = services.ticket_call_next(counter=counter, staff=user)
+            except services.AlreadyCalling as double_press:
+                return _flash("info", str(double_press.message))
+            if ticket is None:
+                return _flash("info", _("Nobody is waiting for this counter."))
+            return _flash("success", _("Calling %(number)s.") % {"number": ticket.number})
+        statuses = {"open": Counter.Status.OPEN, "pause": Counter.Status.PAUSED, "close": Counter.Status.CLOSED}
+        if action not in statuses:
+            raise NotFound(_("Unknown action."))
+        services.counter_set_status(counter=counter, status=statuses[action], actor=user)
+        return _flash("success", _counter_status_message(counter, statuses[action]))
+
+    flash, status = _run(act)
+    counter.refresh_from_db()
+    return _render_workbench(request, hall_obj, counter, flash=flash, status=status)
+
+
+TICKET_ACTIONS = ("recall", "start", "no-show", "hold", "resume", "transfer", "finish", "step")
+
+
+@login_required
+@handles_application_errors
+@require_POST
+def workbench_ticket(request: HttpRequest, hall: str, ticket: Any, action: str) -> HttpResponse:
+    """Ticket-level actions of the clerk on a ticket of their counter."""
+    hall_obj = _hall(request, hall, C.SERVE)
+    if action not in TICKET_ACTIONS:
+        raise NotFound(_("Unknown action."))
+    ticket_obj = _hall_ticket(request, hall_obj, ticket)
+    counter = _require_counter(request, hall_obj)
+    user = request.user
+
+    def act() -> dict[str, str] | None:
+        # The services refuse a ticket at a counter this clerk does not work.
+        number = ticket_obj.number
+        if action == "recall":
+            services.ticket_recall(ticket=ticket_obj, staff=user)
+            return _flash("success", _("Calling %(number)s again.") % {"number": number})
+        if action == "start":
+            services.ticket_start(ticket=ticket_obj, staff=user)
+            return _flash("success", _("%(number)s is being served.") % {"number": number})
+        if action == "no-show":
+            services.ticket_no_show(ticket=ticket_obj, staff=user)
+            return _flash("success", _("%(number)s marked as missed.") % {"number": number})
+        if action == "hold":
+            hold = HoldForm(request.POST)
+            note = hold.cleaned_data["note"] if hold.is_valid() else ""
+            services.ticket_hold(ticket=ticket_obj, staff=user, note=note)
+            return _flash("success", _("%(number)s is on hold.") % {"number": number})
+        if action == "resume":
+            services.ticket_resume(ticket=ticket_obj, staff=user)
+            return _flash("success", _("%(number)s is being served again.") % {"number": number})
+        if action == "finish":
+            finish = FinishForm(request.POST)
+            if not finish.is_valid():
+                raise Unprocessable(_("Choose how the service ended."), code="bad_outcome")
+            services.ticket_finish(
+                ticket=ticket_obj,
+                staff=user,
+                outcome=finish.cleaned_data["outcome"],
+                leave_orders_open=finish.cleaned_data["leave_orders_open"],
+            )
+            return _flash("success", _("%(number)s finished.") % {"number": number})
+        if action == "step":
+            step = StepForm(request.POST)
+            if not step.is_valid():
+                raise Unprocessable(_("Choose a step."), code="bad_step")
+            services.ticket_set_script_step(ticket=ticket_obj, staff=user, step=step.cleaned_data["step"])
+            return None
+        return _transfer(request, hall_obj, ticket_obj)
+
+    flash, status = _run(act)
+    counter.refresh_from_db()
+    return _render_workbench(request, hall_obj, counter, flash=flash, status=status)
+
+
+def _transfer(request: HttpRequest, hall: Hall, ticket: Ticket) -> dict[str, str]:
+    counters = list(org_selectors.counters_for_hall(hall=hall))
+    form = TransferForm(request.POST, categories=_categories(hall), counters=counters)
+    if not form.is_valid():
+        raise Unprocessable(_("Choose a category or a counter to transfer to."), code="transfer_target_missing")
+    kind, value = form.target_parts()
+    note = form.cleaned_data["note"]
+    if kind == "category":
+        category = catalog_selectors.category_get(hall=hall, code=value)
+        services.ticket_transfer(ticket=ticket, staff=request.user, category=category, note=note)
+        message = _("%(number)s transferred to %(category)s.") % {
+            "number": ticket.number,
+            "category": category.display_name,
+        }
+    else:
+        counter = _hall_counter(request, hall, value, C.SERVE)
+        services.ticket_transfer(ticket=ticket, staff=request.user, counter=counter, note=note)
+        message = _("%(number)s transferred to counter %(counter)s.") % {
+            "number": ticket.number,
+            "counter": counter.number,
+        }
+    return _flash("success", message)
