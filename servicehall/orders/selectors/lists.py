@@ -1,0 +1,104 @@
+"""Lists of a hall's orders: for the duty manager (review, in progress, unfinished), a ticket's open orders,
+a customer's orders, and the archive search (ACC08). Each takes a hall the caller already got through
+`hall_get_for_user`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from servicehall.org.models import Hall
+
+from ..models import WorkOrder
+from ..states import OPEN_STATUSES, PROCESSED, OrderStatus
+
+S = OrderStatus
+
+
+def _list_queryset(hall: Hall) -> QuerySet[WorkOrder]:
+    return WorkOrder.objects.filter(hall=hall).select_related("business_type", "clerk", "customer", "ticket")
+
+
+def orders_for_review(*, hall: Hall) -> QuerySet[WorkOrder]:
+    """Orders waiting for the duty manager's decision, longest waiting first."""
+    return _list_queryset(hall).filter(status=S.REVIEW).select_related("accepted_by").order_by("accepted_at", "id")
+
+
+def orders_in_progress(*, hall: Hall) -> QuerySet[WorkOrder]:
+    """Orders the counters are still working on (from reception up to payment), oldest first."""
+    return _list_queryset(hall).filter(status__in=OPEN_STATUSES).order_by("created_at", "id")
+
+
+def orders_unfinished(*, hall: Hall) -> QuerySet[WorkOrder]:
+    """未完工: the business was carried out but the order is not finished.
+
+    Either processing completed and the customer has not confirmed or paid yet
+    (confirmation, payment), or the business action left work outstanding (an
+    installation or meter job, `work_pending`) on an order that was not undone.
+    """
+    return (
+        _list_queryset(hall)
+        .filter(Q(status__in=(S.CONFIRMATION, S.PAYMENT)) | Q(work_pending=True, status__in=PROCESSED))
+        .order_by("created_at", "id")
+    )
+
+
+def ticket_open_orders(*, ticket: Any) -> QuerySet[WorkOrder]:
+    """Orders of a ticket the counter has not finished: the ticket should not finish before them."""
+    return WorkOrder.objects.filter(ticket=ticket, status__in=OPEN_STATUSES).order_by("created_at")
+
+
+# --- archive (ACC08) --------------------------------------------------------------------------------
+
+
+@dataclass
+class ArchiveFilter:
+    number: str = ""
+    customer: int | None = None
+    service_number: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    clerk: str = ""
+    business_type: str = ""
+    status: str = ""
+
+
+# Dates searched are kept within these, so that a typed year 1 or 9999 cannot overflow a time-zone shift.
+EARLIEST_DAY, LATEST_DAY = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
+
+
+def _day_start(hall: Hall, day: dt.date) -> dt.datetime:
+    day = min(max(day, EARLIEST_DAY), LATEST_DAY)
+    return dt.datetime.combine(day, dt.time.min, tzinfo=hall.tz)
+
+
+def orders_search(*, hall: Hall, filters: ArchiveFilter) -> QuerySet[WorkOrder]:
+    """Find the hall's orders by number, customer, service number, dates (the hall's days), clerk, business, step."""
+    orders = _list_queryset(hall).select_related("service")
+    if filters.number:
+        orders = orders.filter(number__icontains=filters.number.strip())
+    if filters.customer is not None:
+        orders = orders.filter(
+            Q(customer_id=filters.customer) | Q(proxy_id=filters.customer) | Q(counterparty_id=filters.customer)
+        )
+    if filters.service_number:
+        orders = orders.filter(service__number=filters.service_number.strip())
+    if filters.date_from is not None:
+        orders = orders.filter(created_at__gte=_day_start(hall, filters.date_from))
+    if filters.date_to is not None:
+        orders = orders.filter(created_at__lt=_day_start(hall, min(filters.date_to, LATEST_DAY) + dt.timedelta(days=1)))
+    if filters.clerk:
+        orders = orders.filter(Q(clerk__username=filters.clerk) | Q(accepted_by__username=filters.clerk))
+    if filters.business_type:
+        orders = orders.filter(business_type__code=filters.business_type)
+    if filters.status:
+        orders = orders.filter(status=filters.status)
+    return orders.order_by("-created_at", "-id")
+
+
+def orders_of_customer(*, hall: Hall, customer_id: int, limit: int = 20) -> list[WorkOrder]:
+    return list(_list_queryset(hall).filter(customer_id=customer_id).order_by("-created_at")[:limit])
