@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.core.apis import MAX_ID
-from servicehall.core.dates import day_in_range
+from servicehall.core.dates import day_in_range, moment_in_range
 
+from . import jobs
 from .models import ConfirmationMethod, IdentityMethod, IdentityParty, RecommendationOutcome
 from .services import NOTE_MAX, SIGNATURE_MAX_CHARS
 from .states import OrderStatus
@@ -86,3 +87,16 @@ class ArchiveForm(forms.Form):
         field = self.fields["business_type"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "—"), *(business_types or [])]
+
+
+class JobReportForm(forms.Form):
+    result = forms.ChoiceField(choices=[("done", "done"), ("failed", "failed")])
+    note = forms.CharField(max_length=jobs.NOTE_MAX, required=False)
+    early_reason = forms.CharField(max_length=jobs.NOTE_MAX, required=False)
+
+
+class JobRescheduleForm(forms.Form):
+    window_start = forms.DateTimeField(validators=[moment_in_range])
+    window_end = forms.DateTimeField(validators=[moment_in_range])
+    technician = forms.CharField(max_length=jobs.TECHNICIAN_MAX, required=False)
+    note = forms.CharField(max_length=jobs.NOTE_MAX, required=False)
