@@ -17,13 +17,13 @@ from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, Conflict, NotFound, Unprocessable
 from servicehall.core.masking import mask_phone
 from servicehall.core.views import handles_application_errors
-from servicehall.orders import selectors as orders_selectors
 from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Counter, Hall
 
 from . import selectors, services
 from .forms import FinishForm, HoldForm, StepForm, TransferForm
 from .models import Ticket, TicketOutcome
+from .open_work import ticket_open_work
 from .views_staff import (
     C,
     _base_context,
@@ -102,7 +102,7 @@ def _workbench_context(request: HttpRequest, hall: Hall, counter: Counter) -> di
     )
     if current is not None:
         context["elapsed"] = _elapsed(context["current_since"], now)
-        context["current_orders"] = orders_selectors.ticket_open_orders(ticket=current).select_related("business_type")
+        context["current_orders"] = ticket_open_work(current)
     return context
 
 

@@ -17,6 +17,7 @@ from servicehall.core.services import audit_record
 from servicehall.org.models import Counter
 
 from ..models import Ticket, TicketOutcome
+from ..open_work import ticket_open_work
 from ..states import ACTIVE_STATUSES
 from ._common import (
     S,
@@ -192,10 +193,7 @@ def ticket_finish(*, ticket: Ticket, staff: Any, outcome: str, leave_orders_open
 
 
 def _check_open_orders(ticket: Ticket, staff: Any, *, leave_open: bool) -> None:
-    # Imported here: the orders app builds on the queue, not the other way round.
-    from servicehall.orders.selectors import ticket_open_orders
-
-    numbers = list(ticket_open_orders(ticket=ticket).values_list("number", flat=True))
+    numbers = [work.number for work in ticket_open_work(ticket)]
     if not numbers:
         return
     if not leave_open:
