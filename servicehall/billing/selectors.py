@@ -1,7 +1,8 @@
 """Reads of payments, receipts and refunds, scoped to the halls where the user holds the capability.
 
-Other apps read through here: `payments_for_hall_day`, `refunds_for_hall_day` (cashdesk's settlement),
-`refundable_amounts` / `payment_refundable_amount`, `payment_get_for_user` (invoicing, credit).
+Other apps read through here: `payments_for_hall_day`, `refunds_for_hall_day` (cashdesk's settlement,
+as the sources `apps` registers in `cashdesk.sources`), `refundable_amounts` /
+`payment_refundable_amount`, `payment_get_for_user` (invoicing, credit).
 """
 
 from __future__ import annotations

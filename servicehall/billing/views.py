@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +23,7 @@ from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, user_capabilities
 
 from . import selectors, services
+from .hooks import payments_invoice_numbers
 from .models import PaymentStatus, RefundStatus
 from .providers import simulated
 
@@ -117,11 +117,7 @@ def qr_sim(request: HttpRequest, token: str) -> HttpResponse:
 
 def _mark_invoiced(refunds: list[Any]) -> None:
     """Each open refund's `voids_invoices`: the issued invoices its payout will void (PAY03), for the warning."""
-    if not django_apps.is_installed("servicehall.invoicing"):
-        return
-    from servicehall.invoicing import selectors as invoicing_selectors
-
-    numbers = invoicing_selectors.issued_invoice_numbers(payment_ids=[r.payment_id for r in refunds if r.payment_id])
+    numbers = payments_invoice_numbers(payment_ids=[r.payment_id for r in refunds if r.payment_id])
     for refund in refunds:
         refund.voids_invoices = ", ".join(numbers.get(refund.payment_id, []))
 

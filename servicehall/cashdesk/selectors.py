@@ -18,6 +18,7 @@ from servicehall.org.models import Hall
 from servicehall.org.presentation import staff_name
 from servicehall.org.selectors import hall_get_for_user, memberships_for_user, user_can
 
+from . import sources
 from .models import (
     MOVEMENTS_IN,
     MOVEMENTS_OUT,
@@ -244,26 +245,6 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else format_yuan(value)
 
 
-def _payments_of_day(hall: Hall, day: datetime.date) -> list[Any]:
-    from servicehall.billing import selectors as billing_selectors
-
-    return list(billing_selectors.payments_for_hall_day(hall=hall, day=day))
-
-
-def _refunds_of_day(hall: Hall, day: datetime.date) -> list[Any]:
-    """Billing's refunds paid out that day."""
-    from servicehall.billing import selectors as billing_selectors
-
-    return list(billing_selectors.refunds_for_hall_day(hall=hall, day=day))
-
-
-def _invoices_of_day(hall: Hall, day: datetime.date) -> Any:
-    """The invoicing app's invoices issued and voided that day."""
-    from servicehall.invoicing import selectors as invoicing_selectors
-
-    return invoicing_selectors.invoices_for_hall_day(hall=hall, day=day)
-
-
 def _method_rows(payments: list[Any]) -> list[dict[str, Any]]:
     counts: dict[str, int] = defaultdict(int)
     sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -313,9 +294,10 @@ def settlement_summary(*, hall: Hall, day: datetime.date) -> dict[str, Any]:
     settlement = settlement_get(hall=hall, day=day)
     if settlement is not None and settlement.status == SettlementStatus.CLOSED and settlement.summary:
         return settlement.summary
-    payments = _payments_of_day(hall, day)
-    refunds = _refunds_of_day(hall, day)
-    invoices = _invoices_of_day(hall, day)
+    # Billing's and invoicing's rows, through the readers those apps register (`sources`).
+    payments = sources.payments_of_day(hall=hall, day=day)
+    refunds = sources.refunds_of_day(hall=hall, day=day)
+    invoices = sources.invoices_of_day(hall=hall, day=day)
     drawers = drawers_of_day(hall=hall, day=day)
     notes = list(suspect_notes_of_day(hall=hall, day=day))
     handovers = list(handovers_of_day(hall=hall, day=day))

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook
 
 from servicehall.core.errors import ApplicationError, Conflict, NotFound, Unprocessable
 from servicehall.core.exports import write_row
@@ -437,8 +438,6 @@ def settlement_print(request: HttpRequest, hall: str, day: str) -> HttpResponse:
 @require_GET
 def settlement_xlsx(request: HttpRequest, hall: str, day: str) -> HttpResponse:
     """The settlement as an Excel workbook: summary, payments by method, drawers, suspect notes."""
-    from openpyxl import Workbook
-
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=C.APPROVE_MONEY)
     day_obj = _day(day, hall_obj)
     summary = selectors.settlement_summary(hall=hall_obj, day=day_obj)

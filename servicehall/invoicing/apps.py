@@ -6,3 +6,14 @@ class InvoicingConfig(AppConfig):
     name = "servicehall.invoicing"
     label = "invoicing"
     verbose_name = _("Invoices")
+
+    def ready(self) -> None:
+        # Billing and the daily settlement sit below invoicing: they reach its invoices through these hooks.
+        from servicehall.billing.hooks import register_refund_hooks
+        from servicehall.cashdesk.sources import INVOICES, register_day_source
+
+        from .selectors import invoices_for_hall_day, issued_invoice_numbers
+        from .services import invoices_void_for_refund
+
+        register_refund_hooks("invoicing", on_payout=invoices_void_for_refund, invoice_numbers=issued_invoice_numbers)
+        register_day_source(INVOICES, invoices_for_hall_day)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.billing import selectors as billing_selectors
 from servicehall.billing.models import Payment, PaymentStatus
+from servicehall.cashdesk.sources import DayInvoices
 from servicehall.core.errors import Forbidden, NotFound
 from servicehall.customers.models import Customer
 from servicehall.lib import money
@@ -114,25 +115,14 @@ def invoice_for_download(*, number: Any, code: Any) -> Invoice | None:
 # --- for the daily settlement (CASH04) ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DayInvoices:
-    """Invoices of a hall's local day: those issued that day (whatever they are now) and those voided that day."""
-
-    issued: list[Invoice]
-    voided: list[Invoice]
-    issued_count: int
-    issued_total: Decimal
-    voided_count: int
-    voided_total: Decimal
-
-
 def _day_bounds(hall: Hall, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(day, dt.time.min, tzinfo=hall.tz)
     return start, start + dt.timedelta(days=1)
 
 
 def invoices_for_hall_day(*, hall: Hall, day: dt.date) -> DayInvoices:
-    """The settlement's invoice figures for `day` in the hall's time zone (the caller checks access)."""
+    """The settlement's invoice figures for `day` in the hall's time zone (the caller checks access); the
+    settlement reads them as its `invoices` source (`cashdesk.sources`, registered in `apps`)."""
     start, end = _day_bounds(hall, day)
     base = Invoice.objects.filter(hall=hall).select_related("replaces").order_by("number")
     issued = list(base.filter(issued_at__gte=start, issued_at__lt=end))

@@ -90,6 +90,7 @@ def provider_get(code: str | None = None) -> QrProvider:
     """The configured provider (or the one named `code`, as stored on a payment)."""
     name = code or settings.QR_PROVIDER
     if name == "simulated":
+        # Imported here: `simulated` builds on the types of this module, so it cannot load before them.
         from .simulated import SimulatedProvider
 
         return SimulatedProvider()

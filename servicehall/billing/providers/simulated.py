@@ -106,6 +106,7 @@ def _act(token: str, to: str, *, notify: bool) -> SimulatedQrCharge | None:
                 charge.transaction_id = f"SIM{secrets.token_hex(8).upper()}"
             charge.save(update_fields=["state", "transaction_id"])
     if notify:
+        # Imported here: billing's services call the providers, this module among them (a cycle at load).
         from servicehall.billing import services
 
         body = notification_body(charge)

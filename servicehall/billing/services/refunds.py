@@ -18,7 +18,6 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -37,6 +36,7 @@ from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 
 from .. import providers
+from ..hooks import refund_payout_hooks_run
 from ..locks import money_rows_lock
 from ..models import Payment, PaymentMethod, Refund
 from ..purposes import purpose_get
@@ -313,7 +313,8 @@ def _refund_pay_locked(refund: Refund, *, actor: Any, now: dt.datetime, note: st
     lock order (`locks`)."""
     payer = _user(actor)
     if refund.payment is not None:
-        _void_invoices_of_refunded(refund.payment, actor=payer)
+        # The invoicing app voids the payment's issued invoices here (`hooks`, registered in its `ready()`).
+        refund_payout_hooks_run(payment=refund.payment, actor=payer)
     if refund.method == PaymentMethod.CASH:
         if payer is None:
             raise Conflict(_("A cash refund is paid by a clerk at a counter."), code="cash_needs_clerk")
@@ -348,16 +349,6 @@ def _refund_pay_locked(refund: Refund, *, actor: Any, now: dt.datetime, note: st
         hall=refund.hall,
         data={"amount": str(refund.amount), "method": refund.method},
     )
-
-
-def _void_invoices_of_refunded(payment: Payment, *, actor: Any) -> None:
-    """The invoicing app voids the issued invoices covering `payment` (where the app is installed)."""
-    if not django_apps.is_installed("servicehall.invoicing"):
-        return
-    # Imported here: invoicing builds on billing, not the other way round.
-    from servicehall.invoicing import services as invoicing_services
-
-    invoicing_services.invoices_void_for_refund(payment=payment, actor=actor)
 
 
 def _lock_refund(refund: Refund) -> Refund:
