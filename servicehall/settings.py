@@ -365,10 +365,10 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_HANDLER = "servicehall.core.sign_in.SignInAttempts"
+AXES_HANDLER = "servicehall.org.sign_in.SignInAttempts"
 AXES_CLIENT_IP_CALLABLE = "servicehall.core.throttling.client_address"
-AXES_LOCKOUT_CALLABLE = "servicehall.core.sign_in.locked_out_response"
-AXES_CLIENT_STR_CALLABLE = "servicehall.core.sign_in.client_for_log"
+AXES_LOCKOUT_CALLABLE = "servicehall.org.sign_in.locked_out_response"
+AXES_CLIENT_STR_CALLABLE = "servicehall.org.sign_in.client_for_log"
 # A failure while locked does not restart the clock: the page's "try again in N minutes" stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The right password ends the count of the account's failures.

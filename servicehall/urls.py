@@ -3,13 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from servicehall.core import views as core_views
+from servicehall.org import views as org_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", org_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/locked/<slug:hall>/", core_views.sign_in_locks, name="sign_in_locks"),
+    path("accounts/locked/<slug:hall>/", org_views.sign_in_locks, name="sign_in_locks"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

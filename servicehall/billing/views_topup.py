@@ -21,11 +21,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from servicehall.core.errors import ApplicationError, NotFound, Unprocessable
-from servicehall.core.navigation import staff_nav
 from servicehall.core.views import handles_application_errors
 from servicehall.customers import selectors as customer_selectors
 from servicehall.customers.models import Service
 from servicehall.customers.presentation import service_view
+from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_capabilities
 

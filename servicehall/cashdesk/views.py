@@ -26,12 +26,12 @@ from openpyxl import Workbook
 
 from servicehall.core.errors import ApplicationError, Conflict, NotFound, Unprocessable
 from servicehall.core.exports import write_row
-from servicehall.core.navigation import staff_nav
 from servicehall.core.services import audit_record
 from servicehall.core.views import handles_application_errors
 from servicehall.lib.money import DENOMINATIONS, format_yuan
 from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Hall
+from servicehall.org.navigation import staff_nav
 from servicehall.org.presentation import staff_name
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, user_capabilities

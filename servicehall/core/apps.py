@@ -10,8 +10,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import fields
 
-        # Connects the log of sign-in lockouts (django-axes' signal) and the start of a staff session's shift.
-        from . import middleware, sign_in  # noqa: F401
+        # Connects the start of a staff session's shift.
+        from . import middleware  # noqa: F401
 
         # Django 6.1's blank choice of a select is new and its Chinese catalogue lacks it: our own msgid
         # (Django lets an app's ready() set it) so the admin reads "- 请选择 -" in Chinese (issue 10).

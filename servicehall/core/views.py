@@ -6,26 +6,13 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
-
-from servicehall.org.roles import Capability
-from servicehall.org.selectors import (
-    default_hall_for_user,
-    hall_get_for_user,
-    memberships_for_user,
-    public_halls,
-    user_capabilities,
-)
 
 from .errors import (
     ApplicationError,
@@ -36,7 +23,6 @@ from .errors import (
     is_retryable_database_error,
     request_too_large_message,
 )
-from .navigation import landing_url, staff_nav
 
 
 def render_error(request: HttpRequest, *, status: int, message: str, title: str = "") -> HttpResponse:
@@ -90,23 +76,6 @@ def handles_application_errors(view: Callable[..., HttpResponse]) -> Callable[..
     return wrapper
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    """Visitors see the halls' public screens; staff go to the screen of their role."""
-    if not request.user.is_authenticated:
-        return render(request, "core/landing.html", {"halls": public_halls()})
-    hall = default_hall_for_user(user=request.user)
-    if hall is None:
-        return render_error(
-            request, status=403, message=_("Your account has no role in any hall yet. Ask your hall administrator.")
-        )
-    # Every role lands on a screen with the top bar (menu, sign-out); the board is one of its links (issue 10).
-    roles = {m.role for m in memberships_for_user(user=request.user) if m.hall_id == hall.pk}
-    target = landing_url(roles=roles, capabilities=user_capabilities(user=request.user, hall=hall), hall_code=hall.code)
-    if target is None:
-        return redirect("queueing:board", hall=hall.code)
-    return redirect(target)
-
-
 def _api_or_page(request: HttpRequest, *, status: int, code: str, message: str) -> HttpResponse:
     """Under /api/ the API's one error shape `{"code", "message"}`; elsewhere the friendly error page."""
     if is_api_request(request):
@@ -144,28 +113,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"code": "server_error", "message": message}, status=500)
     body = loader.render_to_string("core/500.html", {"message": message})
     return HttpResponse(body, status=500)
-
-
-@login_required
-@never_cache
-@handles_application_errors
-@require_http_methods(["GET", "POST"])
-def sign_in_locks(request: HttpRequest, hall: str) -> HttpResponse:
-    """The hall administrator's list of the hall's staff locked out by failed sign-ins, each with "Unlock" (PRIV04)."""
-    from . import sign_in
-
-    found_hall = hall_get_for_user(user=request.user, code=hall, capability=Capability.ADMINISTER)
-    if request.method == "POST":
-        user_id = request.POST.get("user", "")
-        if not user_id.isdigit():
-            return render_error(request, status=400, message=_("Choose the account to unlock."))
-        sign_in.sign_in_unlock(actor=request.user, hall=found_hall, user_id=int(user_id))
-        messages.success(request, _("The account is unlocked and may sign in again."))
-        return redirect("sign_in_locks", hall=found_hall.code)
-    capabilities = user_capabilities(user=request.user, hall=found_hall)
-    context = {
-        "hall": found_hall,
-        "nav": staff_nav(capabilities=capabilities, hall_code=found_hall.code, active="sign_in_locks"),
-        "locked": sign_in.locked_accounts(hall=found_hall),
-    }
-    return render(request, "core/sign_in_locks.html", context)

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from servicehall.billing.models import PaymentMethod
 from servicehall.core.errors import ApplicationError, NotFound
-from servicehall.core.navigation import hall_offers, staff_nav
 from servicehall.core.throttling import TooManyRequests, count_per_client
 from servicehall.core.views import handles_application_errors
 from servicehall.customers import selectors as customer_selectors
@@ -32,6 +31,7 @@ from servicehall.customers.models import CreditLevel
 from servicehall.customers.panels import PanelRequest
 from servicehall.customers.presentation import service_view
 from servicehall.org.models import Hall
+from servicehall.org.navigation import hall_offers, staff_nav
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import default_hall_for_user, hall_get_for_user, user_capabilities
 

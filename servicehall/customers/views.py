@@ -27,11 +27,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, Forbidden, NotFound
 from servicehall.core.masking import mask_id_number, mask_phone
-from servicehall.core.navigation import staff_nav
 from servicehall.core.views import handles_application_errors
 from servicehall.lib import identity
 from servicehall.lib.phones import phone_normalise_or_none
 from servicehall.org.models import Hall
+from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import memberships_for_user, user_capabilities
 from servicehall.queueing import selectors as queue_selectors

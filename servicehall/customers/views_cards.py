@@ -20,9 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.core.errors import ApplicationError, Forbidden, NotFound
-from servicehall.core.navigation import staff_nav
 from servicehall.core.views import handles_application_errors
 from servicehall.org.models import Hall
+from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, memberships_for_user, user_can, user_capabilities
 

@@ -23,11 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from servicehall.billing.selectors import payment_get_for_user
 from servicehall.core.errors import ApplicationError, NotFound
-from servicehall.core.navigation import staff_nav
 from servicehall.core.throttling import TooManyRequests, count_per_client
 from servicehall.core.views import handles_application_errors
 from servicehall.customers.selectors import customer_get_for_user
 from servicehall.org.models import Hall
+from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import default_hall_for_user, hall_get_for_user, user_capabilities
 

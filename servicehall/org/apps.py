@@ -6,3 +6,7 @@ class OrgConfig(AppConfig):
     name = "servicehall.org"
     label = "org"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        # Connects the log of sign-in lockouts (django-axes' signal).
+        from . import sign_in  # noqa: F401

@@ -21,7 +21,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.core.errors import ApplicationError
-from servicehall.core.navigation import staff_nav
 from servicehall.core.views import handles_application_errors
 from servicehall.customers.panels import PanelRequest
 from servicehall.customers.selectors import customer_get_for_user
@@ -29,6 +28,7 @@ from servicehall.lib import money
 from servicehall.orders.selectors import order_get_for_user
 from servicehall.orders.states import OrderStatus
 from servicehall.org.models import Hall
+from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, user_capabilities
 

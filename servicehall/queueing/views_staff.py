@@ -23,9 +23,9 @@ from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import QueueCategory
 from servicehall.core.errors import ApplicationError, NotFound
 from servicehall.core.masking import mask_phone
-from servicehall.core.navigation import staff_nav
 from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Counter, Hall
+from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
 
 from . import selectors

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from servicehall.core.navigation import hall_offers, staff_nav
 from servicehall.org.models import Hall
+from servicehall.org.navigation import hall_offers, staff_nav
 from servicehall.org.roles import Capability as C
 from servicehall.org.roles import Role
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, NotFound
-from servicehall.core.navigation import staff_nav
 from servicehall.org.models import Hall
+from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, user_capabilities
 

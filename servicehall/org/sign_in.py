@@ -32,10 +32,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.org.models import Hall, Membership
+from servicehall.core.errors import NotFound
+from servicehall.core.services import audit_record
 
-from .errors import NotFound
-from .services import audit_record
+from .models import Hall, Membership
 
 logger = logging.getLogger("servicehall.sign_in")
 

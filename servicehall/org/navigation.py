@@ -20,8 +20,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.org.roles import Capability as C
-from servicehall.org.roles import Role
+from .roles import Capability as C
+from .roles import Role
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,59 @@
+"""The pages of halls and staff: the landing page (public screens for visitors, each role's screen for staff)
+and the hall administrator's list of accounts locked by failed sign-ins (PRIV04)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from servicehall.core.views import handles_application_errors, render_error
+
+from . import sign_in
+from .navigation import landing_url, staff_nav
+from .roles import Capability
+from .selectors import default_hall_for_user, hall_get_for_user, memberships_for_user, public_halls, user_capabilities
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Visitors see the halls' public screens; staff go to the screen of their role."""
+    if not request.user.is_authenticated:
+        return render(request, "org/landing.html", {"halls": public_halls()})
+    hall = default_hall_for_user(user=request.user)
+    if hall is None:
+        return render_error(
+            request, status=403, message=_("Your account has no role in any hall yet. Ask your hall administrator.")
+        )
+    # Every role lands on a screen with the top bar (menu, sign-out); the board is one of its links (issue 10).
+    roles = {m.role for m in memberships_for_user(user=request.user) if m.hall_id == hall.pk}
+    target = landing_url(roles=roles, capabilities=user_capabilities(user=request.user, hall=hall), hall_code=hall.code)
+    if target is None:
+        return redirect("queueing:board", hall=hall.code)
+    return redirect(target)
+
+
+@login_required
+@never_cache
+@handles_application_errors
+@require_http_methods(["GET", "POST"])
+def sign_in_locks(request: HttpRequest, hall: str) -> HttpResponse:
+    """The hall administrator's list of the hall's staff locked out by failed sign-ins, each with "Unlock" (PRIV04)."""
+    found_hall = hall_get_for_user(user=request.user, code=hall, capability=Capability.ADMINISTER)
+    if request.method == "POST":
+        user_id = request.POST.get("user", "")
+        if not user_id.isdigit():
+            return render_error(request, status=400, message=_("Choose the account to unlock."))
+        sign_in.sign_in_unlock(actor=request.user, hall=found_hall, user_id=int(user_id))
+        messages.success(request, _("The account is unlocked and may sign in again."))
+        return redirect("sign_in_locks", hall=found_hall.code)
+    capabilities = user_capabilities(user=request.user, hall=found_hall)
+    context = {
+        "hall": found_hall,
+        "nav": staff_nav(capabilities=capabilities, hall_code=found_hall.code, active="sign_in_locks"),
+        "locked": sign_in.locked_accounts(hall=found_hall),
+    }
+    return render(request, "org/sign_in_locks.html", context)
