@@ -367,7 +367,8 @@ def test_issue10_the_pay_box_reads_the_customers_other_orders_in_a_fixed_number_
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from servicehall.orders import payment_panel, selectors
+    from servicehall.billing import order_payment as payment_panel
+    from servicehall.orders import selectors
 
     person = customer(world)
     first, *others = _orders_at_payment(world, person, 5)

@@ -15,7 +15,7 @@ from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, NotFound, Unprocessable
 from servicehall.core.views import handles_application_errors
 
-from .. import forms, payment_panel, selectors, services
+from .. import extensions, forms, selectors, services
 from ..models import RecommendationOutcome, WorkOrder
 from ._common import (
     C,
@@ -188,9 +188,6 @@ ACTIONS: dict[str, tuple[str, Callable[[HttpRequest, WorkOrder], str]]] = {
     "recommend": (C.SERVE, _act_recommend),
     "review": (C.MANAGE_QUEUE, _act_review),
     "work-done": (C.SERVE, _act_work_done),
-    "pay": (C.SERVE, payment_panel.take_payment),
-    "refund": (C.SERVE, payment_panel.refund_payment),
-    "nothing-due": (C.SERVE, payment_panel.settle_nothing_due),
 }
 
 
@@ -199,9 +196,10 @@ ACTIONS: dict[str, tuple[str, Callable[[HttpRequest, WorkOrder], str]]] = {
 @require_POST
 def act(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
     """One step or record on the order; the panel comes back with the outcome."""
-    if action not in ACTIONS:
+    actions = {**ACTIONS, **extensions.order_actions()}  # the money actions come from billing
+    if action not in actions:
         raise NotFound(_("Unknown action."))
-    capability, handler = ACTIONS[action]
+    capability, handler = actions[action]
     order = selectors.order_get_for_user(user=request.user, order_id=order_id, capability=capability)
     flash, status = _run(lambda: handler(request, order))
     return _render_order(request, order, flash=flash, status=status)

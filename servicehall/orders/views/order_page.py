@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from servicehall.core.views import handles_application_errors
 from servicehall.org.selectors import user_capabilities
 
-from .. import payment_panel, selectors, services
+from .. import extensions, selectors, services
 from ..models import RecommendationOutcome, WorkOrder
 from ..presentation import order_view, person_view
 from ..states import BEFORE_PROCESSING, MAIN_LINE, PROCESSED, UP_TO_ACCEPTANCE
@@ -108,7 +108,7 @@ def _order_context(request: HttpRequest, order_id: int) -> dict[str, Any]:
     context["jobs"] = [selectors.job_view(job) for job in selectors.jobs_of_order(order=order)]
     context["jobs_url"] = reverse("orders:jobs", kwargs={"hall": order.hall.code})
     context["has_open_job"] = any(job["open"] for job in context["jobs"])
-    context.update(payment_panel.payment_context(order=order, together=payment_panel.together_requested(request)))
+    context.update(extensions.order_page_context(request, order))  # the payment step, from billing
     return context
 
 

@@ -1,7 +1,9 @@
-"""The payment step of an order at the counter: what the panel shows and the clerk's "take the payment".
+"""The payment step of an order at the counter: what the order page shows of money and the clerk's "take the
+payment", "refund" and "nothing due".
 
-The rules live in billing (payments, receipts) and promotions (what is due); this module only
-gathers what the order page shows and turns the posted form into one billing service call.
+The rules live in billing's services (payments, receipts, refunds) and promotions (what is due); this module
+only gathers what the order page shows and turns a posted form into one service call. Billing registers it
+with `orders.extensions` in `BillingConfig.ready()`: the order page is orders', the money is billing's.
 """
 
 from __future__ import annotations
@@ -10,21 +12,22 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps as django_apps
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from servicehall.billing import selectors as billing_selectors
-from servicehall.billing import services as billing_services
-from servicehall.billing.models import RefundStatus
-from servicehall.billing.tender import KEYPAD_NOTES, tender_phrase
 from servicehall.core.errors import NotFound
 from servicehall.orders import selectors as order_selectors
 from servicehall.orders.models import WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.org.roles import Capability
 from servicehall.promotions import selectors as promotion_selectors
+
+from . import selectors as billing_selectors
+from . import services as billing_services
+from .hooks import payments_invoice_numbers
+from .models import RefundStatus
+from .tender import KEYPAD_NOTES, tender_phrase
 
 # The steps at which an order may have payments: from its payment step on.
 HAS_PAYMENTS = frozenset({OrderStatus.PAYMENT, OrderStatus.FOLLOW_UP, OrderStatus.CLOSED, OrderStatus.REVERTED})
@@ -70,11 +73,8 @@ def _invoice_url(payment: Any) -> str | None:
 
 
 def _issued_invoices(payments: list[Any]) -> dict[int, list[str]]:
-    if not django_apps.is_installed("servicehall.invoicing"):
-        return {}
-    from servicehall.invoicing import selectors as invoicing_selectors
-
-    return invoicing_selectors.issued_invoice_numbers(payment_ids=[p.pk for p in payments])
+    """Issued invoices per payment, from the app that issues them (none when invoicing is not installed)."""
+    return payments_invoice_numbers(payment_ids=[p.pk for p in payments])
 
 
 def together_requested(request: HttpRequest) -> list[str]:
@@ -138,6 +138,11 @@ def payment_context(*, order: WorkOrder, together: list[str] | None = None) -> d
         "pending_qr": {"status_url": _url_or_none("billing:qr_status", payment_id=pending.pk)} if pending else None,
     }
     return context
+
+
+def order_page_context(request: HttpRequest, order: WorkOrder) -> dict[str, Any]:
+    """The order page's part of money (registered with `orders.extensions`)."""
+    return payment_context(order=order, together=together_requested(request))
 
 
 def take_payment(request: HttpRequest, order: WorkOrder) -> str:
