@@ -1,8 +1,11 @@
-"""What the apps above orders add to an order's page (issue 11: imports go down only).
+"""What the apps above orders add to an order (issue 11: imports go down only).
 
-The order page shows the payment step's box and takes "pay", "refund" and "nothing due", but billing sits
-above orders. So billing registers, in its `AppConfig.ready()`, a function that adds its part of the page's
-context and the actions it handles; the order page and its one action URL use them without importing billing.
+* The order page shows the payment step's box and takes "pay", "refund" and "nothing due", but billing sits
+  above orders. So billing registers, in its `AppConfig.ready()`, a function that adds its part of the
+  page's context and the actions it handles; the order page and its one action URL use them without
+  importing billing.
+* An order reverted at its payment step will not be paid: promotions registers what must be undone then
+  (the points the customer redeemed come back), run inside the revert's transaction.
 """
 
 from __future__ import annotations
@@ -21,8 +24,12 @@ PageContext = Callable[[HttpRequest, WorkOrder], dict[str, Any]]
 # What the page shows of money when no app adds it (billing not installed): no payments, no pay box.
 _NO_MONEY: dict[str, Any] = {"payments": [], "pay": None}
 
+# Called with the order and the acting user, inside the transaction that reverts an unpaid order.
+UnpaidRevertHook = Callable[..., Any]
+
 _PAGE_CONTEXTS: dict[str, PageContext] = {}
 _ACTIONS: dict[str, tuple[str, OrderAction]] = {}
+_UNPAID_REVERT_HOOKS: dict[str, UnpaidRevertHook] = {}
 
 
 def register_order_page_context(name: str, context: PageContext) -> None:
@@ -44,3 +51,13 @@ def order_page_context(request: HttpRequest, order: WorkOrder) -> dict[str, Any]
 
 def order_actions() -> dict[str, tuple[str, OrderAction]]:
     return dict(_ACTIONS)
+
+
+def register_unpaid_revert_hook(name: str, hook: UnpaidRevertHook) -> None:
+    """Add (or replace) `hook(order=, actor=)`, run when an order is reverted before it was paid."""
+    _UNPAID_REVERT_HOOKS[name] = hook
+
+
+def unpaid_revert_hooks_run(*, order: WorkOrder, actor: Any) -> None:
+    for hook in _UNPAID_REVERT_HOOKS.values():
+        hook(order=order, actor=actor)

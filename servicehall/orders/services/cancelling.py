@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from servicehall.core.errors import Unprocessable
 
 from .. import actions
+from ..extensions import unpaid_revert_hooks_run
 from ..models import FollowUpTask, WorkOrder
 from ..states import BEFORE_PROCESSING, PROCESSED
 from ._common import S, _lock, _move, _note, _refuse_move, _require
@@ -48,10 +49,8 @@ def order_revert(*, order: WorkOrder, actor: Any, reason: str) -> WorkOrder:
         raise Unprocessable(_("Give the reason for reverting the business."), code="reason_required")
     actions.undo(order, actor)
     if order.status == S.PAYMENT:
-        # Imported here: promotions builds on orders. An unpaid order gives its points back.
-        from servicehall.promotions.services import promotions_release
-
-        promotions_release(order=order, actor=actor)
+        # An unpaid order gives back what the apps above orders booked for it (promotions: the points).
+        unpaid_revert_hooks_run(order=order, actor=actor)
     now = timezone.now()
     FollowUpTask.objects.filter(order=order, status=FollowUpTask.Status.OPEN).update(
         status=FollowUpTask.Status.CANCELLED, done_at=now

@@ -9,6 +9,7 @@ import pytest
 from servicehall.billing.tests.helpers import order_at_payment, pay
 from servicehall.core.errors import Conflict, Forbidden, Unprocessable
 from servicehall.core.models import AuditEntry
+from servicehall.orders import services as order_services
 from servicehall.orders.states import OrderStatus
 from servicehall.orders.tests.helpers import business, create, customer
 from servicehall.promotions import services
@@ -168,3 +169,16 @@ def test_pay04_the_discounted_amount_is_paid_and_earns_points_once(world):
     assert PointsAccount.objects.get(customer=order.customer).balance == 115
     assert PointsEntry.objects.filter(payment=payment).count() == 1
     assert PromotionApplication.objects.get(order=order, superseded_at__isnull=True).rule_code == "five"
+
+
+def test_pay04_reverting_an_order_at_its_payment_step_gives_the_redeemed_points_back(world):
+    """The revert is orders'; the points are promotions' (issue 11: through the hook promotions registers)."""
+    order = order_at_payment(world)
+    order.business_type.revertible = True
+    order.business_type.save(update_fields=["revertible"])
+    give_points(order, 500)
+    services.promotions_apply(order=order, actor=world.clerk, redeem_points=500)
+    assert PointsAccount.objects.get(customer=order.customer).balance == 0
+    order_services.order_revert(order=order, actor=world.clerk, reason="The customer changed their mind")
+    assert PointsAccount.objects.get(customer=order.customer).balance == 500
+    assert not PromotionApplication.objects.filter(order=order, superseded_at__isnull=True).exists()
