@@ -59,6 +59,7 @@ check: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy servicehall
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	SERVICEHALL_PRODUCTION=1 SECRET_KEY=check-only-$$(date +%s)-a-long-random-enough-secret-key-value-xyz \
 		ALLOWED_HOSTS=hall.example.com $(PY) manage.py check --deploy --fail-level WARNING
