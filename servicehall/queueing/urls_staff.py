@@ -9,16 +9,29 @@ staff_urlpatterns: list = [
     path("halls/<slug:hall>/workbench/", views_workbench.workbench, name="workbench"),
     path("halls/<slug:hall>/workbench/take/", views_workbench.workbench_take, name="workbench_take"),
     path("halls/<slug:hall>/workbench/leave/", views_workbench.workbench_leave, name="workbench_leave"),
-    path(
-        "halls/<slug:hall>/workbench/counter/<slug:action>/",
-        views_workbench.workbench_counter,
-        name="workbench_counter",
-    ),
-    path(
-        "halls/<slug:hall>/workbench/tickets/<uuid:ticket>/<slug:action>/",
-        views_workbench.workbench_ticket,
-        name="workbench_ticket",
-    ),
+    # One URL per action of the clerk: on their counter, and on a ticket of their counter
+    *[
+        path(f"halls/<slug:hall>/workbench/counter/{action}/", view, name=f"workbench_{name}")
+        for action, name, view in (
+            ("call-next", "call_next", views_workbench.workbench_call_next),
+            ("open", "open", views_workbench.workbench_open),
+            ("pause", "pause", views_workbench.workbench_pause),
+            ("close", "close", views_workbench.workbench_close),
+        )
+    ],
+    *[
+        path(f"halls/<slug:hall>/workbench/tickets/<uuid:ticket>/{action}/", view, name=f"workbench_{name}")
+        for action, name, view in (
+            ("recall", "recall", views_workbench.workbench_recall),
+            ("start", "start", views_workbench.workbench_start),
+            ("no-show", "no_show", views_workbench.workbench_no_show),
+            ("hold", "hold", views_workbench.workbench_hold),
+            ("resume", "resume", views_workbench.workbench_resume),
+            ("transfer", "transfer", views_workbench.workbench_transfer),
+            ("finish", "finish", views_workbench.workbench_finish),
+            ("step", "step", views_workbench.workbench_step),
+        )
+    ],
     # Lobby guide (导购)
     path("halls/<slug:hall>/guide/", views_guide.guide, name="guide"),
     path("halls/<slug:hall>/guide/issue/", views_guide.guide_issue, name="guide_issue"),

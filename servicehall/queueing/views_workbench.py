@@ -3,6 +3,8 @@ serves tickets, holds, transfers and finishes them, and leaves the counter."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.catalog import selectors as catalog_selectors
-from servicehall.core.errors import ApplicationError, Conflict, NotFound, Unprocessable
+from servicehall.core.errors import ApplicationError, Conflict, Unprocessable
 from servicehall.core.masking import mask_phone
 from servicehall.core.views import handles_application_errors
 from servicehall.org import selectors as org_selectors
@@ -193,92 +195,110 @@ def _require_counter(request: HttpRequest, hall: Hall) -> Counter:
     return counter
 
 
-@login_required
-@handles_application_errors
-@require_POST
-def workbench_counter(request: HttpRequest, hall: str, action: str) -> HttpResponse:
-    """Counter-level actions: call next, open, pause, close."""
-    hall_obj = _hall(request, hall, C.SERVE)
-    counter = _require_counter(request, hall_obj)
-    user = request.user
+# --- the clerk's actions: one URL and one view each ----------------------------------------------------
+# Every action answers with the workbench panel and a flash of its outcome; a refusal is an error flash
+# with its 4xx. The two factories below hold what all actions share (the hall, the clerk's counter, the
+# ticket of that hall); each action itself is one small function.
 
-    def act() -> dict[str, str] | None:
-        if action == "call-next":
-            try:
-                ticket = services.ticket_call_next(counter=counter, staff=user)
-            except services.AlreadyCalling as double_press:
-                return _flash("info", str(double_press.message))
-            if ticket is None:
-                return _flash("info", _("Nobody is waiting for this counter."))
-            return _flash("success", _("Calling %(number)s.") % {"number": ticket.number})
-        statuses = {"open": Counter.Status.OPEN, "pause": Counter.Status.PAUSED, "close": Counter.Status.CLOSED}
-        if action not in statuses:
-            raise NotFound(_("Unknown action."))
-        services.counter_set_status(counter=counter, status=statuses[action], actor=user)
-        return _flash("success", _counter_status_message(counter, statuses[action]))
-
-    flash, status = _run(act)
-    counter.refresh_from_db()
-    return _render_workbench(request, hall_obj, counter, flash=flash, status=status)
+Flash = dict[str, str] | None
+CounterAction = Callable[[HttpRequest, Counter], Flash]
+TicketAction = Callable[[HttpRequest, Hall, Ticket], Flash]
 
 
-TICKET_ACTIONS = ("recall", "start", "no-show", "hold", "resume", "transfer", "finish", "step")
+def _counter_view(action: CounterAction) -> Callable[..., HttpResponse]:
+    """The POST view of one action on the clerk's own counter."""
+
+    def view(request: HttpRequest, hall: str) -> HttpResponse:
+        hall_obj = _hall(request, hall, C.SERVE)
+        counter = _require_counter(request, hall_obj)
+        flash, status = _run(lambda: action(request, counter))
+        counter.refresh_from_db()
+        return _render_workbench(request, hall_obj, counter, flash=flash, status=status)
+
+    functools.update_wrapper(view, action)
+    return login_required(handles_application_errors(require_POST(view)))
 
 
-@login_required
-@handles_application_errors
-@require_POST
-def workbench_ticket(request: HttpRequest, hall: str, ticket: Any, action: str) -> HttpResponse:
-    """Ticket-level actions of the clerk on a ticket of their counter."""
-    hall_obj = _hall(request, hall, C.SERVE)
-    if action not in TICKET_ACTIONS:
-        raise NotFound(_("Unknown action."))
-    ticket_obj = _hall_ticket(request, hall_obj, ticket)
-    counter = _require_counter(request, hall_obj)
-    user = request.user
+def _ticket_view(action: TicketAction) -> Callable[..., HttpResponse]:
+    """The POST view of one action on a ticket (the services refuse a ticket at a counter the clerk does not
+    work)."""
 
-    def act() -> dict[str, str] | None:
-        # The services refuse a ticket at a counter this clerk does not work.
-        number = ticket_obj.number
-        if action == "recall":
-            services.ticket_recall(ticket=ticket_obj, staff=user)
-            return _flash("success", _("Calling %(number)s again.") % {"number": number})
-        if action == "start":
-            services.ticket_start(ticket=ticket_obj, staff=user)
-            return _flash("success", _("%(number)s is being served.") % {"number": number})
-        if action == "no-show":
-            services.ticket_no_show(ticket=ticket_obj, staff=user)
-            return _flash("success", _("%(number)s marked as missed.") % {"number": number})
-        if action == "hold":
-            hold = HoldForm(request.POST)
-            note = hold.cleaned_data["note"] if hold.is_valid() else ""
-            services.ticket_hold(ticket=ticket_obj, staff=user, note=note)
-            return _flash("success", _("%(number)s is on hold.") % {"number": number})
-        if action == "resume":
-            services.ticket_resume(ticket=ticket_obj, staff=user)
-            return _flash("success", _("%(number)s is being served again.") % {"number": number})
-        if action == "finish":
-            finish = FinishForm(request.POST)
-            if not finish.is_valid():
-                raise Unprocessable(_("Choose how the service ended."), code="bad_outcome")
-            services.ticket_finish(
-                ticket=ticket_obj,
-                staff=user,
-                outcome=finish.cleaned_data["outcome"],
-                leave_orders_open=finish.cleaned_data["leave_orders_open"],
-            )
-            return _flash("success", _("%(number)s finished.") % {"number": number})
-        if action == "step":
-            step = StepForm(request.POST)
-            if not step.is_valid():
-                raise Unprocessable(_("Choose a step."), code="bad_step")
-            services.ticket_set_script_step(ticket=ticket_obj, staff=user, step=step.cleaned_data["step"])
-            return None
-        return _transfer(request, hall_obj, ticket_obj)
+    def view(request: HttpRequest, hall: str, ticket: Any) -> HttpResponse:
+        hall_obj = _hall(request, hall, C.SERVE)
+        ticket_obj = _hall_ticket(request, hall_obj, ticket)
+        counter = _require_counter(request, hall_obj)
+        flash, status = _run(lambda: action(request, hall_obj, ticket_obj))
+        counter.refresh_from_db()
+        return _render_workbench(request, hall_obj, counter, flash=flash, status=status)
 
-    flash, status = _run(act)
-    counter.refresh_from_db()
-    return _render_workbench(request, hall_obj, counter, flash=flash, status=status)
+    functools.update_wrapper(view, action)
+    return login_required(handles_application_errors(require_POST(view)))
+
+
+def _call_next(request: HttpRequest, counter: Counter) -> Flash:
+    try:
+        ticket = services.ticket_call_next(counter=counter, staff=request.user)
+    except services.AlreadyCalling as double_press:
+        return _flash("info", str(double_press.message))
+    if ticket is None:
+        return _flash("info", _("Nobody is waiting for this counter."))
+    return _flash("success", _("Calling %(number)s.") % {"number": ticket.number})
+
+
+def _set_status(status: str) -> CounterAction:
+    def set_status(request: HttpRequest, counter: Counter) -> Flash:
+        services.counter_set_status(counter=counter, status=status, actor=request.user)
+        return _flash("success", _counter_status_message(counter, status))
+
+    return set_status
+
+
+def _recall(request: HttpRequest, hall: Hall, ticket: Ticket) -> Flash:
+    services.ticket_recall(ticket=ticket, staff=request.user)
+    return _flash("success", _("Calling %(number)s again.") % {"number": ticket.number})
+
+
+def _start(request: HttpRequest, hall: Hall, ticket: Ticket) -> Flash:
+    services.ticket_start(ticket=ticket, staff=request.user)
+    return _flash("success", _("%(number)s is being served.") % {"number": ticket.number})
+
+
+def _no_show(request: HttpRequest, hall: Hall, ticket: Ticket) -> Flash:
+    services.ticket_no_show(ticket=ticket, staff=request.user)
+    return _flash("success", _("%(number)s marked as missed.") % {"number": ticket.number})
+
+
+def _hold(request: HttpRequest, hall: Hall, ticket: Ticket) -> Flash:
+    hold = HoldForm(request.POST)
+    note = hold.cleaned_data["note"] if hold.is_valid() else ""
+    services.ticket_hold(ticket=ticket, staff=request.user, note=note)
+    return _flash("success", _("%(number)s is on hold.") % {"number": ticket.number})
+
+
+def _resume(request: HttpRequest, hall: Hall, ticket: Ticket) -> Flash:
+    services.ticket_resume(ticket=ticket, staff=request.user)
+    return _flash("success", _("%(number)s is being served again.") % {"number": ticket.number})
+
+
+def _finish(request: HttpRequest, hall: Hall, ticket: Ticket) -> Flash:
+    finish = FinishForm(request.POST)
+    if not finish.is_valid():
+        raise Unprocessable(_("Choose how the service ended."), code="bad_outcome")
+    services.ticket_finish(
+        ticket=ticket,
+        staff=request.user,
+        outcome=finish.cleaned_data["outcome"],
+        leave_orders_open=finish.cleaned_data["leave_orders_open"],
+    )
+    return _flash("success", _("%(number)s finished.") % {"number": ticket.number})
+
+
+def _step(request: HttpRequest, hall: Hall, ticket: Ticket) -> Flash:
+    step = StepForm(request.POST)
+    if not step.is_valid():
+        raise Unprocessable(_("Choose a step."), code="bad_step")
+    services.ticket_set_script_step(ticket=ticket, staff=request.user, step=step.cleaned_data["step"])
+    return None
 
 
 def _transfer(request: HttpRequest, hall: Hall, ticket: Ticket) -> dict[str, str]:
@@ -303,3 +323,17 @@ def _transfer(request: HttpRequest, hall: Hall, ticket: Ticket) -> dict[str, str
             "counter": counter.number,
         }
     return _flash("success", message)
+
+
+workbench_call_next = _counter_view(_call_next)
+workbench_open = _counter_view(_set_status(Counter.Status.OPEN))
+workbench_pause = _counter_view(_set_status(Counter.Status.PAUSED))
+workbench_close = _counter_view(_set_status(Counter.Status.CLOSED))
+workbench_recall = _ticket_view(_recall)
+workbench_start = _ticket_view(_start)
+workbench_no_show = _ticket_view(_no_show)
+workbench_hold = _ticket_view(_hold)
+workbench_resume = _ticket_view(_resume)
+workbench_finish = _ticket_view(_finish)
+workbench_step = _ticket_view(_step)
+workbench_transfer = _ticket_view(_transfer)

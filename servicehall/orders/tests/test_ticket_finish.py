@@ -66,9 +66,7 @@ def test_acc01_workbench_lists_the_tickets_orders_and_offers_to_leave_them_open(
     page = client.get(reverse("queueing:workbench", kwargs={"hall": world.hall.code}), HTTP_ACCEPT_LANGUAGE="en")
     html = page.content.decode()
     assert order.number in html and 'data-testid="leave-orders-open"' in html
-    url = reverse(
-        "queueing:workbench_ticket", kwargs={"hall": world.hall.code, "ticket": ticket.pk, "action": "finish"}
-    )
+    url = reverse("queueing:workbench_finish", kwargs={"hall": world.hall.code, "ticket": ticket.pk})
     finish = client.post(
         url,
         {"outcome": "completed"},
@@ -76,9 +74,7 @@ def test_acc01_workbench_lists_the_tickets_orders_and_offers_to_leave_them_open(
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert finish.status_code == 409 and "still open" in finish.content.decode()
-    url = reverse(
-        "queueing:workbench_ticket", kwargs={"hall": world.hall.code, "ticket": ticket.pk, "action": "finish"}
-    )
+    url = reverse("queueing:workbench_finish", kwargs={"hall": world.hall.code, "ticket": ticket.pk})
     finish = client.post(
         url,
         {"outcome": "completed", "leave_orders_open": "on"},

@@ -19,10 +19,10 @@ from django.urls import reverse
 
 from servicehall.catalog.models import BusinessType, QueueCategory
 from servicehall.catalog.services import pack_load
-from servicehall.core.testing import make_counter
 from servicehall.org.models import Counter
 from servicehall.queueing import services
 from servicehall.queueing.models import Ticket, TicketKind, TicketStatus
+from testsupport.world import make_counter
 
 S = TicketStatus
 HX = {"HX-Request": "true"}
@@ -69,12 +69,12 @@ def at_counter(user, world, counter) -> Client:
 
 def act(client, world, ticket, action, data=None):
     return client.post(
-        url("workbench_ticket", hall=world.hall.code, ticket=ticket.pk, action=action), data or {}, headers=HX
+        url(f"workbench_{action.replace('-', '_')}", hall=world.hall.code, ticket=ticket.pk), data or {}, headers=HX
     )
 
 
 def counter_action(client, world, action):
-    return client.post(url("workbench_counter", hall=world.hall.code, action=action), headers=HX)
+    return client.post(url(f"workbench_{action.replace('-', '_')}", hall=world.hall.code), headers=HX)
 
 
 @pytest.fixture
@@ -571,12 +571,12 @@ def test_org02_clerk_of_hall_b_cannot_act_on_hall_a(world, other_world):
     outsider = client_for(other_world.clerk)
     assert outsider.post(url("workbench_take", hall="ha"), {"counter": world.counter1.pk}).status_code == 404
     assert act(outsider, world, ticket, "start").status_code == 404
-    assert outsider.post(url("workbench_counter", hall="ha", action="call-next")).status_code == 404
+    assert outsider.post(url("workbench_call_next", hall="ha")).status_code == 404
     # Through their own hall's URLs, hall A's ticket and counter do not exist either.
     at_counter(other_world.clerk, other_world, other_world.counter1)
     outsider = client_for(other_world.clerk)
     outsider.post(url("workbench_take", hall="hb"), {"counter": other_world.counter1.pk})
-    response = outsider.post(url("workbench_ticket", hall="hb", ticket=ticket.pk, action="start"), headers=HX)
+    response = outsider.post(url("workbench_start", hall="hb", ticket=ticket.pk), headers=HX)
     assert response.status_code == 404
     taken = outsider.post(url("workbench_take", hall="hb"), {"counter": world.counter2.pk})
     assert taken.status_code == 404
