@@ -36,7 +36,8 @@ staff_urlpatterns: list = [
     path("halls/<slug:hall>/guide/", views_guide.guide, name="guide"),
     path("halls/<slug:hall>/guide/issue/", views_guide.guide_issue, name="guide_issue"),
     path("halls/<slug:hall>/guide/documents/", views_guide.guide_documents, name="guide_documents"),
-    path("halls/<slug:hall>/guide/tickets/<uuid:ticket>/<slug:action>/", views_guide.guide_ticket, name="guide_ticket"),
+    path("halls/<slug:hall>/guide/tickets/<uuid:ticket>/returned/", views_guide.guide_returned, name="guide_returned"),
+    path("halls/<slug:hall>/guide/tickets/<uuid:ticket>/left/", views_guide.guide_left, name="guide_left"),
     # Duty manager console
     path("halls/<slug:hall>/manager/", views_manager.manager, name="manager"),
     path(

@@ -4,6 +4,7 @@ and takes back or lets go of missed customers."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,14 +17,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import BusinessType, QueueCategory
-from servicehall.core.errors import ApplicationError, NotFound
+from servicehall.core.errors import ApplicationError
 from servicehall.core.masking import mask_phone
 from servicehall.core.views import handles_application_errors, render_error
 from servicehall.org.models import Hall
 
 from . import selectors, services
 from .forms import IssueTicketForm
-from .models import TicketChannel
+from .models import Ticket, TicketChannel
 from .views_staff import C, _base_context, _categories, _flash, _hall, _hall_ticket, _is_htmx, _run, _waiting_row
 
 # --- lobby guide (导购) ------------------------------------------------------------------
@@ -161,27 +162,41 @@ def guide_documents(request: HttpRequest, hall: str) -> HttpResponse:
     return render(request, "queueing/staff/guide_documents.html", context)
 
 
-@login_required
-@handles_application_errors
-@require_POST
-def guide_ticket(request: HttpRequest, hall: str, ticket: Any, action: str) -> HttpResponse:
-    """A missed customer is back (re-queued by rule) or has left (弃号)."""
+def _guide_ticket_answer(request: HttpRequest, hall: str, ticket: Any, act: Callable[[Ticket], str]) -> HttpResponse:
+    """What the guide's actions on a missed ticket share: the hall, the ticket, and the answer (the queue's
+    panel for htmx, the guide's page otherwise; a refusal with its 4xx)."""
     hall_obj = _hall(request, hall, C.GUIDE)
-    if action not in ("returned", "left"):
-        raise NotFound(_("Unknown action."))
     ticket_obj = _hall_ticket(request, hall_obj, ticket)
-
-    def act() -> dict[str, str]:
-        if action == "returned":
-            services.ticket_return_late(ticket=ticket_obj, actor=request.user)
-            return _flash("success", _("%(number)s is back in the queue.") % {"number": ticket_obj.number})
-        services.ticket_abandon(ticket=ticket_obj, actor=request.user)
-        return _flash("success", _("%(number)s marked as left.") % {"number": ticket_obj.number})
-
-    flash, status = _run(act)
+    flash, status = _run(lambda: _flash("success", act(ticket_obj)))
     context = {"hall": hall_obj, "flash": flash, **_guide_queue_context(hall_obj)}
     if _is_htmx(request):
         return render(request, "queueing/staff/guide_action.html", context, status=status)
     if status >= 400:
         return render_error(request, status=status, message=flash["message"] if flash else "")
     return redirect("queueing:guide", hall=hall_obj.code)
+
+
+@login_required
+@handles_application_errors
+@require_POST
+def guide_returned(request: HttpRequest, hall: str, ticket: Any) -> HttpResponse:
+    """A missed customer is back: re-queued by the hall's rule."""
+
+    def act(found: Ticket) -> str:
+        services.ticket_return_late(ticket=found, actor=request.user)
+        return _("%(number)s is back in the queue.") % {"number": found.number}
+
+    return _guide_ticket_answer(request, hall, ticket, act)
+
+
+@login_required
+@handles_application_errors
+@require_POST
+def guide_left(request: HttpRequest, hall: str, ticket: Any) -> HttpResponse:
+    """A missed customer has left (弃号)."""
+
+    def act(found: Ticket) -> str:
+        services.ticket_abandon(ticket=found, actor=request.user)
+        return _("%(number)s marked as left.") % {"number": found.number}
+
+    return _guide_ticket_answer(request, hall, ticket, act)

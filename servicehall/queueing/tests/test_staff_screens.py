@@ -167,7 +167,7 @@ def test_q04_no_show_then_the_guide_brings_the_customer_back(world):
     guide = client_for(world.guide)
     page = text_of(guide.get(url("guide", hall="ha")))
     assert "A001" in section(page, "missed-tickets")
-    back = guide.post(url("guide_ticket", hall="ha", ticket=ticket.pk, action="returned"), headers=HX)
+    back = guide.post(url("guide_returned", hall="ha", ticket=ticket.pk), headers=HX)
     assert back.status_code == 200 and "A001 is back in the queue." in text_of(back)
     ticket.refresh_from_db()
     assert ticket.status == S.WAITING and ticket.kind == TicketKind.RETURNED
@@ -179,12 +179,12 @@ def test_q04_guide_marks_a_missed_customer_as_left(world):
     services.ticket_call_next(counter=world.counter1, staff=world.clerk)
     services.ticket_no_show(ticket=ticket, staff=world.clerk)
     guide = client_for(world.guide)
-    response = guide.post(url("guide_ticket", hall="ha", ticket=ticket.pk, action="left"), headers=HX)
+    response = guide.post(url("guide_left", hall="ha", ticket=ticket.pk), headers=HX)
     assert "A001 marked as left." in text_of(response)
     ticket.refresh_from_db()
     assert ticket.status == S.ABANDONED
     # Leaving twice is a wrong move: 409 with the reason, the list stays.
-    again = guide.post(url("guide_ticket", hall="ha", ticket=ticket.pk, action="left"), headers=HX)
+    again = guide.post(url("guide_left", hall="ha", ticket=ticket.pk), headers=HX)
     assert again.status_code == 409 and "cannot become" in text_of(again)
 
 
@@ -584,7 +584,7 @@ def test_org02_clerk_of_hall_b_cannot_act_on_hall_a(world, other_world):
     status = manager_b.post(url("manager_counter", hall="hb", counter=world.counter1.pk), {"status": "closed"})
     assert status.status_code == 404
     guide_b = client_for(other_world.guide)
-    assert guide_b.post(url("guide_ticket", hall="hb", ticket=ticket.pk, action="left")).status_code == 404
+    assert guide_b.post(url("guide_left", hall="hb", ticket=ticket.pk)).status_code == 404
     ticket.refresh_from_db()
     world.counter1.refresh_from_db()
     assert ticket.status == S.CALLED and world.counter1.status == Counter.Status.OPEN
