@@ -1,4 +1,4 @@
-"""Every read of promotions and points (PAY04), and the engine that quotes an order.
+"""The engine that quotes an order (PAY04): every rule of its hall, whether it applies and why.
 
 The engine (`offers_for_order`) is a pure read: it lists every rule of the
 order's hall, says for each whether it applies and why (or why not), the
@@ -34,134 +34,29 @@ between 0.00 and the amount left and the total due is never below 0.00.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from servicehall.catalog.models import pick_language
-from servicehall.core.errors import Forbidden, NotFound, Unprocessable
 from servicehall.lib import money
-from servicehall.org.models import Hall
-from servicehall.org.selectors import memberships_for_user, user_can
 
-from .models import (
+from ..models import (
     BankCardOffer,
     DiscountKind,
     GroupPriceTier,
-    InstallmentOffer,
     PointsAccount,
-    PointsEntry,
     Promotion,
     PromotionApplication,
     RuleKind,
 )
-
-ZERO = Decimal("0.00")
-QUANTITY_MAX = 100_000
-POINTS_MAX = 100_000_000
-LEDGER_ROWS = 50
-
-
-# --- what the customer pays -----------------------------------------------------------------------
-
-
-def order_amount_due(*, order: Any) -> Decimal:
-    """What the customer pays for the order: its fees less the promotions applied to it, never below 0.00."""
-    return order_amounts_due(orders=[order])[order.pk]
-
-
-def order_amounts_due(*, orders: Iterable[Any]) -> dict[int, Decimal]:
-    """`order_amount_due` of many orders (by order id) in one query: the pay box lists a customer's orders."""
-    orders = list(orders)
-    if not orders:
-        return {}
-    discounts: dict[int, Decimal] = dict(
-        PromotionApplication.objects.filter(order_id__in=[o.pk for o in orders], superseded_at__isnull=True)
-        .order_by()
-        .values("order_id")
-        .annotate(total=Sum("discount"))
-        .values_list("order_id", "total")
-    )
-    return {
-        o.pk: max(ZERO, money.quantize_cny(Decimal(o.fee_total) - (discounts.get(o.pk) or Decimal("0"))))
-        for o in orders
-    }
-
-
-def applications_for_order(*, order: Any) -> list[PromotionApplication]:
-    """The rules applied to the order now (not the superseded ones), in the order they were applied."""
-    return list(
-        PromotionApplication.objects.filter(order_id=order.pk, superseded_at__isnull=True)
-        .select_related("applied_by")
-        .order_by("applied_at", "id")
-    )
-
-
-# --- inputs -----------------------------------------------------------------------------------------
-
-
-def clean_card_bin(value: Any) -> str:
-    """The card BIN the clerk typed: empty, or 6 to 8 ASCII digits (spaces ignored)."""
-    if value is None:
-        return ""
-    text = str(value).replace(" ", "").strip()
-    if not text:
-        return ""
-    if not (text.isascii() and text.isdigit() and 6 <= len(text) <= 8):
-        raise Unprocessable(_("The card BIN is the first 6 to 8 digits of the card number."), code="bad_card_bin")
-    return text
-
-
-def _whole_number(value: Any, *, message: str, code: str, low: int, high: int) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, (bool, float)):
-        raise Unprocessable(message, code=code)
-    text = str(value).strip()
-    if not (text.isascii() and text.lstrip("-").isdigit() and len(text) <= 12):
-        raise Unprocessable(message, code=code)
-    number = int(text)
-    if not low <= number <= high:
-        raise Unprocessable(message, code=code)
-    return number
-
-
-def clean_quantity(value: Any) -> int | None:
-    return _whole_number(
-        value,
-        message=_("The quantity is a whole number from 1 to %(max)d.") % {"max": QUANTITY_MAX},
-        code="bad_quantity",
-        low=1,
-        high=QUANTITY_MAX,
-    )
-
-
-def clean_points(value: Any) -> int:
-    number = _whole_number(
-        value,
-        message=_("Points to redeem are a whole number, zero or more."),
-        code="bad_points",
-        low=0,
-        high=POINTS_MAX,
-    )
-    number = number or 0
-    step = settings.POINTS_PER_YUAN_REDEEMED
-    if number % step:
-        raise Unprocessable(
-            _("Points are redeemed in steps of %(step)d (%(step)d points = 1 yuan).") % {"step": step},
-            code="bad_points",
-        )
-    return number
-
-
-# --- the quote ----------------------------------------------------------------------------------------
+from ._common import ZERO, _offer_text, _yuan
+from .inputs import clean_card_bin, clean_points, clean_quantity
 
 
 @dataclass
@@ -226,16 +121,6 @@ class Quote:
         return money.quantize_cny(Decimal((self.points_available or 0) // settings.POINTS_PER_YUAN_REDEEMED))
 
 
-def _yuan(amount: Decimal) -> str:
-    return money.format_yuan(amount)
-
-
-def _percent(value: Decimal) -> str:
-    """12.50 → "12.5", 10.00 → "10"."""
-    text = format(value.quantize(Decimal("0.01")), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _rule_discount(rule: Promotion | BankCardOffer, base: Decimal) -> Decimal:
     """The rule's money off `base`: percent rounded half-up to the fen, held to its cap and to `base`."""
     if rule.kind == DiscountKind.PERCENT and rule.percent is not None:
@@ -266,18 +151,6 @@ def _minimum_refusal(rule: Promotion | BankCardOffer, base: Decimal) -> str:
             "base": _yuan(base),
         }
     return ""
-
-
-def _offer_text(rule: Promotion | BankCardOffer) -> str:
-    if rule.kind == DiscountKind.PERCENT:
-        text = _("%(percent)s%% off") % {"percent": _percent(rule.percent or ZERO)}
-    elif rule.kind == DiscountKind.AMOUNT:
-        text = _("%(amount)s yuan off") % {"amount": _yuan(rule.amount_off or ZERO)}
-    else:
-        return _("gift: %(gift)s") % {"gift": rule.gift}  # type: ignore[union-attr]
-    if rule.cap is not None:
-        text += " " + _("(at most %(cap)s yuan)") % {"cap": _yuan(rule.cap)}
-    return text
 
 
 def _held_points(order: Any) -> int:
@@ -504,124 +377,3 @@ def offers_for_order(
     remaining -= sum((line.discount for line in banks if line.applies), ZERO)
     quote.lines = [*group, *promotions, *banks, _points_line(quote.points_available, points, remaining)]
     return quote
-
-
-# --- installment offers (the fee of a credit purchase, PAY05) ----------------------------------------
-
-
-def installment_offer_for(
-    *, hall: Hall, months: int, principal: Decimal, on: dt.date | None = None
-) -> InstallmentOffer | None:
-    """The hall's installment offer for a plan of `months` financing `principal`, filed on `on`.
-
-    An offer holds when it is active, `on` (default: the hall's today) is within its dates (both included),
-    it is for this term (or every term) and `principal` reaches its minimum. Among those the lowest
-    monthly fee rate wins, a tie goes to the code. None: the standard rate applies (the credit app's rule).
-    """
-    day = on or timezone.localdate(timezone=hall.tz)
-    return (
-        InstallmentOffer.objects.filter(
-            hall=hall, active=True, starts_on__lte=day, ends_on__gte=day, min_amount__lte=principal
-        )
-        .filter(Q(months=months) | Q(months__isnull=True))
-        .order_by("monthly_fee_rate", "code")
-        .first()
-    )
-
-
-def _rate_percent(rate: Decimal) -> str:
-    """0.0050 → "0.5", 0 → "0" (per month, in percent)."""
-    return _percent(rate * 100)
-
-
-# --- the hall's rules and a customer's points -------------------------------------------------------
-
-
-def _check_hall(user: Any, hall: Hall, capability: str) -> None:
-    if not any(m.hall_id == hall.pk for m in memberships_for_user(user=user)):
-        raise NotFound(_("There is no hall with the code %(code)s.") % {"code": hall.code})
-    if not user_can(user=user, hall=hall, capability=capability):
-        raise Forbidden(_("Your role in this hall does not allow this."))
-
-
-@dataclass(frozen=True)
-class RuleSchedule:
-    """Where a dated rule stands on a day, in the words a clerk reads: running, ended, not started, switched off."""
-
-    runs: bool
-    label: str
-
-
-def rule_schedule(rule: Promotion | BankCardOffer | InstallmentOffer, day: dt.date) -> RuleSchedule:
-    if not rule.active:
-        return RuleSchedule(runs=False, label=pgettext("promotion schedule", "Switched off"))
-    if day > rule.ends_on:
-        return RuleSchedule(runs=False, label=pgettext("promotion schedule", "Ended"))
-    if day < rule.starts_on:
-        return RuleSchedule(runs=False, label=pgettext("promotion schedule", "Not started"))
-    return RuleSchedule(runs=True, label=pgettext("promotion schedule", "Running"))
-
-
-def promotions_for_hall(*, hall: Hall, today: dt.date | None = None) -> dict[str, Any]:
-    """The hall's offers, bank-card offers, group prices and installment offers, with whether each runs today."""
-    day = today or timezone.localdate(timezone=hall.tz)
-    promotions = list(
-        Promotion.objects.filter(hall=hall).prefetch_related("business_types").order_by("-priority", "code")
-    )
-    banks = list(BankCardOffer.objects.filter(hall=hall).order_by("code"))
-    tiers = list(
-        GroupPriceTier.objects.filter(hall=hall)
-        .select_related("business_type")
-        .order_by("business_type", "min_quantity")
-    )
-    rules: list[Promotion | BankCardOffer] = [*promotions, *banks]
-    for rule in rules:
-        rule.schedule = rule_schedule(rule, day)  # type: ignore[union-attr]
-        rule.offer_text = _offer_text(rule)  # type: ignore[union-attr]
-    installments = list(InstallmentOffer.objects.filter(hall=hall).order_by("months", "monthly_fee_rate", "code"))
-    for offer in installments:
-        offer.schedule = rule_schedule(offer, day)  # type: ignore[attr-defined]
-        offer.rate_percent = _rate_percent(offer.monthly_fee_rate)  # type: ignore[attr-defined]
-    return {
-        "today": day,
-        "promotions": promotions,
-        "bank_offers": banks,
-        "group_tiers": tiers,
-        "installment_offers": installments,
-    }
-
-
-@dataclass
-class PointsView:
-    customer: Any
-    balance: int
-    value: Decimal
-    entries: list[PointsEntry]
-    per_yuan_earned: int
-    per_yuan_redeemed: int
-
-
-def points_for_customer(*, customer: Any, limit: int = LEDGER_ROWS) -> PointsView:
-    """The customer's points balance, what it is worth and the latest ledger entries (newest first)."""
-    account = PointsAccount.objects.filter(customer_id=customer.pk).first()
-    entries: list[PointsEntry] = []
-    if account is not None:
-        entries = list(
-            PointsEntry.objects.filter(account=account)
-            .select_related("hall", "order", "payment")
-            .order_by("-at", "-id")[:limit]
-        )
-    balance = account.balance if account is not None else 0
-    return PointsView(
-        customer=customer,
-        balance=balance,
-        value=money.quantize_cny(Decimal(balance // settings.POINTS_PER_YUAN_REDEEMED)),
-        entries=entries,
-        per_yuan_earned=settings.POINTS_PER_YUAN,
-        per_yuan_redeemed=settings.POINTS_PER_YUAN_REDEEMED,
-    )
-
-
-def hall_rules_get_for_user(*, user: Any, hall: Hall, capability: str) -> dict[str, Any]:
-    _check_hall(user, hall, capability)
-    return promotions_for_hall(hall=hall)

@@ -1,0 +1,70 @@
+"""A pack's words: the scripts a clerk reads, the phrases of each moment, what the trade calls the holder."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .checker import _Checker
+from .schema import DEFAULT_HOLDER, SCRIPTS
+
+
+def _read_phrase_list(check: _Checker, raw: Any, where: str) -> list[dict[str, str]]:
+    if not isinstance(raw, list):
+        check.fail(where, "must be a list of {zh, en}")
+        return []
+    phrases = []
+    for index, item in enumerate(raw):
+        entry = check.mapping(item, f"{where}[{index}]")
+        phrases.append(
+            {
+                "zh": check.text(entry, "zh", f"{where}[{index}]", max_length=255),
+                "en": check.text(entry, "en", f"{where}[{index}]", max_length=255),
+            }
+        )
+    return phrases
+
+
+def _read_scripts(check: _Checker, raw: Any) -> dict[str, list[dict[str, Any]]]:
+    scripts_raw = check.mapping(raw if raw is not None else {}, "scripts")
+    result: dict[str, list[dict[str, Any]]] = {}
+    for name, steps in scripts_raw.items():
+        if name not in SCRIPTS:
+            check.fail(f"scripts.{name}", f"unknown script; use one of {', '.join(SCRIPTS)}")
+            continue
+        if not isinstance(steps, list) or not steps:
+            check.fail(f"scripts.{name}", "must be a non-empty list of steps")
+            continue
+        result[name] = []
+        for index, item in enumerate(steps):
+            where = f"scripts.{name}[{index}]"
+            entry = check.mapping(item, where)
+            check.known_keys(entry, where, {"title", "phrases"})
+            title_zh, title_en = check.bilingual(entry, "title", where)
+            result[name].append(
+                {
+                    "position": index + 1,
+                    "title_zh": title_zh,
+                    "title_en": title_en,
+                    "phrases": _read_phrase_list(check, entry.get("phrases", []), f"{where}.phrases"),
+                }
+            )
+    return result
+
+
+def _read_phrases(check: _Checker, raw: Any) -> dict[str, list[dict[str, str]]]:
+    moments = check.mapping(raw if raw is not None else {}, "phrases")
+    result = {}
+    for moment, phrases in moments.items():
+        if not re.fullmatch(r"[a-z0-9_-]+", str(moment)):
+            check.fail(f"phrases.{moment}", "a moment name uses lower-case letters, digits, - and _")
+        result[str(moment)] = _read_phrase_list(check, phrases, f"phrases.{moment}")
+    return result
+
+
+def _read_holder(check: _Checker, root: dict[str, Any]) -> dict[str, str]:
+    """`holder: {zh: 户主, en: account holder}`; a pack without it calls the customer 机主 (subscriber)."""
+    if root.get("holder") is None:
+        return dict(DEFAULT_HOLDER)
+    zh, en = check.bilingual(root, "holder", "top level", max_length=20)
+    return {"zh": zh, "en": en}
