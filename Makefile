@@ -58,7 +58,7 @@ test: install browser-deps voice
 check: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy servicehall
+	$(VENV)/bin/mypy servicehall testsupport
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	SERVICEHALL_PRODUCTION=1 SECRET_KEY=check-only-$$(date +%s)-a-long-random-enough-secret-key-value-xyz \

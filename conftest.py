@@ -6,9 +6,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
-from servicehall.core.testing import HallWorld, build_world
+from testsupport.world import HallWorld, build_world
 
-pytest_plugins = ["servicehall.core.browser_testing"]
+pytest_plugins = ["testsupport.browser"]
 
 # Concurrency tests run up to 16 threads at once beside the live browser server's
 # threads; a worker's production pool (DB_POOL_MAX, 20) is too tight for that.

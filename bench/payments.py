@@ -63,7 +63,7 @@ def main() -> None:
     from servicehall.billing import services
     from servicehall.billing.models import Payment, Receipt
     from servicehall.billing.tests.helpers import order_at_payment
-    from servicehall.core.testing import build_world
+    from testsupport.world import build_world
 
     world = build_world("bp")
     print(f"  {args.orders} orders to the payment step …", flush=True)

@@ -25,9 +25,9 @@ from servicehall.promotions import selectors as promotion_selectors
 
 from . import selectors as billing_selectors
 from . import services as billing_services
+from .cash_tender import KEYPAD_NOTES, tender_phrase
 from .hooks import payments_invoice_numbers
 from .models import RefundStatus
-from .tender import KEYPAD_NOTES, tender_phrase
 
 # The steps at which an order may have payments: from its payment step on.
 HAS_PAYMENTS = frozenset({OrderStatus.PAYMENT, OrderStatus.FOLLOW_UP, OrderStatus.CLOSED, OrderStatus.REVERTED})

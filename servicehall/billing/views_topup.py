@@ -30,8 +30,8 @@ from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_capabilities
 
 from . import services
+from .cash_tender import KEYPAD_NOTES, tender_phrase
 from .models import PaymentPurpose, PaymentStatus
-from .tender import KEYPAD_NOTES, tender_phrase
 
 C = Capability
 

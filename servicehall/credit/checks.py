@@ -18,6 +18,8 @@ from servicehall.lib.money import MONTHLY_FEE_RATE_MAX
 from .models import ZERO
 
 RATE_PLACES = Decimal("0.0001")
+# The rate without the setting; `selectors.standard_monthly_fee_rate` reads the setting with this default too.
+DEFAULT_MONTHLY_FEE_RATE = Decimal("0.0050")
 
 
 def monthly_fee_rate_problem(raw: Any) -> str | None:
@@ -34,8 +36,6 @@ def monthly_fee_rate_problem(raw: Any) -> str | None:
 
 @checks.register(checks.Tags.compatibility)
 def check_credit_monthly_fee_rate(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    from .selectors import DEFAULT_MONTHLY_FEE_RATE
-
     problem = monthly_fee_rate_problem(getattr(settings, "CREDIT_MONTHLY_FEE_RATE", DEFAULT_MONTHLY_FEE_RATE))
     if problem is None:
         return []

@@ -23,7 +23,7 @@ from servicehall.org.roles import Capability
 from servicehall.org.selectors import memberships_for_user, user_can
 from servicehall.promotions.selectors import installment_offer_for
 
-from .checks import RATE_PLACES
+from .checks import DEFAULT_MONTHLY_FEE_RATE, RATE_PLACES
 from .eligibility import (
     DEFAULT_MIN_CREDIT_LEVEL,
     DEFAULT_MIN_TENURE_MONTHS,
@@ -42,9 +42,6 @@ def min_tenure_months() -> int:
 def min_credit_level() -> int:
     """The lowest credit level (stars, `Customer.credit_level`) that may buy on credit."""
     return int(getattr(settings, "CREDIT_MIN_LEVEL", DEFAULT_MIN_CREDIT_LEVEL))
-
-
-DEFAULT_MONTHLY_FEE_RATE = Decimal("0.0050")
 
 
 def standard_monthly_fee_rate() -> Decimal:

@@ -34,6 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.billing import services as billing
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
@@ -529,8 +530,6 @@ def installment_pay(
     once for cash and card, at the provider's confirmation for QR). A replay of the same key and body
     returns the first payment and books nothing again.
     """
-    from servicehall.billing import services as billing
-
     _require(actor, application.hall, Capability.SERVE, _("Your role in this hall does not allow this."))
     key = billing.idempotency_key_check(idempotency_key)
     value = _amount(amount, label=_("The amount"), field="amount")

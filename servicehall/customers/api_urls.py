@@ -14,10 +14,10 @@ urlpatterns = [
 ]
 
 # The card-writer device's API (BT11), in its own module.
-from . import apis_cards  # noqa: E402
+from . import apis_gas_cards  # noqa: E402
 
 urlpatterns += [
-    path("halls/<slug:hall>/card-writes", apis_cards.HallCardWritesApi.as_view(), name="hall-card-writes"),
-    path("card-writes/<int:write_id>/confirm", apis_cards.CardWriteConfirmApi.as_view(), name="card-write-confirm"),
-    path("card-writes/<int:write_id>/fail", apis_cards.CardWriteFailApi.as_view(), name="card-write-fail"),
+    path("halls/<slug:hall>/card-writes", apis_gas_cards.HallCardWritesApi.as_view(), name="hall-card-writes"),
+    path("card-writes/<int:write_id>/confirm", apis_gas_cards.CardWriteConfirmApi.as_view(), name="card-write-confirm"),
+    path("card-writes/<int:write_id>/fail", apis_gas_cards.CardWriteFailApi.as_view(), name="card-write-fail"),
 ]

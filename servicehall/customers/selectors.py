@@ -1,4 +1,5 @@
-"""Reads of customers, always within the user's halls and roles.
+"""Reads of customers and their services (gas households' cards and meters too), always within the user's halls
+and roles.
 
 Scope: customers belong to a company, not to a hall (a customer may be served
 at any of the company's halls). A user sees a customer when they hold, in a
@@ -14,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,9 +28,18 @@ from servicehall.lib import identity
 from servicehall.lib.phones import phone_normalise_or_none
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
-from servicehall.org.selectors import hall_get, memberships_for_user, user_capabilities
+from servicehall.org.selectors import hall_get, memberships_for_user, user_can, user_capabilities
 
-from .models import Customer, IdDocument, NumberPoolEntry, Service, ValueAddedService
+from .models import (
+    BlacklistedCard,
+    CardWrite,
+    Customer,
+    IdDocument,
+    MeterReading,
+    NumberPoolEntry,
+    Service,
+    ValueAddedService,
+)
 
 # Serving at a counter or guiding the lobby (the guide and service manager look
 # customers up, masked); only these roles see customers at all.
@@ -240,3 +251,102 @@ def number_pool_free(*, hall: Hall, limit: int = 30) -> list[NumberPoolEntry]:
 
 def number_pool_is_available(*, hall: Hall, number: str) -> bool:
     return NumberPoolEntry.objects.filter(number_pool_available(), hall=hall, number=number).exists()
+
+
+# --- gas households (BT10–BT14): user cards, card writes, meter readings -------------------------------
+# Their writes are `services.gas_cards`.
+
+# The order steps after the customer confirmed the order and paid its fees.
+ORDER_SETTLED = frozenset({"follow_up", "closed"})
+
+
+def card_is_blacklisted(*, company_id: int, card_number: str) -> bool:
+    return BlacklistedCard.objects.filter(company_id=company_id, card_number=card_number).exists()
+
+
+def card_write_waiting_for(write: CardWrite) -> str:
+    """Why the device may not write this card yet: "" (it may), "order" (not confirmed and paid) or "installation"."""
+    order = write.order
+    if order is not None and order.status not in ORDER_SETTLED:
+        return "order"
+    if write.kind == CardWrite.Kind.NEW_CARD and write.service.status != Service.Status.ACTIVE:
+        return "installation"
+    return ""
+
+
+def meter_reading_last(*, service: Service) -> MeterReading | None:
+    return MeterReading.objects.filter(service=service).order_by("-at", "-id").first()
+
+
+def _year_start(hall: Hall, year: int) -> dt.datetime:
+    return dt.datetime(year, 1, 1, tzinfo=hall.tz)
+
+
+def gas_volume_bought_this_year(*, service: Service, hall: Hall, now: dt.datetime | None = None) -> Decimal:
+    """The gas (m³) written to the household's cards this calendar year (the hall's), for the tiered price."""
+    year = (now or timezone.now()).astimezone(hall.tz).year
+    total = CardWrite.objects.filter(
+        service=service,
+        kind=CardWrite.Kind.PURCHASE,
+        status=CardWrite.Status.CONFIRMED,
+        confirmed_at__gte=_year_start(hall, year),
+        confirmed_at__lt=_year_start(hall, year + 1),
+    ).aggregate(total=Sum("volume"))["total"]
+    return (total or Decimal("0.00")).quantize(Decimal("0.01"))
+
+
+def card_writes_for_hall(
+    *, hall: Hall, statuses: tuple[str, ...] = (CardWrite.Status.PENDING,), limit: int = 200
+) -> list[CardWrite]:
+    """The hall's card writes in these statuses, oldest first, with what the list shows."""
+    return list(
+        CardWrite.objects.filter(hall=hall, status__in=statuses)
+        .select_related("service", "order")
+        .order_by("requested_at", "id")[:limit]
+    )
+
+
+def card_writes_recent_failed(*, hall: Hall, limit: int = 50) -> list[CardWrite]:
+    """Failed writes of the hall that nobody has retried yet, newest first (the clerk may retry them)."""
+    return list(
+        CardWrite.objects.filter(hall=hall, status=CardWrite.Status.FAILED)
+        .select_related("service", "order")
+        .order_by("-requested_at", "-id")[:limit]
+    )
+
+
+def card_write_get_for_user(*, user: Any, write_id: Any, capability: str = Capability.SERVE) -> CardWrite:
+    """A card write of one of the user's halls; 404 for any other (its existence does not leak).
+
+    403 when the user's role in the write's hall lacks `capability`.
+    """
+    try:
+        pk = int(write_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound(_("There is no such card write.")) from exc
+    if not 0 < pk < 2**63:
+        raise NotFound(_("There is no such card write."))
+    my_halls = {m.hall_id for m in memberships_for_user(user=user)}
+    write = CardWrite.objects.select_related("hall", "service", "order").filter(pk=pk, hall_id__in=my_halls).first()
+    if write is None:
+        raise NotFound(_("There is no such card write."))
+    if not user_can(user=user, hall=write.hall, capability=capability):
+        raise Forbidden(_("Your role in this hall does not allow this."))
+    return write
+
+
+def card_writes_of_service(*, service: Service) -> QuerySet[CardWrite]:
+    return CardWrite.objects.filter(service=service).order_by("-requested_at", "-id")
+
+
+def blacklisted_cards_of_service(*, service: Service) -> QuerySet[BlacklistedCard]:
+    return BlacklistedCard.objects.filter(service=service).order_by("-at")
+
+
+def gas_meter_number_taken(*, company_id: int, meter_number: str) -> bool:
+    """Another live gas household already has this meter."""
+    return (
+        Service.objects.filter(company_id=company_id, kind=Service.Kind.GAS, meter_number=meter_number)
+        .filter(~Q(status=Service.Status.CANCELLED))
+        .exists()
+    )

@@ -14,13 +14,13 @@ urlpatterns = [
 ]
 
 # The hall's gas card writes (BT11), in their own module.
-from . import views_cards  # noqa: E402
+from . import views_gas_cards  # noqa: E402
 
 urlpatterns += [
-    path("card-writes/", views_cards.card_writes, name="card_writes"),
+    path("card-writes/", views_gas_cards.card_writes, name="card_writes"),
     path(
         "card-writes/<int:write_id>/<str:action>/",
-        views_cards.card_write_action,
+        views_gas_cards.card_write_action,
         name="card_write_action",
     ),
 ]

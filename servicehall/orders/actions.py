@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
+from servicehall.catalog.actions import BUSINESS_ACTIONS
+
 if TYPE_CHECKING:
     from .models import WorkOrder
 
@@ -87,12 +89,8 @@ REGISTRY: dict[str, BusinessAction] = {}
 _handlers_loaded = False
 
 
-def known_action_codes() -> frozenset[str] | None:
-    """The catalogue's action codes, or None while the catalogue has no list (then any code registers)."""
-    try:
-        from servicehall.catalog.actions import BUSINESS_ACTIONS
-    except ImportError:
-        return None
+def known_action_codes() -> frozenset[str]:
+    """The catalogue's action codes: a handler registers only under one of them."""
     return frozenset(str(code) for code in BUSINESS_ACTIONS)
 
 
@@ -100,8 +98,7 @@ def register(code: str) -> Any:
     """Decorator: `@register("sim_replace")` over a handler class (instantiated once) or object."""
 
     def decorate(handler: Any) -> Any:
-        known = known_action_codes()
-        if known is not None and code not in known:
+        if code not in known_action_codes():
             raise ValueError(f"unknown business action code {code!r}; see catalog.actions.BUSINESS_ACTIONS")
         if code in REGISTRY:
             raise ValueError(f"business action {code!r} already has a handler")

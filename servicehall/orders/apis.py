@@ -22,7 +22,7 @@ from servicehall.core.apis import BAD_INPUT, UNAUTHENTICATED, ServiceHallAPIView
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user
 
-from . import jobs, selectors, services
+from . import selectors, services
 from .models import JOB_OPEN_STATUSES, InstallationJob, WorkOrder
 from .presentation import order_row, order_view
 from .serializers import (
@@ -416,7 +416,7 @@ class JobReportApi(ServiceHallAPIView):
     def post(self, request: Request, job_id: int) -> Response:
         job = selectors.job_get_for_user(user=request.user, job_id=job_id, capability=C.SERVE)
         data = parse(JobReportInputSerializer, request)
-        job = jobs.job_report(
+        job = services.job_report(
             job=job, actor=request.user, done=data["done"], note=data["note"], early_reason=data["early_reason"]
         )
         return _job_answer(job)
@@ -435,7 +435,7 @@ class JobRescheduleApi(ServiceHallAPIView):
         job = selectors.job_get_for_user(user=request.user, job_id=job_id, capability=C.SERVE)
         with timezone.override(job.hall.tz):
             data = parse(JobRescheduleInputSerializer, request)
-        job = jobs.job_reschedule(
+        job = services.job_reschedule(
             job=job,
             actor=request.user,
             window_start=data["window_start"],

@@ -12,6 +12,7 @@ class OrdersConfig(AppConfig):
         # orders, so orders offers them here.
         from servicehall.queueing.open_work import register_open_work
 
+        from . import handlers  # noqa: F401  (registers the business actions; they import orders.services, not back)
         from .open_work import ticket_open_work_orders
 
         register_open_work("work_orders", ticket_open_work_orders)

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from servicehall.catalog import selectors as catalog_selectors
 
+from .masked_parts import mask_details
 from .models import WorkOrder
-from .presentation import mask_details
 
 # The hall's format on every screen (lists, receipts, the archive export).
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"

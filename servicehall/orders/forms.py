@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from servicehall.core.apis import MAX_ID
 from servicehall.core.dates import day_in_range, moment_in_range
 
-from . import jobs
 from .models import ConfirmationMethod, IdentityMethod, IdentityParty, RecommendationOutcome
-from .services import NOTE_MAX, SIGNATURE_MAX_CHARS
+from .services import NOTE_MAX, SIGNATURE_MAX_CHARS, installation_jobs
 from .states import OrderStatus
 
 
@@ -91,12 +90,12 @@ class ArchiveForm(forms.Form):
 
 class JobReportForm(forms.Form):
     result = forms.ChoiceField(choices=[("done", "done"), ("failed", "failed")])
-    note = forms.CharField(max_length=jobs.NOTE_MAX, required=False)
-    early_reason = forms.CharField(max_length=jobs.NOTE_MAX, required=False)
+    note = forms.CharField(max_length=installation_jobs.NOTE_MAX, required=False)
+    early_reason = forms.CharField(max_length=installation_jobs.NOTE_MAX, required=False)
 
 
 class JobRescheduleForm(forms.Form):
     window_start = forms.DateTimeField(validators=[moment_in_range])
     window_end = forms.DateTimeField(validators=[moment_in_range])
-    technician = forms.CharField(max_length=jobs.TECHNICIAN_MAX, required=False)
-    note = forms.CharField(max_length=jobs.NOTE_MAX, required=False)
+    technician = forms.CharField(max_length=installation_jobs.TECHNICIAN_MAX, required=False)
+    note = forms.CharField(max_length=installation_jobs.NOTE_MAX, required=False)

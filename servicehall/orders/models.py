@@ -418,8 +418,8 @@ class InstallationJob(models.Model):
 
     The job has an appointment window (stored UTC, shown in the hall's timezone)
     and a technician; the technician's result is reported done or failed. Only
-    `orders.jobs` writes `status`, along `JOB_ALLOWED_MOVES` (see `states.py`); every move writes
-    an audit row (who, when, from, to) that is the job's history.
+    `orders.services.installation_jobs` writes `status`, along `JOB_ALLOWED_MOVES` (see `states.py`); every
+    move writes an audit row (who, when, from, to) that is the job's history.
     """
 
     class Kind(models.TextChoices):

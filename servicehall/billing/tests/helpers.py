@@ -7,10 +7,10 @@ from decimal import Decimal
 from servicehall.billing import services
 from servicehall.billing.models import Payment
 from servicehall.cashdesk import selectors as cashdesk_selectors
-from servicehall.cashdesk.testing import open_drawer
 from servicehall.orders import services as order_services
 from servicehall.orders.models import WorkOrder
 from servicehall.orders.tests.helpers import business, processed
+from testsupport.cashdesk import open_drawer
 
 
 def ensure_drawer(world, clerk=None) -> None:
@@ -61,7 +61,7 @@ def nothing_written(hall) -> bool:
 
 def mobile_service(world, balance: str = "10.00", **fields):
     """A mobile number held by a customer of the world's company."""
-    from servicehall.customers.testing import CustomerFactory, ServiceFactory
+    from testsupport.customers import CustomerFactory, ServiceFactory
 
     person = CustomerFactory(company=world.hall.company)
     return ServiceFactory(customer=person, balance=Decimal(balance), **fields)

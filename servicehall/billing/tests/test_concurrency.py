@@ -6,10 +6,10 @@ from django.db import close_old_connections
 from servicehall.billing import services
 from servicehall.billing.models import Payment, Receipt
 from servicehall.core.errors import ApplicationError, Conflict
-from servicehall.core.testing import build_world, result_or_refusal
 from servicehall.orders.models import OrderMove
 from servicehall.orders.states import OrderStatus
 from servicehall.orders.tests.test_concurrency import run_at_once
+from testsupport.world import build_world, result_or_refusal
 
 from .helpers import order_at_payment, pay
 

@@ -15,7 +15,6 @@ from servicehall.billing import services
 from servicehall.billing.models import Payment, PaymentStatus, Refund
 from servicehall.billing.providers import QrCharge, simulated
 from servicehall.core.errors import ApplicationError
-from servicehall.core.testing import build_world, result_or_refusal
 from servicehall.credit import services as credit_services
 from servicehall.credit.tests.helpers import eligible_customer, signed
 from servicehall.customers.models import Customer, Service
@@ -23,6 +22,7 @@ from servicehall.invoicing import services as invoicing_services
 from servicehall.invoicing.models import Invoice, InvoiceStatus
 from servicehall.orders.models import WorkOrder
 from servicehall.orders.tests.test_concurrency import run_at_once
+from testsupport.world import build_world, result_or_refusal
 
 from .helpers import ensure_drawer, order_at_payment, pay, top_up
 

@@ -14,8 +14,8 @@ from servicehall.billing import services
 from servicehall.billing.models import Payment, PaymentMove, PaymentStatus
 from servicehall.billing.providers import ProviderError, simulated
 from servicehall.core.errors import Conflict
-from servicehall.core.testing import PASSWORD
 from servicehall.customers.models import Service
+from testsupport.world import PASSWORD
 
 from .helpers import ensure_drawer, mobile_service, order_at_payment, pay
 

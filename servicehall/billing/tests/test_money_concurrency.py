@@ -8,9 +8,9 @@ from django.db import close_old_connections
 from servicehall.billing import services
 from servicehall.billing.models import Payment, Refund
 from servicehall.core.errors import ApplicationError
-from servicehall.core.testing import build_world, result_or_refusal
 from servicehall.customers.models import Service
 from servicehall.orders.tests.test_concurrency import run_at_once
+from testsupport.world import build_world, result_or_refusal
 
 from .helpers import mobile_service, order_at_payment, pay, top_up
 

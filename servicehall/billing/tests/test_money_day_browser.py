@@ -14,11 +14,11 @@ import pytest
 
 from servicehall.billing.models import Payment, PaymentStatus
 from servicehall.cashdesk import selectors as cashdesk_selectors
-from servicehall.core.browser_testing import new_page
-from servicehall.core.testing import build_world
 from servicehall.invoicing.models import Invoice
 from servicehall.orders import services as order_services
 from servicehall.orders.tests.helpers import business, processed
+from testsupport.browser import new_page
+from testsupport.world import build_world
 
 pytestmark = pytest.mark.browser
 

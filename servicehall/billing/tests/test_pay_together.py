@@ -16,13 +16,13 @@ from servicehall.billing.models import Payment, PaymentLine, Receipt, Refund
 from servicehall.billing.providers import simulated
 from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.core.models import AuditEntry
-from servicehall.core.testing import build_world, result_or_refusal
 from servicehall.invoicing import services as invoicing_services
 from servicehall.invoicing.presentation import invoice_document_context
 from servicehall.orders.models import WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.orders.tests.helpers import customer
 from servicehall.orders.tests.test_concurrency import run_at_once
+from testsupport.world import build_world, result_or_refusal
 
 from .helpers import order_at_payment, pay
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from servicehall.core.browser_testing import new_page
 from servicehall.orders.models import WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.orders.tests.helpers import customer
+from testsupport.browser import new_page
 
 from .helpers import order_at_payment
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from servicehall.billing.models import Payment
-from servicehall.core.browser_testing import new_page
 from servicehall.orders.models import WorkOrder
 from servicehall.orders.states import OrderStatus
+from testsupport.browser import new_page
 
 from .helpers import order_at_payment, pay
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from servicehall.billing.models import Payment, PaymentPurpose
-from servicehall.customers.testing import CustomerFactory, MobileServiceFactory
+from testsupport.customers import CustomerFactory, MobileServiceFactory
 
 from .helpers import ensure_drawer
 

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
-from servicehall.cashdesk.testing import open_drawer
-from servicehall.core.testing import build_world
+from testsupport.cashdesk import open_drawer
+from testsupport.world import build_world
 
 FUZZ = settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 pytestmark = pytest.mark.django_db

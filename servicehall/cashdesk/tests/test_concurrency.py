@@ -9,10 +9,10 @@ from django.db import close_old_connections
 
 from servicehall.cashdesk import selectors, services
 from servicehall.cashdesk.models import DrawerMovement, DrawerSession, DrawerStatus
-from servicehall.cashdesk.testing import counts_for, open_drawer
 from servicehall.core.errors import Conflict
-from servicehall.core.testing import build_world
 from servicehall.orders.tests.test_concurrency import run_at_once
+from testsupport.cashdesk import counts_for, open_drawer
+from testsupport.world import build_world
 
 
 @pytest.mark.django_db(transaction=True)

@@ -17,9 +17,9 @@ from servicehall.cashdesk.models import (
     MovementKind,
     SuspectNote,
 )
-from servicehall.cashdesk.testing import counts_for, open_drawer
 from servicehall.core.errors import Conflict, Forbidden, Unprocessable
-from servicehall.core.testing import build_world
+from testsupport.cashdesk import counts_for, open_drawer
+from testsupport.world import build_world
 
 from .helpers import order_without_drawer, paid_cash, pay
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from servicehall.cashdesk.models import DrawerSession, DrawerStatus
-from servicehall.core.browser_testing import new_page
-from servicehall.core.testing import build_world
+from testsupport.browser import new_page
+from testsupport.world import build_world
 
 from .helpers import paid_cash
 
@@ -60,7 +60,7 @@ def test_cash01_clerk_opens_by_denomination_sees_expected_and_closes_with_a_diff
 
 def test_cash03_cash04_handover_with_two_logins_then_the_duty_manager_closes_the_day(asgi_server, browser):
     from servicehall.cashdesk import selectors
-    from servicehall.cashdesk.testing import open_drawer
+    from testsupport.cashdesk import open_drawer
 
     world = build_world("ha")
     base = str(asgi_server)

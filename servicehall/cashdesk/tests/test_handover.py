@@ -8,9 +8,9 @@ import pytest
 
 from servicehall.cashdesk import selectors, services
 from servicehall.cashdesk.models import DrawerSession, DrawerStatus, Handover, HandoverStatus, MovementKind
-from servicehall.cashdesk.testing import counts_for, open_drawer
 from servicehall.core.errors import Conflict, Forbidden, Unprocessable
-from servicehall.core.testing import build_world
+from testsupport.cashdesk import counts_for, open_drawer
+from testsupport.world import build_world
 
 from .helpers import paid_cash
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from servicehall.cashdesk import selectors, sources
-from servicehall.cashdesk.testing import open_drawer
-from servicehall.core.testing import build_world
+from testsupport.cashdesk import open_drawer
+from testsupport.world import build_world
 
 from .helpers import paid_cash
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from servicehall.cashdesk import selectors
 from servicehall.cashdesk.models import DrawerSession, DrawerStatus, Handover, SuspectNote
-from servicehall.cashdesk.testing import counts_for, open_drawer
-from servicehall.core.testing import build_world
+from testsupport.cashdesk import counts_for, open_drawer
+from testsupport.world import build_world
 
 from .helpers import paid_cash
 

@@ -12,7 +12,7 @@ from servicehall.catalog.models import GasPriceTier
 from servicehall.catalog.selectors import gas_amount_for_volume, gas_price_tiers, gas_volume_for_amount
 from servicehall.catalog.services import pack_load
 from servicehall.core.errors import Unprocessable
-from servicehall.core.testing import HallFactory
+from testsupport.world import HallFactory
 
 D = Decimal
 # The gas pack's scheme: 300 m³ at 2.60, up to 600 m³ at 3.12, beyond at 3.90.

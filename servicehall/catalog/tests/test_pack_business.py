@@ -23,8 +23,8 @@ from servicehall.catalog.models import (
 from servicehall.catalog.packs import pack_read
 from servicehall.catalog.services import pack_load
 from servicehall.core.errors import NotFound
-from servicehall.core.testing import HallFactory
 from servicehall.customers.models import Service
+from testsupport.world import HallFactory
 
 D = Decimal
 TELECOM_ACTIONS = {

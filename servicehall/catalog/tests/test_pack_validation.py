@@ -9,7 +9,7 @@ import yaml
 from servicehall.catalog.models import BusinessType, Checklist, Package, QueueCategory
 from servicehall.catalog.packs import PACKS_DIR, PackError, pack_read
 from servicehall.catalog.services import pack_load
-from servicehall.core.testing import HallFactory
+from testsupport.world import HallFactory
 
 TELECOM = yaml.safe_load((PACKS_DIR / "telecom.yaml").read_text(encoding="utf-8"))
 GAS = yaml.safe_load((PACKS_DIR / "gas.yaml").read_text(encoding="utf-8"))

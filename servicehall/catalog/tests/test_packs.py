@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from servicehall.catalog.models import BusinessType, Phrase, QueueCategory, ScriptStep
 from servicehall.catalog.packs import PACKS_DIR, PackError, pack_read
 from servicehall.catalog.services import pack_load
-from servicehall.core.testing import HallFactory
+from testsupport.world import HallFactory
 
 
 @pytest.fixture

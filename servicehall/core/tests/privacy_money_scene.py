@@ -20,12 +20,9 @@ from servicehall.billing.models import Payment, Refund
 from servicehall.billing.tests.helpers import ensure_drawer, pay, sim_token, top_up
 from servicehall.cashdesk import selectors as cashdesk_selectors
 from servicehall.cashdesk import services as cashdesk
-from servicehall.cashdesk.testing import counts_for, open_drawer
-from servicehall.core.testing import HallWorld
 from servicehall.credit import services as credit
 from servicehall.credit.models import CreditApplication, Installment
 from servicehall.customers.models import CreditLevel, Customer, Service
-from servicehall.customers.testing import MobileServiceFactory
 from servicehall.invoicing import services as invoicing
 from servicehall.invoicing.models import Invoice
 from servicehall.orders import services as order_services
@@ -34,6 +31,9 @@ from servicehall.orders.tests.helpers import business, processed
 from servicehall.promotions import selectors as promotion_selectors
 from servicehall.promotions import services as promotion_services
 from servicehall.promotions.tests.helpers import promotion
+from testsupport.cashdesk import counts_for, open_drawer
+from testsupport.customers import MobileServiceFactory
+from testsupport.world import HallWorld
 
 LI_MOBILE = "13900000002"  # 李四's mobile number, opened for the credit plan he applies for
 

@@ -213,8 +213,8 @@ def test_issue10_the_admin_in_english_shows_no_chinese_outside_customer_data(wor
     from django.test import Client
     from django.urls import reverse
 
-    from servicehall.core.testing import make_member
     from servicehall.org.roles import Role
+    from testsupport.world import make_member
 
     superuser = make_member(world.hall, Role.HALL_ADMIN, "admin_i18n")
     superuser.is_staff = superuser.is_superuser = True

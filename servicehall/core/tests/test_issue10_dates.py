@@ -113,7 +113,7 @@ def test_issue10_the_settlement_api_refuses_a_day_out_of_range(world, day):
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
 def test_issue10_a_document_valid_until_the_end_of_time_is_refused(world, day):
-    from servicehall.customers.testing import make_resident_id
+    from testsupport.customers import make_resident_id
 
     body = {
         "name": "李四",
@@ -128,7 +128,7 @@ def test_issue10_a_document_valid_until_the_end_of_time_is_refused(world, day):
 
 
 def test_issue10_a_resident_id_valid_twenty_years_is_still_taken(world):
-    from servicehall.customers.testing import make_resident_id
+    from testsupport.customers import make_resident_id
 
     body = {
         "name": "李四",

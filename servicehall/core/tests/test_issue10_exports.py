@@ -99,8 +99,8 @@ def test_issue10_the_archive_export_writes_a_formula_name_as_text(world):
 @pytest.mark.django_db
 def test_issue10_the_settlement_export_writes_typed_text_as_text(world):
     from servicehall.cashdesk import services
-    from servicehall.cashdesk.testing import counts_for, open_drawer
     from servicehall.cashdesk.tests.helpers import paid_cash
+    from testsupport.cashdesk import counts_for, open_drawer
 
     session = open_drawer(world, float_amount="100.00")
     paid_cash(world, "30.00", "50.00")

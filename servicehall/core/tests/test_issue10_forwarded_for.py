@@ -17,8 +17,8 @@ from django.conf import settings as django_settings
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
-from servicehall.core.testing import PASSWORD
 from servicehall.core.throttling import client_address
+from testsupport.world import PASSWORD
 
 # 10:00 in Shanghai: the hall is open.
 MORNING = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)

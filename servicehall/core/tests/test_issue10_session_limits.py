@@ -16,7 +16,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 
-from servicehall.core.testing import PASSWORD
+from testsupport.world import PASSWORD
 
 # 09:00 in Shanghai.
 START = dt.datetime(2026, 11, 26, 1, 0, tzinfo=dt.UTC)

@@ -43,7 +43,7 @@ def _landing(user) -> tuple[str, str]:
     ],
 )
 def test_issue10_every_role_lands_on_a_screen_with_the_menu_and_sign_out(world, role, screen):
-    from servicehall.core.testing import make_member
+    from testsupport.world import make_member
 
     user = make_member(world.hall, role, f"landing_{role}")
     location, page = _landing(user)

@@ -16,9 +16,9 @@ from django.test import Client
 from django.urls import reverse
 
 from servicehall.core.models import AuditEntry
-from servicehall.core.testing import UserFactory
 from servicehall.core.tests.test_privacy_every_screen import scene  # noqa: F401 - the shared fixture
 from servicehall.customers.models import Customer, PersonalDataAccess
+from testsupport.world import UserFactory
 
 # Change pages opened per model: enough to meet every kind of record of the scene, not every row.
 CHANGE_PAGES_PER_MODEL = 12

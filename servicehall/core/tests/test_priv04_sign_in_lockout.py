@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from servicehall.core.models import AuditEntry
-from servicehall.core.testing import PASSWORD, UserFactory, make_member
 from servicehall.org.roles import Role
+from testsupport.world import PASSWORD, UserFactory, make_member
 
 LOGIN = "/accounts/login/"
 ADMIN_LOGIN = "/admin/login/"

@@ -38,23 +38,23 @@ from servicehall.catalog.models import BusinessType
 from servicehall.catalog.services import pack_load
 from servicehall.core.masking import mask_id_number
 from servicehall.core.pdf import pdf_text
-from servicehall.core.testing import HallWorld, make_member
 from servicehall.core.tests.privacy_money_scene import LI_MOBILE, MONEY_URL_KWARGS, MoneyScene, build_money_scene
 from servicehall.customers import services as customer_services
 from servicehall.customers.models import CardWrite, Customer, IdDocument, PersonalDataAccess, Service
-from servicehall.customers.testing import (
-    BroadbandServiceFactory,
-    FixedLineServiceFactory,
-    GasServiceFactory,
-    MobileServiceFactory,
-    make_resident_id,
-)
 from servicehall.orders import selectors as order_selectors
 from servicehall.orders import services as orders
 from servicehall.orders.models import InstallationJob, WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.org.roles import Role
 from servicehall.queueing import services as queue_services
+from testsupport.customers import (
+    BroadbandServiceFactory,
+    FixedLineServiceFactory,
+    GasServiceFactory,
+    MobileServiceFactory,
+    make_resident_id,
+)
+from testsupport.world import HallWorld, make_member
 
 S = OrderStatus
 

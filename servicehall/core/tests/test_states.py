@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from servicehall.core.errors import ApplicationError, Conflict
 from servicehall.core.states import StateTable, transition
-from servicehall.core.testing import UserFactory
 from servicehall.customers.models import NumberPoolEntry, Service, ServiceStatusChange
-from servicehall.customers.testing import NumberPoolEntryFactory, ServiceFactory
+from testsupport.customers import NumberPoolEntryFactory, ServiceFactory
+from testsupport.world import UserFactory
 
 pytestmark = pytest.mark.django_db
 

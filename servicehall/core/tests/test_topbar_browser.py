@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from servicehall.core.browser_testing import new_page
-from servicehall.core.testing import build_world, make_member
 from servicehall.org.models import Hall
 from servicehall.org.roles import Role
+from testsupport.browser import new_page
+from testsupport.world import build_world, make_member
 
 pytestmark = pytest.mark.browser
 

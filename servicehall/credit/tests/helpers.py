@@ -13,7 +13,7 @@ from django.utils import timezone
 from servicehall.credit import services
 from servicehall.credit.models import CreditApplication
 from servicehall.customers.models import CreditLevel, IdDocument
-from servicehall.customers.testing import CustomerFactory, IdDocumentFactory, MobileServiceFactory, make_resident_id
+from testsupport.customers import CustomerFactory, IdDocumentFactory, MobileServiceFactory, make_resident_id
 
 
 def eligible_customer(

@@ -7,11 +7,11 @@ from django.db import close_old_connections
 
 from servicehall.billing.models import Payment
 from servicehall.core.errors import ApplicationError
-from servicehall.core.testing import build_world, result_or_refusal
 from servicehall.credit import services
 from servicehall.credit.models import CreditApplication, Installment, Repayment
 from servicehall.credit.states import CreditStatus
 from servicehall.orders.tests.test_concurrency import run_at_once
+from testsupport.world import build_world, result_or_refusal
 
 from .helpers import eligible_customer, signed
 

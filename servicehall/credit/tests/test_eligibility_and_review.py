@@ -13,7 +13,7 @@ from servicehall.credit import selectors, services
 from servicehall.credit.models import CreditApplication, CreditStatusChange
 from servicehall.credit.states import CreditStatus
 from servicehall.customers.models import CreditLevel, IdDocument
-from servicehall.customers.testing import BroadbandServiceFactory
+from testsupport.customers import BroadbandServiceFactory
 
 from .helpers import eligible_customer, submit
 

@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 from servicehall.credit import selectors
 from servicehall.credit.checks import check_credit_monthly_fee_rate
 from servicehall.credit.models import CreditApplication
-from servicehall.customers.testing import MobileServiceFactory
+from testsupport.customers import MobileServiceFactory
 
 from .helpers import eligible_customer, signed, submit
 

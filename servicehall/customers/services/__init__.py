@@ -10,7 +10,8 @@ This package re-exports every public name of its modules, so `from servicehall.c
 `from servicehall.customers.services import service_create` work whatever module holds the function. A test
 that patches a name patches it in the module that holds it (e.g. `services.number_pool._pool_move`).
 
-The modules, each importing only `_common` (none imports another):
+The modules, each importing only `_common` (none imports another; `gas_cards` imports neither, only
+`customers.selectors`):
 
 * `_common`: the document and service kinds, MAX_MONEY, the messages of a bad document or phone number, and
   the small checks of free input (text, document number, phone, validity, money), the acting user, the
@@ -21,8 +22,9 @@ The modules, each importing only `_common` (none imports another):
 * `number_pool`: the hall's pool of mobile numbers (BT01): add, hold, take, release, expired holds.
 * `subscriptions`: the services a customer holds: opening one, its status moves, its balance (PAY01, PAY06).
 * `telecom`: value-added services, a new SIM card, package changes (BT04, BT07, BT09).
-
-Gas card writes live apart, in `customers.cards`.
+* `gas_cards`: gas households (BT10–BT14): the user card's number, assignment and blacklist, the card writes
+  the hall's card writer confirms or fails (a purchase credits gas only when confirmed), meter readings and
+  changes of owner. Their reads are in `customers.selectors`.
 """
 
 from ._common import (
@@ -35,6 +37,17 @@ from ._common import (
     phone_error_message,
 )
 from .customers import customer_create, customer_set_credit_level, customer_update_contact, id_document_add
+from .gas_cards import (
+    card_blacklist,
+    card_write_confirm,
+    card_write_fail,
+    card_write_request,
+    card_write_retry,
+    gas_card_assign,
+    gas_card_number_new,
+    meter_reading_record,
+    service_change_owner,
+)
 from .number_pool import (
     number_pool_add,
     number_pool_release,
@@ -60,6 +73,11 @@ __all__ = [
     "PERSONAL_KINDS",
     "PHONE_SERVICE_KINDS",
     "Kind",
+    "card_blacklist",
+    "card_write_confirm",
+    "card_write_fail",
+    "card_write_request",
+    "card_write_retry",
     "customer_create",
     "customer_set_credit_level",
     "customer_update_contact",
@@ -67,7 +85,10 @@ __all__ = [
     "extra_cancel",
     "extra_restore",
     "extra_subscribe",
+    "gas_card_assign",
+    "gas_card_number_new",
     "id_document_add",
+    "meter_reading_record",
     "number_pool_add",
     "number_pool_release",
     "number_pool_release_expired",
@@ -77,6 +98,7 @@ __all__ = [
     "personal_data_reveal",
     "phone_error_message",
     "service_balance_change",
+    "service_change_owner",
     "service_create",
     "service_package_changes_apply",
     "service_replace_sim",

@@ -7,11 +7,11 @@ from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 
-from servicehall.core.testing import HallFactory, make_member
 from servicehall.customers import services
 from servicehall.customers.models import Customer, IdDocument
-from servicehall.customers.testing import make_resident_id
 from servicehall.org.roles import Role
+from testsupport.customers import make_resident_id
+from testsupport.world import HallFactory, make_member
 
 ZHANG_ID = make_resident_id(region="310104", birth_date=dt.date(1986, 4, 21), sequence=33)
 ZHANG_PHONE = "13812345678"

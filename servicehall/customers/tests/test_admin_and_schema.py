@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
-from servicehall.core.testing import UserFactory
 from servicehall.customers import services
 from servicehall.customers.models import PersonalDataAccess
-from servicehall.customers.testing import GasServiceFactory, MobileServiceFactory
+from testsupport.customers import GasServiceFactory, MobileServiceFactory
+from testsupport.world import UserFactory
 
 from .conftest import client_for
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from servicehall.core.models import AuditEntry
-from servicehall.customers.testing import CustomerFactory, ServiceFactory
+from testsupport.customers import CustomerFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 

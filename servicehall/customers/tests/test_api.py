@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from servicehall.core.models import AuditEntry
 from servicehall.customers.models import Customer, IdDocument, PersonalDataAccess
-from servicehall.customers.testing import GasServiceFactory, MobileServiceFactory, make_resident_id
+from testsupport.customers import GasServiceFactory, MobileServiceFactory, make_resident_id
 
 from .conftest import ZHANG_ID, ZHANG_PHONE, api_for
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from servicehall.core.browser_testing import new_page
 from servicehall.customers.models import Customer, PersonalDataAccess
-from servicehall.customers.testing import make_resident_id
 from servicehall.queueing import services as queue_services
+from testsupport.browser import new_page
+from testsupport.customers import make_resident_id
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots")  # noqa: S108 - screenshots for people to look at

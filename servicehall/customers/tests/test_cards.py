@@ -25,9 +25,10 @@ from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
-from servicehall.customers import cards
+from servicehall.customers import selectors as customer_selectors
 from servicehall.customers.models import BlacklistedCard, CardWrite, CardWriteChange, Service
-from servicehall.customers.testing import CustomerFactory, GasServiceFactory, MobileServiceFactory
+from servicehall.customers.services import gas_cards as cards
+from testsupport.customers import CustomerFactory, GasServiceFactory, MobileServiceFactory
 
 from .conftest import client_for
 
@@ -195,7 +196,7 @@ def test_bt11_the_year_counts_only_confirmed_purchases(world):
     cards.card_write_confirm(actor=world.clerk, write=purchase(world, service, volume="20.00"))
     cards.card_write_fail(actor=world.clerk, write=purchase(world, service, volume="30.00"))
     purchase(world, service, volume="40.00")  # still pending
-    assert cards.gas_volume_bought_this_year(service=service, hall=world.hall) == D("20.00")
+    assert customer_selectors.gas_volume_bought_this_year(service=service, hall=world.hall) == D("20.00")
 
 
 # --- the device API -----------------------------------------------------------------------------------

@@ -8,10 +8,10 @@ import pytest
 from django.db import close_old_connections, connection
 
 from servicehall.core.errors import Conflict
-from servicehall.core.testing import HallFactory, make_member
 from servicehall.customers import services
 from servicehall.customers.models import NumberPoolEntry
 from servicehall.org.roles import Role
+from testsupport.world import HallFactory, make_member
 
 CLERKS = 8
 NUMBERS = 40

@@ -6,7 +6,9 @@ import datetime as dt
 
 from servicehall.customers.demo import DEMO_POOL, customers_demo_load
 from servicehall.customers.models import Customer, IdDocument, NumberPoolEntry, Service
-from servicehall.customers.testing import (
+from servicehall.lib.identity import document_number_validate, resident_id_parse, uscc_validate
+from servicehall.lib.phones import phone_normalise
+from testsupport.customers import (
     BroadbandServiceFactory,
     FixedLineServiceFactory,
     GasServiceFactory,
@@ -15,8 +17,6 @@ from servicehall.customers.testing import (
     make_resident_id,
     make_uscc,
 )
-from servicehall.lib.identity import document_number_validate, resident_id_parse, uscc_validate
-from servicehall.lib.phones import phone_normalise
 
 from .conftest import client_for
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from servicehall.core.masking import mask_address, mask_id_number, mask_phone
-from servicehall.customers.testing import make_resident_id
+from testsupport.customers import make_resident_id
 
 
 def test_priv01_resident_id_shows_first_three_and_last_four_only():

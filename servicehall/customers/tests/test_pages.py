@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from servicehall.core.models import AuditEntry
 from servicehall.customers.models import Customer, PersonalDataAccess
-from servicehall.customers.testing import MobileServiceFactory, make_resident_id
 from servicehall.queueing import services as queue_services
+from testsupport.customers import MobileServiceFactory, make_resident_id
 
 from .conftest import ZHANG_ID, ZHANG_PHONE, client_for
 

@@ -7,10 +7,10 @@ from django.db import IntegrityError, transaction
 
 from servicehall.core.errors import Forbidden, NotFound, Unprocessable
 from servicehall.core.models import AuditEntry
-from servicehall.core.testing import make_member
 from servicehall.customers import services
 from servicehall.customers.models import CreditLevel, Customer
 from servicehall.org.roles import Role
+from testsupport.world import make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from servicehall.customers import services
 from servicehall.customers.models import PersonalDataAccess
-from servicehall.customers.testing import (
+from testsupport.customers import (
     BroadbandServiceFactory,
     FixedLineServiceFactory,
     GasServiceFactory,

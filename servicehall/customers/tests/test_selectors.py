@@ -5,16 +5,16 @@ from __future__ import annotations
 import pytest
 
 from servicehall.core.errors import Forbidden, NotFound
-from servicehall.core.testing import make_member
 from servicehall.customers import selectors, services
-from servicehall.customers.testing import (
+from servicehall.org.roles import Role
+from testsupport.customers import (
     BroadbandServiceFactory,
     CustomerFactory,
     GasServiceFactory,
     IdDocumentFactory,
     MobileServiceFactory,
 )
-from servicehall.org.roles import Role
+from testsupport.world import make_member
 
 from .conftest import ZHANG_ID
 

@@ -18,7 +18,8 @@ from servicehall.customers.models import (
     Service,
     ServiceStatusChange,
 )
-from servicehall.customers.testing import (
+from servicehall.lib.names import name_initials
+from testsupport.customers import (
     CustomerFactory,
     GasServiceFactory,
     IdDocumentFactory,
@@ -26,7 +27,6 @@ from servicehall.customers.testing import (
     make_resident_id,
     make_uscc,
 )
-from servicehall.lib.names import name_initials
 
 from .conftest import ZHANG_ID
 

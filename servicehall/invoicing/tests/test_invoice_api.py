@@ -7,8 +7,8 @@ import yaml
 from django.core.management import call_command
 
 from servicehall.core.pdf import pdf_text
-from servicehall.customers.testing import make_uscc
 from servicehall.invoicing.models import Invoice, InvoiceStatus
+from testsupport.customers import make_uscc
 
 from .helpers import issue, paid, person
 

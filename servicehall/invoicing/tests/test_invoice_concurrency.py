@@ -6,9 +6,9 @@ import pytest
 from django.db import close_old_connections
 
 from servicehall.core.errors import ApplicationError
-from servicehall.core.testing import build_world, result_or_refusal
 from servicehall.invoicing.models import Invoice, InvoiceLine
 from servicehall.orders.tests.test_concurrency import run_at_once
+from testsupport.world import build_world, result_or_refusal
 
 from .helpers import issue, paid, person
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from servicehall.core.pdf import pdf_fonts, pdf_text
-from servicehall.customers.testing import make_uscc
 from servicehall.invoicing import services
 from servicehall.invoicing.models import Invoice, InvoiceStatus
+from testsupport.customers import make_uscc
 
 from .helpers import issue, paid, person
 

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from servicehall.billing.models import Refund
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.models import AuditEntry
-from servicehall.customers.testing import make_uscc
 from servicehall.invoicing import selectors, services
 from servicehall.invoicing.models import Invoice, InvoiceLine, InvoiceStatus
+from testsupport.customers import make_uscc
 
 from .helpers import issue, paid, person
 

@@ -14,8 +14,8 @@ from servicehall.billing.tests.helpers import order_at_payment, pay
 from servicehall.core.errors import Conflict
 from servicehall.core.models import AuditEntry
 from servicehall.core.pdf import pdf_text
-from servicehall.customers.testing import make_uscc
 from servicehall.invoicing.models import Invoice, InvoiceChannel, InvoiceLine, InvoiceMove, InvoiceStatus
+from testsupport.customers import make_uscc
 
 from .helpers import issue, paid
 

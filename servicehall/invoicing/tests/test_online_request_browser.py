@@ -7,9 +7,9 @@ import pytest
 
 from servicehall.billing.models import Receipt
 from servicehall.billing.tests.helpers import order_at_payment, pay
-from servicehall.core.browser_testing import new_page
 from servicehall.invoicing.models import Invoice, InvoiceChannel
 from servicehall.invoicing.templatetags.invoice_request import request_path
+from testsupport.browser import new_page
 
 pytestmark = pytest.mark.browser
 

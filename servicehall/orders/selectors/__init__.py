@@ -24,8 +24,8 @@ The modules, each importing only the ones listed above it (never the other way r
   the archive search (ACC08).
 * `installation_jobs`: reads of installation and meter jobs and a job as pages and the API show it.
 
-`presentation` and `details_display` import this package, so the modules import them inside the functions
-that need them.
+`presentation` imports this package, so no module here imports it; what they show masked comes from
+`masked_parts` (and the details as rows from `details_display`), which import no selector.
 """
 
 from .access import (

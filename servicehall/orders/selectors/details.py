@@ -20,6 +20,8 @@ from servicehall.core.errors import Unprocessable
 from servicehall.org.models import Hall
 
 from .. import actions
+from ..details_display import details_rows
+from ..masked_parts import mask_details
 from ..models import WorkOrder
 from ..states import OrderStatus
 
@@ -57,8 +59,6 @@ def _initial_from_details(form_class: type[Any], details: dict[str, Any], hall: 
 
 def _is_personal(key: str, value: Any) -> bool:
     """A stored input that pages show masked (a phone, an ID number, a street address)."""
-    from ..presentation import mask_details  # here, not at the top: presentation imports the selectors
-
     return isinstance(value, str) and bool(value.strip()) and mask_details({key: value})[key] != value
 
 
@@ -79,8 +79,6 @@ def order_details_form(*, order: WorkOrder, data: Any = None) -> Any:
         initial = _initial_from_details(form_class, order.details, order.hall)
         kept = {key: value for key, value in initial.items() if _is_personal(key, value)}
         form = form_class(initial={k: v for k, v in initial.items() if k not in kept}, order=order)
-        from ..presentation import mask_details  # here, not at the top: presentation imports the selectors
-
         for key, masked in mask_details(kept).items():
             if key in form.fields:
                 hint = _("Kept: %(value)s (type to change)") % {"value": masked}
@@ -152,6 +150,4 @@ def order_details_cleaned(*, order: WorkOrder) -> dict[str, Any]:
 
 def details_display(*, order: WorkOrder) -> list[dict[str, Any]]:
     """The stored details as rows of label and text people read: names, labels, the hall's time; masked (PRIV01)."""
-    from ..details_display import details_rows  # here: it imports presentation, which imports the selectors
-
     return details_rows(order=order, form_class=details_form_class(order.business_type))

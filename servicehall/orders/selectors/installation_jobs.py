@@ -1,5 +1,5 @@
 """Reads of installation and meter jobs (BT02, BT03, BT10, BT14): one job for a user, a hall's or an order's
-jobs, and a job as pages and the API show it (masked). Their writes are `orders.jobs`.
+jobs, and a job as pages and the API show it (masked). Their writes are `orders.services.installation_jobs`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from servicehall.core.errors import Forbidden, NotFound
 from servicehall.org.models import Hall
 from servicehall.org.selectors import memberships_for_user, user_can
 
+from ..masked_parts import person_view, service_view
 from ..models import JOB_OPEN_STATUSES, InstallationJob, WorkOrder
 
 
@@ -56,8 +57,6 @@ def jobs_of_order(*, order: WorkOrder) -> list[Any]:
 
 def job_view(job: InstallationJob) -> dict[str, Any]:
     """A job as pages and the API show it: the customer and number masked, the address by its region only."""
-    from ..presentation import person_view, service_view  # here, not at the top: presentation imports the selectors
-
     service = job.service
     return {
         "id": job.pk,

@@ -15,13 +15,12 @@ from servicehall.catalog.models import pick_language
 from servicehall.core.masking import mask_id_number, mask_phone
 from servicehall.customers.models import Service, ValueAddedService
 
+from ..masked_parts import PHONE_SERVICE_KINDS
 from ..models import IdentityCheck, OrderDocument, OrderMove, RecommendationRecord, WorkOrder
 from ..states import ENDED, PROCESSED, OrderStatus
 from .access import _order_queryset
 
 S = OrderStatus
-# Mobile numbers and fixed lines are phone numbers: masked wherever shown (PRIV01).
-PHONE_SERVICE_KINDS = frozenset({"mobile", "fixed_line"})
 
 
 # --- one order --------------------------------------------------------------------------------------

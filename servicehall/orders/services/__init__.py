@@ -15,8 +15,7 @@ The modules, each importing only the ones listed above it (never the other way r
 
 * `_common`: limits (NOTE_MAX, DETAILS_MAX_CHARS), the refusal of a move, the role check, the order's lock
   (and `_lock_early` for what may change only until acceptance), the move with its audit row, the check of
-  business details and of the customer and service an order acts on. It loads `orders.handlers`, which
-  registers the business actions.
+  business details and of the customer and service an order acts on.
 * `reception`: `order_create` (the order number, the documents to tick), the customer, proxy, authorisation
   and new owner, and the business details (`order_update_details`, `order_set_details`).
 * `acceptance`: what acceptance checks, recorded at the counter: ID documents checked (ACC02), documents seen
@@ -29,9 +28,14 @@ The modules, each importing only the ones listed above it (never the other way r
 * `payment`: the customer's confirmation (ACC05) and the fees paid (`order_record_payment`, called by
   billing), both moving the order on.
 * `aftercare`: the follow-up call made, the outstanding work done, and recommendations answered (ACC07).
+* `installation_jobs`: installation and meter jobs (BT02, BT03, BT10, BT14): scheduled by a business action,
+  reported by the technician (`job_report`), rescheduled, cancelled; a report marks the order's outstanding
+  work done (`aftercare`) and dates its call-back again (`steps`).
 
-The business actions are `orders.actions` and `orders.handlers`; installation jobs are `orders.jobs`, which
-calls `order_mark_work_done` and `order_follow_up_redate` from here.
+The business actions are `orders.actions` and `orders.handlers`. The handlers sit above this package: they
+schedule and cancel jobs (`installation_jobs`) and hold pool numbers (`numbers`), so nothing here imports
+them. They are registered when the app is ready (`OrdersConfig.ready`), and `actions.handler_for` loads them
+on the first look-up in any case, so no service needs to import them first.
 """
 
 from ._common import DETAILS_MAX_CHARS, NOTE_MAX
@@ -47,6 +51,21 @@ from .acceptance import (
 )
 from .aftercare import followup_task_complete, order_mark_work_done, order_record_recommendation
 from .cancelling import order_revert, order_withdraw
+from .installation_jobs import (
+    JOB_DONE_HOOKS,
+    JOB_EFFECTS,
+    TECHNICIAN_MAX,
+    JobEffect,
+    JobHook,
+    job_cancel,
+    job_done_hook_register,
+    job_is_early,
+    job_report,
+    job_reschedule,
+    job_schedule,
+    job_window_check,
+    jobs_cancel_for_order,
+)
 from .numbers import order_hold_number, order_take_number
 from .payment import (
     PNG_DATA_URL,
@@ -71,13 +90,26 @@ __all__ = [
     "DETAILS_MAX_CHARS",
     "DOCUMENT_MAX_BYTES",
     "FILE_SIGNATURES",
+    "JOB_DONE_HOOKS",
+    "JOB_EFFECTS",
     "NOTE_MAX",
     "PNG_DATA_URL",
     "SIGNATURE_MAX_CHARS",
     "SVG_PATH",
+    "TECHNICIAN_MAX",
+    "JobEffect",
+    "JobHook",
     "document_max_bytes",
     "follow_up_due",
     "followup_task_complete",
+    "job_cancel",
+    "job_done_hook_register",
+    "job_is_early",
+    "job_report",
+    "job_reschedule",
+    "job_schedule",
+    "job_window_check",
+    "jobs_cancel_for_order",
     "order_advance",
     "order_confirm",
     "order_create",

@@ -6,20 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import BusinessType
-from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from servicehall.core.errors import ApplicationError, Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
+from servicehall.core.validators import validate_json_text, validate_known_keys
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_can
 
-from .. import handlers as _handlers  # registers the business actions before anything looks one up
+from ..actions import handler_for
 from ..models import WorkOrder
 from ..states import ORDER_TABLE, UP_TO_ACCEPTANCE, OrderStatus
 
@@ -100,6 +103,36 @@ def _lock_early(order: WorkOrder, actor: Any, what: str) -> WorkOrder:
     return order
 
 
+def details_input_names(form_class: type[Any] | None) -> Callable[[str], bool]:
+    """Which keys a business type's details may hold: its details form's fields, nothing without a form.
+
+    A form that adds fields per hall (the gas connection checklist's questions)
+    names their common prefix in `dynamic_field_prefixes`.
+    """
+    if form_class is None:
+        return lambda name: False
+    names = set(getattr(form_class, "base_fields", {}))
+    prefixes = tuple(getattr(form_class, "dynamic_field_prefixes", ()))
+    return lambda name: name in names or (bool(prefixes) and name.startswith(prefixes))
+
+
+def details_check(details: dict[str, Any], *, business_type: Any = None) -> None:
+    """Refuse (400, naming the key) details that hold a control character, or keys the business does not define.
+
+    `_clean_details` calls this before any details reach the database; with
+    `business_type` the keys are checked against its details form (a business
+    without one takes no details). The API's serializer runs the same text
+    check, and the details forms' text fields refuse the same characters.
+    """
+    try:
+        validate_json_text(details)
+        if business_type is not None:
+            form_class = getattr(handler_for(business_type.action), "details_form", None)
+            validate_known_keys(details, allowed=details_input_names(form_class))
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), code="bad_details", extra={"field": "details"}) from exc
+
+
 def _clean_details(details: Any, business_type: BusinessType | None = None) -> dict[str, Any]:
     if details is None:
         return {}
@@ -111,7 +144,7 @@ def _clean_details(details: Any, business_type: BusinessType | None = None) -> d
         raise Unprocessable(_("The business details must be a set of named values."), code="bad_details") from exc
     if size > DETAILS_MAX_CHARS:
         raise Unprocessable(_("The business details are too long."), code="bad_details")
-    _handlers.details_check(details, business_type=business_type)  # control characters, unknown keys: 400
+    details_check(details, business_type=business_type)  # control characters, unknown keys: 400
     return details
 
 

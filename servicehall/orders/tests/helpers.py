@@ -16,10 +16,10 @@ import time_machine
 
 from servicehall.catalog.models import BusinessType, Checklist
 from servicehall.customers.models import Customer, IdDocument, Service
-from servicehall.customers.testing import make_resident_id
 from servicehall.orders import services
 from servicehall.orders.models import WorkOrder
 from servicehall.orders.states import OrderStatus
+from testsupport.customers import make_resident_id
 
 S = OrderStatus
 

@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
-from servicehall.core.testing import make_member
 from servicehall.orders import selectors, services
 from servicehall.orders.models import Confirmation, IdentityCheck, OrderDocument, ReviewDecision
 from servicehall.orders.states import OrderStatus
 from servicehall.org.roles import Role
+from testsupport.world import make_member
 
 from .helpers import (
     NEW_OWNER_DOC,

@@ -10,12 +10,12 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
-from servicehall.core.testing import make_member
 from servicehall.orders import services
 from servicehall.orders.models import IdentityCheck, OrderMove, WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.org.roles import Role
 from servicehall.queueing import services as queue
+from testsupport.world import make_member
 
 from .helpers import (
     SAFE_ANSWERS,

@@ -13,11 +13,11 @@ import pytest
 from django.db import close_old_connections, connection
 
 from servicehall.core.errors import ApplicationError, Conflict
-from servicehall.core.testing import build_world, make_member
 from servicehall.orders import services
 from servicehall.orders.models import OrderMove, ReviewDecision, WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.org.roles import Role
+from testsupport.world import build_world, make_member
 
 from .helpers import business, create, customer, through_acceptance
 

@@ -21,7 +21,7 @@ from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import BusinessType
 from servicehall.catalog.services import pack_load
 from servicehall.core.errors import ApplicationError, Conflict, Unprocessable
-from servicehall.customers import cards
+from servicehall.customers import selectors as customer_selectors
 from servicehall.customers.models import (
     BlacklistedCard,
     CardWrite,
@@ -30,11 +30,13 @@ from servicehall.customers.models import (
     Service,
     ServiceOwnerChange,
 )
-from servicehall.customers.testing import GasServiceFactory
-from servicehall.orders import actions, jobs, services
+from servicehall.customers.services import gas_cards as cards
+from servicehall.orders import actions, services
 from servicehall.orders.handlers import gas
 from servicehall.orders.models import FeeLine, InstallationJob, WorkOrder
+from servicehall.orders.services import installation_jobs as jobs
 from servicehall.orders.states import OrderStatus
+from testsupport.customers import GasServiceFactory
 
 from .helpers import at_the_appointment, create, customer, id_document, to_acceptance
 
@@ -219,7 +221,7 @@ def test_bt10_new_household_is_pending_with_an_installation_job_the_fee_and_a_ca
     assert "separate recharge" in order.action_result["summary_en"]
     write = card_write_of(order)
     assert (write.kind, write.status, write.card_number) == ("new_card", "pending", service.card_number)
-    assert cards.card_write_waiting_for(write) == "order"
+    assert customer_selectors.card_write_waiting_for(write) == "order"
 
 
 def test_bt10_the_new_card_is_written_only_after_payment_and_the_gas_connection(gas_world):
@@ -228,7 +230,7 @@ def test_bt10_the_new_card_is_written_only_after_payment_and_the_gas_connection(
     order = settle(order, world)
     assert order.status == S.FOLLOW_UP and order.paid_at is not None
     write = card_write_of(order)
-    assert cards.card_write_waiting_for(write) == "installation"
+    assert customer_selectors.card_write_waiting_for(write) == "installation"
     with pytest.raises(Conflict, match="not connected yet"):
         cards.card_write_confirm(actor=world.clerk, write=write, device="writer-01")
 
@@ -400,7 +402,7 @@ def test_bt11_recharge_prices_gas_by_the_tiers_and_credits_it_only_when_the_card
     assert order.status == S.CLOSED
     cards.card_write_confirm(actor=world.clerk, write=write, device="writer-01")
     assert Service.objects.get(pk=service.pk).gas_volume == D("68.71")
-    assert cards.gas_volume_bought_this_year(service=service, hall=world.hall) == D("323.71")
+    assert customer_selectors.gas_volume_bought_this_year(service=service, hall=world.hall) == D("323.71")
 
 
 def test_bt11_a_failed_write_credits_nothing_and_a_retried_one_credits_once(gas_world):
@@ -416,7 +418,7 @@ def test_bt11_a_failed_write_credits_nothing_and_a_retried_one_credits_once(gas_
     assert Service.objects.get(pk=service.pk).gas_volume == D("35.00")
     with pytest.raises(Conflict, match="cannot become"):
         cards.card_write_confirm(actor=world.clerk, write=write)
-    assert cards.gas_volume_bought_this_year(service=service, hall=world.hall) == D("0.00")
+    assert customer_selectors.gas_volume_bought_this_year(service=service, hall=world.hall) == D("0.00")
 
     cards.card_write_retry(actor=world.clerk, write=write)
     cards.card_write_confirm(actor=world.clerk, write=write)
@@ -490,14 +492,14 @@ def test_bt11_a_purchase_of_the_previous_year_does_not_count_towards_this_years_
     old = confirmed_purchase(service, world, "500.00")
     last_year = timezone.now().astimezone(world.hall.tz).replace(month=6, day=1) - dt.timedelta(days=365)
     CardWrite.objects.filter(pk=old.pk).update(confirmed_at=last_year)
-    assert cards.gas_volume_bought_this_year(service=service, hall=world.hall) == D("0.00")
+    assert customer_selectors.gas_volume_bought_this_year(service=service, hall=world.hall) == D("0.00")
     order = reload(process(at_processing(world, "gas_recharge", service=service, details={"amount": "26"}), world))
     assert card_write_of(order).volume == D("10.00")  # first tier, 2.60 per m³
 
 
 @pytest.mark.django_db(transaction=True)
 def test_bt11_two_confirmations_at_once_credit_the_gas_once(postgres_only):
-    from servicehall.core.testing import build_world
+    from testsupport.world import build_world
 
     world = build_world("ha")
     load_gas(world)

@@ -17,12 +17,13 @@ from django.urls import reverse
 
 from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.core.models import AuditEntry
-from servicehall.core.testing import build_world
 from servicehall.customers.models import Service
 from servicehall.customers.selectors import number_pool_free
-from servicehall.orders import jobs, services
+from servicehall.orders import services
 from servicehall.orders.models import FollowUpTask, IdentityCheck, InstallationJob
+from servicehall.orders.services import installation_jobs as jobs
 from servicehall.orders.states import OrderStatus
+from testsupport.world import build_world
 
 from .helpers import at_the_appointment, business, create, customer, id_document, reload, to_acceptance
 from .telecom_helpers import (
@@ -105,7 +106,7 @@ def test_issue10_identity_checks_sent_at_once_leave_one_record(threads_db):
 def _card_replacement_at_acceptance(world, details):
     from servicehall.catalog.models import BusinessType
     from servicehall.catalog.services import pack_load
-    from servicehall.customers.testing import GasServiceFactory
+    from testsupport.customers import GasServiceFactory
 
     pack_load(hall=world.hall, code="gas")
     person = customer(world, "王五")

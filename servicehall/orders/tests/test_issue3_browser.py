@@ -13,14 +13,14 @@ from __future__ import annotations
 import pytest
 
 from servicehall.catalog.services import pack_load
-from servicehall.core.browser_testing import new_page
 from servicehall.customers import services as customer_services
 from servicehall.customers.models import Customer, NumberPoolEntry, Service
-from servicehall.customers.testing import make_resident_id
 from servicehall.orders.models import WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.queueing import services as queue_services
 from servicehall.queueing.models import Ticket, TicketStatus
+from testsupport.browser import new_page
+from testsupport.customers import make_resident_id
 
 pytestmark = pytest.mark.browser
 S = OrderStatus
@@ -128,8 +128,8 @@ def test_acc01_bt01_clerk_opens_a_mobile_number_for_a_new_customer(asgi_server, 
 def _gas_hall():
     """A gas utility's hall of its own company: counter 1 serves card replacement (K), a clerk and a duty manager."""
     from servicehall.catalog.models import QueueCategory
-    from servicehall.core.testing import HallFactory, make_counter, make_member
     from servicehall.org.roles import Role
+    from testsupport.world import HallFactory, make_counter, make_member
 
     hall = HallFactory(code="gasb", name="Gas hall")
     pack_load(hall=hall, code="gas")
@@ -141,7 +141,7 @@ def _gas_hall():
 
 
 def _gas_customer(hall):
-    from servicehall.customers.testing import CustomerFactory, GasServiceFactory, IdDocumentFactory
+    from testsupport.customers import CustomerFactory, GasServiceFactory, IdDocumentFactory
 
     person = CustomerFactory(company=hall.company, name="刘伟")
     IdDocumentFactory(customer=person)

@@ -19,8 +19,9 @@ from rest_framework.test import APIClient
 
 from servicehall.core.errors import Conflict, Forbidden, Unprocessable
 from servicehall.customers.models import Service
-from servicehall.orders import jobs, selectors, services
+from servicehall.orders import selectors, services
 from servicehall.orders.models import InstallationJob, WorkOrder
+from servicehall.orders.services import installation_jobs as jobs
 
 from .helpers import at_the_appointment, customer
 from .telecom_helpers import (

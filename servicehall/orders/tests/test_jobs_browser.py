@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import time_machine
 
-from servicehall.core.browser_testing import new_page
+from testsupport.browser import new_page
 
 from .telecom_helpers import MORNING, at_processing, installation_details, load_telecom, process, settle
 

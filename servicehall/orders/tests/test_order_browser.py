@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from servicehall.core.browser_testing import new_page
 from servicehall.orders.models import Confirmation, WorkOrder
 from servicehall.orders.states import OrderStatus
+from testsupport.browser import new_page
 
 from .helpers import business, create, customer, through_acceptance
 

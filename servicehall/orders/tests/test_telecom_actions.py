@@ -26,8 +26,9 @@ from servicehall.customers.models import (
     ValueAddedService,
 )
 from servicehall.customers.services import service_package_changes_apply
-from servicehall.orders import jobs, selectors, services
+from servicehall.orders import selectors, services
 from servicehall.orders.models import CustomerDataChange, FeeLine, InstallationJob, OrderMove, WorkOrder
+from servicehall.orders.services import installation_jobs as jobs
 
 from .helpers import at_the_appointment, create, customer, satisfy_acceptance
 from .telecom_helpers import (

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from servicehall.core.browser_testing import new_page
 from servicehall.customers.models import NumberPoolEntry, Service
 from servicehall.orders import services
 from servicehall.orders.models import WorkOrder
+from testsupport.browser import new_page
 
 from .helpers import create, customer, satisfy_acceptance
 from .telecom_helpers import POOL, SIM, fill_pool, load_telecom, telecom_business

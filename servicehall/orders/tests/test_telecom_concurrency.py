@@ -9,10 +9,10 @@ import pytest
 from django.db import close_old_connections
 
 from servicehall.core.errors import ApplicationError, Conflict
-from servicehall.core.testing import build_world, make_member
 from servicehall.customers.models import NumberPoolEntry, Service
 from servicehall.orders import services
 from servicehall.org.roles import Role
+from testsupport.world import build_world, make_member
 
 from .helpers import create, customer
 from .telecom_helpers import POOL, at_processing, fill_pool, load_telecom, telecom_business

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, Unprocessable
 from servicehall.core.views import handles_application_errors
+from servicehall.customers.selectors import services_for_customer
 from servicehall.org.models import Hall
 from servicehall.org.selectors import default_hall_for_user
 
@@ -76,8 +77,6 @@ def create(request: HttpRequest) -> HttpResponse:
             return _redirect(request, reverse("orders:detail", kwargs={"order_id": order.pk}))
     services_list = []
     if customer is not None:
-        from servicehall.customers.selectors import services_for_customer
-
         services_list = [service_view(s) for s in services_for_customer(customer=customer) if s.status != "cancelled"]
     context = _base_context(request, hall, "create")
     context.update(

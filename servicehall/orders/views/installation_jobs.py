@@ -19,7 +19,7 @@ from servicehall.core.views import handles_application_errors
 from servicehall.org.models import Hall
 from servicehall.org.selectors import user_capabilities
 
-from .. import forms, jobs, selectors
+from .. import forms, selectors, services
 from ..models import JOB_OPEN_STATUSES, InstallationJob
 from ._common import (
     C,
@@ -87,7 +87,7 @@ def _report_job(request: HttpRequest, job: InstallationJob) -> str:
     if not form.is_valid():
         raise Unprocessable(_("Report the job done or failed."), code="bad_result")
     done = form.cleaned_data["result"] == "done"
-    jobs.job_report(
+    services.job_report(
         job=job,
         actor=request.user,
         done=done,
@@ -106,7 +106,7 @@ def _reschedule_job(request: HttpRequest, job: InstallationJob) -> str:
     if not valid:
         raise Unprocessable(_("Give the new appointment's start and end, such as 2026-12-03 09:00."), code="bad_window")
     data = form.cleaned_data
-    moved = jobs.job_reschedule(
+    moved = services.job_reschedule(
         job=job,
         actor=request.user,
         window_start=data["window_start"],

@@ -5,10 +5,10 @@ from django.db import close_old_connections, transaction
 
 from servicehall.billing.tests.helpers import order_at_payment, pay
 from servicehall.core.errors import ApplicationError
-from servicehall.core.testing import build_world
 from servicehall.orders.tests.test_concurrency import run_at_once
 from servicehall.promotions import services
 from servicehall.promotions.models import PointsAccount, PointsEntry, PromotionApplication
+from testsupport.world import build_world
 
 from .helpers import give_points, promotion
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from servicehall.core.browser_testing import new_page
 from servicehall.queueing import services
 from servicehall.queueing.models import Ticket
 from servicehall.queueing.voice import call_clips
+from testsupport.browser import new_page
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from servicehall.core.browser_testing import DEFAULT_VIEWPORT, WAIT_MS
 from servicehall.queueing import services
+from testsupport.browser import DEFAULT_VIEWPORT, WAIT_MS
 
 pytestmark = pytest.mark.browser
 

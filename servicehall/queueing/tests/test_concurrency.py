@@ -7,10 +7,10 @@ import pytest
 from django.db import close_old_connections, connection
 
 from servicehall.core.errors import Conflict
-from servicehall.core.testing import CategoryFactory, HallFactory, make_counter, make_member
 from servicehall.org.roles import Role
 from servicehall.queueing import services
 from servicehall.queueing.models import Ticket, TicketInterval, TicketStatus
+from testsupport.world import CategoryFactory, HallFactory, make_counter, make_member
 
 COUNTERS = 16
 TICKETS = 1000

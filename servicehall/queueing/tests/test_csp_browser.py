@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from servicehall.core.browser_testing import new_page
-from servicehall.core.testing import UserFactory
 from servicehall.queueing import services
+from testsupport.browser import new_page
+from testsupport.world import UserFactory
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from servicehall.core.browser_testing import new_page
 from servicehall.queueing.models import Ticket, TicketStatus
+from testsupport.browser import new_page
 
 pytestmark = pytest.mark.browser
 

@@ -19,9 +19,9 @@ from django.urls import reverse
 
 from servicehall.asgi import application
 from servicehall.core.models import AuditEntry
-from servicehall.core.testing import make_member
 from servicehall.org.roles import Role
 from servicehall.queueing.models import Ticket
+from testsupport.world import make_member
 
 MORNING = dt.datetime(2026, 11, 26, 0, 30, tzinfo=dt.UTC)  # 08:30 in the hall (Asia/Shanghai)
 LATER = (dt.timedelta(hours=13), dt.timedelta(days=3))

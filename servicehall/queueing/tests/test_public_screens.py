@@ -11,10 +11,10 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from servicehall.catalog.models import BusinessType
-from servicehall.core.testing import make_member
 from servicehall.org.roles import Role
 from servicehall.queueing import services
 from servicehall.queueing.models import Ticket
+from testsupport.world import make_member
 
 PHONE = "13812345678"
 

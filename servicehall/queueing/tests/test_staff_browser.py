@@ -15,10 +15,10 @@ import pytest
 
 from servicehall.catalog.models import QueueCategory
 from servicehall.catalog.services import pack_load
-from servicehall.core.browser_testing import new_page
 from servicehall.org.models import Counter
 from servicehall.queueing import services
 from servicehall.queueing.models import Ticket, TicketStatus
+from testsupport.browser import new_page
 
 SHOTS = Path("/tmp/shots")  # noqa: S108 - screenshots for people to look at
 VIEWPORT = {"width": 1366, "height": 768}

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from servicehall.core.errors import ApplicationError
-from servicehall.core.testing import build_world
 from servicehall.queueing import services
 from servicehall.queueing.models import (
     ACTIVE_STATUSES,
@@ -26,6 +25,7 @@ from servicehall.queueing.models import (
     TicketKind,
     TicketStatus,
 )
+from testsupport.world import build_world
 
 S = TicketStatus
 KINDS = [TicketKind.NORMAL, TicketKind.VIP, TicketKind.GREEN, TicketKind.APPOINTMENT]

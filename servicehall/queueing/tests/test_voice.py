@@ -10,9 +10,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from servicehall.core.browser_testing import CHROMIUM, CHROMIUM_ARGS, WAIT_MS
 from servicehall.queueing import services
 from servicehall.queueing.voice import CLIP_TEXTS, call_clips
+from testsupport.browser import CHROMIUM, CHROMIUM_ARGS, WAIT_MS
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 

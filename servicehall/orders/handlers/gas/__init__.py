@@ -6,9 +6,9 @@ refusal writes nothing) and reads its inputs from `order.details`, which its
 the same form, so an order created through the API obeys the same rules.
 
 The user card itself is written by the hall's card-writer device: the handlers
-ask for a `CardWrite` (`customers.cards`), and gas is credited only when the
+ask for a `CardWrite` (`customers.services.gas_cards`), and gas is credited only when the
 device confirms it. Installation and meter removal are `InstallationJob`s
-(`orders.jobs`); when the technician reports one done, the household becomes
+(`orders.services.installation_jobs`); when the technician reports one done, the household becomes
 active or cancelled and the order's outstanding work (未完工) is done.
 
 This package re-exports the public names of its modules, so

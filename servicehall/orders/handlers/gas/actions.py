@@ -17,13 +17,14 @@ from django.utils.translation import gettext
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import Conflict, Unprocessable
-from servicehall.customers import cards
+from servicehall.customers import selectors as customer_selectors
 from servicehall.customers import services as customer_services
 from servicehall.customers.models import CardWrite, Customer, Service
 
-from ... import jobs, selectors
+from ... import selectors
 from ...actions import ActionResult, Fee, register
 from ...models import WorkOrder
+from ...services import installation_jobs
 from .forms import (
     GasCancelForm,
     GasCardReplaceForm,
@@ -83,7 +84,7 @@ def _no_arrears(service: Service) -> None:
 
 
 def _no_pending_write(service: Service) -> None:
-    if cards.card_writes_of_service(service=service).filter(status=CardWrite.Status.PENDING).exists():
+    if customer_selectors.card_writes_of_service(service=service).filter(status=CardWrite.Status.PENDING).exists():
         raise Conflict(
             gettext("A write to this household's card is still waiting for the card writer. Confirm or fail it first."),
             code="card_write_pending",
@@ -124,7 +125,7 @@ class GasHouseholdOpen:
         if order.customer is None:
             raise Unprocessable(gettext("Choose the customer first."), code="customer_missing")
         hall = order.hall
-        card_number = cards.gas_card_number_new(company_id=hall.company_id)
+        card_number = customer_services.gas_card_number_new(company_id=hall.company_id)
         service = customer_services.service_create(
             actor=actor,
             hall=hall,
@@ -139,7 +140,7 @@ class GasHouseholdOpen:
             note=order.number,
         )
         _link_service(order, service)
-        job = jobs.job_schedule(
+        job = installation_jobs.job_schedule(
             order=order,
             service=service,
             kind="gas_install",
@@ -148,7 +149,7 @@ class GasHouseholdOpen:
             technician=details["technician"],
             actor=actor,
         )
-        write = cards.card_write_request(
+        write = customer_services.card_write_request(
             actor=actor, hall=hall, service=service, kind=CardWrite.Kind.NEW_CARD, order=order, card_number=card_number
         )
         by_estate = bool(details["fee_collected_by_estate"])
@@ -199,10 +200,10 @@ class GasHouseholdOpen:
                 gettext("The gas of this household is connected already. Cancel the household instead."),
                 code="already_installed",
             )
-        jobs.jobs_cancel_for_order(order=order, actor=actor, note=gettext("The order was reverted."))
+        installation_jobs.jobs_cancel_for_order(order=order, actor=actor, note=gettext("The order was reverted."))
         write = CardWrite.objects.filter(pk=_id(data, "card_write_id")).first()
         if write is not None and write.status == CardWrite.Status.PENDING:
-            cards.card_write_fail(actor=actor, write=write, reason=gettext("The order was reverted."))
+            customer_services.card_write_fail(actor=actor, write=write, reason=gettext("The order was reverted."))
         customer_services.service_set_status(
             actor=actor,
             service=service,
@@ -225,11 +226,11 @@ class GasRecharge:
         amount: Decimal = validated_details(self.details_form, order).cleaned_data["amount"]
         service = _gas_service(order)
         hall = order.hall
-        used = cards.gas_volume_bought_this_year(service=service, hall=hall)
+        used = customer_selectors.gas_volume_bought_this_year(service=service, hall=hall)
         volume = catalog_selectors.gas_volume_for_amount(hall=hall, amount=amount, used_this_year=used)
         if volume <= 0:
             raise Unprocessable(gettext("The amount is too small to buy any gas."), code="amount_too_small")
-        write = cards.card_write_request(
+        write = customer_services.card_write_request(
             actor=actor,
             hall=hall,
             service=service,
@@ -258,7 +259,7 @@ class GasRecharge:
         if write.status == CardWrite.Status.CONFIRMED:
             raise Conflict(gettext("The gas is on the card already; refund it instead."), code="already_written")
         if write.status == CardWrite.Status.PENDING:
-            cards.card_write_fail(actor=actor, write=write, reason=gettext("The order was reverted."))
+            customer_services.card_write_fail(actor=actor, write=write, reason=gettext("The order was reverted."))
 
 
 # --- BT12 card replacement ----------------------------------------------------------------------------
@@ -277,10 +278,10 @@ class GasCardReplace:
         hall = order.hall
         old_card = service.card_number
         if old_card:
-            cards.card_blacklist(actor=actor, hall=hall, service=service, reason="replaced", order=order)
-        new_card = cards.gas_card_number_new(company_id=hall.company_id)
-        cards.gas_card_assign(actor=actor, hall=hall, service=service, card_number=new_card)
-        write = cards.card_write_request(
+            customer_services.card_blacklist(actor=actor, hall=hall, service=service, reason="replaced", order=order)
+        new_card = customer_services.gas_card_number_new(company_id=hall.company_id)
+        customer_services.gas_card_assign(actor=actor, hall=hall, service=service, card_number=new_card)
+        write = customer_services.card_write_request(
             actor=actor,
             hall=hall,
             service=service,
@@ -325,9 +326,11 @@ class GasTransfer:
             raise Unprocessable(gettext("Choose the new owner."), code="counterparty_missing")
         _no_arrears(service)
         hall = order.hall
-        entry = cards.meter_reading_record(actor=actor, hall=hall, service=service, reading=reading, order=order)
+        entry = customer_services.meter_reading_record(
+            actor=actor, hall=hall, service=service, reading=reading, order=order
+        )
         previous = service.customer_id
-        change = cards.service_change_owner(
+        change = customer_services.service_change_owner(
             actor=actor, hall=hall, service=service, new_owner=new_owner, order=order, note=order.number
         )
         return ActionResult(
@@ -357,7 +360,7 @@ class GasTransfer:
             raise Conflict(
                 gettext("The household has changed owner again since; it cannot go back."), code="owner_changed"
             )
-        cards.service_change_owner(
+        customer_services.service_change_owner(
             actor=actor,
             hall=order.hall,
             service=service,
@@ -382,14 +385,14 @@ class GasCancel:
         _no_arrears(service)
         _no_pending_write(service)
         hall = order.hall
-        entry = cards.meter_reading_record(
+        entry = customer_services.meter_reading_record(
             actor=actor, hall=hall, service=service, reading=details["meter_reading"], order=order
         )
-        if service.card_number and not cards.card_is_blacklisted(
+        if service.card_number and not customer_selectors.card_is_blacklisted(
             company_id=service.company_id, card_number=service.card_number
         ):
-            cards.card_blacklist(actor=actor, hall=hall, service=service, reason="cancelled", order=order)
-        job = jobs.job_schedule(
+            customer_services.card_blacklist(actor=actor, hall=hall, service=service, reason="cancelled", order=order)
+        job = installation_jobs.job_schedule(
             order=order,
             service=service,
             kind="meter_removal",

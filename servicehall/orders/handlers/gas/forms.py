@@ -20,11 +20,11 @@ from servicehall.catalog.models import Checklist, pick_language
 from servicehall.core.dates import moment_in_range
 from servicehall.core.errors import NotFound, Unprocessable
 from servicehall.core.validators import text_fields_refuse_control_characters
-from servicehall.customers import cards
+from servicehall.customers import selectors as customer_selectors
 from servicehall.customers.models import Service
 
-from ... import jobs
 from ...models import WorkOrder
+from ...services import installation_jobs
 
 CONNECTION_CHECKLIST = "gas_connection"
 CONNECTION_PREFIX = "connection_"
@@ -97,7 +97,7 @@ class GasJobForm(GasDetailsForm):
         if start is None or end is None or self.hall is None:
             return cleaned
         try:
-            jobs.job_window_check(hall=self.hall, window_start=start, window_end=end)
+            installation_jobs.job_window_check(hall=self.hall, window_start=start, window_end=end)
         except Unprocessable as exc:
             self.add_error(exc.extra.get("field", "window_start"), str(exc.message))
         return cleaned
@@ -164,7 +164,9 @@ class GasHouseholdOpenForm(GasJobForm):
         number = "".join(self.cleaned_data["meter_number"].split()).upper()
         if not METER_NUMBER.match(number):
             raise forms.ValidationError(_("A meter number has 4 to 32 letters, digits or dashes."))
-        if self.hall is not None and cards.gas_meter_number_taken(company_id=self.hall.company_id, meter_number=number):
+        if self.hall is not None and customer_selectors.gas_meter_number_taken(
+            company_id=self.hall.company_id, meter_number=number
+        ):
             raise forms.ValidationError(_("This meter is already fitted at another gas household."))
         return number
 
@@ -224,7 +226,7 @@ def _reading_not_below_last(form: GasDetailsForm, reading: Decimal | None) -> No
     service = form.service
     if reading is None or service is None:
         return
-    last = cards.meter_reading_last(service=service)
+    last = customer_selectors.meter_reading_last(service=service)
     if last is not None and reading < last.reading:
         form.add_error(
             "meter_reading",

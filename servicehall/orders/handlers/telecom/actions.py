@@ -19,7 +19,6 @@ from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.core.masking import mask_iccid, mask_name, mask_phone
 from servicehall.core.services import audit_record
-from servicehall.customers import cards
 from servicehall.customers import services as customer_services
 from servicehall.customers.models import Customer, Service, ValueAddedService
 
@@ -216,7 +215,7 @@ class OwnershipTransfer:
             raise Unprocessable(gettext("Choose the new owner."), code="counterparty_missing")
         _no_arrears(service)
         previous = service.customer_id
-        change = cards.service_change_owner(
+        change = customer_services.service_change_owner(
             actor=actor, hall=order.hall, service=service, new_owner=new_owner, order=order, note=order.number
         )
         number, balance = masked_number(service), _money(service.balance)
@@ -243,7 +242,7 @@ class OwnershipTransfer:
             raise Conflict(
                 gettext("The service has changed owner again since; it cannot go back."), code="owner_changed"
             )
-        cards.service_change_owner(
+        customer_services.service_change_owner(
             actor=actor, hall=order.hall, service=service, new_owner=previous, order=order, note=_revert_note(order)
         )
 

@@ -22,8 +22,8 @@ from servicehall.customers.models import NumberPoolEntry, Service, ValueAddedSer
 from servicehall.customers.selectors import number_pool_free, number_pool_is_available
 from servicehall.lib.phones import PhoneError, phone_normalise
 
-from ... import jobs
 from ...models import WorkOrder
+from ...services import installation_jobs
 from ._common import ICCID, ST, TELECOM, K
 
 
@@ -185,7 +185,7 @@ class InstallationForm(TelecomDetailsForm):
         start, end = cleaned.get("window_start"), cleaned.get("window_end")
         if start is not None and end is not None:
             try:
-                jobs.job_window_check(hall=self.hall, window_start=start, window_end=end)
+                installation_jobs.job_window_check(hall=self.hall, window_start=start, window_end=end)
             except Unprocessable as exc:
                 self.add_error(exc.extra.get("field", "window_start"), str(exc.message))
         return cleaned

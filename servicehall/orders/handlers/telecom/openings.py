@@ -17,9 +17,10 @@ from servicehall.core.masking import mask_iccid, mask_phone
 from servicehall.customers import services as customer_services
 from servicehall.customers.models import NumberPoolEntry, Service
 
-from ... import jobs
 from ...actions import ActionResult, register
 from ...models import InstallationJob, WorkOrder
+from ...services import installation_jobs
+from ...services.numbers import order_hold_number, order_take_number
 from ._common import (
     BROADBAND_PREFIX,
     ST,
@@ -45,14 +46,10 @@ class MobileOpen:
 
     def prepare_details(self, order: WorkOrder, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
         """Hold the chosen (or first free) pool number for the order as soon as the details are saved."""
-        from ...services import order_hold_number  # on call: orders.services loads these handlers
-
         entry = order_hold_number(order=order, actor=actor, number=str(data.get("number") or ""))
         return {**data, "number": entry.number}
 
     def run(self, order: WorkOrder, actor: Any) -> ActionResult:
-        from ...services import order_take_number  # on call: orders.services loads these handlers
-
         inputs = details(order)
         customer = _customer(order)
         hall = order.hall
@@ -129,7 +126,7 @@ class _InstallationOpen:
             note=order.number,
         )
         _link_service(order, service)
-        job = jobs.job_schedule(
+        job = installation_jobs.job_schedule(
             order=order,
             service=service,
             kind=self.job_kind,
@@ -157,7 +154,7 @@ class _InstallationOpen:
     def undo(self, order: WorkOrder, actor: Any) -> None:
         """退受理: the installation is called off and the service cancelled."""
         data = order.action_result or {}
-        jobs.jobs_cancel_for_order(order=order, actor=actor, note=_revert_note(order))
+        installation_jobs.jobs_cancel_for_order(order=order, actor=actor, note=_revert_note(order))
         service = Service.objects.filter(pk=_id(data, "service_id")).first()
         if service is not None and service.status != ST.CANCELLED:
             customer_services.service_set_status(

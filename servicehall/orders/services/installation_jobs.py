@@ -14,7 +14,7 @@ The technician's result is reported with `job_report`:
 
 Done before the appointment begins needs a reason (`early_reason`, kept on the
 job) and writes a `job.early_report` audit row. A report or a new appointment
-dates the order's open call-back again (`services.order_follow_up_redate`).
+dates the order's open call-back again (`order_follow_up_redate`).
 
 `job_cancel` gives a job up; a business action's undo (退受理) calls it.
 
@@ -37,11 +37,14 @@ from django.utils.translation import gettext as _
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
+from servicehall.customers.services import service_set_status
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_can
 
-from .models import InstallationJob, WorkOrder
-from .states import JOB_OPEN_STATUSES, JOB_TABLE
+from ..models import InstallationJob, WorkOrder
+from ..states import JOB_OPEN_STATUSES, JOB_TABLE
+from .aftercare import order_mark_work_done
+from .steps import order_follow_up_redate
 
 J = InstallationJob.Status
 K = InstallationJob.Kind
@@ -192,8 +195,6 @@ def _move(job: InstallationJob, to: str, *, actor: Any, note: str = "", **change
 
 
 def _apply_effect(job: InstallationJob, actor: Any) -> None:
-    from servicehall.customers.services import service_set_status
-
     effect = JOB_EFFECTS.get(job.kind)
     service = job.service
     if effect is not None and service is not None:
@@ -308,8 +309,6 @@ def job_report(
 
     Done before the appointment begins puts a service live that nobody expected yet: it needs the reason
     (`early_reason`, which the page asks for with a confirmation) and is audited as `job.early_report`."""
-    from .services import order_follow_up_redate, order_mark_work_done
-
     order, job = _lock_job(job)
     _require(actor, job.hall)
     note = _text(note, NOTE_MAX)
@@ -350,8 +349,6 @@ def job_reschedule(
     """A new appointment for a failed job (→ scheduled) or a scheduled one (same status, new window).
 
     `technician=None` keeps the technician. An open call-back of the order moves after the new appointment."""
-    from .services import order_follow_up_redate
-
     order, job = _lock_job(job)
     _require(actor, job.hall)
     if job.status not in JOB_OPEN_STATUSES:

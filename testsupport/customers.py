@@ -15,11 +15,10 @@ from typing import Any
 import factory
 from django.utils import timezone
 
-from servicehall.core.testing import CompanyFactory, HallFactory
+from servicehall.customers.models import Customer, IdDocument, NumberPoolEntry, Service
 from servicehall.lib.identity import mod11_2_check_character, uscc_check_character
 from servicehall.lib.names import name_initials
-
-from .models import Customer, IdDocument, NumberPoolEntry, Service
+from testsupport.world import CompanyFactory, HallFactory
 
 _sequence = itertools.count(1)
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"

@@ -5,10 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from servicehall.cashdesk import services
+from servicehall.cashdesk.models import DrawerSession
 from servicehall.lib.money import DENOMINATIONS
-
-from . import services
-from .models import DrawerSession
 
 
 def counts_for(amount: str | Decimal) -> dict[str, int]:

@@ -1,6 +1,6 @@
 """The hall's gas card writes as a page (BT11): what waits for the card writer, and failed writes to retry.
 
-A real card writer uses the device API (`apis_cards`); this page lets the
+A real card writer uses the device API (`apis_gas_cards`); this page lets the
 clerk confirm or fail a write by hand in the demo, and retry a failed one.
 The hall comes as `?hall=<code>` (a hidden field in the forms).
 """
@@ -26,8 +26,8 @@ from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, memberships_for_user, user_can, user_capabilities
 
-from . import cards
-from .apis_cards import card_write_view
+from . import selectors, services
+from .apis_gas_cards import card_write_view
 
 C = Capability
 PAGE_DEVICE = "page"
@@ -54,8 +54,8 @@ def _context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
     return {
         "hall": hall,
         "nav": staff_nav(capabilities=caps, hall_code=hall.code, active="card_writes"),
-        "pending": [card_write_view(w) for w in cards.card_writes_for_hall(hall=hall)],
-        "failed": [card_write_view(w) for w in cards.card_writes_recent_failed(hall=hall)],
+        "pending": [card_write_view(w) for w in selectors.card_writes_for_hall(hall=hall)],
+        "failed": [card_write_view(w) for w in selectors.card_writes_recent_failed(hall=hall)],
     }
 
 
@@ -80,18 +80,18 @@ def card_write_action(request: HttpRequest, write_id: int, action: str) -> HttpR
     """Confirm, fail or retry one write; a refusal shows the list again with its message and 4xx status."""
     if action not in ACTIONS:
         raise NotFound(_("There is no such page."))
-    write = cards.card_write_get_for_user(user=request.user, write_id=write_id)
+    write = selectors.card_write_get_for_user(user=request.user, write_id=write_id)
     hall = write.hall
     try:
         if action == "confirm":
-            cards.card_write_confirm(actor=request.user, write=write, device=PAGE_DEVICE)
+            services.card_write_confirm(actor=request.user, write=write, device=PAGE_DEVICE)
             done = _("The card write was confirmed.")
         elif action == "fail":
             reason = request.POST.get("reason", "")
-            cards.card_write_fail(actor=request.user, write=write, device=PAGE_DEVICE, reason=reason)
+            services.card_write_fail(actor=request.user, write=write, device=PAGE_DEVICE, reason=reason)
             done = _("The card write was marked as failed. Nothing was credited.")
         else:
-            cards.card_write_retry(actor=request.user, write=write)
+            services.card_write_retry(actor=request.user, write=write)
             done = _("The card write was sent to the card writer again.")
     except ApplicationError as exc:
         context = _context(request, hall)

@@ -21,7 +21,7 @@ from servicehall.core.apis import BAD_INPUT, UNAUTHENTICATED, ServiceHallAPIView
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user
 
-from . import cards
+from . import selectors, services
 from .models import CardWrite
 
 C = Capability
@@ -75,7 +75,7 @@ class CardWriteFailInputSerializer(CardWriteConfirmInputSerializer):
 
 def card_write_view(write: CardWrite) -> dict[str, Any]:
     """A card write as the device and the page show it."""
-    waiting = cards.card_write_waiting_for(write) if write.status == CardWrite.Status.PENDING else ""
+    waiting = selectors.card_write_waiting_for(write) if write.status == CardWrite.Status.PENDING else ""
     return {
         "id": write.pk,
         "kind": write.kind,
@@ -116,7 +116,7 @@ class HallCardWritesApi(ServiceHallAPIView):
     )
     def get(self, request: Request, hall: str) -> Response:
         the_hall = hall_get_for_user(user=request.user, code=hall, capability=C.SERVE)
-        rows = [card_write_view(w) for w in cards.card_writes_for_hall(hall=the_hall)]
+        rows = [card_write_view(w) for w in selectors.card_writes_for_hall(hall=the_hall)]
         return Response(CardWriteSerializer(rows, many=True).data)
 
 
@@ -137,9 +137,9 @@ class CardWriteConfirmApi(ServiceHallAPIView):
         },
     )
     def post(self, request: Request, write_id: int) -> Response:
-        write = cards.card_write_get_for_user(user=request.user, write_id=write_id)
+        write = selectors.card_write_get_for_user(user=request.user, write_id=write_id)
         data = parse(CardWriteConfirmInputSerializer, request)
-        write = cards.card_write_confirm(actor=request.user, write=write, device=data["device"])
+        write = services.card_write_confirm(actor=request.user, write=write, device=data["device"])
         return Response(CardWriteSerializer(card_write_view(write)).data)
 
 
@@ -160,7 +160,7 @@ class CardWriteFailApi(ServiceHallAPIView):
         },
     )
     def post(self, request: Request, write_id: int) -> Response:
-        write = cards.card_write_get_for_user(user=request.user, write_id=write_id)
+        write = selectors.card_write_get_for_user(user=request.user, write_id=write_id)
         data = parse(CardWriteFailInputSerializer, request)
-        write = cards.card_write_fail(actor=request.user, write=write, device=data["device"], reason=data["reason"])
+        write = services.card_write_fail(actor=request.user, write=write, device=data["device"], reason=data["reason"])
         return Response(CardWriteSerializer(card_write_view(write)).data)

@@ -12,26 +12,27 @@ records each write as a `CardWrite` the device confirms or reports failed:
 * one card, one write at a time: a household with a pending write takes no
   other until the device answers;
 * a write that belongs to a work order waits until the customer has confirmed
-  and paid the order; a new household's first card waits until the gas is
-  connected (the installation job reported done).
+  and paid the order (`selectors.card_write_waiting_for`); a new household's
+  first card waits until the gas is connected (the installation job reported done).
 
 A card that was replaced or handed in at cancellation is blacklisted and is
 never written again. Meter readings and changes of owner are append-only rows.
 
-Writes are keyword-only `<entity>_<action>` services; the reads the screens and
-the device API need are the selectors at the end. Audit rows carry ids,
-kinds, statuses and amounts, never personal data.
+Writes are keyword-only `<entity>_<action>` services; the reads the screens, the
+device API and these writes need (the blacklist, what a write waits for, the last
+meter reading, the volume bought this year, the hall's writes) are in
+`customers.selectors`. Audit rows carry ids, kinds, statuses and amounts, never
+personal data.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,9 +41,9 @@ from servicehall.core.services import audit_record
 from servicehall.core.states import transition
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
-from servicehall.org.selectors import memberships_for_user, user_can
+from servicehall.org.selectors import user_can
 
-from .models import (
+from ..models import (
     BlacklistedCard,
     CardWrite,
     Customer,
@@ -50,7 +51,8 @@ from .models import (
     Service,
     ServiceOwnerChange,
 )
-from .states import CARD_WRITE_TABLE
+from ..selectors import card_is_blacklisted, card_write_waiting_for, meter_reading_last
+from ..states import CARD_WRITE_TABLE
 
 W = CardWrite.Status
 CARD_NUMBER_PREFIX = "GC"
@@ -59,8 +61,6 @@ DEVICE_MAX = 64
 NOTE_MAX = 200
 MAX_QUANTITY = Decimal("9999999999.99")
 CENT = Decimal("0.01")
-# The order steps after the customer confirmed the order and paid its fees.
-ORDER_SETTLED = frozenset({"follow_up", "closed"})
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -104,10 +104,6 @@ def quantity(value: Any, *, message: str, positive: bool = False) -> Decimal:
 
 
 # --- card numbers and the blacklist (BT10, BT12, BT14) -----------------------------------------------
-
-
-def card_is_blacklisted(*, company_id: int, card_number: str) -> bool:
-    return BlacklistedCard.objects.filter(company_id=company_id, card_number=card_number).exists()
 
 
 def _card_number_used(company_id: int, number: str) -> bool:
@@ -292,16 +288,6 @@ def card_write_request(
     return write
 
 
-def card_write_waiting_for(write: CardWrite) -> str:
-    """Why the device may not write this card yet: "" (it may), "order" (not confirmed and paid) or "installation"."""
-    order = write.order
-    if order is not None and order.status not in ORDER_SETTLED:
-        return "order"
-    if write.kind == CardWrite.Kind.NEW_CARD and write.service.status != Service.Status.ACTIVE:
-        return "installation"
-    return ""
-
-
 @transaction.atomic
 def card_write_confirm(*, actor: Any, write: CardWrite, device: str = "") -> CardWrite:
     """The card writer wrote the card: a purchase credits the household's gas now, and only once."""
@@ -390,10 +376,6 @@ def _later_purchase_written(write: CardWrite) -> bool:
 # --- meter readings and owners (BT13, BT14) -------------------------------------------------------------
 
 
-def meter_reading_last(*, service: Service) -> MeterReading | None:
-    return MeterReading.objects.filter(service=service).order_by("-at", "-id").first()
-
-
 @transaction.atomic
 def meter_reading_record(*, actor: Any, hall: Hall, service: Service, reading: Any, order: Any = None) -> MeterReading:
     """The meter's reading (m³), never below the last one recorded for the household."""
@@ -454,78 +436,3 @@ def service_change_owner(
         data={"from": change.from_customer_id, "to": new_owner.pk, "order": getattr(order, "pk", None)},
     )
     return change
-
-
-# --- selectors -----------------------------------------------------------------------------------
-
-
-def _year_start(hall: Hall, year: int) -> dt.datetime:
-    return dt.datetime(year, 1, 1, tzinfo=hall.tz)
-
-
-def gas_volume_bought_this_year(*, service: Service, hall: Hall, now: dt.datetime | None = None) -> Decimal:
-    """The gas (m³) written to the household's cards this calendar year (the hall's), for the tiered price."""
-    year = (now or timezone.now()).astimezone(hall.tz).year
-    total = CardWrite.objects.filter(
-        service=service,
-        kind=CardWrite.Kind.PURCHASE,
-        status=W.CONFIRMED,
-        confirmed_at__gte=_year_start(hall, year),
-        confirmed_at__lt=_year_start(hall, year + 1),
-    ).aggregate(total=Sum("volume"))["total"]
-    return (total or Decimal("0.00")).quantize(CENT)
-
-
-def card_writes_for_hall(*, hall: Hall, statuses: tuple[str, ...] = (W.PENDING,), limit: int = 200) -> list[CardWrite]:
-    """The hall's card writes in these statuses, oldest first, with what the list shows."""
-    return list(
-        CardWrite.objects.filter(hall=hall, status__in=statuses)
-        .select_related("service", "order")
-        .order_by("requested_at", "id")[:limit]
-    )
-
-
-def card_writes_recent_failed(*, hall: Hall, limit: int = 50) -> list[CardWrite]:
-    """Failed writes of the hall that nobody has retried yet, newest first (the clerk may retry them)."""
-    return list(
-        CardWrite.objects.filter(hall=hall, status=W.FAILED)
-        .select_related("service", "order")
-        .order_by("-requested_at", "-id")[:limit]
-    )
-
-
-def card_write_get_for_user(*, user: Any, write_id: Any, capability: str = Capability.SERVE) -> CardWrite:
-    """A card write of one of the user's halls; 404 for any other (its existence does not leak).
-
-    403 when the user's role in the write's hall lacks `capability`.
-    """
-    try:
-        pk = int(write_id)
-    except (TypeError, ValueError) as exc:
-        raise NotFound(_("There is no such card write.")) from exc
-    if not 0 < pk < 2**63:
-        raise NotFound(_("There is no such card write."))
-    my_halls = {m.hall_id for m in memberships_for_user(user=user)}
-    write = CardWrite.objects.select_related("hall", "service", "order").filter(pk=pk, hall_id__in=my_halls).first()
-    if write is None:
-        raise NotFound(_("There is no such card write."))
-    if not user_can(user=user, hall=write.hall, capability=capability):
-        raise Forbidden(_("Your role in this hall does not allow this."))
-    return write
-
-
-def card_writes_of_service(*, service: Service) -> QuerySet[CardWrite]:
-    return CardWrite.objects.filter(service=service).order_by("-requested_at", "-id")
-
-
-def blacklisted_cards_of_service(*, service: Service) -> QuerySet[BlacklistedCard]:
-    return BlacklistedCard.objects.filter(service=service).order_by("-at")
-
-
-def gas_meter_number_taken(*, company_id: int, meter_number: str) -> bool:
-    """Another live gas household already has this meter."""
-    return (
-        Service.objects.filter(company_id=company_id, kind=Service.Kind.GAS, meter_number=meter_number)
-        .filter(~Q(status=Service.Status.CANCELLED))
-        .exists()
-    )
