@@ -10,12 +10,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.core.errors import ApplicationError, NotFound
+from servicehall.core.htmx import is_htmx, render_in_hall_time
 from servicehall.core.views import handles_application_errors
 from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
@@ -28,16 +28,6 @@ from .models import PaymentStatus, RefundStatus
 from .providers import simulated
 
 C = Capability
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    hall = context.get("hall")
-    with timezone.override(hall.tz if hall is not None else timezone.get_current_timezone()):
-        return render(request, template, context, status=status)
 
 
 def qr_svg(request: HttpRequest, content: str) -> str:
@@ -70,15 +60,15 @@ def qr_status(request: HttpRequest, payment_id: int, hall: str | None = None) ->
         "svg": qr_svg(request, payment.qr_content) if pending and payment.qr_content else "",
         "receipt": getattr(payment, "receipt", None) if payment.status == PaymentStatus.SUCCEEDED else None,
     }
-    if _is_htmx(request):
-        response = _render(request, "billing/_qr_status.html", context)
+    if is_htmx(request):
+        response = render_in_hall_time(request, "billing/_qr_status.html", context)
         if not pending:
             # The page around the panel may refresh itself (the order left the payment step).
             response["HX-Trigger"] = "billing-payment-settled"
         return response
     capabilities = frozenset(user_capabilities(user=request.user, hall=hall_obj))
     context["nav"] = staff_nav(capabilities=capabilities, hall_code=hall_obj.code, active="workbench")
-    return _render(request, "billing/qr_payment.html", context)
+    return render_in_hall_time(request, "billing/qr_payment.html", context)
 
 
 # --- the simulated customer's phone ---------------------------------------------------------------------
@@ -139,11 +129,11 @@ def _refunds_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
 
 
 def _page(request: HttpRequest, hall: Hall, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    if _is_htmx(request):
-        return _render(request, "billing/refunds.html#list", context, status=status)
+    if is_htmx(request):
+        return render_in_hall_time(request, "billing/refunds.html#list", context, status=status)
     capabilities = frozenset(user_capabilities(user=request.user, hall=hall))
     context["nav"] = staff_nav(capabilities=capabilities, hall_code=hall.code, active="refunds")
-    return _render(request, "billing/refunds.html", context, status=status)
+    return render_in_hall_time(request, "billing/refunds.html", context, status=status)
 
 
 @login_required

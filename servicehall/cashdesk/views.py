@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from openpyxl import Workbook
 
 from servicehall.core.errors import ApplicationError, Conflict, NotFound, Unprocessable
 from servicehall.core.exports import write_row
+from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.services import audit_record
 from servicehall.core.views import handles_application_errors
 from servicehall.lib.money import DENOMINATIONS, format_yuan
@@ -57,11 +58,6 @@ def count_rows(values: dict[str, str] | None = None) -> list[dict[str, Any]]:
         {"denomination": format_yuan(d), "field": count_field(d), "value": values.get(format_yuan(d), "")}
         for d in DENOMINATIONS
     ]
-
-
-def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    with timezone.override(context["hall"].tz):
-        return render(request, template, context, status=status)
 
 
 def _base(request: HttpRequest, hall: Hall, screen: str) -> dict[str, Any]:
@@ -139,7 +135,7 @@ def _drawer_page(
 ) -> HttpResponse:
     context = _drawer_context(request, hall, posted_counts(request) if request.method == "POST" else None)
     context["flash"] = flash
-    return _render(request, "cashdesk/drawer.html", context, status=status)
+    return render_in_hall_time(request, "cashdesk/drawer.html", context, status=status)
 
 
 @login_required
@@ -323,7 +319,7 @@ def _console_page(
 ) -> HttpResponse:
     context = _console_context(request, hall, day)
     context["flash"] = flash
-    return _render(request, "cashdesk/console.html", context, status=status)
+    return render_in_hall_time(request, "cashdesk/console.html", context, status=status)
 
 
 @login_required
@@ -366,7 +362,7 @@ def _close_confirmation(request: HttpRequest, hall: Hall, day: datetime.date) ->
             "flash": None,
         }
     )
-    return _render(request, "cashdesk/settlement_close.html", context)
+    return render_in_hall_time(request, "cashdesk/settlement_close.html", context)
 
 
 @login_required
@@ -430,7 +426,7 @@ def settlement_print(request: HttpRequest, hall: str, day: str) -> HttpResponse:
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=C.APPROVE_MONEY)
     day_obj = _day(day, hall_obj)
     context = _console_context(request, hall_obj, day_obj)
-    return _render(request, "cashdesk/settlement_print.html", context)
+    return render_in_hall_time(request, "cashdesk/settlement_print.html", context)
 
 
 @login_required

@@ -35,14 +35,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.billing import services as billing
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
 from servicehall.customers.models import Customer, Service
 from servicehall.lib import money
 from servicehall.org.models import Hall
+from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
-from servicehall.org.selectors import user_can
 
 from . import selectors
 from .eligibility import SERVICE_HAS_PLAN
@@ -66,11 +67,6 @@ SCHEDULE_CODE_LENGTH = 10
 
 
 # --- small checks ---------------------------------------------------------------------------------
-
-
-def _require(actor: Any, hall: Hall, capability: str, message: str, code: str = "forbidden") -> None:
-    if not user_can(user=actor, hall=hall, capability=capability):
-        raise Forbidden(message, code=code)
 
 
 def _amount(value: Any, *, label: str, allow_zero: bool = False, field: str) -> Decimal:
@@ -131,7 +127,9 @@ def _lock(application: CreditApplication) -> CreditApplication:
     return locked
 
 
-def _move(application: CreditApplication, to: str, *, actor: Any, note: str = "", **changes: Any) -> CreditApplication:
+def _move(
+    application: CreditApplication, to: str, *, actor: Actor, note: str = "", **changes: Any
+) -> CreditApplication:
     """Compare-and-set the status (the row is locked by the caller) with its history row (core.states), then audit."""
     frm = application.status
     transition(
@@ -154,10 +152,6 @@ def _move(application: CreditApplication, to: str, *, actor: Any, note: str = ""
     return application
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 # --- applications -------------------------------------------------------------------------------------
 
 
@@ -178,7 +172,7 @@ def application_submit(
 
     An ineligible customer is 422 `not_eligible` with `reasons` [{code, message}, …]; nothing is written.
     """
-    _require(actor, hall, Capability.SERVE, _("Your role in this hall does not allow this."))
+    require_capability(actor, hall, Capability.SERVE)
     if customer.company_id != hall.company_id:
         raise NotFound(_("There is no such customer."))
     if service is not None and service.customer_id != customer.pk:
@@ -256,15 +250,15 @@ def application_submit(
 
 @transaction.atomic
 def application_review(
-    *, application: CreditApplication, actor: Any, approve: bool, note: str = ""
+    *, application: CreditApplication, actor: Actor, approve: bool, note: str = ""
 ) -> CreditApplication:
     """The duty manager approves or rejects (a note is needed to reject); never the clerk who filed it."""
     application = _lock(application)
-    _require(
+    require_capability(
         actor,
         application.hall,
         Capability.APPROVE_MONEY,
-        _("Only a duty manager of the hall may review credit applications."),
+        message=_("Only a duty manager of the hall may review credit applications."),
         code="not_reviewer",
     )
     if getattr(actor, "pk", None) == application.applied_by_id:
@@ -291,10 +285,10 @@ def _schedule_code() -> str:
 
 
 @transaction.atomic
-def application_sign(*, application: CreditApplication, actor: Any) -> CreditApplication:
+def application_sign(*, application: CreditApplication, actor: Actor) -> CreditApplication:
     """The customer signs the contract with a clerk: the time, the clerk and the schedule are recorded."""
     application = _lock(application)
-    _require(actor, application.hall, Capability.SERVE, _("Your role in this hall does not allow this."))
+    require_capability(actor, application.hall, Capability.SERVE)
     if application.status != S.APPROVED:
         raise Conflict(
             _("Only an approved application can be signed; this one is %(status)s.")
@@ -336,18 +330,18 @@ def application_sign(*, application: CreditApplication, actor: Any) -> CreditApp
 
 
 @transaction.atomic
-def application_activate(*, application: CreditApplication, actor: Any) -> CreditApplication:
+def application_activate(*, application: CreditApplication, actor: Actor) -> CreditApplication:
     """The handset was handed over: the plan runs."""
     application = _lock(application)
-    _require(actor, application.hall, Capability.SERVE, _("Your role in this hall does not allow this."))
+    require_capability(actor, application.hall, Capability.SERVE)
     return _move(application, S.ACTIVE, actor=actor, activated_at=timezone.now())
 
 
 @transaction.atomic
-def application_cancel(*, application: CreditApplication, actor: Any, reason: str) -> CreditApplication:
+def application_cancel(*, application: CreditApplication, actor: Actor, reason: str) -> CreditApplication:
     """Cancel before the handset is handed over and before anything was repaid."""
     application = _lock(application)
-    _require(actor, application.hall, Capability.SERVE, _("Your role in this hall does not allow this."))
+    require_capability(actor, application.hall, Capability.SERVE)
     text = _text(reason, max_length=NOTE_MAX, label=_("The reason"), field="reason")
     if Repayment.objects.filter(application=application).exists():
         raise Conflict(_("Money was already repaid on this plan; it cannot be cancelled."), code="has_repayments")
@@ -402,7 +396,7 @@ def _book(
     application: CreditApplication,
     amount: Decimal,
     early: bool,
-    actor: Any,
+    actor: Actor,
     method: str,
     idempotency_key: str,
     request_hash: str,
@@ -455,7 +449,7 @@ def _book(
         idempotency_key=idempotency_key,
         request_hash=request_hash,
         allocations=allocations,
-        actor=_user(actor),
+        actor=acting_user(actor),
         at=now,
     )
     audit_record(
@@ -515,7 +509,7 @@ def installment_is_payable(payment: Any) -> bool:
 def installment_pay(
     *,
     application: CreditApplication,
-    actor: Any,
+    actor: Actor,
     method: str,
     amount: Any,
     tendered: Any = None,
@@ -530,7 +524,7 @@ def installment_pay(
     once for cash and card, at the provider's confirmation for QR). A replay of the same key and body
     returns the first payment and books nothing again.
     """
-    _require(actor, application.hall, Capability.SERVE, _("Your role in this hall does not allow this."))
+    require_capability(actor, application.hall, Capability.SERVE)
     key = billing.idempotency_key_check(idempotency_key)
     value = _amount(amount, label=_("The amount"), field="amount")
     reference = _reference(application, early)

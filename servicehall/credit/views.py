@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from servicehall.billing.models import PaymentMethod
 from servicehall.core.errors import ApplicationError, NotFound
+from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.throttling import TooManyRequests, count_per_client
 from servicehall.core.views import handles_application_errors
 from servicehall.customers import selectors as customer_selectors
@@ -54,11 +55,6 @@ def _nav(request: HttpRequest, hall: Hall, active: str) -> list[dict[str, Any]]:
 
 def _base(request: HttpRequest, hall: Hall, screen: str) -> dict[str, Any]:
     return {"hall": hall, "nav": _nav(request, hall, screen), "screen": screen, "now": timezone.now()}
-
-
-def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    with timezone.override(context["hall"].tz):
-        return render(request, template, context, status=status)
 
 
 def _flash(kind: str, message: str) -> dict[str, str]:
@@ -192,7 +188,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             return redirect(reverse("credit:application", kwargs={"application_id": application.pk}))
     context = _apply_context(request, hall, customer, service)
     context.update({"form_error": form_error, "refusal_reasons": reasons, "posted": request.POST})
-    return _render(request, "credit/apply.html", context, status=status)
+    return render_in_hall_time(request, "credit/apply.html", context, status=status)
 
 
 @login_required
@@ -249,7 +245,7 @@ def _application_context(request: HttpRequest, application: CreditApplication) -
 @require_GET
 def application(request: HttpRequest, application_id: int) -> HttpResponse:
     app = selectors.application_get_for_user(user=request.user, application_id=application_id, capability=C.VIEW_HALL)
-    return _render(request, "credit/application.html", _application_context(request, app))
+    return render_in_hall_time(request, "credit/application.html", _application_context(request, app))
 
 
 def _do(request: HttpRequest, app: CreditApplication, action: str) -> str:
@@ -300,7 +296,7 @@ def act(request: HttpRequest, application_id: int, action: str) -> HttpResponse:
     app = selectors.application_get_for_user(user=request.user, application_id=application_id, capability=C.SERVE)
     context = _application_context(request, app)
     context["flash"] = flash
-    return _render(request, "credit/application.html", context, status=status)
+    return render_in_hall_time(request, "credit/application.html", context, status=status)
 
 
 @login_required
@@ -312,7 +308,7 @@ def contract(request: HttpRequest, application_id: int) -> HttpResponse:
     context = _application_context(request, app)
     # Where the customer looks the schedule up with the plan number and this code (printed on the contract).
     context["schedule_lookup_url"] = request.build_absolute_uri(reverse("credit:schedule_lookup"))
-    return _render(request, "credit/contract.html", context)
+    return render_in_hall_time(request, "credit/contract.html", context)
 
 
 # --- the duty manager -----------------------------------------------------------------------------
@@ -338,7 +334,7 @@ def _review_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
 @require_GET
 def applications(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=C.APPROVE_MONEY)
-    return _render(request, "credit/applications.html", _review_context(request, hall_obj))
+    return render_in_hall_time(request, "credit/applications.html", _review_context(request, hall_obj))
 
 
 @login_required
@@ -366,7 +362,7 @@ def review(request: HttpRequest, hall: str, application_id: int) -> HttpResponse
         flash, status = _flash("error", str(exc.message)), exc.status_code
     context = _review_context(request, hall_obj)
     context["flash"] = flash
-    return _render(request, "credit/applications.html", context, status=status)
+    return render_in_hall_time(request, "credit/applications.html", context, status=status)
 
 
 @login_required
@@ -387,7 +383,7 @@ def overdue(request: HttpRequest, hall: str) -> HttpResponse:
         }
         for row in selectors.overdue_installments(hall=hall_obj)
     ]
-    return _render(request, "credit/overdue.html", context)
+    return render_in_hall_time(request, "credit/overdue.html", context)
 
 
 # --- the customer's schedule page (no login) ---------------------------------------------------------

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, Forbidden, NotFound
+from servicehall.core.htmx import is_htmx
 from servicehall.core.masking import mask_id_number, mask_phone
 from servicehall.core.views import handles_application_errors
 from servicehall.lib import identity
@@ -50,10 +51,6 @@ REVEAL_REASONS = [
     gettext_lazy("Needed for the business being done"),
     gettext_lazy("Checking a data change"),
 ]
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _param(request: HttpRequest, name: str) -> str:
@@ -150,7 +147,7 @@ def search(request: HttpRequest) -> HttpResponse:
             found = selectors.customers_search(user=request.user, hall=hall, query=form.cleaned_data["q"])
             if found.exact:
                 url = _detail_url(found.customers[0].pk, context["carry"])
-                if _is_htmx(request):
+                if is_htmx(request):
                     response = HttpResponse(status=204)
                     response["HX-Redirect"] = url
                     return response
@@ -169,7 +166,7 @@ def search(request: HttpRequest) -> HttpResponse:
         else:
             status = 422
     context["form"] = form
-    template = "customers/search.html#results" if _is_htmx(request) else "customers/search.html"
+    template = "customers/search.html#results" if is_htmx(request) else "customers/search.html"
     return render(request, template, context, status=status)
 
 
@@ -323,7 +320,7 @@ def reveal(request: HttpRequest, customer_id: int) -> HttpResponse:
         )
     context = _detail_context(request, hall, ticket, customer)
     context.update({"revealed": revealed, "reveal_error": error, "error_slot": slot})
-    if _is_htmx(request):
+    if is_htmx(request):
         context["slot"] = _slot_context(context["view"], slot)
         return render(request, "customers/_maskable.html", context, status=status)
     if error:

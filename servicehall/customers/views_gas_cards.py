@@ -12,14 +12,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.core.errors import ApplicationError, Forbidden, NotFound
+from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.views import handles_application_errors
 from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
@@ -32,6 +32,7 @@ from .apis_gas_cards import card_write_view
 C = Capability
 PAGE_DEVICE = "page"
 ACTIONS = frozenset({"confirm", "fail", "retry"})
+CARDS_TEMPLATE = "customers/cards.html"
 
 
 def _hall(request: HttpRequest) -> Hall:
@@ -59,18 +60,13 @@ def _context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
     }
 
 
-def _render(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    with timezone.override(context["hall"].tz):
-        return render(request, "customers/cards.html", context, status=status)
-
-
 @login_required
 @handles_application_errors
 @never_cache
 @require_GET
 def card_writes(request: HttpRequest) -> HttpResponse:
     hall = _hall(request)
-    return _render(request, _context(request, hall))
+    return render_in_hall_time(request, CARDS_TEMPLATE, _context(request, hall))
 
 
 @login_required
@@ -96,6 +92,6 @@ def card_write_action(request: HttpRequest, write_id: int, action: str) -> HttpR
     except ApplicationError as exc:
         context = _context(request, hall)
         context["flash"] = {"kind": "error", "message": str(exc.message)}
-        return _render(request, context, status=exc.status_code)
+        return render_in_hall_time(request, CARDS_TEMPLATE, context, status=exc.status_code)
     messages.success(request, done)
     return redirect(_list_url(hall))

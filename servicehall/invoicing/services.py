@@ -46,15 +46,16 @@ from servicehall.billing import selectors as billing_selectors
 from servicehall.billing.locks import money_rows_lock
 from servicehall.billing.models import Payment, PaymentStatus, Receipt
 from servicehall.cashdesk import services as cashdesk_services
-from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from servicehall.core.actors import Actor
+from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
 from servicehall.customers.models import Customer
 from servicehall.lib import identity, money
 from servicehall.org.models import Hall
+from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
-from servicehall.org.selectors import user_can
 
 from .models import (
     BuyerKind,
@@ -121,11 +122,6 @@ def invoiceable_amounts(payments: list[Payment]) -> dict[int, Decimal]:
 
 
 # --- checks -------------------------------------------------------------------------------------------
-
-
-def _require(actor: Any, hall: Hall) -> None:
-    if not user_can(user=actor, hall=hall, capability=Capability.SERVE):
-        raise Forbidden(_("Your role in this hall does not allow this."))
 
 
 def _check_day_open(hall: Hall) -> None:
@@ -238,7 +234,7 @@ def _download_code() -> str:
 def invoice_issue(
     *,
     hall: Hall,
-    actor: Any,
+    actor: Actor,
     customer: Customer,
     payment_ids: Any,
     buyer_kind: Any,
@@ -247,7 +243,7 @@ def invoice_issue(
     channel: str = InvoiceChannel.COUNTER,
 ) -> Invoice:
     """Issue one invoice for the customer's payments in the hall: each line what is left of its payment."""
-    _require(actor, hall)
+    require_capability(actor, hall, Capability.SERVE)
     if customer.company_id != hall.company_id:
         raise NotFound(_("There is no such customer."))
     kind, title, code = _buyer(kind=buyer_kind, title=buyer_title, tax_number=tax_number, customer=customer)
@@ -410,7 +406,7 @@ def _already_voided(invoice: Invoice) -> Conflict:
     return Conflict(_("Invoice %(number)s is already voided.") % {"number": invoice.number}, code="already_voided")
 
 
-def _void_locked(invoice: Invoice, actor: Any, reason: str) -> Invoice:
+def _void_locked(invoice: Invoice, actor: Actor, reason: str) -> Invoice:
     now = timezone.now()
     # Compare-and-set: of two clerks voiding at once, one wins and the other is told. Only an issued invoice
     # may be voided, and the database decides (the caller's instance may be stale), so `expected_from`.
@@ -443,9 +439,9 @@ def _lock_payments_of(invoice: Invoice) -> None:
     _lock_payments(invoice.hall, sorted(ids))
 
 
-def invoice_void(*, invoice: Invoice, actor: Any, reason: Any) -> Invoice:
+def invoice_void(*, invoice: Invoice, actor: Actor, reason: Any) -> Invoice:
     """Void the invoice with a reason; it stays, and its amounts can be invoiced again."""
-    _require(actor, invoice.hall)
+    require_capability(actor, invoice.hall, Capability.SERVE)
     text = _reason(reason)
     _check_day_open(invoice.hall)
     with transaction.atomic():
@@ -453,7 +449,7 @@ def invoice_void(*, invoice: Invoice, actor: Any, reason: Any) -> Invoice:
         return _void_locked(invoice, actor, text)
 
 
-def invoices_void_for_refund(*, payment: Payment, actor: Any) -> list[Invoice]:
+def invoices_void_for_refund(*, payment: Payment, actor: Actor) -> list[Invoice]:
     """A refund of `payment` is being paid out (inside its transaction, the payment locked): void every
     issued invoice that covers it, with the reason "Refund" (退款).
 
@@ -469,14 +465,14 @@ def invoices_void_for_refund(*, payment: Payment, actor: Any) -> list[Invoice]:
 def invoice_reissue(
     *,
     invoice: Invoice,
-    actor: Any,
+    actor: Actor,
     reason: Any,
     buyer_kind: Any,
     buyer_title: Any = "",
     tax_number: Any = "",
 ) -> Invoice:
     """Void the invoice and issue its replacement (same payments, the buyer as given) in one transaction."""
-    _require(actor, invoice.hall)
+    require_capability(actor, invoice.hall, Capability.SERVE)
     text = _reason(reason)
     kind, title, code = _buyer(kind=buyer_kind, title=buyer_title, tax_number=tax_number, customer=invoice.customer)
     _check_day_open(invoice.hall)

@@ -16,13 +16,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.billing.selectors import payment_get_for_user
 from servicehall.core.errors import ApplicationError, NotFound
+from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.throttling import TooManyRequests, count_per_client
 from servicehall.core.views import handles_application_errors
 from servicehall.customers.selectors import customer_get_for_user
@@ -63,12 +63,6 @@ def _invoice(request: HttpRequest, hall: Hall, invoice_id: int) -> Invoice:
 def _context(request: HttpRequest, hall: Hall, **extra: Any) -> dict[str, Any]:
     capabilities = frozenset(user_capabilities(user=request.user, hall=hall))
     return {"hall": hall, "nav": staff_nav(capabilities=capabilities, hall_code=hall.code, active="invoices"), **extra}
-
-
-def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    """Times are shown in the hall's own time zone."""
-    with timezone.override(context["hall"].tz):
-        return render(request, template, context, status=status)
 
 
 def _int(raw: str | None, message: str) -> int | None:
@@ -153,7 +147,7 @@ def create(request: HttpRequest) -> HttpResponse:
         invoiceable=invoiceable,
         selected={str(pk) for pk in (request.POST.getlist("payments") if form.is_bound else preselected)},
     )
-    return _render(request, "invoicing/create.html", context, status=status)
+    return render_in_hall_time(request, "invoicing/create.html", context, status=status)
 
 
 @never_cache
@@ -164,7 +158,7 @@ def invoice_list(request: HttpRequest, hall: str) -> HttpResponse:
     """The hall's invoices, newest first, each issued one with its void form."""
     found_hall = _hall(request, hall)
     context = _context(request, found_hall, invoices=selectors.invoices_for_hall(hall=found_hall))
-    return _render(request, "invoicing/list.html", context)
+    return render_in_hall_time(request, "invoicing/list.html", context)
 
 
 @never_cache
@@ -187,7 +181,7 @@ def detail(request: HttpRequest, hall: str, invoice_id: int) -> HttpResponse:
         ),
         **invoice_document_context(invoice),
     )
-    return _render(request, "invoicing/detail.html", context)
+    return render_in_hall_time(request, "invoicing/detail.html", context)
 
 
 @never_cache
@@ -208,7 +202,7 @@ def _refused(request: HttpRequest, hall: Hall, invoice: Invoice, message: str, s
         error=message,
         **invoice_document_context(invoice),
     )
-    return _render(request, "invoicing/detail.html", context, status=status)
+    return render_in_hall_time(request, "invoicing/detail.html", context, status=status)
 
 
 @login_required

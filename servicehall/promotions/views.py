@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.core.errors import ApplicationError
+from servicehall.core.htmx import is_htmx
 from servicehall.core.views import handles_application_errors
 from servicehall.customers.panels import PanelRequest
 from servicehall.customers.selectors import customer_get_for_user
@@ -35,10 +36,6 @@ from servicehall.org.selectors import hall_get_for_user, user_capabilities
 from . import selectors, services
 
 APPLIED_EVENT = "promotions-applied"
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _frame(request: HttpRequest, hall: Hall) -> dict[str, Any]:
@@ -115,7 +112,7 @@ def order_offers(request: HttpRequest, order_id: int) -> HttpResponse:
     context = _offers_context(order, inputs, flash)
     if status == 200 and context["flash"] and context["flash"]["kind"] == "error":
         status = 422  # a quote with malformed input: shown, with its message
-    if _is_htmx(request):
+    if is_htmx(request):
         response = _render(request, order.hall, "promotions/_offers.html", context, status=status)
     else:
         context.update(_frame(request, order.hall))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import BusinessType, QueueCategory
 from servicehall.core.errors import ApplicationError
+from servicehall.core.htmx import is_htmx
 from servicehall.core.masking import mask_phone
 from servicehall.core.views import handles_application_errors, render_error
 from servicehall.org.models import Hall
@@ -25,7 +26,7 @@ from servicehall.org.models import Hall
 from . import selectors, services
 from .forms import IssueTicketForm
 from .models import Ticket, TicketChannel
-from .views_staff import C, _base_context, _categories, _flash, _hall, _hall_ticket, _is_htmx, _run, _waiting_row
+from .views_staff import C, _base_context, _categories, _flash, _hall, _hall_ticket, _run, _waiting_row
 
 # --- lobby guide (导购) ------------------------------------------------------------------
 
@@ -65,7 +66,7 @@ def _business_types(hall: Hall) -> list[tuple[QueueCategory, list[BusinessType]]
 @require_GET
 def guide(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = _hall(request, hall, C.GUIDE)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "queueing/staff/guide.html#queue", {"hall": hall_obj, **_guide_queue_context(hall_obj)})
     categories = _categories(hall_obj)
     context = _base_context(request, hall_obj, "guide")
@@ -119,8 +120,8 @@ def guide_issue(request: HttpRequest, hall: str) -> HttpResponse:
     else:
         status = 422
     context["form"] = form
-    template = "queueing/staff/guide.html#issue" if _is_htmx(request) else "queueing/staff/guide_issue_page.html"
-    if not _is_htmx(request):
+    template = "queueing/staff/guide.html#issue" if is_htmx(request) else "queueing/staff/guide_issue_page.html"
+    if not is_htmx(request):
         context.update(_base_context(request, hall_obj, "guide"))
     response = render(request, template, context, status=status)
     if "issued" in context:
@@ -169,7 +170,7 @@ def _guide_ticket_answer(request: HttpRequest, hall: str, ticket: Any, act: Call
     ticket_obj = _hall_ticket(request, hall_obj, ticket)
     flash, status = _run(lambda: _flash("success", act(ticket_obj)))
     context = {"hall": hall_obj, "flash": flash, **_guide_queue_context(hall_obj)}
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "queueing/staff/guide_action.html", context, status=status)
     if status >= 400:
         return render_error(request, status=status, message=flash["message"] if flash else "")

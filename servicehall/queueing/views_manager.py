@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.core.errors import Unprocessable
+from servicehall.core.htmx import is_htmx
 from servicehall.core.views import handles_application_errors
 from servicehall.org.models import Counter, Hall
 
@@ -30,7 +31,6 @@ from .views_staff import (
     _flash,
     _hall,
     _hall_counter,
-    _is_htmx,
     _run,
 )
 
@@ -72,7 +72,7 @@ def _manager_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
 def manager(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = _hall(request, hall, C.MANAGE_QUEUE)
     context = _manager_context(request, hall_obj)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "queueing/staff/manager.html#panel", context)
     context.update(_base_context(request, hall_obj, "manager"))
     return render(request, "queueing/staff/manager.html", context)
@@ -97,7 +97,7 @@ def manager_counter(request: HttpRequest, hall: str, counter: int) -> HttpRespon
     flash, status = _run(act)
     context = _manager_context(request, hall_obj)
     context["flash"] = flash
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "queueing/staff/manager_action.html", context, status=status)
     context.update(_base_context(request, hall_obj, "manager"))
     return render(request, "queueing/staff/manager.html", context, status=status)

@@ -37,10 +37,6 @@ C = Capability
 # --- small helpers -------------------------------------------------------------------
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _hall(request: HttpRequest, code: str, capability: str) -> Hall:
     return org_selectors.hall_get_for_user(user=request.user, code=code, capability=capability)
 

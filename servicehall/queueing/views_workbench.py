@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, Conflict, Unprocessable
+from servicehall.core.htmx import is_htmx
 from servicehall.core.masking import mask_phone
 from servicehall.core.views import handles_application_errors
 from servicehall.org import selectors as org_selectors
@@ -36,7 +37,6 @@ from .views_staff import (
     _hall,
     _hall_counter,
     _hall_ticket,
-    _is_htmx,
     _run,
     _waiting_row,
 )
@@ -114,7 +114,7 @@ def _render_workbench(
     context = _workbench_context(request, hall, counter)
     context["flash"] = flash
     template = "queueing/staff/workbench.html"
-    if _is_htmx(request):
+    if is_htmx(request):
         template = "queueing/staff/workbench_action.html"
     return render(request, template, context, status=status)
 
@@ -137,7 +137,7 @@ def workbench(request: HttpRequest, hall: str) -> HttpResponse:
         ]
         context["can_take_over"] = org_selectors.user_can(user=request.user, hall=hall_obj, capability=C.MANAGE_QUEUE)
         return render(request, "queueing/staff/workbench_pick.html", context)
-    if _is_htmx(request):
+    if is_htmx(request):
         context = _workbench_context(request, hall_obj, counter)
         return render(request, "queueing/staff/workbench.html#panel", context)
     return _render_workbench(request, hall_obj, counter)
@@ -153,7 +153,7 @@ def workbench_take(request: HttpRequest, hall: str) -> HttpResponse:
     services.counter_set_status(counter=counter, status=Counter.Status.OPEN, actor=request.user)
     _remember_counter(request, hall_obj, counter)
     url = reverse("queueing:workbench", kwargs={"hall": hall_obj.code})
-    if _is_htmx(request):
+    if is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
@@ -181,7 +181,7 @@ def workbench_leave(request: HttpRequest, hall: str) -> HttpResponse:
             return _render_workbench(request, hall_obj, counter, flash=flash, status=exc.status_code)
     _forget_counter(request, hall_obj)
     url = reverse("queueing:workbench", kwargs={"hall": hall_obj.code})
-    if _is_htmx(request):
+    if is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response

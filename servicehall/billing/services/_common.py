@@ -9,12 +9,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from servicehall.cashdesk import services as cashdesk_services
-from servicehall.core.errors import Forbidden, Unprocessable
+from servicehall.core.errors import Unprocessable
 from servicehall.lib import money
 from servicehall.orders.models import WorkOrder
 from servicehall.org.models import Hall
-from servicehall.org.roles import Capability
-from servicehall.org.selectors import user_can
 from servicehall.promotions import selectors as promotion_selectors
 
 from ..models import Payment, PaymentLine
@@ -65,11 +63,6 @@ def _normalised(value: Any) -> str:
 # --- shared checks ------------------------------------------------------------------------------
 
 
-def _require(actor: Any, hall: Hall, capability: str = Capability.SERVE) -> None:
-    if not user_can(user=actor, hall=hall, capability=capability):
-        raise Forbidden(_("Your role in this hall does not allow this."))
-
-
 def _check_day_open(hall: Hall) -> None:
     cashdesk_services.day_open_require(
         hall=hall,
@@ -79,10 +72,6 @@ def _check_day_open(hall: Hall) -> None:
 
 def _text(value: Any, *, max_length: int) -> str:
     return " ".join(str(value or "").split())[:max_length]
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 # --- orders and lines ----------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.cashdesk import services as cashdesk_services
+from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.customers.models import Customer, Service
@@ -47,6 +48,7 @@ from servicehall.orders import services as order_services
 from servicehall.orders.models import WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.org.models import Hall
+from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_can
 from servicehall.promotions import selectors as promotion_selectors
@@ -55,7 +57,7 @@ from ..locks import money_rows_lock
 from ..models import Payment, PaymentLine, PaymentMethod, PaymentPurpose
 from ..purposes import purpose_get
 from ..states import PAYMENT_TABLE, PaymentStatus
-from ._common import IDEMPOTENCY_KEY_MAX, _amount, _amount_due, _check_day_open, _normalised, _require, _text
+from ._common import IDEMPOTENCY_KEY_MAX, _amount, _amount_due, _check_day_open, _normalised, _text
 from .qr import _provider_down, _qr_start
 from .receipts import _succeed
 
@@ -195,7 +197,7 @@ def _check_top_up(service: Service) -> None:
 def payment_take(
     *,
     hall: Hall,
-    actor: Any,
+    actor: Actor,
     order: WorkOrder,
     method: str,
     amount: Any,
@@ -230,7 +232,7 @@ def payment_take(
 def payment_collect(
     *,
     hall: Hall,
-    actor: Any,
+    actor: Actor,
     method: str,
     amount: Any,
     tendered: Any = None,
@@ -269,7 +271,7 @@ def payment_collect(
     input or `idempotency_mismatch`, 409 when the target is not payable, the day is closed or the key is
     `in_progress`. Nothing is written when it raises.
     """
-    _require(actor, hall)
+    require_capability(actor, hall, Capability.SERVE)
     key = idempotency_key_check(idempotency_key)
     method = _check_method(method)
     if purpose_get(str(purpose)) is None:
@@ -347,7 +349,7 @@ def _pos_reference(method: str, value: str | None) -> str:
     return text.upper()
 
 
-def _top_up_approval(hall: Hall, actor: Any, approver: Any, purpose: str, amount: Decimal) -> Any:
+def _top_up_approval(hall: Hall, actor: Actor, approver: Any, purpose: str, amount: Decimal) -> Any:
     """Who approves a top-up above TOPUP_MAX_PER_PAYMENT (None at or below it): the duty manager taking
     it, or the duty manager who approved it on the clerk's screen; anyone else is refused (422)."""
     cap = settings.TOPUP_MAX_PER_PAYMENT
@@ -435,13 +437,13 @@ def _collect_locked(
     return payment, True
 
 
-def order_settle_nothing_due(*, hall: Hall, actor: Any, order: WorkOrder) -> WorkOrder:
+def order_settle_nothing_due(*, hall: Hall, actor: Actor, order: WorkOrder) -> WorkOrder:
     """An order whose promotions cover all its fees leaves the payment step with no money taken (PAY04).
 
     Payments are always more than zero, so such an order cannot be "paid"; this records that nothing was
     due instead (audited, the order's history says why). Refused while anything is still due.
     """
-    _require(actor, hall)
+    require_capability(actor, hall, Capability.SERVE)
     with transaction.atomic():
         locked = money_rows_lock(hall=hall, orders=[order]).orders[order.pk]
         _check_at_payment(locked)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.cashdesk import services as cashdesk_services
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
@@ -33,6 +34,7 @@ from servicehall.customers.models import Service
 from servicehall.lib import money
 from servicehall.orders.models import WorkOrder
 from servicehall.org.models import Hall
+from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
 
 from .. import providers
@@ -41,7 +43,7 @@ from ..locks import money_rows_lock
 from ..models import Payment, PaymentMethod, Refund
 from ..purposes import purpose_get
 from ..states import REFUND_HOLDING_STATUSES, REFUND_TABLE, PaymentStatus, RefundStatus
-from ._common import IDEMPOTENCY_KEY_MAX, _amount, _check_day_open, _normalised, _require, _text, _user
+from ._common import IDEMPOTENCY_KEY_MAX, _amount, _check_day_open, _normalised, _text
 
 
 def _held(refunds: Any) -> Decimal:
@@ -73,7 +75,7 @@ def _refund_replay(hall: Hall, key: str, request_hash: str) -> Refund | None:
     return existing
 
 
-def _refund_move(refund: Refund, to: str, *, actor: Any, now: dt.datetime, note: str = "", **changes: Any) -> None:
+def _refund_move(refund: Refund, to: str, *, actor: Actor, now: dt.datetime, note: str = "", **changes: Any) -> None:
     """Move a refund along `REFUND_TABLE` (compare-and-set on the status it was read in), with its history row."""
     transition(
         refund,
@@ -100,7 +102,7 @@ def _within_limit(total: Decimal) -> bool:
 def _refund_create(
     *,
     hall: Hall,
-    actor: Any,
+    actor: Actor,
     amount: Decimal,
     reason: str,
     method: str,
@@ -123,7 +125,7 @@ def _refund_create(
         reason=reason,
         method=method,
         status=RefundStatus.REQUESTED,
-        requested_by=_user(actor),
+        requested_by=acting_user(actor),
         requested_at=now,
         idempotency_key=key,
         request_hash=request_hash,
@@ -161,7 +163,7 @@ def _refund_create_system(payment: Payment, *, now: dt.datetime) -> Refund:
 
 def refund_request(
     *,
-    actor: Any,
+    actor: Actor,
     payment: Payment,
     amount: Any,
     reason: Any,
@@ -177,7 +179,7 @@ def refund_request(
     invoiced payment voids its invoices (see `_refund_pay_locked`).
     """
     hall = payment.hall
-    _require(actor, hall)
+    require_capability(actor, hall, Capability.SERVE)
     value = _amount(amount, field="refund")
     text = _reason(reason)
     key = idempotency_key.strip()[:IDEMPOTENCY_KEY_MAX] if isinstance(idempotency_key, str) else ""
@@ -237,7 +239,7 @@ def order_refund_due(order: WorkOrder) -> Decimal:
 
 def refund_balance_of_order(
     *,
-    actor: Any,
+    actor: Actor,
     order: WorkOrder,
     reason: Any,
     amount: Any = None,
@@ -250,7 +252,7 @@ def refund_balance_of_order(
 
     `amount` defaults to what is still due (the due amount less refunds that hold part of it)."""
     hall = order.hall
-    _require(actor, hall)
+    require_capability(actor, hall, Capability.SERVE)
     if method not in (PaymentMethod.CASH, PaymentMethod.CARD):
         raise Unprocessable(_("A balance is refunded in cash or to a bank card."), code="bad_method")
     text = _reason(reason)
@@ -305,13 +307,13 @@ def _balance_service_id(order: WorkOrder) -> int | None:
     return value if isinstance(value, int) and value > 0 else None
 
 
-def _refund_pay_locked(refund: Refund, *, actor: Any, now: dt.datetime, note: str = "") -> None:
+def _refund_pay_locked(refund: Refund, *, actor: Actor, now: dt.datetime, note: str = "") -> None:
     """Money out: cash from the payer's drawer, back to the card or the QR wallet; the purpose's undo.
 
     An invoice that covers the payment is voided first (PAY03: it would claim money the hall gave back);
     what is left of the payment can then be invoiced again. Invoices come before the drawer in the money
     lock order (`locks`)."""
-    payer = _user(actor)
+    payer = acting_user(actor)
     if refund.payment is not None:
         # The invoicing app voids the payment's issued invoices here (`hooks`, registered in its `ready()`).
         refund_payout_hooks_run(payment=refund.payment, actor=payer)
@@ -368,15 +370,15 @@ def _lock_refund(refund: Refund) -> Refund:
     return locked
 
 
-def _check_decider(actor: Any, refund: Refund) -> None:
-    _require(actor, refund.hall, Capability.APPROVE_MONEY)
+def _check_decider(actor: Actor, refund: Refund) -> None:
+    require_capability(actor, refund.hall, Capability.APPROVE_MONEY)
     if refund.requested_by_id is not None and refund.requested_by_id == getattr(actor, "pk", None):
         raise Forbidden(
             _("You asked for this refund: another duty manager must approve or reject it."), code="own_refund"
         )
 
 
-def refund_approve(*, actor: Any, refund: Refund, note: str = "") -> Refund:
+def refund_approve(*, actor: Actor, refund: Refund, note: str = "") -> Refund:
     """A duty manager (APPROVE_MONEY, never the requester) approves a refund above the limit. A card or QR
     refund is paid back at once; a cash refund waits for a clerk to hand the cash over (`refund_pay`)."""
     _check_decider(actor, refund)
@@ -403,7 +405,7 @@ def refund_approve(*, actor: Any, refund: Refund, note: str = "") -> Refund:
     return locked
 
 
-def refund_reject(*, actor: Any, refund: Refund, reason: Any) -> Refund:
+def refund_reject(*, actor: Actor, refund: Refund, reason: Any) -> Refund:
     """A duty manager (never the requester) rejects a refund, with the reason; its amount is free again."""
     text = _text(reason, max_length=200)
     if not text:
@@ -429,9 +431,9 @@ def refund_reject(*, actor: Any, refund: Refund, reason: Any) -> Refund:
     return locked
 
 
-def refund_pay(*, actor: Any, refund: Refund) -> Refund:
+def refund_pay(*, actor: Actor, refund: Refund) -> Refund:
     """A clerk hands over an approved refund (cash from the clerk's own drawer)."""
-    _require(actor, refund.hall)
+    require_capability(actor, refund.hall, Capability.SERVE)
     _check_day_open(refund.hall)
     with transaction.atomic():
         locked = _lock_refund(refund)

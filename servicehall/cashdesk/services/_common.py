@@ -10,10 +10,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from servicehall.core.errors import Conflict, Forbidden, Unprocessable
+from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.lib import money
 from servicehall.org.models import Hall
-from servicehall.org.selectors import user_can
 
 from .. import selectors
 
@@ -96,11 +95,6 @@ def _amount(value: Any, *, label: str, allow_negative: bool = False) -> Decimal:
         raise Unprocessable(
             messages.get(exc.code, _("%(label)s must be a number of yuan.")) % {"label": label}, code="bad_amount"
         ) from exc
-
-
-def _require(user: Any, hall: Hall, capability: str) -> None:
-    if not user_can(user=user, hall=hall, capability=capability):
-        raise Forbidden(_("Your role in this hall does not allow this."))
 
 
 def day_open_require(*, hall: Hall, day: datetime.date | None = None, refusal: str = "") -> None:

@@ -16,17 +16,18 @@ from servicehall.core.services import audit_record
 from servicehall.core.states import transition
 from servicehall.lib import money
 from servicehall.org.models import Counter, Hall
+from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
 
 from .. import selectors
 from ..models import CountPurpose, DrawerCountLine, DrawerMovement, DrawerSession, Handover, MovementKind
 from ..states import DRAWER_TABLE, DrawerStatus
-from ._common import NOTE_MAX, _count_lines, _require, _text, counts_total, day_open_require, parse_counts
+from ._common import NOTE_MAX, _count_lines, _text, counts_total, day_open_require, parse_counts
 
 
 def drawer_open(*, hall: Hall, counter: Counter, clerk: Any, counts: Mapping[Any, Any] | None) -> DrawerSession:
     """Open the clerk's drawer at a counter with a float counted by denomination."""
-    _require(clerk, hall, Capability.SERVE)
+    require_capability(clerk, hall, Capability.SERVE)
     if counter.hall_id != hall.pk:
         raise NotFound(_("There is no such counter."))
     parsed = parse_counts(counts)

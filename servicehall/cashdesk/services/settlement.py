@@ -10,17 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
 from servicehall.lib import money
 from servicehall.org.models import Hall
+from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
 
 from .. import selectors
 from ..models import DrawerSession, Settlement, SettlementCorrection
 from ..states import SETTLEMENT_TABLE, DrawerStatus, SettlementStatus
-from ._common import NOTE_MAX, _amount, _require, _text
+from ._common import NOTE_MAX, _amount, _text
 
 SLIP_RE = re.compile(r"[A-Za-z0-9-]{1,40}")
 NAME_MAX = 60
@@ -38,10 +40,10 @@ def _refuse_future(hall: Hall, day: datetime.date) -> None:
 
 
 def settlement_record_deposit(
-    *, hall: Hall, day: datetime.date, actor: Any, amount: Any, carried_by: Any, escort: Any, slip_number: Any
+    *, hall: Hall, day: datetime.date, actor: Actor, amount: Any, carried_by: Any, escort: Any, slip_number: Any
 ) -> Settlement:
     """The bank deposit slip of the day's cash: amount, who carried it, the escort, the slip number."""
-    _require(actor, hall, Capability.APPROVE_MONEY)
+    require_capability(actor, hall, Capability.APPROVE_MONEY)
     _refuse_future(hall, day)
     value = _amount(amount, label=_("The deposited amount"))
     carrier = _text(carried_by, limit=NAME_MAX, label=_("Carried by"))
@@ -75,9 +77,9 @@ def _already_closed() -> Conflict:
     return Conflict(_("The settlement of this day is already closed."), code="settlement_closed")
 
 
-def settlement_close(*, hall: Hall, day: datetime.date, actor: Any, note: Any = "") -> Settlement:
+def settlement_close(*, hall: Hall, day: datetime.date, actor: Actor, note: Any = "") -> Settlement:
     """The duty manager closes the day: every drawer of the day must be closed; the figures are frozen."""
-    _require(actor, hall, Capability.APPROVE_MONEY)
+    require_capability(actor, hall, Capability.APPROVE_MONEY)
     _refuse_future(hall, day)
     text = _text(note, limit=NOTE_MAX, label=_("The note"))
     with transaction.atomic():
@@ -118,7 +120,7 @@ def settlement_close(*, hall: Hall, day: datetime.date, actor: Any, note: Any = 
 
 def settlement_correct(*, hall: Hall, day: datetime.date, actor: Any, amount: Any, reason: Any) -> SettlementCorrection:
     """A correction to a closed day: a new record that references the closed settlement."""
-    _require(actor, hall, Capability.APPROVE_MONEY)
+    require_capability(actor, hall, Capability.APPROVE_MONEY)
     value = _amount(amount, label=_("The correction"), allow_negative=True)
     text = _text(reason, limit=NOTE_MAX, label=_("The reason"))
     if not text:

@@ -129,10 +129,6 @@ def _money(value: Any, *, field: str) -> Decimal:
     return amount
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _check_company(hall: Hall, service: Service) -> None:
     if service.company_id != hall.company_id:
         raise NotFound(_("There is no such service."))

@@ -36,12 +36,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from servicehall.core.actors import Actor, acting_user
+from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
 from servicehall.org.models import Hall
+from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
-from servicehall.org.selectors import user_can
 
 from ..models import (
     BlacklistedCard,
@@ -64,15 +65,6 @@ CENT = Decimal("0.01")
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _require(actor: Any, hall: Hall) -> None:
-    if not user_can(user=actor, hall=hall, capability=Capability.SERVE):
-        raise Forbidden(_("Your role in this hall does not allow this."))
 
 
 def _text(value: Any, limit: int) -> str:
@@ -124,7 +116,7 @@ def gas_card_number_new(*, company_id: int) -> str:
 
 
 @transaction.atomic
-def card_blacklist(*, actor: Any, hall: Hall, service: Service, reason: str, order: Any = None) -> BlacklistedCard:
+def card_blacklist(*, actor: Actor, hall: Hall, service: Service, reason: str, order: Any = None) -> BlacklistedCard:
     """The household's current card may never be written again (replaced or handed in)."""
     _check_gas_household(hall, service)
     if reason not in BlacklistedCard.Reason.values:
@@ -139,7 +131,7 @@ def card_blacklist(*, actor: Any, hall: Hall, service: Service, reason: str, ord
         service=service,
         reason=reason,
         order=order,
-        by=_user(actor),
+        by=acting_user(actor),
         at=timezone.now(),
     )
     audit_record(
@@ -153,7 +145,7 @@ def card_blacklist(*, actor: Any, hall: Hall, service: Service, reason: str, ord
 
 
 @transaction.atomic
-def gas_card_assign(*, actor: Any, hall: Hall, service: Service, card_number: str) -> Service:
+def gas_card_assign(*, actor: Actor, hall: Hall, service: Service, card_number: str) -> Service:
     """The household's user card from now on (a new household's first card, or a replacement)."""
     _check_gas_household(hall, service)
     if card_is_blacklisted(company_id=service.company_id, card_number=card_number):
@@ -176,7 +168,7 @@ def _lock_write(write: CardWrite) -> CardWrite:
     return CardWrite.objects.select_for_update(of=("self",)).select_related("hall", "service", "order").get(pk=write.pk)
 
 
-def _move(write: CardWrite, to: str, *, actor: Any, note: str = "", **changes: Any) -> CardWrite:
+def _move(write: CardWrite, to: str, *, actor: Actor, note: str = "", **changes: Any) -> CardWrite:
     """Along `CARD_WRITE_ALLOWED_MOVES`: compare-and-set on the status, then the history row (core.states)."""
     return transition(
         write,
@@ -223,7 +215,7 @@ def _refuse_blacklisted(company_id: int, card_number: str) -> None:
 @transaction.atomic
 def card_write_request(
     *,
-    actor: Any,
+    actor: Actor,
     hall: Hall,
     service: Service,
     kind: str,
@@ -237,7 +229,7 @@ def card_write_request(
     A purchase goes to the household's current card and needs a positive
     amount and volume; a new or replacement card names its card number.
     """
-    _require(actor, hall)
+    require_capability(actor, hall, Capability.SERVE)
     _check_gas_household(hall, service)
     if kind not in CardWrite.Kind.values:
         raise Unprocessable(_("Unknown kind of card write."), code="bad_kind")
@@ -274,7 +266,7 @@ def card_write_request(
         volume=volume,
         amount=amount,
         status=W.PENDING,
-        requested_by=_user(actor),
+        requested_by=acting_user(actor),
         requested_at=now,
     )
     CARD_WRITE_TABLE.record(write, from_status="", to_status=W.PENDING, actor=actor, at=now)
@@ -289,10 +281,10 @@ def card_write_request(
 
 
 @transaction.atomic
-def card_write_confirm(*, actor: Any, write: CardWrite, device: str = "") -> CardWrite:
+def card_write_confirm(*, actor: Actor, write: CardWrite, device: str = "") -> CardWrite:
     """The card writer wrote the card: a purchase credits the household's gas now, and only once."""
     write = _lock_write(write)
-    _require(actor, write.hall)
+    require_capability(actor, write.hall, Capability.SERVE)
     if write.status != W.PENDING:
         raise _not_movable(write, W.CONFIRMED)
     waiting = card_write_waiting_for(write)
@@ -319,10 +311,10 @@ def card_write_confirm(*, actor: Any, write: CardWrite, device: str = "") -> Car
 
 
 @transaction.atomic
-def card_write_fail(*, actor: Any, write: CardWrite, device: str = "", reason: str = "") -> CardWrite:
+def card_write_fail(*, actor: Actor, write: CardWrite, device: str = "", reason: str = "") -> CardWrite:
     """The card writer could not write the card: nothing is credited; the write may be retried."""
     write = _lock_write(write)
-    _require(actor, write.hall)
+    require_capability(actor, write.hall, Capability.SERVE)
     if write.status != W.PENDING:
         raise _not_movable(write, W.FAILED)
     device, reason = _text(device, DEVICE_MAX), _text(reason, NOTE_MAX)
@@ -338,10 +330,10 @@ def card_write_fail(*, actor: Any, write: CardWrite, device: str = "", reason: s
 
 
 @transaction.atomic
-def card_write_retry(*, actor: Any, write: CardWrite) -> CardWrite:
+def card_write_retry(*, actor: Actor, write: CardWrite) -> CardWrite:
     """Send a failed write to the card writer again (the customer inserts the card once more)."""
     write = _lock_write(write)
-    _require(actor, write.hall)
+    require_capability(actor, write.hall, Capability.SERVE)
     if write.status != W.FAILED:
         raise _not_movable(write, W.PENDING)
     if write.order is not None and write.order.status == "reverted":
@@ -377,7 +369,9 @@ def _later_purchase_written(write: CardWrite) -> bool:
 
 
 @transaction.atomic
-def meter_reading_record(*, actor: Any, hall: Hall, service: Service, reading: Any, order: Any = None) -> MeterReading:
+def meter_reading_record(
+    *, actor: Actor, hall: Hall, service: Service, reading: Any, order: Any = None
+) -> MeterReading:
     """The meter's reading (m³), never below the last one recorded for the household."""
     _check_gas_household(hall, service)
     value = quantity(reading, message=_("The meter reading must be zero or more, with at most two decimals."))
@@ -390,7 +384,7 @@ def meter_reading_record(*, actor: Any, hall: Hall, service: Service, reading: A
             code="reading_too_low",
         )
     entry = MeterReading.objects.create(
-        service=service, reading=value, order=order, taken_by=_user(actor), at=timezone.now()
+        service=service, reading=value, order=order, taken_by=acting_user(actor), at=timezone.now()
     )
     audit_record(
         actor=actor,
@@ -404,7 +398,7 @@ def meter_reading_record(*, actor: Any, hall: Hall, service: Service, reading: A
 
 @transaction.atomic
 def service_change_owner(
-    *, actor: Any, hall: Hall, service: Service, new_owner: Customer, order: Any = None, note: str = ""
+    *, actor: Actor, hall: Hall, service: Service, new_owner: Customer, order: Any = None, note: str = ""
 ) -> ServiceOwnerChange:
     """Hand the service to another customer of the company; the change is kept as a history row."""
     if service.company_id != hall.company_id:
@@ -422,7 +416,7 @@ def service_change_owner(
         from_customer_id=locked.customer_id,
         to_customer=new_owner,
         order=order,
-        actor=_user(actor),
+        actor=acting_user(actor),
         at=now,
         note=_text(note, NOTE_MAX),
     )

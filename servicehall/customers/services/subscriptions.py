@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
@@ -17,7 +18,7 @@ from servicehall.org.models import Hall
 
 from ..models import Customer, Service, ServiceStatusChange
 from ..states import SERVICE_TABLE
-from ._common import MAX_MONEY, _check_company, _money, _phone, _text, _user
+from ._common import MAX_MONEY, _check_company, _money, _phone, _text
 
 # --- services ------------------------------------------------------------------------------------
 
@@ -46,7 +47,7 @@ def _missing_number() -> NoReturn:
 @transaction.atomic
 def service_create(
     *,
-    actor: Any,
+    actor: Actor,
     hall: Hall,
     customer: Customer,
     kind: str,
@@ -101,13 +102,15 @@ def service_create(
             service.save()
     except IntegrityError as exc:
         raise Conflict(_("This service number is already in use."), code="service_number_taken") from exc
-    ServiceStatusChange.objects.create(service=service, actor=_user(actor), from_status="", to_status=status, note=note)
+    ServiceStatusChange.objects.create(
+        service=service, actor=acting_user(actor), from_status="", to_status=status, note=note
+    )
     audit_record(actor=actor, action="service.create", obj=service, hall=hall, data={"kind": kind, "status": status})
     return service
 
 
 @transaction.atomic
-def service_set_status(*, actor: Any, service: Service, to: str, note: str = "", hall: Hall | None = None) -> Service:
+def service_set_status(*, actor: Actor, service: Service, to: str, note: str = "", hall: Hall | None = None) -> Service:
     """Move a service along `SERVICE_ALLOWED_MOVES` (409 otherwise), with a history row and an audit row."""
     old = service.status
     now = timezone.now()
@@ -155,7 +158,7 @@ def _status_label(status: str) -> str:
 
 
 @transaction.atomic
-def service_balance_change(*, actor: Any, hall: Hall, service: Service, amount: Decimal, reason: str) -> Service:
+def service_balance_change(*, actor: Actor, hall: Hall, service: Service, amount: Decimal, reason: str) -> Service:
     """Add `amount` (negative: take it) to the service's balance, locking the row; the balance never goes below
     zero by this call (422 `balance_too_low`). Called by billing inside a payment's or refund's transaction;
     `reason` is a short machine word for the audit row ("top_up", "top_up_refund", "balance_refund")."""

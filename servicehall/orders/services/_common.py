@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import BusinessType
-from servicehall.core.errors import ApplicationError, Conflict, Forbidden, NotFound, Unprocessable
+from servicehall.core.actors import Actor
+from servicehall.core.errors import ApplicationError, Conflict, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
 from servicehall.core.validators import validate_json_text, validate_known_keys
 from servicehall.org.models import Hall
+from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
-from servicehall.org.selectors import user_can
 
 from ..actions import handler_for
 from ..models import WorkOrder
@@ -46,11 +47,6 @@ def _refuse_move(order: WorkOrder, to: str, status: str | None = None) -> Confli
     )
 
 
-def _require(actor: Any, hall: Hall, capability: str = C.SERVE) -> None:
-    if not user_can(user=actor, hall=hall, capability=capability):
-        raise Forbidden(_("Your role in this hall does not allow this."))
-
-
 def _lock(order: WorkOrder) -> WorkOrder:
     """Lock the order's row and bring along what the rules read."""
     return (
@@ -64,7 +60,7 @@ def _note(text: str) -> str:
     return (text or "").strip()[:NOTE_MAX]
 
 
-def _move(order: WorkOrder, to: str, *, actor: Any, note: str = "", now: dt.datetime | None = None, **changes: Any):
+def _move(order: WorkOrder, to: str, *, actor: Actor, note: str = "", now: dt.datetime | None = None, **changes: Any):
     """Move along the table (compare-and-set and the `OrderMove`, core.states), then the audit row.
 
     A lost race is refused like an illegal move, naming the step the order is at now."""
@@ -90,10 +86,10 @@ def _move(order: WorkOrder, to: str, *, actor: Any, note: str = "", now: dt.date
     return order
 
 
-def _lock_early(order: WorkOrder, actor: Any, what: str) -> WorkOrder:
+def _lock_early(order: WorkOrder, actor: Actor, what: str) -> WorkOrder:
     """Lock an order whose parties, identity, documents or checklist may still change (up to acceptance)."""
     order = _lock(order)
-    _require(actor, order.hall)
+    require_capability(actor, order.hall, Capability.SERVE)
     if order.status not in UP_TO_ACCEPTANCE:
         raise Conflict(
             _("%(what)s can only change until the order passes acceptance; it is at %(status)s.")

@@ -12,13 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.services import audit_record
+from servicehall.org.permissions import require_capability
+from servicehall.org.roles import Capability
 
 from .. import selectors
 from ..models import IdentityCheck, IdentityMethod, IdentityParty, OrderDocument, WorkOrder
 from ..states import ENDED
-from ._common import S, _lock, _lock_early, _note, _require
+from ._common import S, _lock, _lock_early, _note
 
 DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
 # What an upload may be, recognised by its first bytes, never by its name or the browser's word.
@@ -142,7 +145,7 @@ def _check_upload(upload: UploadedFile) -> tuple[str, str]:
 def order_document_upload(*, order: WorkOrder, code: str, actor: Any, upload: UploadedFile) -> OrderDocument:
     """Keep a scan or photo of a required document with the order (资料凭证入封套)."""
     order = _lock(order)
-    _require(actor, order.hall)
+    require_capability(actor, order.hall, Capability.SERVE)
     if order.status in ENDED and order.status != S.CLOSED:
         raise Conflict(_("Nothing more is filed with an order that ended this way."), code="order_ended")
     document = _document(order, code)
@@ -170,7 +173,7 @@ def order_document_upload(*, order: WorkOrder, code: str, actor: Any, upload: Up
 
 @transaction.atomic
 def order_record_fraud_check(
-    *, order: WorkOrder, actor: Any, answers: dict[str, str], override_note: str = ""
+    *, order: WorkOrder, actor: Actor, answers: dict[str, str], override_note: str = ""
 ) -> WorkOrder:
     """Keep the answers of the anti-fraud checklist walked with the customer.
 

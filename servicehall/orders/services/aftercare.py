@@ -11,8 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import BusinessType
+from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.services import audit_record
+from servicehall.org.permissions import require_capability
+from servicehall.org.roles import Capability
 
 from ..models import (
     JOB_OPEN_STATUSES,
@@ -23,17 +26,17 @@ from ..models import (
     WorkOrder,
 )
 from ..states import PROCESSED
-from ._common import C, S, _lock, _note, _require
+from ._common import C, S, _lock, _note
 from .steps import _advance_locked
 
 # --- follow-up and outstanding work -----------------------------------------------------------------
 
 
 @transaction.atomic
-def followup_task_complete(*, task: FollowUpTask, actor: Any, note: str = "") -> FollowUpTask:
+def followup_task_complete(*, task: FollowUpTask, actor: Actor, note: str = "") -> FollowUpTask:
     """The call-back was made: the task is done and the order closes."""
     task = FollowUpTask.objects.select_for_update().select_related("order__hall").get(pk=task.pk)
-    _require(actor, task.order.hall, C.VIEW_HALL)
+    require_capability(actor, task.order.hall, C.VIEW_HALL)
     if task.status != FollowUpTask.Status.OPEN:
         raise Conflict(_("This follow-up is not open."), code="not_open")
     order = _lock(task.order)
@@ -48,10 +51,10 @@ def followup_task_complete(*, task: FollowUpTask, actor: Any, note: str = "") ->
 
 
 @transaction.atomic
-def order_mark_work_done(*, order: WorkOrder, actor: Any) -> WorkOrder:
+def order_mark_work_done(*, order: WorkOrder, actor: Actor) -> WorkOrder:
     """The outstanding work of a processed order (installation, meter job) is finished."""
     order = _lock(order)
-    _require(actor, order.hall)
+    require_capability(actor, order.hall, Capability.SERVE)
     if not order.work_pending:
         raise Conflict(_("This order has no outstanding work."), code="no_pending_work")
     if InstallationJob.objects.filter(order=order, status__in=JOB_OPEN_STATUSES).exists():
@@ -74,7 +77,7 @@ def order_record_recommendation(
 ) -> RecommendationRecord:
     """What the customer said to a recommended business after theirs was done."""
     order = _lock(order)
-    _require(actor, order.hall)
+    require_capability(actor, order.hall, Capability.SERVE)
     if order.status not in PROCESSED:
         raise Conflict(_("Recommend other business once this one is done."), code="too_early")
     if business_type.hall_id != order.hall_id:

@@ -4,27 +4,28 @@ business after it, where the business type allows it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor
 from servicehall.core.errors import Unprocessable
+from servicehall.org.permissions import require_capability
+from servicehall.org.roles import Capability
 
 from .. import actions
 from ..extensions import unpaid_revert_hooks_run
 from ..models import FollowUpTask, WorkOrder
 from ..states import BEFORE_PROCESSING, PROCESSED
-from ._common import S, _lock, _move, _note, _refuse_move, _require
+from ._common import S, _lock, _move, _note, _refuse_move
 from .numbers import _release_held_number
 
 
 @transaction.atomic
-def order_withdraw(*, order: WorkOrder, actor: Any, reason: str = "") -> WorkOrder:
+def order_withdraw(*, order: WorkOrder, actor: Actor, reason: str = "") -> WorkOrder:
     """The customer does not want the business after all (any step before processing completes)."""
     order = _lock(order)
-    _require(actor, order.hall)
+    require_capability(actor, order.hall, Capability.SERVE)
     if order.status not in BEFORE_PROCESSING:
         raise _refuse_move(order, S.WITHDRAWN)
     reason = _note(reason)
@@ -33,10 +34,10 @@ def order_withdraw(*, order: WorkOrder, actor: Any, reason: str = "") -> WorkOrd
 
 
 @transaction.atomic
-def order_revert(*, order: WorkOrder, actor: Any, reason: str) -> WorkOrder:
+def order_revert(*, order: WorkOrder, actor: Actor, reason: str) -> WorkOrder:
     """退受理: undo the business after processing, where the business type allows it, with a reason."""
     order = _lock(order)
-    _require(actor, order.hall)
+    require_capability(actor, order.hall, Capability.SERVE)
     if order.status not in PROCESSED:
         raise _refuse_move(order, S.REVERTED)
     if not order.business_type.revertible:

@@ -34,12 +34,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from servicehall.core.actors import Actor, acting_user
+from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
 from servicehall.customers.services import service_set_status
+from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
-from servicehall.org.selectors import user_can
 
 from ..models import InstallationJob, WorkOrder
 from ..states import JOB_OPEN_STATUSES, JOB_TABLE
@@ -92,15 +93,6 @@ def job_done_hook_register(kind: str, hook: JobHook) -> JobHook:
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def _require(actor: Any, hall: Any) -> None:
-    if not user_can(user=actor, hall=hall, capability=Capability.SERVE):
-        raise Forbidden(_("Your role in this hall does not allow this."))
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _text(value: Any, limit: int) -> str:
@@ -166,7 +158,7 @@ def _lock_job(job: InstallationJob) -> tuple[WorkOrder, InstallationJob]:
     return order, locked
 
 
-def _move(job: InstallationJob, to: str, *, actor: Any, note: str = "", **changes: Any) -> InstallationJob:
+def _move(job: InstallationJob, to: str, *, actor: Actor, note: str = "", **changes: Any) -> InstallationJob:
     """Compare-and-set along `JOB_ALLOWED_MOVES` (core.states), then the history (audit) row."""
     old = job.status
     now = timezone.now()
@@ -194,7 +186,7 @@ def _move(job: InstallationJob, to: str, *, actor: Any, note: str = "", **change
     return job
 
 
-def _apply_effect(job: InstallationJob, actor: Any) -> None:
+def _apply_effect(job: InstallationJob, actor: Actor) -> None:
     effect = JOB_EFFECTS.get(job.kind)
     service = job.service
     if effect is not None and service is not None:
@@ -227,7 +219,7 @@ def job_schedule(
     window_start: dt.datetime,
     window_end: dt.datetime,
     technician: str,
-    actor: Any,
+    actor: Actor,
     note: str = "",
 ) -> InstallationJob:
     """Book a technician's visit for the order (inside the business action's run).
@@ -238,7 +230,7 @@ def job_schedule(
     `window_start`/`window_end` otherwise).
     """
     hall = order.hall
-    _require(actor, hall)
+    require_capability(actor, hall, Capability.SERVE)
     if kind not in K.values:
         raise Unprocessable(_("Unknown kind of job."), code="bad_job_kind", extra={"field": "kind"})
     if service is not None and service.company_id != hall.company_id:
@@ -254,7 +246,7 @@ def job_schedule(
         window_end=end,
         technician=_text(technician, TECHNICIAN_MAX),
         note=_text(note, NOTE_MAX),
-        created_by=_user(actor),
+        created_by=acting_user(actor),
     )
     audit_record(
         actor=actor,
@@ -284,7 +276,7 @@ def _early_refusal(job: InstallationJob) -> Unprocessable:
     )
 
 
-def _record_early_report(job: InstallationJob, actor: Any, now: dt.datetime) -> None:
+def _record_early_report(job: InstallationJob, actor: Actor, now: dt.datetime) -> None:
     """The audit row of a job reported done before its appointment (the reason stays on the job: free text)."""
     audit_record(
         actor=actor,
@@ -302,7 +294,7 @@ def _record_early_report(job: InstallationJob, actor: Any, now: dt.datetime) -> 
 
 @transaction.atomic
 def job_report(
-    *, job: InstallationJob, actor: Any, done: bool, note: str = "", early_reason: str = ""
+    *, job: InstallationJob, actor: Actor, done: bool, note: str = "", early_reason: str = ""
 ) -> InstallationJob:
     """The technician's result. Done: the service effect applies and, with no other open job, the order's
     outstanding work is done. Failed: the job stays open until rescheduled (a note saying why is required).
@@ -310,7 +302,7 @@ def job_report(
     Done before the appointment begins puts a service live that nobody expected yet: it needs the reason
     (`early_reason`, which the page asks for with a confirmation) and is audited as `job.early_report`."""
     order, job = _lock_job(job)
-    _require(actor, job.hall)
+    require_capability(actor, job.hall, Capability.SERVE)
     note = _text(note, NOTE_MAX)
     if job.status != J.SCHEDULED:
         raise Conflict(
@@ -321,12 +313,14 @@ def job_report(
     if not done:
         if not note:
             raise Unprocessable(_("Say why the job failed."), code="note_required", extra={"field": "note"})
-        return _move(job, J.FAILED, actor=actor, note=note, reported_by=_user(actor), reported_at=now)
+        return _move(job, J.FAILED, actor=actor, note=note, reported_by=acting_user(actor), reported_at=now)
     early = job_is_early(job, now)
     reason = _text(early_reason, NOTE_MAX) if early else ""
     if early and not reason:
         raise _early_refusal(job)
-    job = _move(job, J.DONE, actor=actor, note=note, reported_by=_user(actor), reported_at=now, early_reason=reason)
+    job = _move(
+        job, J.DONE, actor=actor, note=note, reported_by=acting_user(actor), reported_at=now, early_reason=reason
+    )
     if early:
         _record_early_report(job, actor, now)
     _apply_effect(job, actor)
@@ -340,7 +334,7 @@ def job_report(
 def job_reschedule(
     *,
     job: InstallationJob,
-    actor: Any,
+    actor: Actor,
     window_start: dt.datetime,
     window_end: dt.datetime,
     technician: str | None = None,
@@ -350,7 +344,7 @@ def job_reschedule(
 
     `technician=None` keeps the technician. An open call-back of the order moves after the new appointment."""
     order, job = _lock_job(job)
-    _require(actor, job.hall)
+    require_capability(actor, job.hall, Capability.SERVE)
     if job.status not in JOB_OPEN_STATUSES:
         raise Conflict(
             _("Only a scheduled or failed job can be rescheduled; this one is %(status)s.")
@@ -390,18 +384,18 @@ def job_reschedule(
 
 
 @transaction.atomic
-def job_cancel(*, job: InstallationJob, actor: Any, note: str = "") -> InstallationJob:
+def job_cancel(*, job: InstallationJob, actor: Actor, note: str = "") -> InstallationJob:
     """Give up a scheduled or failed job (the business was reverted). A done or cancelled job is left as it is.
 
     Does not touch the order's outstanding-work flag: the revert that calls it clears it."""
     _order, job = _lock_job(job)
-    _require(actor, job.hall)
+    require_capability(actor, job.hall, Capability.SERVE)
     if job.status not in JOB_OPEN_STATUSES:
         return job
     return _move(job, J.CANCELLED, actor=actor, note=_text(note, NOTE_MAX))
 
 
-def jobs_cancel_for_order(*, order: WorkOrder, actor: Any, note: str = "") -> int:
+def jobs_cancel_for_order(*, order: WorkOrder, actor: Actor, note: str = "") -> int:
     """Cancel every open job of the order (an undo's helper); returns how many were cancelled."""
     jobs = list(InstallationJob.objects.filter(order=order, status__in=JOB_OPEN_STATUSES).order_by("id"))
     for job in jobs:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict
 from servicehall.core.services import audit_record
 from servicehall.customers.models import NumberPoolEntry
@@ -20,10 +21,12 @@ from servicehall.customers.services import (
     number_pool_take,
 )
 from servicehall.lib.phones import phone_normalise_or_none
+from servicehall.org.permissions import require_capability
+from servicehall.org.roles import Capability
 
 from ..models import WorkOrder
 from ..states import BEFORE_PROCESSING
-from ._common import _lock, _require
+from ._common import _lock
 
 
 def _held_entry(order: WorkOrder) -> Any:
@@ -33,7 +36,7 @@ def _held_entry(order: WorkOrder) -> Any:
     return NumberPoolEntry.objects.select_for_update().select_related("hall").filter(pk=reserved_id).first()
 
 
-def _release_held_number(order: WorkOrder, actor: Any) -> None:
+def _release_held_number(order: WorkOrder, actor: Actor) -> None:
     """The order ends without opening: its held number goes back to the pool."""
     held = _held_entry(order)
     if held is None or held.status != NumberPoolEntry.Status.RESERVED:
@@ -48,7 +51,7 @@ def _same_number(a: str, b: str) -> bool:
 
 
 @transaction.atomic
-def order_hold_number(*, order: WorkOrder, actor: Any, number: str = "") -> Any:
+def order_hold_number(*, order: WorkOrder, actor: Actor, number: str = "") -> Any:
     """Reserve a free number of the hall's pool for this order (the chosen one, or the first free).
 
     The number the order held before goes back to the pool. Two orders never
@@ -58,7 +61,7 @@ def order_hold_number(*, order: WorkOrder, actor: Any, number: str = "") -> Any:
     the number, and the order that held it loses it (its link is cleared here).
     """
     order = _lock(order)
-    _require(actor, order.hall)
+    require_capability(actor, order.hall, Capability.SERVE)
     if order.status not in BEFORE_PROCESSING:
         raise Conflict(_("The number is chosen before the business is carried out."), code="too_late")
     held = _held_entry(order)
@@ -77,7 +80,7 @@ def order_hold_number(*, order: WorkOrder, actor: Any, number: str = "") -> Any:
     return entry
 
 
-def order_take_number(*, order: WorkOrder, actor: Any, number: str = "") -> Any:
+def order_take_number(*, order: WorkOrder, actor: Actor, number: str = "") -> Any:
     """At processing: the order's held number (or the one asked for, held now) becomes taken."""
     with transaction.atomic():
         entry = order_hold_number(order=order, actor=actor, number=number)

@@ -13,13 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.core.services import audit_record
+from servicehall.org.permissions import require_capability
+from servicehall.org.roles import Capability
 
 from .. import selectors
 from ..models import Confirmation, ConfirmationMethod, WorkOrder
 from ..states import after_confirmation, after_payment
-from ._common import S, _lock, _refuse_move, _require, _status_label
+from ._common import S, _lock, _refuse_move, _status_label
 from .steps import _advance_locked
 
 SIGNATURE_MAX_CHARS = 200_000
@@ -51,7 +54,7 @@ def _check_signature(signature: str) -> str:
 def order_confirm(*, order: WorkOrder, actor: Any, method: str, signature: str = "") -> Confirmation:
     """The customer confirms the summary and fees (signature, or the clerk's tick); the order moves on."""
     order = _lock(order)
-    _require(actor, order.hall)
+    require_capability(actor, order.hall, Capability.SERVE)
     if order.status != S.CONFIRMATION:
         raise Conflict(
             _("Order %(number)s is at %(status)s: there is nothing to confirm.")
@@ -86,7 +89,7 @@ def order_confirm(*, order: WorkOrder, actor: Any, method: str, signature: str =
 
 
 @transaction.atomic
-def order_record_payment_elsewhere(*, order: WorkOrder, actor: Any, reference: str = "") -> WorkOrder:
+def order_record_payment_elsewhere(*, order: WorkOrder, actor: Actor, reference: str = "") -> WorkOrder:
     """Mark the fees paid outside this system. For tests and the demo; the counter pays through billing."""
     return order_record_payment(
         order=order, actor=actor, reference=reference, action="order.paid_elsewhere", note=_("Paid elsewhere")
@@ -95,11 +98,11 @@ def order_record_payment_elsewhere(*, order: WorkOrder, actor: Any, reference: s
 
 @transaction.atomic
 def order_record_payment(
-    *, order: WorkOrder, actor: Any, reference: str, action: str = "order.paid", note: str = ""
+    *, order: WorkOrder, actor: Actor, reference: str, action: str = "order.paid", note: str = ""
 ) -> WorkOrder:
     """The order's fees were paid (`reference`: the receipt number); the order leaves the payment step."""
     order = _lock(order)
-    _require(actor, order.hall)
+    require_capability(actor, order.hall, Capability.SERVE)
     if order.status != S.PAYMENT:
         raise _refuse_move(order, after_payment(order))
     now = timezone.now()

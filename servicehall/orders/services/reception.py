@@ -13,15 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import BusinessType
+from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
 from servicehall.org.models import Hall
+from servicehall.org.permissions import require_capability
+from servicehall.org.roles import Capability
 
 from .. import actions, selectors
 from ..models import OrderDocument, OrderSequence, WorkOrder
 from ..states import BEFORE_PROCESSING, ORDER_TABLE
-from ._common import S, _check_customer, _check_service, _clean_details, _lock, _lock_early, _require
+from ._common import S, _check_customer, _check_service, _clean_details, _lock, _lock_early
 
 
 def _next_number(*, hall: Hall, day: dt.date) -> str:
@@ -45,7 +48,7 @@ def order_create(
     details: dict[str, Any] | None = None,
 ) -> WorkOrder:
     """Open a work order at reception, with the required documents of its business type to tick."""
-    _require(actor, hall)
+    require_capability(actor, hall, Capability.SERVE)
     if business_type.hall_id != hall.pk or not business_type.active:
         raise NotFound(_("There is no such business type in this hall."))
     if ticket is not None and ticket.hall_id != hall.pk:
@@ -98,7 +101,7 @@ def _documents_of(order: WorkOrder, business_type: BusinessType) -> list[OrderDo
 
 
 @transaction.atomic
-def order_set_customer(*, order: WorkOrder, actor: Any, customer: Any, service: Any = None) -> WorkOrder:
+def order_set_customer(*, order: WorkOrder, actor: Actor, customer: Any, service: Any = None) -> WorkOrder:
     """Who the order is for (the owner) and which of their services it acts on."""
     order = _lock_early(order, actor, _("The customer"))
     if customer is None and service is not None:
@@ -118,7 +121,7 @@ def order_set_customer(*, order: WorkOrder, actor: Any, customer: Any, service: 
 
 
 @transaction.atomic
-def order_set_proxy(*, order: WorkOrder, actor: Any, proxy: Any) -> WorkOrder:
+def order_set_proxy(*, order: WorkOrder, actor: Actor, proxy: Any) -> WorkOrder:
     """A proxy (代办人) acts for the owner; a new proxy needs a new authorisation. None: the owner is here."""
     order = _lock_early(order, actor, _("The proxy"))
     _check_customer(order.hall, proxy)
@@ -148,7 +151,7 @@ def order_record_authorisation(*, order: WorkOrder, actor: Any) -> WorkOrder:
 
 
 @transaction.atomic
-def order_set_counterparty(*, order: WorkOrder, actor: Any, counterparty: Any) -> WorkOrder:
+def order_set_counterparty(*, order: WorkOrder, actor: Actor, counterparty: Any) -> WorkOrder:
     """The new owner of a transfer of ownership."""
     order = _lock_early(order, actor, _("The new owner"))
     _check_customer(order.hall, counterparty)
@@ -170,10 +173,10 @@ def order_set_counterparty(*, order: WorkOrder, actor: Any, counterparty: Any) -
 
 
 @transaction.atomic
-def order_update_details(*, order: WorkOrder, actor: Any, details: dict[str, Any]) -> WorkOrder:
+def order_update_details(*, order: WorkOrder, actor: Actor, details: dict[str, Any]) -> WorkOrder:
     """The business inputs (package chosen, new address …) until processing runs them."""
     order = _lock(order)
-    _require(actor, order.hall)
+    require_capability(actor, order.hall, Capability.SERVE)
     if order.status not in BEFORE_PROCESSING:
         raise Conflict(_("The business details cannot change after processing."), code="too_late")
     details = _clean_details(details)
@@ -184,7 +187,7 @@ def order_update_details(*, order: WorkOrder, actor: Any, details: dict[str, Any
 
 
 @transaction.atomic
-def order_set_details(*, order: WorkOrder, actor: Any, data: Any) -> WorkOrder:
+def order_set_details(*, order: WorkOrder, actor: Actor, data: Any) -> WorkOrder:
     """Check the business inputs with the business type's details form and keep them on the order.
 
     `data` is what the form posted (or the API's `details`). A business type
@@ -194,7 +197,7 @@ def order_set_details(*, order: WorkOrder, actor: Any, data: Any) -> WorkOrder:
     opening holds the chosen pool number for the order).
     """
     order = _lock(order)
-    _require(actor, order.hall)
+    require_capability(actor, order.hall, Capability.SERVE)
     if not selectors.details_editable(order):
         raise Conflict(
             _("The business details can only be changed before the business is carried out (not during review)."),

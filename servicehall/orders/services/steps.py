@@ -12,20 +12,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, Forbidden, Unprocessable
+from servicehall.org.permissions import require_capability
+from servicehall.org.roles import Capability
 from servicehall.org.selectors import user_can
 
 from .. import actions, selectors
 from ..models import Confirmation, FeeLine, FollowUpTask, InstallationJob, ReviewDecision, WorkOrder
 from ..states import SPECIAL_TARGETS, move_fits_order, move_is_in_table
-from ._common import C, S, _lock, _move, _note, _refuse_move, _require
+from ._common import C, S, _lock, _move, _note, _refuse_move
 from .cancelling import order_revert, order_withdraw
 from .numbers import _release_held_number
 
 # --- the steps (ACC01) ------------------------------------------------------------------------------
 
 
-def order_advance(*, order: WorkOrder, to: str, actor: Any, note: str = "") -> WorkOrder:
+def order_advance(*, order: WorkOrder, to: str, actor: Actor, note: str = "") -> WorkOrder:
     """Take the order one step along the table; the gates of each step apply.
 
     Withdrawing and reverting go through their own services (called from here
@@ -38,11 +41,11 @@ def order_advance(*, order: WorkOrder, to: str, actor: Any, note: str = "") -> W
         return order_revert(order=order, actor=actor, reason=note)
     with transaction.atomic():
         order = _lock(order)
-        _require(actor, order.hall)
+        require_capability(actor, order.hall, Capability.SERVE)
         return _advance_locked(order, to, actor=actor, note=_note(note))
 
 
-def _advance_locked(order: WorkOrder, to: str, *, actor: Any, note: str) -> WorkOrder:
+def _advance_locked(order: WorkOrder, to: str, *, actor: Actor, note: str) -> WorkOrder:
     if to not in S.values or not move_is_in_table(order.status, to):
         raise _refuse_move(order, to)
     if order.status == S.REVIEW or to == S.REJECTED:
@@ -79,7 +82,7 @@ def _advance_locked(order: WorkOrder, to: str, *, actor: Any, note: str) -> Work
     return _move(order, to, actor=actor, note=note, now=now, **changes)
 
 
-def _complete_processing(order: WorkOrder, actor: Any) -> dict[str, Any]:
+def _complete_processing(order: WorkOrder, actor: Actor) -> dict[str, Any]:
     """Run the business action; the fee lines are the standard fee plus what the action adds."""
     result = actions.run(order, actor)
     business = order.business_type

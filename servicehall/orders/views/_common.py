@@ -8,12 +8,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, NotFound
+from servicehall.core.htmx import is_htmx
 from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
@@ -25,10 +26,6 @@ from ..states import OrderStatus
 # One-letter names keep the many capability and status checks short.
 S = OrderStatus
 C = Capability
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _flash(kind: str, message: str) -> dict[str, str]:
@@ -48,12 +45,6 @@ def _nav(request: HttpRequest, hall: Hall, active: str) -> list[dict[str, Any]]:
     return staff_nav(capabilities=capabilities, hall_code=hall.code, active=active)
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    """Times are shown in the hall's own time zone."""
-    with timezone.override(context["hall"].tz):
-        return render(request, template, context, status=status)
-
-
 def _base_context(request: HttpRequest, hall: Hall, screen: str) -> dict[str, Any]:
     return {"hall": hall, "nav": _nav(request, hall, screen), "screen": screen, "now": timezone.now()}
 
@@ -63,7 +54,7 @@ def _hall(request: HttpRequest, code: str, capability: str) -> Hall:
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
-    if _is_htmx(request):
+    if is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import Unprocessable
 from servicehall.core.exports import write_row
+from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.masking import mask_phone
 from servicehall.core.services import audit_record
 from servicehall.core.views import handles_application_errors
@@ -29,7 +30,6 @@ from ._common import (
     C,
     _base_context,
     _hall,
-    _render,
 )
 
 EXPORT_LIMIT = 5000
@@ -93,7 +93,7 @@ def archive(request: HttpRequest, hall: str) -> HttpResponse:
             "can_export": C.MANAGE_QUEUE in user_capabilities(user=request.user, hall=hall_obj),
         }
     )
-    return _render(request, "orders/archive.html", context, status=200 if valid else 422)
+    return render_in_hall_time(request, "orders/archive.html", context, status=200 if valid else 422)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, Unprocessable
+from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.views import handles_application_errors
 from servicehall.customers.selectors import services_for_customer
 from servicehall.org.models import Hall
@@ -28,7 +29,6 @@ from ._common import (
     _hall,
     _int_or_none,
     _redirect,
-    _render,
     _uuid_or_none,
 )
 
@@ -92,4 +92,4 @@ def create(request: HttpRequest) -> HttpResponse:
             else [],
         }
     )
-    return _render(request, "orders/create.html", context, status=status)
+    return render_in_hall_time(request, "orders/create.html", context, status=status)

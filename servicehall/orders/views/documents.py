@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from servicehall.core.errors import NotFound
+from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.views import handles_application_errors
 
 from .. import selectors
@@ -18,7 +19,6 @@ from ..states import PROCESSED
 from ._common import (
     C,
     S,
-    _render,
 )
 
 
@@ -44,7 +44,7 @@ def confirmation(request: HttpRequest, order_id: int) -> HttpResponse:
         "signature_path": signature if signature and not signature.startswith("data:") else "",
         "printed_at": timezone.now(),
     }
-    return _render(request, "orders/confirmation.html", context)
+    return render_in_hall_time(request, "orders/confirmation.html", context)
 
 
 @login_required

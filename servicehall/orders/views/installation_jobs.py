@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.core.errors import NotFound, Unprocessable
+from servicehall.core.htmx import is_htmx, render_in_hall_time
 from servicehall.core.views import handles_application_errors
 from servicehall.org.models import Hall
 from servicehall.org.selectors import user_capabilities
@@ -25,8 +26,6 @@ from ._common import (
     C,
     _base_context,
     _hall,
-    _is_htmx,
-    _render,
     _run,
 )
 
@@ -60,10 +59,10 @@ def _render_jobs(
 ) -> HttpResponse:
     context = _jobs_context(request, hall)
     context["flash"] = flash
-    if _is_htmx(request):
-        return _render(request, "orders/jobs.html#list", context, status=status)
+    if is_htmx(request):
+        return render_in_hall_time(request, "orders/jobs.html#list", context, status=status)
     context.update(_base_context(request, hall, "jobs"))
-    return _render(request, "orders/jobs.html", context, status=status)
+    return render_in_hall_time(request, "orders/jobs.html", context, status=status)
 
 
 @login_required

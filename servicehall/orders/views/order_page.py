@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from servicehall.core.htmx import is_htmx, render_in_hall_time
 from servicehall.core.views import handles_application_errors
 from servicehall.org.selectors import user_capabilities
 
@@ -26,8 +27,6 @@ from ._common import (
     _base_context,
     _carry,
     _holder_words,
-    _is_htmx,
-    _render,
 )
 
 
@@ -137,8 +136,8 @@ def _render_order(
     context["flash"] = flash
     if details_form is not None:
         context.update(_details_context(context["order"], context["can_serve"], details_form))
-    template = "orders/detail.html#panel" if _is_htmx(request) else "orders/detail.html"
-    return _render(request, template, context, status=status)
+    template = "orders/detail.html#panel" if is_htmx(request) else "orders/detail.html"
+    return render_in_hall_time(request, template, context, status=status)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.core.errors import NotFound
+from servicehall.core.htmx import is_htmx, render_in_hall_time
 from servicehall.core.views import handles_application_errors
 from servicehall.org.models import Hall
 from servicehall.org.presentation import staff_name
@@ -21,8 +22,6 @@ from ._common import (
     C,
     _base_context,
     _hall,
-    _is_htmx,
-    _render,
     _run,
 )
 from .order_actions import _act_review
@@ -49,10 +48,10 @@ def _review_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
 def review_list(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = _hall(request, hall, C.MANAGE_QUEUE)
     context = _review_context(request, hall_obj)
-    if _is_htmx(request):
-        return _render(request, "orders/review_list.html#list", context)
+    if is_htmx(request):
+        return render_in_hall_time(request, "orders/review_list.html#list", context)
     context.update(_base_context(request, hall_obj, "review"))
-    return _render(request, "orders/review_list.html", context)
+    return render_in_hall_time(request, "orders/review_list.html", context)
 
 
 @login_required
@@ -66,10 +65,10 @@ def review_decide(request: HttpRequest, hall: str, order_id: int) -> HttpRespons
     flash, status = _run(lambda: _act_review(request, order))
     context = _review_context(request, hall_obj)
     context["flash"] = flash
-    if _is_htmx(request):
-        return _render(request, "orders/review_list.html#list", context, status=status)
+    if is_htmx(request):
+        return render_in_hall_time(request, "orders/review_list.html#list", context, status=status)
     context.update(_base_context(request, hall_obj, "review"))
-    return _render(request, "orders/review_list.html", context, status=status)
+    return render_in_hall_time(request, "orders/review_list.html", context, status=status)
 
 
 def _list_page(request: HttpRequest, hall: str, screen: str) -> HttpResponse:
@@ -88,7 +87,7 @@ def _list_page(request: HttpRequest, hall: str, screen: str) -> HttpResponse:
     # One "Orders" entry in the top bar; the lists are its tabs.
     context = _base_context(request, hall_obj, "review")
     context.update({"rows": [order_row(o) for o in orders[:500]], "title": title, "hint": hint, "tab": screen})
-    return _render(request, "orders/list.html", context)
+    return render_in_hall_time(request, "orders/list.html", context)
 
 
 @login_required
