@@ -53,16 +53,25 @@ class RefundStatus(models.TextChoices):
     APPROVED = "approved", _("Approved, to be paid")
     PAID = "paid", pgettext_lazy("refund", "Paid")
     REJECTED = "rejected", _("Rejected")
+    # A refund to a QR wallet between "the provider is asked" and its answer (the provider is never asked
+    # while money rows are locked); FAILED: the provider could not pay it back.
+    SENDING = "sending", _("Sent to the payment service")
+    FAILED = "failed", pgettext_lazy("refund", "Failed")
 
 
-# REQUESTED -> PAID is a refund within the clerk's limit, paid at once without approval.
+# REQUESTED -> PAID (or -> SENDING for a QR wallet) is a refund within the clerk's limit, paid at once
+# without approval.
 REFUND_ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    RefundStatus.REQUESTED: frozenset({RefundStatus.APPROVED, RefundStatus.PAID, RefundStatus.REJECTED}),
-    RefundStatus.APPROVED: frozenset({RefundStatus.PAID}),
+    RefundStatus.REQUESTED: frozenset(
+        {RefundStatus.APPROVED, RefundStatus.PAID, RefundStatus.SENDING, RefundStatus.REJECTED}
+    ),
+    RefundStatus.APPROVED: frozenset({RefundStatus.PAID, RefundStatus.SENDING}),
+    RefundStatus.SENDING: frozenset({RefundStatus.PAID, RefundStatus.FAILED}),
     RefundStatus.PAID: frozenset(),
     RefundStatus.REJECTED: frozenset(),
+    RefundStatus.FAILED: frozenset(),
 }
 REFUND_TABLE = StateTable(moves=REFUND_ALLOWED_MOVES, history="billing.RefundMove", history_fk="refund")
 
 # Refunds that hold part of the refundable amount (a rejected one gives it back).
-REFUND_HOLDING_STATUSES = (RefundStatus.REQUESTED, RefundStatus.APPROVED, RefundStatus.PAID)
+REFUND_HOLDING_STATUSES = (RefundStatus.REQUESTED, RefundStatus.APPROVED, RefundStatus.SENDING, RefundStatus.PAID)

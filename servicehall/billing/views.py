@@ -116,7 +116,7 @@ def _refunds_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
     refunds = list(selectors.refunds_for_hall(user=request.user, hall=hall)[:200])
     waiting = [r for r in refunds if r.status == RefundStatus.REQUESTED]
     approved = [r for r in refunds if r.status == RefundStatus.APPROVED]
-    done = [r for r in refunds if r.status in (RefundStatus.PAID, RefundStatus.REJECTED)][:50]
+    done = [r for r in refunds if r.status not in (RefundStatus.REQUESTED, RefundStatus.APPROVED)][:50]
     _mark_invoiced(waiting + approved)
     return {
         "hall": hall,

@@ -50,6 +50,8 @@ from .refunds import (
     refund_reject,
     refund_request,
     refund_request_hash,
+    refund_send,
+    refunds_resend_due,
 )
 
 __all__ = [
@@ -77,6 +79,8 @@ __all__ = [
     "refund_reject",
     "refund_request",
     "refund_request_hash",
+    "refund_send",
+    "refunds_resend_due",
     "top_up_payable",
     "top_up_refunded",
     "top_up_succeeded",

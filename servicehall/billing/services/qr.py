@@ -42,7 +42,7 @@ from ..models import Payment, PaymentLine, PaymentMethod
 from ..purposes import purpose_get
 from ..states import PAYMENT_TABLE, PaymentStatus
 from .receipts import _succeed
-from .refunds import _refund_create_system
+from .refunds import _refund_create_system, refunds_send_waiting
 
 # The package's logger, as before the split, so log settings for servicehall.billing.services still apply.
 logger = logging.getLogger(__package__)
@@ -160,6 +160,8 @@ def _qr_apply(payment_id: int, state: str, transaction_id: str) -> Payment:
         elif state == providers.CLOSED and payment.status == PaymentStatus.PENDING:
             _move(payment, PaymentStatus.EXPIRED, note="expired", now=now)
             audit_record(actor=None, action="payment.qr_expired", obj=payment, hall=payment.hall, data={})
+    # A late success refunded by the system: the provider is asked now, with no row locked.
+    refunds_send_waiting(payment_id=payment_id)
     return Payment.objects.select_related("hall", "order", "receipt", "clerk").get(pk=payment_id)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +45,10 @@ from ..models import Payment, PaymentMethod, Refund
 from ..purposes import purpose_get
 from ..states import REFUND_HOLDING_STATUSES, REFUND_TABLE, PaymentStatus, RefundStatus
 from ._common import IDEMPOTENCY_KEY_MAX, _amount, _check_day_open, _normalised, _text
+
+logger = logging.getLogger(__package__)
+# A refund still SENDING this long after it was asked for is asked again by the periodic job.
+RESEND_AFTER_SECONDS = 120
 
 
 def _held(refunds: Any) -> Decimal:
@@ -219,12 +224,12 @@ def refund_request(
                 now=timezone.now(),
                 held_before=held,
             )
-            return refund, True
     except IntegrityError as exc:
         first = _refund_replay(hall, key, request_hash)
         if first is not None:
             return first, False
         raise Conflict(_("This refund is still being recorded. Try again in a moment."), code="in_progress") from exc
+    return refund_send(refund, actor=actor), True
 
 
 def order_refund_due(order: WorkOrder) -> Decimal:
@@ -307,33 +312,39 @@ def _balance_service_id(order: WorkOrder) -> int | None:
     return value if isinstance(value, int) and value > 0 else None
 
 
-def _refund_pay_locked(refund: Refund, *, actor: Actor, now: dt.datetime, note: str = "") -> None:
-    """Money out: cash from the payer's drawer, back to the card or the QR wallet; the purpose's undo.
+def _through_provider(refund: Refund) -> bool:
+    return refund.method == PaymentMethod.QR and refund.payment is not None and bool(refund.payment.provider)
 
-    An invoice that covers the payment is voided first (PAY03: it would claim money the hall gave back);
-    what is left of the payment can then be invoiced again. Invoices come before the drawer in the money
-    lock order (`locks`)."""
+
+def _refund_pay_locked(refund: Refund, *, actor: Actor, now: dt.datetime, note: str = "") -> None:
+    """Money out: cash from the payer's drawer or back to the card, and the refund is paid; a refund to a QR
+    wallet only moves to SENDING here: the provider is asked after the transaction (`refund_send`), so a slow
+    provider never holds a money row (issue 10)."""
+    if _through_provider(refund):
+        _refund_move(refund, RefundStatus.SENDING, actor=actor, now=now, note=note)
+        return
     payer = acting_user(actor)
-    if refund.payment is not None:
-        # The invoicing app voids the payment's issued invoices here (`hooks`, registered in its `ready()`).
-        refund_payout_hooks_run(payment=refund.payment, actor=payer)
+    _void_invoices(refund, payer)
     if refund.method == PaymentMethod.CASH:
         if payer is None:
             raise Conflict(_("A cash refund is paid by a clerk at a counter."), code="cash_needs_clerk")
         cashdesk_services.drawer_record_cash(
             hall=refund.hall, clerk=payer, amount_in=Decimal("0.00"), amount_out=refund.amount, refund=refund
         )
-    elif refund.method == PaymentMethod.QR and refund.payment is not None and refund.payment.provider:
-        try:
-            ref = providers.provider_get(refund.payment.provider).refund(
-                provider_ref=refund.payment.provider_ref, amount=refund.amount, refund_ref=str(refund.pk)
-            )
-        except providers.ProviderError as exc:
-            raise Conflict(
-                _("The QR payment service cannot be reached. Try the refund again later."), code="provider_down"
-            ) from exc
-        Refund.objects.filter(pk=refund.pk).update(provider_ref=ref[:64])
-        refund.provider_ref = ref[:64]
+    _refund_paid(refund, actor=actor, payer=payer, now=now, note=note)
+
+
+def _void_invoices(refund: Refund, payer: Any) -> None:
+    """An invoice that covers the payment is voided first (PAY03: it would claim money the hall gave back);
+    what is left of the payment can then be invoiced again. Invoices come before the drawer in the money
+    lock order (`locks`); the invoicing app does it (`hooks`, registered in its `ready()`)."""
+    if refund.payment is not None:
+        refund_payout_hooks_run(payment=refund.payment, actor=payer)
+
+
+def _refund_paid(refund: Refund, *, actor: Actor, payer: Any, now: dt.datetime, note: str = "") -> None:
+    """The refund is paid: its status, the purpose's undo (a top-up's balance back), a balance refund's
+    balance, the audit entry."""
     _refund_move(refund, RefundStatus.PAID, actor=actor, now=now, note=note, paid_by=payer, paid_at=now)
     payment = refund.payment
     if payment is not None and payment.purpose_applied:
@@ -351,6 +362,74 @@ def _refund_pay_locked(refund: Refund, *, actor: Actor, now: dt.datetime, note: 
         hall=refund.hall,
         data={"amount": str(refund.amount), "method": refund.method},
     )
+
+
+def refund_send(refund: Refund, *, actor: Actor, fail_on_error: bool = True) -> Refund:
+    """Ask the QR provider to pay a SENDING refund back, with no row locked while it answers (issue 10,
+    QR_PROVIDER_TIMEOUT_SECONDS); then, in a new transaction in the money lock order, the refund is paid
+    (its payment's invoices voided first) or, when the provider cannot be reached, failed (409
+    `provider_down`; the amount is free again and the clerk may ask anew). The provider's refund is keyed
+    by our refund's id, so asking again for the same refund never pays twice. A refund no longer SENDING
+    (another request finished it) is returned as it is. Without `fail_on_error` (the system's late-success
+    refund, nobody waiting for an answer) an unreachable provider leaves the refund SENDING for
+    `refunds_resend_due`."""
+    if refund.status != RefundStatus.SENDING or refund.payment is None:
+        return refund
+    payment = refund.payment
+    try:
+        reference = providers.provider_get(payment.provider).refund(
+            provider_ref=payment.provider_ref, amount=refund.amount, refund_ref=str(refund.pk)
+        )
+    except providers.ProviderError as exc:
+        if not fail_on_error:
+            logger.warning("QR refund %s: the payment service cannot be reached; it is asked again later", refund.pk)
+            return refund
+        _refund_fail(refund, actor=actor)
+        raise Conflict(
+            _("The QR payment service cannot be reached. Try the refund again later."), code="provider_down"
+        ) from exc
+    with transaction.atomic():
+        locked = _lock_refund(refund)
+        if locked.status != RefundStatus.SENDING:
+            return locked
+        Refund.objects.filter(pk=locked.pk).update(provider_ref=reference[:64])
+        locked.provider_ref = reference[:64]
+        payer = acting_user(actor)
+        _void_invoices(locked, payer)
+        _refund_paid(locked, actor=actor, payer=payer, now=timezone.now(), note="paid back by the payment service")
+    return locked
+
+
+def refunds_send_waiting(*, payment_id: int) -> None:
+    """Send the payment's SENDING refunds (the late-success refund written while its payment was locked)."""
+    waiting = Refund.objects.filter(payment_id=payment_id, status=RefundStatus.SENDING)
+    for refund in waiting.select_related("hall", "payment", "service"):
+        refund_send(refund, actor=None, fail_on_error=False)
+
+
+def refunds_resend_due(*, now: dt.datetime | None = None) -> int:
+    """Ask the provider again for every refund left SENDING (an unreachable provider, a stopped process) for
+    a periodic job; answers how many were asked."""
+    before = (now or timezone.now()) - dt.timedelta(seconds=RESEND_AFTER_SECONDS)
+    due = Refund.objects.filter(status=RefundStatus.SENDING, requested_at__lte=before).select_related(
+        "hall", "payment", "service"
+    )
+    count = 0
+    for refund in due:
+        refund_send(refund, actor=None, fail_on_error=False)
+        count += 1
+    return count
+
+
+def _refund_fail(refund: Refund, *, actor: Actor) -> None:
+    with transaction.atomic():
+        locked = _lock_refund(refund)
+        if locked.status != RefundStatus.SENDING:
+            return
+        _refund_move(locked, RefundStatus.FAILED, actor=actor, now=timezone.now(), note="provider unreachable")
+        audit_record(
+            actor=actor, action="refund.fail", obj=locked, hall=locked.hall, data={"amount": str(locked.amount)}
+        )
 
 
 def _lock_refund(refund: Refund) -> Refund:
@@ -402,7 +481,7 @@ def refund_approve(*, actor: Actor, refund: Refund, note: str = "") -> Refund:
         )
         if locked.method != PaymentMethod.CASH:
             _refund_pay_locked(locked, actor=actor, now=now)
-    return locked
+    return refund_send(locked, actor=actor)
 
 
 def refund_reject(*, actor: Actor, refund: Refund, reason: Any) -> Refund:

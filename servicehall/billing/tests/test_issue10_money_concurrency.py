@@ -12,7 +12,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from servicehall.billing import services
-from servicehall.billing.models import Payment, PaymentStatus, Refund
+from servicehall.billing.models import Payment, PaymentStatus, Refund, RefundStatus
 from servicehall.billing.providers import QrCharge, simulated
 from servicehall.core.errors import ApplicationError
 from servicehall.credit import services as credit_services
@@ -256,3 +256,64 @@ def test_pay01_issue10_a_slow_qr_provider_holds_no_row_and_the_payment_is_record
     payment, created = answer[0]
     payment = Payment.objects.get(pk=payment.pk)
     assert created and payment.status == PaymentStatus.PENDING and payment.qr_content
+
+
+class SlowRefund:
+    """A provider's refund that answers only when the test lets it: the refund must be committed as SENDING
+    meanwhile, and its payment, the payment's customer and the refund unlocked."""
+
+    entered = threading.Event()
+    release = threading.Event()
+    pays_back = simulated.SimulatedProvider.refund
+
+    @staticmethod
+    def refund(provider: Any, *, provider_ref: str, amount: Decimal, refund_ref: str) -> str:
+        SlowRefund.entered.set()
+        SlowRefund.release.wait(timeout=60)
+        return SlowRefund.pays_back(provider, provider_ref=provider_ref, amount=amount, refund_ref=refund_ref)
+
+
+def _refund_rows_free(payment: Payment) -> bool:
+    with transaction.atomic():
+        Payment.objects.select_for_update(nowait=True).get(pk=payment.pk)
+        Refund.objects.select_for_update(nowait=True).filter(payment=payment).first()
+        Customer.objects.select_for_update(nowait=True).filter(pk=payment.order.customer_id).first()
+        return True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pay06_issue10_a_slow_qr_provider_holds_no_row_while_it_pays_a_refund_back(
+    postgres_only, threads_db, monkeypatch
+):
+    SlowRefund.entered.clear()
+    SlowRefund.release.clear()
+    world = build_world("ha")
+    payment, _ = pay(world, order_at_payment(world), key="qr-paid", method="qr")
+    simulated.customer_pays(payment.provider_ref)
+    payment = Payment.objects.get(pk=payment.pk)
+    assert payment.status == PaymentStatus.SUCCEEDED
+    monkeypatch.setattr(simulated.SimulatedProvider, "refund", SlowRefund.refund)
+    close_old_connections()
+    answer: list[Any] = []
+
+    def refund() -> None:
+        try:
+            answer.append(
+                services.refund_request(actor=world.clerk, payment=payment, amount="10.00", reason="Changed mind")
+            )
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=refund)
+    thread.start()
+    try:
+        assert SlowRefund.entered.wait(timeout=60)
+        # While the provider thinks: the refund is recorded as sent, and no money row is locked.
+        assert Refund.objects.get(payment=payment).status == RefundStatus.SENDING
+        assert _refund_rows_free(payment)
+    finally:
+        SlowRefund.release.set()
+        thread.join(timeout=60)
+    done, created = answer[0]
+    assert created and Refund.objects.get(pk=done.pk).status == RefundStatus.PAID
+    assert done.status == RefundStatus.PAID and done.provider_ref == f"SIMREF-{done.pk}"

@@ -10,8 +10,9 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from servicehall.billing import services
-from servicehall.billing.models import Payment, PaymentMove, Receipt, Refund
-from servicehall.billing.providers import simulated
+from servicehall.billing.models import Payment, PaymentMove, Receipt, Refund, RefundMove
+from servicehall.billing.providers import ProviderError, simulated
+from servicehall.core.errors import Conflict
 from servicehall.core.models import AuditEntry
 from servicehall.orders.models import WorkOrder
 from servicehall.orders.states import OrderStatus
@@ -216,3 +217,50 @@ def test_pay01_the_order_pages_panel_polls_the_qr_status_by_payment_alone(client
     response = client.get(url, HTTP_HX_REQUEST="true")
     assert response["HX-Trigger"] == "billing-payment-settled"
     assert "<html" not in response.content.decode() and "Paid." in response.content.decode()
+
+
+def _refunds_unreachable(self, *, provider_ref: str, amount: Decimal, refund_ref: str) -> str:
+    raise ProviderError("timed out")  # the payment service takes payments but cannot pay a refund back
+
+
+def test_pay06_issue10_a_qr_refund_the_provider_cannot_pay_back_fails_and_frees_its_amount(
+    world, settings, monkeypatch
+):
+    settings.REFUND_APPROVAL_ABOVE = Decimal("200.00")
+    _order, payment = qr(world)
+    simulated.customer_pays(payment.provider_ref)
+    monkeypatch.setattr(simulated.SimulatedProvider, "refund", _refunds_unreachable)
+    with pytest.raises(Conflict) as refused:
+        services.refund_request(actor=world.clerk, payment=fresh(payment), amount="30.00", reason="Wrong package")
+    assert refused.value.code == "provider_down"
+    failed = Refund.objects.get(payment=payment)
+    assert failed.status == "failed" and failed.paid_at is None
+    assert RefundMove.objects.filter(refund=failed, from_status="sending", to_status="failed").exists()
+    # The provider is back: the whole amount can be refunded again, and is paid back.
+    monkeypatch.undo()
+    again, created = services.refund_request(
+        actor=world.clerk, payment=fresh(payment), amount="30.00", reason="Wrong package"
+    )
+    assert created and again.status == "paid"
+    assert simulated.SimulatedQrCharge.objects.get(token=payment.provider_ref).refunded == Decimal("30.00")
+
+
+def test_pay01_issue10_a_late_success_refund_the_provider_cannot_pay_back_is_asked_again_later(
+    world, settings, monkeypatch
+):
+    settings.QR_PAYMENT_TIMEOUT_SECONDS = 1
+    settings.REFUND_APPROVAL_ABOVE = Decimal("200.00")
+    order, payment = qr(world)
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=5)):
+        services.payment_qr_refresh(payment=fresh(payment))
+        pay(world, order, key="cash")  # the clerk took cash instead
+        monkeypatch.setattr(simulated.SimulatedProvider, "refund", _refunds_unreachable)
+        simulated.customer_pays(payment.provider_ref)
+    refund = Refund.objects.get(payment=payment)
+    assert fresh(payment).status == "succeeded" and refund.status == "sending"
+    monkeypatch.undo()
+    assert services.refunds_resend_due(now=timezone.now()) == 0  # asked for a moment ago: not yet
+    later = timezone.now() + dt.timedelta(minutes=5)
+    assert services.refunds_resend_due(now=later) == 1
+    assert Refund.objects.get(pk=refund.pk).status == "paid"
+    assert simulated.SimulatedQrCharge.objects.get(token=payment.provider_ref).refunded == Decimal("30.00")
