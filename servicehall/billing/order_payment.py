@@ -201,6 +201,12 @@ def refund_payment(request: HttpRequest, order: WorkOrder) -> str:
             "amount": refund.amount,
             "method": refund.get_method_display(),
         }
+    if refund.status in (RefundStatus.SENDING, RefundStatus.FAILED):
+        # A repeated press answers what the first got: the payment service has it, or could not pay it back.
+        return _("The refund of ¥%(amount)s: %(status)s.") % {
+            "amount": refund.amount,
+            "status": refund.get_status_display(),
+        }
     return _("The refund of ¥%(amount)s waits for the duty manager's approval.") % {"amount": refund.amount}
 
 

@@ -239,3 +239,23 @@ def test_pay01_issue10_a_deadlock_in_the_payment_box_answers_409_try_again_not_a
     assert response.status_code == 409
     assert "Please try again." in response.content.decode()
     assert not Payment.objects.filter(order=order).exists()
+
+
+def test_pay06_issue10_a_qr_refund_the_payment_service_cannot_pay_says_so_also_on_a_second_press(
+    world, clerk_client, monkeypatch
+):
+    from servicehall.billing.providers import ProviderError, simulated
+
+    def unreachable(self, *, provider_ref, amount, refund_ref):
+        raise ProviderError("timed out")
+
+    order = order_at_payment(world, fee="30.00")
+    _pay(clerk_client, order, key=_key(_page(clerk_client, order)), method="qr", amount="30.00")
+    payment = Payment.objects.get(order=order)
+    simulated.customer_pays(payment.provider_ref)
+    monkeypatch.setattr(simulated.SimulatedProvider, "refund", unreachable)
+    first = _refund(clerk_client, order, payment, amount="10.00", reason="overcharged")
+    assert first.status_code == 409 and "cannot be reached" in first.content.decode()
+    again = _refund(clerk_client, order, payment, amount="10.00", reason="overcharged")
+    assert again.status_code == 200 and "The refund of ¥10.00: Failed." in again.content.decode()
+    assert payment.refunds.count() == 1 and payment.refunds.get().status == "failed"
