@@ -207,7 +207,7 @@ DEMO_ENTERPRISE = {
         {
             "kind": "broadband",
             "number": "AD2100000900",
-            "package_code": "broadband-enterprise-1000m",
+            "package_code": "broadband_1000m",
             "address_region": "上海市浦东新区",
             "address_detail": "张江路18号3楼",
         },

@@ -80,3 +80,16 @@ def test_org01_demo_gas_hall_is_another_company_with_its_own_staff_and_customers
     telecom_kinds = set(Service.objects.filter(company=telecom.company).values_list("kind", flat=True))
     assert gas_kinds == {"gas"} and "gas" not in telecom_kinds
     assert Customer.objects.filter(company=gas.company).exists()
+
+
+@pytest.mark.django_db
+def test_org01_every_demo_service_is_sold_under_a_package_its_hall_knows():
+    """The customer page shows a package by the name the hall sells it under: a code no hall knows would show
+    as a raw code (found in the browser on the demo's enterprise broadband)."""
+    from servicehall.catalog.models import Package
+    from servicehall.customers.models import Service
+
+    call_command("load_demo")
+    for service in Service.objects.exclude(package_code="").select_related("company"):
+        known = Package.objects.filter(hall__company=service.company, code=service.package_code)
+        assert known.exists(), f"{service.kind} {service.number}: {service.package_code}"
