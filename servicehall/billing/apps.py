@@ -10,16 +10,31 @@ class BillingConfig(AppConfig):
     def ready(self) -> None:
         # The daily settlement (cashdesk, below billing) reads the day's payments and refunds through these.
         from servicehall.cashdesk.sources import PAYMENTS, REFUNDS, register_day_source
-        from servicehall.orders.extensions import register_order_action, register_order_page_context
-        from servicehall.org.roles import Capability
+        from servicehall.orders.extensions import register_order_page_context
 
-        from . import order_payment
+        from . import order_payment, services
+        from .models import PaymentPurpose
+        from .providers import simulated
+        from .purposes import register_purpose
         from .selectors import payments_for_hall_day, refunds_for_hall_day
+
+        # Billing's own purposes (credit registers `installment` in its ready()).
+        register_purpose(
+            PaymentPurpose.ORDER_FEES,
+            on_succeeded=services.order_fees_succeeded,
+            is_payable=services.order_fees_payable,
+        )
+        register_purpose(
+            PaymentPurpose.TOP_UP,
+            on_succeeded=services.top_up_succeeded,
+            is_payable=services.top_up_payable,
+            on_refunded=services.top_up_refunded,
+        )
+        # The simulated phone hands its notifications up to billing's QR callback (providers sit below services).
+        simulated.notification_receiver_set(services.payment_qr_notification)
 
         register_day_source(PAYMENTS, payments_for_hall_day)
         register_day_source(REFUNDS, refunds_for_hall_day)
-        # The order page (orders, below billing) shows the payment step and posts these actions to billing.
+        # The order page (orders, below billing) shows the payment step with billing's templates, whose forms
+        # post to billing's own URLs (`views_order`).
         register_order_page_context("payment", order_payment.order_page_context)
-        register_order_action("pay", capability=Capability.SERVE, handler=order_payment.take_payment)
-        register_order_action("refund", capability=Capability.SERVE, handler=order_payment.refund_payment)
-        register_order_action("nothing-due", capability=Capability.SERVE, handler=order_payment.settle_nothing_due)

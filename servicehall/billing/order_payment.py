@@ -3,7 +3,8 @@ payment", "refund" and "nothing due".
 
 The rules live in billing's services (payments, receipts, refunds) and promotions (what is due); this module
 only gathers what the order page shows and turns a posted form into one service call. Billing registers it
-with `orders.extensions` in `BillingConfig.ready()`: the order page is orders', the money is billing's.
+with `orders.extensions` in `BillingConfig.ready()`: the order page is orders', the money is billing's. The
+three actions are billing's views (`views_order`), each built with orders' `order_action`.
 """
 
 from __future__ import annotations
@@ -141,8 +142,10 @@ def payment_context(*, order: WorkOrder, together: list[str] | None = None) -> d
 
 
 def order_page_context(request: HttpRequest, order: WorkOrder) -> dict[str, Any]:
-    """The order page's part of money (registered with `orders.extensions`)."""
-    return payment_context(order=order, together=together_requested(request))
+    """The order page's part of money (registered with `orders.extensions`) and the billing templates that
+    show it: the order page includes them without knowing billing."""
+    context = payment_context(order=order, together=together_requested(request))
+    return {**context, "pay_template": "billing/order_pay.html", "payments_template": "billing/order_payments.html"}
 
 
 def take_payment(request: HttpRequest, order: WorkOrder) -> str:

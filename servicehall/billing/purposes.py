@@ -11,8 +11,8 @@ Each purpose (`PaymentPurpose`) has a registered entry:
 * `on_refunded(refund)` (optional): called inside the refund's transaction when a refund of such a payment
   is paid (a top-up refund takes the amount back off the balance).
 
-The billing app registers `order_fees` and `top_up` here; the credit app registers `installment` in its
-`AppConfig.ready()`:
+The billing app registers `order_fees` and `top_up` and the credit app registers `installment`, each in its
+`AppConfig.ready()` (the handlers live in the apps' services, which import this module):
 
     from servicehall.billing.purposes import register_purpose
     register_purpose("installment", on_succeeded=installment_paid, is_payable=installment_is_payable)
@@ -52,30 +52,4 @@ def register_purpose(
 
 
 def purpose_get(code: str) -> Purpose | None:
-    _builtins()
     return _REGISTRY.get(code)
-
-
-def _builtins() -> None:
-    """The billing app's own purposes, registered on first use (no import cycle with services)."""
-    if PaymentPurpose.ORDER_FEES in _REGISTRY and PaymentPurpose.TOP_UP in _REGISTRY:
-        return
-    from . import services
-
-    _REGISTRY.setdefault(
-        PaymentPurpose.ORDER_FEES,
-        Purpose(
-            code=PaymentPurpose.ORDER_FEES,
-            on_succeeded=services.order_fees_succeeded,
-            is_payable=services.order_fees_payable,
-        ),
-    )
-    _REGISTRY.setdefault(
-        PaymentPurpose.TOP_UP,
-        Purpose(
-            code=PaymentPurpose.TOP_UP,
-            on_succeeded=services.top_up_succeeded,
-            is_payable=services.top_up_payable,
-            on_refunded=services.top_up_refunded,
-        ),
-    )

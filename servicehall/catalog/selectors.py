@@ -24,6 +24,7 @@ from .models import (
     ScriptStep,
     pick_language,
 )
+from .packs import DEFAULT_HOLDER, PackError, pack_read
 
 
 def categories_for_hall(*, hall: Hall) -> QuerySet[QueueCategory]:
@@ -271,8 +272,6 @@ def recommendations_for(
 
 @cache
 def _pack_holder(pack: str) -> dict[str, str]:
-    from .packs import DEFAULT_HOLDER, PackError, pack_read
-
     try:
         return pack_read(pack).holder
     except PackError:  # a pack no longer on disk (a test pack, a retired one): the usual word
@@ -285,7 +284,5 @@ def holder_words(*, pack: str | None) -> dict[str, str]:
     `{"holder": "机主"}` in a telecom hall, `{"holder": "户主"}` in a gas hall ("subscriber" /
     "account holder" in English); used as `%(holder)s` in the order page's party labels and flashes.
     """
-    from .packs import DEFAULT_HOLDER
-
     words = _pack_holder(pack) if pack else DEFAULT_HOLDER
     return {"holder": pick_language(words["zh"], words["en"])}

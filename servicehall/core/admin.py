@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
+from .services import audit_record
 
 
 class ReadOnlyAdminMixin:
@@ -86,8 +87,6 @@ class PersonalDataAdminMixin:
         # The object the change page read (no second query for the audit row).
         obj = getattr(request, "_personal_data_object", None) if response.status_code == 200 else None
         if obj is not None:
-            from .services import audit_record
-
             audit_record(
                 actor=request.user,
                 action="admin.personal_data_view",

@@ -25,7 +25,7 @@ MM_PER_PX = 25.4 / 96  # CSS pixels are 1/96 inch
 
 def _fetcher() -> Any:
     """A WeasyPrint URL fetcher that serves `static:///css/print.css` from the static files and nothing else."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415  (late, as in render_pdf)
 
     class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -50,7 +50,7 @@ def render_pdf(
     the static files). `roll_width_mm` lays the document out on one page of a paper roll of that
     width (an 80 mm receipt slip) whose height fits the content, as a thermal printer cuts it.
     """
-    from weasyprint import CSS, HTML  # imported late: loading pango is slow and only PDFs need it
+    from weasyprint import CSS, HTML  # noqa: PLC0415  (late: loading pango is slow and only PDFs need it)
 
     html = render_to_string(template, {**context, "pdf": True, "pdf_static": STATIC_PREFIX}, request=request)
     document = HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=_fetcher())

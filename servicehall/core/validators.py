@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -83,8 +84,6 @@ def validate_known_keys(value: dict[str, Any], *, allowed: Callable[[str], bool]
 
 def text_fields_refuse_control_characters(form: Any) -> None:
     """Give every text field of a bound or unbound form the control-character check (call in `__init__`)."""
-    from django import forms
-
     for field in form.fields.values():
         if isinstance(field, forms.CharField) and refuse_control_characters not in field.validators:
             field.validators.append(refuse_control_characters)

@@ -8,6 +8,8 @@ shows its message with its 4xx status; nothing is written.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from functools import partial, wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -248,55 +250,72 @@ def application(request: HttpRequest, application_id: int) -> HttpResponse:
     return render_in_hall_time(request, "credit/application.html", _application_context(request, app))
 
 
-def _do(request: HttpRequest, app: CreditApplication, action: str) -> str:
-    user = request.user
-    if action == "sign":
-        services.application_sign(application=app, actor=user)
-        return _("The contract is signed; the installment schedule starts today.")
-    if action == "activate":
-        services.application_activate(application=app, actor=user)
-        return _("The handset was handed over; the plan runs.")
-    if action == "cancel":
-        services.application_cancel(application=app, actor=user, reason=request.POST.get("reason", ""))
-        return _("The application is cancelled.")
-    if action in ("pay", "pay-early"):
-        payment, _created = services.installment_pay(
-            application=app,
-            actor=user,
-            method=request.POST.get("method", ""),
-            amount=request.POST.get("amount", ""),
-            tendered=request.POST.get("tendered") or None,
-            idempotency_key=request.POST.get("key", ""),
-            early=action == "pay-early",
-            pos_reference=request.POST.get("pos_reference", ""),
-        )
-        if payment.status == "pending":
-            return _("Show the customer the QR code; the installments are booked when the payment arrives.")
-        receipt = getattr(payment, "receipt", None)
-        number = receipt.number if receipt is not None else ""
-        if payment.change:
-            return _("Paid %(amount)s yuan, change %(change)s yuan. Receipt %(receipt)s.") % {
-                "amount": payment.amount,
-                "change": payment.change,
-                "receipt": number,
-            }
-        return _("Paid %(amount)s yuan. Receipt %(receipt)s.") % {"amount": payment.amount, "receipt": number}
-    raise NotFound(_("There is no such action."))
+def _sign(request: HttpRequest, app: CreditApplication) -> str:
+    services.application_sign(application=app, actor=request.user)
+    return _("The contract is signed; the installment schedule starts today.")
 
 
-@login_required
-@handles_application_errors
-@require_POST
-def act(request: HttpRequest, application_id: int, action: str) -> HttpResponse:
-    app = selectors.application_get_for_user(user=request.user, application_id=application_id, capability=C.SERVE)
-    try:
-        flash, status = _flash("success", _do(request, app, action)), 200
-    except ApplicationError as exc:
-        flash, status = _flash("error", str(exc.message)), exc.status_code
-    app = selectors.application_get_for_user(user=request.user, application_id=application_id, capability=C.SERVE)
-    context = _application_context(request, app)
-    context["flash"] = flash
-    return render_in_hall_time(request, "credit/application.html", context, status=status)
+def _activate(request: HttpRequest, app: CreditApplication) -> str:
+    services.application_activate(application=app, actor=request.user)
+    return _("The handset was handed over; the plan runs.")
+
+
+def _cancel(request: HttpRequest, app: CreditApplication) -> str:
+    services.application_cancel(application=app, actor=request.user, reason=request.POST.get("reason", ""))
+    return _("The application is cancelled.")
+
+
+def _pay(request: HttpRequest, app: CreditApplication, *, early: bool) -> str:
+    payment, _created = services.installment_pay(
+        application=app,
+        actor=request.user,
+        method=request.POST.get("method", ""),
+        amount=request.POST.get("amount", ""),
+        tendered=request.POST.get("tendered") or None,
+        idempotency_key=request.POST.get("key", ""),
+        early=early,
+        pos_reference=request.POST.get("pos_reference", ""),
+    )
+    if payment.status == "pending":
+        return _("Show the customer the QR code; the installments are booked when the payment arrives.")
+    receipt = getattr(payment, "receipt", None)
+    number = receipt.number if receipt is not None else ""
+    if payment.change:
+        return _("Paid %(amount)s yuan, change %(change)s yuan. Receipt %(receipt)s.") % {
+            "amount": payment.amount,
+            "change": payment.change,
+            "receipt": number,
+        }
+    return _("Paid %(amount)s yuan. Receipt %(receipt)s.") % {"amount": payment.amount, "receipt": number}
+
+
+def _application_action(handler: Callable[[HttpRequest, CreditApplication], str]) -> Callable[..., HttpResponse]:
+    """The view of one action on an application: run it, answer with the application's page and the outcome."""
+
+    @login_required
+    @handles_application_errors
+    @require_POST
+    @wraps(handler)
+    def view(request: HttpRequest, application_id: int) -> HttpResponse:
+        app = selectors.application_get_for_user(user=request.user, application_id=application_id, capability=C.SERVE)
+        try:
+            flash, status = _flash("success", handler(request, app)), 200
+        except ApplicationError as exc:
+            flash, status = _flash("error", str(exc.message)), exc.status_code
+        app = selectors.application_get_for_user(user=request.user, application_id=application_id, capability=C.SERVE)
+        context = _application_context(request, app)
+        context["flash"] = flash
+        return render_in_hall_time(request, "credit/application.html", context, status=status)
+
+    return view
+
+
+# One URL and one view per action on an application.
+sign = _application_action(_sign)
+activate = _application_action(_activate)
+cancel = _application_action(_cancel)
+pay_installment = _application_action(partial(_pay, early=False))
+pay_early = _application_action(partial(_pay, early=True))
 
 
 @login_required

@@ -1,9 +1,9 @@
 """What the apps above orders add to an order (issue 11: imports go down only).
 
-* The order page shows the payment step's box and takes "pay", "refund" and "nothing due", but billing sits
-  above orders. So billing registers, in its `AppConfig.ready()`, a function that adds its part of the
-  page's context and the actions it handles; the order page and its one action URL use them without
-  importing billing.
+* The order page shows the payment step's box, but billing sits above orders. So billing registers, in its
+  `AppConfig.ready()`, a function that adds its part of the page's context, including the names of the
+  billing templates the page includes (`pay_template`, `payments_template`); their forms post to billing's
+  own views, built with `orders.views.order_action`.
 * An order reverted at its payment step will not be paid: promotions registers what must be undone then
   (the points the customer redeemed come back), run inside the revert's transaction.
 """
@@ -17,7 +17,8 @@ from django.http import HttpRequest
 
 from .models import WorkOrder
 
-# An action posted to the order page: does the work, returns the message the clerk reads.
+# An action on the order page (`orders.views.order_action` makes its view): does the work, returns the
+# message the clerk reads.
 OrderAction = Callable[[HttpRequest, WorkOrder], str]
 PageContext = Callable[[HttpRequest, WorkOrder], dict[str, Any]]
 
@@ -28,7 +29,6 @@ _NO_MONEY: dict[str, Any] = {"payments": [], "pay": None}
 UnpaidRevertHook = Callable[..., Any]
 
 _PAGE_CONTEXTS: dict[str, PageContext] = {}
-_ACTIONS: dict[str, tuple[str, OrderAction]] = {}
 _UNPAID_REVERT_HOOKS: dict[str, UnpaidRevertHook] = {}
 
 
@@ -37,20 +37,11 @@ def register_order_page_context(name: str, context: PageContext) -> None:
     _PAGE_CONTEXTS[name] = context
 
 
-def register_order_action(action: str, *, capability: str, handler: OrderAction) -> None:
-    """Add (or replace) an action posted to `orders:act`, allowed to users with `capability` in the hall."""
-    _ACTIONS[action] = (capability, handler)
-
-
 def order_page_context(request: HttpRequest, order: WorkOrder) -> dict[str, Any]:
     context = dict(_NO_MONEY)
     for part in _PAGE_CONTEXTS.values():
         context.update(part(request, order))
     return context
-
-
-def order_actions() -> dict[str, tuple[str, OrderAction]]:
-    return dict(_ACTIONS)
 
 
 def register_unpaid_revert_hook(name: str, hook: UnpaidRevertHook) -> None:

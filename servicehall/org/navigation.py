@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .models import Hall
 from .roles import Capability as C
 from .roles import Role
 
@@ -87,8 +88,6 @@ def _url(screen: Screen, hall_code: str) -> str | None:
 
 
 def _hall_packs(hall_code: str) -> list[str]:
-    from servicehall.org.models import Hall
-
     return Hall.objects.filter(code=hall_code).values_list("packs", flat=True).first() or []
 
 

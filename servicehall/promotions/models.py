@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -43,8 +44,6 @@ class RuleKind(models.TextChoices):
 
 
 def _validate_bins(value: Any) -> None:
-    from django.core.exceptions import ValidationError
-
     if not isinstance(value, list) or not value:
         raise ValidationError(_("List at least one card BIN prefix of 6 to 8 digits."))
     for item in value:

@@ -8,6 +8,10 @@ provider can say "paid" after we expired the payment (late success).
 Notifications are JSON `{"ref", "state", "transaction_id"}` signed with
 HMAC-SHA256 (hex) in the `X-Sim-Signature` header; the key is derived from
 SECRET_KEY. Tests drive the phone with `customer_pays` / `customer_declines`.
+
+The phone's notification goes to the receiver billing registers in its `AppConfig.ready()`
+(`notification_receiver_set(services.payment_qr_notification)`): providers sit below billing's services, so
+they hand notifications up through it instead of importing the services.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from django.conf import settings
@@ -34,6 +38,23 @@ _STATE: dict[str, str] = {
     SimulatedQrCharge.State.DECLINED: FAILED,
     SimulatedQrCharge.State.CLOSED: CLOSED,
 }
+
+# Called as `receiver(provider_code=..., body=..., headers=...)`, like billing's QR callback view.
+NotificationReceiver = Callable[..., object]
+_receiver: NotificationReceiver | None = None
+
+
+def notification_receiver_set(receiver: NotificationReceiver) -> None:
+    """Where the phone's signed notifications go (billing's `payment_qr_notification`); the last one wins."""
+    global _receiver
+    _receiver = receiver
+
+
+def _notify(charge: SimulatedQrCharge) -> None:
+    if _receiver is None:
+        raise RuntimeError("no receiver for the simulated provider's notifications; billing registers it at ready()")
+    body = notification_body(charge)
+    _receiver(provider_code=SimulatedProvider.code, body=body, headers={SIGNATURE_HEADER: sign(body)})
 
 
 def _key() -> bytes:
@@ -106,13 +127,7 @@ def _act(token: str, to: str, *, notify: bool) -> SimulatedQrCharge | None:
                 charge.transaction_id = f"SIM{secrets.token_hex(8).upper()}"
             charge.save(update_fields=["state", "transaction_id"])
     if notify:
-        # Imported here: billing's services call the providers, this module among them (a cycle at load).
-        from servicehall.billing import services
-
-        body = notification_body(charge)
-        services.payment_qr_notification(
-            provider_code=SimulatedProvider.code, body=body, headers={SIGNATURE_HEADER: sign(body)}
-        )
+        _notify(charge)
     return charge
 
 

@@ -11,7 +11,7 @@ The modules, each importing only the ones listed above it (never the other way r
 * `receipts`: a payment succeeds: its receipt number and invoice code, the audit entry, the purpose applied,
   points earned (`_succeed`).
 * `purpose_handlers`: the billing app's own purposes `order_fees` and `top_up` (succeeded, payable, refunded),
-  registered by `billing.purposes`.
+  registered in billing's `AppConfig.ready()`.
 * `refunds`: refunds of a payment or of a cancelled service's balance, their approval, rejection and payout
   (PAY06).
 * `qr`: QR-provider payments: the code asked for after commit, notifications, polling, expiry and the

@@ -15,6 +15,7 @@ from servicehall.billing.models import Payment, PaymentMove, PaymentStatus
 from servicehall.billing.providers import ProviderError, simulated
 from servicehall.core.errors import Conflict
 from servicehall.customers.models import Service
+from testsupport.orders import order_action_url
 from testsupport.world import PASSWORD
 
 from .helpers import ensure_drawer, mobile_service, order_at_payment, pay
@@ -181,7 +182,7 @@ def test_pay01_issue10_the_payment_box_asks_for_the_pos_reference_for_card(clien
     client.cookies["django_language"] = "en"
     page = client.get(reverse("orders:detail", kwargs={"order_id": order.pk})).content.decode()
     assert 'data-testid="pos-reference"' in page and "POS reference (on the card terminal's slip)" in page
-    url = reverse("orders:act", kwargs={"order_id": order.pk, "action": "pay"})
+    url = order_action_url(order, "pay")
     key = re.search(r'name="key" value="([0-9a-f]{32})"', page).group(1)
     refused = client.post(url, {"key": key, "amount": "30.00", "method": "card"})
     assert refused.status_code == 422 and "Enter the POS reference" in refused.content.decode()

@@ -22,6 +22,7 @@ from servicehall.orders.models import WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.orders.tests.helpers import customer
 from servicehall.orders.tests.test_concurrency import run_at_once
+from testsupport.orders import order_action_url
 from testsupport.world import build_world, result_or_refusal
 
 from .helpers import order_at_payment, pay
@@ -165,7 +166,7 @@ def test_pay01_the_order_page_offers_the_customers_other_orders_and_pays_them_to
     assert f'name="with" value="{second.pk}"' in ticked
     key = re.search(r'name="key" value="([0-9a-f]{32})"', ticked).group(1)
     response = clerk_client.post(
-        reverse("orders:act", kwargs={"order_id": first.pk, "action": "pay"}),
+        order_action_url(first, "pay"),
         {"key": key, "amount": "75.00", "method": "card", "with": [second.pk], "pos_reference": "POS123456"},
     )
     assert response.status_code == 200 and "Paid, receipt R00000001" in response.content.decode()

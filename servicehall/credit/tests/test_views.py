@@ -116,7 +116,7 @@ def test_pay05_sign_pay_and_print_the_contract_from_the_plan_page(client, world)
 
     services.application_review(application=application, actor=world.manager, approve=True)
     client.force_login(world.clerk)
-    act = lambda action: reverse("credit:act", kwargs={"application_id": application.pk, "action": action})  # noqa: E731
+    act = lambda action: reverse(f"credit:{action.replace('-', '_')}", kwargs={"application_id": application.pk})  # noqa: E731
     assert client.post(act("sign")).status_code == 200
     response = client.post(
         act("pay"), {"method": "card", "amount": "400.00", "key": "view-1", "pos_reference": "POS400001"}
@@ -153,7 +153,7 @@ def test_pay05_hall_b_sees_nothing_of_hall_a(client, world, other_world):
     assert client.get(reverse("credit:contract", kwargs={"application_id": application.pk})).status_code == 404
     assert client.get(reverse("credit:applications", kwargs={"hall": world.hall.code})).status_code == 404
     assert client.get(reverse("credit:overdue", kwargs={"hall": world.hall.code})).status_code == 404
-    act = reverse("credit:act", kwargs={"application_id": application.pk, "action": "cancel"})
+    act = reverse("credit:cancel", kwargs={"application_id": application.pk})
     assert client.post(act, {"reason": "x"}).status_code == 404
     assert client.get(_apply_url(world, application.customer)).status_code == 404
     own = client.get(reverse("credit:overdue", kwargs={"hall": other_world.hall.code}))
@@ -229,7 +229,7 @@ def test_pay05_issue10_a_card_installment_records_the_terminal_reference_and_nee
 
     application = signed(world, price="1300.00", down="100.00", months=3)
     client.force_login(world.clerk)
-    url = reverse("credit:act", kwargs={"application_id": application.pk, "action": "pay"})
+    url = reverse("credit:pay", kwargs={"application_id": application.pk})
     page = client.get(reverse("credit:application", kwargs={"application_id": application.pk})).content.decode()
     assert 'name="pos_reference"' in page
 

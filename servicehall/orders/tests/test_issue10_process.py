@@ -23,6 +23,7 @@ from servicehall.orders import services
 from servicehall.orders.models import FollowUpTask, IdentityCheck, InstallationJob
 from servicehall.orders.services import installation_jobs as jobs
 from servicehall.orders.states import OrderStatus
+from testsupport.orders import order_action_url
 from testsupport.world import build_world
 
 from .helpers import at_the_appointment, business, create, customer, id_document, reload, to_acceptance
@@ -53,7 +54,7 @@ def client_for(user) -> Client:
 
 
 def act(client, order, action, data=None, **extra):
-    return client.post(reverse("orders:act", kwargs={"order_id": order.pk, "action": action}), data or {}, **extra)
+    return client.post(order_action_url(order, action), data or {}, **extra)
 
 
 def detail_url(order) -> str:
@@ -160,7 +161,7 @@ def _installed(world, **window_args):
 
 
 def _report_url(world, job):
-    return reverse("orders:job_act", kwargs={"hall": world.hall.code, "job_id": job.pk, "action": "report"})
+    return reverse("orders:job_report", kwargs={"hall": world.hall.code, "job_id": job.pk})
 
 
 def test_issue10_reporting_a_job_done_before_its_appointment_asks_for_a_reason_and_is_audited(telecom_morning):

@@ -181,7 +181,7 @@ def jobs_url(world) -> str:
 
 
 def job_url(world, job, action) -> str:
-    return reverse("orders:job_act", kwargs={"hall": world.hall.code, "job_id": job.pk, "action": action})
+    return reverse(f"orders:job_{action}", kwargs={"hall": world.hall.code, "job_id": job.pk})
 
 
 def test_bt02_the_jobs_page_lists_the_halls_open_jobs_masked_in_a_few_queries(world, django_assert_max_num_queries):
@@ -245,9 +245,7 @@ def test_bt02_staff_of_another_hall_see_no_jobs_page_and_cannot_act(world, other
     job = job_of(booked(world))
     outsider = client_for(other_world.manager)
     assert outsider.get(jobs_url(world)).status_code == 404
-    other_hall_url = reverse(
-        "orders:job_act", kwargs={"hall": other_world.hall.code, "job_id": job.pk, "action": "report"}
-    )
+    other_hall_url = reverse("orders:job_report", kwargs={"hall": other_world.hall.code, "job_id": job.pk})
     assert outsider.post(other_hall_url, {"result": "done"}).status_code == 404
     assert job_of(job.order).status == "scheduled"
 

@@ -22,6 +22,7 @@ from servicehall.orders import services
 from servicehall.orders.models import Confirmation, OrderDocument, OrderMove, WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.queueing import services as queue
+from testsupport.orders import order_action_url
 
 from .helpers import (
     SAFE_ANSWERS,
@@ -58,7 +59,7 @@ def client_for(user) -> Client:
 
 
 def act(client, order, action, data=None, **extra):
-    return client.post(reverse("orders:act", kwargs={"order_id": order.pk, "action": action}), data or {}, **extra)
+    return client.post(order_action_url(order, action), data or {}, **extra)
 
 
 def html(response) -> str:

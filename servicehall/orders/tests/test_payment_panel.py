@@ -19,6 +19,7 @@ from servicehall.orders.models import WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.promotions import services as promotion_services
 from servicehall.promotions.models import PointsAccount, Promotion
+from testsupport.orders import order_action_url
 
 S = OrderStatus
 
@@ -46,7 +47,7 @@ def _key(html: str) -> str:
 def _pay(client: Client, order: WorkOrder, **fields: str):
     if fields.get("method") == "card":
         fields.setdefault("pos_reference", "POS123456")  # the card terminal's reference (issue 10)
-    return client.post(reverse("orders:act", kwargs={"order_id": order.pk, "action": "pay"}), fields)
+    return client.post(order_action_url(order, "pay"), fields)
 
 
 def _amount_off(world, order: WorkOrder, amount: str) -> None:
@@ -147,7 +148,7 @@ def test_pay01_a_viewer_without_serve_sees_no_pay_box(world):
 
 
 def _refund(client: Client, order: WorkOrder, payment: Payment, **fields: str):
-    url = reverse("orders:act", kwargs={"order_id": order.pk, "action": "refund"})
+    url = order_action_url(order, "refund")
     return client.post(url, {"payment": str(payment.pk), "key": "r" * 32, **fields})
 
 
@@ -189,7 +190,7 @@ def test_pay04_an_order_the_promotions_cover_leaves_the_payment_step_with_nothin
     _amount_off(world, order, "30.00")
     html = _page(clerk_client, order)
     assert 'data-testid="nothing-due"' in html and 'data-testid="pay"' not in html
-    response = clerk_client.post(reverse("orders:act", kwargs={"order_id": order.pk, "action": "nothing-due"}))
+    response = clerk_client.post(order_action_url(order, "nothing-due"))
     assert response.status_code == 200
     assert "Nothing to pay: the promotions cover the fees." in response.content.decode()
     order.refresh_from_db()
@@ -200,7 +201,7 @@ def test_pay04_an_order_the_promotions_cover_leaves_the_payment_step_with_nothin
 def test_pay04_nothing_due_is_refused_while_money_is_still_due(world, clerk_client):
     order = order_at_payment(world, fee="30.00")
     _amount_off(world, order, "10.00")
-    response = clerk_client.post(reverse("orders:act", kwargs={"order_id": order.pk, "action": "nothing-due"}))
+    response = clerk_client.post(order_action_url(order, "nothing-due"))
     assert response.status_code == 422
     assert "still has 20.00 yuan to pay" in response.content.decode()
     order.refresh_from_db()

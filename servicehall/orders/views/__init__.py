@@ -15,35 +15,72 @@ The modules, each importing only the ones listed above it (never the other way r
 * `create`: starting an order (`create`).
 * `order_page`: the order's page and its htmx panel (`detail`, `_render_order`): steps, parties'
   documents, the business details form, jobs and payments.
-* `order_actions`: the POSTs on an order (`act` and its `ACTIONS`, `save_details`, `hold_number`).
+* `order_actions`: the POSTs on an order, one view per action made by `order_action` (`advance`, `withdraw`,
+  `revert`, … `work_done`), and `save_details`, `hold_number`.
 * `documents`: the printable confirmation (`confirmation`) and the kept scans (`document_file`).
 * `review`: the duty manager's lists (`review_list`, `review_decide`, `in_progress`, `unfinished`).
 * `archive`: the archive search and its Excel export (`archive`, `archive_export`).
-* `installation_jobs`: the hall's installation and meter jobs (`jobs_list`, `job_act`).
+* `installation_jobs`: the hall's installation and meter jobs (`jobs_list`, `job_report`,
+  `job_reschedule`).
 """
 
 from .archive import archive, archive_export
 from .create import create
 from .documents import confirmation, document_file
-from .installation_jobs import job_act, jobs_list
-from .order_actions import act, hold_number, save_details
+from .installation_jobs import job_report, job_reschedule, jobs_list
+from .order_actions import (
+    advance,
+    check_identity,
+    confirm,
+    document_seen,
+    document_upload,
+    fraud_check,
+    hold_number,
+    order_action,
+    recommend,
+    record_authorisation,
+    revert,
+    review_order,
+    save_details,
+    set_counterparty,
+    set_customer,
+    set_proxy,
+    withdraw,
+    work_done,
+)
 from .order_page import detail
 from .review import in_progress, review_decide, review_list, unfinished
 
 __all__ = [
-    "act",
+    "advance",
     "archive",
     "archive_export",
+    "check_identity",
+    "confirm",
     "confirmation",
     "create",
     "detail",
     "document_file",
+    "document_seen",
+    "document_upload",
+    "fraud_check",
     "hold_number",
     "in_progress",
-    "job_act",
+    "job_report",
+    "job_reschedule",
     "jobs_list",
+    "order_action",
+    "recommend",
+    "record_authorisation",
+    "revert",
     "review_decide",
     "review_list",
+    "review_order",
     "save_details",
+    "set_counterparty",
+    "set_customer",
+    "set_proxy",
     "unfinished",
+    "withdraw",
+    "work_done",
 ]

@@ -101,7 +101,7 @@ def archive(request: HttpRequest, hall: str) -> HttpResponse:
 @require_POST
 def archive_export(request: HttpRequest, hall: str) -> HttpResponse:
     """The archive's search as an Excel sheet; personal data masked as on screen."""
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415  (late: heavy, and only the export needs it)
 
     hall_obj = _hall(request, hall, C.MANAGE_QUEUE)
     _form, orders, valid = _archive_search(request, hall_obj)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -120,20 +121,22 @@ def _reschedule_job(request: HttpRequest, job: InstallationJob) -> str:
     }
 
 
-JOB_ACTIONS: dict[str, Callable[[HttpRequest, InstallationJob], str]] = {
-    "report": _report_job,
-    "reschedule": _reschedule_job,
-}
+def _job_action(handler: Callable[[HttpRequest, InstallationJob], str]) -> Callable[..., HttpResponse]:
+    """The view of one action on a job: the job in the user's hall, the action, the list with the outcome."""
+
+    @login_required
+    @handles_application_errors
+    @require_POST
+    @wraps(handler)
+    def view(request: HttpRequest, hall: str, job_id: int) -> HttpResponse:
+        hall_obj = _hall(request, hall, C.SERVE)
+        job = _job_for(request, hall_obj, job_id)
+        flash, status = _run(lambda: handler(request, job))
+        return _render_jobs(request, hall_obj, flash=flash, status=status)
+
+    return view
 
 
-@login_required
-@handles_application_errors
-@require_POST
-def job_act(request: HttpRequest, hall: str, job_id: int, action: str) -> HttpResponse:
-    """Report a technician's result or reschedule a job; the list comes back with the outcome."""
-    if action not in JOB_ACTIONS:
-        raise NotFound(_("Unknown action."))
-    hall_obj = _hall(request, hall, C.SERVE)
-    job = _job_for(request, hall_obj, job_id)
-    flash, status = _run(lambda: JOB_ACTIONS[action](request, job))
-    return _render_jobs(request, hall_obj, flash=flash, status=status)
+# Report a technician's result, or reschedule a job: one URL and one view each.
+job_report = _job_action(_report_job)
+job_reschedule = _job_action(_reschedule_job)
