@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "servicehall.credit",
     "servicehall.invoicing",
     "servicehall.cashdesk",
+    "servicehall.care",
 ]
 
 MIDDLEWARE = [
@@ -376,3 +377,14 @@ AXES_RESET_ON_SUCCESS = True
 # Passwords are never stored; the address is kept in the attempt rows (for the unlock screen), not in logs.
 AXES_SENSITIVE_PARAMETERS = ["ip_address"]
 AXES_VERBOSE = False
+
+# Care after service (issue 12). A press on the counter's rating pad counts this many seconds after it asked
+# (CARE01) ...
+CARE_RATING_WINDOW_SECONDS = env_int("CARE_RATING_WINDOW_SECONDS", 10)
+# ... a customer not asked at the counter may rate from the ticket's page this many hours after the service ...
+CARE_TRACK_RATING_HOURS = env_int("CARE_TRACK_RATING_HOURS", 24)
+# ... and a dissatisfied customer's alert the duty manager has not handled in this many minutes is escalated
+# to the service manager (`manage.py care_escalate`, a periodic job).
+CARE_ALERT_ESCALATE_MINUTES = env_int("CARE_ALERT_ESCALATE_MINUTES", 10)
+# Ratings one client address may send from ticket pages per minute (CARE01).
+CARE_RATE_PER_MINUTE = env_int("CARE_RATE_PER_MINUTE", 10)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("credit/", include("servicehall.credit.urls")),
     path("invoices/", include("servicehall.invoicing.urls")),
     path("cashdesk/", include("servicehall.cashdesk.urls")),
+    path("care/", include("servicehall.care.urls")),
     path("", include("servicehall.queueing.urls")),
 ]
 

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from servicehall.core.actors import Actor
+
 from .models import Payment
 
 
@@ -42,7 +44,7 @@ def register_refund_hooks(
     _HOOKS[app] = RefundHooks(on_payout=on_payout, invoice_numbers=invoice_numbers)
 
 
-def refund_payout_hooks_run(*, payment: Payment, actor: Any) -> None:
+def refund_payout_hooks_run(*, payment: Payment, actor: Actor) -> None:
     """What the apps above billing do while a refund of `payment` is paid out (inside its transaction)."""
     for hooks in _HOOKS.values():
         if hooks.on_payout is not None:

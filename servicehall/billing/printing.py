@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor
 from servicehall.core.errors import Forbidden, NotFound
 from servicehall.core.masking import mask_name, mask_phone
 from servicehall.core.services import audit_record
@@ -73,7 +74,7 @@ def receipt_get_for_user(*, user: Any, receipt_id: Any, capability: str = Capabi
 # --- the write ---------------------------------------------------------------------------------
 
 
-def receipt_record_print(*, receipt: Receipt, actor: Any) -> Receipt:
+def receipt_record_print(*, receipt: Receipt, actor: Actor) -> Receipt:
     """Count one print of the receipt (the browser slip or the PDF) and audit it.
 
     The count is taken under the receipt's row lock, so two clerks pressing "print" at once get copy 1

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 
+from servicehall.core.actors import Actor
 from servicehall.core.services import audit_record
 from servicehall.org.models import Hall
 
@@ -102,7 +103,7 @@ def _load_recommendations(*, hall: Hall, pack: Pack, business_types: dict[str, B
 
 
 @transaction.atomic
-def pack_load(*, hall: Hall, code: str, actor: Any = None, path: Path | None = None) -> dict[str, int]:
+def pack_load(*, hall: Hall, code: str, actor: Actor = None, path: Path | None = None) -> dict[str, int]:
     """Load or update one industry pack into a hall, whole or not at all.
 
     Rows are matched by their codes, so loading the same pack twice changes

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TimeStampedModel(models.Model):
@@ -28,6 +29,29 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError(f"{type(self).__name__} rows are never deleted")
+
+
+class StatusMove(AppendOnlyModel):
+    """One move of an object's status: from, to, by whom, when, why (the history `core.states.transition`
+    writes). A concrete history adds its foreign key to the object (named in its `StateTable.history_fk`) and
+    may narrow a field, e.g. the statuses' `choices`."""
+
+    from_status = models.CharField(pgettext_lazy("status", "from"), max_length=16, blank=True)
+    to_status = models.CharField(_("to"), max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
 
 
 class AuditEntry(models.Model):

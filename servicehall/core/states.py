@@ -29,6 +29,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
+from .actors import Actor, acting_user
 from .errors import ApplicationError
 
 # Builds the refusal of an illegal move from the status the object is in.
@@ -54,7 +55,7 @@ class StateTable:
         return to in self.moves.get(current, frozenset())
 
     def record(
-        self, obj: models.Model, *, from_status: str, to_status: str, actor: Any, at: Any, note: str = ""
+        self, obj: models.Model, *, from_status: str, to_status: str, actor: Actor, at: Any, note: str = ""
     ) -> Any:
         """Append one history row; also for the first status of a new object (`from_status=""`)."""
         model = apps.get_model(self.history)
@@ -62,7 +63,7 @@ class StateTable:
             **{self.history_fk: obj},
             from_status=from_status,
             to_status=to_status,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=acting_user(actor),
             at=at,
             note=note,
         )
@@ -77,7 +78,7 @@ def transition[M: models.Model](
     lost: Callable[[], ApplicationError] | None = None,
     expected_from: str | None = None,
     changes: Mapping[str, Any] | None = None,
-    actor: Any = None,
+    actor: Actor = None,
     note: str = "",
     now: dt.datetime | None = None,
 ) -> M:

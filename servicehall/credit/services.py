@@ -158,7 +158,7 @@ def _move(
 def application_submit(
     *,
     hall: Hall,
-    actor: Any,
+    actor: Actor,
     customer: Customer,
     service: Service | None,
     handset_name: Any,
@@ -173,6 +173,8 @@ def application_submit(
     An ineligible customer is 422 `not_eligible` with `reasons` [{code, message}, …]; nothing is written.
     """
     require_capability(actor, hall, Capability.SERVE)
+    clerk = acting_user(actor)
+    assert clerk is not None  # require_capability lets only a signed-in member through
     if customer.company_id != hall.company_id:
         raise NotFound(_("There is no such customer."))
     if service is not None and service.customer_id != customer.pk:
@@ -226,7 +228,7 @@ def application_submit(
             principal=principal,
             fee_total=fee_total,
             status=S.SUBMITTED,
-            applied_by=actor,
+            applied_by=clerk,
             applied_at=now,
         )
         application.number = f"CR{application.pk:08d}"

@@ -46,7 +46,7 @@ from servicehall.billing import selectors as billing_selectors
 from servicehall.billing.locks import money_rows_lock
 from servicehall.billing.models import Payment, PaymentStatus, Receipt
 from servicehall.cashdesk import services as cashdesk_services
-from servicehall.core.actors import Actor
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
@@ -255,7 +255,7 @@ def invoice_issue(
 
 def _issue_locked(
     hall: Hall,
-    actor: Any,
+    actor: Actor,
     customer: Customer,
     ids: list[int],
     kind: str,
@@ -283,7 +283,7 @@ def _issue_locked(
         tax_rate=rate,
         tax_amount=invoice_tax(total, rate),
         download_code=_download_code(),
-        issued_by=actor,
+        issued_by=acting_user(actor),
         issued_at=now,
         replaces=replaces,
     )

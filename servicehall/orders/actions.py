@@ -9,11 +9,13 @@ calls `run(order, actor)` inside the move's transaction; 退受理 (revert) call
 Extension point — a handler is any object (or a class with a no-argument
 constructor) with these two methods::
 
+    from servicehall.core.actors import Actor
     from servicehall.orders.actions import ActionResult, Fee, register
+    from servicehall.orders.models import WorkOrder
 
     @register("mobile_open")
     class OpenMobileNumber:
-        def run(self, order, actor) -> ActionResult:
+        def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
             ...  # change the customer's services; read order.details for the inputs
             return ActionResult(
                 fees=[Fee("sim_card", "SIM卡费", "SIM card", Decimal("10.00"))],
@@ -22,8 +24,12 @@ constructor) with these two methods::
                 work_pending=False,  # True while an installation etc. is still outstanding (未完工)
             )
 
-        def undo(self, order, actor) -> None:
+        def undo(self, order: WorkOrder, actor: Actor) -> None:
             ...  # order.action_result holds what run returned in `data`
+
+`actor` is whoever takes the move: a signed-in user, an anonymous visitor or
+None (a system write). A handler that stores who acted in a user column writes
+`acting_user(actor)` (servicehall.core.actors), never the actor itself.
 
 Put handlers in modules of the package `servicehall.orders.handlers` and import
 them from its `__init__.py`: the registry imports that package the first time
@@ -41,6 +47,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
 from servicehall.catalog.actions import BUSINESS_ACTIONS
+from servicehall.core.actors import Actor
 
 if TYPE_CHECKING:
     from .models import WorkOrder
@@ -69,18 +76,18 @@ class ActionResult:
 
 
 class BusinessAction(Protocol):
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult: ...
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult: ...
 
-    def undo(self, order: WorkOrder, actor: Any) -> None: ...
+    def undo(self, order: WorkOrder, actor: Actor) -> None: ...
 
 
 class RecordOnly:
     """The business is recorded on the order; no service changes."""
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         return ActionResult(data={"record_only": True})
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         return None
 
 
@@ -125,12 +132,12 @@ def handler_for(code: str) -> BusinessAction:
     return REGISTRY.get(code, RECORD_ONLY) if code else RECORD_ONLY
 
 
-def run(order: WorkOrder, actor: Any) -> ActionResult:
+def run(order: WorkOrder, actor: Actor) -> ActionResult:
     result = handler_for(order.business_type.action).run(order, actor)
     if not isinstance(result, ActionResult):
         raise TypeError(f"the handler of {order.business_type.action!r} must return an ActionResult")
     return result
 
 
-def undo(order: WorkOrder, actor: Any) -> None:
+def undo(order: WorkOrder, actor: Actor) -> None:
     handler_for(order.business_type.action).undo(order, actor)

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from servicehall.core.actors import Actor
+
 from .models import WorkOrder
 
 # An action on the order page (`orders.views.order_action` makes its view): does the work, returns the
@@ -49,6 +51,6 @@ def register_unpaid_revert_hook(name: str, hook: UnpaidRevertHook) -> None:
     _UNPAID_REVERT_HOOKS[name] = hook
 
 
-def unpaid_revert_hooks_run(*, order: WorkOrder, actor: Any) -> None:
+def unpaid_revert_hooks_run(*, order: WorkOrder, actor: Actor) -> None:
     for hook in _UNPAID_REVERT_HOOKS.values():
         hook(order=order, actor=actor)

@@ -101,12 +101,14 @@ def _hall_load(
             for priority, category_code in enumerate(codes, start=1):
                 CounterCategory.objects.create(counter=counter, category=categories[category_code], priority=priority)
     user_model: Any = get_user_model()
-    for username, full_name, role, _counter in users:
+    for index, (username, full_name, role, _counter) in enumerate(users, start=1):
         user = user_model.objects.filter(username=username).first()
         if user is None:
             user = user_model(username=username, first_name=full_name, is_staff=(role == Role.HALL_ADMIN))
             user.is_superuser = username == "admin"
             user.set_password(DEMO_PASSWORD)
             user.save()
-        Membership.objects.get_or_create(user=user, hall=hall, role=role)
+        # 工号: the hall's code letter and the person's place in the list, shown on the rating pad.
+        job_number = f"{hall.code[:1].upper()}{index:03d}"
+        Membership.objects.get_or_create(user=user, hall=hall, role=role, defaults={"job_number": job_number})
     return hall

@@ -159,6 +159,8 @@ class Membership(TimeStampedModel):
     )
     hall = models.ForeignKey(Hall, verbose_name=_("hall"), on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # 工号: shown on the counter's rating pad and beside the clerk's name; the same on each of a person's roles.
+    job_number = models.CharField(_("job number"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("membership")

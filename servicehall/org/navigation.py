@@ -56,6 +56,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("guide", "queueing:guide", _("Lobby guide"), frozenset({C.GUIDE})),
     Screen("customers", "customers:search", _("Customers"), frozenset({C.SERVE, C.GUIDE}), hall_in_query=True),
     Screen("manager", "queueing:manager", _("Duty manager"), frozenset({C.MANAGE_QUEUE})),
+    Screen("care", "care:alerts", _("Ratings"), frozenset({C.HANDLE_CARE})),
     # The duty manager's order lists (to review, in progress, unfinished) are tabs of one screen.
     Screen("review", "orders:review_list", _("Orders"), frozenset({C.MANAGE_QUEUE})),
     Screen(

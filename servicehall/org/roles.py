@@ -29,6 +29,7 @@ class Capability(models.TextChoices):
     ADMINISTER = "administer", _("Administer the hall's master data")
     REVEAL_PERSONAL_DATA = "reveal_personal_data", _("See personal data in full (logged)")
     APPROVE_MONEY = "approve_money", _("Approve refunds and credit, settle the day's money")
+    HANDLE_CARE = "handle_care", _("Handle dissatisfied customers, complaints and follow-ups")
 
 
 C = Capability
@@ -36,9 +37,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CLERK: frozenset({C.SERVE, C.ISSUE, C.VIEW_HALL, C.REVEAL_PERSONAL_DATA}),
     Role.LOBBY_GUIDE: frozenset({C.ISSUE, C.GUIDE, C.VIEW_HALL}),
     Role.DUTY_MANAGER: frozenset(
-        {C.SERVE, C.ISSUE, C.GUIDE, C.MANAGE_QUEUE, C.VIEW_HALL, C.REVEAL_PERSONAL_DATA, C.APPROVE_MONEY}
+        {C.SERVE, C.ISSUE, C.GUIDE, C.MANAGE_QUEUE, C.VIEW_HALL, C.REVEAL_PERSONAL_DATA, C.APPROVE_MONEY, C.HANDLE_CARE}
     ),
-    Role.SERVICE_MANAGER: frozenset({C.ISSUE, C.GUIDE, C.VIEW_HALL}),
+    Role.SERVICE_MANAGER: frozenset({C.ISSUE, C.GUIDE, C.VIEW_HALL, C.HANDLE_CARE}),
     Role.SAFETY_OFFICER: frozenset({C.VIEW_HALL}),
     Role.HALL_ADMIN: frozenset({C.MANAGE_QUEUE, C.ADMINISTER, C.VIEW_HALL, C.ISSUE}),
     Role.AUDITOR: frozenset({C.VIEW_HALL}),

@@ -89,6 +89,16 @@ def hall_member_get(*, hall: Hall, user_id: int | None) -> Any:
     return membership.user if membership is not None else None
 
 
+def job_number(*, hall: Hall, user: Any) -> str:
+    """The person's 工号 in the hall ("" when none is recorded)."""
+    if user is None:
+        return ""
+    numbers = (
+        Membership.objects.filter(hall=hall, user=user).exclude(job_number="").values_list("job_number", flat=True)
+    )
+    return next(iter(numbers), "")
+
+
 def counters_for_hall(*, hall: Hall) -> QuerySet[Counter]:
     return (
         Counter.objects.filter(hall=hall)

@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import NotFound
 from servicehall.core.services import audit_record
 
@@ -157,7 +158,7 @@ def locked_accounts(*, hall: Hall) -> list[LockedAccount]:
     ]
 
 
-def sign_in_unlock(*, actor: Any, hall: Hall, user_id: int) -> int:
+def sign_in_unlock(*, actor: Actor, hall: Hall, user_id: int) -> int:
     """Forget the failed sign-ins of a member of `hall` (the lock ends now); audited. Answers the rows removed."""
     membership = Membership.objects.filter(hall=hall, user_id=user_id).select_related("user").first()
     if membership is None:
@@ -165,5 +166,8 @@ def sign_in_unlock(*, actor: Any, hall: Hall, user_id: int) -> int:
     user = membership.user
     removed = AxesProxyHandler.reset_attempts(username=user.get_username())
     audit_record(actor=actor, action="sign_in.unlock", obj=user, hall=hall, data={"attempt_rows": removed})
-    logger.info("Sign-in unlocked for account %r by %r.", user.get_username(), actor.get_username())
+    unlocker = acting_user(actor)
+    # "" is also what an anonymous actor's get_username() answered here before.
+    unlocked_by = unlocker.get_username() if unlocker is not None else ""
+    logger.info("Sign-in unlocked for account %r by %r.", user.get_username(), unlocked_by)
     return removed

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.orders.models import WorkOrder
@@ -45,7 +46,7 @@ def _post(
     payment: Any = None,
     order: Any = None,
     hall: Any = None,
-    actor: Any = None,
+    actor: Actor = None,
     note: str = "",
 ) -> PointsEntry:
     """One ledger entry and the account's new balance (the account is locked by the caller)."""
@@ -54,7 +55,6 @@ def _post(
         raise Unprocessable(_("The customer does not hold enough points."), code="points_insufficient")
     account.balance = balance
     account.save(update_fields=["balance", "updated_at"])
-    actor_user = actor if getattr(actor, "is_authenticated", False) else None
     return PointsEntry.objects.create(
         account=account,
         kind=kind,
@@ -64,7 +64,7 @@ def _post(
         order=order,
         hall=hall,
         note=note,
-        actor=actor_user,
+        actor=acting_user(actor),
         at=at,
     )
 
@@ -121,7 +121,7 @@ def points_earn_for_payment(*, payment: Any) -> None:
         return
 
 
-def points_adjust(*, customer: Any, points: int, actor: Any, note: str, hall: Any = None) -> PointsEntry:
+def points_adjust(*, customer: Any, points: int, actor: Actor, note: str, hall: Any = None) -> PointsEntry:
     """A manual correction of a customer's points (+ or −); the balance never goes below zero."""
     if not isinstance(points, int) or isinstance(points, bool) or points == 0:
         raise Unprocessable(_("An adjustment is a whole number of points other than zero."), code="bad_points")
@@ -166,7 +166,7 @@ def _check_at_payment(order: WorkOrder) -> None:
         )
 
 
-def _supersede(order: WorkOrder, account: PointsAccount | None, actor: Any, now: Any) -> int:
+def _supersede(order: WorkOrder, account: PointsAccount | None, actor: Actor, now: Any) -> int:
     """Mark the order's current applications replaced and give back the points they redeemed."""
     current = list(PromotionApplication.objects.filter(order=order, superseded_at__isnull=True))
     returned = sum(a.points for a in current if a.rule_kind == RuleKind.POINTS)
@@ -189,7 +189,7 @@ def _supersede(order: WorkOrder, account: PointsAccount | None, actor: Any, now:
 def promotions_apply(
     *,
     order: WorkOrder,
-    actor: Any,
+    actor: Actor,
     card_bin: Any = None,
     quantity: Any = None,
     redeem_points: Any = 0,
@@ -239,7 +239,7 @@ def promotions_apply(
                 card_bin=quote.card_bin if line.rule_kind == RuleKind.BANK_CARD else "",
                 quantity=quote.quantity if line.rule_kind == RuleKind.GROUP_PRICE else None,
                 points=line.points,
-                applied_by=actor,
+                applied_by=acting_user(actor),
                 applied_at=now,
             )
             for line in quote.applied
@@ -273,7 +273,7 @@ def promotions_apply(
     return selectors.applications_for_order(order=locked)
 
 
-def promotions_release(*, order: WorkOrder, actor: Any) -> int:
+def promotions_release(*, order: WorkOrder, actor: Actor) -> int:
     """Withdraw the promotions of an order that will not be paid (withdrawn, reverted): the points come back.
 
     Returns how many applications were released; an order already paid keeps its record (0).

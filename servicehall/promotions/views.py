@@ -15,13 +15,12 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.core.errors import ApplicationError
-from servicehall.core.htmx import is_htmx
+from servicehall.core.htmx import is_htmx, render_in_hall_time
 from servicehall.core.views import handles_application_errors
 from servicehall.customers.panels import PanelRequest
 from servicehall.customers.selectors import customer_get_for_user
@@ -41,13 +40,6 @@ APPLIED_EVENT = "promotions-applied"
 def _frame(request: HttpRequest, hall: Hall) -> dict[str, Any]:
     capabilities = frozenset(user_capabilities(user=request.user, hall=hall))
     return {"hall": hall, "nav": staff_nav(capabilities=capabilities, hall_code=hall.code, active="promotions")}
-
-
-def _render(
-    request: HttpRequest, hall: Hall, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    with timezone.override(hall.tz):
-        return render(request, template, context, status=status)
 
 
 def _inputs(data: QueryDict) -> dict[str, str]:
@@ -71,6 +63,7 @@ def _offers_context(order: Any, inputs: dict[str, str], flash: dict[str, str] | 
         flash = flash or {"kind": "error", "message": str(exc.message)}
         quote = selectors.offers_for_order(order=order)
     return {
+        "hall": order.hall,  # render_in_hall_time shows times in the hall's zone, also in the partial
         "order": order,
         "quote": quote,
         "inputs": inputs,
@@ -113,10 +106,10 @@ def order_offers(request: HttpRequest, order_id: int) -> HttpResponse:
     if status == 200 and context["flash"] and context["flash"]["kind"] == "error":
         status = 422  # a quote with malformed input: shown, with its message
     if is_htmx(request):
-        response = _render(request, order.hall, "promotions/_offers.html", context, status=status)
+        response = render_in_hall_time(request, "promotions/_offers.html", context, status=status)
     else:
         context.update(_frame(request, order.hall))
-        response = _render(request, order.hall, "promotions/order_offers.html", context, status=status)
+        response = render_in_hall_time(request, "promotions/order_offers.html", context, status=status)
     if request.method == "POST" and status == 200:
         response["HX-Trigger"] = json.dumps({APPLIED_EVENT: {"order": order.pk, "due": str(context["amount_due"])}})
     return response
@@ -129,7 +122,7 @@ def order_offers(request: HttpRequest, order_id: int) -> HttpResponse:
 def hall_list(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
     context = {**selectors.promotions_for_hall(hall=hall_obj), **_frame(request, hall_obj)}
-    return _render(request, hall_obj, "promotions/list.html", context)
+    return render_in_hall_time(request, "promotions/list.html", context)
 
 
 @login_required

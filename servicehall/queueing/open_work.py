@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+
+from .models import Ticket
 
 
 @dataclass(frozen=True)
@@ -23,13 +24,13 @@ class OpenWork:
     url: str
 
 
-_SOURCES: dict[str, Callable[[Any], list[OpenWork]]] = {}
+_SOURCES: dict[str, Callable[[Ticket], list[OpenWork]]] = {}
 
 
-def register_open_work(name: str, source: Callable[[Any], list[OpenWork]]) -> None:
+def register_open_work(name: str, source: Callable[[Ticket], list[OpenWork]]) -> None:
     """Add (or replace, on a second `ready()`) the source `name`: a function from a ticket to its open work."""
     _SOURCES[name] = source
 
 
-def ticket_open_work(ticket: Any) -> list[OpenWork]:
+def ticket_open_work(ticket: Ticket) -> list[OpenWork]:
     return [work for source in _SOURCES.values() for work in source(ticket)]

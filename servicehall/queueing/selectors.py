@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core import signing
 from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -383,3 +384,10 @@ def ticket_issuer(*, user: Any, hall: Hall, channel: str, kind: str) -> Any:
         raise SignInRequired(_("Sign in as staff of the hall to issue priority tickets or tickets for other channels."))
     hall_get_for_user(user=user, code=hall.code, capability=Capability.ISSUE)
     raise Forbidden(_("Your role in this hall does not allow this."))
+
+
+def voice_clips_base_url(hall: Hall) -> str:
+    """Where screens load their voice clips: the hall's own recordings, else the bundled ones."""
+    if hall.voice_clips_url:
+        return hall.voice_clips_url if hall.voice_clips_url.endswith("/") else f"{hall.voice_clips_url}/"
+    return reverse("queueing:voice_clip", kwargs={"name": "x"}).rsplit("/", 1)[0] + "/"

@@ -22,6 +22,7 @@ from servicehall.core.views import handles_application_errors
 from servicehall.org.models import Counter, Hall
 
 from . import selectors, services
+from .extensions import console_panels
 from .forms import CounterStatusForm
 from .views_staff import (
     C,
@@ -63,6 +64,7 @@ def _manager_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
         "summary": summary,
         "now": now,
         "counter_statuses": Counter.Status,
+        "console_panels": console_panels(request, hall),  # e.g. the dissatisfied ratings (care)
     }
 
 

@@ -34,6 +34,7 @@ from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 
 from . import selectors, services
+from .extensions import ticket_links
 from .models import Ticket, TicketChannel
 from .voice import CLIP_TEXTS
 from .voice_build import MANIFEST, clip_filename
@@ -139,13 +140,6 @@ def _kiosk_return_url(request: HttpRequest, ticket: Ticket) -> str:
 # --- display board (Q05) ----------------------------------------------------------
 
 
-def _clips_base_url(hall: Hall) -> str:
-    """Where the board loads its clips: the hall's own recordings, else the bundled ones."""
-    if hall.voice_clips_url:
-        return hall.voice_clips_url if hall.voice_clips_url.endswith("/") else f"{hall.voice_clips_url}/"
-    return reverse("queueing:voice_clip", kwargs={"name": "x"}).rsplit("/", 1)[0] + "/"
-
-
 def _board_labels() -> dict[str, str]:
     """Words the board's script writes itself, translated on the server."""
     return {
@@ -182,7 +176,7 @@ def board(request: HttpRequest, hall: str) -> HttpResponse:
         "hall": hall_obj.code,
         "stateUrl": reverse("queueing:board_state", kwargs={"hall": hall_obj.code}),
         "wsPath": f"/ws/halls/{hall_obj.code}/",
-        "clipsBase": _clips_base_url(hall_obj),
+        "clipsBase": selectors.voice_clips_base_url(hall_obj),
         "clipExt": ".wav",
         "clipNames": list(CLIP_TEXTS),
         "ownClips": bool(hall_obj.voice_clips_url),
@@ -228,7 +222,13 @@ def track(request: HttpRequest, ticket: uuid.UUID) -> HttpResponse:
         "minGapSeconds": 5,
         "timezone": ticket_obj.hall.timezone,  # "Updated" in the hall's time, not the phone's
     }
-    context = {"hall": ticket_obj.hall, "ticket": ticket_obj, "status": status, "track_config": config}
+    context = {
+        "hall": ticket_obj.hall,
+        "ticket": ticket_obj,
+        "status": status,
+        "track_config": config,
+        "links": ticket_links(ticket_obj),  # e.g. "rate our service" once it is over (care)
+    }
     return render(request, "queueing/public/track.html", context)
 
 

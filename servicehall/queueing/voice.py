@@ -30,6 +30,9 @@ PHRASE_CLIPS: dict[str, str] = {
     "chuangkou_banli": "号窗口办理",
     "shi": "十",
     "bai": "百",
+    # The counter's rating pad when it asks (CARE01), in two clips like every phrase here (short clips).
+    "rate_request_1": "请您对我的服务",
+    "rate_request_2": "进行评价",
 }
 CLIP_TEXTS: dict[str, str] = {
     **{f"digit_{d}": word for d, word in DIGIT_WORDS.items()},

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
 
+from servicehall.core.actors import Actor
 from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
 from servicehall.org.models import Hall
@@ -42,7 +42,7 @@ def _new_receipt_invoice_code() -> str:
 # --- success ---------------------------------------------------------------------------------------
 
 
-def _succeed(payment: Payment, *, actor: Any, now: dt.datetime, apply: bool, note: str = "") -> None:
+def _succeed(payment: Payment, *, actor: Actor, now: dt.datetime, apply: bool, note: str = "") -> None:
     """The money is in: receipt, audit, the purpose applied (if `apply`), points earned."""
     receipt = Receipt.objects.create(
         hall=payment.hall,

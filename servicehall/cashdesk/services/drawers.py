@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
@@ -156,10 +157,11 @@ def drawer_record_cash(
 
 
 def drawer_close(
-    *, session: DrawerSession, actor: Any, counts: Mapping[Any, Any] | None, note: Any = ""
+    *, session: DrawerSession, actor: Actor, counts: Mapping[Any, Any] | None, note: Any = ""
 ) -> DrawerSession:
     """Close the clerk's drawer: count by denomination; the difference to expected is recorded (with a note)."""
-    if actor.pk != session.clerk_id:
+    clerk = acting_user(actor)
+    if clerk is None or clerk.pk != session.clerk_id:
         raise Forbidden(_("Only the clerk of the drawer can close it."), code="not_your_drawer")
     parsed = parse_counts(counts)
     counted = counts_total(parsed)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
@@ -40,16 +41,17 @@ def _check_incoming(hall: Hall, incoming: Any, takes_drawer: bool) -> None:
 def handover_start(
     *,
     session: DrawerSession,
-    actor: Any,
+    actor: Actor,
     incoming: Any,
     counts: Mapping[Any, Any] | None,
     explanation: Any = "",
     takes_drawer: bool = True,
 ) -> Handover:
     """The outgoing clerk counts the drawer and signs with her own login; the incoming signs later."""
-    if actor.pk != session.clerk_id:
+    outgoing = acting_user(actor)
+    if outgoing is None or outgoing.pk != session.clerk_id:
         raise Forbidden(_("Only the clerk of the drawer can hand it over."), code="not_your_drawer")
-    if incoming is not None and incoming.pk == actor.pk:
+    if incoming is not None and incoming.pk == outgoing.pk:
         raise Unprocessable(_("A handover needs a second person: choose who takes over."), code="same_signer")
     _check_incoming(session.hall, incoming, takes_drawer)
     parsed = parse_counts(counts)
@@ -73,7 +75,7 @@ def handover_start(
         handover = Handover.objects.create(
             hall=locked.hall,
             session=locked,
-            outgoing=actor,
+            outgoing=outgoing,
             incoming=incoming,
             takes_drawer=takes_drawer,
             expected=expected,
@@ -109,15 +111,16 @@ def _lock_pending(handover: Handover) -> Handover:
 
 
 def handover_sign(
-    *, handover: Handover, actor: Any, counts: Mapping[Any, Any] | None, explanation: Any = ""
+    *, handover: Handover, actor: Actor, counts: Mapping[Any, Any] | None, explanation: Any = ""
 ) -> Handover:
     """The incoming clerk (or shift leader) counts and signs with his own login; the drawer changes hands."""
-    if actor.pk == handover.outgoing_id:
+    signer = acting_user(actor)
+    if signer is not None and signer.pk == handover.outgoing_id:
         raise Forbidden(
             _("The same person cannot sign both sides of a handover: the incoming signs with his own login."),
             code="same_signer",
         )
-    if actor.pk != handover.incoming_id:
+    if signer is None or signer.pk != handover.incoming_id:
         raise Forbidden(_("This handover waits for another person's signature."), code="not_incoming")
     parsed = parse_counts(counts)
     counted = counts_total(parsed)
@@ -155,7 +158,7 @@ def handover_sign(
             _open_locked(
                 hall,
                 session.counter,
-                actor,
+                signer,
                 parsed,
                 counted,
                 hall.local_date(),
@@ -194,9 +197,10 @@ def _close_handed_over(session: DrawerSession, handover: Handover, now: datetime
     )
 
 
-def handover_amend(*, handover: Handover, actor: Any, explanation: Any) -> Handover:
+def handover_amend(*, handover: Handover, actor: Actor, explanation: Any) -> Handover:
     """Change the explanation of a handover still waiting; once both signed, 409."""
-    if actor.pk not in (handover.outgoing_id, handover.incoming_id):
+    party = acting_user(actor)
+    if party is None or party.pk not in (handover.outgoing_id, handover.incoming_id):
         raise Forbidden(_("Only the two people of a handover can change it."), code="not_party")
     text = _text(explanation, limit=NOTE_MAX, label=_("The explanation"))
     with transaction.atomic():
@@ -210,9 +214,10 @@ def handover_amend(*, handover: Handover, actor: Any, explanation: Any) -> Hando
     return locked
 
 
-def handover_withdraw(*, handover: Handover, actor: Any) -> None:
+def handover_withdraw(*, handover: Handover, actor: Actor) -> None:
     """The outgoing clerk takes back a handover nobody has signed yet; the drawer stays hers."""
-    if actor.pk != handover.outgoing_id:
+    outgoing = acting_user(actor)
+    if outgoing is None or outgoing.pk != handover.outgoing_id:
         raise Forbidden(_("Only the outgoing clerk can withdraw the handover."), code="not_party")
     with transaction.atomic():
         locked = _lock_pending(handover)

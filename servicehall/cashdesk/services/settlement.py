@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.core.actors import Actor
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
@@ -118,9 +118,13 @@ def settlement_close(*, hall: Hall, day: datetime.date, actor: Actor, note: Any 
     return settlement
 
 
-def settlement_correct(*, hall: Hall, day: datetime.date, actor: Any, amount: Any, reason: Any) -> SettlementCorrection:
+def settlement_correct(
+    *, hall: Hall, day: datetime.date, actor: Actor, amount: Any, reason: Any
+) -> SettlementCorrection:
     """A correction to a closed day: a new record that references the closed settlement."""
     require_capability(actor, hall, Capability.APPROVE_MONEY)
+    approver = acting_user(actor)
+    assert approver is not None  # require_capability lets only a signed-in member through
     value = _amount(amount, label=_("The correction"), allow_negative=True)
     text = _text(reason, limit=NOTE_MAX, label=_("The reason"))
     if not text:
@@ -132,7 +136,7 @@ def settlement_correct(*, hall: Hall, day: datetime.date, actor: Any, amount: An
         if settlement is None or settlement.status != SettlementStatus.CLOSED:
             raise Conflict(_("This day is not closed yet: correct the records themselves."), code="settlement_open")
         correction = SettlementCorrection.objects.create(
-            settlement=settlement, amount=value, reason=text, created_by=actor, created_at=timezone.now()
+            settlement=settlement, amount=value, reason=text, created_by=approver, created_at=timezone.now()
         )
     audit_record(
         actor=actor,

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, Forbidden, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.lib import money
@@ -32,10 +33,11 @@ def serial_parse(value: Any) -> str:
 
 
 def suspect_note_record(
-    *, session: DrawerSession, actor: Any, denomination: Any, serial: Any = "", note: Any = ""
+    *, session: DrawerSession, actor: Actor, denomination: Any, serial: Any = "", note: Any = ""
 ) -> SuspectNote:
     """Record a refused suspect banknote; it never enters the drawer's balance."""
-    if actor.pk != session.clerk_id:
+    clerk = acting_user(actor)
+    if clerk is None or clerk.pk != session.clerk_id:
         raise Forbidden(_("Only the clerk of the drawer can record a suspect note at it."), code="not_your_drawer")
     try:
         value = money.denomination_parse(denomination if isinstance(denomination, (str, int, Decimal)) else "")
@@ -51,7 +53,7 @@ def suspect_note_record(
         denomination=value,
         serial=serial_text,
         note=text,
-        recorded_by=actor,
+        recorded_by=clerk,
         recorded_at=timezone.now(),
     )
     audit_record(

@@ -38,6 +38,8 @@ from servicehall.catalog.models import BusinessType
 from servicehall.catalog.services import pack_load
 from servicehall.core.masking import mask_id_number
 from servicehall.core.pdf import pdf_text
+from servicehall.care import services as care_services
+from servicehall.care.models import Rating, Score
 from servicehall.core.tests.privacy_money_scene import LI_MOBILE, MONEY_URL_KWARGS, MoneyScene, build_money_scene
 from servicehall.customers import services as customer_services
 from servicehall.customers.models import CardWrite, Customer, IdDocument, PersonalDataAccess, Service
@@ -151,6 +153,8 @@ URL_KWARGS: dict[str, str] = {
     "write_id": "every gas card write",
     "code": "a required document's code (the order's document file): the owner's ID",
     "action": "one action name (the action routes are POST-only: a GET answers 405 whichever is named)",
+    "number": "counter 1's number (the rating pad)",
+    "alert": "the alert of a VIP customer who pressed 不满意 at counter 3",
     **MONEY_URL_KWARGS,
 }
 
@@ -423,6 +427,8 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         "write_id": [str(pk) for pk in CardWrite.objects.filter(hall=world.hall).values_list("pk", flat=True)],
         "code": ["resident_id"],
         "action": ["advance"],
+        "number": [str(world.counter1.number)],
+        "alert": [str(_dissatisfied_alert(world).pk)],
         **money.kwarg_values,
     }
     assert set(kwarg_values) == set(URL_KWARGS)
@@ -436,6 +442,18 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         orders=built,
         money=money,
     )
+
+
+def _dissatisfied_alert(world: HallWorld) -> Any:
+    """A VIP customer served at counter 3 by the duty manager presses 不满意 on the pad (CARE01)."""
+    vip = queue_services.ticket_issue(hall=world.hall, category=world.v, channel="kiosk", actor=None)
+    called = queue_services.ticket_call_next(counter=world.counter3, staff=world.manager)
+    assert called is not None and called.pk == vip.pk
+    queue_services.ticket_start(ticket=vip, staff=world.manager)
+    queue_services.ticket_finish(ticket=vip, staff=world.manager, outcome="completed")
+    rating = Rating.objects.get(ticket=vip)
+    care_services.rating_press(counter=world.counter3, rating_id=rating.pk, score=Score.DISSATISFIED)
+    return rating.alert
 
 
 @pytest.fixture

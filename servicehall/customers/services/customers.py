@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.lib.names import name_initials
@@ -26,7 +27,7 @@ from ._common import PERSONAL_KINDS, Kind, _document_number, _document_taken, _p
 @transaction.atomic
 def customer_create(
     *,
-    actor: Any,
+    actor: Actor,
     hall: Hall,
     kind: str,
     name: str,
@@ -108,7 +109,7 @@ def customer_create(
 @transaction.atomic
 def customer_update_contact(
     *,
-    actor: Any,
+    actor: Actor,
     hall: Hall,
     customer: Customer,
     phone: str | None = None,
@@ -161,7 +162,7 @@ def customer_update_contact(
 @transaction.atomic
 def id_document_add(
     *,
-    actor: Any,
+    actor: Actor,
     hall: Hall,
     customer: Customer,
     kind: str,
@@ -206,7 +207,7 @@ def id_document_add(
 # --- credit level (PAY05) --------------------------------------------------------------------------
 
 
-def _credit_level_hall(actor: Any, customer: Customer, hall: Hall | None) -> Hall:
+def _credit_level_hall(actor: Actor, customer: Customer, hall: Hall | None) -> Hall:
     """The hall the level is set in: the named one, or the actor's first hall of the customer's company where
     they hold APPROVE_MONEY. 404 for another company's customer, 403 without the capability."""
     if hall is not None:
@@ -235,7 +236,7 @@ def _credit_level_value(level: Any) -> int:
 
 
 @transaction.atomic
-def customer_set_credit_level(*, customer: Customer, level: Any, actor: Any, hall: Hall | None = None) -> Customer:
+def customer_set_credit_level(*, customer: Customer, level: Any, actor: Actor, hall: Hall | None = None) -> Customer:
     """Set the customer's credit level (1–5 stars, `Customer.credit_level`, the only record of it).
 
     Staff need APPROVE_MONEY (the duty manager) in `hall`, or, without `hall`, in one of their halls of the

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
@@ -24,7 +25,7 @@ from ._common import _phone
 # --- number pool (BT01) ------------------------------------------------------------------------
 
 
-def number_pool_add(*, actor: Any, hall: Hall, numbers: Iterable[str]) -> int:
+def number_pool_add(*, actor: Actor, hall: Hall, numbers: Iterable[str]) -> int:
     """Put mobile numbers into the hall's pool as free; numbers already there are left alone.
 
     All numbers are checked first: one bad number refuses the whole batch.
@@ -40,7 +41,7 @@ def number_pool_add(*, actor: Any, hall: Hall, numbers: Iterable[str]) -> int:
     return len(fresh)
 
 
-def number_pool_reserve(*, actor: Any, hall: Hall, number: str = "") -> NumberPoolEntry:
+def number_pool_reserve(*, actor: Actor, hall: Hall, number: str = "") -> NumberPoolEntry:
     """Hold a free number of the hall's pool for an opening (BT01): the chosen one, or the first free.
 
     Two clerks never get the same number: on PostgreSQL the first free row is
@@ -88,12 +89,12 @@ def number_pool_release_expired(*, now: dt.datetime | None = None) -> int:
     return released
 
 
-def _pool_move(*, entry: NumberPoolEntry, to: str, actor: Any, expired: bool = False) -> NumberPoolEntry:
+def _pool_move(*, entry: NumberPoolEntry, to: str, actor: Actor, expired: bool = False) -> NumberPoolEntry:
     old = entry.status
     reserving = to == NumberPoolEntry.Status.RESERVED
     fields: dict[str, Any] = {
         "updated_at": timezone.now(),
-        "reserved_by": actor if reserving and getattr(actor, "is_authenticated", False) else None,
+        "reserved_by": acting_user(actor) if reserving else None,
         "reserved_at": timezone.now() if reserving else None,
     }
     if to == NumberPoolEntry.Status.TAKEN:
@@ -125,12 +126,12 @@ def number_pool_renew_hold(*, entry: NumberPoolEntry) -> None:
 
 
 @transaction.atomic
-def number_pool_take(*, actor: Any, entry: NumberPoolEntry) -> NumberPoolEntry:
+def number_pool_take(*, actor: Actor, entry: NumberPoolEntry) -> NumberPoolEntry:
     """The reserved number now belongs to a service that was opened."""
     return _pool_move(entry=entry, to=NumberPoolEntry.Status.TAKEN, actor=actor)
 
 
 @transaction.atomic
-def number_pool_release(*, actor: Any, entry: NumberPoolEntry) -> NumberPoolEntry:
+def number_pool_release(*, actor: Actor, entry: NumberPoolEntry) -> NumberPoolEntry:
     """Back to free: the customer chose another number, the order was withdrawn, or an opening was reverted."""
     return _pool_move(entry=entry, to=NumberPoolEntry.Status.FREE, actor=actor)

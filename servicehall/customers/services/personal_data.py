@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Forbidden, NotFound, Unprocessable
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
@@ -47,7 +46,7 @@ def _reveal_target(
 
 def personal_data_reveal(
     *,
-    actor: Any,
+    actor: Actor,
     hall: Hall,
     customer: Customer,
     field: str,
@@ -66,6 +65,8 @@ def personal_data_reveal(
         raise NotFound(_("There is no such customer."))
     if not user_can(user=actor, hall=hall, capability=Capability.REVEAL_PERSONAL_DATA):
         raise Forbidden(_("Your role may not see personal data in full."), code="reveal_not_allowed")
+    viewer = acting_user(actor)
+    assert viewer is not None  # user_can grants nothing to anyone not signed in
     if field not in PersonalDataAccess.Field.values:
         raise Unprocessable(_("Choose which data to show."), code="unknown_field", extra={"field": "field"})
     why = _text(reason, field="reason", max_length=200, required=True, label=_("reason"))
@@ -73,6 +74,6 @@ def personal_data_reveal(
     if not value:
         raise Unprocessable(_("Nothing is recorded here."), code="nothing_to_show")
     PersonalDataAccess.objects.create(
-        actor=actor, hall=hall, customer=customer, field=field, document=document, service=service, reason=why
+        actor=viewer, hall=hall, customer=customer, field=field, document=document, service=service, reason=why
     )
     return value

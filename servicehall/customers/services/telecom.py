@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.org.models import Hall
@@ -23,7 +24,7 @@ from ._common import _check_company
 
 
 @transaction.atomic
-def extra_subscribe(*, actor: Any, hall: Hall, service: Service, code: str) -> Any:
+def extra_subscribe(*, actor: Actor, hall: Hall, service: Service, code: str) -> Any:
     """Subscribe a value-added service (增值业务) on a live service; a second active one of the code is a 409."""
     _check_company(hall, service)
     locked = Service.objects.select_for_update().get(pk=service.pk)
@@ -45,7 +46,7 @@ def extra_subscribe(*, actor: Any, hall: Hall, service: Service, code: str) -> A
 
 
 @transaction.atomic
-def extra_cancel(*, actor: Any, hall: Hall, extra: Any) -> Any:
+def extra_cancel(*, actor: Actor, hall: Hall, extra: Any) -> Any:
     """End an active value-added service (compare-and-set: ending it twice is a 409)."""
     _check_company(hall, extra.service)
     now = timezone.now()
@@ -61,7 +62,7 @@ def extra_cancel(*, actor: Any, hall: Hall, extra: Any) -> Any:
 
 
 @transaction.atomic
-def extra_restore(*, actor: Any, hall: Hall, extra: Any) -> Any:
+def extra_restore(*, actor: Actor, hall: Hall, extra: Any) -> Any:
     """Make an ended value-added service active again (a cancellation was reverted)."""
     _check_company(hall, extra.service)
     if ValueAddedService.objects.filter(service_id=extra.service_id, code=extra.code, active=True).exists():
@@ -87,7 +88,7 @@ def extra_restore(*, actor: Any, hall: Hall, extra: Any) -> Any:
 
 
 @transaction.atomic
-def service_replace_sim(*, actor: Any, hall: Hall, service: Service, sim_number: str) -> str:
+def service_replace_sim(*, actor: Actor, hall: Hall, service: Service, sim_number: str) -> str:
     """Put a new SIM card on a mobile number; returns the old card's number, which no longer works (BT07)."""
     _check_company(hall, service)
     locked = Service.objects.select_for_update().get(pk=service.pk)
@@ -115,7 +116,7 @@ def service_replace_sim(*, actor: Any, hall: Hall, service: Service, sim_number:
 
 @transaction.atomic
 def service_schedule_package(
-    *, actor: Any, hall: Hall, service: Service, package_code: str, effective_from: dt.date | None
+    *, actor: Actor, hall: Hall, service: Service, package_code: str, effective_from: dt.date | None
 ) -> Service:
     """The package the service switches to on `effective_from` (BT09); an empty code clears a pending change."""
     _check_company(hall, service)

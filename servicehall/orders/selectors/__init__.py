@@ -59,6 +59,7 @@ from .lists import (
     orders_search,
     orders_unfinished,
     ticket_open_orders,
+    ticket_orders,
 )
 from .order_page import (
     PHONE_SERVICE_KINDS,
@@ -146,4 +147,5 @@ __all__ = [
     "service_for_order",
     "ticket_for_order",
     "ticket_open_orders",
+    "ticket_orders",
 ]

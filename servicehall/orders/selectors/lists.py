@@ -52,6 +52,11 @@ def ticket_open_orders(*, ticket: Any) -> QuerySet[WorkOrder]:
     return WorkOrder.objects.filter(ticket=ticket, status__in=OPEN_STATUSES).order_by("created_at")
 
 
+def ticket_orders(*, ticket: Any) -> QuerySet[WorkOrder]:
+    """Every work order of a ticket's visit, oldest first: what a rating of the visit is about (CARE01)."""
+    return WorkOrder.objects.filter(ticket=ticket).select_related("business_type").order_by("created_at", "id")
+
+
 # --- archive (ACC08) --------------------------------------------------------------------------------
 
 

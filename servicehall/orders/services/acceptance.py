@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.core.actors import Actor
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.org.permissions import require_capability
@@ -36,7 +36,7 @@ FILE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
 
 
 @transaction.atomic
-def order_identity_check(*, order: WorkOrder, actor: Any, document: Any, party: str, method: str) -> IdentityCheck:
+def order_identity_check(*, order: WorkOrder, actor: Actor, document: Any, party: str, method: str) -> IdentityCheck:
     """Record that an ID document was checked against the owner, the proxy or the new owner."""
     order = _lock_early(order, actor, _("The identity check"))
     if party not in IdentityParty.values:
@@ -68,8 +68,10 @@ def order_identity_check(*, order: WorkOrder, actor: Any, document: Any, party: 
         # A second click (or a second tab) records nothing new: the order's lock makes this check
         # and the insert below one step, so two requests at once still leave one record.
         return already
+    checker = acting_user(actor)
+    assert checker is not None  # _lock_early's role check lets only a signed-in member through
     check = IdentityCheck.objects.create(
-        order=order, document=document, party=party, method=method, checked_by=actor, at=timezone.now()
+        order=order, document=document, party=party, method=method, checked_by=checker, at=timezone.now()
     )
     audit_record(
         actor=actor,
@@ -97,12 +99,13 @@ def _document(order: WorkOrder, code: str) -> OrderDocument:
 
 
 @transaction.atomic
-def order_document_seen(*, order: WorkOrder, code: str, actor: Any, seen: bool = True) -> OrderDocument:
+def order_document_seen(*, order: WorkOrder, code: str, actor: Actor, seen: bool = True) -> OrderDocument:
     """Tick (or untick) a required document as seen in the original."""
     order = _lock_early(order, actor, _("The documents"))
     document = _document(order, code)
     now = timezone.now()
-    document.seen, document.seen_by, document.seen_at = seen, (actor if seen else None), (now if seen else None)
+    document.seen, document.seen_by = seen, (acting_user(actor) if seen else None)
+    document.seen_at = now if seen else None
     document.save(update_fields=["seen", "seen_by", "seen_at"])
     audit_record(
         actor=actor, action="order.document_seen", obj=order, hall=order.hall, data={"code": code, "seen": seen}
@@ -142,7 +145,7 @@ def _check_upload(upload: UploadedFile) -> tuple[str, str]:
 
 
 @transaction.atomic
-def order_document_upload(*, order: WorkOrder, code: str, actor: Any, upload: UploadedFile) -> OrderDocument:
+def order_document_upload(*, order: WorkOrder, code: str, actor: Actor, upload: UploadedFile) -> OrderDocument:
     """Keep a scan or photo of a required document with the order (资料凭证入封套)."""
     order = _lock(order)
     require_capability(actor, order.hall, Capability.SERVE)
@@ -155,7 +158,7 @@ def order_document_upload(*, order: WorkOrder, code: str, actor: Any, upload: Up
     document.file.save(f"scan.{extension}", upload, save=False)
     document.file_type = content_type
     document.file_size = upload.size or 0
-    document.uploaded_by = actor
+    document.uploaded_by = acting_user(actor)
     document.uploaded_at = timezone.now()
     document.save(update_fields=["file", "file_type", "file_size", "uploaded_by", "uploaded_at"])
     audit_record(

@@ -4,14 +4,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import BusinessType
-from servicehall.core.actors import Actor
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.org.permissions import require_capability
@@ -73,11 +71,13 @@ def order_mark_work_done(*, order: WorkOrder, actor: Actor) -> WorkOrder:
 
 @transaction.atomic
 def order_record_recommendation(
-    *, order: WorkOrder, actor: Any, business_type: BusinessType, outcome: str
+    *, order: WorkOrder, actor: Actor, business_type: BusinessType, outcome: str
 ) -> RecommendationRecord:
     """What the customer said to a recommended business after theirs was done."""
     order = _lock(order)
     require_capability(actor, order.hall, Capability.SERVE)
+    clerk = acting_user(actor)
+    assert clerk is not None  # require_capability lets only a signed-in member through
     if order.status not in PROCESSED:
         raise Conflict(_("Recommend other business once this one is done."), code="too_early")
     if business_type.hall_id != order.hall_id:
@@ -85,7 +85,7 @@ def order_record_recommendation(
     if outcome not in RecommendationOutcome.values:
         raise Unprocessable(_("Choose accepted, declined or later."), code="bad_outcome")
     record = RecommendationRecord.objects.create(
-        order=order, business_type=business_type, outcome=outcome, by=actor, at=timezone.now()
+        order=order, business_type=business_type, outcome=outcome, by=clerk, at=timezone.now()
     )
     audit_record(
         actor=actor,

@@ -7,13 +7,12 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.core.actors import Actor
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.org.permissions import require_capability
@@ -51,10 +50,12 @@ def _check_signature(signature: str) -> str:
 
 
 @transaction.atomic
-def order_confirm(*, order: WorkOrder, actor: Any, method: str, signature: str = "") -> Confirmation:
+def order_confirm(*, order: WorkOrder, actor: Actor, method: str, signature: str = "") -> Confirmation:
     """The customer confirms the summary and fees (signature, or the clerk's tick); the order moves on."""
     order = _lock(order)
     require_capability(actor, order.hall, Capability.SERVE)
+    clerk = acting_user(actor)
+    assert clerk is not None  # require_capability lets only a signed-in member through
     if order.status != S.CONFIRMATION:
         raise Conflict(
             _("Order %(number)s is at %(status)s: there is nothing to confirm.")
@@ -74,7 +75,7 @@ def order_confirm(*, order: WorkOrder, actor: Any, method: str, signature: str =
         fee_total=order.fee_total,
         method=method,
         signature=signature,
-        confirmed_by=actor,
+        confirmed_by=clerk,
         at=now,
     )
     audit_record(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import BusinessType
-from servicehall.core.actors import Actor
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
@@ -40,7 +40,7 @@ def _next_number(*, hall: Hall, day: dt.date) -> str:
 def order_create(
     *,
     hall: Hall,
-    actor: Any,
+    actor: Actor,
     business_type: BusinessType,
     ticket: Any = None,
     customer: Any = None,
@@ -49,6 +49,8 @@ def order_create(
 ) -> WorkOrder:
     """Open a work order at reception, with the required documents of its business type to tick."""
     require_capability(actor, hall, Capability.SERVE)
+    clerk = acting_user(actor)
+    assert clerk is not None  # require_capability lets only a signed-in member through
     if business_type.hall_id != hall.pk or not business_type.active:
         raise NotFound(_("There is no such business type in this hall."))
     if ticket is not None and ticket.hall_id != hall.pk:
@@ -64,7 +66,7 @@ def order_create(
         number=_next_number(hall=hall, day=now.astimezone(hall.tz).date()),
         business_type=business_type,
         status=S.RECEPTION,
-        clerk=actor,
+        clerk=clerk,
         ticket=ticket,
         customer=customer,
         service=service,
@@ -138,14 +140,15 @@ def order_set_proxy(*, order: WorkOrder, actor: Actor, proxy: Any) -> WorkOrder:
 
 
 @transaction.atomic
-def order_record_authorisation(*, order: WorkOrder, actor: Any) -> WorkOrder:
+def order_record_authorisation(*, order: WorkOrder, actor: Actor) -> WorkOrder:
     """The clerk has the owner's signed authorisation (授权委托书) for the proxy in hand."""
     order = _lock_early(order, actor, _("The authorisation"))
     if order.proxy_id is None:
         raise Unprocessable(_("Choose the proxy first."), code="proxy_missing")
     now = timezone.now()
-    WorkOrder.objects.filter(pk=order.pk).update(proxy_authorised_at=now, proxy_authorised_by=actor, updated_at=now)
-    order.proxy_authorised_at, order.proxy_authorised_by = now, actor
+    by = acting_user(actor)
+    WorkOrder.objects.filter(pk=order.pk).update(proxy_authorised_at=now, proxy_authorised_by=by, updated_at=now)
+    order.proxy_authorised_at, order.proxy_authorised_by = now, by
     audit_record(actor=actor, action="order.authorisation", obj=order, hall=order.hall, data={"proxy": order.proxy_id})
     return order
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from servicehall.core.actors import Actor
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, Forbidden, Unprocessable
 from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
@@ -152,7 +152,7 @@ def order_follow_up_redate(*, order: WorkOrder) -> None:
 
 
 @transaction.atomic
-def order_review(*, order: WorkOrder, actor: Any, approve: bool, reason: str = "") -> WorkOrder:
+def order_review(*, order: WorkOrder, actor: Actor, approve: bool, reason: str = "") -> WorkOrder:
     """The duty manager approves (→ processing) or rejects with a reason (→ rejected).
 
     Needs the hall's MANAGE_QUEUE capability (duty manager, hall administrator),
@@ -161,7 +161,9 @@ def order_review(*, order: WorkOrder, actor: Any, approve: bool, reason: str = "
     order = _lock(order)
     if not user_can(user=actor, hall=order.hall, capability=C.MANAGE_QUEUE):
         raise Forbidden(_("Only a duty manager of the hall may review orders."), code="not_reviewer")
-    if getattr(actor, "pk", None) in (order.clerk_id, order.accepted_by_id):
+    reviewer = acting_user(actor)
+    assert reviewer is not None  # user_can grants nothing to anyone not signed in
+    if reviewer.pk in (order.clerk_id, order.accepted_by_id):
         raise Forbidden(_("You accepted this order yourself; another duty manager must review it."), code="same_person")
     if order.status != S.REVIEW:
         raise _refuse_move(order, S.PROCESSING if approve else S.REJECTED)
@@ -169,7 +171,7 @@ def order_review(*, order: WorkOrder, actor: Any, approve: bool, reason: str = "
     if not approve and not reason:
         raise Unprocessable(_("Give the reason for the rejection."), code="reason_required")
     now = timezone.now()
-    ReviewDecision.objects.create(order=order, decided_by=actor, approved=approve, reason=reason, at=now)
+    ReviewDecision.objects.create(order=order, decided_by=reviewer, approved=approve, reason=reason, at=now)
     if approve:
         return _move(order, S.PROCESSING, actor=actor, note=reason, now=now)
     _release_held_number(order, actor)

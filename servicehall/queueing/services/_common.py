@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, Forbidden
 from servicehall.core.states import transition
 from servicehall.org.models import Counter, Hall
@@ -55,7 +56,7 @@ def _move(
     ticket: Ticket,
     to: str,
     *,
-    actor: Any,
+    actor: Actor,
     counter: Counter | None,
     note: str = "",
     now: dt.datetime | None = None,
@@ -67,9 +68,8 @@ def _move(
     now = now or timezone.now()
     transition(ticket, to, table=TICKET_TABLE, refuse=lambda status: _refuse_move(ticket, to, status), changes=changes)
     TicketInterval.objects.filter(ticket=ticket, ended_at__isnull=True).update(ended_at=now)
-    staff = actor if getattr(actor, "is_authenticated", False) else None
     TicketInterval.objects.create(
-        ticket=ticket, status=to, counter=counter, actor=staff, started_at=now, note=note[:200]
+        ticket=ticket, status=to, counter=counter, actor=acting_user(actor), started_at=now, note=note[:200]
     )
     return ticket
 

@@ -16,6 +16,7 @@ from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.org.models import Counter
 
+from ..extensions import after_service_run
 from ..models import Ticket, TicketOutcome
 from ..open_work import ticket_open_work
 from ..states import ACTIVE_STATUSES
@@ -188,6 +189,7 @@ def ticket_finish(*, ticket: Ticket, staff: Any, outcome: str, leave_orders_open
     ticket = _move(
         ticket, S.DONE, actor=staff, counter=ticket.counter, now=now, outcome=outcome, closed_at=now, script_step=8
     )
+    after_service_run(ticket, staff)  # e.g. the rating pad asks the customer (care)
     _queue_changed(ticket.hall)
     return ticket
 

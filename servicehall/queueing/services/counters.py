@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.org.models import Counter
@@ -19,7 +18,7 @@ from ._common import S, _lock_counter, _require_no_active, _require_no_held, cou
 
 
 @transaction.atomic
-def counter_set_status(*, counter: Counter, status: str, actor: Any) -> Counter:
+def counter_set_status(*, counter: Counter, status: str, actor: Actor) -> Counter:
     """Open, pause or close a counter. Opening an unattended counter takes it for the actor.
 
     Only the clerk working a counter, or a duty manager, may change it; closing
@@ -37,10 +36,11 @@ def counter_set_status(*, counter: Counter, status: str, actor: Any) -> Counter:
         Ticket.objects.filter(target_counter=counter, status=S.WAITING).update(target_counter=None)
     before = counter.status
     counter.status = status
-    if status == Counter.Status.OPEN and counter.staff_id is None and getattr(actor, "is_authenticated", False):
+    opener = acting_user(actor)
+    if status == Counter.Status.OPEN and counter.staff_id is None and opener is not None:
         # An unattended counter becomes the opener's; a manager reopening a
         # clerk's counter leaves it with that clerk.
-        counter.staff = actor
+        counter.staff = opener
     if status == Counter.Status.CLOSED:
         counter.staff = None
     counter.save(update_fields=["status", "staff", "updated_at"])
@@ -52,7 +52,7 @@ def counter_set_status(*, counter: Counter, status: str, actor: Any) -> Counter:
 
 
 @transaction.atomic
-def counter_release(*, counter: Counter, actor: Any) -> Counter:
+def counter_release(*, counter: Counter, actor: Actor) -> Counter:
     """The clerk leaves the counter: it closes and is nobody's until opened again.
 
     Refused while the counter still has a ticket at it or on hold, so that no

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import QueueCategory
+from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.org.models import Counter, Hall
@@ -33,7 +34,7 @@ from ._common import (
 
 
 @transaction.atomic
-def ticket_return_late(*, ticket: Ticket, actor: Any) -> Ticket:
+def ticket_return_late(*, ticket: Ticket, actor: Actor) -> Ticket:
     """A skipped customer came back: re-queued by the hall's returned-ticket rule."""
     ticket = _lock_ticket(ticket)
     if ticket.status != S.NO_SHOW:
@@ -167,7 +168,7 @@ def ticket_transfer(
 
 
 @transaction.atomic
-def ticket_abandon(*, ticket: Ticket, actor: Any) -> Ticket:
+def ticket_abandon(*, ticket: Ticket, actor: Actor) -> Ticket:
     """弃号: the customer left without being served.
 
     A waiting or missed ticket is the lobby's to close; a ticket on hold
@@ -184,7 +185,7 @@ def ticket_abandon(*, ticket: Ticket, actor: Any) -> Ticket:
     return ticket
 
 
-def tickets_close_day(*, hall: Hall, actor: Any = None, before: dt.date | None = None) -> int:
+def tickets_close_day(*, hall: Hall, actor: Actor = None, before: dt.date | None = None) -> int:
     """Close the open tickets of past business days, unless the hall opts out."""
     if not hall.close_open_tickets_at_day_end:
         return 0

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import QueueCategory
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import NotFound, Unprocessable
 from servicehall.core.masking import mask_phone
 from servicehall.core.sequences import sequence_next
@@ -64,7 +64,7 @@ def ticket_issue(
     channel: str = TicketChannel.KIOSK,
     kind: str = TicketKind.NORMAL,
     phone: str = "",
-    actor: Any = None,
+    actor: Actor = None,
 ) -> Ticket:
     """Take a number: category prefix + the hall's daily sequence (A001 …)."""
     if category.hall_id != hall.pk:
@@ -102,8 +102,9 @@ def ticket_issue(
         queued_at=now,
         phone=phone,
     )
-    staff = actor if getattr(actor, "is_authenticated", False) else None
-    TicketInterval.objects.create(ticket=ticket, status=S.WAITING, actor=staff, started_at=now, note=channel)
+    TicketInterval.objects.create(
+        ticket=ticket, status=S.WAITING, actor=acting_user(actor), started_at=now, note=channel
+    )
     if phone:
         # Personal data was stored: audited, with the number masked.
         audit_record(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core import signing
 from django.db import transaction
 from django.db.models import F
 
+from servicehall.core.actors import Actor
 from servicehall.core.services import audit_record
 from servicehall.org.models import Hall
 
@@ -23,7 +22,7 @@ SCREEN_SALT = "servicehall.screen"
 SCREEN_MAX_AGE_DAYS = 400
 
 
-def screen_pair(*, hall: Hall, actor: Any, screen: str) -> str:
+def screen_pair(*, hall: Hall, actor: Actor, screen: str) -> str:
     """Pair a device's browser to the hall's screens; returns the signed pass its cookie carries.
 
     The pass names the hall and its current screen key version, so "unpair all" refuses it later.
@@ -41,7 +40,7 @@ def screen_pair(*, hall: Hall, actor: Any, screen: str) -> str:
 
 
 @transaction.atomic
-def screens_unpair_all(*, hall: Hall, actor: Any) -> int:
+def screens_unpair_all(*, hall: Hall, actor: Actor) -> int:
     """Refuse every screen paired so far (they must be paired again); returns the new screen key version."""
     Hall.objects.filter(pk=hall.pk).update(screen_key_version=F("screen_key_version") + 1)
     hall.refresh_from_db(fields=["screen_key_version"])

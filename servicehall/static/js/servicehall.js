@@ -215,11 +215,40 @@
   function announce(payload) {
     document.body.dispatchEvent(new CustomEvent("hall-event", { detail: payload }));
     if (!payload || payload.type === "hello" || payload.type === "pong") return;
+    if (payload.chime) chime();
     clearTimeout(changeTimer);
     changeTimer = setTimeout(() => {
       if (window.htmx) htmx.trigger(document.body, "hall-changed", payload);
       else document.body.dispatchEvent(new CustomEvent("hall-changed", { detail: payload }));
     }, 120);
+  }
+
+  // --- the alert chime ------------------------------------------------------------------
+  // A push marked `chime` (a dissatisfied customer) sounds two tones on screens that ask for it
+  // ([data-chime]: the duty manager's console, the ratings screen). <html data-chimes> counts them.
+  let audio = null;
+  function chime() {
+    if (!document.querySelector("[data-chime]")) return;
+    const root = document.documentElement;
+    root.dataset.chimes = String(Number(root.dataset.chimes || 0) + 1);
+    const AC = window.AudioContext || window.webkitAudioContext;
+    if (!AC) return;
+    try {
+      audio = audio || new AC();
+      [880, 660].forEach((pitch, index) => {
+        const start = audio.currentTime + index * 0.25;
+        const tone = audio.createOscillator();
+        const gain = audio.createGain();
+        tone.frequency.value = pitch;
+        gain.gain.setValueAtTime(0.2, start);
+        gain.gain.exponentialRampToValueAtTime(0.001, start + 0.22);
+        tone.connect(gain).connect(audio.destination);
+        tone.start(start);
+        tone.stop(start + 0.23);
+      });
+    } catch (err) {
+      /* no sound device: the panel still shows the alert */
+    }
   }
 
   // --- timers ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from servicehall.catalog import selectors as catalog_selectors
+from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.customers import selectors as customer_selectors
 from servicehall.customers import services as customer_services
@@ -119,7 +120,7 @@ class GasHouseholdOpen:
 
     details_form = GasHouseholdOpenForm
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         form = validated_details(self.details_form, order)
         details = form.cleaned_data
         if order.customer is None:
@@ -189,7 +190,7 @@ class GasHouseholdOpen:
             work_pending=True,
         )
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         """退受理 before the gas is connected: the job is called off, the household and its card are given up."""
         data = order.action_result or {}
         service = Service.objects.filter(pk=_id(data, "service_id")).first()
@@ -222,7 +223,7 @@ class GasRecharge:
 
     details_form = GasRechargeForm
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         amount: Decimal = validated_details(self.details_form, order).cleaned_data["amount"]
         service = _gas_service(order)
         hall = order.hall
@@ -251,7 +252,7 @@ class GasRecharge:
             summary_en=f"Recharged ¥{_money(amount)}, {_money(volume)} m³ of gas (card {write.card_number})",
         )
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         """Only while the gas is not on the card yet (the pack makes recharges not revertible at all)."""
         write = CardWrite.objects.filter(pk=_id(order.action_result, "card_write_id")).first()
         if write is None:
@@ -271,7 +272,7 @@ class GasCardReplace:
 
     details_form = GasCardReplaceForm
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         reason = validated_details(self.details_form, order).cleaned_data["reason"]
         service = _gas_service(order)
         _no_pending_write(service)
@@ -305,7 +306,7 @@ class GasCardReplace:
             summary_en=f"Card replacement: {old_en}the new card {new_card} carries the remaining {volume} m³.",
         )
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         raise Conflict(gettext("A replaced card stays blacklisted: a card replacement cannot be reverted."))
 
 
@@ -318,7 +319,7 @@ class GasTransfer:
 
     details_form = GasTransferForm
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         reading = validated_details(self.details_form, order).cleaned_data["meter_reading"]
         service = _gas_service(order, statuses=(Service.Status.ACTIVE, Service.Status.SUSPENDED))
         new_owner = order.counterparty
@@ -349,7 +350,7 @@ class GasTransfer:
             ),
         )
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         """退受理: the household goes back to its previous owner; both changes stay in its history."""
         data = order.action_result or {}
         service = Service.objects.filter(pk=_id(data, "service_id")).first()
@@ -379,7 +380,7 @@ class GasCancel:
 
     details_form = GasCancelForm
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         details = validated_details(self.details_form, order).cleaned_data
         service = _gas_service(order, statuses=(Service.Status.ACTIVE, Service.Status.SUSPENDED))
         _no_arrears(service)
@@ -424,5 +425,5 @@ class GasCancel:
             work_pending=True,
         )
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         raise Conflict(gettext("A cancellation cannot be reverted: the card was handed in and blacklisted."))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from servicehall.catalog import selectors as catalog_selectors
+from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.core.masking import mask_iccid, mask_name, mask_phone
 from servicehall.core.services import audit_record
@@ -56,7 +57,7 @@ class ExtraSubscribe:
 
     details_form = ExtraSubscribeForm
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         code = details(order)["extra"]
         service = _service(order, statuses=(ST.ACTIVE,))
         offer = catalog_selectors.extras_for_hall(hall=order.hall, service_kind=service.kind).filter(code=code).first()
@@ -74,7 +75,7 @@ class ExtraSubscribe:
             summary_en=f"Subscribed {offer.name_en} (¥{offer.monthly_fee} a month) on {number}, effective now.",
         )
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         extra = ValueAddedService.objects.select_related("service").filter(pk=_id(order.action_result, "extra_id"))
         found = extra.first()
         if found is not None and found.active:
@@ -87,7 +88,7 @@ class ExtraCancel:
 
     details_form = ExtraCancelForm
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         code = details(order)["extra"]
         service = _service(order)
         extra = ValueAddedService.objects.select_related("service").filter(service=service, code=code, active=True)
@@ -103,7 +104,7 @@ class ExtraCancel:
             summary_en=f"Cancelled {name_en} on {number}, effective now.",
         )
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         found = ValueAddedService.objects.select_related("service").filter(pk=_id(order.action_result, "extra_id"))
         extra = found.first()
         if extra is not None and not extra.active:
@@ -139,7 +140,7 @@ class DataChange:
 
     details_form = DataChangeForm
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         form = selectors.details_validated(order=order, data=dict(order.details or {}))
         customer = _customer(order)
         changes = customer_services.customer_update_contact(
@@ -155,7 +156,7 @@ class DataChange:
                 field=field,
                 old_value=change["old"],
                 new_value=change["new"],
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                actor=acting_user(actor),
                 at=now,
             )
         shown = {
@@ -170,7 +171,7 @@ class DataChange:
             summary_en=f"Customer data changed: {en}.",
         )
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         """退受理: the old values come back, unless a field was changed again since."""
         rows = list(CustomerDataChange.objects.filter(order=order, reverted=False).order_by("id"))
         if not rows:
@@ -192,7 +193,7 @@ class DataChange:
                 old_value=row.new_value,
                 new_value=row.old_value,
                 reverted=True,
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                actor=acting_user(actor),
                 at=now,
             )
 
@@ -208,7 +209,7 @@ class OwnershipTransfer:
     of owner is kept in the service's history.
     """
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         service = _service(order)
         new_owner = order.counterparty
         if new_owner is None:
@@ -231,7 +232,7 @@ class OwnershipTransfer:
             summary_en=f"Transfer: {number} now belongs to the new owner; the balance of ¥{balance} stays with it.",
         )
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         """退受理: the service goes back to the previous owner; both changes stay in its history."""
         data = order.action_result or {}
         service = Service.objects.filter(pk=_id(data, "service_id")).first()
@@ -256,7 +257,7 @@ class SimReplace:
 
     details_form = SimReplaceForm
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         new = details(order)["sim_number"]
         service = _service(order, kinds=(K.MOBILE,))
         old = customer_services.service_replace_sim(actor=actor, hall=order.hall, service=service, sim_number=new)
@@ -274,7 +275,7 @@ class SimReplace:
             summary_en=f"SIM replacement: {number} now uses SIM card {new_shown}; the old card {old_shown} is void.",
         )
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         raise _not_revertible(order)
 
 
@@ -286,7 +287,7 @@ class ServiceCancel:
     """销户: final settlement. Arrears must be paid; the remaining balance is a refund due (paid out by the
     money work's refund); active value-added services end; the number does not go back to the pool."""
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         service = _service(order)
         _no_arrears(service)
         if InstallationJob.objects.filter(service=service, status__in=JOB_OPEN_STATUSES).exists():
@@ -316,7 +317,7 @@ class ServiceCancel:
             ),
         )
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         raise _not_revertible(order)
 
 
@@ -330,7 +331,7 @@ class PackageChange:
 
     details_form = PackageChangeForm
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         code = details(order)["package"]
         service = _service(order)
         package = _package(order.hall, code, service.kind)
@@ -358,7 +359,7 @@ class PackageChange:
             summary_en=f"Package change: {number} moves to {package.name_en} from {effective:%Y-%m-%d}.",
         )
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         """退受理: a change still pending is called off (an earlier pending change comes back)."""
         data = order.action_result or {}
         service = Service.objects.select_for_update().filter(pk=_id(data, "service_id")).first()
@@ -389,7 +390,7 @@ class PasswordReset:
     """服务密码重置: recorded here; the new password itself goes to the number by text message from the
     network's system, never through this one (nothing of it is stored)."""
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         service = _service(order)
         now = timezone.now()
         audit_record(
@@ -402,5 +403,5 @@ class PasswordReset:
             summary_en=f"Service password reset: the new password of {number} is sent to it by text message.",
         )
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         raise _not_revertible(order)

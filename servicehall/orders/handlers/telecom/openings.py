@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict
 from servicehall.core.masking import mask_iccid, mask_phone
 from servicehall.customers import services as customer_services
@@ -44,12 +45,12 @@ class MobileOpen:
 
     details_form = MobileOpenForm
 
-    def prepare_details(self, order: WorkOrder, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+    def prepare_details(self, order: WorkOrder, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
         """Hold the chosen (or first free) pool number for the order as soon as the details are saved."""
         entry = order_hold_number(order=order, actor=actor, number=str(data.get("number") or ""))
         return {**data, "number": entry.number}
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         inputs = details(order)
         customer = _customer(order)
         hall = order.hall
@@ -73,7 +74,7 @@ class MobileOpen:
             summary_en=f"Opened mobile number {number} on the package {package.name_en}, SIM card {sim}.",
         )
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         """退受理: the number is cancelled and goes back to the hall's pool."""
         data = order.action_result or {}
         service = Service.objects.filter(pk=_id(data, "service_id")).first()
@@ -108,7 +109,7 @@ class _InstallationOpen:
     def service_number(self, order: WorkOrder, inputs: dict[str, Any]) -> str:
         return _broadband_account(order.hall.company_id)
 
-    def run(self, order: WorkOrder, actor: Any) -> ActionResult:
+    def run(self, order: WorkOrder, actor: Actor) -> ActionResult:
         inputs = details(order)
         customer = _customer(order)
         hall = order.hall
@@ -151,7 +152,7 @@ class _InstallationOpen:
             work_pending=True,
         )
 
-    def undo(self, order: WorkOrder, actor: Any) -> None:
+    def undo(self, order: WorkOrder, actor: Actor) -> None:
         """退受理: the installation is called off and the service cancelled."""
         data = order.action_result or {}
         installation_jobs.jobs_cancel_for_order(order=order, actor=actor, note=_revert_note(order))

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CareConfig(AppConfig):
+    name = "servicehall.care"
+    label = "care"
+    verbose_name = _("Care after service")
+
+    def ready(self) -> None:
+        # The queue (below care) lets care ask for a rating when a service ends, adds the workbench's 请评价
+        # button, the duty manager's alerts panel and the ticket page's "rate this service" link.
+        from django.utils.translation import gettext_lazy as lazy
+
+        from servicehall.queueing.extensions import (
+            register_after_service,
+            register_console_panel,
+            register_ticket_action,
+            register_ticket_link,
+        )
+
+        from . import selectors, services
+
+        register_after_service("rating", services.rating_ask_after_service)
+        register_ticket_action("rating", label=lazy("Ask for a rating"), url_name="care:ask", testid="action-rate")
+        register_console_panel("care", template="care/console_alerts.html", context=selectors.console_context)
+        register_ticket_link("rating", selectors.ticket_rating_link)

@@ -1,0 +1,135 @@
+"""Ratings at the counter and the alerts a dissatisfied customer raises (CARE01)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from servicehall.core.models import StatusMove
+
+from .states import AlertStatus, RatingStatus
+
+
+class Score(models.TextChoices):
+    """The four keys of the 服务评价器, best first."""
+
+    VERY_SATISFIED = "very_satisfied", _("Very satisfied")
+    SATISFIED = "satisfied", _("Satisfied")
+    FAIR = "fair", _("Fairly satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class RatingChannel(models.TextChoices):
+    PAD = "pad", _("Rating pad at the counter")
+    TRACK = "track", _("Ticket page (QR code on the slip)")
+
+
+class Rating(models.Model):
+    """The customer's rating of one ticket's service: asked once, pressed once (a ticket has at most one)."""
+
+    # A random id: the pad posts it back, and a guessable number would let a press land on another ticket.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    ticket = models.OneToOneField(
+        "queueing.Ticket", verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="rating"
+    )
+    counter = models.ForeignKey(
+        "org.Counter", verbose_name=_("counter"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("clerk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    business_type = models.ForeignKey(
+        "catalog.BusinessType",
+        verbose_name=_("business"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    orders = models.ManyToManyField("orders.WorkOrder", verbose_name=_("work orders"), blank=True, related_name="+")
+    status = models.CharField(_("status"), max_length=8, choices=RatingStatus.choices, default=RatingStatus.ASKED)
+    channel = models.CharField(_("channel"), max_length=8, choices=RatingChannel.choices, default=RatingChannel.PAD)
+    asked_at = models.DateTimeField(_("asked at"), null=True, blank=True)
+    # A press counts until then (CARE_RATING_WINDOW_SECONDS after the pad asked).
+    open_until = models.DateTimeField(_("open until"), null=True, blank=True)
+    score = models.CharField(_("rating"), max_length=16, choices=Score.choices, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        ordering = ["-rated_at", "-asked_at"]
+        indexes = [
+            models.Index(fields=["hall", "rated_at"], name="rating_hall_day_idx"),
+            models.Index(fields=["counter", "status", "open_until"], name="rating_pad_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status=RatingStatus.ASKED, score="")
+                | models.Q(status=RatingStatus.RATED, rated_at__isnull=False) & ~models.Q(score=""),
+                name="rating_score_only_when_rated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.score or self.status}"
+
+
+class AlertAction(models.TextChoices):
+    """What the duty manager did about a dissatisfied customer."""
+
+    CALLED_OVER = "called_over", _("Talked with the customer")
+    APOLOGISED = "apologised", _("Apologised and put it right")
+    COMPLAINT = "complaint", _("Recorded a complaint")
+    LEFT = "left", _("The customer had left")
+
+
+class DissatisfactionAlert(models.Model):
+    """不满意 pressed: the duty manager must act; not handled in time, it is escalated to the service manager."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    rating = models.OneToOneField(Rating, verbose_name=_("rating"), on_delete=models.PROTECT, related_name="alert")
+    status = models.CharField(_("status"), max_length=10, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    raised_at = models.DateTimeField(_("raised at"))
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("what was done"), max_length=12, choices=AlertAction.choices, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("dissatisfaction alert")
+        verbose_name_plural = _("dissatisfaction alerts")
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["hall", "status", "raised_at"], name="care_alert_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.rating.ticket}: {self.status}"
+
+
+class AlertMove(StatusMove):
+    alert = models.ForeignKey(
+        DissatisfactionAlert, verbose_name=_("alert"), on_delete=models.PROTECT, related_name="moves"
+    )
+    from_status = models.CharField(_("from"), max_length=10, choices=AlertStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=AlertStatus.choices)
+
+    class Meta(StatusMove.Meta):
+        verbose_name = _("alert status change")
+        verbose_name_plural = _("alert history")

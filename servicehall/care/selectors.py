@@ -1,0 +1,155 @@
+"""Reads of the care app (CARE01): what the counter's pad shows, the duty manager's open alerts, the day's
+ratings of a hall. Names of staff only (the customer's data never reaches the pad or the alert)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter as Tally
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from servicehall.core.errors import NotFound
+from servicehall.org import selectors as org_selectors
+from servicehall.org.models import Counter, Hall
+from servicehall.queueing.extensions import Link
+from servicehall.queueing.models import Ticket
+
+from .models import AlertAction, DissatisfactionAlert, Rating, Score
+from .services import ticket_page_rating_open
+from .states import ALERT_OPEN_STATUSES, AlertStatus, RatingStatus
+
+
+def staff_name(user: Any) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def pad_counter_get(*, hall: Hall, number: int) -> Counter:
+    counter = org_selectors.counter_in_hall(hall=hall, number=number)
+    if counter is None:
+        raise NotFound(_("This hall has no counter %(number)s.") % {"number": number})
+    return counter
+
+
+def pad_clerk(counter: Counter) -> dict[str, str]:
+    """Who works the counter, as the idle pad shows them: name, initial (the photo's place) and 工号."""
+    name = staff_name(counter.staff)
+    return {
+        "name": name,
+        "initial": name[:1].upper(),
+        "job_number": org_selectors.job_number(hall=counter.hall, user=counter.staff),
+    }
+
+
+def pad_state(*, counter: Counter, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The pad's state: asking (which rating, how many seconds left) or idle, with the counter's clerk."""
+    now = now or timezone.now()
+    asking = (
+        Rating.objects.filter(counter=counter, status=RatingStatus.ASKED, open_until__gt=now)
+        .select_related("ticket")
+        .order_by("-asked_at")
+        .first()
+    )
+    state: dict[str, Any] = {"counter": counter.number, "clerk": pad_clerk(counter), "asking": None}
+    if asking is not None and asking.open_until is not None:
+        state["asking"] = {
+            "rating": str(asking.pk),
+            "ticket": asking.ticket.number,
+            "seconds_left": max(1, int((asking.open_until - now).total_seconds())),
+        }
+    return state
+
+
+def ticket_rating_link(ticket: Ticket) -> Link | None:
+    """The ticket page's "rate this service", while it may still be rated there."""
+    if not ticket_page_rating_open(ticket, now=timezone.now()):
+        return None
+    url = reverse("care:ticket_rate", kwargs={"ticket": ticket.pk})
+    return Link(label=_("Rate this service"), url=url, testid="rate-service")
+
+
+# --- alerts ---------------------------------------------------------------------------------------------
+
+
+def open_alerts(*, hall: Hall) -> QuerySet[DissatisfactionAlert]:
+    return (
+        DissatisfactionAlert.objects.filter(hall=hall, status__in=ALERT_OPEN_STATUSES)
+        .select_related("rating__ticket", "rating__counter", "rating__clerk", "rating__business_type")
+        .order_by("raised_at")
+    )
+
+
+def alert_row(alert: DissatisfactionAlert) -> dict[str, Any]:
+    rating = alert.rating
+    return {
+        "alert": alert,
+        "ticket": rating.ticket.number,
+        "counter": rating.counter.number if rating.counter else None,
+        "clerk": staff_name(rating.clerk),
+        "business": rating.business_type.display_name if rating.business_type else "",
+        "escalated": alert.status == AlertStatus.ESCALATED,
+    }
+
+
+def console_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
+    """The duty manager console's panel of dissatisfied customers (registered with the queue)."""
+    return {
+        "hall": hall,
+        "alerts": [alert_row(alert) for alert in open_alerts(hall=hall)],
+        "actions": AlertAction.choices,
+        "back": reverse("queueing:manager", kwargs={"hall": hall.code}),
+    }
+
+
+def alert_get(*, hall: Hall, alert_id: int) -> DissatisfactionAlert:
+    alert = DissatisfactionAlert.objects.filter(hall=hall, pk=alert_id).first()
+    if alert is None:
+        raise NotFound(_("There is no such alert."))
+    return alert
+
+
+def handled_alerts(*, hall: Hall, since: dt.datetime) -> QuerySet[DissatisfactionAlert]:
+    return (
+        DissatisfactionAlert.objects.filter(hall=hall, status=AlertStatus.HANDLED, handled_at__gte=since)
+        .select_related("rating__ticket", "rating__counter", "rating__clerk", "rating__business_type", "handled_by")
+        .order_by("-handled_at")
+    )
+
+
+# --- the day's ratings ----------------------------------------------------------------------------------
+
+
+def ratings_of_day(*, hall: Hall, day: dt.date) -> QuerySet[Rating]:
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=hall.tz)
+    return (
+        Rating.objects.filter(hall=hall, status=RatingStatus.RATED, rated_at__gte=start)
+        .filter(rated_at__lt=start + dt.timedelta(days=1))
+        .select_related("ticket", "counter", "clerk", "business_type")
+        .order_by("-rated_at")
+    )
+
+
+def day_summary(ratings: list[Rating]) -> dict[str, Any]:
+    """Counts per key for the hall and per clerk, and the share of (very) satisfied presses."""
+    by_score = Tally(r.score for r in ratings)
+    clerks: dict[str, Tally[str]] = {}
+    for rating in ratings:
+        clerks.setdefault(staff_name(rating.clerk) or "—", Tally())[rating.score] += 1
+    keys = [(value, label) for value, label in Score.choices]
+    good = by_score[Score.VERY_SATISFIED] + by_score[Score.SATISFIED]
+    return {
+        "keys": keys,
+        "total": len(ratings),
+        "counts": [by_score[value] for value, _label in keys],
+        "satisfied_percent": round(100 * good / len(ratings)) if ratings else None,
+        "clerks": [
+            {"name": name, "counts": [tally[value] for value, _label in keys], "total": sum(tally.values())}
+            for name, tally in sorted(clerks.items())
+        ],
+    }

@@ -1,0 +1,69 @@
+"""CARE01 in the browser: the clerk finishes a ticket, the counter's pad asks aloud, the customer presses
+不满意, and the duty manager's console in another browser sounds and shows the alert, which the manager
+handles."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from servicehall.care.models import DissatisfactionAlert
+from servicehall.care.states import AlertStatus
+from servicehall.queueing import services as queue
+from testsupport.browser import new_page
+
+pytestmark = pytest.mark.browser
+
+
+def text(language: str, message: str) -> str:
+    with translation.override(language):
+        return translation.gettext(message)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_care01_finish_pad_asks_dissatisfied_alert_on_the_console_handled(asgi_server, browser, world, language):
+    base = str(asgi_server)
+    hall = world.hall.code
+    world.clerk.first_name = "王晓燕"
+    world.clerk.save()
+
+    pad = new_page(browser, base, language=language)
+    pad.goto(asgi_server.url(f"/care/halls/{hall}/counters/1/rate/?voice=off"))
+    pad.get_by_test_id("pad-clerk").filter(has_text="王晓燕").wait_for()
+    pad.wait_for_function("document.documentElement.dataset.feed === 'live'")
+    assert pad.get_by_test_id("pad-question").is_hidden()
+
+    console = new_page(browser, base, language=language, user=world.manager)
+    console.goto(asgi_server.url(f"/halls/{hall}/manager/"))
+    console.wait_for_function("document.documentElement.dataset.feed === 'live'")
+
+    asgi_server.run(queue.ticket_issue, hall=world.hall, category=world.a)
+    clerk = new_page(browser, base, language=language, user=world.clerk)
+    clerk.goto(asgi_server.url(f"/halls/{hall}/workbench/"))
+    clerk.get_by_test_id("take-counter-1").click()
+    clerk.get_by_test_id("call-next").click()
+    clerk.get_by_test_id("action-start").click()
+    clerk.get_by_test_id("finish-outcome").select_option("completed")
+    clerk.get_by_test_id("action-finish").click()
+
+    # The pad asks (aloud: one utterance queued) with the four keys.
+    pad.get_by_test_id("pad-question").wait_for()
+    assert pad.get_by_test_id("pad-question").inner_text() == text(language, "Please rate my service")
+    pad.wait_for_function("window.ratePad.spoken === 1")
+    pad.get_by_test_id("pad-key-dissatisfied").click()
+    pad.get_by_test_id("pad-answer").filter(has_text=text(language, "Thank you for your rating!")).wait_for()
+
+    # The console, in another browser, chimes and shows the alert naming the ticket and the clerk.
+    alert_row = console.get_by_test_id("care-alert-A001")
+    alert_row.wait_for()
+    assert "王晓燕" in alert_row.inner_text()
+    console.wait_for_function("Number(document.documentElement.dataset.chimes || 0) >= 1")
+    alert_row.get_by_test_id("care-alert-action").select_option("apologised")
+    alert_row.get_by_test_id("care-alert-note").fill("换了窗口重新办理")
+    alert_row.get_by_test_id("care-alert-handle").click()
+    console.get_by_test_id("care-alert-A001").wait_for(state="detached")
+
+    alert = DissatisfactionAlert.objects.get()
+    assert (alert.status, alert.handled_by, alert.note) == (AlertStatus.HANDLED, world.manager, "换了窗口重新办理")
+    # A second press on the pad (the keys are gone after the answer) changes nothing.
+    assert DissatisfactionAlert.objects.count() == 1

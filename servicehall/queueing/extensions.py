@@ -1,0 +1,97 @@
+"""What the apps above the queue add to a ticket's life and the queue's screens (imports go down only).
+
+The queue does not know about ratings or complaints; the care app (and any app to come) registers here in
+its `AppConfig.ready()`:
+
+* `register_after_service(name, hook)`: `hook(ticket, staff)` runs inside the transaction that finishes a
+  ticket at a counter (the rating pad asks the customer then). Raising refuses the finish.
+* `register_ticket_action(...)`: a button beside the ticket being served on the workbench, posting to the
+  registering app's own URL (e.g. 请评价, ask for a rating now). Its view answers with the button's
+  replacement (htmx swaps the form itself).
+* `register_console_panel(name, template, context)`: a panel of the duty manager's console, refreshed with
+  the console (pushes and every 30 s).
+* `register_ticket_link(name, link)`: a link on the customer's tracking page (e.g. "rate our service").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+if TYPE_CHECKING:
+    from servicehall.org.models import Hall
+
+    from .models import Ticket
+
+AfterService = Callable[["Ticket", Any], None]
+ConsoleContext = Callable[[HttpRequest, "Hall"], dict[str, Any]]
+TicketLink = Callable[["Ticket"], "Link | None"]
+
+
+@dataclass(frozen=True)
+class TicketAction:
+    label: Any  # a lazy translation: read in the user's language when the workbench renders
+    url_name: str  # reversed with hall= and ticket=
+    testid: str
+
+
+@dataclass(frozen=True)
+class ConsolePanel:
+    template: str
+    context: ConsoleContext
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    testid: str
+
+
+_AFTER_SERVICE: dict[str, AfterService] = {}
+_TICKET_ACTIONS: dict[str, TicketAction] = {}
+_CONSOLE_PANELS: dict[str, ConsolePanel] = {}
+_TICKET_LINKS: dict[str, TicketLink] = {}
+
+
+def register_after_service(name: str, hook: AfterService) -> None:
+    _AFTER_SERVICE[name] = hook
+
+
+def after_service_run(ticket: Ticket, staff: Any) -> None:
+    for hook in _AFTER_SERVICE.values():
+        hook(ticket, staff)
+
+
+def register_ticket_action(name: str, *, label: Any, url_name: str, testid: str) -> None:
+    _TICKET_ACTIONS[name] = TicketAction(label=label, url_name=url_name, testid=testid)
+
+
+def ticket_actions(ticket: Ticket) -> list[dict[str, str]]:
+    """The registered buttons for the ticket being served, with their URLs."""
+    kwargs = {"hall": ticket.hall.code, "ticket": ticket.pk}
+    return [
+        {"label": str(action.label), "url": reverse(action.url_name, kwargs=kwargs), "testid": action.testid}
+        for action in _TICKET_ACTIONS.values()
+    ]
+
+
+def register_console_panel(name: str, *, template: str, context: ConsoleContext) -> None:
+    _CONSOLE_PANELS[name] = ConsolePanel(template=template, context=context)
+
+
+def console_panels(request: HttpRequest, hall: Hall) -> list[dict[str, Any]]:
+    """Each registered panel as {"template": …, "context": …} for the console to include."""
+    return [{"template": panel.template, "context": panel.context(request, hall)} for panel in _CONSOLE_PANELS.values()]
+
+
+def register_ticket_link(name: str, link: TicketLink) -> None:
+    _TICKET_LINKS[name] = link
+
+
+def ticket_links(ticket: Ticket) -> list[Link]:
+    return [link for source in _TICKET_LINKS.values() if (link := source(ticket)) is not None]
