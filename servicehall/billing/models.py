@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from servicehall.core.models import AppendOnlyModel
+from servicehall.core.models import StatusMove
 
 # The statuses and their tables live in `states.py`; importable from here as before.
 from .states import PAYMENT_ALLOWED_MOVES as PAYMENT_ALLOWED_MOVES
@@ -152,22 +152,10 @@ class PaymentLine(models.Model):
         return f"{self.order_id}: {self.amount}"
 
 
-class PaymentMove(AppendOnlyModel):
+class PaymentMove(StatusMove):
     """One move of a payment's status (who, when, from, to, why). Never deleted."""
 
     payment = models.ForeignKey(Payment, verbose_name=_("payment"), on_delete=models.CASCADE, related_name="moves")
-    from_status = models.CharField(pgettext_lazy("status", "from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("payment status change")
@@ -327,22 +315,10 @@ class Refund(models.Model):
         return f"{self.get_status_display()} {self.amount}"
 
 
-class RefundMove(AppendOnlyModel):
+class RefundMove(StatusMove):
     """One move of a refund's status. Never deleted."""
 
     refund = models.ForeignKey(Refund, verbose_name=_("refund"), on_delete=models.CASCADE, related_name="moves")
-    from_status = models.CharField(pgettext_lazy("status", "from"), max_length=16, blank=True)
-    to_status = models.CharField(_("to"), max_length=16)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("refund status change")

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from servicehall.core.models import AppendOnlyModel
+from servicehall.core.models import AppendOnlyModel, StatusMove
 
 from .states import CreditStatus
 
@@ -108,13 +108,12 @@ class CreditApplication(models.Model):
         return self.principal + self.fee_total
 
 
-class CreditStatusChange(AppendOnlyModel):
+class CreditStatusChange(StatusMove):
     """One move of an application (who, when, from, to, note). Never changed or deleted."""
 
     application = models.ForeignKey(
         CreditApplication, verbose_name=_("application"), on_delete=models.PROTECT, related_name="history"
     )
-    at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),

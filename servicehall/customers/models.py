@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from servicehall.core.masking import mask_phone
-from servicehall.core.models import AppendOnlyModel, TimeStampedModel
+from servicehall.core.models import AppendOnlyModel, StatusMove, TimeStampedModel
 
 
 class CreditLevel(models.IntegerChoices):
@@ -165,12 +165,13 @@ class Service(TimeStampedModel):
         return f"{self.get_kind_display()} {number}"
 
 
-class ServiceStatusChange(models.Model):
+class ServiceStatusChange(StatusMove):
     """One move of a service's status (who, when, from, to, why). Append-only."""
 
     service = models.ForeignKey(
         Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="status_changes"
     )
+    # Unlike the base, stamped when the row is saved (auto_now_add): an `at` passed in is ignored.
     at = models.DateTimeField(_("at"), auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -184,7 +185,6 @@ class ServiceStatusChange(models.Model):
         pgettext_lazy("status", "from"), max_length=16, choices=Service.Status.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=16, choices=Service.Status.choices)
-    note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("service status change")
@@ -347,13 +347,12 @@ class CardWrite(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
-class CardWriteChange(AppendOnlyModel):
+class CardWriteChange(StatusMove):
     """One move of a card write (who or which device, when, from, to, why). Append-only."""
 
     card_write = models.ForeignKey(
         CardWrite, verbose_name=_("card write"), on_delete=models.PROTECT, related_name="changes"
     )
-    at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
@@ -366,7 +365,6 @@ class CardWriteChange(AppendOnlyModel):
         pgettext_lazy("status", "from"), max_length=16, choices=CardWrite.Status.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=16, choices=CardWrite.Status.choices)
-    note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("card write change")

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from servicehall.core.models import AppendOnlyModel
+from servicehall.core.models import StatusMove
 
 # The statuses and their table live in `states.py`; importable from here as before.
 from .states import INVOICE_ALLOWED_MOVES as INVOICE_ALLOWED_MOVES
@@ -154,23 +154,15 @@ class InvoiceLine(models.Model):
         return f"{self.invoice_id}: {self.amount}"
 
 
-class InvoiceMove(AppendOnlyModel):
-    """One move of an invoice's status (issued, voided): who, when, why. Never deleted."""
+class InvoiceMove(StatusMove):
+    """One move of an invoice's status (issued, voided): who, when, why. Never deleted.
+
+    `actor` is empty when the customer did it themselves online (an invoice requested with a receipt's code).
+    """
 
     invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="moves")
     from_status = models.CharField(pgettext_lazy("status", "from"), max_length=8, blank=True)
     to_status = models.CharField(_("to"), max_length=8)
-    # Empty when the customer did it themselves online (an invoice requested with a receipt's code).
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("invoice status change")

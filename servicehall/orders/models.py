@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from servicehall.catalog.models import pick_language
-from servicehall.core.models import AppendOnlyModel
+from servicehall.core.models import AppendOnlyModel, StatusMove
 
 from .states import JOB_ALLOWED_MOVES as JOB_ALLOWED_MOVES
 from .states import JOB_OPEN_STATUSES as JOB_OPEN_STATUSES
@@ -164,7 +164,7 @@ class OrderSequence(models.Model):
         return f"{self.day}: {self.last}"
 
 
-class OrderMove(AppendOnlyModel):
+class OrderMove(StatusMove):
     """One step of an order: from, to, who, when and why (ACC01)."""
 
     order = models.ForeignKey(WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="moves")
@@ -172,15 +172,6 @@ class OrderMove(AppendOnlyModel):
         pgettext_lazy("status", "from"), max_length=16, choices=OrderStatus.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=16, choices=OrderStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"))
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     class Meta:
