@@ -258,6 +258,12 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "kind"; name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "TicketKindEnum": "servicehall.queueing.models.TicketKind",
+        # The ticket's enums keep the names they had before other apps brought a "status" and a "channel".
+        "StatusEnum": "servicehall.queueing.states.TicketStatus",
+        "ChannelEnum": "servicehall.queueing.models.TicketChannel",
+        "RatingChannelEnum": "servicehall.care.models.RatingChannel",
+        "CareAlertStatusEnum": "servicehall.care.states.AlertStatus",
+        "CareAlertActionEnum": "servicehall.care.models.AlertAction",
     },
 }
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", include("servicehall.credit.api_urls")),
     path("api/v1/", include("servicehall.invoicing.api_urls")),
     path("api/v1/", include("servicehall.cashdesk.api_urls")),
+    path("api/v1/", include("servicehall.care.api_urls")),
     # Last under /api/v1/: it ends with the JSON catch-all for unknown API paths.
     path("api/v1/", include("servicehall.queueing.api_urls")),
     path("customers/", include("servicehall.customers.urls")),

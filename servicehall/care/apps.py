@@ -10,11 +10,10 @@ class CareConfig(AppConfig):
     def ready(self) -> None:
         # The queue (below care) lets care ask for a rating when a service ends, adds the workbench's 请评价
         # button, the duty manager's alerts panel and the ticket page's "rate this service" link.
-        from django.utils.translation import gettext_lazy as lazy
-
         from servicehall.queueing.extensions import (
             register_after_service,
             register_console_panel,
+            register_pairable_screens,
             register_ticket_action,
             register_ticket_link,
         )
@@ -22,6 +21,7 @@ class CareConfig(AppConfig):
         from . import selectors, services
 
         register_after_service("rating", services.rating_ask_after_service)
-        register_ticket_action("rating", label=lazy("Ask for a rating"), url_name="care:ask", testid="action-rate")
+        register_ticket_action("rating", label=_("Ask for a rating"), url_name="care:ask", testid="action-rate")
         register_console_panel("care", template="care/console_alerts.html", context=selectors.console_context)
         register_ticket_link("rating", selectors.ticket_rating_link)
+        register_pairable_screens("rating_pads", selectors.pad_screens)

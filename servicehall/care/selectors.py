@@ -66,6 +66,18 @@ def pad_state(*, counter: Counter, now: dt.datetime | None = None) -> dict[str, 
     return state
 
 
+def pad_screens(hall: Hall) -> list[tuple[str, str, str]]:
+    """One rating pad per counter, for "Pair this screen" (registered with the queue)."""
+    return [
+        (
+            f"rating-pad-{counter.number}",
+            _("Rating pad of counter %(number)s") % {"number": counter.number},
+            reverse("care:pad", kwargs={"hall": hall.code, "number": counter.number}),
+        )
+        for counter in org_selectors.counters_for_hall(hall=hall)
+    ]
+
+
 def ticket_rating_link(ticket: Ticket) -> Link | None:
     """The ticket page's "rate this service", while it may still be rated there."""
     if not ticket_page_rating_open(ticket, now=timezone.now()):

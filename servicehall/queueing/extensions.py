@@ -11,6 +11,8 @@ its `AppConfig.ready()`:
 * `register_console_panel(name, template, context)`: a panel of the duty manager's console, refreshed with
   the console (pushes and every 30 s).
 * `register_ticket_link(name, link)`: a link on the customer's tracking page (e.g. "rate our service").
+* `register_pairable_screens(name, screens)`: more screens a device may be paired as (e.g. a counter's
+  rating pad), offered on "Pair this screen" beside the board and the kiosk.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 AfterService = Callable[["Ticket", Any], None]
 ConsoleContext = Callable[[HttpRequest, "Hall"], dict[str, Any]]
 TicketLink = Callable[["Ticket"], "Link | None"]
+# A hall's screens of one kind: (value posted by the pairing form, label, the screen's URL) each.
+PairableScreens = Callable[["Hall"], list[tuple[str, str, str]]]
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ _AFTER_SERVICE: dict[str, AfterService] = {}
 _TICKET_ACTIONS: dict[str, TicketAction] = {}
 _CONSOLE_PANELS: dict[str, ConsolePanel] = {}
 _TICKET_LINKS: dict[str, TicketLink] = {}
+_PAIRABLE_SCREENS: dict[str, PairableScreens] = {}
 
 
 def register_after_service(name: str, hook: AfterService) -> None:
@@ -95,3 +100,11 @@ def register_ticket_link(name: str, link: TicketLink) -> None:
 
 def ticket_links(ticket: Ticket) -> list[Link]:
     return [link for source in _TICKET_LINKS.values() if (link := source(ticket)) is not None]
+
+
+def register_pairable_screens(name: str, screens: PairableScreens) -> None:
+    _PAIRABLE_SCREENS[name] = screens
+
+
+def pairable_screens(hall: Hall) -> list[tuple[str, str, str]]:
+    return [screen for source in _PAIRABLE_SCREENS.values() for screen in source(hall)]

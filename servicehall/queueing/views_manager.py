@@ -22,7 +22,7 @@ from servicehall.core.views import handles_application_errors
 from servicehall.org.models import Counter, Hall
 
 from . import selectors, services
-from .extensions import console_panels
+from .extensions import console_panels, pairable_screens
 from .forms import CounterStatusForm
 from .views_staff import (
     C,
@@ -107,11 +107,21 @@ def manager_counter(request: HttpRequest, hall: str, counter: int) -> HttpRespon
 
 # --- pairing a board or kiosk device (issue 10 item 12) ----------------------------------------------------------
 
-PAIRABLE_SCREENS = {"board": "queueing:board", "kiosk": "queueing:kiosk"}
+def _pairable(hall: Hall) -> dict[str, tuple[str, str]]:
+    """value → (label, URL) of every screen a device of the hall may be paired as: the board, the kiosk and
+    those other apps add (a counter's rating pad)."""
+    kwargs = {"hall": hall.code}
+    screens = [
+        ("board", _("Display board"), reverse("queueing:board", kwargs=kwargs)),
+        ("kiosk", _("Kiosk"), reverse("queueing:kiosk", kwargs=kwargs)),
+        *pairable_screens(hall),
+    ]
+    return {value: (label, url) for value, label, url in screens}
 
 
 def _screens_context(request: HttpRequest, hall: Hall, *, error: str = "") -> dict[str, Any]:
-    context = {"error": error, "screens": [("board", _("Display board")), ("kiosk", _("Kiosk"))]}
+    screens = [(value, label) for value, (label, _url) in _pairable(hall).items()]
+    context = {"error": error, "screens": screens}
     context.update(_base_context(request, hall, "screens"))
     return context
 
@@ -129,12 +139,13 @@ def screens_pair(request: HttpRequest, hall: str) -> HttpResponse:
     if request.method == "GET":
         return render(request, "queueing/staff/screens_pair.html", _screens_context(request, hall_obj))
     screen = request.POST.get("screen", "")
-    if screen not in PAIRABLE_SCREENS:
+    pairable = _pairable(hall_obj)
+    if screen not in pairable:
         context = _screens_context(request, hall_obj, error=_("Choose the board or the kiosk."))
         return render(request, "queueing/staff/screens_pair.html", context, status=400)
     screen_pass = services.screen_pair(hall=hall_obj, actor=request.user, screen=screen)
     logout(request)
-    response = redirect(reverse(PAIRABLE_SCREENS[screen], kwargs={"hall": hall_obj.code}))
+    response = redirect(pairable[screen][1])
     response.set_cookie(
         services.SCREEN_COOKIE,
         screen_pass,

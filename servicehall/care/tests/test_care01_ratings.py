@@ -283,3 +283,33 @@ def test_care01_concurrent_presses_count_once(threads_db):
     rating.refresh_from_db()
     assert rating.status == RatingStatus.RATED
     assert DissatisfactionAlert.objects.filter(rating=rating).count() == (rating.score == Score.DISSATISFIED)
+
+
+def test_care01_the_demo_hall_has_this_mornings_ratings_and_one_open_alert():
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - a second load adds nothing
+    ratings = Rating.objects.filter(hall__code="demo")
+    assert sorted(ratings.values_list("score", flat=True)) == sorted(Score.values)
+    alert = DissatisfactionAlert.objects.get(hall__code="demo")
+    assert alert.status == AlertStatus.OPEN
+    assert alert.rating.clerk.username == "clerk4"
+    manager = Client()
+    manager.force_login(alert.rating.clerk.__class__.objects.get(username="manager1"))
+    console = manager.get(reverse("queueing:manager", kwargs={"hall": "demo"})).content.decode()
+    assert f'data-testid="care-alert-{alert.rating.ticket.number}"' in console
+
+
+def test_care01_a_tablet_is_paired_as_a_counters_rating_pad_and_runs_without_sign_in(world):
+    world.hall.public_kiosk = False
+    world.hall.save()
+    pair = reverse("queueing:screens_pair", kwargs={"hall": world.hall.code})
+    device = Client()
+    device.force_login(world.manager)
+    assert "Rating pad of counter 1" in device.get(pair).content.decode()
+    response = device.post(pair, {"screen": "rating-pad-1"})
+    assert response.status_code == 302 and response["Location"] == pad_url(world)
+    assert "_auth_user_id" not in device.session  # the manager's sign-in on the tablet ended
+    assert device.get(pad_url(world)).status_code == 200
+    rating = Rating.objects.get(ticket=served(world))
+    assert press(device, world, rating, Score.SATISFIED).status_code == 200
+    assert device.get(reverse("queueing:manager", kwargs={"hall": world.hall.code})).status_code == 302

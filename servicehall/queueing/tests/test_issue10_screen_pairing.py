@@ -94,7 +94,7 @@ def test_priv04_issue10_the_pairing_page_says_what_a_paired_screen_may_open(worl
     page = manager.get(pair_url(world.hall)).content.decode()
     assert "Pair this screen" in page and "Unpair all screens" in page
     assert "Display board" in page and "Kiosk" in page
-    assert "display board and kiosk. Your staff sign-in on this browser ends when you pair it." in page
+    assert "display board, kiosk and rating pads. Your staff sign-in on this browser ends when you pair it." in page
     # The duty manager's menu links to it.
     assert pair_url(world.hall) in manager.get(screen_url("manager", world.hall)).content.decode()
 

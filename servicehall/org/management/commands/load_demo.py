@@ -2,7 +2,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from django.contrib.auth import get_user_model
+
 from servicehall.billing.demo import money_demo_load
+from servicehall.care.demo import care_demo_load
 from servicehall.credit.demo import credit_demo_load
 from servicehall.customers.demo import customers_demo_load
 from servicehall.org.demo import DEMO_PASSWORD, DEMO_USERS, GAS_DEMO_USERS, demo_load, gas_demo_load
@@ -20,6 +23,9 @@ class Command(BaseCommand):
         credit_demo_load(hall=hall)
         # The money scenes last: two orders to pay together, a payment whose refund needs approval (issue 10).
         money_demo_load(hall=hall)
+        # This morning's ratings at the counters, one 不满意 waiting on the duty manager's console (CARE01).
+        accounts = get_user_model().objects.in_bulk([u[0] for u in DEMO_USERS if u[3]], field_name="username")
+        care_demo_load(hall=hall, clerks={int(u[3]): accounts[u[0]] for u in DEMO_USERS if u[3]})
         gas_hall = gas_demo_load()
         customers_demo_load(hall=gas_hall)
         users = ", ".join(u[0] for u in [*DEMO_USERS, *GAS_DEMO_USERS])

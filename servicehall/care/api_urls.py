@@ -1,0 +1,12 @@
+"""The care API, mounted at /api/v1/ before the queue API's catch-all."""
+
+from django.urls import path
+
+from . import apis
+
+app_name = "care_api"
+urlpatterns = [
+    path("care/halls/<slug:hall>/ratings", apis.RatingsApi.as_view(), name="ratings"),
+    path("care/halls/<slug:hall>/alerts", apis.AlertsApi.as_view(), name="alerts"),
+    path("care/halls/<slug:hall>/alerts/<int:alert>/handle", apis.AlertHandleApi.as_view(), name="alert-handle"),
+]

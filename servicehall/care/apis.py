@@ -1,0 +1,88 @@
+"""The care API (CARE01): a hall's ratings of a day, its open dissatisfaction alerts, and handling one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from servicehall.core.apis import BAD_INPUT, UNAUTHENTICATED, ServiceHallAPIView, error_response, parse
+from servicehall.core.errors import Unprocessable
+from servicehall.org.roles import Capability
+from servicehall.org.selectors import hall_get_for_user
+
+from . import selectors, services
+from .serializers import AlertHandleSerializer, AlertSerializer, RatingSerializer
+
+FORBIDDEN = error_response("The user's role in the hall does not allow it (duty and service managers).")
+NOT_FOUND = error_response("No such hall or alert among the user's halls.")
+HANDLED = error_response("The alert has been handled already (`alert_handled`).")
+
+
+def _day(raw: str | None, tz: dt.tzinfo) -> dt.date:
+    if not raw:
+        return timezone.localdate(timezone=tz)
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise Unprocessable(_("Give the day as YYYY-MM-DD."), code="bad_day") from None
+
+
+class RatingsApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["care"],
+        summary="A hall's ratings of one day (CARE01)",
+        description=(
+            "The presses on the counters' rating pads and the ticket pages on one day (the hall's today by "
+            "default), newest first: ticket, counter, clerk, business and work orders, never the customer."
+        ),
+        parameters=[OpenApiParameter("day", OpenApiTypes.DATE, description="The day, YYYY-MM-DD.")],
+        responses={200: RatingSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, hall: str) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.HANDLE_CARE)
+        ratings = selectors.ratings_of_day(hall=hall_obj, day=_day(request.query_params.get("day"), hall_obj.tz))
+        return Response(RatingSerializer(ratings.prefetch_related("orders"), many=True).data)
+
+
+class AlertsApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["care"],
+        summary="A hall's open dissatisfaction alerts (CARE01)",
+        description="Alerts raised by 不满意 and not yet handled, the escalated ones included, oldest first.",
+        responses={200: AlertSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, hall: str) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.HANDLE_CARE)
+        return Response(AlertSerializer(selectors.open_alerts(hall=hall_obj), many=True).data)
+
+
+class AlertHandleApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["care"],
+        summary="Record what was done about a dissatisfied customer (CARE01)",
+        request=AlertHandleSerializer,
+        responses={
+            200: OpenApiResponse(AlertSerializer, description="Handled."),
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: HANDLED,
+        },
+    )
+    def post(self, request: Request, hall: str, alert: int) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.HANDLE_CARE)
+        data = parse(AlertHandleSerializer, request)
+        handled = services.alert_handle(
+            alert=selectors.alert_get(hall=hall_obj, alert_id=alert),
+            actor=request.user,
+            action=data["action"],
+            note=data["note"],
+        )
+        return Response(AlertSerializer(handled).data)
