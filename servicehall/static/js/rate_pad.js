@@ -42,6 +42,46 @@
     idle.hidden = mode === "asking";
   }
 
+  // The bundled clips, fetched once and played back to back with Web Audio (like the board); sound needs
+  // one tap on the pad after it starts (the browser's rule), which `unlock` turns into a running context.
+  let audio = null;
+  const buffers = {};
+
+  function context() {
+    const AC = window.AudioContext || window.webkitAudioContext;
+    if (!audio && AC) audio = new AC();
+    return audio;
+  }
+
+  function clipBuffer(url) {
+    if (!buffers[url]) {
+      buffers[url] = fetch(url, { credentials: "same-origin" })
+        .then((response) => (response.ok ? response.arrayBuffer() : Promise.reject(response.status)))
+        .then((data) => new Promise((resolve, reject) => context().decodeAudioData(data, resolve, reject)));
+    }
+    return buffers[url];
+  }
+
+  function playClips() {
+    if (!context()) return Promise.reject(new Error("no Web Audio"));
+    return Promise.all(config.clips.map(clipBuffer)).then((decoded) => {
+      if (audio.state !== "running") throw new Error("sound not allowed yet");
+      let at = audio.currentTime;
+      decoded.forEach((buffer) => {
+        const source = audio.createBufferSource();
+        source.buffer = buffer;
+        source.connect(audio.destination);
+        source.start(at);
+        at += buffer.duration;
+      });
+    });
+  }
+
+  function unlock() {
+    if (context() && audio.state !== "running") audio.resume().catch(() => {});
+  }
+  document.addEventListener("pointerdown", unlock);
+
   function speak() {
     state.spoken += 1;
     if (config.voice === "off") return;
@@ -55,14 +95,7 @@
       viaSpeech();
       return;
     }
-    // The bundled clips one after the other; a clip that cannot play hands over to the browser's voice.
-    const play = (index) => {
-      if (index >= config.clips.length) return;
-      const clip = new Audio(config.clips[index]);
-      clip.addEventListener("ended", () => play(index + 1));
-      clip.play().catch(viaSpeech);
-    };
-    play(0);
+    playClips().catch(viaSpeech);
   }
 
   function stopCountdown() {
