@@ -237,7 +237,7 @@ def cancelled_with_refund_due(world, balance="80.00"):
     return WorkOrder.objects.get(pk=order.pk), service
 
 
-def test_pay06_a_cancellations_balance_is_paid_out_once_and_the_balance_goes_down(world):
+def test_pay06_bt08_a_cancellations_balance_is_paid_out_once_and_the_balance_goes_down(world):
     order, service = cancelled_with_refund_due(world)
     made, created = services.refund_balance_of_order(actor=world.clerk, order=order, reason="销户退余额")
     assert created and (made.amount, made.status, made.payment, made.order) == (Decimal("80.00"), "paid", None, order)

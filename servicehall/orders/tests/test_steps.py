@@ -113,7 +113,7 @@ def test_acc01_review_is_skipped_when_the_business_does_not_need_it(world):
     assert order.status == S.PROCESSING
 
 
-def test_acc01_a_business_that_needs_review_cannot_skip_it(world):
+def test_acc01_acc04_a_business_that_needs_review_cannot_skip_it(world):
     order = to_acceptance(create(world, business(world, review_required=True), person=customer(world)), world.clerk)
     satisfy_acceptance(order, world.clerk)
     with pytest.raises(Conflict) as refused:
