@@ -107,6 +107,7 @@ def manager_counter(request: HttpRequest, hall: str, counter: int) -> HttpRespon
 
 # --- pairing a board or kiosk device (issue 10 item 12) ----------------------------------------------------------
 
+
 def _pairable(hall: Hall) -> dict[str, tuple[str, str]]:
     """value → (label, URL) of every screen a device of the hall may be paired as: the board, the kiosk and
     those other apps add (a counter's rating pad)."""

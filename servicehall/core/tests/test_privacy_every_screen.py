@@ -33,13 +33,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from servicehall.care import services as care_services
+from servicehall.care.models import Rating, Score
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import BusinessType
 from servicehall.catalog.services import pack_load
 from servicehall.core.masking import mask_id_number
 from servicehall.core.pdf import pdf_text
-from servicehall.care import services as care_services
-from servicehall.care.models import Rating, Score
 from servicehall.core.tests.privacy_money_scene import LI_MOBILE, MONEY_URL_KWARGS, MoneyScene, build_money_scene
 from servicehall.customers import services as customer_services
 from servicehall.customers.models import CardWrite, Customer, IdDocument, PersonalDataAccess, Service

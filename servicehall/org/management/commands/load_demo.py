@@ -1,8 +1,7 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
 from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
 
 from servicehall.billing.demo import money_demo_load
 from servicehall.care.demo import care_demo_load
