@@ -237,7 +237,8 @@ def track(request: HttpRequest, ticket: uuid.UUID) -> HttpResponse:
 @json_application_errors
 def track_state(request: HttpRequest, ticket: uuid.UUID) -> JsonResponse:
     ticket_obj = selectors.ticket_get_public(ticket_id=ticket)
-    return JsonResponse(selectors.ticket_public_status(ticket=ticket_obj))
+    links = [{"label": link.label, "url": link.url, "testid": link.testid} for link in ticket_links(ticket_obj)]
+    return JsonResponse({**selectors.ticket_public_status(ticket=ticket_obj), "links": links})
 
 
 # --- voice clips (Q05) ------------------------------------------------------------

@@ -37,7 +37,10 @@ def test_care01_finish_pad_asks_dissatisfied_alert_on_the_console_handled(asgi_s
     console.goto(asgi_server.url(f"/halls/{hall}/manager/"))
     console.wait_for_function("document.documentElement.dataset.feed === 'live'")
 
-    asgi_server.run(queue.ticket_issue, hall=world.hall, category=world.a)
+    ticket = asgi_server.run(queue.ticket_issue, hall=world.hall, category=world.a)
+    phone = new_page(browser, base, language=language)  # the customer follows the ticket from the slip's QR code
+    phone.goto(asgi_server.url(f"/t/{ticket.pk}/"))
+    assert phone.get_by_test_id("rate-service").count() == 0
     clerk = new_page(browser, base, language=language, user=world.clerk)
     clerk.goto(asgi_server.url(f"/halls/{hall}/workbench/"))
     clerk.get_by_test_id("take-counter-1").click()
@@ -46,12 +49,19 @@ def test_care01_finish_pad_asks_dissatisfied_alert_on_the_console_handled(asgi_s
     clerk.get_by_test_id("finish-outcome").select_option("completed")
     clerk.get_by_test_id("action-finish").click()
 
+    # The customer's page turns to "done" and offers the rating without a reload.
+    phone.get_by_test_id("rate-service").wait_for()
     # The pad asks (aloud: one utterance queued) with the four keys.
     pad.get_by_test_id("pad-question").wait_for()
     assert pad.get_by_test_id("pad-question").inner_text() == text(language, "Please rate my service")
     pad.wait_for_function("window.ratePad.spoken === 1")
     pad.get_by_test_id("pad-key-dissatisfied").click()
     pad.get_by_test_id("pad-answer").filter(has_text=text(language, "Thank you for your rating!")).wait_for()
+
+    # Once rated, the ticket's page offers no second rating.
+    phone.reload()
+    phone.get_by_test_id("track-status").wait_for()
+    assert phone.get_by_test_id("rate-service").count() == 0
 
     # The console, in another browser, chimes and shows the alert naming the ticket and the clerk.
     alert_row = console.get_by_test_id("care-alert-A001")

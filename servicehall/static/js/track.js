@@ -36,6 +36,23 @@
 
   function show(node, visible) { if (node) node.hidden = !visible; }
 
+  // What other apps offer once the ticket is over (e.g. "Rate this service"), as the server lists it.
+  function renderLinks(links) {
+    const box = document.querySelector("[data-links]");
+    if (!box) return;
+    box.replaceChildren(...links.map((link) => {
+      const p = document.createElement("p");
+      p.className = "track-link";
+      const a = document.createElement("a");
+      a.className = "btn btn-primary";
+      a.href = link.url;
+      a.dataset.testid = link.testid;
+      a.textContent = link.label;
+      p.append(a);
+      return p;
+    }));
+  }
+
   function render(status) {
     const before = card.dataset.status;
     card.dataset.status = status.status;
@@ -44,6 +61,7 @@
       node.textContent = value === null || value === undefined ? "" : value;
     });
     show(card.querySelector("[data-call]"), !!status.counter);
+    renderLinks(status.links || []);
     show(card.querySelector("[data-waiting-figures]"), status.waiting);
     if (before !== status.status && status.status === "called") {
       card.classList.add("is-new-call");
