@@ -394,3 +394,7 @@ CARE_TRACK_RATING_HOURS = env_int("CARE_TRACK_RATING_HOURS", 24)
 CARE_ALERT_ESCALATE_MINUTES = env_int("CARE_ALERT_ESCALATE_MINUTES", 10)
 # Ratings one client address may send from ticket pages per minute (CARE01).
 CARE_RATE_PER_MINUTE = env_int("CARE_RATE_PER_MINUTE", 10)
+# An opinion book entry is due to be answered this many working days after it was written (CARE06).
+CARE_OPINION_ANSWER_DAYS = env_int("CARE_OPINION_ANSWER_DAYS", 1)
+# Opinion book entries one client address may write per minute (CARE06).
+CARE_OPINION_PER_MINUTE = env_int("CARE_OPINION_PER_MINUTE", 5)

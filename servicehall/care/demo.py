@@ -1,5 +1,5 @@
-"""Demo data of the care app (CARE01): this morning's ratings at the four counters, one of them 不满意 with
-its alert still open on the duty manager's console."""
+"""Demo data of the care app: this morning's ratings at the four counters, one of them 不满意 with its alert
+still open on the duty manager's console (CARE01), and an opinion book entry waiting for its answer (CARE06)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from servicehall.org.models import Counter, Hall
 from servicehall.queueing import services as queue
 
 from . import services
-from .models import Rating, Score
+from .models import OpinionEntry, Rating, Score
 
 # Counter number -> the key its customer pressed.
 DEMO_RATINGS: dict[int, str] = {
@@ -24,9 +24,20 @@ DEMO_RATINGS: dict[int, str] = {
 
 @transaction.atomic
 def care_demo_load(*, hall: Hall, clerks: dict[int, Any]) -> None:
-    """Serve one customer at each counter and rate it; left as it is once the hall has ratings."""
-    if Rating.objects.filter(hall=hall).exists():
-        return
+    """Loading it again leaves what it made as it is."""
+    if not Rating.objects.filter(hall=hall).exists():
+        _rated_services(hall, clerks)
+    if not OpinionEntry.objects.filter(hall=hall).exists():
+        services.opinion_write(
+            hall=hall,
+            text="周末人多时能否多开一个窗口？等了快半小时。",
+            contact_name="陈先生",
+            contact_phone="13912345678",
+        )
+
+
+def _rated_services(hall: Hall, clerks: dict[int, Any]) -> None:
+    """Serve one customer at each counter; each presses its key on the pad."""
     for number, score in DEMO_RATINGS.items():
         counter = Counter.objects.get(hall=hall, number=number)
         clerk = clerks[number]

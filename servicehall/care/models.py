@@ -1,4 +1,4 @@
-"""Ratings at the counter and the alerts a dissatisfied customer raises (CARE01)."""
+"""Ratings at the counter and the alerts a dissatisfied customer raises (CARE01); the opinion book (CARE06)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicehall.core.models import StatusMove
 
-from .states import AlertStatus, RatingStatus
+from .states import AlertStatus, OpinionStatus, RatingStatus
 
 
 class Score(models.TextChoices):
@@ -127,9 +128,70 @@ class AlertMove(StatusMove):
     alert = models.ForeignKey(
         DissatisfactionAlert, verbose_name=_("alert"), on_delete=models.PROTECT, related_name="moves"
     )
-    from_status = models.CharField(_("from"), max_length=10, choices=AlertStatus.choices, blank=True)
+    from_status = models.CharField(
+        pgettext_lazy("status", "from"), max_length=10, choices=AlertStatus.choices, blank=True
+    )
     to_status = models.CharField(_("to"), max_length=10, choices=AlertStatus.choices)
 
     class Meta(StatusMove.Meta):
         verbose_name = _("alert status change")
         verbose_name_plural = _("alert history")
+
+
+class OpinionChannel(models.TextChoices):
+    QR = "qr", _("Written by the customer (QR code in the hall)")
+    STAFF = "staff", _("Transcribed by staff from the paper book")
+
+
+class OpinionEntry(models.Model):
+    """One entry of the hall's opinion book (意见簿): the customer's words, answered within a working day."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    # What the customer keeps to read the answer (printed on the thank-you page); unguessable.
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=OpinionChannel.choices)
+    text = models.TextField(_("opinion or suggestion"), max_length=1000)
+    contact_name = models.CharField(_("name"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    written_at = models.DateTimeField(_("written at"))
+    due_at = models.DateTimeField(_("answer due"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("transcribed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=OpinionStatus.choices, default=OpinionStatus.OPEN)
+    answer = models.TextField(_("answer"), max_length=1000, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("opinion book entry")
+        verbose_name_plural = _("opinion book")
+        ordering = ["-written_at"]
+        indexes = [models.Index(fields=["hall", "status", "due_at"], name="opinion_open_idx")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class OpinionMove(StatusMove):
+    entry = models.ForeignKey(OpinionEntry, verbose_name=_("entry"), on_delete=models.PROTECT, related_name="moves")
+    from_status = models.CharField(
+        pgettext_lazy("status", "from"), max_length=10, choices=OpinionStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=10, choices=OpinionStatus.choices)
+
+    class Meta(StatusMove.Meta):
+        verbose_name = _("opinion book entry status change")
+        verbose_name_plural = _("opinion book history")

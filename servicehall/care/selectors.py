@@ -1,5 +1,6 @@
-"""Reads of the care app (CARE01): what the counter's pad shows, the duty manager's open alerts, the day's
-ratings of a hall. Names of staff only (the customer's data never reaches the pad or the alert)."""
+"""Reads of the care app (CARE01, CARE06): what the counter's pad shows, the duty manager's open alerts, the
+day's ratings of a hall, the opinion book. Names of staff only (the customer's data never reaches the pad or
+the alert; the opinion book masks the phone a customer left)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.core.errors import NotFound
+from servicehall.core.masking import mask_phone
 from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Counter, Hall
 from servicehall.queueing.extensions import Link
 from servicehall.queueing.models import Ticket
 
-from .models import AlertAction, DissatisfactionAlert, Rating, Score
+from .models import AlertAction, DissatisfactionAlert, OpinionEntry, Rating, Score
 from .services import ticket_page_rating_open
-from .states import ALERT_OPEN_STATUSES, AlertStatus, RatingStatus
+from .states import ALERT_OPEN_STATUSES, AlertStatus, OpinionStatus, RatingStatus
 
 
 def staff_name(user: Any) -> str:
@@ -165,3 +167,45 @@ def day_summary(ratings: list[Rating]) -> dict[str, Any]:
             for name, tally in sorted(clerks.items())
         ],
     }
+
+
+# --- the opinion book (CARE06) -------------------------------------------------------------------------
+
+
+def opinion_rows(*, hall: Hall, now: dt.datetime | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """The hall's opinion book for staff: waiting entries first (the most overdue on top), then the answered;
+    the contact phone masked (the answer reaches the customer by the entry's code)."""
+    now = now or timezone.now()
+    entries = OpinionEntry.objects.filter(hall=hall).select_related("answered_by", "recorded_by")
+    waiting = list(entries.filter(status=OpinionStatus.OPEN).order_by("due_at")[:limit])
+    answered = list(entries.filter(status=OpinionStatus.ANSWERED).order_by("-answered_at")[:limit])
+    return [
+        {
+            "entry": entry,
+            "phone": mask_phone(entry.contact_phone),
+            "overdue": entry.status == OpinionStatus.OPEN and entry.due_at < now,
+            "answered_by": staff_name(entry.answered_by),
+            "recorded_by": staff_name(entry.recorded_by),
+        }
+        for entry in [*waiting, *answered]
+    ]
+
+
+def opinions_overdue(*, hall: Hall, now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    return OpinionEntry.objects.filter(hall=hall, status=OpinionStatus.OPEN, due_at__lt=now).count()
+
+
+def opinion_get(*, hall: Hall, entry_id: int) -> OpinionEntry:
+    entry = OpinionEntry.objects.filter(hall=hall, pk=entry_id).first()
+    if entry is None:
+        raise NotFound(_("There is no such entry in the opinion book."))
+    return entry
+
+
+def opinion_by_code(*, code: str) -> OpinionEntry:
+    """The customer's own entry, by the code they were given (any hall)."""
+    entry = OpinionEntry.objects.filter(code=(code or "").strip().upper()).select_related("hall").first()
+    if entry is None:
+        raise NotFound(_("No entry has this code. Please check it."))
+    return entry

@@ -9,6 +9,7 @@ the service was rated already.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 
 from django.conf import settings
@@ -17,17 +18,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.core.actors import Actor, acting_user
+from servicehall.core.dates import add_working_days
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
 from servicehall.orders import selectors as order_selectors
-from servicehall.org.models import Counter
+from servicehall.org.models import Counter, Hall
 from servicehall.queueing.events import send_on_commit
 from servicehall.queueing.models import Ticket
+from servicehall.queueing.services import MOBILE_RE
 from servicehall.queueing.states import TicketStatus
 
-from .models import AlertAction, DissatisfactionAlert, Rating, RatingChannel, Score
-from .states import ALERT_OPEN_STATUSES, ALERT_TABLE, RATING_TABLE, AlertStatus, RatingStatus
+from .models import AlertAction, DissatisfactionAlert, OpinionChannel, OpinionEntry, Rating, RatingChannel, Score
+from .states import (
+    ALERT_OPEN_STATUSES,
+    ALERT_TABLE,
+    OPINION_TABLE,
+    RATING_TABLE,
+    AlertStatus,
+    OpinionStatus,
+    RatingStatus,
+)
 
 # What the pad and the duty manager's console hear (ticket numbers and counters only: the feed is public).
 RATING_ASKED = "rating_asked"
@@ -223,10 +234,91 @@ def alerts_escalate(*, now: dt.datetime | None = None) -> int:
     return escalated
 
 
+# --- the opinion book (CARE06) -------------------------------------------------------------------------
+
+# Codes are read aloud and typed on phones: no 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+OPINION_MAX = 1000
+
+
+def _opinion_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _opinion_fields(*, text: str, contact_name: str, contact_phone: str) -> dict[str, str]:
+    text = (text or "").strip()
+    if not text:
+        raise Unprocessable(_("Write your opinion or suggestion."), code="text_missing")
+    if len(text) > OPINION_MAX:
+        raise Unprocessable(_("Please keep it within %(max)s characters.") % {"max": OPINION_MAX}, code="text_too_long")
+    phone = (contact_phone or "").strip().replace(" ", "")
+    if phone and not MOBILE_RE.fullmatch(phone):
+        raise Unprocessable(_("Enter a mobile number of 11 digits, or leave it empty."), code="bad_phone")
+    return {"text": text, "contact_name": (contact_name or "").strip()[:40], "contact_phone": phone}
+
+
+@transaction.atomic
+def opinion_write(
+    *,
+    hall: Hall,
+    text: str,
+    contact_name: str = "",
+    contact_phone: str = "",
+    actor: Actor = None,
+    now: dt.datetime | None = None,
+) -> OpinionEntry:
+    """An entry of the opinion book: written by the customer (no actor) or transcribed by staff from the paper
+    book. It is due to be answered CARE_OPINION_ANSWER_DAYS working days later."""
+    now = now or timezone.now()
+    recorder = acting_user(actor)
+    entry = OpinionEntry.objects.create(
+        hall=hall,
+        code=_opinion_code(),
+        channel=OpinionChannel.STAFF if recorder else OpinionChannel.QR,
+        written_at=now,
+        due_at=add_working_days(now, settings.CARE_OPINION_ANSWER_DAYS, tz=hall.tz),
+        recorded_by=recorder,
+        **_opinion_fields(text=text, contact_name=contact_name, contact_phone=contact_phone),
+    )
+    OPINION_TABLE.record(entry, from_status="", to_status=OpinionStatus.OPEN, actor=actor, at=now)
+    return entry
+
+
+def _refuse_opinion(status: str) -> Conflict:
+    return Conflict(_("This entry has been answered already."), code="answered_already")
+
+
+@transaction.atomic
+def opinion_answer(*, entry: OpinionEntry, actor: Actor, answer: str) -> OpinionEntry:
+    """The hall's answer; the customer reads it with the entry's code. Answered once."""
+    answer = (answer or "").strip()
+    if not answer:
+        raise Unprocessable(_("Write the answer."), code="answer_missing")
+    if len(answer) > OPINION_MAX:
+        raise Unprocessable(
+            _("Please keep it within %(max)s characters.") % {"max": OPINION_MAX}, code="answer_too_long"
+        )
+    now = timezone.now()
+    entry = transition(
+        entry,
+        OpinionStatus.ANSWERED,
+        table=OPINION_TABLE,
+        refuse=_refuse_opinion,
+        changes={"answer": answer, "answered_at": now, "answered_by": acting_user(actor)},
+        actor=actor,
+        now=now,
+    )
+    audit_record(actor=actor, action="care.opinion_answered", obj=entry, hall=entry.hall, data={})
+    return entry
+
+
 __all__ = [
     "ALERT_OPEN_STATUSES",
     "alert_handle",
     "alerts_escalate",
+    "opinion_answer",
+    "opinion_write",
     "rating_ask",
     "rating_ask_after_service",
     "rating_from_ticket_page",

@@ -32,3 +32,17 @@ ALERT_TABLE = StateTable(
     history_fk="alert",
 )
 ALERT_OPEN_STATUSES = (A.OPEN, A.ESCALATED)
+
+
+class OpinionStatus(models.TextChoices):
+    """An entry of the opinion book (意见簿): waiting for the hall's answer, or answered."""
+
+    OPEN = "open", pgettext_lazy("opinion", "Waiting for an answer")
+    ANSWERED = "answered", pgettext_lazy("opinion", "Answered")
+
+
+OPINION_TABLE = StateTable(
+    moves={OpinionStatus.OPEN: frozenset({OpinionStatus.ANSWERED})},
+    history="care.OpinionMove",
+    history_fk="entry",
+)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_public
+from . import views, views_opinions, views_public
 
 app_name = "care"
 urlpatterns = [
@@ -16,4 +16,12 @@ urlpatterns = [
     path("halls/<slug:hall>/tickets/<uuid:ticket>/ask/", views.ask, name="ask"),
     path("halls/<slug:hall>/ratings/", views.alerts, name="alerts"),
     path("halls/<slug:hall>/alerts/<int:alert>/handle/", views.alert_handle, name="alert_handle"),
+    # The opinion book (意见簿): the customer writes (QR code in the hall) and reads the answer by code;
+    # staff transcribe the paper book and answer
+    path("halls/<slug:hall>/opinions/write/", views_opinions.write, name="opinion_write"),
+    path("opinions/", views_opinions.lookup, name="opinion_lookup"),
+    path("opinions/<slug:code>/", views_opinions.read, name="opinion_read"),
+    path("halls/<slug:hall>/opinions/", views_opinions.book, name="opinions"),
+    path("halls/<slug:hall>/opinions/transcribe/", views_opinions.transcribe, name="opinion_transcribe"),
+    path("halls/<slug:hall>/opinions/<int:entry>/answer/", views_opinions.answer, name="opinion_answer"),
 ]

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from servicehall.care import selectors, services
-from servicehall.care.models import AlertAction, AlertMove, DissatisfactionAlert, Rating, Score
+from servicehall.care.models import AlertAction, AlertMove, DissatisfactionAlert, OpinionEntry, Rating, Score
 from servicehall.care.states import AlertStatus, RatingStatus
 from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.org.models import Membership
@@ -297,6 +297,7 @@ def test_care01_the_demo_hall_has_this_mornings_ratings_and_one_open_alert():
     manager.force_login(alert.rating.clerk.__class__.objects.get(username="manager1"))
     console = manager.get(reverse("queueing:manager", kwargs={"hall": "demo"})).content.decode()
     assert f'data-testid="care-alert-{alert.rating.ticket.number}"' in console
+    assert OpinionEntry.objects.filter(hall__code="demo", status="open").count() == 1  # CARE06's demo entry
 
 
 def test_care01_a_tablet_is_paired_as_a_counters_rating_pad_and_runs_without_sign_in(world):

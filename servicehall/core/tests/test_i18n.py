@@ -136,6 +136,11 @@ def customer_data_text() -> str:
     for day in Settlement.objects.all():  # who carried the cash to the bank, typed
         texts += [day.deposit_carried_by, day.deposit_escort]
     texts += [u.get_full_name() for u in get_user_model().objects.all()]
+    from servicehall.care.models import DissatisfactionAlert, OpinionEntry
+
+    for entry in OpinionEntry.objects.all():  # the customer's words and the hall's answer, as written
+        texts += [entry.text, entry.contact_name, entry.answer]
+    texts += list(DissatisfactionAlert.objects.values_list("note", flat=True))  # typed by the manager
     return "\n".join(t for t in texts if t)
 
 

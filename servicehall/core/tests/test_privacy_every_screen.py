@@ -155,6 +155,7 @@ URL_KWARGS: dict[str, str] = {
     "action": "one action name (the action routes are POST-only: a GET answers 405 whichever is named)",
     "number": "counter 1's number (the rating pad)",
     "alert": "the alert of a VIP customer who pressed 不满意 at counter 3",
+    "entry": "an opinion book entry that left 李四's mobile number for a call back",
     **MONEY_URL_KWARGS,
 }
 
@@ -429,6 +430,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         "action": ["advance"],
         "number": [str(world.counter1.number)],
         "alert": [str(_dissatisfied_alert(world).pk)],
+        "entry": [str(care_services.opinion_write(hall=world.hall, text="请回电", contact_phone=LI_PHONE).pk)],
         **money.kwarg_values,
     }
     assert set(kwarg_values) == set(URL_KWARGS)
