@@ -264,6 +264,8 @@ SPECTACULAR_SETTINGS = {
         "RatingChannelEnum": "servicehall.care.models.RatingChannel",
         "CareAlertStatusEnum": "servicehall.care.states.AlertStatus",
         "CareAlertActionEnum": "servicehall.care.models.AlertAction",
+        "OpinionStatusEnum": "servicehall.care.states.OpinionStatus",
+        "OpinionChannelEnum": "servicehall.care.models.OpinionChannel",
     },
 }
 

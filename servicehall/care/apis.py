@@ -1,4 +1,5 @@
-"""The care API (CARE01): a hall's ratings of a day, its open dissatisfaction alerts, and handling one."""
+"""The care API: a hall's ratings of a day, its open dissatisfaction alerts and handling one (CARE01); the
+opinion book and answering an entry (CARE06)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user
 
 from . import selectors, services
-from .serializers import AlertHandleSerializer, AlertSerializer, RatingSerializer
+from .models import OpinionEntry
+from .serializers import (
+    AlertHandleSerializer,
+    AlertSerializer,
+    OpinionAnswerSerializer,
+    OpinionSerializer,
+    RatingSerializer,
+)
 
 FORBIDDEN = error_response("The user's role in the hall does not allow it (duty and service managers).")
 NOT_FOUND = error_response("No such hall or alert among the user's halls.")
@@ -86,3 +94,42 @@ class AlertHandleApi(ServiceHallAPIView):
             note=data["note"],
         )
         return Response(AlertSerializer(handled).data)
+
+
+ANSWERED = error_response("The entry has been answered already (`answered_already`).")
+
+
+class OpinionsApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["care"],
+        summary="A hall's opinion book (CARE06)",
+        description="Entries waiting for an answer first (by due time), then the latest answered; phones masked.",
+        responses={200: OpinionSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, hall: str) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.HANDLE_CARE)
+        entries = [row["entry"] for row in selectors.opinion_rows(hall=hall_obj)]
+        return Response(OpinionSerializer(entries, many=True).data)
+
+
+class OpinionAnswerApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["care"],
+        summary="Answer an opinion book entry (CARE06)",
+        description="The customer reads the answer with the entry's code. An entry is answered once.",
+        request=OpinionAnswerSerializer,
+        responses={
+            200: OpinionSerializer,
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: ANSWERED,
+        },
+    )
+    def post(self, request: Request, hall: str, entry: int) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.HANDLE_CARE)
+        data = parse(OpinionAnswerSerializer, request)
+        found: OpinionEntry = selectors.opinion_get(hall=hall_obj, entry_id=entry)
+        answered = services.opinion_answer(entry=found, actor=request.user, answer=data["answer"])
+        return Response(OpinionSerializer(answered).data)

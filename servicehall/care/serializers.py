@@ -6,7 +6,9 @@ from typing import Any
 
 from rest_framework import serializers
 
-from .models import AlertAction, DissatisfactionAlert, Rating
+from servicehall.core.masking import mask_phone
+
+from .models import AlertAction, DissatisfactionAlert, OpinionEntry, Rating
 from .selectors import staff_name
 
 
@@ -76,3 +78,39 @@ class AlertSerializer(serializers.ModelSerializer[DissatisfactionAlert]):
 class AlertHandleSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(choices=AlertAction.choices)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class OpinionSerializer(serializers.ModelSerializer[OpinionEntry]):
+    """An opinion book entry for staff: the contact phone masked, as in the book."""
+
+    contact_phone = serializers.SerializerMethodField()
+    status_display = serializers.CharField(source="get_status_display")
+    answered_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OpinionEntry
+        fields = [
+            "id",
+            "code",
+            "channel",
+            "text",
+            "contact_name",
+            "contact_phone",
+            "written_at",
+            "due_at",
+            "status",
+            "status_display",
+            "answer",
+            "answered_at",
+            "answered_by",
+        ]
+
+    def get_contact_phone(self, entry: OpinionEntry) -> str:
+        return mask_phone(entry.contact_phone)
+
+    def get_answered_by(self, entry: OpinionEntry) -> str:
+        return staff_name(entry.answered_by)
+
+
+class OpinionAnswerSerializer(serializers.Serializer[Any]):
+    answer = serializers.CharField(max_length=1000)

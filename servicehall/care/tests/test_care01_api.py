@@ -9,7 +9,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from servicehall.care.models import DissatisfactionAlert, Rating, Score
-from servicehall.care.services import rating_press
+from servicehall.care.services import opinion_write, rating_press
 
 from .helpers import served
 
@@ -70,6 +70,21 @@ def test_care01_api_handles_an_alert_once(world):
     assert api_for(world.manager).get(f"/api/v1/care/halls/{world.hall.code}/alerts").json() == []
 
 
+def test_care06_api_lists_the_book_masked_and_answers_an_entry_once(world, other_world):
+    entry = opinion_write(hall=world.hall, text="More seats, please.", contact_phone="13812345678")
+    url = f"/api/v1/care/halls/{world.hall.code}/opinions"
+    assert api_for(world.clerk).get(url).status_code == 403
+    assert api_for(other_world.manager).get(url).status_code == 404
+    [row] = api_for(world.manager).get(url).json()
+    assert (row["code"], row["contact_phone"], row["status"]) == (entry.code, "138****5678", "open")
+    answer = f"{url}/{entry.pk}/answer"
+    assert api_for(world.manager).post(answer, {"answer": ""}, format="json").status_code == 400
+    done = api_for(world.manager).post(answer, {"answer": "Ten more chairs next week."}, format="json")
+    assert (done.status_code, done.json()["status"]) == (200, "answered")
+    again = api_for(world.manager).post(answer, {"answer": "x"}, format="json")
+    assert (again.status_code, again.json()["code"]) == (409, "answered_already")
+
+
 def test_care01_every_care_operation_is_in_the_schema(tmp_path):
     path = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(path))
@@ -78,3 +93,5 @@ def test_care01_every_care_operation_is_in_the_schema(tmp_path):
     assert "get" in paths["/api/v1/care/halls/{hall}/alerts"]
     handle = paths["/api/v1/care/halls/{hall}/alerts/{alert}/handle"]["post"]
     assert {"200", "400", "409"} <= set(handle["responses"])
+    assert "get" in paths["/api/v1/care/halls/{hall}/opinions"]
+    assert {"200", "400", "409"} <= set(paths["/api/v1/care/halls/{hall}/opinions/{entry}/answer"]["post"]["responses"])
