@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from servicehall.core.models import StatusMove
+from servicehall.core.models import AppendOnlyModel, StatusMove
 
 from .states import AlertStatus, OpinionStatus, RatingStatus
 
@@ -195,3 +195,30 @@ class OpinionMove(StatusMove):
     class Meta(StatusMove.Meta):
         verbose_name = _("opinion book entry status change")
         verbose_name_plural = _("opinion book history")
+
+
+class FollowUpOutcome(models.TextChoices):
+    """How a follow-up call (业务回访) went."""
+
+    SATISFIED = "satisfied", _("Reached, satisfied")
+    PROBLEM = "problem", _("Reached, with a problem")
+    NOT_REACHED = "not_reached", _("Not reached")
+    REFUSED = "refused", _("Did not want to talk")
+
+
+class FollowUpCall(AppendOnlyModel):
+    """One attempt to call a customer back about an order's business (CARE02); never changed."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(
+        "orders.FollowUpTask", verbose_name=_("follow-up"), on_delete=models.PROTECT, related_name="calls"
+    )
+    at = models.DateTimeField(_("at"))
+    outcome = models.CharField(_("outcome"), max_length=12, choices=FollowUpOutcome.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("follow-up call")
+        verbose_name_plural = _("follow-up calls")
+        ordering = ["at", "id"]

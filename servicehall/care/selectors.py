@@ -14,14 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import NotFound
-from servicehall.core.masking import mask_phone
+from servicehall.core.masking import mask_name, mask_phone
+from servicehall.orders import selectors as order_selectors
 from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Counter, Hall
 from servicehall.queueing.extensions import Link
 from servicehall.queueing.models import Ticket
 
-from .models import AlertAction, DissatisfactionAlert, OpinionEntry, Rating, Score
+from .models import AlertAction, DissatisfactionAlert, FollowUpCall, FollowUpOutcome, OpinionEntry, Rating, Score
 from .services import ticket_page_rating_open
 from .states import ALERT_OPEN_STATUSES, AlertStatus, OpinionStatus, RatingStatus
 
@@ -78,6 +80,10 @@ def pad_screens(hall: Hall) -> list[tuple[str, str, str]]:
         )
         for counter in org_selectors.counters_for_hall(hall=hall)
     ]
+
+
+def ticket_rated(ticket: Ticket) -> bool:
+    return Rating.objects.filter(ticket=ticket, status=RatingStatus.RATED).exists()
 
 
 def ticket_rating_link(ticket: Ticket) -> Link | None:
@@ -209,3 +215,36 @@ def opinion_by_code(*, code: str) -> OpinionEntry:
     if entry is None:
         raise NotFound(_("No entry has this code. Please check it."))
     return entry
+
+
+# --- follow-up calls (CARE02) ---------------------------------------------------------------------------
+
+
+def follow_up_queue(*, hall: Hall, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The call-backs due today and before, the overdue first: order, business, customer (name and phone
+    masked), earlier attempts; and the standard phrases of a follow-up call from the hall's pack."""
+    now = now or timezone.now()
+    today = timezone.localdate(now, timezone=hall.tz)
+    start_of_today = dt.datetime.combine(today, dt.time.min, tzinfo=hall.tz)
+    tasks = list(order_selectors.follow_ups_due(hall=hall, until=start_of_today + dt.timedelta(days=1)))
+    calls: dict[int, list[FollowUpCall]] = {}
+    for call in FollowUpCall.objects.filter(task__in=tasks).select_related("by"):
+        calls.setdefault(call.task_id, []).append(call)
+    rows = [
+        {
+            "task": task,
+            "order": task.order,
+            "business": task.order.business_type.display_name,
+            "customer": mask_name(task.order.customer.name) if task.order.customer else "",
+            "phone": mask_phone(task.order.customer.phone) if task.order.customer else "",
+            "overdue": task.due_at < start_of_today,
+            "calls": calls.get(task.pk, []),
+        }
+        for task in tasks
+    ]
+    return {
+        "rows": rows,
+        "overdue": sum(1 for row in rows if row["overdue"]),
+        "phrases": catalog_selectors.phrases_for(hall=hall, moment="follow_up"),
+        "outcomes": FollowUpOutcome.choices,
+    }

@@ -23,13 +23,27 @@ from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
 from servicehall.orders import selectors as order_selectors
+from servicehall.orders import services as order_services
+from servicehall.orders.models import FollowUpTask
 from servicehall.org.models import Counter, Hall
+from servicehall.org.permissions import require_capability
+from servicehall.org.roles import Capability
 from servicehall.queueing.events import send_on_commit
 from servicehall.queueing.models import Ticket
 from servicehall.queueing.services import MOBILE_RE
 from servicehall.queueing.states import TicketStatus
 
-from .models import AlertAction, DissatisfactionAlert, OpinionChannel, OpinionEntry, Rating, RatingChannel, Score
+from .models import (
+    AlertAction,
+    DissatisfactionAlert,
+    FollowUpCall,
+    FollowUpOutcome,
+    OpinionChannel,
+    OpinionEntry,
+    Rating,
+    RatingChannel,
+    Score,
+)
 from .states import (
     ALERT_OPEN_STATUSES,
     ALERT_TABLE,
@@ -83,6 +97,10 @@ def _ask(ticket: Ticket, *, actor: Actor, now: dt.datetime) -> Rating:
         raise _rated_already()
     if rating is None:
         rating = _new_rating(ticket, actor=actor)
+    # One question at a time per pad: asking this customer closes the previous customer's window.
+    Rating.objects.filter(counter=ticket.counter, status=RatingStatus.ASKED, open_until__gt=now).exclude(
+        pk=rating.pk
+    ).update(open_until=now)
     rating.asked_at, rating.open_until, rating.channel = now, now + _window(), RatingChannel.PAD
     rating.counter_id, rating.clerk_id = ticket.counter_id, ticket.staff_id or rating.clerk_id
     rating.save(update_fields=["asked_at", "open_until", "channel", "counter", "clerk"])
@@ -317,6 +335,7 @@ __all__ = [
     "ALERT_OPEN_STATUSES",
     "alert_handle",
     "alerts_escalate",
+    "follow_up_record",
     "opinion_answer",
     "opinion_write",
     "rating_ask",
@@ -325,3 +344,44 @@ __all__ = [
     "rating_press",
     "ticket_page_rating_open",
 ]
+
+
+# --- follow-up calls (CARE02) ---------------------------------------------------------------------------
+
+# A customer not reached is tried again on another day; after this many attempts the call-back closes.
+FOLLOW_UP_ATTEMPTS = 3
+
+
+@transaction.atomic
+def follow_up_record(
+    *, task: FollowUpTask, actor: Actor, outcome: str, note: str = "", now: dt.datetime | None = None
+) -> FollowUpCall:
+    """Record one call of a follow-up. Reached (or refused): the follow-up is done and the order closes. Not
+    reached: tried again the next day, at most FOLLOW_UP_ATTEMPTS times on different days, then closed as
+    unreachable."""
+    if outcome not in FollowUpOutcome.values:
+        raise Unprocessable(_("Choose how the call went."), code="bad_outcome")
+    task = order_selectors.follow_up_lock(task_id=task.pk)
+    hall = task.order.hall
+    require_capability(actor, hall, Capability.HANDLE_CARE, message=_("Only the service staff make follow-up calls."))
+    if task.status != FollowUpTask.Status.OPEN:
+        raise Conflict(_("This follow-up is not open."), code="not_open")
+    now = now or timezone.now()
+    misses = list(FollowUpCall.objects.filter(task=task, outcome=FollowUpOutcome.NOT_REACHED))
+    today = timezone.localdate(now, timezone=hall.tz)
+    if outcome == FollowUpOutcome.NOT_REACHED and any(
+        timezone.localdate(call.at, timezone=hall.tz) == today for call in misses
+    ):
+        raise Conflict(_("This customer was already tried today. Try again on another day."), code="tried_today")
+    caller = acting_user(actor)
+    assert caller is not None  # require_capability lets only a signed-in member through
+    call = FollowUpCall.objects.create(
+        hall=hall, task=task, at=now, outcome=outcome, note=(note or "").strip()[:500], by=caller
+    )
+    if outcome != FollowUpOutcome.NOT_REACHED:
+        order_services.followup_task_complete(task=task, actor=actor, note=call.note or call.get_outcome_display())
+    elif len(misses) + 1 >= FOLLOW_UP_ATTEMPTS:
+        order_services.followup_task_complete(task=task, actor=actor, note=str(_("Not reachable after three calls.")))
+    else:
+        order_services.followup_task_retry(task=task, actor=actor, due_at=now + dt.timedelta(days=1))
+    return call

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_opinions, views_public
+from . import views, views_follow_ups, views_opinions, views_public
 
 app_name = "care"
 urlpatterns = [
@@ -24,4 +24,8 @@ urlpatterns = [
     path("halls/<slug:hall>/opinions/", views_opinions.book, name="opinions"),
     path("halls/<slug:hall>/opinions/transcribe/", views_opinions.transcribe, name="opinion_transcribe"),
     path("halls/<slug:hall>/opinions/<int:entry>/answer/", views_opinions.answer, name="opinion_answer"),
+    # Follow-up calls (业务回访): the queue, the number to call (logged), each call's outcome
+    path("halls/<slug:hall>/follow-ups/", views_follow_ups.queue, name="follow_ups"),
+    path("halls/<slug:hall>/follow-ups/<int:task>/phone/", views_follow_ups.reveal_phone, name="follow_up_phone"),
+    path("halls/<slug:hall>/follow-ups/<int:task>/record/", views_follow_ups.record, name="follow_up_record"),
 ]

@@ -7,7 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -97,9 +97,9 @@ def _uuid_or_404(raw: str) -> uuid.UUID:
 @require_http_methods(["GET", "POST"])
 @handles_application_errors
 def ticket_rate(request: HttpRequest, ticket: uuid.UUID) -> HttpResponse:
-    """Rate the service of a ticket from its page (no sign-in), once, within CARE_TRACK_RATING_HOURS."""
+    """Rate the service of a ticket from its page (no sign-in), once, within CARE_TRACK_RATING_HOURS. A rating
+    sent goes back to this page (a reload sends nothing again), which then thanks the customer."""
     ticket_obj = queue_selectors.ticket_get_public(ticket_id=ticket)
-    context = {"hall": ticket_obj.hall, "ticket": ticket_obj, "keys": _keys(), "done": False}
     if request.method == "POST":
         count_per_client(
             request,
@@ -108,7 +108,12 @@ def ticket_rate(request: HttpRequest, ticket: uuid.UUID) -> HttpResponse:
             message=_("Too many ratings were sent from here in the last minute. Please wait a moment."),
         )
         services.rating_from_ticket_page(ticket=ticket_obj, score=request.POST.get("score", ""))
-        context["done"] = True
-    elif not selectors.ticket_rating_link(ticket_obj):
-        context["closed"] = True
+        return redirect(reverse("care:ticket_rate", kwargs={"ticket": ticket_obj.pk}))
+    context = {
+        "hall": ticket_obj.hall,
+        "ticket": ticket_obj,
+        "keys": _keys(),
+        "rated": selectors.ticket_rated(ticket_obj),
+        "open": selectors.ticket_rating_link(ticket_obj) is not None,
+    }
     return render(request, "care/ticket_rate.html", context)

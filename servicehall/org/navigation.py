@@ -57,6 +57,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("customers", "customers:search", _("Customers"), frozenset({C.SERVE, C.GUIDE}), hall_in_query=True),
     Screen("manager", "queueing:manager", _("Duty manager"), frozenset({C.MANAGE_QUEUE})),
     Screen("care", "care:alerts", _("Ratings"), frozenset({C.HANDLE_CARE})),
+    Screen("follow_ups", "care:follow_ups", _("Follow-up calls"), frozenset({C.HANDLE_CARE})),
     Screen("opinions", "care:opinions", _("Opinion book"), frozenset({C.HANDLE_CARE, C.SERVE, C.GUIDE})),
     # The duty manager's order lists (to review, in progress, unfinished) are tabs of one screen.
     Screen("review", "orders:review_list", _("Orders"), frozenset({C.MANAGE_QUEUE})),

@@ -208,13 +208,27 @@ def test_care01_the_ticket_page_takes_one_rating_within_24_hours_when_the_pad_di
     assert 'data-testid="rate-service"' in track
     url = reverse("care:ticket_rate", kwargs={"ticket": ticket.pk})
     assert customer.post(url, {"score": "great"}).status_code == 422
-    done = customer.post(url, {"score": Score.FAIR})
-    assert 'data-testid="ticket-rate-done"' in done.content.decode()
+    done = customer.post(url, {"score": Score.FAIR}, follow=True)
+    assert done.redirect_chain == [(url, 302)]  # a reload of the thank-you page sends nothing again
+    assert "This service has been rated already. Thank you!" in done.content.decode()
     assert customer.post(url, {"score": Score.DISSATISFIED}).status_code == 409
     rating = Rating.objects.get(ticket=ticket)
     assert (rating.score, rating.channel) == (Score.FAIR, "track")
     track = customer.get(reverse("queueing:track", kwargs={"ticket": ticket.pk})).content.decode()
     assert 'data-testid="rate-service"' not in track
+
+
+def test_care01_asking_the_next_customer_closes_the_previous_customers_window(world):
+    first = Rating.objects.get(ticket=served(world))  # finished: the pad asks its customer
+    second_ticket = served(world, finish=False)
+    second = services.rating_ask(ticket=second_ticket, actor=world.clerk)  # 请评价 for the next customer
+    state = pad_client(world).get(pad_url(world, "care:pad_state")).json()
+    assert state["asking"]["rating"] == str(second.pk)
+    press(pad_client(world), world, second, Score.SATISFIED)
+    # The first customer's question does not come back after the second customer's press.
+    assert pad_client(world).get(pad_url(world, "care:pad_state")).json()["asking"] is None
+    late = press(pad_client(world), world, first, Score.DISSATISFIED)
+    assert (late.status_code, late.json()["code"]) == (409, "rating_closed")
 
 
 def test_care01_the_ticket_page_is_closed_for_rating_after_the_hours(world, settings):

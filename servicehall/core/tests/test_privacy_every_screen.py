@@ -45,7 +45,7 @@ from servicehall.customers import services as customer_services
 from servicehall.customers.models import CardWrite, Customer, IdDocument, PersonalDataAccess, Service
 from servicehall.orders import selectors as order_selectors
 from servicehall.orders import services as orders
-from servicehall.orders.models import InstallationJob, WorkOrder
+from servicehall.orders.models import FollowUpTask, InstallationJob, WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.org.roles import Role
 from servicehall.queueing import services as queue_services
@@ -156,6 +156,7 @@ URL_KWARGS: dict[str, str] = {
     "number": "counter 1's number (the rating pad)",
     "alert": "the alert of a VIP customer who pressed 不满意 at counter 3",
     "entry": "an opinion book entry that left 李四's mobile number for a call back",
+    "task": "every follow-up call-back of the scene's orders",
     **MONEY_URL_KWARGS,
 }
 
@@ -431,6 +432,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         "number": [str(world.counter1.number)],
         "alert": [str(_dissatisfied_alert(world).pk)],
         "entry": [str(care_services.opinion_write(hall=world.hall, text="请回电", contact_phone=LI_PHONE).pk)],
+        "task": [str(pk) for pk in FollowUpTask.objects.filter(order__hall=world.hall).values_list("pk", flat=True)],
         **money.kwarg_values,
     }
     assert set(kwarg_values) == set(URL_KWARGS)

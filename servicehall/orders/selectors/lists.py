@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
+from servicehall.core.errors import NotFound
 from servicehall.org.models import Hall
 
-from ..models import WorkOrder
+from ..models import FollowUpTask, WorkOrder
 from ..states import OPEN_STATUSES, PROCESSED, OrderStatus
 
 S = OrderStatus
@@ -55,6 +57,27 @@ def ticket_open_orders(*, ticket: Any) -> QuerySet[WorkOrder]:
 def ticket_orders(*, ticket: Any) -> QuerySet[WorkOrder]:
     """Every work order of a ticket's visit, oldest first: what a rating of the visit is about (CARE01)."""
     return WorkOrder.objects.filter(ticket=ticket).select_related("business_type").order_by("created_at", "id")
+
+
+def follow_ups_due(*, hall: Any, until: dt.datetime) -> QuerySet[FollowUpTask]:
+    """The hall's open call-backs due before `until`, the longest overdue first (CARE02)."""
+    return (
+        FollowUpTask.objects.filter(order__hall=hall, status=FollowUpTask.Status.OPEN, due_at__lt=until)
+        .select_related("order__business_type", "order__customer")
+        .order_by("due_at", "id")
+    )
+
+
+def follow_up_lock(*, task_id: int) -> FollowUpTask:
+    """The call-back, locked until the caller's transaction ends (two staff recording the same call)."""
+    return FollowUpTask.objects.select_for_update(of=("self",)).select_related("order__hall").get(pk=task_id)
+
+
+def follow_up_get(*, hall: Any, task_id: int) -> FollowUpTask:
+    task = FollowUpTask.objects.filter(order__hall=hall, pk=task_id).select_related("order__customer").first()
+    if task is None:
+        raise NotFound(_("There is no such follow-up."))
+    return task
 
 
 # --- archive (ACC08) --------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ from .acceptance import (
     order_record_fraud_check,
     sniff_file_type,
 )
-from .aftercare import followup_task_complete, order_mark_work_done, order_record_recommendation
+from .aftercare import followup_task_complete, followup_task_retry, order_mark_work_done, order_record_recommendation
 from .cancelling import order_revert, order_withdraw
 from .installation_jobs import (
     JOB_DONE_HOOKS,
@@ -102,6 +102,7 @@ __all__ = [
     "document_max_bytes",
     "follow_up_due",
     "followup_task_complete",
+    "followup_task_retry",
     "job_cancel",
     "job_done_hook_register",
     "job_is_early",

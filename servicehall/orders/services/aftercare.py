@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +47,18 @@ def followup_task_complete(*, task: FollowUpTask, actor: Actor, note: str = "") 
         task.status, task.done_at = FollowUpTask.Status.DONE, timezone.now()
     task.note = _note(note)
     task.save(update_fields=["status", "done_at", "note"])
+    return task
+
+
+@transaction.atomic
+def followup_task_retry(*, task: FollowUpTask, actor: Actor, due_at: dt.datetime) -> FollowUpTask:
+    """The customer was not reached: the call-back stays open, due again at `due_at` (CARE02)."""
+    task = FollowUpTask.objects.select_for_update().select_related("order__hall").get(pk=task.pk)
+    require_capability(actor, task.order.hall, C.VIEW_HALL)
+    if task.status != FollowUpTask.Status.OPEN:
+        raise Conflict(_("This follow-up is not open."), code="not_open")
+    FollowUpTask.objects.filter(pk=task.pk).update(due_at=due_at)
+    task.due_at = due_at
     return task
 
 

@@ -5,7 +5,8 @@
  * says `rating_asked` for this counter; the pad fetches its state, asks aloud once per rating (the bundled
  * clip, else the browser's Chinese voice) and shows the four keys until the window closes. A press is
  * sent once; the server decides whether it counted and the pad shows its answer.
- * window.ratePad: {asked: [rating ids asked], spoken, presses, answer} for tests and support.
+ * window.ratePad: {asked: [rating ids asked], pressed: [rating ids pressed], spoken, presses, answer} for tests
+ * and support.
  */
 (() => {
   "use strict";
@@ -22,7 +23,7 @@
   const keys = Array.from(pad.querySelectorAll("[data-score]"));
   const csrf = pad.querySelector("[data-pad-form] input[name=csrfmiddlewaretoken]").value;
 
-  const state = { asked: [], spoken: 0, presses: 0, answer: "" };
+  const state = { asked: [], pressed: [], spoken: 0, presses: 0, answer: "" };
   window.ratePad = state;
 
   let current = null; // the rating being asked: {rating, ticket, seconds_left}
@@ -129,7 +130,8 @@
 
   function render(snapshot) {
     showClerk(snapshot.clerk);
-    if (snapshot.asking) {
+    const answered = snapshot.asking && state.pressed.includes(snapshot.asking.rating);
+    if (snapshot.asking && !answered) {
       startAsking(snapshot.asking);
     } else if (pad.dataset.mode === "asking" && answer.hidden) {
       stopCountdown();
@@ -163,6 +165,7 @@
     if (!current) return;
     keys.forEach((key) => { key.disabled = true; }); // one press: a double tap sends nothing more
     state.presses += 1;
+    state.pressed.push(current.rating); // never asked again on this pad, whatever a late refresh says
     const body = new URLSearchParams({ rating: current.rating, score });
     fetch(config.pressUrl, {
       method: "POST",
