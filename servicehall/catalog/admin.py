@@ -10,6 +10,7 @@ from .models import (
     QueueCategory,
     RecommendationRule,
     ScriptStep,
+    ServiceCommitment,
 )
 
 
@@ -79,3 +80,12 @@ class RecommendationRuleAdmin(admin.ModelAdmin):
     list_display = ["hall", "pack", "code", "business_type", "lacks_service", "has_service", "lacks_extra", "active"]
     list_filter = ["hall", "pack", "active"]
     list_select_related = ["business_type"]
+
+
+@admin.register(ServiceCommitment)
+class ServiceCommitmentAdmin(admin.ModelAdmin):
+    """A hall edits its published commitments here (target, words, published or not); the kind is the pack's."""
+
+    list_display = ["hall", "code", "text_zh", "target", "active"]
+    list_filter = ["hall", "active"]
+    readonly_fields = ["pack", "code", "kind"]

@@ -155,6 +155,36 @@ class ScriptStep(TimeStampedModel):
         return [pick_language(p["zh"], p["en"]) for p in self.phrases]
 
 
+class ServiceCommitment(TimeStampedModel):
+    """One of the hall's published service commitments (服务承诺, CARE07), e.g. "called within 15 minutes".
+
+    Loaded from the pack; the hall may change the target and the words in the admin: loading the pack again
+    adds new commitments but keeps what the hall changed."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="+")
+    pack = models.CharField(_("pack"), max_length=32)
+    code = models.SlugField(_("code"), max_length=48)
+    kind = models.CharField(_("what it measures"), max_length=32)
+    target = models.PositiveIntegerField(_("target"), validators=[MinValueValidator(1)])
+    text_zh = models.CharField(_("text (Chinese)"), max_length=200)
+    text_en = models.CharField(_("text (English)"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        verbose_name = _("service commitment")
+        verbose_name_plural = _("service commitments")
+        ordering = ["hall", "position"]
+        constraints = [models.UniqueConstraint(fields=["hall", "code"], name="commitment_code_unique_in_hall")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return pick_language(self.text_zh, self.text_en)
+
+
 class Phrase(TimeStampedModel):
     """A standard phrase (服务用语) for a moment of service: greeting, waiting …"""
 

@@ -19,6 +19,7 @@ from .models import (
     QueueCategory,
     RecommendationRule,
     ScriptStep,
+    ServiceCommitment,
 )
 from .packs import Pack, PackError, pack_read
 
@@ -103,6 +104,21 @@ def _load_recommendations(*, hall: Hall, pack: Pack, business_types: dict[str, B
 
 
 @transaction.atomic
+def _commitments_load(hall: Hall, pack: Pack) -> int:
+    """New commitments of the pack are added; those the hall already has keep the target and words it set."""
+    for position, entry in enumerate(pack.commitments):
+        ServiceCommitment.objects.get_or_create(
+            hall=hall,
+            code=entry["code"],
+            defaults={
+                "pack": pack.code,
+                "position": position,
+                **{k: entry[k] for k in ("kind", "target", "text_zh", "text_en")},
+            },
+        )
+    return len(pack.commitments)
+
+
 def pack_load(*, hall: Hall, code: str, actor: Actor = None, path: Path | None = None) -> dict[str, int]:
     """Load or update one industry pack into a hall, whole or not at all.
 
@@ -160,6 +176,7 @@ def pack_load(*, hall: Hall, code: str, actor: Actor = None, path: Path | None =
                 defaults={"text_zh": phrase["zh"], "text_en": phrase["en"]},
             )
             counts["phrases"] += 1
+    counts["commitments"] = _commitments_load(hall, pack)
     if pack.code not in hall.packs:
         hall.packs = [*hall.packs, pack.code]
         hall.save(update_fields=["packs", "updated_at"])

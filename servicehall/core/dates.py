@@ -93,12 +93,13 @@ def parse_day(raw: Any, *, years_ahead: int = YEARS_AHEAD) -> dt.date:
 
 def add_working_days(moment: dt.datetime, days: int, *, tz: dt.tzinfo) -> dt.datetime:
     """The same wall time `days` working days (Monday to Friday, in `tz`) after `moment`: a Friday's entry
-    due in one working day is due on Monday. Holidays come with the hall's calendar (APT01)."""
+    due in one working day is due on Monday; one written on a weekend counts from Monday, so is due on
+    Tuesday. Holidays come with the hall's calendar (APT01)."""
     local = moment.astimezone(tz)
+    while local.weekday() >= 5:  # the clock starts on the next working day
+        local += dt.timedelta(days=1)
     while days > 0:
         local += dt.timedelta(days=1)
         if local.weekday() < 5:
             days -= 1
-    while local.weekday() >= 5:  # written on a weekend: the clock starts on Monday
-        local += dt.timedelta(days=1)
     return local

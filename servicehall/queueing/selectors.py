@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from django.core import signing
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -391,3 +391,17 @@ def voice_clips_base_url(hall: Hall) -> str:
     if hall.voice_clips_url:
         return hall.voice_clips_url if hall.voice_clips_url.endswith("/") else f"{hall.voice_clips_url}/"
     return reverse("queueing:voice_clip", kwargs={"name": "x"}).rsplit("/", 1)[0] + "/"
+
+
+def first_calls(*, hall: Hall, since: dt.datetime, until: dt.datetime) -> list[tuple[str, dt.datetime, dt.datetime]]:
+    """(number, issued at, first called at) of the hall's tickets issued in [since, until) that were called:
+    how long each customer waited for the counter (CARE07)."""
+    rows = (
+        TicketInterval.objects.filter(
+            ticket__hall=hall, ticket__issued_at__gte=since, ticket__issued_at__lt=until, status=S.CALLED
+        )
+        .values("ticket__number", "ticket__issued_at")
+        .annotate(first_call=Min("started_at"))
+        .order_by("ticket__issued_at")
+    )
+    return [(row["ticket__number"], row["ticket__issued_at"], row["first_call"]) for row in rows]

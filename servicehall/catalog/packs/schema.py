@@ -26,6 +26,14 @@ TOP_LEVEL_KEYS = {
     "checklists",
     "recommendations",
     "holder",
+    "commitments",
+}
+# What a service commitment (服务承诺) measures, and the unit of its target; the care app measures them (CARE07).
+COMMITMENT_KINDS = {
+    "wait_minutes": "minutes",  # a customer is called within the target after taking a number
+    "opinion_answer": "working days",  # an opinion book entry is answered by its due time
+    "follow_up_on_time": "days",  # a call-back is made within the target days after its due day
+    "installation_hours": "hours",  # an installation job is done within the target after it was booked
 }
 DEFAULT_HOLDER = {"zh": "机主", "en": "subscriber"}
 MAX_AMOUNT = Decimal("10000000000")  # DecimalField(max_digits=12, decimal_places=2)
@@ -50,6 +58,7 @@ class Pack:
     gas_prices: list[dict[str, Any]] = field(default_factory=list)
     checklists: list[dict[str, Any]] = field(default_factory=list)
     recommendations: list[dict[str, Any]] = field(default_factory=list)
+    commitments: list[dict[str, Any]] = field(default_factory=list)
     # What the pack's trade calls the customer a service belongs to: 机主 (subscriber), 户主 (account holder).
     holder: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_HOLDER))
 

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from .checker import _Checker
-from .schema import DEFAULT_HOLDER, SCRIPTS
+from .schema import COMMITMENT_KINDS, DEFAULT_HOLDER, SCRIPTS
 
 
 def _read_phrase_list(check: _Checker, raw: Any, where: str) -> list[dict[str, str]]:
@@ -68,3 +68,20 @@ def _read_holder(check: _Checker, root: dict[str, Any]) -> dict[str, str]:
         return dict(DEFAULT_HOLDER)
     zh, en = check.bilingual(root, "holder", "top level", max_length=20)
     return {"zh": zh, "en": en}
+
+
+def _read_commitments(check: _Checker, raw: Any) -> list[dict[str, Any]]:
+    """`commitments:` the hall's published service commitments (服务承诺): what each measures and its target."""
+    result: list[dict[str, Any]] = []
+    codes: set[str] = set()
+    for index, entry in enumerate(check.entries(raw, "commitments")):
+        where = f"commitments[{index}] ({entry.get('code', '?')})"
+        check.known_keys(entry, where, {"code", "kind", "target", "text"})
+        code = check.code(entry, where, codes)
+        kind = check.choice(entry, "kind", where, tuple(COMMITMENT_KINDS), default="")
+        target = check.integer(entry, "target", where, default=None, minimum=1)
+        if target is None:
+            check.fail(f"{where}.target", "is required: the number the commitment promises")
+        text_zh, text_en = check.bilingual(entry, "text", where, max_length=200)
+        result.append({"code": code, "kind": kind, "target": target, "text_zh": text_zh, "text_en": text_en})
+    return result

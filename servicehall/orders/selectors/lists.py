@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from servicehall.core.errors import NotFound
 from servicehall.org.models import Hall
 
-from ..models import FollowUpTask, WorkOrder
+from ..models import FollowUpTask, InstallationJob, WorkOrder
 from ..states import OPEN_STATUSES, PROCESSED, OrderStatus
 
 S = OrderStatus
@@ -65,6 +65,24 @@ def follow_ups_due(*, hall: Any, until: dt.datetime) -> QuerySet[FollowUpTask]:
         FollowUpTask.objects.filter(order__hall=hall, status=FollowUpTask.Status.OPEN, due_at__lt=until)
         .select_related("order__business_type", "order__customer")
         .order_by("due_at", "id")
+    )
+
+
+def follow_ups_due_between(*, hall: Any, since: dt.datetime, until: dt.datetime) -> QuerySet[FollowUpTask]:
+    """Call-backs (not cancelled) due in [since, until), for the service commitments (CARE07)."""
+    return (
+        FollowUpTask.objects.filter(order__hall=hall, due_at__gte=since, due_at__lt=until)
+        .exclude(status=FollowUpTask.Status.CANCELLED)
+        .select_related("order")
+    )
+
+
+def installation_jobs_booked(*, hall: Any, since: dt.datetime, until: dt.datetime) -> QuerySet[InstallationJob]:
+    """Installation jobs booked (created) in [since, until), for the service commitments (CARE07)."""
+    return (
+        InstallationJob.objects.filter(hall=hall, created_at__gte=since, created_at__lt=until)
+        .exclude(status=InstallationJob.Status.CANCELLED)
+        .select_related("order")
     )
 
 
