@@ -21,7 +21,13 @@ class CareConfig(AppConfig):
         from . import selectors, services
 
         register_after_service("rating", services.rating_ask_after_service)
-        register_ticket_action("rating", label=_("Ask for a rating"), url_name="care:ask", testid="action-rate")
+        register_ticket_action(
+            "rating",
+            label=_("Ask for a rating"),
+            url_name="care:ask",
+            testid="action-rate",
+            done=selectors.rating_asked_words,
+        )
         register_console_panel("care", template="care/console_alerts.html", context=selectors.console_context)
         register_ticket_link("rating", selectors.ticket_rating_link)
         register_pairable_screens("rating_pads", selectors.pad_screens)

@@ -82,6 +82,18 @@ def pad_screens(hall: Hall) -> list[tuple[str, str, str]]:
     ]
 
 
+def rating_asked_words(ticket: Ticket) -> str | None:
+    """What the workbench shows instead of 请评价 once the pad has asked this customer (or they rated)."""
+    rating = Rating.objects.filter(ticket=ticket).only("status", "open_until").first()
+    if rating is None:
+        return None
+    if rating.status == RatingStatus.RATED:
+        return _("The customer has rated.")
+    if rating.open_until is not None and rating.open_until > timezone.now():
+        return _("The pad asks the customer to rate.")
+    return None  # asked in vain: the clerk may ask again
+
+
 def ticket_rated(ticket: Ticket) -> bool:
     return Rating.objects.filter(ticket=ticket, status=RatingStatus.RATED).exists()
 

@@ -41,6 +41,8 @@ class TicketAction:
     label: Any  # a lazy translation: read in the user's language when the workbench renders
     url_name: str  # reversed with hall= and ticket=
     testid: str
+    # What to show instead of the button once it has done its work for this ticket (None: the button).
+    done: Callable[[Ticket], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,15 +74,22 @@ def after_service_run(ticket: Ticket, staff: Any) -> None:
         hook(ticket, staff)
 
 
-def register_ticket_action(name: str, *, label: Any, url_name: str, testid: str) -> None:
-    _TICKET_ACTIONS[name] = TicketAction(label=label, url_name=url_name, testid=testid)
+def register_ticket_action(
+    name: str, *, label: Any, url_name: str, testid: str, done: Callable[[Ticket], str | None] | None = None
+) -> None:
+    _TICKET_ACTIONS[name] = TicketAction(label=label, url_name=url_name, testid=testid, done=done)
 
 
-def ticket_actions(ticket: Ticket) -> list[dict[str, str]]:
-    """The registered buttons for the ticket being served, with their URLs."""
+def ticket_actions(ticket: Ticket) -> list[dict[str, str | None]]:
+    """The registered buttons for the ticket being served, with their URLs, or what they did already."""
     kwargs = {"hall": ticket.hall.code, "ticket": ticket.pk}
     return [
-        {"label": str(action.label), "url": reverse(action.url_name, kwargs=kwargs), "testid": action.testid}
+        {
+            "label": str(action.label),
+            "url": reverse(action.url_name, kwargs=kwargs),
+            "testid": action.testid,
+            "done": action.done(ticket) if action.done else None,
+        }
         for action in _TICKET_ACTIONS.values()
     ]
 

@@ -125,7 +125,12 @@ def test_care01_the_clerk_asks_on_the_workbench_while_serving(world):
     assert answer.status_code == 200
     assert "The pad asks the customer to rate." in answer.content.decode()
     rating = Rating.objects.get(ticket=ticket)
+    # A refresh of the workbench shows that the pad asks, not the button again.
+    workbench = clerk.get(reverse("queueing:workbench", kwargs={"hall": world.hall.code})).content.decode()
+    assert 'data-testid="action-rate-done"' in workbench and 'data-testid="action-rate"' not in workbench
     press(pad_client(world), world, rating, Score.SATISFIED)
+    workbench = clerk.get(reverse("queueing:workbench", kwargs={"hall": world.hall.code})).content.decode()
+    assert "The customer has rated." in workbench
     # finishing afterwards does not ask again: the service has its rating
     from servicehall.queueing import services as queue
 
