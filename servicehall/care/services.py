@@ -45,7 +45,6 @@ from .models import (
     Score,
 )
 from .states import (
-    ALERT_OPEN_STATUSES,
     ALERT_TABLE,
     OPINION_TABLE,
     RATING_TABLE,
@@ -331,21 +330,6 @@ def opinion_answer(*, entry: OpinionEntry, actor: Actor, answer: str) -> Opinion
     return entry
 
 
-__all__ = [
-    "ALERT_OPEN_STATUSES",
-    "alert_handle",
-    "alerts_escalate",
-    "follow_up_record",
-    "opinion_answer",
-    "opinion_write",
-    "rating_ask",
-    "rating_ask_after_service",
-    "rating_from_ticket_page",
-    "rating_press",
-    "ticket_page_rating_open",
-]
-
-
 # --- follow-up calls (CARE02) ---------------------------------------------------------------------------
 
 # A customer not reached is tried again on another day; after this many attempts the call-back closes.
@@ -385,3 +369,17 @@ def follow_up_record(
     else:
         order_services.followup_task_retry(task=task, actor=actor, due_at=now + dt.timedelta(days=1))
     return call
+
+
+__all__ = [
+    "alert_handle",
+    "alerts_escalate",
+    "follow_up_record",
+    "opinion_answer",
+    "opinion_write",
+    "rating_ask",
+    "rating_ask_after_service",
+    "rating_from_ticket_page",
+    "rating_press",
+    "ticket_page_rating_open",
+]
