@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +22,15 @@ class Score(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     FAIR = "fair", _("Fairly satisfied")
     DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+# The detailed scores the pad may ask for: field → what the customer reads (态度/质量/效率/廉洁).
+DETAILS: dict[str, Any] = {
+    "attitude": _("Attitude"),
+    "quality": _("Quality"),
+    "efficiency": _("Efficiency"),
+    "integrity": _("Integrity"),
+}
 
 
 class RatingChannel(models.TextChoices):
@@ -64,6 +74,11 @@ class Rating(models.Model):
     open_until = models.DateTimeField(_("open until"), null=True, blank=True)
     score = models.CharField(_("rating"), max_length=16, choices=Score.choices, blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    # The detailed 1–5 scores, where the hall's pad asks for them (Hall.rating_details).
+    attitude = models.PositiveSmallIntegerField(_("attitude"), null=True, blank=True)
+    quality = models.PositiveSmallIntegerField(_("quality"), null=True, blank=True)
+    efficiency = models.PositiveSmallIntegerField(_("efficiency"), null=True, blank=True)
+    integrity = models.PositiveSmallIntegerField(_("integrity"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rating")
@@ -79,6 +94,13 @@ class Rating(models.Model):
                 | models.Q(status=RatingStatus.RATED, rated_at__isnull=False) & ~models.Q(score=""),
                 name="rating_score_only_when_rated",
             ),
+            *[
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{name}__isnull": True}) | models.Q(**{f"{name}__range": (1, 5)}),
+                    name=f"rating_{name}_1_to_5",
+                )
+                for name in ("attitude", "quality", "efficiency", "integrity")
+            ],
         ]
 
     def __str__(self) -> str:

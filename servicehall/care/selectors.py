@@ -23,7 +23,16 @@ from servicehall.org.models import Counter, Hall
 from servicehall.queueing.extensions import Link
 from servicehall.queueing.models import Ticket
 
-from .models import AlertAction, DissatisfactionAlert, FollowUpCall, FollowUpOutcome, OpinionEntry, Rating, Score
+from .models import (
+    DETAILS,
+    AlertAction,
+    DissatisfactionAlert,
+    FollowUpCall,
+    FollowUpOutcome,
+    OpinionEntry,
+    Rating,
+    Score,
+)
 from .services import ticket_page_rating_open
 from .states import ALERT_OPEN_STATUSES, AlertStatus, OpinionStatus, RatingStatus
 
@@ -175,8 +184,18 @@ def day_summary(ratings: list[Rating]) -> dict[str, Any]:
         clerks.setdefault(staff_name(rating.clerk) or "—", Tally())[rating.score] += 1
     keys = [(value, label) for value, label in Score.choices]
     good = by_score[Score.VERY_SATISFIED] + by_score[Score.SATISFIED]
+    detailed = [r for r in ratings if r.attitude is not None]
+    details = (
+        [
+            {"label": label, "mean": round(sum(getattr(r, name) for r in detailed) / len(detailed), 1)}
+            for name, label in DETAILS.items()
+        ]
+        if detailed
+        else []
+    )
     return {
         "keys": keys,
+        "details": details,
         "total": len(ratings),
         "counts": [by_score[value] for value, _label in keys],
         "satisfied_percent": round(100 * good / len(ratings)) if ratings else None,

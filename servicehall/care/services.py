@@ -34,6 +34,7 @@ from servicehall.queueing.services import MOBILE_RE
 from servicehall.queueing.states import TicketStatus
 
 from .models import (
+    DETAILS,
     AlertAction,
     DissatisfactionAlert,
     FollowUpCall,
@@ -145,6 +146,35 @@ def rating_press(*, counter: Counter, rating_id: uuid.UUID | str, score: str, no
     if rating.open_until is None or now > rating.open_until:
         raise Conflict(_("The time to rate has passed. Thank you all the same."), code="rating_closed")
     return _rate(rating, score=score, channel=RatingChannel.PAD, now=now)
+
+
+@transaction.atomic
+def rating_details(
+    *, counter: Counter, rating_id: uuid.UUID | str, scores: dict[str, str], now: dt.datetime | None = None
+) -> Rating:
+    """The 1–5 scores of attitude, quality, efficiency and integrity, once, on the pad that was just pressed
+    (within CARE_RATING_WINDOW_SECONDS of the press), where the hall asks for them."""
+    now = now or timezone.now()
+    rating = Rating.objects.filter(pk=rating_id, counter=counter, channel=RatingChannel.PAD).first()
+    if rating is None or rating.status != RatingStatus.RATED or rating.rated_at is None:
+        raise NotFound(_("There is nothing to rate at this counter now."))
+    if not counter.hall.rating_details:
+        raise Conflict(_("This hall does not ask for detailed scores."), code="details_off")
+    if now > rating.rated_at + _window():
+        raise Conflict(_("The time to rate has passed. Thank you all the same."), code="rating_closed")
+    values = {name: _detail(scores.get(name, "")) for name in DETAILS}
+    # Once: only a rating without details takes them (two sends at once: one wins).
+    written = Rating.objects.filter(pk=rating.pk, attitude__isnull=True).update(**values)
+    if written != 1:
+        raise _rated_already()
+    rating.refresh_from_db()
+    return rating
+
+
+def _detail(raw: str) -> int:
+    if raw not in {"1", "2", "3", "4", "5"}:
+        raise Unprocessable(_("Give each a score from 1 to 5."), code="bad_score")
+    return int(raw)
 
 
 @transaction.atomic
@@ -379,6 +409,7 @@ __all__ = [
     "opinion_write",
     "rating_ask",
     "rating_ask_after_service",
+    "rating_details",
     "rating_from_ticket_page",
     "rating_press",
     "ticket_page_rating_open",

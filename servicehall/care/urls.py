@@ -10,6 +10,7 @@ urlpatterns = [
     path("halls/<slug:hall>/counters/<int:number>/rate/", views_public.pad, name="pad"),
     path("halls/<slug:hall>/counters/<int:number>/rate/state/", views_public.pad_state, name="pad_state"),
     path("halls/<slug:hall>/counters/<int:number>/rate/press/", views_public.pad_press, name="pad_press"),
+    path("halls/<slug:hall>/counters/<int:number>/rate/details/", views_public.pad_details, name="pad_details"),
     # The customer rates from the ticket's page (QR code on the slip)
     path("t/<uuid:ticket>/rate/", views_public.ticket_rate, name="ticket_rate"),
     # Staff: 请评价 on the workbench; the dissatisfied customers and the day's ratings

@@ -22,7 +22,7 @@ from servicehall.queueing import selectors as queue_selectors
 from servicehall.queueing.services import SCREEN_COOKIE
 
 from . import selectors, services
-from .models import Score
+from .models import DETAILS, Score
 
 VOICE_CLIPS = ("rate_request_1", "rate_request_2")  # 请您对我的服务 · 进行评价
 
@@ -50,6 +50,9 @@ def pad(request: HttpRequest, hall: str, number: int) -> HttpResponse:
     config = {
         "stateUrl": reverse("care:pad_state", kwargs=kwargs),
         "pressUrl": reverse("care:pad_press", kwargs=kwargs),
+        "detailsUrl": reverse("care:pad_details", kwargs=kwargs),
+        "details": hall_obj.rating_details,
+        "windowSeconds": settings.CARE_RATING_WINDOW_SECONDS,
         "counter": counter_obj.number,
         "clips": [f"{queue_selectors.voice_clips_base_url(hall_obj)}{name}.wav" for name in VOICE_CLIPS],
         "speech": "请您对我的服务进行评价",
@@ -64,6 +67,7 @@ def pad(request: HttpRequest, hall: str, number: int) -> HttpResponse:
         "counter": counter_obj,
         "state": selectors.pad_state(counter=counter_obj),
         "keys": _keys(),
+        "details": [(name, label) for name, label in DETAILS.items()] if hall_obj.rating_details else [],
         "pad_config": config,
     }
     return render(request, "care/pad.html", context)
@@ -83,6 +87,17 @@ def pad_press(request: HttpRequest, hall: str, number: int) -> JsonResponse:
     counter_obj = _pad_counter(request, hall, number)
     rating_id = _uuid_or_404(request.POST.get("rating", ""))
     services.rating_press(counter=counter_obj, rating_id=rating_id, score=request.POST.get("score", ""))
+    return JsonResponse({"message": _("Thank you for your rating!")})
+
+
+@require_POST
+@json_application_errors
+def pad_details(request: HttpRequest, hall: str, number: int) -> JsonResponse:
+    """The detailed 1–5 scores after a press, where the hall asks for them."""
+    counter_obj = _pad_counter(request, hall, number)
+    rating_id = _uuid_or_404(request.POST.get("rating", ""))
+    scores = {name: request.POST.get(name, "") for name in DETAILS}
+    services.rating_details(counter=counter_obj, rating_id=rating_id, scores=scores)
     return JsonResponse({"message": _("Thank you for your rating!")})
 
 

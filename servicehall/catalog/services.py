@@ -178,7 +178,9 @@ def pack_load(*, hall: Hall, code: str, actor: Actor = None, path: Path | None =
             counts["phrases"] += 1
     counts["commitments"] = _commitments_load(hall, pack)
     if pack.code not in hall.packs:
+        # A pack's hall-wide settings are taken when it is first loaded; the hall may change them afterwards.
+        hall.rating_details = hall.rating_details or pack.rating_details
         hall.packs = [*hall.packs, pack.code]
-        hall.save(update_fields=["packs", "updated_at"])
+        hall.save(update_fields=["packs", "rating_details", "updated_at"])
     audit_record(actor=actor, action="pack.load", obj=hall, hall=hall, data={"pack": pack.code, **counts})
     return counts

@@ -44,6 +44,9 @@ class Hall(TimeStampedModel):
     opens_at = models.TimeField(_("opens at"), default=dt.time(8, 30))
     closes_at = models.TimeField(_("closes at"), default=dt.time(18, 0))
     packs = models.JSONField(_("industry packs"), default=list, blank=True)
+    # The counter's rating pad also asks for 1–5 scores of attitude, quality, efficiency and integrity
+    # (态度/质量/效率/廉洁); set from the hall's first pack that asks for it (CARE01).
+    rating_details = models.BooleanField(_("rating pad asks for detailed scores"), default=False)
     public_kiosk = models.BooleanField(
         _("kiosk and board open without sign-in"),
         default=False,

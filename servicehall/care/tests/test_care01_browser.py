@@ -77,3 +77,37 @@ def test_care01_finish_pad_asks_dissatisfied_alert_on_the_console_handled(asgi_s
     assert (alert.status, alert.handled_by, alert.note) == (AlertStatus.HANDLED, world.manager, "换了窗口重新办理")
     # A second press on the pad (the keys are gone after the answer) changes nothing.
     assert DissatisfactionAlert.objects.count() == 1
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_care01_the_pad_takes_detailed_scores_after_the_press(asgi_server, browser, world, language):
+    from servicehall.care.models import Rating
+
+    world.hall.rating_details = True
+    world.hall.save()
+    pad = new_page(browser, str(asgi_server), language=language)
+    pad.set_viewport_size({"width": 800, "height": 1280})
+    pad.goto(asgi_server.url(f"/care/halls/{world.hall.code}/counters/1/rate/?voice=off"))
+    pad.wait_for_function("document.documentElement.dataset.feed === 'live'")
+    ticket = asgi_server.run(_served, world)
+    pad.get_by_test_id("pad-key-satisfied").click()
+    pad.get_by_test_id("pad-details-send").wait_for()
+    assert pad.get_by_test_id("pad-details-send").is_disabled()
+    for name, value in (("attitude", "5"), ("quality", "4"), ("efficiency", "4"), ("integrity", "5")):
+        pad.get_by_test_id(f"pad-{name}-{value}").click()
+    pad.get_by_test_id("pad-details-send").click()
+    pad.get_by_test_id("pad-answer").filter(has_text=text(language, "Thank you for your rating!")).wait_for()
+    rating = Rating.objects.get(ticket=ticket)
+    assert (rating.score, rating.attitude, rating.quality, rating.efficiency, rating.integrity) == (
+        "satisfied",
+        5,
+        4,
+        4,
+        5,
+    )
+
+
+def _served(world):
+    from .helpers import served
+
+    return served(world)

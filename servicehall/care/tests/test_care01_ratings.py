@@ -333,3 +333,60 @@ def test_care01_a_tablet_is_paired_as_a_counters_rating_pad_and_runs_without_sig
     rating = Rating.objects.get(ticket=served(world))
     assert press(device, world, rating, Score.SATISFIED).status_code == 200
     assert device.get(reverse("queueing:manager", kwargs={"hall": world.hall.code})).status_code == 302
+
+
+def details_url(world) -> str:
+    return reverse("care:pad_details", kwargs={"hall": world.hall.code, "number": world.counter1.number})
+
+
+SCORES = {"attitude": "5", "quality": "4", "efficiency": "3", "integrity": "5"}
+
+
+def test_care01_the_telecom_pack_makes_the_pad_ask_for_detailed_scores_and_gas_does_not(world, other_world):
+    from servicehall.catalog.services import pack_load
+
+    pack_load(hall=world.hall, code="telecom")
+    world.hall.refresh_from_db()
+    assert world.hall.rating_details is True
+    assert "Would you score us in more detail?" in pad_client(world).get(pad_url(world)).content.decode()
+    other_world.hall.categories.all().delete()
+    pack_load(hall=other_world.hall, code="gas")
+    other_world.hall.refresh_from_db()
+    assert other_world.hall.rating_details is False
+
+
+def test_care01_detailed_scores_are_taken_once_after_the_press_within_the_window(world, settings):
+    settings.CARE_RATING_WINDOW_SECONDS = 10
+    world.hall.rating_details = True
+    world.hall.save()
+    rating = Rating.objects.get(ticket=served(world))
+    client = pad_client(world)
+    early = client.post(details_url(world), {"rating": str(rating.pk), **SCORES})
+    assert early.status_code == 404  # nothing pressed yet
+    press(client, world, rating, Score.SATISFIED)
+    bad = client.post(details_url(world), {"rating": str(rating.pk), **SCORES, "quality": "9"})
+    assert (bad.status_code, bad.json()["message"]) == (422, "Give each a score from 1 to 5.")
+    assert client.post(details_url(world), {"rating": str(rating.pk), **SCORES}).status_code == 200
+    again = client.post(details_url(world), {"rating": str(rating.pk), **SCORES, "attitude": "1"})
+    assert (again.status_code, again.json()["code"]) == (409, "rated_already")
+    rating.refresh_from_db()
+    assert (rating.attitude, rating.quality, rating.efficiency, rating.integrity) == (5, 4, 3, 5)
+    manager = Client()
+    manager.force_login(world.manager)
+    page = manager.get(reverse("care:alerts", kwargs={"hall": world.hall.code})).content.decode()
+    assert "Attitude 5.0 · Quality 4.0 · Efficiency 3.0 · Integrity 5.0" in page
+
+
+def test_care01_detailed_scores_late_or_where_the_hall_does_not_ask_change_nothing(world, settings):
+    settings.CARE_RATING_WINDOW_SECONDS = 10
+    rating = Rating.objects.get(ticket=served(world))
+    press(pad_client(world), world, rating, Score.SATISFIED)
+    off = pad_client(world).post(details_url(world), {"rating": str(rating.pk), **SCORES})
+    assert (off.status_code, off.json()["code"]) == (409, "details_off")
+    world.hall.rating_details = True
+    world.hall.save()
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=11)):
+        late = pad_client(world).post(details_url(world), {"rating": str(rating.pk), **SCORES})
+    assert (late.status_code, late.json()["code"]) == (409, "rating_closed")
+    rating.refresh_from_db()
+    assert rating.attitude is None

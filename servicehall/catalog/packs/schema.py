@@ -27,6 +27,7 @@ TOP_LEVEL_KEYS = {
     "recommendations",
     "holder",
     "commitments",
+    "rating",
 }
 # What a service commitment (服务承诺) measures, and the unit of its target; the care app measures them (CARE07).
 COMMITMENT_KINDS = {
@@ -59,6 +60,8 @@ class Pack:
     checklists: list[dict[str, Any]] = field(default_factory=list)
     recommendations: list[dict[str, Any]] = field(default_factory=list)
     commitments: list[dict[str, Any]] = field(default_factory=list)
+    # `rating: {details: true}`: the rating pad asks for 1–5 scores of attitude, quality, efficiency, integrity.
+    rating_details: bool = False
     # What the pack's trade calls the customer a service belongs to: 机主 (subscriber), 户主 (account holder).
     holder: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_HOLDER))
 

@@ -85,3 +85,12 @@ def _read_commitments(check: _Checker, raw: Any) -> list[dict[str, Any]]:
         text_zh, text_en = check.bilingual(entry, "text", where, max_length=200)
         result.append({"code": code, "kind": kind, "target": target, "text_zh": text_zh, "text_en": text_en})
     return result
+
+
+def _read_rating(check: _Checker, raw: Any) -> bool:
+    """`rating: {details: true}`: whether the counter's rating pad asks for detailed 1–5 scores (CARE01)."""
+    if raw is None:
+        return False
+    entry = check.mapping(raw, "rating")
+    check.known_keys(entry, "rating", {"details"})
+    return check.boolean(entry, "details", "rating", default=False)

@@ -41,6 +41,8 @@
     pad.dataset.mode = mode;
     ask.hidden = mode !== "asking";
     idle.hidden = mode === "asking";
+    const box = pad.querySelector("[data-pad-details]");
+    if (box) box.hidden = true;
   }
 
   // The bundled clips, fetched once and played back to back with Web Audio (like the board); sound needs
@@ -173,9 +175,57 @@
       credentials: "same-origin",
       headers: { Accept: "application/json", "X-CSRFToken": csrf },
     })
-      .then((response) => response.json().then((data) => data.message || config.labels.thanks))
-      .then(showAnswer)
+      .then((response) => response.json().then((data) => ({ ok: response.ok, message: data.message })))
+      .then((result) => {
+        if (result.ok && details) askDetails(current.rating);
+        else showAnswer(result.message || config.labels.thanks);
+      })
       .catch(() => showAnswer(config.labels.offline));
+  }
+
+  // --- the detailed 1–5 scores (where the hall asks for them) ---------------------------------------------
+  const details = config.details ? pad.querySelector("[data-pad-details]") : null;
+  const detailsSend = details ? details.querySelector("[data-details-send]") : null;
+  let chosen = {};
+  let detailsFor = null;
+
+  function askDetails(rating) {
+    detailsFor = rating;
+    chosen = {};
+    details.querySelectorAll("[data-detail]").forEach((button) => button.setAttribute("aria-pressed", "false"));
+    detailsSend.disabled = true;
+    stopCountdown();
+    ask.hidden = true;
+    idle.hidden = true;
+    details.hidden = false;
+    pad.dataset.mode = "details";
+    clearTimeout(answerTimer);
+    // Not answered in time: the main press counted already, so thank and go idle.
+    answerTimer = setTimeout(() => { details.hidden = true; showAnswer(config.labels.thanks); }, config.windowSeconds * 1000);
+  }
+
+  if (details) {
+    details.querySelectorAll("[data-detail]").forEach((button) => button.addEventListener("click", () => {
+      const name = button.dataset.detail;
+      chosen[name] = button.dataset.value;
+      details.querySelectorAll(`[data-detail="${name}"]`).forEach((other) => {
+        other.setAttribute("aria-pressed", String(other === button));
+      });
+      detailsSend.disabled = details.querySelectorAll(".pad-detail").length !== Object.keys(chosen).length;
+    }));
+    detailsSend.addEventListener("click", () => {
+      detailsSend.disabled = true; // one send
+      const body = new URLSearchParams({ rating: detailsFor, ...chosen });
+      fetch(config.detailsUrl, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": csrf },
+      })
+        .then((response) => response.json().then((data) => data.message || config.labels.thanks))
+        .catch(() => config.labels.offline)
+        .then((message) => { details.hidden = true; showAnswer(message); });
+    });
   }
 
   keys.forEach((key) => key.addEventListener("click", () => press(key.dataset.score)));
