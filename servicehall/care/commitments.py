@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import ServiceCommitment
 from servicehall.core.dates import add_working_days
 from servicehall.orders import selectors as order_selectors
@@ -118,7 +119,7 @@ MEASURES: dict[str, Measurer] = {
 
 
 def hall_commitments(*, hall: Hall) -> list[ServiceCommitment]:
-    return list(ServiceCommitment.objects.filter(hall=hall, active=True).order_by("position", "code"))
+    return catalog_selectors.service_commitments(hall=hall)
 
 
 def commitment_measure(

@@ -28,6 +28,7 @@ from servicehall.orders.models import FollowUpTask
 from servicehall.org.models import Counter, Hall
 from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
+from servicehall.queueing import selectors as queue_selectors
 from servicehall.queueing.events import send_on_commit
 from servicehall.queueing.models import Ticket
 from servicehall.queueing.services import MOBILE_RE
@@ -85,7 +86,7 @@ def rating_ask_after_service(ticket: Ticket, staff: Actor) -> None:
 @transaction.atomic
 def rating_ask(*, ticket: Ticket, actor: Actor, now: dt.datetime | None = None) -> Rating:
     """请评价 on the workbench: the pad of the ticket's counter asks now (again, if it asked before in vain)."""
-    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("counter").get(pk=ticket.pk)
+    ticket = queue_selectors.ticket_lock(ticket_id=ticket.pk)
     if ticket.status not in (TicketStatus.SERVING, TicketStatus.DONE) or ticket.counter_id is None:
         raise Conflict(_("Ask for a rating while you serve the customer."), code="not_serving")
     return _ask(ticket, actor=actor, now=now or timezone.now())

@@ -24,7 +24,7 @@ from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, user_capabilities
-from servicehall.queueing.models import Ticket
+from servicehall.queueing import selectors as queue_selectors
 
 from . import selectors, services
 
@@ -41,8 +41,8 @@ def _hall(request: HttpRequest, code: str, capability: str) -> Hall:
 def ask(request: HttpRequest, hall: str, ticket: uuid.UUID) -> HttpResponse:
     """请评价: the pad of the clerk's counter asks the customer now; the button becomes what happened."""
     hall_obj = _hall(request, hall, C.SERVE)
-    ticket_obj = Ticket.objects.filter(hall=hall_obj, pk=ticket).first()
-    if ticket_obj is None:
+    ticket_obj = queue_selectors.ticket_get_for_user(user=request.user, ticket_id=ticket)
+    if ticket_obj.hall_id != hall_obj.pk:
         raise NotFound(_("There is no such ticket in this hall."))
     try:
         services.rating_ask(ticket=ticket_obj, actor=request.user)

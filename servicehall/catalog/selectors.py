@@ -22,6 +22,7 @@ from .models import (
     QueueCategory,
     RecommendationRule,
     ScriptStep,
+    ServiceCommitment,
     pick_language,
 )
 from .packs import DEFAULT_HOLDER, PackError, pack_read
@@ -286,3 +287,8 @@ def holder_words(*, pack: str | None) -> dict[str, str]:
     """
     words = _pack_holder(pack) if pack else DEFAULT_HOLDER
     return {"holder": pick_language(words["zh"], words["en"])}
+
+
+def service_commitments(*, hall: Hall) -> list[ServiceCommitment]:
+    """The hall's published service commitments, in the pack's order (CARE07)."""
+    return list(ServiceCommitment.objects.filter(hall=hall, active=True).order_by("position", "code"))

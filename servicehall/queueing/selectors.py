@@ -33,6 +33,12 @@ def ticket_get_public(*, ticket_id: Any) -> Ticket:
     return ticket
 
 
+def ticket_lock(*, ticket_id: Any) -> Ticket:
+    """The ticket's row, locked until the caller's transaction ends (an app above the queue that must see
+    its status hold still, as care does when it asks for a rating)."""
+    return Ticket.objects.select_for_update(of=("self",)).select_related("hall", "counter").get(pk=ticket_id)
+
+
 def ticket_get_for_user(*, user: Any, ticket_id: Any) -> Ticket:
     ticket = Ticket.objects.select_related("hall", "category", "counter").filter(pk=ticket_id).first()
     if ticket is None or not any(m.hall_id == ticket.hall_id for m in memberships_for_user(user=user)):
