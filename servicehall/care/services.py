@@ -31,7 +31,7 @@ from servicehall.org.roles import Capability
 from servicehall.queueing import selectors as queue_selectors
 from servicehall.queueing.events import send_on_commit
 from servicehall.queueing.models import Ticket
-from servicehall.queueing.services import MOBILE_RE
+from servicehall.queueing.services import MOBILE_RE, counter_check_operator
 from servicehall.queueing.states import TicketStatus
 
 from .models import (
@@ -87,8 +87,9 @@ def rating_ask_after_service(ticket: Ticket, staff: Actor) -> None:
 def rating_ask(*, ticket: Ticket, actor: Actor, now: dt.datetime | None = None) -> Rating:
     """请评价 on the workbench: the pad of the ticket's counter asks now (again, if it asked before in vain)."""
     ticket = queue_selectors.ticket_lock(ticket_id=ticket.pk)
-    if ticket.status not in (TicketStatus.SERVING, TicketStatus.DONE) or ticket.counter_id is None:
+    if ticket.status not in (TicketStatus.SERVING, TicketStatus.DONE) or ticket.counter is None:
         raise Conflict(_("Ask for a rating while you serve the customer."), code="not_serving")
+    counter_check_operator(counter=ticket.counter, user=actor)  # only the counter's clerk (or a duty manager)
     return _ask(ticket, actor=actor, now=now or timezone.now())
 
 

@@ -14,7 +14,6 @@ client could write any `X-Forwarded-For` and be counted as someone new each time
 from __future__ import annotations
 
 import ipaddress
-import time
 from functools import lru_cache
 
 from django.conf import settings
@@ -81,14 +80,26 @@ def client_address(request: HttpRequest) -> str | None:
     return str(client)
 
 
+WINDOW_SECONDS = 60
+
+
 def count_per_client(request: HttpRequest, *, scope: str, limit: int, message: str) -> None:
-    """Refuse (429, `message`) a client past `limit` requests of `scope` in the current minute; 0 means no limit."""
+    """Refuse (429, `message`) a client past `limit` requests of `scope` within a minute; 0 means no limit.
+
+    The minute starts with the client's first counted request (the key expires a minute later; counting does
+    not extend it), not at the clock's full minute: a burst across a full minute gets no second allowance,
+    and the answer does not depend on when in the minute the requests come."""
     if limit <= 0:
         return
     address = client_address(request) or UNKNOWN_ADDRESS
-    key = f"{scope}:{address}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=70)
-    if cache.incr(key) > limit:
+    key = f"{scope}:{address}"
+    cache.add(key, 0, timeout=WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window closed between the two calls: this request opens the next one
+        cache.add(key, 1, timeout=WINDOW_SECONDS)
+        count = 1
+    if count > limit:
         raise TooManyRequests(message)
 
 

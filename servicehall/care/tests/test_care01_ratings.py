@@ -246,6 +246,16 @@ def test_care01_the_ticket_page_is_closed_for_rating_after_the_hours(world, sett
     assert Rating.objects.get(ticket=ticket).status == RatingStatus.ASKED
 
 
+def test_care01_only_the_counters_clerk_or_a_duty_manager_asks_for_its_rating(world):
+    from servicehall.core.errors import Forbidden
+
+    ticket = served(world, finish=False)  # at counter 1, worked by world.clerk
+    with pytest.raises(Forbidden):
+        services.rating_ask(ticket=ticket, actor=world.clerk2)
+    assert not Rating.objects.filter(ticket=ticket).exists()
+    assert services.rating_ask(ticket=ticket, actor=world.manager).status == RatingStatus.ASKED
+
+
 def test_care01_a_waiting_ticket_cannot_be_rated(world):
     from servicehall.queueing import services as queue
 
