@@ -20,6 +20,7 @@ from servicehall.core.masking import mask_name, mask_phone
 from servicehall.orders import selectors as order_selectors
 from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Counter, Hall
+from servicehall.org.presentation import staff_name
 from servicehall.queueing.extensions import Link
 from servicehall.queueing.models import Ticket
 
@@ -35,12 +36,6 @@ from .models import (
 )
 from .services import ticket_page_rating_open
 from .states import ALERT_OPEN_STATUSES, AlertStatus, OpinionStatus, RatingStatus
-
-
-def staff_name(user: Any) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def pad_counter_get(*, hall: Hall, number: int) -> Counter:

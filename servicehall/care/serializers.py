@@ -7,9 +7,9 @@ from typing import Any
 from rest_framework import serializers
 
 from servicehall.core.masking import mask_phone
+from servicehall.org.presentation import staff_name
 
 from .models import AlertAction, DissatisfactionAlert, OpinionEntry, Rating
-from .selectors import staff_name
 
 
 class RatingSerializer(serializers.ModelSerializer[Rating]):

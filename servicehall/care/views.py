@@ -66,16 +66,15 @@ def alerts(request: HttpRequest, hall: str) -> HttpResponse:
     panel = selectors.console_context(request, hall_obj)
     panel["back"] = reverse("care:alerts", kwargs={"hall": hall_obj.code})  # handled here, back here
     capabilities = frozenset(user_capabilities(user=request.user, hall=hall_obj))
-    context = {"hall": hall_obj, "panel": panel}
-    context.update(
-        {
-            "nav": staff_nav(capabilities=capabilities, hall_code=hall_obj.code, active="care"),
-            "handled": [selectors.alert_row(alert) for alert in selectors.handled_alerts(hall=hall_obj, since=since)],
-            "ratings": ratings[:50],
-            "summary": selectors.day_summary(ratings),
-            "now": timezone.now(),
-        }
-    )
+    context = {
+        "hall": hall_obj,
+        "panel": panel,
+        "nav": staff_nav(capabilities=capabilities, hall_code=hall_obj.code, active="care"),
+        "handled": [selectors.alert_row(alert) for alert in selectors.handled_alerts(hall=hall_obj, since=since)],
+        "ratings": ratings[:50],
+        "summary": selectors.day_summary(ratings),
+        "now": timezone.now(),
+    }
     return render_in_hall_time(request, "care/alerts.html", context)
 
 

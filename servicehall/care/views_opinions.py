@@ -36,7 +36,7 @@ def _form(request: HttpRequest) -> dict[str, str]:
     return {name: request.POST.get(name, "") for name in ("text", "contact_name", "contact_phone")}
 
 
-def _write(request: HttpRequest, hall: Hall, form: dict[str, str], actor: Actor = None) -> OpinionEntry:
+def _write(hall: Hall, form: dict[str, str], actor: Actor = None) -> OpinionEntry:
     return services.opinion_write(
         hall=hall,
         text=form["text"],
@@ -62,7 +62,7 @@ def write(request: HttpRequest, hall: str) -> HttpResponse:
             message=_("Too many entries were written from here in the last minute. Please wait a moment."),
         )
         try:
-            entry = _write(request, hall_obj, form)
+            entry = _write(hall_obj, form)
         except ApplicationError as exc:
             context["error"] = str(exc.message)
             return render(request, "care/opinion_write.html", context, status=exc.status_code)
@@ -124,7 +124,7 @@ def transcribe(request: HttpRequest, hall: str) -> HttpResponse:
         messages.error(request, _("Your role may not write in the opinion book."))
         return redirect(reverse("care:opinions", kwargs={"hall": hall_obj.code}))
     try:
-        entry = _write(request, hall_obj, _form(request), actor=request.user)
+        entry = _write(hall_obj, _form(request), actor=request.user)
         messages.success(request, _("Entry %(code)s is in the book.") % {"code": entry.code})
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
