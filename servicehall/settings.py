@@ -400,3 +400,9 @@ CARE_RATE_PER_MINUTE = env_int("CARE_RATE_PER_MINUTE", 10)
 CARE_OPINION_ANSWER_DAYS = env_int("CARE_OPINION_ANSWER_DAYS", 1)
 # Opinion book entries one client address may write per minute (CARE06).
 CARE_OPINION_PER_MINUTE = env_int("CARE_OPINION_PER_MINUTE", 5)
+# Complaints (CARE04): the warning goes out this many working hours before a complaint must be acknowledged
+# or resolved; past that time it is escalated to the duty manager, and this many working hours later still to
+# the service manager (`manage.py care_escalate`). Compensation for one complaint is at most this much.
+CARE_COMPLAINT_WARN_HOURS = env_int("CARE_COMPLAINT_WARN_HOURS", 1)
+CARE_COMPLAINT_SECOND_ESCALATION_HOURS = env_int("CARE_COMPLAINT_SECOND_ESCALATION_HOURS", 4)
+CARE_COMPENSATION_MAX = env_decimal("CARE_COMPENSATION_MAX", "500.00")

@@ -1,4 +1,5 @@
-"""Ratings at the counter and the alerts a dissatisfied customer raises (CARE01); the opinion book (CARE06)."""
+"""Ratings at the counter and the alerts a dissatisfied customer raises (CARE01); follow-up calls (CARE02);
+complaints (CARE04); the opinion book (CARE06)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from servicehall.core.models import AppendOnlyModel, StatusMove
 
-from .states import AlertStatus, OpinionStatus, RatingStatus
+from .states import AlertStatus, ComplaintStatus, OpinionStatus, RatingStatus
 
 
 class Score(models.TextChoices):
@@ -244,3 +245,237 @@ class FollowUpCall(AppendOnlyModel):
         verbose_name = _("follow-up call")
         verbose_name_plural = _("follow-up calls")
         ordering = ["at", "id"]
+
+
+# --- complaints (CARE04) ---------------------------------------------------------------------------------
+
+
+class ComplaintChannel(models.TextChoices):
+    COUNTER = "counter", _("At the counter")
+    PHONE = "phone", _("By phone")
+    FOLLOW_UP = "follow_up", _("On a follow-up call")
+    OPINION_BOOK = "opinion_book", _("In the opinion book")
+    RATING = "rating", _("After a dissatisfied rating")
+    LOBBY = "lobby", _("In the lobby")
+
+
+class Severity(models.TextChoices):
+    NORMAL = "normal", pgettext_lazy("complaint severity", "Normal")
+    # Serious and urgent complaints reach the duty manager at once (严重投诉 are never left to the counter).
+    SERIOUS = "serious", pgettext_lazy("complaint severity", "Serious")
+    URGENT = "urgent", pgettext_lazy("complaint severity", "Urgent")
+
+
+class ComplaintLevel(models.IntegerChoices):
+    """Who must see a complaint besides the one handling it: raised when its time runs out or it is serious."""
+
+    NONE = 0, _("Handled in the hall")
+    DUTY_MANAGER = 1, _("Escalated to the duty manager")
+    SERVICE_MANAGER = 2, _("Escalated to the service manager")
+
+
+class ComplaintSatisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied with the handling")
+    DISSATISFIED = "dissatisfied", _("Not satisfied with the handling")
+    NOT_REACHED = "not_reached", _("Could not be reached")
+
+
+class ComplaintSequence(models.Model):
+    """The last complaint number given per hall and day (core.sequences)."""
+
+    hall = models.ForeignKey("org.Hall", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hall", "day"], name="complaint_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
+
+class Complaint(models.Model):
+    """A customer's complaint (投诉): what they said, as the clerk read it back and they agreed, and the
+    hall's handling against its acknowledge and resolve times.
+
+    Never deleted or edited: what was recorded stays as it was (the database refuses a delete, the admin
+    shows it read-only); every later step is a status move or an entry (`ComplaintEntry`), both append-only.
+    """
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    channel = models.CharField(_("received"), max_length=16, choices=ComplaintChannel.choices)
+    category = models.ForeignKey(
+        "catalog.ComplaintCategory", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices, default=Severity.NORMAL)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    contact_name = models.CharField(_("name"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    words = models.TextField(_("the customer's words"), max_length=2000)
+    # What the clerk read back (您反映的是……，是吗？); recorded only once the customer agreed with it.
+    summary = models.CharField(_("summary read back to the customer"), max_length=500)
+    order = models.ForeignKey(
+        "orders.WorkOrder", verbose_name=_("order"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    service = models.ForeignKey(
+        "customers.Service",
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ticket = models.ForeignKey(
+        "queueing.Ticket", verbose_name=_("ticket"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    follow_up = models.ForeignKey(
+        "orders.FollowUpTask",
+        verbose_name=_("follow-up"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opinion = models.ForeignKey(
+        OpinionEntry, verbose_name=_("opinion book entry"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    alert = models.ForeignKey(
+        DissatisfactionAlert, verbose_name=_("alert"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=16, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN)
+    acknowledge_due = models.DateTimeField(_("acknowledge by"))
+    resolve_due = models.DateTimeField(_("resolve by"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The warning before the due time went out for this due time (cleared when a new one starts).
+    warned_for = models.DateTimeField(_("warned for the time due at"), null=True, blank=True)
+    level = models.PositiveSmallIntegerField(
+        _("escalation"), choices=ComplaintLevel.choices, default=ComplaintLevel.NONE
+    )
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    satisfaction = models.CharField(
+        _("customer's satisfaction"), max_length=16, choices=ComplaintSatisfaction.choices, blank=True
+    )
+    reopened = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # The recording form's one-time key: a double click or a resent form finds the complaint already recorded.
+    request_key = models.CharField(_("request key"), max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["hall", "status", "acknowledge_due"], name="complaint_open_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hall", "request_key"], condition=~models.Q(request_key=""), name="complaint_request_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("complaints are never deleted")
+
+
+class ComplaintMove(StatusMove):
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="moves"
+    )
+    from_status = models.CharField(
+        pgettext_lazy("status", "from"), max_length=16, choices=ComplaintStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=ComplaintStatus.choices)
+
+    class Meta(StatusMove.Meta):
+        verbose_name = _("complaint status change")
+        verbose_name_plural = _("complaint history")
+
+
+class EntryKind(models.TextChoices):
+    NOTE = "note", _("Investigation note")
+    ASSIGNED = "assigned", _("Handed to")
+    ANSWER = "answer", _("Answer to the customer")
+    COMPENSATION = "compensation", _("Compensation")
+    SATISFACTION = "satisfaction", _("Customer's satisfaction")
+    WITHDRAWAL = "withdrawal", _("Withdrawn by the customer")
+    WARNING = "warning", _("Time nearly up")
+    ESCALATION = "escalation", _("Escalated")
+
+
+class ComplaintEntry(AppendOnlyModel):
+    """One line of a complaint's handling: a note, the answer, a compensation, the customer's word …"""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="entries"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=EntryKind.choices)
+    text = models.TextField(_("text"), max_length=2000, blank=True)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("complaint entry")
+        verbose_name_plural = _("complaint entries")
+        ordering = ["at", "id"]
+
+
+class CompensationKind(models.TextChoices):
+    BALANCE = "balance", _("Credited to the service's balance")
+    REFUND = "refund", _("Refund of a payment")
+
+
+class ComplaintCompensation(AppendOnlyModel):
+    """What the hall gave the customer for a complaint, through the money apps; at most once per complaint."""
+
+    complaint = models.OneToOneField(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="compensation"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=CompensationKind.choices)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    service = models.ForeignKey(
+        "customers.Service",
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    refund = models.ForeignKey(
+        "billing.Refund", verbose_name=_("refund"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("complaint compensation")
+        verbose_name_plural = _("complaint compensations")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="compensation_positive")]

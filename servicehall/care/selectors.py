@@ -1,14 +1,16 @@
-"""Reads of the care app (CARE01, CARE06): what the counter's pad shows, the duty manager's open alerts, the
-day's ratings of a hall, the opinion book. Names of staff only (the customer's data never reaches the pad or
-the alert; the opinion book masks the phone a customer left)."""
+"""Reads of the care app (CARE01, CARE02, CARE04, CARE06): what the counter's pad shows, the duty manager's
+open alerts, the day's ratings of a hall, the opinion book, follow-up calls and complaints. Names of staff only
+(the customer's data never reaches the pad or the alert; the opinion book, follow-ups and complaint lists mask
+names and phones)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import Counter as Tally
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -17,16 +19,24 @@ from django.utils.translation import gettext as _
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import NotFound
 from servicehall.core.masking import mask_name, mask_phone
+from servicehall.customers import selectors as customer_selectors
+from servicehall.customers.models import Customer
 from servicehall.orders import selectors as order_selectors
+from servicehall.orders.models import FollowUpTask, WorkOrder
 from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Counter, Hall
 from servicehall.org.presentation import staff_name
+from servicehall.org.roles import Capability
 from servicehall.queueing.extensions import Link
 from servicehall.queueing.models import Ticket
 
 from .models import (
     DETAILS,
     AlertAction,
+    Complaint,
+    ComplaintChannel,
+    ComplaintCompensation,
+    ComplaintLevel,
     DissatisfactionAlert,
     FollowUpCall,
     FollowUpOutcome,
@@ -34,8 +44,15 @@ from .models import (
     Rating,
     Score,
 )
-from .services import ticket_page_rating_open
-from .states import ALERT_OPEN_STATUSES, AlertStatus, OpinionStatus, RatingStatus
+from .services import ComplaintLinks, complaint_current_due, ticket_page_rating_open
+from .states import (
+    ALERT_OPEN_STATUSES,
+    COMPLAINT_OPEN_STATUSES,
+    AlertStatus,
+    ComplaintStatus,
+    OpinionStatus,
+    RatingStatus,
+)
 
 
 def pad_counter_get(*, hall: Hall, number: int) -> Counter:
@@ -134,10 +151,12 @@ def alert_row(alert: DissatisfactionAlert) -> dict[str, Any]:
 
 
 def console_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
-    """The duty manager console's panel of dissatisfied customers (registered with the queue)."""
+    """The duty manager console's panel of dissatisfied customers and of complaints escalated, overdue or
+    nearly due (registered with the queue)."""
     return {
         "hall": hall,
         "alerts": [alert_row(alert) for alert in open_alerts(hall=hall)],
+        "complaints": complaint_console_rows(hall=hall),
         "actions": AlertAction.choices,
         "back": reverse("queueing:manager", kwargs={"hall": hall.code}),
     }
@@ -274,3 +293,235 @@ def follow_up_queue(*, hall: Hall, now: dt.datetime | None = None) -> dict[str, 
         "phrases": catalog_selectors.phrases_for(hall=hall, moment="follow_up"),
         "outcomes": FollowUpOutcome.choices,
     }
+
+
+# --- complaints (CARE04) --------------------------------------------------------------------------------
+
+
+def _complaint_queryset(hall: Hall) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(hall=hall).select_related("category", "customer", "assigned_to", "order")
+
+
+def complaint_state(complaint: Complaint, *, now: dt.datetime) -> dict[str, Any]:
+    """What the clock says of one complaint: the next due time, overdue or nearly so."""
+    due = complaint_current_due(complaint)
+    overdue = due is not None and now >= due
+    warned = not overdue and due is not None and complaint.warned_for == due
+    return {"due": due, "overdue": overdue, "warned": warned}
+
+
+def complaint_row(complaint: Complaint, *, now: dt.datetime) -> dict[str, Any]:
+    """A line of the complaints list: no personal data in clear (names and phones masked)."""
+    customer = complaint.customer
+    name = customer.name if customer else complaint.contact_name
+    phone = complaint.contact_phone or (customer.phone if customer else "")
+    return {
+        "complaint": complaint,
+        "category": complaint.category.display_name,
+        "customer": mask_name(name) if name else "",
+        "phone": mask_phone(phone) if phone else "",
+        "handler": staff_name(complaint.assigned_to),
+        "escalated": complaint.level > ComplaintLevel.NONE,
+        **complaint_state(complaint, now=now),
+    }
+
+
+def complaint_rows(*, hall: Hall, show: str = "open", now: dt.datetime | None = None, limit: int = 200) -> list[dict]:
+    """The hall's complaints, the open ones by what is due first; `show="all"` lists the closed ones too, newest
+    first."""
+    now = now or timezone.now()
+    queryset = _complaint_queryset(hall)
+    if show == "all":
+        queryset = queryset.order_by("-recorded_at")
+    else:
+        queryset = queryset.filter(status__in=(*COMPLAINT_OPEN_STATUSES, ComplaintStatus.RESOLVED))
+    rows = [complaint_row(c, now=now) for c in queryset[:limit]]
+    if show != "all":
+        far = dt.datetime.max.replace(tzinfo=dt.UTC)
+        rows.sort(key=lambda row: (row["due"] or far, row["complaint"].recorded_at))
+    return rows
+
+
+def complaints_overdue(*, hall: Hall, now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    return Complaint.objects.filter(
+        Q(status=ComplaintStatus.OPEN, acknowledge_due__lte=now)
+        | Q(status=ComplaintStatus.ACKNOWLEDGED, resolve_due__lte=now),
+        hall=hall,
+    ).count()
+
+
+def complaint_get(*, hall: Hall, complaint_id: Any) -> Complaint:
+    try:
+        pk = int(complaint_id)
+    except (TypeError, ValueError):
+        pk = 0
+    complaint = _complaint_queryset(hall).filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if complaint is None:
+        raise NotFound(_("There is no such complaint."))
+    return complaint
+
+
+def complaint_detail(complaint: Complaint, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Everything of one complaint for its page: the record, the clock, the history and entries, the
+    compensation and the customer's services that may be credited (numbers masked)."""
+    now = now or timezone.now()
+    return {
+        **complaint_row(complaint, now=now),
+        "timeline": complaint_timeline(complaint),
+        "compensation": ComplaintCompensation.objects.filter(complaint=complaint).select_related("service").first(),
+        "services": customer_services_for_complaint(complaint.customer),
+        "recorded_by": staff_name(complaint.recorded_by),
+    }
+
+
+def complaint_timeline(complaint: Complaint) -> list[dict[str, Any]]:
+    """The complaint's history, oldest first: each move of its status and each entry (notes, answers, the
+    customer's word, warnings, escalations), with who and when; nothing in it is ever changed."""
+    items = [
+        {"at": move.at, "who": staff_name(move.actor), "what": move.get_to_status_display(), "text": move.note}
+        for move in complaint.moves.select_related("actor")
+    ]
+    moves_at = {item["at"]: item for item in items}
+    for entry in complaint.entries.select_related("by"):
+        move = moves_at.get(entry.at)  # written with a move (an answer, the customer's word): shown with it
+        if move is not None:
+            move["text"] = "\n".join(part for part in (move["text"], entry.text) if part)
+        else:
+            items.append(
+                {"at": entry.at, "who": staff_name(entry.by), "what": entry.get_kind_display(), "text": entry.text}
+            )
+    return sorted(items, key=lambda item: item["at"])
+
+
+def complaint_console_rows(*, hall: Hall, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """The complaints the duty manager's console shows: escalated, overdue or nearly due."""
+    now = now or timezone.now()
+    rows = [complaint_row(c, now=now) for c in _complaint_queryset(hall).filter(status__in=COMPLAINT_OPEN_STATUSES)]
+    return [row for row in rows if row["escalated"] or row["overdue"] or row["warned"]]
+
+
+def complaint_phrases(*, hall: Hall) -> list[str]:
+    """The standard phrases of taking a complaint (您反映的是……，是吗？) from the hall's pack."""
+    return catalog_selectors.phrases_for(hall=hall, moment="complaint")
+
+
+def complaint_assignees(*, hall: Hall) -> list[tuple[int, str]]:
+    """The hall's members a complaint may be handed to."""
+    members = org_selectors.hall_staff(hall=hall, capability=Capability.VIEW_HALL)
+    return [(user.pk, staff_name(user)) for user, _caps in members]
+
+
+LINK_PARAMS = ("order", "follow_up", "opinion", "alert", "ticket", "customer")
+
+
+def _pk(value: Any) -> int | None:
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return pk if 0 < pk < 2**63 else None
+
+
+def _linked(queryset: QuerySet, value: Any, missing: str) -> Any:
+    """One row of a hall-scoped queryset by an id from a request; "not found" for a bad or foreign id."""
+    pk = _pk(value)
+    found = queryset.filter(pk=pk).first() if pk else None
+    if found is None:
+        raise NotFound(missing)
+    return found
+
+
+def complaint_source(*, hall: Hall, user: Any, params: Any) -> dict[str, Any]:
+    """What a new complaint concerns and came from, by the ids in `params` (a follow-up call, an opinion book
+    entry, a dissatisfied rating, an order, a ticket, a customer), each checked to be of `hall`; with the
+    channel and words it suggests for the form. Ids of other halls are "not found"."""
+    fields: dict[str, Any] = {}
+    prefill: dict[str, str] = {}
+    if params.get("follow_up"):
+        task = _linked(
+            FollowUpTask.objects.filter(order__hall=hall).select_related("order__customer"),
+            params["follow_up"],
+            _("There is no such follow-up."),
+        )
+        fields |= {"follow_up": task, "order": task.order, "customer": task.order.customer}
+        last_call = task.calls.order_by("-at", "-id").first()
+        prefill |= {"channel": ComplaintChannel.FOLLOW_UP, "words": last_call.note if last_call else ""}
+    if params.get("opinion"):
+        entry = _linked(OpinionEntry.objects.filter(hall=hall), params["opinion"], _("There is no such entry."))
+        fields["opinion"] = entry
+        prefill |= {
+            "channel": ComplaintChannel.OPINION_BOOK,
+            "words": entry.text,
+            "contact_name": entry.contact_name,
+            "contact_phone": entry.contact_phone,
+        }
+    if params.get("alert"):
+        alert = _linked(
+            DissatisfactionAlert.objects.filter(hall=hall).select_related("rating__ticket"),
+            params["alert"],
+            _("There is no such alert."),
+        )
+        fields |= {"alert": alert, "ticket": alert.rating.ticket}
+        order = alert.rating.orders.order_by("pk").first()
+        if order is not None:
+            fields |= {"order": order, "customer": order.customer}
+        prefill["channel"] = ComplaintChannel.RATING
+    if params.get("order") and "order" not in fields:
+        orders = WorkOrder.objects.filter(hall=hall).select_related("customer", "business_type")
+        order = _linked(orders, params["order"], _("There is no such order."))
+        fields |= {"order": order, "customer": order.customer}
+    if params.get("ticket") and "ticket" not in fields:
+        fields["ticket"] = _ticket(hall, params["ticket"])
+    if params.get("customer") and fields.get("customer") is None:
+        fields["customer"] = _linked(
+            Customer.objects.filter(company_id=hall.company_id), params["customer"], _("There is no such customer.")
+        )
+    return {"links": ComplaintLinks(**fields), "prefill": prefill, "ids": _source_ids(fields)}
+
+
+def _ticket(hall: Hall, value: Any) -> Ticket:
+    try:
+        ticket_id = uuid.UUID(str(value))
+    except ValueError:
+        ticket_id = None
+    found = Ticket.objects.filter(hall=hall, pk=ticket_id).first() if ticket_id else None
+    if found is None:
+        raise NotFound(_("There is no such ticket in this hall."))
+    return found
+
+
+def _source_ids(fields: dict[str, Any]) -> dict[str, Any]:
+    """The ids to carry in the form's hidden fields, so the POST links the same records."""
+    return {name: str(fields[name].pk) for name in LINK_PARAMS if fields.get(name) is not None}
+
+
+def complaint_source_rows(links: Any) -> list[tuple[str, str]]:
+    """What the form says the complaint concerns, masked: (label, value)."""
+    rows: list[tuple[str, str]] = []
+    if links.customer is not None:
+        rows.append((_("Customer"), mask_name(links.customer.name)))
+    if links.order is not None:
+        rows.append((_("Order"), f"{links.order.number} {links.order.business_type.display_name}"))
+    if links.ticket is not None:
+        rows.append((_("Ticket"), links.ticket.number))
+    if links.follow_up is not None:
+        rows.append((_("Follow-up call"), links.follow_up.order.number))
+    if links.opinion is not None:
+        rows.append((_("Opinion book"), links.opinion.code))
+    return rows
+
+
+def customer_services_for_complaint(customer: Any) -> list[dict[str, Any]]:
+    """The customer's services a complaint may concern or credit, numbers masked."""
+    if customer is None:
+        return []
+    return [
+        {"id": s.pk, "label": f"{s.get_kind_display()} {mask_phone(s.number) if s.number else ''}".strip()}
+        for s in customer_selectors.services_for_customer(customer=customer)
+    ]
+
+
+def complaint_assignee_get(*, hall: Hall, user_id: Any) -> Any:
+    """A member of the hall a complaint may be handed to, by an id from a request; None otherwise."""
+    return org_selectors.hall_member_get(hall=hall, user_id=_pk(user_id))

@@ -8,26 +8,36 @@ the service was rated already.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 import secrets
 import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.catalog.models import ComplaintCategory
 from servicehall.core.actors import Actor, acting_user
-from servicehall.core.dates import add_working_days
-from servicehall.core.errors import Conflict, NotFound, Unprocessable
+from servicehall.core.dates import add_working_days, add_working_hours, working_hours_between
+from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
+from servicehall.customers import services as customer_services
+from servicehall.customers.models import Customer, Service
 from servicehall.orders import selectors as order_selectors
 from servicehall.orders import services as order_services
-from servicehall.orders.models import FollowUpTask
+from servicehall.orders.models import FollowUpTask, WorkOrder
 from servicehall.org.models import Counter, Hall
 from servicehall.org.permissions import require_capability
+from servicehall.org.presentation import staff_name
 from servicehall.org.roles import Capability
+from servicehall.org.selectors import user_can
 from servicehall.queueing import selectors as queue_selectors
 from servicehall.queueing.events import send_on_commit
 from servicehall.queueing.models import Ticket
@@ -37,7 +47,16 @@ from servicehall.queueing.states import TicketStatus
 from .models import (
     DETAILS,
     AlertAction,
+    CompensationKind,
+    Complaint,
+    ComplaintChannel,
+    ComplaintCompensation,
+    ComplaintEntry,
+    ComplaintLevel,
+    ComplaintSatisfaction,
+    ComplaintSequence,
     DissatisfactionAlert,
+    EntryKind,
     FollowUpCall,
     FollowUpOutcome,
     OpinionChannel,
@@ -45,12 +64,16 @@ from .models import (
     Rating,
     RatingChannel,
     Score,
+    Severity,
 )
 from .states import (
     ALERT_TABLE,
+    COMPLAINT_OPEN_STATUSES,
+    COMPLAINT_TABLE,
     OPINION_TABLE,
     RATING_TABLE,
     AlertStatus,
+    ComplaintStatus,
     OpinionStatus,
     RatingStatus,
 )
@@ -403,9 +426,496 @@ def follow_up_record(
     return call
 
 
+# --- complaints (CARE04) --------------------------------------------------------------------------------
+
+# Any member who meets customers records a complaint; the duty and service managers (HANDLE_CARE) handle it.
+RECORD_COMPLAINT = (Capability.SERVE, Capability.ISSUE, Capability.GUIDE, Capability.HANDLE_CARE)
+COMPLAINT_WORDS_MAX = 2000
+COMPLAINT_SUMMARY_MAX = 500
+CARE_COMPLAINT = "care_complaint"
+PHONE_RE = re.compile(r"^[0-9][0-9-]{6,19}$")
+
+
+def _working(hall: Hall) -> dict[str, Any]:
+    return {"tz": hall.tz, "opens": hall.opens_at, "closes": hall.closes_at}
+
+
+def complaint_due(hall: Hall, start: dt.datetime, hours: float) -> dt.datetime:
+    """`hours` working hours of `hall` after `start` (opening hours, Monday to Friday)."""
+    return add_working_hours(start, hours, **_working(hall))
+
+
+def _complaint_number(hall: Hall, now: dt.datetime) -> str:
+    day = timezone.localdate(now, timezone=hall.tz)
+    sequence = sequence_next(model=ComplaintSequence, key={"hall": hall, "day": day})
+    return f"{hall.code.upper()}-TS{day:%Y%m%d}-{sequence:03d}"
+
+
+def _require_recorder(actor: Actor, hall: Hall) -> None:
+    if not any(user_can(user=actor, hall=hall, capability=c) for c in RECORD_COMPLAINT):
+        raise Forbidden(_("Your role may not record complaints."), code="forbidden")
+
+
+def _text(value: Any, *, limit: int, missing: str, code: str) -> str:
+    text = (value or "").strip() if isinstance(value, str) else ""
+    if not text:
+        raise Unprocessable(missing, code=code)
+    if len(text) > limit:
+        raise Unprocessable(_("Please keep it within %(max)s characters.") % {"max": limit}, code=f"{code}_too_long")
+    return text
+
+
+@dataclasses.dataclass(frozen=True)
+class ComplaintLinks:
+    """What a complaint concerns or came from; each must belong to the complaint's hall."""
+
+    customer: Customer | None = None
+    order: WorkOrder | None = None
+    service: Service | None = None
+    ticket: Ticket | None = None
+    follow_up: FollowUpTask | None = None
+    opinion: OpinionEntry | None = None
+    alert: DissatisfactionAlert | None = None
+
+
+def _check_links(hall: Hall, links: ComplaintLinks) -> ComplaintLinks:
+    wrong = _("What this complaint concerns belongs to another hall.")
+    for obj in (links.order, links.ticket, links.opinion, links.alert):
+        if obj is not None and obj.hall_id != hall.pk:
+            raise Unprocessable(wrong, code="other_hall")
+    if links.follow_up is not None and links.follow_up.order.hall_id != hall.pk:
+        raise Unprocessable(wrong, code="other_hall")
+    customer = links.customer or (links.order.customer if links.order else None)
+    if links.follow_up is not None and customer is None:
+        customer = links.follow_up.order.customer
+    if customer is not None and customer.company_id != hall.company_id:
+        raise Unprocessable(wrong, code="other_hall")
+    if links.service is not None and (customer is None or links.service.customer_id != customer.pk):
+        raise Unprocessable(_("The service is not this customer's."), code="bad_service")
+    return dataclasses.replace(links, customer=customer)
+
+
+def _push_complaints(hall: Hall, *, chime: bool = False) -> None:
+    send_on_commit(hall.code, {"type": CARE_COMPLAINT, "chime": chime})
+
+
+def _entry(complaint: Complaint, kind: str, *, actor: Actor, at: dt.datetime, text: str = "") -> ComplaintEntry:
+    return ComplaintEntry.objects.create(complaint=complaint, kind=kind, text=text, at=at, by=acting_user(actor))
+
+
+@transaction.atomic
+def complaint_record(
+    *,
+    hall: Hall,
+    actor: Actor,
+    category: ComplaintCategory | None,
+    words: str,
+    summary: str,
+    confirmed: bool,
+    channel: str = ComplaintChannel.COUNTER,
+    severity: str = Severity.NORMAL,
+    contact_name: str = "",
+    contact_phone: str = "",
+    links: ComplaintLinks | None = None,
+    request_key: str = "",
+    now: dt.datetime | None = None,
+) -> Complaint:
+    """Record a complaint in the customer's words with the summary read back to them (您反映的是……，是吗？).
+
+    Nothing is recorded until the clerk confirms that the customer agreed with the summary. The category's
+    hours set when it must be acknowledged and resolved (working hours of the hall); a serious or urgent
+    complaint goes to the duty manager at once. The same `request_key` twice (a double click, a resent form)
+    records once and answers the first complaint.
+    """
+    _require_recorder(actor, hall)
+    key = (request_key or "").strip()[:64]
+    if key and (first := Complaint.objects.filter(hall=hall, request_key=key).first()) is not None:
+        return first
+    if category is None or category.hall_id != hall.pk:
+        raise Unprocessable(_("Choose what the complaint is about."), code="bad_category")
+    if channel not in ComplaintChannel.values:
+        raise Unprocessable(_("Choose how the complaint was received."), code="bad_channel")
+    if severity not in Severity.values:
+        raise Unprocessable(_("Choose how serious the complaint is."), code="bad_severity")
+    words = _text(words, limit=COMPLAINT_WORDS_MAX, missing=_("Write down what the customer said."), code="words")
+    summary = _text(summary, limit=COMPLAINT_SUMMARY_MAX, missing=_("Write the summary you read back."), code="summary")
+    if confirmed is not True:
+        raise Unprocessable(
+            _("Read the summary back to the customer and tick that they agreed with it."), code="not_confirmed"
+        )
+    phone = (contact_phone or "").strip().replace(" ", "")
+    if phone and not PHONE_RE.fullmatch(phone):
+        raise Unprocessable(_("Enter a phone number of digits, or leave it empty."), code="bad_phone")
+    links = _check_links(hall, links or ComplaintLinks())
+    now = now or timezone.now()
+    serious = severity != Severity.NORMAL
+    recorder = acting_user(actor)
+    assert recorder is not None  # only members pass _require_recorder
+    fields = {
+        "hall": hall,
+        "channel": channel,
+        "category": category,
+        "severity": severity,
+        "contact_name": (contact_name or "").strip()[:40],
+        "contact_phone": phone,
+        "words": words,
+        "summary": summary,
+        "recorded_at": now,
+        "recorded_by": recorder,
+        "acknowledge_due": complaint_due(hall, now, category.acknowledge_hours),
+        "resolve_due": complaint_due(hall, now, category.resolve_hours),
+        "level": ComplaintLevel.DUTY_MANAGER if serious else ComplaintLevel.NONE,
+        "escalated_at": now if serious else None,
+        "request_key": key,
+        **{field.name: getattr(links, field.name) for field in dataclasses.fields(links)},
+    }
+    try:
+        with transaction.atomic():
+            complaint = Complaint.objects.create(number=_complaint_number(hall, now), **fields)
+    except IntegrityError:
+        first = Complaint.objects.filter(hall=hall, request_key=key).first() if key else None
+        if first is None:
+            raise
+        return first
+    COMPLAINT_TABLE.record(complaint, from_status="", to_status=ComplaintStatus.OPEN, actor=actor, at=now)
+    if serious:
+        _entry(complaint, EntryKind.ESCALATION, actor=actor, at=now, text=str(ComplaintLevel.DUTY_MANAGER.label))
+    audit_record(
+        actor=actor,
+        action="care.complaint_recorded",
+        obj=complaint,
+        hall=hall,
+        data={"category": category.code, "severity": severity, "channel": channel},
+    )
+    _push_complaints(hall, chime=serious)
+    return complaint
+
+
+def complaint_lock(complaint: Complaint) -> Complaint:
+    return Complaint.objects.select_for_update().select_related("hall", "category").get(pk=complaint.pk)
+
+
+def _require_handler(actor: Actor, complaint: Complaint) -> None:
+    """The managers (HANDLE_CARE) handle complaints; the member a complaint was handed to handles it too."""
+    user = acting_user(actor)
+    if (
+        user is not None
+        and complaint.assigned_to_id == user.pk
+        and user_can(user=user, hall=complaint.hall, capability=Capability.VIEW_HALL)
+    ):
+        return
+    require_capability(
+        actor, complaint.hall, Capability.HANDLE_CARE, message=_("Only the duty or service manager handles complaints.")
+    )
+
+
+def _refuse_complaint(status: str) -> Conflict:
+    return Conflict(
+        _("This complaint is %(status)s; it cannot be changed that way.") % {"status": ComplaintStatus(status).label},
+        code="complaint_status",
+    )
+
+
+def _move(complaint: Complaint, to: str, *, actor: Actor, now: dt.datetime, **changes: Any) -> Complaint:
+    return transition(
+        complaint, to, table=COMPLAINT_TABLE, refuse=_refuse_complaint, changes=changes, actor=actor, now=now
+    )
+
+
+@transaction.atomic
+def complaint_acknowledge(*, complaint: Complaint, actor: Actor, note: str = "") -> Complaint:
+    """受理: the hall tells the customer it has the complaint in hand; the one acknowledging handles it unless
+    it was handed to someone."""
+    complaint = complaint_lock(complaint)
+    _require_handler(actor, complaint)
+    now = timezone.now()
+    handler = complaint.assigned_to or acting_user(actor)
+    complaint = _move(
+        complaint,
+        ComplaintStatus.ACKNOWLEDGED,
+        actor=actor,
+        now=now,
+        acknowledged_at=now,
+        assigned_to=handler,
+        warned_for=None,
+    )
+    if note.strip():
+        _entry(complaint, EntryKind.NOTE, actor=actor, at=now, text=note.strip()[:COMPLAINT_WORDS_MAX])
+    audit_record(actor=actor, action="care.complaint_acknowledged", obj=complaint, hall=complaint.hall)
+    _push_complaints(complaint.hall)
+    return complaint
+
+
+@transaction.atomic
+def complaint_assign(*, complaint: Complaint, actor: Actor, to: Any) -> Complaint:
+    """Hand the complaint to a member of the hall (严禁推诿: it stays on the managers' list all the same)."""
+    complaint = complaint_lock(complaint)
+    require_capability(
+        actor,
+        complaint.hall,
+        Capability.HANDLE_CARE,
+        message=_("Only the duty or service manager hands complaints on."),
+    )
+    if complaint.status not in (*COMPLAINT_OPEN_STATUSES, ComplaintStatus.RESOLVED):
+        raise _refuse_complaint(complaint.status)
+    if to is None or not user_can(user=to, hall=complaint.hall, capability=Capability.VIEW_HALL):
+        raise Unprocessable(_("Choose a member of this hall."), code="bad_assignee")
+    now = timezone.now()
+    Complaint.objects.filter(pk=complaint.pk).update(assigned_to=to)
+    complaint.assigned_to = to
+    _entry(complaint, EntryKind.ASSIGNED, actor=actor, at=now, text=staff_name(to))
+    audit_record(actor=actor, action="care.complaint_assigned", obj=complaint, hall=complaint.hall)
+    return complaint
+
+
+@transaction.atomic
+def complaint_note(*, complaint: Complaint, actor: Actor, text: str) -> ComplaintEntry:
+    """An investigation note (what was checked, whom the hall asked); notes are never changed."""
+    complaint = complaint_lock(complaint)
+    _require_handler(actor, complaint)
+    if complaint.status in (ComplaintStatus.CLOSED, ComplaintStatus.WITHDRAWN):
+        raise _refuse_complaint(complaint.status)
+    text = _text(text, limit=COMPLAINT_WORDS_MAX, missing=_("Write the note."), code="note")
+    return _entry(complaint, EntryKind.NOTE, actor=actor, at=timezone.now(), text=text)
+
+
+@transaction.atomic
+def complaint_resolve(*, complaint: Complaint, actor: Actor, answer: str) -> Complaint:
+    """The answer given to the customer; next the customer says whether they are satisfied with it."""
+    complaint = complaint_lock(complaint)
+    _require_handler(actor, complaint)
+    answer = _text(
+        answer, limit=COMPLAINT_WORDS_MAX, missing=_("Write the answer given to the customer."), code="answer"
+    )
+    now = timezone.now()
+    complaint = _move(complaint, ComplaintStatus.RESOLVED, actor=actor, now=now, resolved_at=now, warned_for=None)
+    _entry(complaint, EntryKind.ANSWER, actor=actor, at=now, text=answer)
+    audit_record(actor=actor, action="care.complaint_resolved", obj=complaint, hall=complaint.hall)
+    _push_complaints(complaint.hall)
+    return complaint
+
+
+@transaction.atomic
+def complaint_satisfaction(*, complaint: Complaint, actor: Actor, satisfaction: str, note: str = "") -> Complaint:
+    """The customer's word on the handling: satisfied (or not reachable) closes the complaint; not satisfied
+    reopens it with a new resolve time."""
+    if satisfaction not in ComplaintSatisfaction.values:
+        raise Unprocessable(_("Choose what the customer said."), code="bad_satisfaction")
+    complaint = complaint_lock(complaint)
+    _require_handler(actor, complaint)
+    now = timezone.now()
+    label = str(ComplaintSatisfaction(satisfaction).label)
+    text = f"{label}: {note.strip()}" if note.strip() else label
+    if satisfaction == ComplaintSatisfaction.DISSATISFIED:
+        complaint = _move(
+            complaint,
+            ComplaintStatus.ACKNOWLEDGED,
+            actor=actor,
+            now=now,
+            satisfaction=satisfaction,
+            reopened=complaint.reopened + 1,
+            resolve_due=complaint_due(complaint.hall, now, complaint.category.resolve_hours),
+            warned_for=None,
+        )
+    else:
+        complaint = _move(
+            complaint, ComplaintStatus.CLOSED, actor=actor, now=now, satisfaction=satisfaction, closed_at=now
+        )
+    _entry(complaint, EntryKind.SATISFACTION, actor=actor, at=now, text=text[:COMPLAINT_WORDS_MAX])
+    audit_record(
+        actor=actor,
+        action="care.complaint_satisfaction",
+        obj=complaint,
+        hall=complaint.hall,
+        data={"satisfaction": satisfaction},
+    )
+    _push_complaints(complaint.hall)
+    return complaint
+
+
+@transaction.atomic
+def complaint_withdraw(*, complaint: Complaint, actor: Actor, customer_words: str) -> Complaint:
+    """Withdrawn only with the customer's own word, written down as they said it."""
+    complaint = complaint_lock(complaint)
+    _require_handler(actor, complaint)
+    words = _text(
+        customer_words,
+        limit=COMPLAINT_WORDS_MAX,
+        missing=_("Write down what the customer said when withdrawing the complaint."),
+        code="withdraw_words",
+    )
+    now = timezone.now()
+    complaint = _move(complaint, ComplaintStatus.WITHDRAWN, actor=actor, now=now, closed_at=now)
+    _entry(complaint, EntryKind.WITHDRAWAL, actor=actor, at=now, text=words)
+    audit_record(actor=actor, action="care.complaint_withdrawn", obj=complaint, hall=complaint.hall)
+    _push_complaints(complaint.hall)
+    return complaint
+
+
+def _compensation_amount(raw: Any) -> Decimal:
+    try:
+        amount = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        amount = None
+    if amount is None or not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+        raise Unprocessable(_("Enter an amount of money above zero, e.g. 20.00."), code="bad_amount")
+    if amount > settings.CARE_COMPENSATION_MAX:
+        raise Unprocessable(
+            _("A complaint's compensation is at most %(max)s yuan.") % {"max": settings.CARE_COMPENSATION_MAX},
+            code="compensation_too_large",
+        )
+    return amount
+
+
+@transaction.atomic
+def complaint_compensate(
+    *, complaint: Complaint, actor: Actor, amount: Any, reason: str, service: Service | None = None
+) -> ComplaintCompensation:
+    """Credit the customer's service balance for a complaint, through the customers app's balance service
+    (audited there); at most once per complaint, so a double click or a retry never pays twice."""
+    complaint = complaint_lock(complaint)
+    require_capability(
+        actor, complaint.hall, Capability.APPROVE_MONEY, message=_("Only the duty manager grants compensation.")
+    )
+    require_capability(actor, complaint.hall, Capability.HANDLE_CARE)
+    if complaint.status in (ComplaintStatus.CLOSED, ComplaintStatus.WITHDRAWN):
+        raise _refuse_complaint(complaint.status)
+    if ComplaintCompensation.objects.filter(complaint=complaint).exists():
+        raise Conflict(_("This complaint has been compensated already."), code="compensated_already")
+    value = _compensation_amount(amount)
+    reason = _text(reason, limit=500, missing=_("Write why the customer is compensated."), code="reason")
+    service = service or complaint.service
+    if service is None or complaint.customer_id is None or service.customer_id != complaint.customer_id:
+        raise Unprocessable(_("Choose one of the customer's services to credit."), code="bad_service")
+    customer_services.service_balance_change(
+        actor=actor, hall=complaint.hall, service=service, amount=value, reason="complaint_compensation"
+    )
+    now = timezone.now()
+    user = acting_user(actor)
+    assert user is not None
+    compensation = ComplaintCompensation.objects.create(
+        complaint=complaint, kind=CompensationKind.BALANCE, amount=value, service=service, at=now, by=user
+    )
+    _entry(
+        complaint,
+        EntryKind.COMPENSATION,
+        actor=actor,
+        at=now,
+        text=_("%(amount)s yuan credited to the service's balance: %(reason)s") % {"amount": value, "reason": reason},
+    )
+    audit_record(
+        actor=actor,
+        action="care.complaint_compensated",
+        obj=complaint,
+        hall=complaint.hall,
+        data={"amount": str(value), "service": service.pk},
+    )
+    return compensation
+
+
+def complaint_opened(*, complaint: Complaint, actor: Actor) -> None:
+    """Opening a complaint's page shows the customer's words: every opening is written to the audit log."""
+    audit_record(actor=actor, action="care.complaint_opened", obj=complaint, hall=complaint.hall)
+
+
+def complaint_phone_reveal(*, complaint: Complaint, actor: Actor) -> str:
+    """The number to call the customer back on, in full, for a role that may see personal data; logged."""
+    hall = complaint.hall
+    if complaint.contact_phone:
+        require_capability(
+            actor, hall, Capability.REVEAL_PERSONAL_DATA, message=_("Your role may not see personal data in full.")
+        )
+        audit_record(actor=actor, action="care.complaint_phone_shown", obj=complaint, hall=hall)
+        return complaint.contact_phone
+    if complaint.customer is None or not complaint.customer.phone:
+        raise Conflict(_("This customer left no phone number."), code="no_phone")
+    return customer_services.personal_data_reveal(
+        actor=actor,
+        hall=hall,
+        customer=complaint.customer,
+        field="phone",
+        reason=_("Complaint %(number)s") % {"number": complaint.number},
+    )
+
+
+# --- the complaint clock: warnings before the time is up, escalation after ---------------------------------
+
+
+def complaint_current_due(complaint: Complaint) -> dt.datetime | None:
+    """What the hall must do next by when: acknowledge (open) or resolve (being handled); None otherwise."""
+    if complaint.status == ComplaintStatus.OPEN:
+        return complaint.acknowledge_due
+    if complaint.status == ComplaintStatus.ACKNOWLEDGED:
+        return complaint.resolve_due
+    return None
+
+
+def _complaint_step(complaint: Complaint, now: dt.datetime) -> tuple[str, int] | None:
+    """("warning", level) or ("escalation", new level) when the clock calls for one; None otherwise."""
+    due = complaint_current_due(complaint)
+    if due is None:
+        return None
+    hall = complaint.hall
+    if now >= due:
+        if complaint.level < ComplaintLevel.DUTY_MANAGER:
+            return ("escalation", ComplaintLevel.DUTY_MANAGER)
+        second = complaint_due(hall, due, settings.CARE_COMPLAINT_SECOND_ESCALATION_HOURS)
+        if complaint.level < ComplaintLevel.SERVICE_MANAGER and now >= second:
+            return ("escalation", ComplaintLevel.SERVICE_MANAGER)
+        return None
+    left = working_hours_between(now, due, **_working(hall))
+    if left <= settings.CARE_COMPLAINT_WARN_HOURS and complaint.warned_for != due:
+        return ("warning", complaint.level)
+    return None
+
+
+def complaints_check(*, now: dt.datetime | None = None) -> int:
+    """Warn before a complaint's time is up and escalate it when it is (duty manager, then the service
+    manager); the number of warnings and escalations written. Run every few minutes (`manage.py care_escalate`)."""
+    now = now or timezone.now()
+    done = 0
+    candidates = Complaint.objects.filter(status__in=COMPLAINT_OPEN_STATUSES).select_related("hall")
+    for complaint in candidates:
+        step = _complaint_step(complaint, now)
+        if step is None:
+            continue
+        with transaction.atomic():
+            locked = complaint_lock(complaint)
+            step = _complaint_step(locked, now)  # handled or escalated meanwhile?
+            if step is None:
+                continue
+            kind, level = step
+            if kind == "warning":
+                Complaint.objects.filter(pk=locked.pk).update(warned_for=complaint_current_due(locked))
+                _entry(locked, EntryKind.WARNING, actor=None, at=now, text=str(_("Time nearly up")))
+            else:
+                Complaint.objects.filter(pk=locked.pk).update(level=level, escalated_at=now)
+                _entry(locked, EntryKind.ESCALATION, actor=None, at=now, text=str(ComplaintLevel(level).label))
+                audit_record(
+                    actor=None, action="care.complaint_escalated", obj=locked, hall=locked.hall, data={"level": level}
+                )
+            _push_complaints(locked.hall, chime=kind == "escalation")
+            done += 1
+    return done
+
+
 __all__ = [
+    "ComplaintLinks",
     "alert_handle",
     "alerts_escalate",
+    "complaint_acknowledge",
+    "complaint_assign",
+    "complaint_compensate",
+    "complaint_current_due",
+    "complaint_due",
+    "complaint_note",
+    "complaint_opened",
+    "complaint_phone_reveal",
+    "complaint_record",
+    "complaint_resolve",
+    "complaint_satisfaction",
+    "complaint_withdraw",
+    "complaints_check",
     "follow_up_record",
     "opinion_answer",
     "opinion_write",

@@ -46,3 +46,30 @@ OPINION_TABLE = StateTable(
     history="care.OpinionMove",
     history_fk="entry",
 )
+
+
+class ComplaintStatus(models.TextChoices):
+    """A complaint (投诉, CARE04) from recording to closure; it is never deleted."""
+
+    # Recorded, waiting for the hall to acknowledge it (受理) within the category's hours.
+    OPEN = "open", pgettext_lazy("complaint", "Waiting to be acknowledged")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("complaint", "Being handled")
+    # Answered: the customer is asked whether they are satisfied with the handling.
+    RESOLVED = "resolved", pgettext_lazy("complaint", "Answered")
+    CLOSED = "closed", pgettext_lazy("complaint", "Closed")
+    # Only with the customer's own word, which is recorded.
+    WITHDRAWN = "withdrawn", pgettext_lazy("complaint", "Withdrawn")
+
+
+CS = ComplaintStatus
+COMPLAINT_TABLE = StateTable(
+    moves={
+        CS.OPEN: frozenset({CS.ACKNOWLEDGED, CS.WITHDRAWN}),
+        CS.ACKNOWLEDGED: frozenset({CS.RESOLVED, CS.WITHDRAWN}),
+        # Not satisfied with the handling: the complaint is reopened and handled again.
+        CS.RESOLVED: frozenset({CS.CLOSED, CS.ACKNOWLEDGED}),
+    },
+    history="care.ComplaintMove",
+    history_fk="complaint",
+)
+COMPLAINT_OPEN_STATUSES = (CS.OPEN, CS.ACKNOWLEDGED)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_commitments, views_follow_ups, views_opinions, views_public
+from . import views, views_commitments, views_complaints, views_follow_ups, views_opinions, views_public
 
 app_name = "care"
 urlpatterns = [
@@ -29,6 +29,20 @@ urlpatterns = [
     path("halls/<slug:hall>/follow-ups/", views_follow_ups.queue, name="follow_ups"),
     path("halls/<slug:hall>/follow-ups/<int:task>/phone/", views_follow_ups.reveal_phone, name="follow_up_phone"),
     path("halls/<slug:hall>/follow-ups/<int:task>/record/", views_follow_ups.record, name="follow_up_record"),
+    # Complaints (投诉): the list by what is due first, recording one, its page (opening logged) and each step
+    path("halls/<slug:hall>/complaints/", views_complaints.complaints, name="complaints"),
+    path("halls/<slug:hall>/complaints/new/", views_complaints.complaint_new, name="complaint_new"),
+    path("halls/<slug:hall>/complaints/<int:complaint>/", views_complaints.complaint, name="complaint"),
+    path(
+        "halls/<slug:hall>/complaints/<int:complaint>/phone/",
+        views_complaints.complaint_phone,
+        name="complaint_phone",
+    ),
+    path(
+        "halls/<slug:hall>/complaints/<int:complaint>/<slug:action>/",
+        views_complaints.complaint_act,
+        name="complaint_act",
+    ),
     # Service commitments (服务承诺): checked against a period's records; the month's figures for the public
     path("halls/<slug:hall>/commitments/", views_commitments.commitments, name="commitments"),
     path("halls/<slug:hall>/commitments/public/", views_commitments.commitments_public, name="commitments_public"),

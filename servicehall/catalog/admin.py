@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     BusinessType,
     Checklist,
+    ComplaintCategory,
     ExtraOffer,
     GasPriceTier,
     Package,
@@ -89,3 +90,12 @@ class ServiceCommitmentAdmin(admin.ModelAdmin):
     list_display = ["hall", "code", "text_zh", "target", "active"]
     list_filter = ["hall", "active"]
     readonly_fields = ["pack", "code", "kind"]
+
+
+@admin.register(ComplaintCategory)
+class ComplaintCategoryAdmin(admin.ModelAdmin):
+    """A hall changes how fast it answers each kind of complaint here (working hours); the code is the pack's."""
+
+    list_display = ["hall", "code", "name_zh", "acknowledge_hours", "resolve_hours", "active"]
+    list_filter = ["hall", "active"]
+    readonly_fields = ["pack", "code"]

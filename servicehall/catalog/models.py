@@ -185,6 +185,35 @@ class ServiceCommitment(TimeStampedModel):
         return pick_language(self.text_zh, self.text_en)
 
 
+class ComplaintCategory(Bilingual, TimeStampedModel):
+    """A kind of complaint (投诉) and how fast the hall answers it, in working hours (CARE04).
+
+    Loaded from the pack; the hall may change the hours in the admin: loading the pack again adds new
+    categories but keeps what the hall changed."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="+")
+    pack = models.CharField(_("pack"), max_length=32)
+    code = models.SlugField(_("code"), max_length=48)
+    acknowledge_hours = models.PositiveIntegerField(
+        _("acknowledge within (working hours)"), validators=[MinValueValidator(1)]
+    )
+    resolve_hours = models.PositiveIntegerField(_("resolve within (working hours)"), validators=[MinValueValidator(1)])
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("complaint category")
+        verbose_name_plural = _("complaint categories")
+        ordering = ["hall", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "code"], name="complaint_category_code_unique_in_hall"),
+            models.CheckConstraint(
+                condition=models.Q(resolve_hours__gte=models.F("acknowledge_hours")),
+                name="complaint_category_resolve_after_acknowledge",
+            ),
+        ]
+
+
 class Phrase(TimeStampedModel):
     """A standard phrase (服务用语) for a moment of service: greeting, waiting …"""
 

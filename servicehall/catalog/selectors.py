@@ -15,6 +15,7 @@ from . import gas_pricing
 from .models import (
     BusinessType,
     Checklist,
+    ComplaintCategory,
     ExtraOffer,
     GasPriceTier,
     Package,
@@ -292,3 +293,19 @@ def holder_words(*, pack: str | None) -> dict[str, str]:
 def service_commitments(*, hall: Hall) -> list[ServiceCommitment]:
     """The hall's published service commitments, in the pack's order (CARE07)."""
     return list(ServiceCommitment.objects.filter(hall=hall, active=True).order_by("position", "code"))
+
+
+def complaint_categories(*, hall: Hall) -> list[ComplaintCategory]:
+    """The kinds of complaint the hall records, in the pack's order (CARE04)."""
+    return list(ComplaintCategory.objects.filter(hall=hall, active=True).order_by("position", "code"))
+
+
+def complaint_category_get(*, hall: Hall, category_id: Any) -> ComplaintCategory | None:
+    """One of the hall's complaint categories in use, or None (a bad or foreign id)."""
+    try:
+        pk = int(category_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return ComplaintCategory.objects.filter(hall=hall, active=True, pk=pk).first()

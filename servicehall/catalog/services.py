@@ -12,6 +12,7 @@ from servicehall.org.models import Hall
 from .models import (
     BusinessType,
     Checklist,
+    ComplaintCategory,
     ExtraOffer,
     GasPriceTier,
     Package,
@@ -119,6 +120,22 @@ def _commitments_load(hall: Hall, pack: Pack) -> int:
     return len(pack.commitments)
 
 
+@transaction.atomic
+def _complaint_categories_load(hall: Hall, pack: Pack) -> int:
+    """New complaint categories of the pack are added; those the hall has keep the hours it set."""
+    for position, entry in enumerate(pack.complaint_categories):
+        ComplaintCategory.objects.get_or_create(
+            hall=hall,
+            code=entry["code"],
+            defaults={
+                "pack": pack.code,
+                "position": position,
+                **{k: entry[k] for k in ("name_zh", "name_en", "acknowledge_hours", "resolve_hours")},
+            },
+        )
+    return len(pack.complaint_categories)
+
+
 def pack_load(*, hall: Hall, code: str, actor: Actor = None, path: Path | None = None) -> dict[str, int]:
     """Load or update one industry pack into a hall, whole or not at all.
 
@@ -177,6 +194,7 @@ def pack_load(*, hall: Hall, code: str, actor: Actor = None, path: Path | None =
             )
             counts["phrases"] += 1
     counts["commitments"] = _commitments_load(hall, pack)
+    counts["complaint_categories"] = _complaint_categories_load(hall, pack)
     if pack.code not in hall.packs:
         # A pack's hall-wide settings are taken when it is first loaded; the hall may change them afterwards.
         hall.rating_details = hall.rating_details or pack.rating_details

@@ -103,3 +103,45 @@ def add_working_days(moment: dt.datetime, days: int, *, tz: dt.tzinfo) -> dt.dat
         if local.weekday() < 5:
             days -= 1
     return local
+
+
+def _working_span(day: dt.date, *, tz: dt.tzinfo, opens: dt.time, closes: dt.time) -> tuple[dt.datetime, dt.datetime]:
+    return dt.datetime.combine(day, opens, tzinfo=tz), dt.datetime.combine(day, closes, tzinfo=tz)
+
+
+def add_working_hours(
+    moment: dt.datetime, hours: float, *, tz: dt.tzinfo, opens: dt.time, closes: dt.time
+) -> dt.datetime:
+    """The moment `hours` working hours after `moment`, the clock running only from `opens` to `closes` on
+    Monday to Friday in `tz`: a complaint due in 4 working hours recorded on Friday at 17:00 in a hall open
+    08:30–18:00 is due on Monday at 11:30. Holidays come with the hall's calendar (APT01)."""
+    if opens >= closes:
+        raise ValueError("a working day must open before it closes")
+    left = dt.timedelta(hours=hours)
+    local = moment.astimezone(tz)
+    day = local.date()
+    while True:
+        start, end = _working_span(day, tz=tz, opens=opens, closes=closes)
+        if day.weekday() < 5 and local < end:
+            begin = max(local, start)
+            if begin + left <= end:
+                return begin + left
+            left -= end - begin
+        day += dt.timedelta(days=1)
+
+
+def working_hours_between(
+    start: dt.datetime, end: dt.datetime, *, tz: dt.tzinfo, opens: dt.time, closes: dt.time
+) -> float:
+    """How many working hours (as for `add_working_hours`) lie between two moments; 0 when `end` is first."""
+    first, last = start.astimezone(tz), end.astimezone(tz)
+    total = dt.timedelta()
+    day = first.date()
+    while day <= last.date():
+        if day.weekday() < 5:
+            open_at, close_at = _working_span(day, tz=tz, opens=opens, closes=closes)
+            begin, finish = max(first, open_at), min(last, close_at)
+            if finish > begin:
+                total += finish - begin
+        day += dt.timedelta(days=1)
+    return total.total_seconds() / 3600

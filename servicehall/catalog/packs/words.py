@@ -87,6 +87,28 @@ def _read_commitments(check: _Checker, raw: Any) -> list[dict[str, Any]]:
     return result
 
 
+def _read_complaints(check: _Checker, raw: Any) -> list[dict[str, Any]]:
+    """`complaints:` the kinds of complaint (投诉, CARE04), each acknowledged and resolved within so many
+    working hours."""
+    result: list[dict[str, Any]] = []
+    codes: set[str] = set()
+    for index, entry in enumerate(check.entries(raw, "complaints")):
+        where = f"complaints[{index}] ({entry.get('code', '?')})"
+        check.known_keys(entry, where, {"code", "name", "acknowledge_hours", "resolve_hours"})
+        code = check.code(entry, where, codes)
+        name_zh, name_en = check.bilingual(entry, "name", where)
+        hours = {}
+        for key in ("acknowledge_hours", "resolve_hours"):
+            hours[key] = check.integer(entry, key, where, default=None, minimum=1)
+            if hours[key] is None:
+                check.fail(f"{where}.{key}", "is required: a number of working hours")
+        acknowledge, resolve = hours["acknowledge_hours"], hours["resolve_hours"]
+        if acknowledge and resolve and resolve < acknowledge:
+            check.fail(f"{where}.resolve_hours", "must be at least acknowledge_hours")
+        result.append({"code": code, "name_zh": name_zh, "name_en": name_en, **hours})
+    return result
+
+
 def _read_rating(check: _Checker, raw: Any) -> bool:
     """`rating: {details: true}`: whether the counter's rating pad asks for detailed 1–5 scores (CARE01)."""
     if raw is None:
