@@ -9,6 +9,8 @@ urlpatterns = [
     path("care/halls/<slug:hall>/ratings", apis.RatingsApi.as_view(), name="ratings"),
     path("care/halls/<slug:hall>/alerts", apis.AlertsApi.as_view(), name="alerts"),
     path("care/halls/<slug:hall>/alerts/<int:alert>/handle", apis.AlertHandleApi.as_view(), name="alert-handle"),
+    path("care/halls/<slug:hall>/complaints", apis.ComplaintsApi.as_view(), name="complaints"),
+    path("care/halls/<slug:hall>/complaints/<int:complaint>", apis.ComplaintApi.as_view(), name="complaint"),
     path("care/halls/<slug:hall>/opinions", apis.OpinionsApi.as_view(), name="opinions"),
     path("care/halls/<slug:hall>/opinions/<int:entry>/answer", apis.OpinionAnswerApi.as_view(), name="opinion-answer"),
 ]

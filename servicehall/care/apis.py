@@ -1,5 +1,5 @@
 """The care API: a hall's ratings of a day, its open dissatisfaction alerts and handling one (CARE01); the
-opinion book and answering an entry (CARE06)."""
+opinion book and answering an entry (CARE06); complaints listed, recorded and read (CARE04)."""
 
 from __future__ import annotations
 
@@ -18,10 +18,14 @@ from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user
 
 from . import selectors, services
+from .complaint_input import complaint_record_from
 from .models import OpinionEntry
 from .serializers import (
     AlertHandleSerializer,
     AlertSerializer,
+    ComplaintDetailSerializer,
+    ComplaintRecordSerializer,
+    ComplaintSerializer,
     OpinionAnswerSerializer,
     OpinionSerializer,
     RatingSerializer,
@@ -133,3 +137,62 @@ class OpinionAnswerApi(ServiceHallAPIView):
         found: OpinionEntry = selectors.opinion_get(hall=hall_obj, entry_id=entry)
         answered = services.opinion_answer(entry=found, actor=request.user, answer=data["answer"])
         return Response(OpinionSerializer(answered).data)
+
+
+COMPLAINT_NOT_FOUND = error_response("No such hall, complaint or linked record among the user's halls.")
+
+
+class ComplaintsApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["care"],
+        summary="A hall's complaints (CARE04)",
+        description=(
+            "The open and answered complaints by what is due first (`show=all`: every complaint, newest first); "
+            "the customer's name and phone masked."
+        ),
+        parameters=[OpenApiParameter("show", OpenApiTypes.STR, enum=["open", "all"])],
+        responses={200: ComplaintSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, hall: str) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.HANDLE_CARE)
+        show = "all" if request.query_params.get("show") == "all" else "open"
+        return Response(ComplaintSerializer(selectors.complaint_rows(hall=hall_obj, show=show), many=True).data)
+
+    @extend_schema(
+        tags=["care"],
+        summary="Record a complaint (CARE04)",
+        description=(
+            "Any member who meets customers records a complaint in the customer's words with the summary read "
+            "back to them; `confirmed` must be true. The category's working hours set when it is due. The same "
+            "`request_key` twice answers the first complaint."
+        ),
+        request=ComplaintRecordSerializer,
+        responses={
+            201: ComplaintDetailSerializer,
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: COMPLAINT_NOT_FOUND,
+            422: error_response("Not confirmed, an unknown category, a bad phone or a link of another hall."),
+        },
+    )
+    def post(self, request: Request, hall: str) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
+        data = parse(ComplaintRecordSerializer, request)
+        complaint = complaint_record_from(hall=hall_obj, actor=request.user, data=data, confirmed=data["confirmed"])
+        detail = selectors.complaint_detail(selectors.complaint_get(hall=hall_obj, complaint_id=complaint.pk))
+        return Response(ComplaintDetailSerializer(detail).data, status=201)
+
+
+class ComplaintApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["care"],
+        summary="One complaint with its history (CARE04)",
+        description="The customer's words, the summary, the clock and the history; every read is logged.",
+        responses={200: ComplaintDetailSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: COMPLAINT_NOT_FOUND},
+    )
+    def get(self, request: Request, hall: str, complaint: int) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.HANDLE_CARE)
+        found = selectors.complaint_get(hall=hall_obj, complaint_id=complaint)
+        services.complaint_opened(complaint=found, actor=request.user)
+        return Response(ComplaintDetailSerializer(selectors.complaint_detail(found)).data)

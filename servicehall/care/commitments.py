@@ -23,7 +23,7 @@ from servicehall.orders.models import FollowUpTask, InstallationJob
 from servicehall.org.models import Hall
 from servicehall.queueing import selectors as queue_selectors
 
-from .models import OpinionEntry
+from .models import Complaint, OpinionEntry
 
 
 @dataclass(frozen=True)
@@ -104,10 +104,33 @@ def _installation(hall: Hall, target: int, since: dt.datetime, until: dt.datetim
         if done is None:
             detail = _("not done yet")
         else:
-            detail = _("done after %(hours)s hours") % {"hours": int((done - job.created_at).total_seconds() // 3600)}
+            detail = _("done after %(hours)s hours") % {"hours": _hours(done - job.created_at)}
         url = reverse("orders:detail", kwargs={"order_id": job.order_id})
         measure.count(done is not None and done <= deadline, Breach(job.order.number, detail, url))
     return measure
+
+
+def _complaint(hall: Hall, target: int, since: dt.datetime, until: dt.datetime, now: dt.datetime) -> Measure:
+    """Complaints recorded in the period acknowledged within `target` hours (clock hours, as the hall
+    promises them to the public); one withdrawn before it was acknowledged in time is not counted."""
+    measure = Measure()
+    complaints = Complaint.objects.filter(hall=hall, recorded_at__gte=since, recorded_at__lt=until)
+    for complaint in complaints.order_by("recorded_at"):
+        deadline = complaint.recorded_at + dt.timedelta(hours=target)
+        done = complaint.acknowledged_at
+        if done is None and (now <= deadline or (complaint.closed_at and complaint.closed_at <= deadline)):
+            continue
+        url = reverse("care:complaint", kwargs={"hall": hall.code, "complaint": complaint.pk})
+        if done is None:
+            detail = _("not acknowledged yet")
+        else:
+            detail = _("acknowledged after %(hours)s hours") % {"hours": _hours(done - complaint.recorded_at)}
+        measure.count(done is not None and done <= deadline, Breach(complaint.number, detail, url))
+    return measure
+
+
+def _hours(delta: dt.timedelta) -> int:
+    return int(delta.total_seconds() // 3600)
 
 
 MEASURES: dict[str, Measurer] = {
@@ -115,6 +138,7 @@ MEASURES: dict[str, Measurer] = {
     "opinion_answer": _opinion,
     "follow_up_on_time": _follow_up,
     "installation_hours": _installation,
+    "complaint_acknowledge_hours": _complaint,
 }
 
 

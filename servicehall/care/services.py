@@ -67,6 +67,7 @@ from .models import (
     Severity,
 )
 from .states import (
+    ALERT_OPEN_STATUSES,
     ALERT_TABLE,
     COMPLAINT_OPEN_STATUSES,
     COMPLAINT_TABLE,
@@ -588,7 +589,17 @@ def complaint_record(
         data={"category": category.code, "severity": severity, "channel": channel},
     )
     _push_complaints(hall, chime=serious)
+    _alert_answered_by(links.alert, complaint=complaint, actor=actor)
     return complaint
+
+
+def _alert_answered_by(alert: DissatisfactionAlert | None, *, complaint: Complaint, actor: Actor) -> None:
+    """A complaint taken down from a dissatisfied customer's alert is what the manager did about it: the
+    alert is handled with that action and leaves the consoles."""
+    if alert is None or alert.status not in ALERT_OPEN_STATUSES:
+        return
+    if user_can(user=actor, hall=complaint.hall, capability=Capability.HANDLE_CARE):
+        alert_handle(alert=alert, actor=actor, action=AlertAction.COMPLAINT, note=complaint.number)
 
 
 def complaint_lock(complaint: Complaint) -> Complaint:

@@ -28,6 +28,7 @@ from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, user_capabilities
 
 from . import selectors, services
+from .complaint_input import complaint_record_from
 from .models import Complaint, ComplaintChannel, ComplaintSatisfaction, Severity
 from .states import ComplaintStatus
 
@@ -77,31 +78,6 @@ def _form_values(request: HttpRequest, prefill: dict[str, str]) -> dict[str, str
     return {"channel": ComplaintChannel.COUNTER, "severity": Severity.NORMAL, **prefill}
 
 
-def _record(request: HttpRequest, hall: Hall, links: services.ComplaintLinks) -> Complaint:
-    post = request.POST
-    service = None
-    if post.get("service"):
-        service = customer_selectors.service_in_company(
-            service_id=post["service"], company_id=hall.company_id, customer=links.customer
-        )
-        if service is None:
-            raise NotFound(_("There is no such service."))
-    return services.complaint_record(
-        hall=hall,
-        actor=request.user,
-        category=catalog_selectors.complaint_category_get(hall=hall, category_id=post.get("category")),
-        words=post.get("words", ""),
-        summary=post.get("summary", ""),
-        confirmed=post.get("confirmed") == "on",
-        channel=post.get("channel", ""),
-        severity=post.get("severity", ""),
-        contact_name=post.get("contact_name", ""),
-        contact_phone=post.get("contact_phone", ""),
-        links=services.ComplaintLinks(**{**vars(links), "service": service}),
-        request_key=post.get("request_key", ""),
-    )
-
-
 @login_required
 @handles_application_errors
 @never_cache
@@ -115,7 +91,9 @@ def complaint_new(request: HttpRequest, hall: str) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         try:
-            complaint = _record(request, hall_obj, source["links"])
+            complaint = complaint_record_from(
+                hall=hall_obj, actor=request.user, data=request.POST, confirmed=request.POST.get("confirmed") == "on"
+            )
         except ApplicationError as exc:
             error, status = str(exc.message), exc.status_code
         else:

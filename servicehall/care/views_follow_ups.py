@@ -81,4 +81,9 @@ def record(request: HttpRequest, hall: str, task: int) -> HttpResponse:
         )
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
+    else:
+        if request.POST.get("then") == "complaint":
+            # The customer complained on the call: the complaint form, linked to this follow-up and its order.
+            url = reverse("care:complaint_new", kwargs={"hall": hall_obj.code})
+            return redirect(f"{url}?follow_up={found.pk}")
     return redirect(reverse("care:follow_ups", kwargs={"hall": hall_obj.code}))

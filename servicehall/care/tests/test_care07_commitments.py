@@ -44,6 +44,7 @@ def test_care07_the_pack_publishes_commitments_and_a_reload_keeps_the_halls_targ
         "opinion_book",
         "follow_up",
         "installation",
+        "complaint",
     ]
     ServiceCommitment.objects.filter(hall=telecom.hall, code="wait").update(target=10)
     pack_load(hall=telecom.hall, code="telecom")
@@ -116,3 +117,33 @@ def test_care07_the_page_lists_the_breaches_and_the_public_panel_only_the_figure
     assert bad.status_code == 422 and "The period ends before it starts." in bad.content.decode()
     nonsense = manager.get(reverse("care:commitments", kwargs={"hall": telecom.hall.code}), {"from": "yesterday"})
     assert nonsense.status_code == 422
+
+
+def test_care07_the_complaint_commitment_counts_acknowledgements_within_24_hours(telecom):
+    from servicehall.catalog.models import ComplaintCategory
+
+    category = ComplaintCategory.objects.get(hall=telecom.hall, code="attitude")
+    friday = dt.datetime(2026, 12, 4, 10, 0, tzinfo=telecom.hall.tz)
+
+    def record(words: str):
+        return services.complaint_record(
+            hall=telecom.hall, actor=telecom.clerk, category=category, words=words, summary=words, confirmed=True
+        )
+
+    with time_machine.travel(friday, tick=False):
+        quick, slow, never, withdrawn = (record(w) for w in ("quick", "slow", "never", "withdrawn"))
+    with time_machine.travel(friday + dt.timedelta(hours=2), tick=False):
+        services.complaint_acknowledge(complaint=quick, actor=telecom.manager)
+        services.complaint_withdraw(complaint=withdrawn, actor=telecom.manager, customer_words="算了，不投诉了")
+    since, until = day_bounds(telecom, dt.date(2026, 12, 4))
+    running = commitment_measure(commitment(telecom, "complaint"), since=since, until=until, now=friday)
+    assert (running.total, running.met) == (1, 1)  # the others are still within their 24 hours
+    with time_machine.travel(friday + dt.timedelta(hours=30), tick=False):
+        services.complaint_acknowledge(complaint=slow, actor=telecom.manager)
+    measure = commitment_measure(
+        commitment(telecom, "complaint"), since=since, until=until, now=friday + dt.timedelta(days=3)
+    )
+    assert (measure.total, measure.met) == (3, 1)
+    assert sorted((b.what, b.detail) for b in measure.breaches) == sorted(
+        [(slow.number, "acknowledged after 30 hours"), (never.number, "not acknowledged yet")]
+    )

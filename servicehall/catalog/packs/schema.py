@@ -36,6 +36,7 @@ COMMITMENT_KINDS = {
     "opinion_answer": "working days",  # an opinion book entry is answered by its due time
     "follow_up_on_time": "days",  # a call-back is made within the target days after its due day
     "installation_hours": "hours",  # an installation job is done within the target after it was booked
+    "complaint_acknowledge_hours": "hours",  # a complaint is acknowledged (受理) within the target after recording
 }
 DEFAULT_HOLDER = {"zh": "机主", "en": "subscriber"}
 MAX_AMOUNT = Decimal("10000000000")  # DecimalField(max_digits=12, decimal_places=2)
