@@ -1,17 +1,23 @@
 """Demo data of the care app: this morning's ratings at the four counters, one of them 不满意 with its alert
-still open on the duty manager's console (CARE01), and an opinion book entry waiting for its answer (CARE06)."""
+still open on the duty manager's console (CARE01), an opinion book entry waiting for its answer (CARE06) and
+two complaints: one being handled, one close to the time it must be acknowledged by (CARE04)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
+from servicehall.catalog import selectors as catalog_selectors
+from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Counter, Hall
+from servicehall.org.roles import Capability
 from servicehall.queueing import services as queue
 
 from . import services
-from .models import OpinionEntry, Rating, Score
+from .models import Complaint, ComplaintChannel, OpinionEntry, Rating, Score
 
 # Counter number -> the key its customer pressed.
 DEMO_RATINGS: dict[int, str] = {
@@ -34,6 +40,8 @@ def care_demo_load(*, hall: Hall, clerks: dict[int, Any]) -> None:
             contact_name="陈先生",
             contact_phone="13912345678",
         )
+    if not Complaint.objects.filter(hall=hall).exists():
+        _complaints(hall, clerks)
 
 
 def _rated_services(hall: Hall, clerks: dict[int, Any]) -> None:
@@ -51,3 +59,50 @@ def _rated_services(hall: Hall, clerks: dict[int, Any]) -> None:
         queue.counter_release(counter=counter, actor=clerk)
         rating = Rating.objects.get(ticket=ticket)
         services.rating_press(counter=counter, rating_id=rating.pk, score=score)
+
+
+# How long before its time is up the demo's open complaint is (within the warning hour of the console).
+DEMO_COMPLAINT_LEFT = dt.timedelta(minutes=40)
+
+
+def _complaints(hall: Hall, clerks: dict[int, Any]) -> None:
+    categories = {c.code: c for c in catalog_selectors.complaint_categories(hall=hall)}
+    if not categories:
+        return
+    first = next(iter(categories.values()))
+    clerk, now = clerks[1], timezone.now()
+    handled = services.complaint_record(
+        hall=hall,
+        actor=clerk,
+        category=categories.get("network", first),
+        words="家里宽带这周断了三次，每次都要重启光猫，打客服也没解决。",
+        summary="宽带一周内多次断线，客服未解决",
+        confirmed=True,
+        channel=ComplaintChannel.PHONE,
+        contact_name="王女士",
+        contact_phone="13800138000",
+    )
+    services.complaint_acknowledge(complaint=handled, actor=_manager(hall) or clerk, note="已联系装维班组上门检测。")
+    category = categories.get("attitude", first)
+    # Recorded so that it must be acknowledged about 40 minutes from now, when the hall is open now;
+    # otherwise recorded now (due in the next opening hours).
+    start = now - dt.timedelta(hours=category.acknowledge_hours) + DEMO_COMPLAINT_LEFT
+    if services.complaint_due(hall, start, category.acknowledge_hours) <= now:
+        start = now
+    services.complaint_record(
+        hall=hall,
+        actor=clerk,
+        category=category,
+        words="柜台的工作人员办业务时一直在看手机，问她问题也不耐烦。",
+        summary="柜员办理业务时看手机、态度不耐烦",
+        confirmed=True,
+        contact_name="李先生",
+        contact_phone="13700137000",
+        now=start,
+    )
+    services.complaints_check(now=now)
+
+
+def _manager(hall: Hall) -> Any:
+    managers = org_selectors.hall_staff(hall=hall, capability=Capability.HANDLE_CARE)
+    return managers[0][0] if managers else None

@@ -528,7 +528,7 @@ def test_care04_the_largest_compensation_is_allowed(world, for_compensation, set
 @pytest.mark.xfail(
     reason=(
         "BUG: care.services._compensation_amount calls amount.quantize(Decimal('0.01')) outside its try, so an "
-        "amount with more digits than the decimal context's precision (\"1e30\") raises decimal.InvalidOperation "
+        'amount with more digits than the decimal context\'s precision ("1e30") raises decimal.InvalidOperation '
         "(a 500) instead of Unprocessable bad_amount"
     ),
     strict=True,
