@@ -450,12 +450,8 @@ def complaint_source(*, hall: Hall, user: Any, params: Any) -> dict[str, Any]:
     if params.get("opinion"):
         entry = _linked(OpinionEntry.objects.filter(hall=hall), params["opinion"], _("There is no such entry."))
         fields["opinion"] = entry
-        prefill |= {
-            "channel": ComplaintChannel.OPINION_BOOK,
-            "words": entry.text,
-            "contact_name": entry.contact_name,
-            "contact_phone": entry.contact_phone,
-        }
+        # The contact the customer left stays on the entry (the complaint takes it over), never in a form field.
+        prefill |= {"channel": ComplaintChannel.OPINION_BOOK, "words": entry.text}
     if params.get("alert"):
         alert = _linked(
             DissatisfactionAlert.objects.filter(hall=hall).select_related("rating__ticket"),
@@ -508,7 +504,15 @@ def complaint_source_rows(links: Any) -> list[tuple[str, str]]:
     if links.follow_up is not None:
         rows.append((_("Follow-up call"), links.follow_up.order.number))
     if links.opinion is not None:
-        rows.append((_("Opinion book"), links.opinion.code))
+        contact = " ".join(
+            part
+            for part in (
+                mask_name(links.opinion.contact_name) if links.opinion.contact_name else "",
+                mask_phone(links.opinion.contact_phone) if links.opinion.contact_phone else "",
+            )
+            if part
+        )
+        rows.append((_("Opinion book"), f"{links.opinion.code} {contact}".strip()))
     return rows
 
 

@@ -548,6 +548,9 @@ def complaint_record(
     if phone and not PHONE_RE.fullmatch(phone):
         raise Unprocessable(_("Enter a phone number of digits, or leave it empty."), code="bad_phone")
     links = _check_links(hall, links or ComplaintLinks())
+    if links.opinion is not None and not phone and not (contact_name or "").strip():
+        # Taken down from the opinion book: the contact the customer left there.
+        contact_name, phone = links.opinion.contact_name, links.opinion.contact_phone
     now = now or timezone.now()
     serious = severity != Severity.NORMAL
     recorder = acting_user(actor)
