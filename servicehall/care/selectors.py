@@ -378,7 +378,7 @@ def complaint_detail(complaint: Complaint, *, now: dt.datetime | None = None) ->
 def complaint_timeline(complaint: Complaint) -> list[dict[str, Any]]:
     """The complaint's history, oldest first: each move of its status and each entry (notes, answers, the
     customer's word, warnings, escalations), with who and when; nothing in it is ever changed."""
-    items = [
+    items: list[dict[str, Any]] = [
         {"at": move.at, "who": staff_name(move.actor), "what": move.get_to_status_display(), "text": move.note}
         for move in complaint.moves.select_related("actor")
     ]
@@ -386,7 +386,7 @@ def complaint_timeline(complaint: Complaint) -> list[dict[str, Any]]:
     for entry in complaint.entries.select_related("by"):
         move = moves_at.get(entry.at)  # written with a move (an answer, the customer's word): shown with it
         if move is not None:
-            move["text"] = "\n".join(part for part in (move["text"], entry.text) if part)
+            move["text"] = "\n".join(str(part) for part in (move["text"], entry.text) if part)
         else:
             items.append(
                 {"at": entry.at, "who": staff_name(entry.by), "what": entry.get_kind_display(), "text": entry.text}
