@@ -16,6 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.billing import selectors as billing_selectors
+from servicehall.billing.models import Payment
+from servicehall.billing.states import PaymentStatus
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import NotFound
 from servicehall.core.masking import mask_name, mask_phone
@@ -371,6 +374,7 @@ def complaint_detail(complaint: Complaint, *, now: dt.datetime | None = None) ->
         "timeline": complaint_timeline(complaint),
         "compensation": ComplaintCompensation.objects.filter(complaint=complaint).select_related("service").first(),
         "services": customer_services_for_complaint(complaint.customer),
+        "payments": complaint_refundable_payments(complaint),
         "recorded_by": staff_name(complaint.recorded_by),
     }
 
@@ -529,3 +533,48 @@ def customer_services_for_complaint(customer: Any) -> list[dict[str, Any]]:
 def complaint_assignee_get(*, hall: Hall, user_id: Any) -> Any:
     """A member of the hall a complaint may be handed to, by an id from a request; None otherwise."""
     return org_selectors.hall_member_get(hall=hall, user_id=_pk(user_id))
+
+
+# How many of the customer's latest payments the compensation form offers to refund.
+REFUNDABLE_PAYMENTS = 10
+
+
+def complaint_refundable_payments(complaint: Complaint) -> list[dict[str, Any]]:
+    """The latest succeeded payments of the complaint's order or customer in its hall with something left to
+    refund: (id, label with the receipt number, the date and what can still be refunded)."""
+    if complaint.customer_id is None and complaint.order_id is None:
+        return []
+    concerns = Q()
+    if complaint.order_id:
+        concerns |= Q(order_id=complaint.order_id)
+    if complaint.customer_id:
+        concerns |= Q(customer_id=complaint.customer_id)
+    payments = list(
+        Payment.objects.filter(concerns, hall_id=complaint.hall_id, status=PaymentStatus.SUCCEEDED)
+        .select_related("receipt")
+        .order_by("-created_at", "-id")[:REFUNDABLE_PAYMENTS]
+    )
+    left = billing_selectors.refundable_amounts(payments=payments)
+    rows = []
+    for payment in payments:
+        if left[payment.pk] <= 0:
+            continue
+        receipt = getattr(payment, "receipt", None)
+        rows.append(
+            {
+                "id": payment.pk,
+                "receipt": receipt.number if receipt else "",
+                "at": payment.created_at,
+                "method": payment.get_method_display(),
+                "left": left[payment.pk],
+            }
+        )
+    return rows
+
+
+def complaint_payment_get(*, complaint: Complaint, payment_id: Any) -> Payment:
+    """A payment the compensation form offered for this complaint; "not found" for any other id."""
+    pk = _pk(payment_id)
+    if pk is None or pk not in {row["id"] for row in complaint_refundable_payments(complaint)}:
+        raise NotFound(_("There is no such payment."))
+    return Payment.objects.select_related("hall", "customer", "service").get(pk=pk)

@@ -21,6 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from servicehall.billing import services as billing_services
+from servicehall.billing.models import Payment
 from servicehall.catalog.models import ComplaintCategory
 from servicehall.core.actors import Actor, acting_user
 from servicehall.core.dates import add_working_days, add_working_hours, working_hours_between
@@ -783,10 +785,18 @@ def _compensation_amount(raw: Any) -> Decimal:
 
 @transaction.atomic
 def complaint_compensate(
-    *, complaint: Complaint, actor: Actor, amount: Any, reason: str, service: Service | None = None
+    *,
+    complaint: Complaint,
+    actor: Actor,
+    amount: Any,
+    reason: str,
+    service: Service | None = None,
+    payment: Payment | None = None,
 ) -> ComplaintCompensation:
-    """Credit the customer's service balance for a complaint, through the customers app's balance service
-    (audited there); at most once per complaint, so a double click or a retry never pays twice."""
+    """Compensate the customer for a complaint through the money apps: a credit to one of their services'
+    balance (the customers app's balance service) or, given `payment`, a refund of part of a payment of the
+    complaint's order or customer (the billing app's refund, which asks for approval above its limit). Both
+    audited there and here; at most once per complaint, so a double click or a retry never pays twice."""
     complaint = complaint_lock(complaint)
     require_capability(
         actor, complaint.hall, Capability.APPROVE_MONEY, message=_("Only the duty manager grants compensation.")
@@ -798,33 +808,55 @@ def complaint_compensate(
         raise Conflict(_("This complaint has been compensated already."), code="compensated_already")
     value = _compensation_amount(amount)
     reason = _text(reason, limit=500, missing=_("Write why the customer is compensated."), code="reason")
-    service = service or complaint.service
-    if service is None or complaint.customer_id is None or service.customer_id != complaint.customer_id:
-        raise Unprocessable(_("Choose one of the customer's services to credit."), code="bad_service")
-    customer_services.service_balance_change(
-        actor=actor, hall=complaint.hall, service=service, amount=value, reason="complaint_compensation"
-    )
+    if payment is not None:
+        fields, text = _compensation_refund(complaint, actor, payment, value, reason)
+    else:
+        fields, text = _compensation_credit(complaint, actor, service or complaint.service, value, reason)
     now = timezone.now()
     user = acting_user(actor)
     assert user is not None
-    compensation = ComplaintCompensation.objects.create(
-        complaint=complaint, kind=CompensationKind.BALANCE, amount=value, service=service, at=now, by=user
-    )
-    _entry(
-        complaint,
-        EntryKind.COMPENSATION,
-        actor=actor,
-        at=now,
-        text=_("%(amount)s yuan credited to the service's balance: %(reason)s") % {"amount": value, "reason": reason},
-    )
+    compensation = ComplaintCompensation.objects.create(complaint=complaint, amount=value, at=now, by=user, **fields)
+    _entry(complaint, EntryKind.COMPENSATION, actor=actor, at=now, text=text)
     audit_record(
         actor=actor,
         action="care.complaint_compensated",
         obj=complaint,
         hall=complaint.hall,
-        data={"amount": str(value), "service": service.pk},
+        data={"amount": str(value), "kind": fields["kind"]},
     )
     return compensation
+
+
+def _compensation_credit(
+    complaint: Complaint, actor: Actor, service: Service | None, value: Decimal, reason: str
+) -> tuple[dict[str, Any], str]:
+    if service is None or complaint.customer_id is None or service.customer_id != complaint.customer_id:
+        raise Unprocessable(_("Choose one of the customer's services to credit."), code="bad_service")
+    customer_services.service_balance_change(
+        actor=actor, hall=complaint.hall, service=service, amount=value, reason="complaint_compensation"
+    )
+    text = _("%(amount)s yuan credited to the service's balance: %(reason)s") % {"amount": value, "reason": reason}
+    return {"kind": CompensationKind.BALANCE, "service": service}, text
+
+
+def _compensation_refund(
+    complaint: Complaint, actor: Actor, payment: Payment, value: Decimal, reason: str
+) -> tuple[dict[str, Any], str]:
+    concerns = payment.hall_id == complaint.hall_id and (
+        (complaint.customer_id is not None and payment.customer_id == complaint.customer_id)
+        or (complaint.order_id is not None and payment.order_id == complaint.order_id)
+    )
+    if not concerns:
+        raise Unprocessable(_("Choose a payment of this customer to refund."), code="bad_payment")
+    refund, _created = billing_services.refund_request(
+        actor=actor,
+        payment=payment,
+        amount=value,
+        reason=_("Compensation for complaint %(number)s: %(reason)s") % {"number": complaint.number, "reason": reason},
+        idempotency_key=f"complaint-{complaint.pk}",
+    )
+    text = _("%(amount)s yuan refunded of a payment: %(reason)s") % {"amount": value, "reason": reason}
+    return {"kind": CompensationKind.REFUND, "refund": refund, "service": payment.service}, text
 
 
 def complaint_opened(*, complaint: Complaint, actor: Actor) -> None:

@@ -155,16 +155,27 @@ def _assign(request: HttpRequest, complaint: Complaint) -> str:
 
 
 def _compensate(request: HttpRequest, complaint: Complaint) -> str:
-    service = customer_selectors.service_in_company(
-        service_id=request.POST.get("service"), company_id=complaint.hall.company_id, customer=complaint.customer
-    )
+    """The form's target is "service:<id>" (credit its balance) or "payment:<id>" (refund part of it)."""
+    kind, _sep, target_id = request.POST.get("target", "").partition(":")
+    service = payment = None
+    if kind == "payment":
+        payment = selectors.complaint_payment_get(complaint=complaint, payment_id=target_id)
+    else:
+        service = customer_selectors.service_in_company(
+            service_id=target_id or request.POST.get("service"),
+            company_id=complaint.hall.company_id,
+            customer=complaint.customer,
+        )
     services.complaint_compensate(
         complaint=complaint,
         actor=request.user,
         amount=request.POST.get("amount", ""),
         reason=request.POST.get("reason", ""),
         service=service,
+        payment=payment,
     )
+    if payment is not None:
+        return _("The refund for complaint %(number)s is recorded.")
     return _("The compensation of complaint %(number)s is credited.")
 
 
