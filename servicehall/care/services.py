@@ -773,13 +773,16 @@ def _compensation_amount(raw: Any) -> Decimal:
         amount = Decimal(str(raw).strip())
     except (InvalidOperation, ValueError):
         amount = None
-    if amount is None or not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+    if amount is None or not amount.is_finite() or amount <= 0:
         raise Unprocessable(_("Enter an amount of money above zero, e.g. 20.00."), code="bad_amount")
+    # The limit before the cents: quantizing a huge number (1e30) is itself an error.
     if amount > settings.CARE_COMPENSATION_MAX:
         raise Unprocessable(
             _("A complaint's compensation is at most %(max)s yuan.") % {"max": settings.CARE_COMPENSATION_MAX},
             code="compensation_too_large",
         )
+    if amount != amount.quantize(Decimal("0.01")):
+        raise Unprocessable(_("Enter an amount of money above zero, e.g. 20.00."), code="bad_amount")
     return amount
 
 

@@ -164,15 +164,6 @@ def test_care04_the_form_opened_from_an_opinion_book_entry_carries_its_words_and
     assert (complaint.opinion, complaint.channel) == (entry, "opinion_book")
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: care.selectors.complaint_source prefills the opinion entry's contact_phone, and "
-        "templates/care/complaint_new.html renders it in clear in the form's contact_phone input, so any member "
-        "who may record complaints (a lobby guide, without REVEAL_PERSONAL_DATA) reads the writer's full phone, "
-        "unlogged, while the opinion book and the complaint pages mask it"
-    ),
-    strict=True,
-)
 def test_care04_the_form_opened_from_an_opinion_does_not_show_the_writers_phone_in_full(world, cats):
     entry = services.opinion_write(hall=world.hall, text="空调太冷", contact_phone="13812345678")
     form = page(signed_in(world.guide).get(new_url(world), {"opinion": entry.pk}))
