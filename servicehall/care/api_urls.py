@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import apis
+from . import apis, apis_surveys
 
 app_name = "care_api"
 urlpatterns = [
@@ -11,4 +11,10 @@ urlpatterns = [
     path("care/halls/<slug:hall>/alerts/<int:alert>/handle", apis.AlertHandleApi.as_view(), name="alert-handle"),
     path("care/halls/<slug:hall>/opinions", apis.OpinionsApi.as_view(), name="opinions"),
     path("care/halls/<slug:hall>/opinions/<int:entry>/answer", apis.OpinionAnswerApi.as_view(), name="opinion-answer"),
+    path("care/halls/<slug:hall>/surveys/results", apis_surveys.SurveyResultsApi.as_view(), name="survey-results"),
+    path(
+        "care/halls/<slug:hall>/follow-ups/<int:task>/survey",
+        apis_surveys.FollowUpSurveyApi.as_view(),
+        name="follow-up-survey",
+    ),
 ]
