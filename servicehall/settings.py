@@ -400,6 +400,10 @@ CARE_RATE_PER_MINUTE = env_int("CARE_RATE_PER_MINUTE", 10)
 CARE_OPINION_ANSWER_DAYS = env_int("CARE_OPINION_ANSWER_DAYS", 1)
 # Opinion book entries one client address may write per minute (CARE06).
 CARE_OPINION_PER_MINUTE = env_int("CARE_OPINION_PER_MINUTE", 5)
+# Satisfaction surveys (CARE03): the ticket's page offers the survey this many days after the service, and one
+# client address may send this many surveys per minute.
+CARE_SURVEY_DAYS = env_int("CARE_SURVEY_DAYS", 7)
+CARE_SURVEY_PER_MINUTE = env_int("CARE_SURVEY_PER_MINUTE", 5)
 # Complaints (CARE04): the warning goes out this many working hours before a complaint must be acknowledged
 # or resolved; past that time it is escalated to the duty manager, and this many working hours later still to
 # the service manager (`manage.py care_escalate`). Compensation for one complaint is at most this much.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import apis
+from . import apis, apis_surveys
 
 app_name = "care_api"
 urlpatterns = [
@@ -13,4 +13,10 @@ urlpatterns = [
     path("care/halls/<slug:hall>/complaints/<int:complaint>", apis.ComplaintApi.as_view(), name="complaint"),
     path("care/halls/<slug:hall>/opinions", apis.OpinionsApi.as_view(), name="opinions"),
     path("care/halls/<slug:hall>/opinions/<int:entry>/answer", apis.OpinionAnswerApi.as_view(), name="opinion-answer"),
+    path("care/halls/<slug:hall>/surveys/results", apis_surveys.SurveyResultsApi.as_view(), name="survey-results"),
+    path(
+        "care/halls/<slug:hall>/follow-ups/<int:task>/survey",
+        apis_surveys.FollowUpSurveyApi.as_view(),
+        name="follow-up-survey",
+    ),
 ]

@@ -18,7 +18,7 @@ class CareConfig(AppConfig):
             register_ticket_link,
         )
 
-        from . import selectors, services
+        from . import selectors, selectors_surveys, services
 
         register_after_service("rating", services.rating_ask_after_service)
         register_ticket_action(
@@ -30,4 +30,5 @@ class CareConfig(AppConfig):
         )
         register_console_panel("care", template="care/console_alerts.html", context=selectors.console_context)
         register_ticket_link("rating", selectors.ticket_rating_link)
+        register_ticket_link("survey", selectors_surveys.ticket_survey_link)
         register_pairable_screens("rating_pads", selectors.pad_screens)

@@ -479,3 +479,112 @@ class ComplaintCompensation(AppendOnlyModel):
         verbose_name = _("complaint compensation")
         verbose_name_plural = _("complaint compensations")
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="compensation_positive")]
+
+
+# --- satisfaction surveys (CARE03) ------------------------------------------------------------------------
+
+
+class SurveyChannel(models.TextChoices):
+    TICKET_PAGE = "ticket", _("By the customer (QR code on the slip or receipt)")
+    FOLLOW_UP = "follow_up", _("On a follow-up call")
+
+
+class SurveyResponse(models.Model):
+    """One customer's answers to the hall's survey about one visit: at most one per ticket and one per order
+    (the database refuses a second)."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    template = models.ForeignKey(
+        "catalog.SurveyTemplate", verbose_name=_("survey"), on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=SurveyChannel.choices)
+    ticket = models.ForeignKey(
+        "queueing.Ticket", verbose_name=_("ticket"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.ForeignKey(
+        "orders.WorkOrder", verbose_name=_("order"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    follow_up = models.ForeignKey(
+        "orders.FollowUpTask",
+        verbose_name=_("follow-up"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Who served the visit and its business (the ticket's first order's), for the results per clerk and business.
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("clerk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    business_type = models.ForeignKey(
+        "catalog.BusinessType",
+        verbose_name=_("business"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # When the visit was served (the ticket's end, else the order's creation): the period the results count in.
+    served_at = models.DateTimeField(_("served at"))
+    answered_at = models.DateTimeField(_("answered at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        ordering = ["-answered_at"]
+        indexes = [models.Index(fields=["hall", "served_at"], name="survey_hall_served_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"], condition=models.Q(ticket__isnull=False), name="survey_once_per_ticket"
+            ),
+            models.UniqueConstraint(
+                fields=["order"], condition=models.Q(order__isnull=False), name="survey_once_per_order"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ticket__isnull=False) | models.Q(order__isnull=False),
+                name="survey_about_a_ticket_or_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template_id}: {self.ticket_id or self.order_id}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("survey responses are never deleted")
+
+
+class SurveyAnswer(AppendOnlyModel):
+    """The answer to one question: a score of 1–5 or the customer's words."""
+
+    response = models.ForeignKey(
+        SurveyResponse, verbose_name=_("response"), on_delete=models.PROTECT, related_name="answers"
+    )
+    question = models.ForeignKey(
+        "catalog.SurveyQuestion", verbose_name=_("question"), on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    text = models.TextField(_("text"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        ordering = ["response", "question__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="survey_answer_once"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__range=(1, 5)), name="survey_score_1_to_5"
+            ),
+        ]

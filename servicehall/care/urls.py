@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from . import views, views_commitments, views_complaints, views_follow_ups, views_opinions, views_public
+from . import (
+    views,
+    views_commitments,
+    views_complaints,
+    views_follow_ups,
+    views_opinions,
+    views_public,
+    views_surveys,
+)
 
 app_name = "care"
 urlpatterns = [
@@ -46,4 +54,10 @@ urlpatterns = [
     # Service commitments (服务承诺): checked against a period's records; the month's figures for the public
     path("halls/<slug:hall>/commitments/", views_commitments.commitments, name="commitments"),
     path("halls/<slug:hall>/commitments/public/", views_commitments.commitments_public, name="commitments_public"),
+    # Satisfaction surveys (满意度调查): the customer answers from the ticket's page (no sign-in); staff on a
+    # follow-up call; the results with charts and the Excel export
+    path("t/<uuid:ticket>/survey/", views_surveys.ticket_survey, name="ticket_survey"),
+    path("halls/<slug:hall>/follow-ups/<int:task>/survey/", views_surveys.follow_up_survey, name="follow_up_survey"),
+    path("halls/<slug:hall>/surveys/", views_surveys.results, name="surveys"),
+    path("halls/<slug:hall>/surveys/export/", views_surveys.results_export, name="survey_export"),
 ]

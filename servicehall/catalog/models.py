@@ -410,3 +410,51 @@ class RecommendationRule(TimeStampedModel):
         if self.lacks_service:
             return self.lacks_service not in service_kinds
         return self.has_service in service_kinds and self.lacks_extra not in extra_codes
+
+
+class SurveyTemplate(Bilingual, TimeStampedModel):
+    """A satisfaction survey (满意度调查, CARE03): its questions, asked from the ticket's page (QR code on the slip)
+    or on a follow-up call. Loaded from the pack; a hall's first active template is the one it asks."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="+")
+    pack = models.CharField(_("pack"), max_length=32)
+    code = models.SlugField(_("code"), max_length=48)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["hall", "position", "code"]
+        constraints = [models.UniqueConstraint(fields=["hall", "code"], name="survey_template_code_unique_in_hall")]
+
+
+class SurveyQuestion(TimeStampedModel):
+    """One question of a survey: a 1–5 scale (5 best) or free text."""
+
+    class Kind(models.TextChoices):
+        SCALE = "scale", _("Scale of 1 to 5")
+        TEXT = "text", _("Free text")
+
+    template = models.ForeignKey(
+        SurveyTemplate, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="questions"
+    )
+    code = models.SlugField(_("code"), max_length=48)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    text_zh = models.CharField(_("text (Chinese)"), max_length=255)
+    text_en = models.CharField(_("text (English)"), max_length=255)
+    required = models.BooleanField(_("an answer is required"), default=True)
+
+    class Meta:
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
+        ordering = ["template", "position"]
+        constraints = [models.UniqueConstraint(fields=["template", "code"], name="survey_question_code_unique")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return pick_language(self.text_zh, self.text_en)

@@ -21,6 +21,8 @@ from .models import (
     RecommendationRule,
     ScriptStep,
     ServiceCommitment,
+    SurveyQuestion,
+    SurveyTemplate,
 )
 from .packs import Pack, PackError, pack_read
 
@@ -136,6 +138,27 @@ def _complaint_categories_load(hall: Hall, pack: Pack) -> int:
     return len(pack.complaint_categories)
 
 
+@transaction.atomic
+def _surveys_load(hall: Hall, pack: Pack) -> int:
+    """New surveys and questions of the pack are added and the pack's wording is kept up to date; a question the
+    pack no longer has stays (answers refer to it), and whether a survey is in use is the hall's choice."""
+    for position, entry in enumerate(pack.surveys):
+        names = {"name_zh": entry["name_zh"], "name_en": entry["name_en"]}
+        template, _created = SurveyTemplate.objects.update_or_create(
+            hall=hall,
+            code=entry["code"],
+            defaults=names,
+            create_defaults={**names, "pack": pack.code, "position": position, "active": True},
+        )
+        for number, question in enumerate(entry["questions"]):
+            SurveyQuestion.objects.update_or_create(
+                template=template,
+                code=question["code"],
+                defaults={"position": number, **{k: question[k] for k in ("kind", "text_zh", "text_en", "required")}},
+            )
+    return len(pack.surveys)
+
+
 def pack_load(*, hall: Hall, code: str, actor: Actor = None, path: Path | None = None) -> dict[str, int]:
     """Load or update one industry pack into a hall, whole or not at all.
 
@@ -195,6 +218,7 @@ def pack_load(*, hall: Hall, code: str, actor: Actor = None, path: Path | None =
             counts["phrases"] += 1
     counts["commitments"] = _commitments_load(hall, pack)
     counts["complaint_categories"] = _complaint_categories_load(hall, pack)
+    counts["surveys"] = _surveys_load(hall, pack)
     if pack.code not in hall.packs:
         # A pack's hall-wide settings are taken when it is first loaded; the hall may change them afterwards.
         hall.rating_details = hall.rating_details or pack.rating_details

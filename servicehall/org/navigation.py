@@ -58,6 +58,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("manager", "queueing:manager", _("Duty manager"), frozenset({C.MANAGE_QUEUE})),
     Screen("care", "care:alerts", _("Ratings"), frozenset({C.HANDLE_CARE})),
     Screen("follow_ups", "care:follow_ups", _("Follow-up calls"), frozenset({C.HANDLE_CARE})),
+    Screen("surveys", "care:surveys", _("Surveys"), frozenset({C.HANDLE_CARE})),
     Screen("commitments", "care:commitments", _("Service commitments"), frozenset({C.HANDLE_CARE, C.MANAGE_QUEUE})),
     Screen("opinions", "care:opinions", _("Opinion book"), frozenset({C.HANDLE_CARE, C.SERVE, C.GUIDE})),
     Screen("complaints", "care:complaints", _("Complaints"), frozenset({C.HANDLE_CARE, C.SERVE, C.ISSUE, C.GUIDE})),

@@ -29,6 +29,7 @@ TOP_LEVEL_KEYS = {
     "commitments",
     "rating",
     "complaints",
+    "surveys",
 }
 # What a service commitment (服务承诺) measures, and the unit of its target; the care app measures them (CARE07).
 COMMITMENT_KINDS = {
@@ -38,6 +39,7 @@ COMMITMENT_KINDS = {
     "installation_hours": "hours",  # an installation job is done within the target after it was booked
     "complaint_acknowledge_hours": "hours",  # a complaint is acknowledged (受理) within the target after recording
 }
+SURVEY_QUESTION_KINDS = ("scale", "text")
 DEFAULT_HOLDER = {"zh": "机主", "en": "subscriber"}
 MAX_AMOUNT = Decimal("10000000000")  # DecimalField(max_digits=12, decimal_places=2)
 
@@ -64,6 +66,8 @@ class Pack:
     commitments: list[dict[str, Any]] = field(default_factory=list)
     # `complaints:` the kinds of complaint (投诉) with their acknowledge and resolve times in working hours.
     complaint_categories: list[dict[str, Any]] = field(default_factory=list)
+    # `surveys:` satisfaction surveys (CARE03), each with its 1–5 scale and free-text questions.
+    surveys: list[dict[str, Any]] = field(default_factory=list)
     # `rating: {details: true}`: the rating pad asks for 1–5 scores of attitude, quality, efficiency, integrity.
     rating_details: bool = False
     # What the pack's trade calls the customer a service belongs to: 机主 (subscriber), 户主 (account holder).

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from .checker import _Checker
-from .schema import COMMITMENT_KINDS, DEFAULT_HOLDER, SCRIPTS
+from .schema import COMMITMENT_KINDS, DEFAULT_HOLDER, SCRIPTS, SURVEY_QUESTION_KINDS
 
 
 def _read_phrase_list(check: _Checker, raw: Any, where: str) -> list[dict[str, str]]:
@@ -116,3 +116,35 @@ def _read_rating(check: _Checker, raw: Any) -> bool:
     entry = check.mapping(raw, "rating")
     check.known_keys(entry, "rating", {"details"})
     return check.boolean(entry, "details", "rating", default=False)
+
+
+def _read_surveys(check: _Checker, raw: Any) -> list[dict[str, Any]]:
+    """`surveys:` satisfaction surveys (满意度调查, CARE03): each a name and its questions, a 1–5 scale (5 best)
+    or free text (optional unless `required: true`)."""
+    result: list[dict[str, Any]] = []
+    codes: set[str] = set()
+    for index, entry in enumerate(check.entries(raw, "surveys")):
+        where = f"surveys[{index}] ({entry.get('code', '?')})"
+        check.known_keys(entry, where, {"code", "name", "questions"})
+        code = check.code(entry, where, codes)
+        name_zh, name_en = check.bilingual(entry, "name", where)
+        questions: list[dict[str, Any]] = []
+        question_codes: set[str] = set()
+        for number, item in enumerate(check.entries(entry.get("questions"), f"{where}.questions", required=True)):
+            at = f"{where}.questions[{number}] ({item.get('code', '?')})"
+            check.known_keys(item, at, {"code", "kind", "text", "required"})
+            kind = check.choice(item, "kind", at, SURVEY_QUESTION_KINDS, default="scale")
+            text_zh, text_en = check.bilingual(item, "text", at, max_length=255)
+            questions.append(
+                {
+                    "code": check.code(item, at, question_codes),
+                    "kind": kind,
+                    "text_zh": text_zh,
+                    "text_en": text_en,
+                    "required": check.boolean(item, "required", at, default=kind == "scale"),
+                }
+            )
+        if questions and not any(q["kind"] == "scale" for q in questions):
+            check.fail(f"{where}.questions", "needs at least one scale question")
+        result.append({"code": code, "name_zh": name_zh, "name_en": name_en, "questions": questions})
+    return result
