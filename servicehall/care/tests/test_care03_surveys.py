@@ -29,6 +29,7 @@ from servicehall.core.errors import Conflict, Forbidden
 from servicehall.orders import services as order_services
 from servicehall.orders.models import FollowUpTask, WorkOrder
 from servicehall.orders.tests.helpers import business, customer, processed
+from servicehall.queueing import services as queue
 from servicehall.queueing.models import Ticket
 
 from .helpers import served
@@ -135,10 +136,10 @@ def test_care03_a_pack_survey_without_a_scale_question_or_with_a_bad_kind_is_ref
 
 
 def test_care03_the_ticket_page_offers_the_survey_once_served_and_not_after_it_is_answered(world, survey):
-    waiting_ticket = served(world, finish=False)
-    page = Client().get(reverse("queueing:track", kwargs={"ticket": waiting_ticket.pk})).content.decode()
+    ticket = served(world, finish=False)
+    page = Client().get(reverse("queueing:track", kwargs={"ticket": ticket.pk})).content.decode()
     assert 'data-testid="take-survey"' not in page  # not served to the end yet
-    ticket = served(world)
+    queue.ticket_finish(ticket=ticket, staff=world.clerk, outcome="completed")
     track = reverse("queueing:track", kwargs={"ticket": ticket.pk})
     page = Client().get(track).content.decode()
     assert 'data-testid="take-survey"' in page and survey_url(ticket) in page

@@ -628,3 +628,41 @@ def test_care04_a_complaint_without_a_phone_says_so(world, cats):
 def test_care04_channels_are_the_documented_ones(world, cats):
     for channel in ComplaintChannel.values:
         assert record(world, cats, channel=channel).channel == channel
+
+
+def test_care04_the_telecom_pack_gives_the_hall_its_complaint_categories_and_keeps_the_halls_hours(world):
+    from servicehall.catalog.services import pack_load
+
+    pack_load(hall=world.hall, code="telecom")
+    billing = ComplaintCategory.objects.get(hall=world.hall, code="billing")
+    assert (billing.name_en, billing.acknowledge_hours, billing.resolve_hours) == ("Billing and charges", 4, 24)
+    ComplaintCategory.objects.filter(pk=billing.pk).update(acknowledge_hours=3)
+    pack_load(hall=world.hall, code="telecom")
+    assert ComplaintCategory.objects.get(pk=billing.pk).acknowledge_hours == 3
+    assert ComplaintCategory.objects.filter(hall=world.hall, code="billing").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_care04_the_same_form_posted_twice_at_once_records_one_complaint(threads_db):
+    world = build_world("twice")
+    cats = categories(world.hall)
+    start = threading.Barrier(4)
+    results: list[object] = []
+
+    def post() -> None:
+        try:
+            start.wait()
+            results.append(result_or_refusal(lambda: record(world, cats, request_key="same-form")))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Complaint.objects.filter(hall=world.hall).count() == 1
+    only = Complaint.objects.get(hall=world.hall)
+    assert [getattr(r, "pk", r) for r in results] == [only.pk] * 4
+    assert only.number.endswith("-001")
