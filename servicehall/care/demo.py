@@ -16,7 +16,7 @@ from servicehall.org.models import Counter, Hall
 from servicehall.org.roles import Capability
 from servicehall.queueing import services as queue
 
-from . import services
+from . import selectors_surveys, services, surveys
 from .models import Complaint, ComplaintChannel, OpinionEntry, Rating, Score
 
 # Counter number -> the key its customer pressed.
@@ -33,6 +33,7 @@ def care_demo_load(*, hall: Hall, clerks: dict[int, Any]) -> None:
     """Loading it again leaves what it made as it is."""
     if not Rating.objects.filter(hall=hall).exists():
         _rated_services(hall, clerks)
+        _surveys_answered(hall)
     if not OpinionEntry.objects.filter(hall=hall).exists():
         services.opinion_write(
             hall=hall,
@@ -106,3 +107,25 @@ def _complaints(hall: Hall, clerks: dict[int, Any]) -> None:
 def _manager(hall: Hall) -> Any:
     managers = org_selectors.hall_staff(hall=hall, capability=Capability.HANDLE_CARE)
     return managers[0][0] if managers else None
+
+
+# The customers of the demo's first counters answer the survey from their ticket's page (CARE03): scores per
+# scale question, and a comment.
+DEMO_SURVEY_SCORES = {1: 5, 2: 4, 3: 3}
+DEMO_SURVEY_COMMENTS = {1: "办理很快，态度很好。", 3: "等候时间有点长。"}
+
+
+def _surveys_answered(hall: Hall) -> None:
+    template = selectors_surveys.hall_survey(hall=hall)
+    if template is None:
+        return
+    questions = selectors_surveys.survey_questions(template)
+    for rating in Rating.objects.filter(hall=hall).select_related("ticket", "counter"):
+        number = rating.counter.number if rating.counter else 0
+        if number not in DEMO_SURVEY_SCORES:
+            continue
+        answers = {
+            q.code: str(DEMO_SURVEY_SCORES[number]) if q.kind == "scale" else DEMO_SURVEY_COMMENTS.get(number, "")
+            for q in questions
+        }
+        surveys.survey_answer_from_ticket(ticket=rating.ticket, answers=answers)

@@ -338,7 +338,8 @@ def complaint_rows(*, hall: Hall, show: str = "open", now: dt.datetime | None = 
         queryset = queryset.order_by("-recorded_at")
     else:
         queryset = queryset.filter(status__in=(*COMPLAINT_OPEN_STATUSES, ComplaintStatus.RESOLVED))
-    rows = [complaint_row(c, now=now) for c in queryset[:limit]]
+    # Every open complaint is listed (they are few, and the most overdue must not fall off); "all" is capped.
+    rows = [complaint_row(c, now=now) for c in (queryset[:limit] if show == "all" else queryset)]
     if show != "all":
         far = dt.datetime.max.replace(tzinfo=dt.UTC)
         rows.sort(key=lambda row: (row["due"] or far, row["complaint"].recorded_at))
