@@ -135,10 +135,10 @@ def test_care03_a_pack_survey_without_a_scale_question_or_with_a_bad_kind_is_ref
 
 
 def test_care03_the_ticket_page_offers_the_survey_once_served_and_not_after_it_is_answered(world, survey):
+    ticket = served(world)
     waiting_ticket = served(world, finish=False)
     page = Client().get(reverse("queueing:track", kwargs={"ticket": waiting_ticket.pk})).content.decode()
     assert 'data-testid="take-survey"' not in page  # not served to the end yet
-    ticket = served(world)
     track = reverse("queueing:track", kwargs={"ticket": ticket.pk})
     page = Client().get(track).content.decode()
     assert 'data-testid="take-survey"' in page and survey_url(ticket) in page
