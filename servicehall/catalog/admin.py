@@ -12,6 +12,8 @@ from .models import (
     RecommendationRule,
     ScriptStep,
     ServiceCommitment,
+    SurveyQuestion,
+    SurveyTemplate,
 )
 
 
@@ -99,3 +101,20 @@ class ComplaintCategoryAdmin(admin.ModelAdmin):
     list_display = ["hall", "code", "name_zh", "acknowledge_hours", "resolve_hours", "active"]
     list_filter = ["hall", "active"]
     readonly_fields = ["pack", "code"]
+
+
+class SurveyQuestionInline(admin.TabularInline):
+    model = SurveyQuestion
+    extra = 0
+    fields = ["position", "code", "kind", "text_zh", "text_en", "required"]
+    readonly_fields = ["code", "kind"]
+
+
+@admin.register(SurveyTemplate)
+class SurveyTemplateAdmin(admin.ModelAdmin):
+    """A hall rewords its survey's questions here; the questions and their kinds come from the pack."""
+
+    list_display = ["hall", "code", "name_zh", "active"]
+    list_filter = ["hall", "active"]
+    readonly_fields = ["pack", "code"]
+    inlines = [SurveyQuestionInline]
