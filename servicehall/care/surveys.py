@@ -49,7 +49,7 @@ def ticket_survey_open(ticket: Ticket, *, now: dt.datetime) -> bool:
 def answers_clean(template: SurveyTemplate, raw: Mapping[str, Any]) -> list[tuple[SurveyQuestion, int | None, str]]:
     """The answers to the template's questions, keyed by question code: a scale 1–5, a text of at most
     TEXT_MAX characters; a required question left empty is refused, as is a score out of the scale."""
-    cleaned = []
+    cleaned: list[tuple[SurveyQuestion, int | None, str]] = []
     for question in survey_questions(template):
         value = raw.get(question.code)
         value = "" if value is None else str(value).strip()

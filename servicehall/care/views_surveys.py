@@ -41,7 +41,7 @@ C = Capability
 
 def answers_from(data: QueryDict) -> dict[str, str]:
     """The form's answers: each question's field is named `q-<code>`."""
-    return {key[2:]: value for key, value in data.items() if key.startswith("q-")}
+    return {key[2:]: str(value) for key, value in data.items() if key.startswith("q-")}
 
 
 def _questions(template, posted: dict[str, str]) -> list[dict[str, object]]:
