@@ -141,6 +141,11 @@ def customer_data_text() -> str:
     for entry in OpinionEntry.objects.all():  # the customer's words and the hall's answer, as written
         texts += [entry.text, entry.contact_name, entry.answer]
     texts += list(DissatisfactionAlert.objects.values_list("note", flat=True))  # typed by the manager
+    from servicehall.care.models import Complaint, ComplaintEntry
+
+    for complaint in Complaint.objects.all():  # the customer's words and the summary read back, as written
+        texts += [complaint.words, complaint.summary, complaint.contact_name]
+    texts += list(ComplaintEntry.objects.values_list("text", flat=True))  # notes and answers, as typed
     return "\n".join(t for t in texts if t)
 
 

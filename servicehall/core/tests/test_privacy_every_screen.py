@@ -157,6 +157,7 @@ URL_KWARGS: dict[str, str] = {
     "alert": "the alert of a VIP customer who pressed 不满意 at counter 3",
     "entry": "an opinion book entry that left 李四's mobile number for a call back",
     "task": "every follow-up call-back of the scene's orders",
+    "complaint": "李四's complaint with the number to call back",
     **MONEY_URL_KWARGS,
 }
 
@@ -433,6 +434,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         "alert": [str(_dissatisfied_alert(world).pk)],
         "entry": [str(care_services.opinion_write(hall=world.hall, text="请回电", contact_phone=LI_PHONE).pk)],
         "task": [str(pk) for pk in FollowUpTask.objects.filter(order__hall=world.hall).values_list("pk", flat=True)],
+        "complaint": [str(_complaint(world, people["li"]).pk)],
         **money.kwarg_values,
     }
     assert set(kwarg_values) == set(URL_KWARGS)
@@ -458,6 +460,33 @@ def _dissatisfied_alert(world: HallWorld) -> Any:
     rating = Rating.objects.get(ticket=vip)
     care_services.rating_press(counter=world.counter3, rating_id=rating.pk, score=Score.DISSATISFIED)
     return rating.alert
+
+
+def _complaint(world: HallWorld, person: Customer) -> Any:
+    """李四 complains at the counter and leaves the number to call back (CARE04)."""
+    from servicehall.catalog.models import ComplaintCategory
+
+    category, _created = ComplaintCategory.objects.get_or_create(
+        hall=world.hall,
+        code="attitude",
+        defaults={
+            "pack": "telecom",
+            "name_zh": "服务态度",
+            "name_en": "Service attitude",
+            "acknowledge_hours": 2,
+            "resolve_hours": 16,
+        },
+    )
+    return care_services.complaint_record(
+        hall=world.hall,
+        actor=world.clerk,
+        category=category,
+        words="柜员态度不好",
+        summary="柜员态度",
+        confirmed=True,
+        contact_phone=LI_PHONE,
+        links=care_services.ComplaintLinks(customer=person),
+    )
 
 
 @pytest.fixture
