@@ -10,7 +10,15 @@ from .business import _read_business_types, _read_categories, _read_checklists
 from .checker import _Checker
 from .products import _read_extras, _read_gas_prices, _read_packages, _read_recommendations
 from .schema import TOP_LEVEL_KEYS, Pack, PackError, pack_path
-from .words import _read_commitments, _read_complaints, _read_holder, _read_phrases, _read_rating, _read_scripts
+from .words import (
+    _read_commitments,
+    _read_complaints,
+    _read_faults,
+    _read_holder,
+    _read_phrases,
+    _read_rating,
+    _read_scripts,
+)
 
 
 def pack_read(code: str, *, path: Path | None = None) -> Pack:
@@ -54,6 +62,7 @@ def pack_read(code: str, *, path: Path | None = None) -> Pack:
         commitments=_read_commitments(check, root.get("commitments")),
         rating_details=_read_rating(check, root.get("rating")),
         complaint_categories=_read_complaints(check, root.get("complaints")),
+        fault_kinds=_read_faults(check, root.get("faults")),
     )
     if check.problems:
         raise PackError(check.problems)

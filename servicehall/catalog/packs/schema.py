@@ -29,6 +29,7 @@ TOP_LEVEL_KEYS = {
     "commitments",
     "rating",
     "complaints",
+    "faults",
 }
 # What a service commitment (服务承诺) measures, and the unit of its target; the care app measures them (CARE07).
 COMMITMENT_KINDS = {
@@ -64,6 +65,8 @@ class Pack:
     commitments: list[dict[str, Any]] = field(default_factory=list)
     # `complaints:` the kinds of complaint (投诉) with their acknowledge and resolve times in working hours.
     complaint_categories: list[dict[str, Any]] = field(default_factory=list)
+    # `faults:` the kinds of fault reported for repair (故障报修) with their repair time in working hours.
+    fault_kinds: list[dict[str, Any]] = field(default_factory=list)
     # `rating: {details: true}`: the rating pad asks for 1–5 scores of attitude, quality, efficiency, integrity.
     rating_details: bool = False
     # What the pack's trade calls the customer a service belongs to: 机主 (subscriber), 户主 (account holder).
