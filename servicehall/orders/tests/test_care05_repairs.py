@@ -278,16 +278,17 @@ def test_care05_another_halls_repair_is_404(world, other_world, broadband):
     assert page.status_code == 404
     api = APIClient()
     api.force_authenticate(other_world.clerk)
-    assert api.get(f"/api/v1/repairs/{repair.pk}/").status_code == 404
+    assert api.get(f"/api/v1/repairs/{repair.pk}").status_code == 404
+    assert api.get(f"/api/v1/halls/{world.hall.code}/repairs").status_code in (403, 404)
 
 
 def test_care05_api_lists_and_opens_repairs_masked(world, broadband):
     api = APIClient()
     api.force_authenticate(world.clerk)
+    url = f"/api/v1/halls/{world.hall.code}/repairs"
     response = api.post(
-        "/api/v1/repairs/",
+        url,
         {
-            "hall": world.hall.code,
             "service": broadband.pk,
             "fault_kind": "broadband_down",
             "description": "断网",
@@ -297,10 +298,18 @@ def test_care05_api_lists_and_opens_repairs_masked(world, broadband):
     )
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "reported"
-    listed = api.get("/api/v1/repairs/", {"hall": world.hall.code})
+    listed = api.get(url)
     assert listed.status_code == 200
     body = listed.content.decode()
     assert response.json()["number"] in body and broadband.customer.phone not in body
-    bad = api.post("/api/v1/repairs/", {"hall": world.hall.code, "service": broadband.pk}, format="json")
+    bad = api.post(url, {"service": broadband.pk}, format="json")
     assert bad.status_code in (400, 422)
     assert RepairTicket.objects.count() == 1
+    again = api.post(
+        url,
+        {"service": broadband.pk, "fault_kind": "broadband_down", "description": "断网", "request_key": "api-1"},
+        format="json",
+    )
+    assert again.json()["id"] == response.json()["id"] and RepairTicket.objects.count() == 1
+    one = api.get(f"/api/v1/repairs/{response.json()['id']}")
+    assert one.status_code == 200 and one.json()["customer"]["phone"] == "138****5678"
