@@ -111,3 +111,25 @@ def repair_view(repair: RepairTicket, now: dt.datetime | None = None) -> dict[st
             "note": job.note,
         },
     }
+
+
+def customer_panel_context(panel_request: Any) -> dict[str, Any]:
+    """The customer page's repairs panel (customers.panels): a 'report a fault' link per service that has
+    fault kinds in the hall, and the customer's open repairs."""
+    hall, customer = panel_request.hall, panel_request.customer
+    kinds = set(FaultKind.objects.filter(hall=hall, active=True).values_list("service_kind", flat=True))
+    services = [
+        service_view(s)
+        for s in customer.services.filter(company_id=hall.company_id, kind__in=kinds).order_by("kind", "id")
+    ]
+    open_repairs = [
+        repair_view(r)
+        for r in _queryset().filter(hall=hall, customer=customer, status__in=REPAIR_OPEN).order_by("due_at", "id")
+    ]
+    return {"repair_panel": {"services": services, "open": open_repairs, "can_serve": panel_request.can_serve}}
+
+
+def console_context(request: Any, hall: Hall) -> dict[str, Any]:
+    """The duty manager console's panel of overdue repairs (registered with the queue)."""
+    now = timezone.now()
+    return {"hall": hall, "overdue_repairs": [repair_view(r, now) for r in repairs_overdue(hall=hall, now=now)]}

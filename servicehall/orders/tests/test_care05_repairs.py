@@ -313,3 +313,19 @@ def test_care05_api_lists_and_opens_repairs_masked(world, broadband):
     assert again.json()["id"] == response.json()["id"] and RepairTicket.objects.count() == 1
     one = api.get(f"/api/v1/repairs/{response.json()['id']}")
     assert one.status_code == 200 and one.json()["customer"]["phone"] == "138****5678"
+
+
+def test_care05_customer_page_reports_a_fault_and_console_shows_overdue(world, broadband):
+    client = _client(world.clerk)
+    page = client.get(
+        reverse("customers:detail", kwargs={"customer_id": broadband.customer_id}), {"hall": world.hall.code}
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    link = f"{reverse('orders:repairs', kwargs={'hall': world.hall.code})}?service={broadband.pk}"
+    assert link in text
+    form = client.get(link).content.decode()
+    assert 'data-testid="repair-open"' in form and "宽带无法上网" in form and "固话杂音" not in form
+    late = opened(world, broadband, now=MORNING - dt.timedelta(days=7))
+    console = _client(world.manager).get(reverse("queueing:manager", kwargs={"hall": world.hall.code}))
+    assert f'data-testid="console-repair-{late.pk}"' in console.content.decode()
