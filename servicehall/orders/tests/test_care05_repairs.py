@@ -329,3 +329,22 @@ def test_care05_customer_page_reports_a_fault_and_console_shows_overdue(world, b
     late = opened(world, broadband, now=MORNING - dt.timedelta(days=7))
     console = _client(world.manager).get(reverse("queueing:manager", kwargs={"hall": world.hall.code}))
     assert f'data-testid="console-repair-{late.pk}"' in console.content.decode()
+
+
+def test_care05_customer_absent_on_the_jobs_screen_and_api(world, broadband):
+    repair = dispatched(world, opened(world, broadband))
+    job = job_of(repair)
+    client = _client(world.clerk)
+    jobs_page = client.get(reverse("orders:jobs", kwargs={"hall": world.hall.code})).content.decode()
+    assert f'data-testid="job-absent-{job.pk}"' in jobs_page
+    response = client.post(
+        reverse("orders:job_report", kwargs={"hall": world.hall.code, "job_id": job.pk}), {"result": "absent"}
+    )
+    assert response.status_code == 200
+    assert RepairTicket.objects.get(pk=repair.pk).status == R.CUSTOMER_ABSENT
+    repair = dispatched(world, RepairTicket.objects.get(pk=repair.pk))
+    api = APIClient()
+    api.force_authenticate(world.clerk)
+    answer = api.post(f"/api/v1/jobs/{job.pk}/report", {"done": False, "absent": True}, format="json")
+    assert answer.status_code == 200 and answer.json()["status"] == "absent"
+    assert RepairTicket.objects.get(pk=repair.pk).status == R.CUSTOMER_ABSENT
