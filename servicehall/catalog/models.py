@@ -214,6 +214,29 @@ class ComplaintCategory(Bilingual, TimeStampedModel):
         ]
 
 
+class FaultKind(Bilingual, TimeStampedModel):
+    """A kind of fault a customer reports on a service (故障报修, CARE05) and how fast it is repaired.
+
+    Loaded from the pack's `faults:`; `repair_hours` is the repair's due time in working hours after it was
+    reported. Loading the pack again adds new kinds but keeps what the hall changed."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="+")
+    pack = models.CharField(_("pack"), max_length=32)
+    code = models.SlugField(_("code"), max_length=48)
+    # As customers.Service.Kind: mobile, broadband, fixed_line, gas.
+    service_kind = models.CharField(_("service it applies to"), max_length=16)
+    repair_hours = models.PositiveIntegerField(_("repair within (working hours)"), validators=[MinValueValidator(1)])
+    urgent = models.BooleanField(_("urgent"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("fault kind")
+        verbose_name_plural = _("fault kinds")
+        ordering = ["hall", "position"]
+        constraints = [models.UniqueConstraint(fields=["hall", "code"], name="fault_kind_code_unique_in_hall")]
+
+
 class Phrase(TimeStampedModel):
     """A standard phrase (服务用语) for a moment of service: greeting, waiting …"""
 

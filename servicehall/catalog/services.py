@@ -14,6 +14,7 @@ from .models import (
     Checklist,
     ComplaintCategory,
     ExtraOffer,
+    FaultKind,
     GasPriceTier,
     Package,
     Phrase,
@@ -159,6 +160,21 @@ def _surveys_load(hall: Hall, pack: Pack) -> int:
     return len(pack.surveys)
 
 
+def _fault_kinds_load(hall: Hall, pack: Pack) -> int:
+    """New fault kinds of the pack are added; those the hall has keep the hours it set."""
+    for position, entry in enumerate(pack.fault_kinds):
+        FaultKind.objects.get_or_create(
+            hall=hall,
+            code=entry["code"],
+            defaults={
+                "pack": pack.code,
+                "position": position,
+                **{k: entry[k] for k in ("name_zh", "name_en", "service_kind", "repair_hours", "urgent")},
+            },
+        )
+    return len(pack.fault_kinds)
+
+
 def pack_load(*, hall: Hall, code: str, actor: Actor = None, path: Path | None = None) -> dict[str, int]:
     """Load or update one industry pack into a hall, whole or not at all.
 
@@ -219,6 +235,7 @@ def pack_load(*, hall: Hall, code: str, actor: Actor = None, path: Path | None =
     counts["commitments"] = _commitments_load(hall, pack)
     counts["complaint_categories"] = _complaint_categories_load(hall, pack)
     counts["surveys"] = _surveys_load(hall, pack)
+    counts["fault_kinds"] = _fault_kinds_load(hall, pack)
     if pack.code not in hall.packs:
         # A pack's hall-wide settings are taken when it is first loaded; the hall may change them afterwards.
         hall.rating_details = hall.rating_details or pack.rating_details

@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from . import apis
+from . import apis, apis_repairs
 
 app_name = "orders_api"
 urlpatterns = [
     path("halls/<slug:hall>/orders", apis.HallOrdersApi.as_view(), name="hall-orders"),
     path("halls/<slug:hall>/jobs", apis.HallJobsApi.as_view(), name="hall-jobs"),
+    path("halls/<slug:hall>/repairs", apis_repairs.HallRepairsApi.as_view(), name="hall-repairs"),
+    path("repairs/<int:repair_id>", apis_repairs.RepairApi.as_view(), name="repair"),
     path("jobs/<int:job_id>/report", apis.JobReportApi.as_view(), name="job-report"),
     path("jobs/<int:job_id>/reschedule", apis.JobRescheduleApi.as_view(), name="job-reschedule"),
     path("orders/<int:order_id>", apis.OrderApi.as_view(), name="order"),

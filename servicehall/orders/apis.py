@@ -417,7 +417,12 @@ class JobReportApi(ServiceHallAPIView):
         job = selectors.job_get_for_user(user=request.user, job_id=job_id, capability=C.SERVE)
         data = parse(JobReportInputSerializer, request)
         job = services.job_report(
-            job=job, actor=request.user, done=data["done"], note=data["note"], early_reason=data["early_reason"]
+            job=job,
+            actor=request.user,
+            done=data["done"],
+            note=data["note"],
+            early_reason=data["early_reason"],
+            absent=data["absent"],
         )
         return _job_answer(job)
 

@@ -10,9 +10,18 @@ class OrdersConfig(AppConfig):
     def ready(self) -> None:
         # A ticket's open work orders keep it from finishing and show on the workbench; the queue sits below
         # orders, so orders offers them here.
+        from servicehall.customers.panels import register_customer_panel
+        from servicehall.queueing.extensions import register_console_panel
         from servicehall.queueing.open_work import register_open_work
 
         from . import handlers  # noqa: F401  (registers the business actions; they import orders.services, not back)
         from .open_work import ticket_open_work_orders
+        from .selectors.repairs import console_context, customer_panel_context
+        from .services import repairs  # noqa: F401  (registers the repair jobs' report hook)
 
         register_open_work("work_orders", ticket_open_work_orders)
+        # CARE05: a customer's services may report a fault; overdue repairs show on the duty manager's console.
+        register_customer_panel(
+            "repairs", template="orders/_customer_repairs.html", context=customer_panel_context, order=30
+        )
+        register_console_panel("repairs", template="orders/console_repairs.html", context=console_context)

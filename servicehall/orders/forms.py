@@ -89,7 +89,7 @@ class ArchiveForm(forms.Form):
 
 
 class JobReportForm(forms.Form):
-    result = forms.ChoiceField(choices=[("done", "done"), ("failed", "failed")])
+    result = forms.ChoiceField(choices=[("done", "done"), ("failed", "failed"), ("absent", "absent")])
     note = forms.CharField(max_length=installation_jobs.NOTE_MAX, required=False)
     early_reason = forms.CharField(max_length=installation_jobs.NOTE_MAX, required=False)
 

@@ -24,7 +24,7 @@ from servicehall.core.models import AppendOnlyModel, StatusMove
 
 from .states import JOB_ALLOWED_MOVES as JOB_ALLOWED_MOVES
 from .states import JOB_OPEN_STATUSES as JOB_OPEN_STATUSES
-from .states import JobStatus, OrderStatus
+from .states import JobStatus, OrderStatus, RepairStatus
 
 
 class WorkOrder(models.Model):
@@ -418,6 +418,7 @@ class InstallationJob(models.Model):
         FIXED_LINE_INSTALL = "fixed_line_install", _("Fixed line installation")
         GAS_INSTALL = "gas_install", _("Gas installation")
         METER_REMOVAL = "meter_removal", _("Meter removal")
+        REPAIR = "repair", _("Repair")
 
     Status = JobStatus  # declared in `states.py`, with the job's table
 
@@ -504,3 +505,70 @@ class CustomerDataChange(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.field}"
+
+
+class RepairSequence(models.Model):
+    """The last repair number given out per hall and day (core.sequences)."""
+
+    hall = models.ForeignKey("org.Hall", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hall", "day"], name="repair_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.hall_id} {self.day} {self.last}"
+
+
+class RepairTicket(models.Model):
+    """A fault a customer reports on a service (故障报修, CARE05), repaired by a technician.
+
+    The repair rides on a work order of the pack's repair business type (`order`): its technician's visits
+    are that order's installation jobs of kind `repair` (dispatched, rescheduled and reported as every job
+    is), and the customer's confirmation is the order's, which puts the order at follow-up with its call-back.
+    Only `orders.services.repairs` writes `status`, along `REPAIR_ALLOWED_MOVES`; every move writes an audit row.
+    """
+
+    Status = RepairStatus
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("repair number"), max_length=64)
+    order = models.OneToOneField(WorkOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="repair")
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
+    )
+    service = models.ForeignKey(
+        "customers.Service", verbose_name=_("service"), on_delete=models.PROTECT, related_name="+"
+    )
+    fault_kind = models.ForeignKey(
+        "catalog.FaultKind", verbose_name=_("fault"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.CharField(_("what the customer says"), max_length=500)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REPORTED)
+    reported_at = models.DateTimeField(_("reported at"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_at = models.DateTimeField(_("to be repaired by"))
+    fixed_at = models.DateTimeField(_("fixed at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    dispatches = models.PositiveSmallIntegerField(_("times dispatched"), default=0)
+    # The opening form's one-time key: a double click or a resent form finds the repair already opened.
+    request_key = models.CharField(_("request key"), max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("repair")
+        verbose_name_plural = _("repairs")
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["hall", "status", "due_at"], name="repair_hall_status_due_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "number"], name="repair_number_unique_in_hall"),
+            models.UniqueConstraint(
+                fields=["hall", "request_key"], condition=~Q(request_key=""), name="repair_request_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

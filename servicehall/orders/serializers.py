@@ -152,6 +152,9 @@ class JobReportInputSerializer(serializers.Serializer):
     early_reason = _text(
         help_text=_("Required to report a job done before its appointment begins: why it was done early.")
     )
+    absent = serializers.BooleanField(
+        default=False, help_text=_("With done=false: nobody was there at the appointment (no note needed).")
+    )
 
 
 class JobRescheduleInputSerializer(serializers.Serializer):
@@ -290,9 +293,11 @@ class JobSerializer(serializers.Serializer):
     order_id = serializers.IntegerField()
     order_number = serializers.CharField()
     business_type_name = serializers.CharField()
-    kind = serializers.CharField(help_text=_("broadband_install, fixed_line_install, gas_install or meter_removal."))
+    kind = serializers.CharField(
+        help_text=_("broadband_install, fixed_line_install, gas_install, meter_removal or repair.")
+    )
     kind_display = serializers.CharField()
-    status = serializers.CharField(help_text=_("scheduled, done, failed or cancelled."))
+    status = serializers.CharField(help_text=_("scheduled, done, failed, absent or cancelled."))
     status_display = serializers.CharField()
     open = serializers.BooleanField(help_text=_("Scheduled or failed: the order's work is still outstanding."))
     window_start = serializers.DateTimeField()

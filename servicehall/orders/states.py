@@ -155,6 +155,8 @@ class JobStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     DONE = "done", pgettext_lazy("task", "Done")
     FAILED = "failed", _("Failed")
+    # Nobody opened the door at the appointment (a repair's result, CARE05): rescheduled like a failed job.
+    ABSENT = "absent", _("Customer absent")
     CANCELLED = "cancelled", pgettext_lazy("task", "Cancelled")
 
 
@@ -162,12 +164,51 @@ J = JobStatus
 # A failed job is rescheduled (→ scheduled) or given up with its order (→ cancelled);
 # a done or cancelled job stays as it is.
 JOB_ALLOWED_MOVES: dict[str, frozenset[str]] = {
-    J.SCHEDULED: frozenset({J.DONE, J.FAILED, J.CANCELLED}),
+    J.SCHEDULED: frozenset({J.DONE, J.FAILED, J.ABSENT, J.CANCELLED}),
     J.FAILED: frozenset({J.SCHEDULED, J.CANCELLED}),
+    J.ABSENT: frozenset({J.SCHEDULED, J.CANCELLED}),
     J.DONE: frozenset(),
     J.CANCELLED: frozenset(),
 }
 # No history model: every move of a job writes an audit row, which is the job's history.
 JOB_TABLE = StateTable(moves=JOB_ALLOWED_MOVES)
 # Jobs still to be done: they keep their order on the unfinished list (未完工).
-JOB_OPEN_STATUSES: tuple[str, ...] = (J.SCHEDULED, J.FAILED)
+JOB_OPEN_STATUSES: tuple[str, ...] = (J.SCHEDULED, J.FAILED, J.ABSENT)
+# A job waiting for a new appointment: the technician could not finish it.
+JOB_RESCHEDULE_STATUSES: tuple[str, ...] = (J.FAILED, J.ABSENT)
+
+
+class RepairStatus(models.TextChoices):
+    """The statuses of a repair ticket (故障报修, CARE05; `RepairTicket.Status`).
+
+    reported → dispatched → fixed / not_fixed / customer_absent; not fixed and customer absent are dispatched
+    again; fixed → confirmed when the customer says it works (a follow-up call is due), → not_fixed when the
+    customer says it still does not (dispatched again). Closed: given up without a fix.
+    """
+
+    REPORTED = "reported", _("Reported")
+    DISPATCHED = "dispatched", _("Dispatched")
+    FIXED = "fixed", _("Fixed")
+    NOT_FIXED = "not_fixed", _("Not fixed")
+    CUSTOMER_ABSENT = "customer_absent", _("Customer absent")
+    CONFIRMED = "confirmed", _("Confirmed by the customer")
+    CLOSED = "closed", pgettext_lazy("repair status", "Closed")
+
+
+R = RepairStatus
+REPAIR_ALLOWED_MOVES: dict[str, frozenset[str]] = {
+    R.REPORTED: frozenset({R.DISPATCHED, R.CLOSED}),
+    R.DISPATCHED: frozenset({R.FIXED, R.NOT_FIXED, R.CUSTOMER_ABSENT, R.CLOSED}),
+    R.NOT_FIXED: frozenset({R.DISPATCHED, R.CLOSED}),
+    R.CUSTOMER_ABSENT: frozenset({R.DISPATCHED, R.CLOSED}),
+    R.FIXED: frozenset({R.CONFIRMED, R.NOT_FIXED}),
+    R.CONFIRMED: frozenset(),
+    R.CLOSED: frozenset(),
+}
+# No history model: every move of a repair writes an audit row, as a job's does.
+REPAIR_TABLE = StateTable(moves=REPAIR_ALLOWED_MOVES)
+# Waiting for a technician (to be dispatched again): the repair SLA runs until it is fixed.
+REPAIR_TO_DISPATCH: tuple[str, ...] = (R.REPORTED, R.NOT_FIXED, R.CUSTOMER_ABSENT)
+REPAIR_SLA_OPEN: tuple[str, ...] = (R.REPORTED, R.DISPATCHED, R.NOT_FIXED, R.CUSTOMER_ABSENT)
+# Still on the repairs screen.
+REPAIR_OPEN: tuple[str, ...] = (*REPAIR_SLA_OPEN, R.FIXED)

@@ -37,6 +37,12 @@ urlpatterns = [
     path("halls/<slug:hall>/jobs/", views.jobs_list, name="jobs"),
     path("halls/<slug:hall>/jobs/<int:job_id>/report/", views.job_report, name="job_report"),
     path("halls/<slug:hall>/jobs/<int:job_id>/reschedule/", views.job_reschedule, name="job_reschedule"),
+    path("halls/<slug:hall>/repairs/", views.repairs_list, name="repairs"),
+    path("halls/<slug:hall>/repairs/open/", views.repair_open, name="repair_open"),
+    path("halls/<slug:hall>/repairs/<int:repair_id>/", views.repair_detail, name="repair"),
+    path("halls/<slug:hall>/repairs/<int:repair_id>/dispatch/", views.repair_dispatch, name="repair_dispatch"),
+    path("halls/<slug:hall>/repairs/<int:repair_id>/report/", views.repair_report, name="repair_report"),
+    path("halls/<slug:hall>/repairs/<int:repair_id>/confirm/", views.repair_confirm, name="repair_confirm"),
     path("halls/<slug:hall>/archive/", views.archive, name="archive"),
     path("halls/<slug:hall>/archive.xlsx", views.archive_export, name="archive_export"),
 ]

@@ -73,6 +73,7 @@ SCREENS: tuple[Screen, ...] = (
         packs=PACK_FEATURES["card_writes"],
     ),
     # Read-only for those who only look (the safety officer lands here).
+    Screen("repairs", "orders:repairs", _("Repairs"), frozenset({C.SERVE, C.MANAGE_QUEUE})),
     Screen("jobs", "orders:jobs", _("Installation jobs"), frozenset({C.SERVE, C.MANAGE_QUEUE, C.VIEW_HALL})),
     Screen("drawer", "cashdesk:drawer", _("Cash drawer"), frozenset({C.SERVE})),
     Screen("invoices", "invoicing:list", _("Invoices"), frozenset({C.SERVE})),

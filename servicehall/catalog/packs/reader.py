@@ -13,6 +13,7 @@ from .schema import TOP_LEVEL_KEYS, Pack, PackError, pack_path
 from .words import (
     _read_commitments,
     _read_complaints,
+    _read_faults,
     _read_holder,
     _read_phrases,
     _read_rating,
@@ -63,6 +64,7 @@ def pack_read(code: str, *, path: Path | None = None) -> Pack:
         rating_details=_read_rating(check, root.get("rating")),
         complaint_categories=_read_complaints(check, root.get("complaints")),
         surveys=_read_surveys(check, root.get("surveys")),
+        fault_kinds=_read_faults(check, root.get("faults")),
     )
     if check.problems:
         raise PackError(check.problems)

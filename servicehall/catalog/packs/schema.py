@@ -30,6 +30,7 @@ TOP_LEVEL_KEYS = {
     "rating",
     "complaints",
     "surveys",
+    "faults",
 }
 # What a service commitment (服务承诺) measures, and the unit of its target; the care app measures them (CARE07).
 COMMITMENT_KINDS = {
@@ -68,6 +69,8 @@ class Pack:
     complaint_categories: list[dict[str, Any]] = field(default_factory=list)
     # `surveys:` satisfaction surveys (CARE03), each with its 1–5 scale and free-text questions.
     surveys: list[dict[str, Any]] = field(default_factory=list)
+    # `faults:` the kinds of fault reported for repair (故障报修) with their repair time in working hours.
+    fault_kinds: list[dict[str, Any]] = field(default_factory=list)
     # `rating: {details: true}`: the rating pad asks for 1–5 scores of attitude, quality, efficiency, integrity.
     rating_details: bool = False
     # What the pack's trade calls the customer a service belongs to: 机主 (subscriber), 户主 (account holder).

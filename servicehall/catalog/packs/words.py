@@ -109,6 +109,39 @@ def _read_complaints(check: _Checker, raw: Any) -> list[dict[str, Any]]:
     return result
 
 
+SERVICE_KINDS = ("mobile", "broadband", "fixed_line", "gas")
+
+
+def _read_faults(check: _Checker, raw: Any) -> list[dict[str, Any]]:
+    """`faults:` the kinds of fault a customer reports (故障报修, CARE05): the service kind each applies to and
+    the working hours within which it is repaired."""
+    result: list[dict[str, Any]] = []
+    codes: set[str] = set()
+    for index, entry in enumerate(check.entries(raw, "faults")):
+        where = f"faults[{index}] ({entry.get('code', '?')})"
+        check.known_keys(entry, where, {"code", "name", "service_kind", "repair_hours", "urgent"})
+        code = check.code(entry, where, codes)
+        name_zh, name_en = check.bilingual(entry, "name", where)
+        service_kind = entry.get("service_kind")
+        if service_kind not in SERVICE_KINDS:
+            check.fail(f"{where}.service_kind", f"must be one of {', '.join(SERVICE_KINDS)}")
+        hours = check.integer(entry, "repair_hours", where, default=None, minimum=1)
+        if hours is None:
+            check.fail(f"{where}.repair_hours", "is required: a number of working hours")
+        urgent = check.boolean(entry, "urgent", where, default=False)
+        result.append(
+            {
+                "code": code,
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "service_kind": service_kind,
+                "repair_hours": hours,
+                "urgent": urgent,
+            }
+        )
+    return result
+
+
 def _read_rating(check: _Checker, raw: Any) -> bool:
     """`rating: {details: true}`: whether the counter's rating pad asks for detailed 1–5 scores (CARE01)."""
     if raw is None:

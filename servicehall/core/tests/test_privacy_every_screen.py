@@ -158,6 +158,7 @@ URL_KWARGS: dict[str, str] = {
     "entry": "an opinion book entry that left 李四's mobile number for a call back",
     "task": "every follow-up call-back of the scene's orders",
     "complaint": "李四's complaint with the number to call back",
+    "repair_id": "a repair (CARE05) of 张三's broadband",
     **MONEY_URL_KWARGS,
 }
 
@@ -370,6 +371,15 @@ def _build_orders(world: HallWorld, people: dict[str, Customer], held: dict[str,
     return {name: WorkOrder.objects.get(pk=order.pk) for name, order in built.items()}
 
 
+def _repair(world: HallWorld, service: Any) -> Any:
+    """A fault 张三 reported on his broadband (CARE05): its pages show him masked."""
+    from servicehall.catalog.models import FaultKind
+    from servicehall.orders.services import repair_open
+
+    fault = FaultKind.objects.get(hall=world.hall, code="broadband_down")
+    return repair_open(hall=world.hall, actor=world.clerk, service=service, fault_kind=fault, description="无法上网")
+
+
 def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
     pack_load(hall=world.hall, code="telecom")
     pack_load(hall=world.hall, code="gas")
@@ -435,6 +445,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         "entry": [str(care_services.opinion_write(hall=world.hall, text="请回电", contact_phone=LI_PHONE).pk)],
         "task": [str(pk) for pk in FollowUpTask.objects.filter(order__hall=world.hall).values_list("pk", flat=True)],
         "complaint": [str(_complaint(world, people["li"]).pk)],
+        "repair_id": [str(_repair(world, held["zhang_broadband"]).pk)],
         **money.kwarg_values,
     }
     assert set(kwarg_values) == set(URL_KWARGS)

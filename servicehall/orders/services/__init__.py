@@ -31,6 +31,8 @@ The modules, each importing only the ones listed above it (never the other way r
 * `installation_jobs`: installation and meter jobs (BT02, BT03, BT10, BT14): scheduled by a business action,
   reported by the technician (`job_report`), rescheduled, cancelled; a report marks the order's outstanding
   work done (`aftercare`) and dates its call-back again (`steps`).
+* `repairs`: repairs (故障报修, CARE05) on an order of the repair business type: dispatched as jobs of kind
+  `repair` (`installation_jobs`), confirmed as the order is (`payment`), with the SLA in working hours.
 
 The business actions are `orders.actions` and `orders.handlers`. The handlers sit above this package: they
 schedule and cancel jobs (`installation_jobs`) and hold pool numbers (`numbers`), so nothing here imports
@@ -84,6 +86,7 @@ from .reception import (
     order_set_proxy,
     order_update_details,
 )
+from .repairs import repair_confirm, repair_dispatch, repair_due, repair_open, repair_report
 from .steps import follow_up_due, order_advance, order_follow_up_redate, order_review
 
 __all__ = [
@@ -134,5 +137,10 @@ __all__ = [
     "order_take_number",
     "order_update_details",
     "order_withdraw",
+    "repair_confirm",
+    "repair_dispatch",
+    "repair_due",
+    "repair_open",
+    "repair_report",
     "sniff_file_type",
 ]

@@ -43,7 +43,7 @@ from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
 
 from ..models import InstallationJob, WorkOrder
-from ..states import JOB_OPEN_STATUSES, JOB_TABLE
+from ..states import JOB_OPEN_STATUSES, JOB_RESCHEDULE_STATUSES, JOB_TABLE
 from .aftercare import order_mark_work_done
 from .steps import order_follow_up_redate
 
@@ -80,6 +80,24 @@ JOB_EFFECTS: dict[str, JobEffect] = {
 }
 # More that a kind's completion does (the gas work may add: e.g. enable the first card write).
 JOB_DONE_HOOKS: dict[str, list[JobHook]] = {}
+# What follows any report of a kind (done, failed, customer absent): a repair takes the job's result.
+JOB_REPORT_HOOKS: dict[str, list[JobHook]] = {}
+
+
+def job_report_hook_register(kind: str, hook: JobHook) -> JobHook:
+    """Run `hook(job, actor)` after a job of `kind` is reported, whatever the result (once per hook)."""
+    if kind not in K.values:
+        raise ValueError(f"unknown job kind {kind!r}")
+    hooks = JOB_REPORT_HOOKS.setdefault(kind, [])
+    if hook not in hooks:
+        hooks.append(hook)
+    return hook
+
+
+def _after_report(job: InstallationJob, actor: Actor) -> InstallationJob:
+    for hook in JOB_REPORT_HOOKS.get(job.kind, []):
+        hook(job, actor)
+    return job
 
 
 def job_done_hook_register(kind: str, hook: JobHook) -> JobHook:
@@ -294,13 +312,22 @@ def _record_early_report(job: InstallationJob, actor: Actor, now: dt.datetime) -
 
 @transaction.atomic
 def job_report(
-    *, job: InstallationJob, actor: Actor, done: bool, note: str = "", early_reason: str = ""
+    *,
+    job: InstallationJob,
+    actor: Actor,
+    done: bool,
+    note: str = "",
+    early_reason: str = "",
+    absent: bool = False,
 ) -> InstallationJob:
     """The technician's result. Done: the service effect applies and, with no other open job, the order's
     outstanding work is done. Failed: the job stays open until rescheduled (a note saying why is required).
 
     Done before the appointment begins puts a service live that nobody expected yet: it needs the reason
-    (`early_reason`, which the page asks for with a confirmation) and is audited as `job.early_report`."""
+    (`early_reason`, which the page asks for with a confirmation) and is audited as `job.early_report`.
+
+    `absent` (not done): nobody was there at the appointment; the job waits to be rescheduled, as a failed one.
+    """
     order, job = _lock_job(job)
     require_capability(actor, job.hall, Capability.SERVE)
     note = _text(note, NOTE_MAX)
@@ -310,10 +337,14 @@ def job_report(
             code="not_scheduled",
         )
     now = timezone.now()
+    if not done and absent:
+        job = _move(job, J.ABSENT, actor=actor, note=note, reported_by=acting_user(actor), reported_at=now)
+        return _after_report(job, actor)
     if not done:
         if not note:
             raise Unprocessable(_("Say why the job failed."), code="note_required", extra={"field": "note"})
-        return _move(job, J.FAILED, actor=actor, note=note, reported_by=acting_user(actor), reported_at=now)
+        job = _move(job, J.FAILED, actor=actor, note=note, reported_by=acting_user(actor), reported_at=now)
+        return _after_report(job, actor)
     early = job_is_early(job, now)
     reason = _text(early_reason, NOTE_MAX) if early else ""
     if early and not reason:
@@ -327,7 +358,7 @@ def job_report(
     if order.work_pending and not _open_jobs_left(order, other_than=job.pk):
         order_mark_work_done(order=order, actor=actor)
     order_follow_up_redate(order=order)
-    return job
+    return _after_report(job, actor)
 
 
 @transaction.atomic
@@ -340,7 +371,8 @@ def job_reschedule(
     technician: str | None = None,
     note: str = "",
 ) -> InstallationJob:
-    """A new appointment for a failed job (→ scheduled) or a scheduled one (same status, new window).
+    """A new appointment for a failed job or one whose customer was absent (→ scheduled), or a scheduled one
+    (same status, new window).
 
     `technician=None` keeps the technician. An open call-back of the order moves after the new appointment."""
     order, job = _lock_job(job)
@@ -362,7 +394,7 @@ def job_reschedule(
     if technician is not None:
         changes["technician"] = _text(technician, TECHNICIAN_MAX)
     note = _text(note, NOTE_MAX)
-    if job.status == J.FAILED:
+    if job.status in JOB_RESCHEDULE_STATUSES:
         job = _move(job, J.SCHEDULED, actor=actor, note=note, **changes)
         order_follow_up_redate(order=order)
         return job

@@ -22,6 +22,7 @@ The modules, each importing only the ones listed above it (never the other way r
 * `archive`: the archive search and its Excel export (`archive`, `archive_export`).
 * `installation_jobs`: the hall's installation and meter jobs (`jobs_list`, `job_report`,
   `job_reschedule`).
+* `repairs`: repairs (CARE05): the open list, opening one for a service, dispatch, result, confirmation.
 """
 
 from .archive import archive, archive_export
@@ -49,6 +50,7 @@ from .order_actions import (
     work_done,
 )
 from .order_page import detail
+from .repairs import repair_confirm, repair_detail, repair_dispatch, repair_open, repair_report, repairs_list
 from .review import in_progress, review_decide, review_list, unfinished
 
 __all__ = [
@@ -72,6 +74,12 @@ __all__ = [
     "order_action",
     "recommend",
     "record_authorisation",
+    "repair_confirm",
+    "repair_detail",
+    "repair_dispatch",
+    "repair_open",
+    "repair_report",
+    "repairs_list",
     "revert",
     "review_decide",
     "review_list",

@@ -87,13 +87,17 @@ def _report_job(request: HttpRequest, job: InstallationJob) -> str:
     if not form.is_valid():
         raise Unprocessable(_("Report the job done or failed."), code="bad_result")
     done = form.cleaned_data["result"] == "done"
+    absent = form.cleaned_data["result"] == "absent"
     services.job_report(
         job=job,
         actor=request.user,
         done=done,
+        absent=absent,
         note=form.cleaned_data["note"],
         early_reason=form.cleaned_data["early_reason"],
     )
+    if absent:
+        return _("Job of order %(number)s: the customer was absent; reschedule it.") % {"number": job.order.number}
     if done:
         return _("Job of order %(number)s reported done.") % {"number": job.order.number}
     return _("Job of order %(number)s reported failed; reschedule it.") % {"number": job.order.number}
