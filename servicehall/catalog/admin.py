@@ -5,6 +5,7 @@ from .models import (
     Checklist,
     ComplaintCategory,
     ExtraOffer,
+    FaultKind,
     GasPriceTier,
     Package,
     Phrase,
@@ -118,3 +119,12 @@ class SurveyTemplateAdmin(admin.ModelAdmin):
     list_filter = ["hall", "active"]
     readonly_fields = ["pack", "code"]
     inlines = [SurveyQuestionInline]
+
+
+@admin.register(FaultKind)
+class FaultKindAdmin(admin.ModelAdmin):
+    """A hall changes how fast it repairs each kind of fault here (working hours); the code is the pack's."""
+
+    list_display = ["hall", "code", "name_zh", "repair_hours", "urgent", "active"]
+    list_filter = ["hall", "active"]
+    readonly_fields = ["pack", "code", "service_kind"]
