@@ -127,6 +127,9 @@ def customer_data_text() -> str:
         texts += [*_strings_in(order.details), order.reason, order.fraud_override_note]
     for job in InstallationJob.objects.all():
         texts += [job.technician, job.note]
+    from servicehall.orders.models import RepairTicket
+
+    texts += list(RepairTicket.objects.values_list("description", flat=True))  # the customer's words
     texts += [h.name for h in Hall.objects.all()] + [c.name for c in Company.objects.all()]
     texts += [c.name for c in Counter.objects.all()]
     from servicehall.billing.models import Refund

@@ -249,7 +249,7 @@ def test_care05_repairs_screen_marks_overdue_and_opens_from_the_service(world, b
     assert broadband.customer.phone not in text
 
 
-def test_care05_bad_form_is_422_and_writes_nothing(world, broadband):
+def test_care05_bad_form_is_422_and_writes_nothing(world, broadband, english_site):
     client = _client(world.clerk)
     response = client.post(
         reverse("orders:repair_open", kwargs={"hall": world.hall.code}),
