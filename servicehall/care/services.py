@@ -25,7 +25,7 @@ from servicehall.billing import services as billing_services
 from servicehall.billing.models import Payment
 from servicehall.catalog.models import ComplaintCategory
 from servicehall.core.actors import Actor, acting_user
-from servicehall.core.dates import add_working_days, add_working_hours, working_hours_between
+from servicehall.core.dates import add_working_days
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
@@ -35,6 +35,7 @@ from servicehall.customers.models import Customer, Service
 from servicehall.orders import selectors as order_selectors
 from servicehall.orders import services as order_services
 from servicehall.orders.models import FollowUpTask, WorkOrder
+from servicehall.org.hours import hall_working_hours_after, hall_working_hours_between
 from servicehall.org.models import Counter, Hall
 from servicehall.org.permissions import require_capability
 from servicehall.org.presentation import staff_name
@@ -439,13 +440,9 @@ CARE_COMPLAINT = "care_complaint"
 PHONE_RE = re.compile(r"^[0-9][0-9-]{6,19}$")
 
 
-def _working(hall: Hall) -> dict[str, Any]:
-    return {"tz": hall.tz, "opens": hall.opens_at, "closes": hall.closes_at}
-
-
 def complaint_due(hall: Hall, start: dt.datetime, hours: float) -> dt.datetime:
     """`hours` working hours of `hall` after `start` (opening hours, Monday to Friday)."""
-    return add_working_hours(start, hours, **_working(hall))
+    return hall_working_hours_after(hall, start, hours)
 
 
 def _complaint_number(hall: Hall, now: dt.datetime) -> str:
@@ -912,7 +909,7 @@ def _complaint_step(complaint: Complaint, now: dt.datetime) -> tuple[str, int] |
         if complaint.level < ComplaintLevel.SERVICE_MANAGER and now >= second:
             return ("escalation", ComplaintLevel.SERVICE_MANAGER)
         return None
-    left = working_hours_between(now, due, **_working(hall))
+    left = hall_working_hours_between(hall, now, due)
     if left <= settings.CARE_COMPLAINT_WARN_HOURS and complaint.warned_for != due:
         return ("warning", complaint.level)
     return None

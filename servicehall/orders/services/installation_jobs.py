@@ -84,14 +84,18 @@ JOB_DONE_HOOKS: dict[str, list[JobHook]] = {}
 JOB_REPORT_HOOKS: dict[str, list[JobHook]] = {}
 
 
-def job_report_hook_register(kind: str, hook: JobHook) -> JobHook:
-    """Run `hook(job, actor)` after a job of `kind` is reported, whatever the result (once per hook)."""
+def _hook_add(registry: dict[str, list[JobHook]], kind: str, hook: JobHook) -> JobHook:
     if kind not in K.values:
         raise ValueError(f"unknown job kind {kind!r}")
-    hooks = JOB_REPORT_HOOKS.setdefault(kind, [])
+    hooks = registry.setdefault(kind, [])
     if hook not in hooks:
         hooks.append(hook)
     return hook
+
+
+def job_report_hook_register(kind: str, hook: JobHook) -> JobHook:
+    """Run `hook(job, actor)` after a job of `kind` is reported, whatever the result (once per hook)."""
+    return _hook_add(JOB_REPORT_HOOKS, kind, hook)
 
 
 def _after_report(job: InstallationJob, actor: Actor) -> InstallationJob:
@@ -102,12 +106,7 @@ def _after_report(job: InstallationJob, actor: Actor) -> InstallationJob:
 
 def job_done_hook_register(kind: str, hook: JobHook) -> JobHook:
     """Run `hook(job, actor)` after a job of `kind` is reported done (once per hook)."""
-    if kind not in K.values:
-        raise ValueError(f"unknown job kind {kind!r}")
-    hooks = JOB_DONE_HOOKS.setdefault(kind, [])
-    if hook not in hooks:
-        hooks.append(hook)
-    return hook
+    return _hook_add(JOB_DONE_HOOKS, kind, hook)
 
 
 # --- helpers -------------------------------------------------------------------------------------

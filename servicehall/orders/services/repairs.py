@@ -9,7 +9,7 @@ A repair rides on a work order of the pack's repair business type (telecom `faul
 * the customer's confirmation that it works is the order's confirmation (`order_confirm`), which puts the
   order at follow-up with its call-back (`FollowUpTask`, the care work's list);
 * the SLA is the complaints' idea: the fault kind's `repair_hours` in the hall's working hours
-  (`core.dates.add_working_hours`); a repair not fixed by then is overdue (see `selectors.repairs`).
+  (`org.hours.hall_working_hours_after`); a repair not fixed by then is overdue (see `selectors.repairs`).
 
 Status moves follow `REPAIR_ALLOWED_MOVES` (core.states) and write an audit row each.
 Locks: the work order first, then the repair (as the jobs do: order, then job).
@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import BusinessType, FaultKind
 from servicehall.core.actors import Actor, acting_user
-from servicehall.core.dates import add_working_hours
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
+from servicehall.org.hours import hall_working_hours_after
 from servicehall.org.models import Hall
 from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
@@ -61,7 +61,7 @@ def _status_label(status: str) -> str:
 
 def repair_due(hall: Hall, start: dt.datetime, hours: float) -> dt.datetime:
     """`hours` working hours of `hall` after `start` (opening hours, Monday to Friday), as complaints count."""
-    return add_working_hours(start, hours, tz=hall.tz, opens=hall.opens_at, closes=hall.closes_at)
+    return hall_working_hours_after(hall, start, hours)
 
 
 def _repair_number(hall: Hall, now: dt.datetime) -> str:
