@@ -410,3 +410,7 @@ CARE_SURVEY_PER_MINUTE = env_int("CARE_SURVEY_PER_MINUTE", 5)
 CARE_COMPLAINT_WARN_HOURS = env_int("CARE_COMPLAINT_WARN_HOURS", 1)
 CARE_COMPLAINT_SECOND_ESCALATION_HOURS = env_int("CARE_COMPLAINT_SECOND_ESCALATION_HOURS", 4)
 CARE_COMPENSATION_MAX = env_decimal("CARE_COMPENSATION_MAX", "500.00")
+# Repairs (CARE05) go up the same way: a warning this many working hours before a repair is due, the duty
+# manager once it is past due (an urgent fault at once), the service manager this many working hours later.
+CARE_REPAIR_WARN_HOURS = env_int("CARE_REPAIR_WARN_HOURS", 1)
+CARE_REPAIR_SECOND_ESCALATION_HOURS = env_int("CARE_REPAIR_SECOND_ESCALATION_HOURS", 4)

@@ -437,6 +437,9 @@ RECORD_COMPLAINT = (Capability.SERVE, Capability.ISSUE, Capability.GUIDE, Capabi
 COMPLAINT_WORDS_MAX = 2000
 COMPLAINT_SUMMARY_MAX = 500
 CARE_COMPLAINT = "care_complaint"
+# The same words and summary recorded again by the same member this soon are the same complaint (the form sent
+# again after the back button carries a new request key).
+COMPLAINT_REPEAT_WINDOW = dt.timedelta(minutes=10)
 PHONE_RE = re.compile(r"^[0-9][0-9-]{6,19}$")
 
 
@@ -525,7 +528,8 @@ def complaint_record(
     Nothing is recorded until the clerk confirms that the customer agreed with the summary. The category's
     hours set when it must be acknowledged and resolved (working hours of the hall); a serious or urgent
     complaint goes to the duty manager at once. The same `request_key` twice (a double click, a resent form)
-    records once and answers the first complaint.
+    records once and answers the first complaint; so does the same complaint (words, summary, contact, links)
+    from the same member within `COMPLAINT_REPEAT_WINDOW` (the form sent again after the back button).
     """
     _require_recorder(actor, hall)
     key = (request_key or "").strip()[:64]
@@ -554,6 +558,25 @@ def complaint_record(
     serious = severity != Severity.NORMAL
     recorder = acting_user(actor)
     assert recorder is not None  # only members pass _require_recorder
+    repeated = (
+        Complaint.objects.filter(
+            hall=hall,
+            recorded_by=recorder,
+            category=category,
+            severity=severity,
+            channel=channel,
+            words=words,
+            summary=summary,
+            contact_name=(contact_name or "").strip()[:40],
+            contact_phone=phone,
+            recorded_at__gte=now - COMPLAINT_REPEAT_WINDOW,
+            **{field.name: getattr(links, field.name) for field in dataclasses.fields(links)},
+        )
+        .order_by("-id")
+        .first()
+    )
+    if repeated is not None:
+        return repeated
     fields = {
         "hall": hall,
         "channel": channel,

@@ -97,7 +97,14 @@ def complaint_new(request: HttpRequest, hall: str) -> HttpResponse:
         except ApplicationError as exc:
             error, status = str(exc.message), exc.status_code
         else:
-            messages.success(request, _("Complaint %(number)s is recorded.") % {"number": complaint.number})
+            if complaint.request_key and complaint.request_key != request.POST.get("request_key", "").strip()[:64]:
+                messages.info(
+                    request,
+                    _("This complaint was recorded already as %(number)s; nothing new was recorded.")
+                    % {"number": complaint.number},
+                )
+            else:
+                messages.success(request, _("Complaint %(number)s is recorded.") % {"number": complaint.number})
             return redirect(_detail_url(complaint))
     context = _page(
         request,

@@ -24,7 +24,7 @@ from servicehall.core.models import AppendOnlyModel, StatusMove
 
 from .states import JOB_ALLOWED_MOVES as JOB_ALLOWED_MOVES
 from .states import JOB_OPEN_STATUSES as JOB_OPEN_STATUSES
-from .states import JobStatus, OrderStatus, RepairStatus
+from .states import JobStatus, OrderStatus, RepairCloseReason, RepairLevel, RepairStatus
 
 
 class WorkOrder(models.Model):
@@ -531,6 +531,8 @@ class RepairTicket(models.Model):
     """
 
     Status = RepairStatus
+    Level = RepairLevel
+    CloseReason = RepairCloseReason
 
     hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("repair number"), max_length=64)
@@ -554,6 +556,12 @@ class RepairTicket(models.Model):
     fixed_at = models.DateTimeField(_("fixed at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     dispatches = models.PositiveSmallIntegerField(_("times dispatched"), default=0)
+    # The SLA's steps (`repairs_check`): the due time a warning was given for, and who is chasing it now.
+    warned_for = models.DateTimeField(_("warned for the time"), null=True, blank=True, editable=False)
+    level = models.PositiveSmallIntegerField(_("escalation"), choices=RepairLevel.choices, default=RepairLevel.NONE)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    close_reason = models.CharField(_("why closed"), max_length=16, choices=RepairCloseReason.choices, blank=True)
     # The opening form's one-time key: a double click or a resent form finds the repair already opened.
     request_key = models.CharField(_("request key"), max_length=64, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

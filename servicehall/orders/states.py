@@ -212,3 +212,23 @@ REPAIR_TO_DISPATCH: tuple[str, ...] = (R.REPORTED, R.NOT_FIXED, R.CUSTOMER_ABSEN
 REPAIR_SLA_OPEN: tuple[str, ...] = (R.REPORTED, R.DISPATCHED, R.NOT_FIXED, R.CUSTOMER_ABSENT)
 # Still on the repairs screen.
 REPAIR_OPEN: tuple[str, ...] = (*REPAIR_SLA_OPEN, R.FIXED)
+# A repair given up without a fix (a manager's decision): every status before the fix.
+REPAIR_CLOSABLE: tuple[str, ...] = REPAIR_SLA_OPEN
+
+
+class RepairLevel(models.IntegerChoices):
+    """Who is chasing a repair whose time is up (`manage.py care_escalate`), as complaints go up."""
+
+    NONE = 0, _("Not escalated")
+    DUTY_MANAGER = 1, _("Escalated to the duty manager")
+    SERVICE_MANAGER = 2, _("Escalated to the service manager")
+
+
+class RepairCloseReason(models.TextChoices):
+    """Why a repair was closed without a fix."""
+
+    WITHDRAWN = "withdrawn", _("The customer withdrew the report")
+    NOT_OURS = "not_ours", _("The fault is in the customer's own equipment")
+    DUPLICATE = "duplicate", _("Reported twice: the other repair goes on")
+    UNREACHABLE = "unreachable", _("The customer cannot be reached")
+    REPLACED = "replaced", _("Solved by other business (service moved or ended)")

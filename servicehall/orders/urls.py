@@ -43,6 +43,7 @@ urlpatterns = [
     path("halls/<slug:hall>/repairs/<int:repair_id>/dispatch/", views.repair_dispatch, name="repair_dispatch"),
     path("halls/<slug:hall>/repairs/<int:repair_id>/report/", views.repair_report, name="repair_report"),
     path("halls/<slug:hall>/repairs/<int:repair_id>/confirm/", views.repair_confirm, name="repair_confirm"),
+    path("halls/<slug:hall>/repairs/<int:repair_id>/close/", views.repair_close, name="repair_close"),
     path("halls/<slug:hall>/archive/", views.archive, name="archive"),
     path("halls/<slug:hall>/archive.xlsx", views.archive_export, name="archive_export"),
 ]

@@ -182,8 +182,26 @@ def test_care04_the_same_request_key_twice_records_one_complaint(world, cats):
     assert again.pk == first.pk
     assert Complaint.objects.count() == 1
     assert ComplaintMove.objects.count() == 1
-    other = record(world, cats, request_key="form-456")
+    other = record(world, cats, request_key="form-456", words="另一位客户：营业员态度冷淡。")
     assert other.pk != first.pk and Complaint.objects.count() == 2
+
+
+def test_care04_the_same_complaint_sent_again_with_a_new_key_records_one(world, cats):
+    # The back button shows the form again with a new key; sending the same complaint again records nothing new.
+    first = record(world, cats, request_key="form-1", contact_name="王芳", contact_phone="13912345678")
+    again = record(world, cats, request_key="form-2", contact_name="王芳", contact_phone="13912345678")
+    assert again.pk == first.pk and Complaint.objects.count() == 1
+    # Another customer's same words, or the same words later on, are another complaint.
+    record(world, cats, request_key="form-3", contact_name="李雷", contact_phone="13912340000")
+    record(
+        world,
+        cats,
+        request_key="form-4",
+        contact_name="王芳",
+        contact_phone="13912345678",
+        now=FRIDAY_16 + dt.timedelta(minutes=11),
+    )
+    assert Complaint.objects.count() == 3
 
 
 # --- 3. hall scoping of links ------------------------------------------------------------------------------

@@ -121,6 +121,17 @@ def test_care04_the_form_records_a_complaint_and_a_double_post_records_it_once(w
     assert "13912345678" not in shown and "139****5678" in shown
 
 
+def test_care04_the_form_sent_again_after_the_back_button_records_it_once(world, cats):
+    clerk = signed_in(world.clerk)
+    first = clerk.post(new_url(world), form_data(cats, request_key="k-first"))
+    # Back: the form is fetched again with a new key, the browser fills in what was typed, and it is sent again.
+    again = clerk.post(new_url(world), form_data(cats, request_key="k-after-back"))
+    complaint = Complaint.objects.get()
+    assert first["Location"] == again["Location"] == detail_url(complaint)
+    shown = page(clerk.get(again["Location"]))
+    assert f"This complaint was recorded already as {complaint.number}; nothing new was recorded." in shown
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from servicehall.org.selectors import memberships_for_user, user_can
 
 from ..masked_parts import person_view, service_view
 from ..models import InstallationJob, RepairTicket
-from ..states import REPAIR_OPEN, REPAIR_SLA_OPEN, REPAIR_TO_DISPATCH, RepairStatus
+from ..states import REPAIR_CLOSABLE, REPAIR_OPEN, REPAIR_SLA_OPEN, REPAIR_TO_DISPATCH, RepairLevel, RepairStatus
 
 
 def _queryset() -> QuerySet[RepairTicket]:
@@ -58,6 +58,14 @@ def repairs_overdue(*, hall: Hall, now: dt.datetime | None = None) -> list[Repai
     return list(_queryset().filter(hall=hall, status__in=REPAIR_SLA_OPEN, due_at__lte=now).order_by("due_at", "id"))
 
 
+def repairs_to_chase(*, hall: Hall, now: dt.datetime | None = None) -> list[RepairTicket]:
+    """The duty manager's console: repairs not fixed that are past due, nearly due (warned) or escalated (an
+    urgent fault is at once), the soonest due first."""
+    now = now or timezone.now()
+    chase = Q(due_at__lte=now) | Q(level__gt=RepairLevel.NONE) | Q(warned_for=F("due_at"))
+    return list(_queryset().filter(chase, hall=hall, status__in=REPAIR_SLA_OPEN).order_by("due_at", "id"))
+
+
 def fault_kinds_for(*, hall: Hall, service_kind: str | None = None) -> list[FaultKind]:
     rows = FaultKind.objects.filter(hall=hall, active=True)
     if service_kind:
@@ -91,6 +99,12 @@ def repair_view(repair: RepairTicket, now: dt.datetime | None = None) -> dict[st
         "reported_at": repair.reported_at,
         "due_at": repair.due_at,
         "overdue": repair_is_overdue(repair, now),
+        "time_nearly_up": repair.status in REPAIR_SLA_OPEN and repair.warned_for == repair.due_at,
+        "level": repair.level,
+        "level_display": repair.get_level_display() if repair.level else "",
+        "closable": repair.status in REPAIR_CLOSABLE,
+        "closed_at": repair.closed_at,
+        "close_reason_display": repair.get_close_reason_display() if repair.close_reason else "",
         "fixed_at": repair.fixed_at,
         "confirmed_at": repair.confirmed_at,
         "dispatches": repair.dispatches,
@@ -130,6 +144,6 @@ def customer_panel_context(panel_request: Any) -> dict[str, Any]:
 
 
 def console_context(request: Any, hall: Hall) -> dict[str, Any]:
-    """The duty manager console's panel of overdue repairs (registered with the queue)."""
+    """The duty manager console's panel of repairs to chase (registered with the queue)."""
     now = timezone.now()
-    return {"hall": hall, "overdue_repairs": [repair_view(r, now) for r in repairs_overdue(hall=hall, now=now)]}
+    return {"hall": hall, "repairs_to_chase": [repair_view(r, now) for r in repairs_to_chase(hall=hall, now=now)]}

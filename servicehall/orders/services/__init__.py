@@ -86,7 +86,15 @@ from .reception import (
     order_set_proxy,
     order_update_details,
 )
-from .repairs import repair_confirm, repair_dispatch, repair_due, repair_open, repair_report
+from .repairs import (
+    repair_close,
+    repair_confirm,
+    repair_dispatch,
+    repair_due,
+    repair_open,
+    repair_report,
+    repairs_check,
+)
 from .steps import follow_up_due, order_advance, order_follow_up_redate, order_review
 
 __all__ = [
@@ -137,10 +145,12 @@ __all__ = [
     "order_take_number",
     "order_update_details",
     "order_withdraw",
+    "repair_close",
     "repair_confirm",
     "repair_dispatch",
     "repair_due",
     "repair_open",
     "repair_report",
+    "repairs_check",
     "sniff_file_type",
 ]

@@ -10,6 +10,10 @@ A repair rides on a work order of the pack's repair business type (telecom `faul
   order at follow-up with its call-back (`FollowUpTask`, the care work's list);
 * the SLA is the complaints' idea: the fault kind's `repair_hours` in the hall's working hours
   (`org.hours.hall_working_hours_after`); a repair not fixed by then is overdue (see `selectors.repairs`).
+  `repairs_check` (run by `manage.py care_escalate`) warns before that time, escalates to the duty manager
+  at it and to the service manager later, as complaints go; an urgent fault goes to the duty manager at once;
+* a manager may close a repair without a fix (`repair_close`), with the reason: its visit is cancelled and
+  its order withdrawn.
 
 Status moves follow `REPAIR_ALLOWED_MOVES` (core.states) and write an audit row each.
 Locks: the work order first, then the repair (as the jobs do: order, then job).
@@ -20,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,14 +35,26 @@ from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
-from servicehall.org.hours import hall_working_hours_after
+from servicehall.org.hours import hall_working_hours_after, hall_working_hours_between
 from servicehall.org.models import Hall
 from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
+from servicehall.queueing.events import send_on_commit
 
 from ..models import ConfirmationMethod, InstallationJob, RepairSequence, RepairTicket, WorkOrder
-from ..states import JOB_RESCHEDULE_STATUSES, ORDER_TABLE, REPAIR_TABLE, REPAIR_TO_DISPATCH, OrderStatus
-from .installation_jobs import job_report, job_report_hook_register, job_reschedule, job_schedule
+from ..states import (
+    JOB_RESCHEDULE_STATUSES,
+    ORDER_TABLE,
+    REPAIR_CLOSABLE,
+    REPAIR_SLA_OPEN,
+    REPAIR_TABLE,
+    REPAIR_TO_DISPATCH,
+    OrderStatus,
+    RepairCloseReason,
+    RepairLevel,
+)
+from ._common import _move as _order_move
+from .installation_jobs import job_cancel, job_report, job_report_hook_register, job_reschedule, job_schedule
 from .payment import order_confirm
 from .reception import _next_number
 from .steps import order_advance
@@ -49,6 +66,15 @@ REPAIR_BUSINESS_CODES = ("fault_report", "gas_repair")
 DESCRIPTION_MAX = 500
 NOTE_MAX = 500
 RESULTS = ("fixed", "not_fixed", "customer_absent")
+# The same fault of the same service written down again by the same member this soon is the same report
+# (a form sent again after the back button carries a new request key).
+REPEAT_WINDOW = dt.timedelta(minutes=10)
+# The hall event that refreshes the duty manager's console (its repairs panel).
+REPAIR_EVENT = "repair"
+
+
+def _push_console(hall: Hall, *, chime: bool = False) -> None:
+    send_on_commit(hall.code, {"type": REPAIR_EVENT, "chime": chime})
 
 
 def _text(value: Any, limit: int) -> str:
@@ -156,14 +182,29 @@ def repair_open(
             code="description_required",
             extra={"field": "description"},
         )
+    clerk = acting_user(actor)
+    assert clerk is not None  # require_capability lets only a signed-in member through
+    now = now or timezone.now()
+    repeated = (
+        RepairTicket.objects.filter(
+            hall=hall,
+            service=service,
+            fault_kind=fault_kind,
+            description=description,
+            reported_by=clerk,
+            reported_at__gte=now - REPEAT_WINDOW,
+        )
+        .order_by("-id")
+        .first()
+    )
+    if repeated is not None:
+        return repeated
     business = BusinessType.objects.filter(
         hall=hall, pack=fault_kind.pack, code__in=REPAIR_BUSINESS_CODES, active=True
     ).first()
     if business is None:
         raise Conflict(_("This hall takes no repairs: its pack has no repair business."), code="no_repair_business")
-    clerk = acting_user(actor)
-    assert clerk is not None  # require_capability lets only a signed-in member through
-    now = now or timezone.now()
+    urgent = fault_kind.urgent
     try:
         with transaction.atomic():
             order = WorkOrder.objects.create(
@@ -191,6 +232,9 @@ def repair_open(
                 reported_by=clerk,
                 due_at=repair_due(hall, now, fault_kind.repair_hours),
                 request_key=key,
+                # An urgent fault (a gas leak) is the duty manager's at once.
+                level=RepairLevel.DUTY_MANAGER if urgent else RepairLevel.NONE,
+                escalated_at=now if urgent else None,
             )
     except IntegrityError:
         first = RepairTicket.objects.filter(hall=hall, request_key=key).first() if key else None
@@ -203,8 +247,9 @@ def repair_open(
         action="repair.open",
         obj=repair,
         hall=hall,
-        data={"number": repair.number, "order": order.pk, "fault": fault_kind.code, "urgent": fault_kind.urgent},
+        data={"number": repair.number, "order": order.pk, "fault": fault_kind.code, "urgent": urgent},
     )
+    _push_console(hall, chime=urgent)
     return repair
 
 
@@ -317,3 +362,86 @@ def repair_confirm(*, repair: RepairTicket, actor: Actor, fixed: bool, note: str
     order = order_advance(order=repair.order, to=OrderStatus.CONFIRMATION, actor=actor, note=note)
     order_confirm(order=order, actor=actor, method=ConfirmationMethod.CLERK_TICK)
     return _move(repair, R.CONFIRMED, actor=actor, note=note, confirmed_at=timezone.now())
+
+
+@transaction.atomic
+def repair_close(*, repair: RepairTicket, actor: Actor, reason: str, note: str) -> RepairTicket:
+    """Give a repair up without a fix (a duty or service manager's decision, with the reason and a note): its
+    technician's visit is cancelled and its work order withdrawn, so nothing more is due on it."""
+    repair = _lock(repair)
+    require_capability(
+        actor,
+        repair.hall,
+        Capability.HANDLE_CARE,
+        message=_("Only a duty or service manager closes a repair without a fix."),
+    )
+    if reason not in RepairCloseReason.values:
+        raise Unprocessable(_("Choose why the repair is closed."), code="bad_reason", extra={"field": "reason"})
+    note = _text(note, NOTE_MAX)
+    if not note:
+        raise Unprocessable(
+            _("Write down what was agreed with the customer."), code="note_required", extra={"field": "note"}
+        )
+    if repair.status not in REPAIR_CLOSABLE:
+        raise Conflict(
+            _("Repair %(number)s is %(status)s and cannot be closed without a fix.")
+            % {"number": repair.number, "status": _status_label(repair.status)},
+            code="not_closable",
+        )
+    job = _current_job(repair)
+    if job is not None and job.status == J.SCHEDULED:
+        job_cancel(job=job, actor=actor, note=note)
+    now = timezone.now()
+    order = repair.order
+    if order.status == OrderStatus.PROCESSING:
+        label = str(RepairCloseReason(reason).label)
+        _order_move(order, OrderStatus.WITHDRAWN, actor=actor, note=note, now=now, reason=label, closed_at=now)
+    repair = _move(repair, R.CLOSED, actor=actor, note=note, closed_at=now, close_reason=reason)
+    _push_console(repair.hall)
+    return repair
+
+
+def _repair_step(repair: RepairTicket, now: dt.datetime) -> tuple[str, int] | None:
+    """("warning", level) or ("escalation", new level) when the repair's clock calls for one; None otherwise."""
+    if repair.status not in REPAIR_SLA_OPEN:
+        return None
+    hall, due = repair.hall, repair.due_at
+    if now >= due:
+        if repair.level < RepairLevel.DUTY_MANAGER:
+            return ("escalation", RepairLevel.DUTY_MANAGER)
+        since = repair.escalated_at if repair.escalated_at and repair.escalated_at > due else due
+        second = hall_working_hours_after(hall, since, settings.CARE_REPAIR_SECOND_ESCALATION_HOURS)
+        if repair.level < RepairLevel.SERVICE_MANAGER and now >= second:
+            return ("escalation", RepairLevel.SERVICE_MANAGER)
+        return None
+    left = hall_working_hours_between(hall, now, due)
+    if left <= settings.CARE_REPAIR_WARN_HOURS and repair.warned_for != due:
+        return ("warning", repair.level)
+    return None
+
+
+def repairs_check(*, now: dt.datetime | None = None) -> int:
+    """Warn before a repair is due and escalate it when it is (duty manager, then the service manager); the
+    number of warnings and escalations written. Run every few minutes (`manage.py care_escalate`)."""
+    now = now or timezone.now()
+    done = 0
+    for repair in RepairTicket.objects.filter(status__in=REPAIR_SLA_OPEN).select_related("hall"):
+        if _repair_step(repair, now) is None:
+            continue
+        with transaction.atomic():
+            locked = _lock(repair)
+            step = _repair_step(locked, now)  # fixed or escalated meanwhile?
+            if step is None:
+                continue
+            kind, level = step
+            data: dict[str, Any]
+            if kind == "warning":
+                RepairTicket.objects.filter(pk=locked.pk).update(warned_for=locked.due_at)
+                action, data = "repair.warned", {"number": locked.number, "due_at": locked.due_at.isoformat()}
+            else:
+                RepairTicket.objects.filter(pk=locked.pk).update(level=level, escalated_at=now)
+                action, data = "repair.escalated", {"number": locked.number, "level": level}
+            audit_record(actor=None, action=action, obj=locked, hall=locked.hall, data=data)
+            _push_console(locked.hall, chime=kind == "escalation")
+            done += 1
+    return done

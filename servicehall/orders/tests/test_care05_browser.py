@@ -48,3 +48,32 @@ def test_care05_clerk_opens_a_repair_and_dispatches_it(asgi_server, browser, wor
     job = InstallationJob.objects.get(order=repair.order)
     assert (job.kind, job.technician) == ("repair", "李师傅")
     assert job.window_start == dt.datetime.combine(day, dt.time(9), tzinfo=world.hall.tz)
+
+
+def test_care05_back_and_send_again_opens_one_repair_and_the_manager_closes_it(asgi_server, browser, world):
+    pack_load(hall=world.hall, code="telecom")
+    service = held_service(customer(world), kind="broadband", number="BB021000123")
+    page = new_page(browser, str(asgi_server), language="zh-hans", user=world.manager)
+    page.goto(asgi_server.url(f"/customers/{service.customer_id}/?hall={world.hall.code}"))
+    page.get_by_test_id(f"report-fault-{service.pk}").click()
+    page.get_by_test_id("repair-description").fill("光猫红灯，无法上网")
+    page.get_by_test_id("repair-open-submit").click()
+    page.get_by_test_id("repair-dispatch").wait_for()
+    page.go_back()  # the form again, fetched with a new key
+    page.get_by_test_id("repair-description").fill("光猫红灯，无法上网")
+    page.get_by_test_id("repair-open-submit").click()
+    repair = RepairTicket.objects.get()
+    page.get_by_text(
+        text("zh-hans", "This fault was recorded already as repair %(number)s; nothing new was opened.")
+        % {"number": repair.number}
+    ).wait_for()
+
+    page.get_by_test_id("repair-close").locator("summary").click()
+    page.get_by_test_id("close-reason").select_option("withdrawn")
+    page.get_by_test_id("close-note").fill("客户来电：已自行重启恢复，撤销报修")
+    page.get_by_test_id("close-submit").click()
+    page.get_by_test_id("repair-closed").wait_for()
+    assert page.get_by_test_id("repair-status").inner_text() == "已关闭"
+    assert "客户撤销报修" in page.get_by_test_id("repair-closed").inner_text()
+    assert page.get_by_test_id("repair-close").count() == 0
+    assert RepairTicket.objects.get().status == RepairTicket.Status.CLOSED

@@ -22,7 +22,8 @@ The modules, each importing only the ones listed above it (never the other way r
 * `archive`: the archive search and its Excel export (`archive`, `archive_export`).
 * `installation_jobs`: the hall's installation and meter jobs (`jobs_list`, `job_report`,
   `job_reschedule`).
-* `repairs`: repairs (CARE05): the open list, opening one for a service, dispatch, result, confirmation.
+* `repairs`: repairs (CARE05): the open list, opening one for a service, dispatch, result, confirmation,
+  closing without a fix.
 """
 
 from .archive import archive, archive_export
@@ -50,7 +51,15 @@ from .order_actions import (
     work_done,
 )
 from .order_page import detail
-from .repairs import repair_confirm, repair_detail, repair_dispatch, repair_open, repair_report, repairs_list
+from .repairs import (
+    repair_close,
+    repair_confirm,
+    repair_detail,
+    repair_dispatch,
+    repair_open,
+    repair_report,
+    repairs_list,
+)
 from .review import in_progress, review_decide, review_list, unfinished
 
 __all__ = [
@@ -74,6 +83,7 @@ __all__ = [
     "order_action",
     "recommend",
     "record_authorisation",
+    "repair_close",
     "repair_confirm",
     "repair_detail",
     "repair_dispatch",

@@ -46,7 +46,7 @@ def _jobs_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
         "rows": rows,
         "shown": shown,
         "filters": [
-            ("open", pgettext("task", "Open")),
+            ("open", pgettext("jobs filter", "To do: open, failed, customer absent")),
             ("done", pgettext("task", "Done")),
             ("cancelled", pgettext("task", "Cancelled")),
         ],

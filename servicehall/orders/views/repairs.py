@@ -1,6 +1,6 @@
 """Repairs (故障报修, CARE05): the hall's open repairs with the overdue ones marked, opening a repair for a
 customer's service, and one repair's page: dispatch (the job's window and technician), the technician's result,
-the customer's confirmation."""
+the customer's confirmation, and a manager's closing without a fix."""
 
 from __future__ import annotations
 
@@ -52,6 +52,11 @@ class RepairReportForm(django_forms.Form):
     result = django_forms.ChoiceField(choices=[(r, r) for r in services.RESULTS])
     note = django_forms.CharField(max_length=services.NOTE_MAX, required=False)
     early_reason = django_forms.CharField(max_length=services.NOTE_MAX, required=False)
+
+
+class RepairCloseForm(django_forms.Form):
+    reason = django_forms.ChoiceField(choices=RepairTicket.CloseReason.choices)
+    note = django_forms.CharField(max_length=services.NOTE_MAX, required=False)
 
 
 class RepairConfirmForm(django_forms.Form):
@@ -129,7 +134,10 @@ def repair_open(request: HttpRequest, hall: str) -> HttpResponse:
         )
     except Unprocessable as exc:
         return _render_list(request, hall_obj, flash=_flash("error", str(exc.message)), status=exc.status_code)
-    return _redirect(request, reverse("orders:repair", kwargs={"hall": hall_obj.code, "repair_id": repair.pk}))
+    url = reverse("orders:repair", kwargs={"hall": hall_obj.code, "repair_id": repair.pk})
+    if repair.request_key != (data["request_key"] or "").strip()[:64]:
+        url += "?repeated=1"  # the same fault written down again (a form sent again after the back button)
+    return _redirect(request, url)
 
 
 def _repair_for(request: HttpRequest, hall: Hall, repair_id: Any, capability: str) -> RepairTicket:
@@ -143,10 +151,13 @@ def _render_repair(
     request: HttpRequest, hall: Hall, repair: RepairTicket, *, flash: dict[str, str] | None = None, status: int = 200
 ) -> HttpResponse:
     repair = selectors.repair_get_for_user(user=request.user, repair_id=repair.pk, capability=C.VIEW_HALL)
+    capabilities = user_capabilities(user=request.user, hall=hall)
     context = {
         **_base_context(request, hall, SCREEN),
         "repair": selectors.repair_view(repair),
-        "can_serve": C.SERVE in user_capabilities(user=request.user, hall=hall),
+        "can_serve": C.SERVE in capabilities,
+        "can_close": C.HANDLE_CARE in capabilities,
+        "close_reasons": RepairTicket.CloseReason.choices,
         "flash": flash,
         "list_url": reverse("orders:repairs", kwargs={"hall": hall.code}),
     }
@@ -159,7 +170,15 @@ def _render_repair(
 @require_GET
 def repair_detail(request: HttpRequest, hall: str, repair_id: int) -> HttpResponse:
     hall_obj = _hall(request, hall, C.VIEW_HALL)
-    return _render_repair(request, hall_obj, _repair_for(request, hall_obj, repair_id, C.VIEW_HALL))
+    repair = _repair_for(request, hall_obj, repair_id, C.VIEW_HALL)
+    flash = None
+    if request.GET.get("repeated"):
+        flash = _flash(
+            "info",
+            _("This fault was recorded already as repair %(number)s; nothing new was opened.")
+            % {"number": repair.number},
+        )
+    return _render_repair(request, hall_obj, repair, flash=flash)
 
 
 def _dispatch(request: HttpRequest, repair: RepairTicket) -> str:
@@ -203,14 +222,26 @@ def _confirm(request: HttpRequest, repair: RepairTicket) -> str:
     return _("Repair %(number)s: %(status)s.") % {"number": moved.number, "status": moved.get_status_display()}
 
 
-def _repair_action(handler: Callable[[HttpRequest, RepairTicket], str]) -> Callable[..., HttpResponse]:
+def _close(request: HttpRequest, repair: RepairTicket) -> str:
+    form = RepairCloseForm(request.POST)
+    if not form.is_valid():
+        raise Unprocessable(_("Choose why the repair is closed."), code="bad_reason")
+    moved = services.repair_close(
+        repair=repair, actor=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+    )
+    return _("Repair %(number)s: %(status)s.") % {"number": moved.number, "status": moved.get_status_display()}
+
+
+def _repair_action(
+    handler: Callable[[HttpRequest, RepairTicket], str], capability: str = C.SERVE
+) -> Callable[..., HttpResponse]:
     @login_required
     @handles_application_errors
     @require_POST
     @wraps(handler)
     def view(request: HttpRequest, hall: str, repair_id: int) -> HttpResponse:
-        hall_obj = _hall(request, hall, C.SERVE)
-        repair = _repair_for(request, hall_obj, repair_id, C.SERVE)
+        hall_obj = _hall(request, hall, capability)
+        repair = _repair_for(request, hall_obj, repair_id, capability)
         try:
             message = handler(request, repair)
         except ApplicationError as exc:  # a refusal is shown on the page with its 4xx status
@@ -225,3 +256,4 @@ def _repair_action(handler: Callable[[HttpRequest, RepairTicket], str]) -> Calla
 repair_dispatch = _repair_action(_dispatch)
 repair_report = _repair_action(_report)
 repair_confirm = _repair_action(_confirm)
+repair_close = _repair_action(_close, capability=C.HANDLE_CARE)
