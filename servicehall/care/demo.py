@@ -1,6 +1,7 @@
 """Demo data of the care app: this morning's ratings at the four counters, one of them 不满意 with its alert
 still open on the duty manager's console (CARE01), an opinion book entry waiting for its answer (CARE06) and
-two complaints: one being handled, one close to the time it must be acknowledged by (CARE04)."""
+two complaints: one being handled, one close to the time it must be acknowledged by (CARE04), and two fault
+repairs: one with a technician booked for tomorrow, one past its time and escalated to the duty manager (CARE05)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from servicehall.catalog import selectors as catalog_selectors
+from servicehall.customers.models import Service
+from servicehall.orders import services as order_services
+from servicehall.orders.models import RepairTicket
+from servicehall.orders.selectors import repairs as repair_selectors
 from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Counter, Hall
 from servicehall.org.roles import Capability
@@ -43,6 +48,8 @@ def care_demo_load(*, hall: Hall, clerks: dict[int, Any]) -> None:
         )
     if not Complaint.objects.filter(hall=hall).exists():
         _complaints(hall, clerks)
+    if not RepairTicket.objects.filter(hall=hall).exists():
+        _repairs(hall, clerks)
 
 
 def _rated_services(hall: Hall, clerks: dict[int, Any]) -> None:
@@ -102,6 +109,37 @@ def _complaints(hall: Hall, clerks: dict[int, Any]) -> None:
         now=start,
     )
     services.complaints_check(now=now)
+
+
+def _repairs(hall: Hall, clerks: dict[int, Any]) -> None:
+    """A broadband fault with a technician booked for tomorrow morning, and another reported a week ago that
+    nobody fixed: past its time, escalated to the duty manager on the console."""
+    kinds = {k.code: k for k in repair_selectors.fault_kinds_for(hall=hall, service_kind="broadband")}
+    services_ = list(Service.objects.filter(company_id=hall.company_id, kind="broadband").order_by("id")[:2])
+    if "broadband_down" not in kinds or len(services_) < 2:
+        return
+    clerk, now = clerks[2], timezone.now()
+    booked = order_services.repair_open(
+        hall=hall,
+        actor=clerk,
+        service=services_[0],
+        fault_kind=kinds["broadband_down"],
+        description="光猫红灯，无法上网",
+    )
+    tomorrow = timezone.localdate(now, timezone=hall.tz) + dt.timedelta(days=1)
+    start = dt.datetime.combine(tomorrow, dt.time(9), tzinfo=hall.tz)
+    order_services.repair_dispatch(
+        repair=booked, actor=clerk, window_start=start, window_end=start + dt.timedelta(hours=3), technician="李师傅"
+    )
+    order_services.repair_open(
+        hall=hall,
+        actor=clerk,
+        service=services_[1],
+        fault_kind=kinds.get("broadband_slow", kinds["broadband_down"]),
+        description="晚上网速很慢，视频一直卡",
+        now=now - dt.timedelta(days=7),
+    )
+    order_services.repairs_check(now=now)
 
 
 def _manager(hall: Hall) -> Any:

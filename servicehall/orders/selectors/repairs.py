@@ -101,7 +101,7 @@ def repair_view(repair: RepairTicket, now: dt.datetime | None = None) -> dict[st
         "overdue": repair_is_overdue(repair, now),
         "time_nearly_up": repair.status in REPAIR_SLA_OPEN and repair.warned_for == repair.due_at,
         "level": repair.level,
-        "level_display": repair.get_level_display() if repair.level else "",
+        "level_display": repair.get_level_display() if repair.level and repair.status in REPAIR_SLA_OPEN else "",
         "closable": repair.status in REPAIR_CLOSABLE,
         "closed_at": repair.closed_at,
         "close_reason_display": repair.get_close_reason_display() if repair.close_reason else "",

@@ -46,7 +46,7 @@ def _jobs_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
         "rows": rows,
         "shown": shown,
         "filters": [
-            ("open", pgettext("jobs filter", "To do: open, failed, customer absent")),
+            ("open", pgettext("jobs filter", "To do")),
             ("done", pgettext("task", "Done")),
             ("cancelled", pgettext("task", "Cancelled")),
         ],
