@@ -46,6 +46,8 @@ run: install pdf-deps voice demo
 		echo "WORKERS=$(WORKERS) needs REDIS_URL: without Redis, pushes to the live screens stay inside one worker."; exit 1; fi
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "servicehall demo hall: http://$(HOST):$(PORT)/"
+	@# The scheduled commands (escalations, expiries, end of day) run beside the web server and stop with it.
+	$(PY) manage.py run_schedule & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/uvicorn servicehall.asgi:application --host $(HOST) --port $(PORT) --workers $(WORKERS) --no-access-log \
 		$(if $(strip $(TRUSTED_PROXIES)),--proxy-headers --forwarded-allow-ips "$(TRUSTED_PROXIES)",--no-proxy-headers)
 

@@ -306,8 +306,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # axes notes every sign-in at INFO; its warnings (failures, lockouts) are kept.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    # axes notes every sign-in at INFO, APScheduler every run of a scheduled command; their warnings are kept.
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "apscheduler": {"level": "WARNING"},
+    },
 }
 
 # Money (issue 4). A refund above this many yuan needs the duty manager's approval (PAY06).
