@@ -920,7 +920,9 @@ def complaint_current_due(complaint: Complaint) -> dt.datetime | None:
 
 
 def _complaint_step(complaint: Complaint, now: dt.datetime) -> tuple[str, int] | None:
-    """("warning", level) or ("escalation", new level) when the clock calls for one; None otherwise."""
+    """("warning", level), ("escalation", new level) or ("time_up", level) when the clock calls for one; None
+    otherwise. "time_up": a later time (resolve, or a reopened complaint's) passed while the complaint was already
+    escalated for an earlier one: the history says so once, and the managers get the chime again."""
     due = complaint_current_due(complaint)
     if due is None:
         return None
@@ -928,6 +930,8 @@ def _complaint_step(complaint: Complaint, now: dt.datetime) -> tuple[str, int] |
     if now >= due:
         if complaint.level < ComplaintLevel.DUTY_MANAGER:
             return ("escalation", ComplaintLevel.DUTY_MANAGER)
+        if complaint.escalated_at is None or complaint.escalated_at < due:
+            return ("time_up", complaint.level)
         second = complaint_due(hall, due, settings.CARE_COMPLAINT_SECOND_ESCALATION_HOURS)
         if complaint.level < ComplaintLevel.SERVICE_MANAGER and now >= second:
             return ("escalation", ComplaintLevel.SERVICE_MANAGER)
@@ -957,13 +961,17 @@ def complaints_check(*, now: dt.datetime | None = None) -> int:
             if kind == "warning":
                 Complaint.objects.filter(pk=locked.pk).update(warned_for=complaint_current_due(locked))
                 _entry(locked, EntryKind.WARNING, actor=None, at=now, text=str(_("Time nearly up")))
+            elif kind == "time_up":
+                Complaint.objects.filter(pk=locked.pk).update(escalated_at=now)
+                text = _("Time is up; %(level)s") % {"level": ComplaintLevel(level).label}
+                _entry(locked, EntryKind.ESCALATION, actor=None, at=now, text=str(text))
             else:
                 Complaint.objects.filter(pk=locked.pk).update(level=level, escalated_at=now)
                 _entry(locked, EntryKind.ESCALATION, actor=None, at=now, text=str(ComplaintLevel(level).label))
                 audit_record(
                     actor=None, action="care.complaint_escalated", obj=locked, hall=locked.hall, data={"level": level}
                 )
-            _push_complaints(locked.hall, chime=kind == "escalation")
+            _push_complaints(locked.hall, chime=kind != "warning")
             done += 1
     return done
 

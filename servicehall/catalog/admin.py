@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     BusinessType,
@@ -125,6 +126,13 @@ class SurveyTemplateAdmin(admin.ModelAdmin):
 class FaultKindAdmin(admin.ModelAdmin):
     """A hall changes how fast it repairs each kind of fault here (working hours); the code is the pack's."""
 
-    list_display = ["hall", "code", "name_zh", "repair_hours", "urgent", "active"]
+    list_display = ["hall", "code", "name_zh", "service", "repair_hours", "urgent", "active"]
     list_filter = ["hall", "active"]
-    readonly_fields = ["pack", "code", "service_kind"]
+    readonly_fields = ["pack", "code", "service"]
+    exclude = ["service_kind"]
+
+    @admin.display(description=_("service it applies to"))
+    def service(self, obj: FaultKind) -> str:
+        """The service's name, not the pack's code (customers' `Service.Kind`, which this app may not import)."""
+        kinds = {**dict(Package.Kind.choices), "gas": _("Gas household")}
+        return str(kinds.get(obj.service_kind, obj.service_kind))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.core.errors import Unprocessable
-from servicehall.core.htmx import is_htmx
+from servicehall.core.htmx import is_htmx, render_in_hall_time
 from servicehall.core.views import handles_application_errors
 from servicehall.org.models import Counter, Hall
 
@@ -75,9 +75,9 @@ def manager(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = _hall(request, hall, C.MANAGE_QUEUE)
     context = _manager_context(request, hall_obj)
     if is_htmx(request):
-        return render(request, "queueing/staff/manager.html#panel", context)
+        return render_in_hall_time(request, "queueing/staff/manager.html#panel", context)
     context.update(_base_context(request, hall_obj, "manager"))
-    return render(request, "queueing/staff/manager.html", context)
+    return render_in_hall_time(request, "queueing/staff/manager.html", context)
 
 
 @login_required
@@ -100,9 +100,9 @@ def manager_counter(request: HttpRequest, hall: str, counter: int) -> HttpRespon
     context = _manager_context(request, hall_obj)
     context["flash"] = flash
     if is_htmx(request):
-        return render(request, "queueing/staff/manager_action.html", context, status=status)
+        return render_in_hall_time(request, "queueing/staff/manager_action.html", context, status=status)
     context.update(_base_context(request, hall_obj, "manager"))
-    return render(request, "queueing/staff/manager.html", context, status=status)
+    return render_in_hall_time(request, "queueing/staff/manager.html", context, status=status)
 
 
 # --- pairing a board or kiosk device (issue 10 item 12) ----------------------------------------------------------

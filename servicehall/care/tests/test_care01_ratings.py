@@ -168,6 +168,20 @@ def test_care01_a_dissatisfied_press_raises_an_alert_the_manager_handles_on_the_
     assert list(AlertMove.objects.filter(alert=alert).values_list("to_status", flat=True)) == ["open", "handled"]
 
 
+def test_care01_the_console_shows_an_alerts_time_in_the_halls_own_time_zone(world):
+    world.hall.timezone = "Asia/Urumqi"  # two hours behind the server's Asia/Shanghai
+    world.hall.save(update_fields=["timezone"])
+    rating = Rating.objects.get(ticket=served(world))
+    press(pad_client(world), world, rating, Score.DISSATISFIED)
+    alert = DissatisfactionAlert.objects.get(rating=rating)
+    raised = dt.datetime(2026, 12, 1, 3, 15, tzinfo=dt.UTC)  # 11:15 in Shanghai, 09:15 in Urumqi
+    DissatisfactionAlert.objects.filter(pk=alert.pk).update(raised_at=raised)
+    manager = Client()
+    manager.force_login(world.manager)
+    console = manager.get(reverse("queueing:manager", kwargs={"hall": world.hall.code})).content.decode()
+    assert "<time>09:15</time>" in console and "<time>11:15</time>" not in console
+
+
 def test_care01_an_alert_left_too_long_is_escalated_to_the_service_manager(world, settings):
     settings.CARE_ALERT_ESCALATE_MINUTES = 10
     service_manager = make_member(world.hall, Role.SERVICE_MANAGER, "service_ha")

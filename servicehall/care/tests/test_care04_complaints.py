@@ -289,6 +289,29 @@ def test_care04_a_complaint_acknowledged_in_time_is_not_escalated(world, cats):
     assert reload(complaint).level == ComplaintLevel.DUTY_MANAGER
 
 
+def test_care04_a_time_passing_while_already_escalated_is_written_once(world, cats, settings):
+    settings.CARE_COMPLAINT_SECOND_ESCALATION_HOURS = 4
+    complaint = record(world, cats, now=FRIDAY_13, severity=Severity.SERIOUS)  # the duty manager's at once
+    assert reload(complaint).level == ComplaintLevel.DUTY_MANAGER
+    # Its acknowledge time (Friday 17:00) passes while it is with the duty manager: one line, with the chime.
+    assert services.complaints_check(now=FRIDAY_17) == 1
+    assert services.complaints_check(now=FRIDAY_17 + dt.timedelta(minutes=5)) == 0
+    last = ComplaintEntry.objects.filter(complaint=complaint).order_by("id").last()
+    assert (last.kind, last.by) == (EntryKind.ESCALATION, None)
+    assert last.text == "Time is up; Escalated to the duty manager"
+    # Four working hours after it (Monday 11:30) it still goes up to the service manager.
+    monday = dt.datetime(2026, 12, 7, 11, 30, tzinfo=SHANGHAI)
+    assert services.complaints_check(now=monday) == 1
+    assert reload(complaint).level == ComplaintLevel.SERVICE_MANAGER
+    # Acknowledged at last: its resolve time passing at the top level is written too, once.
+    with time_machine.travel(monday, tick=False):
+        services.complaint_acknowledge(complaint=complaint, actor=world.manager)
+    resolve_due = reload(complaint).resolve_due
+    assert services.complaints_check(now=resolve_due) == 1
+    assert services.complaints_check(now=resolve_due + dt.timedelta(days=3)) == 0
+    assert kinds(complaint).count(EntryKind.ESCALATION) == 4  # at once, time up, service manager, time up
+
+
 def test_care04_an_answered_or_closed_complaint_is_left_alone_by_the_clock(world, cats):
     complaint = record(world, cats, now=FRIDAY_13)
     with time_machine.travel(FRIDAY_13 + dt.timedelta(minutes=10), tick=False):

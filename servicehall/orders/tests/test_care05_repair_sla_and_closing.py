@@ -180,3 +180,16 @@ def test_care05_the_same_fault_sent_again_with_a_new_key_is_the_same_repair(worl
     with time_machine.travel(MORNING + dt.timedelta(minutes=11), tick=False):
         client.post(url, {**form, "request_key": "later"})
     assert RepairTicket.objects.count() == 2
+
+
+def test_care05_fault_kind_admin_names_the_service_not_its_code(world):
+    from django.contrib.auth import get_user_model
+
+    admin_user = get_user_model().objects.create_superuser("root_faults", password="x-long-password-1")
+    client = Client()
+    client.force_login(admin_user)
+    kind = fault(world)
+    page = client.get(reverse("admin:catalog_faultkind_change", args=[kind.pk])).content.decode()
+    assert '<div class="readonly">宽带</div>' in page and ">broadband<" not in page
+    listing = client.get(reverse("admin:catalog_faultkind_changelist")).content.decode()
+    assert '<td class="field-service">宽带</td>' in listing
