@@ -24,8 +24,8 @@ from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
 
 from ..actions import handler_for
-from ..models import WorkOrder
-from ..states import ORDER_TABLE, UP_TO_ACCEPTANCE, OrderStatus
+from ..models import RepairTicket, WorkOrder
+from ..states import ORDER_TABLE, UP_TO_ACCEPTANCE, OrderStatus, RepairStatus
 
 S = OrderStatus
 C = Capability
@@ -53,6 +53,20 @@ def _lock(order: WorkOrder) -> WorkOrder:
         WorkOrder.objects.select_for_update(of=("self",))
         .select_related("hall", "business_type", "customer", "service", "proxy", "counterparty")
         .get(pk=order.pk)
+    )
+
+
+def _refuse_if_a_repair_drives(order: WorkOrder, to: str) -> None:
+    """The order of a repair (CARE05) leaves processing from its repair's page: to confirmation once the fault is
+    fixed (`repair_confirm`), withdrawn when a manager closes the repair (`repair_close`); never by hand."""
+    if order.status != OrderStatus.PROCESSING:
+        return
+    repair = RepairTicket.objects.filter(order_id=order.pk).only("number", "status").first()
+    if repair is None or (to == OrderStatus.CONFIRMATION and repair.status == RepairStatus.FIXED):
+        return
+    raise Conflict(
+        _("This order is repair %(number)s: it moves on from the repair's page.") % {"number": repair.number},
+        code="repair_order",
     )
 
 

@@ -17,7 +17,7 @@ from .. import actions
 from ..extensions import unpaid_revert_hooks_run
 from ..models import FollowUpTask, WorkOrder
 from ..states import BEFORE_PROCESSING, PROCESSED
-from ._common import S, _lock, _move, _note, _refuse_move
+from ._common import S, _lock, _move, _note, _refuse_if_a_repair_drives, _refuse_move
 from .numbers import _release_held_number
 
 
@@ -28,6 +28,7 @@ def order_withdraw(*, order: WorkOrder, actor: Actor, reason: str = "") -> WorkO
     require_capability(actor, order.hall, Capability.SERVE)
     if order.status not in BEFORE_PROCESSING:
         raise _refuse_move(order, S.WITHDRAWN)
+    _refuse_if_a_repair_drives(order, S.WITHDRAWN)
     reason = _note(reason)
     _release_held_number(order, actor)
     return _move(order, S.WITHDRAWN, actor=actor, note=reason, reason=reason, closed_at=timezone.now())

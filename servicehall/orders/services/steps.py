@@ -21,7 +21,7 @@ from servicehall.org.selectors import user_can
 from .. import actions, selectors
 from ..models import Confirmation, FeeLine, FollowUpTask, InstallationJob, ReviewDecision, WorkOrder
 from ..states import SPECIAL_TARGETS, move_fits_order, move_is_in_table
-from ._common import C, S, _lock, _move, _note, _refuse_move
+from ._common import C, S, _lock, _move, _note, _refuse_if_a_repair_drives, _refuse_move
 from .cancelling import order_revert, order_withdraw
 from .numbers import _release_held_number
 
@@ -48,6 +48,7 @@ def order_advance(*, order: WorkOrder, to: str, actor: Actor, note: str = "") ->
 def _advance_locked(order: WorkOrder, to: str, *, actor: Actor, note: str) -> WorkOrder:
     if to not in S.values or not move_is_in_table(order.status, to):
         raise _refuse_move(order, to)
+    _refuse_if_a_repair_drives(order, to)
     if order.status == S.REVIEW or to == S.REJECTED:
         raise Conflict(_("The duty manager approves or rejects an order at review."), code="needs_review")
     if to in SPECIAL_TARGETS:

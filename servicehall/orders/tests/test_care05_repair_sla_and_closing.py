@@ -193,3 +193,19 @@ def test_care05_fault_kind_admin_names_the_service_not_its_code(world):
     assert '<div class="readonly">宽带</div>' in page and ">broadband<" not in page
     listing = client.get(reverse("admin:catalog_faultkind_changelist")).content.decode()
     assert '<td class="field-service">宽带</td>' in listing
+
+
+def test_care05_a_repairs_order_moves_only_from_the_repair(world, broadband):
+    from servicehall.orders.services import order_advance, order_withdraw
+
+    repair = dispatched(world, opened(world, broadband))
+    order = WorkOrder.objects.get(pk=repair.order_id)
+    with pytest.raises(Conflict) as by_hand:
+        order_advance(order=order, to=OrderStatus.CONFIRMATION, actor=world.clerk)
+    assert by_hand.value.code == "repair_order" and repair.number in str(by_hand.value.message)
+    with pytest.raises(Conflict):
+        order_withdraw(order=order, actor=world.clerk, reason="客户不修了")
+    assert WorkOrder.objects.get(pk=order.pk).status == OrderStatus.PROCESSING
+    fixed = report(world, repair, "fixed")
+    assert repairs.repair_confirm(repair=fixed, actor=world.clerk, fixed=True).status == R.CONFIRMED
+    assert WorkOrder.objects.get(pk=order.pk).status == OrderStatus.FOLLOW_UP
