@@ -42,6 +42,11 @@ def repair_get_for_user(*, user: Any, repair_id: Any, capability: str) -> Repair
     return repair
 
 
+def repair_of_order(*, order: Any) -> RepairTicket | None:
+    """The repair an order carries (CARE05), if it is one; its order page links to it."""
+    return RepairTicket.objects.filter(order_id=order.pk).only("id", "hall_id", "number", "status").first()
+
+
 def repair_is_overdue(repair: RepairTicket, now: dt.datetime | None = None) -> bool:
     """Not fixed yet and past its due time (the fault kind's working hours after it was reported)."""
     return repair.status in REPAIR_SLA_OPEN and repair.due_at <= (now or timezone.now())

@@ -209,3 +209,13 @@ def test_care05_a_repairs_order_moves_only_from_the_repair(world, broadband):
     fixed = report(world, repair, "fixed")
     assert repairs.repair_confirm(repair=fixed, actor=world.clerk, fixed=True).status == R.CONFIRMED
     assert WorkOrder.objects.get(pk=order.pk).status == OrderStatus.FOLLOW_UP
+
+
+def test_care05_the_order_page_of_a_repair_sends_the_clerk_to_the_repair(world, broadband):
+    repair = opened(world, broadband)
+    page = _client(world.clerk).get(reverse("orders:detail", kwargs={"order_id": repair.order_id})).content.decode()
+    assert 'data-testid="repair-drives"' in page and repair.number in page
+    withdraw_url = reverse("orders:withdraw", kwargs={"order_id": repair.order_id})
+    assert 'data-testid="advance"' not in page and withdraw_url not in page and "前往报修单" in page
+    repair_url = reverse("orders:repair", kwargs={"hall": world.hall.code, "repair_id": repair.pk})
+    assert f'href="{repair_url}"' in page

@@ -18,6 +18,7 @@ from servicehall.core.views import handles_application_errors
 from servicehall.org.selectors import user_capabilities
 
 from .. import extensions, selectors, services
+from ..selectors.repairs import repair_of_order
 from ..models import RecommendationOutcome, WorkOrder
 from ..presentation import order_view, person_view
 from ..states import BEFORE_PROCESSING, MAIN_LINE, PROCESSED, UP_TO_ACCEPTANCE
@@ -71,6 +72,9 @@ def _order_context(request: HttpRequest, order_id: int) -> dict[str, Any]:
     caps = user_capabilities(user=request.user, hall=order.hall)
     visited = {m.to_status for m in order.moves.all()}
     can_serve = C.SERVE in caps
+    repair = repair_of_order(order=order)
+    # A repair's order moves on from the repair's page while it is being processed (dispatch, result, confirm).
+    repair_drives = repair is not None and order.status == S.PROCESSING
     context = _base_context(request, order.hall, "order")
     context.update(
         {
@@ -82,7 +86,9 @@ def _order_context(request: HttpRequest, order_id: int) -> dict[str, Any]:
             "can_serve": can_serve,
             "can_review": C.MANAGE_QUEUE in caps and request.user.pk not in (order.clerk_id, order.accepted_by_id),
             "early": order.status in UP_TO_ACCEPTANCE,
-            "may_withdraw": can_serve and order.status in BEFORE_PROCESSING,
+            "may_withdraw": can_serve and order.status in BEFORE_PROCESSING and not repair_drives,
+            "repair": repair,
+            "repair_drives": repair_drives,
             "may_revert": can_serve and order.status in PROCESSED and order.business_type.revertible,
             "processed": order.status in PROCESSED,
             "next_label": S(view["next_step"]).label if view["next_step"] else "",
