@@ -18,9 +18,9 @@ from servicehall.core.views import handles_application_errors
 from servicehall.org.selectors import user_capabilities
 
 from .. import extensions, selectors, services
-from ..selectors.repairs import repair_of_order
 from ..models import RecommendationOutcome, WorkOrder
 from ..presentation import order_view, person_view
+from ..selectors.repairs import repair_of_order
 from ..states import BEFORE_PROCESSING, MAIN_LINE, PROCESSED, UP_TO_ACCEPTANCE
 from ._common import (
     C,
@@ -72,9 +72,9 @@ def _order_context(request: HttpRequest, order_id: int) -> dict[str, Any]:
     caps = user_capabilities(user=request.user, hall=order.hall)
     visited = {m.to_status for m in order.moves.all()}
     can_serve = C.SERVE in caps
-    repair = repair_of_order(order=order)
     # A repair's order moves on from the repair's page while it is being processed (dispatch, result, confirm).
-    repair_drives = repair is not None and order.status == S.PROCESSING
+    repair = repair_of_order(order=order) if order.status == S.PROCESSING else None
+    repair_drives = repair is not None
     context = _base_context(request, order.hall, "order")
     context.update(
         {
