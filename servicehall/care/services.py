@@ -35,7 +35,7 @@ from servicehall.customers.models import Customer, Service
 from servicehall.orders import selectors as order_selectors
 from servicehall.orders import services as order_services
 from servicehall.orders.models import FollowUpTask, WorkOrder
-from servicehall.org.hours import hall_working_hours_after, hall_working_hours_between
+from servicehall.org.hours import TIME_UP, WARNING, hall_time_limit_step, hall_working_hours_after
 from servicehall.org.models import Counter, Hall
 from servicehall.org.permissions import require_capability
 from servicehall.org.presentation import staff_name
@@ -920,26 +920,20 @@ def complaint_current_due(complaint: Complaint) -> dt.datetime | None:
 
 
 def _complaint_step(complaint: Complaint, now: dt.datetime) -> tuple[str, int] | None:
-    """("warning", level), ("escalation", new level) or ("time_up", level) when the clock calls for one; None
-    otherwise. "time_up": a later time (resolve, or a reopened complaint's) passed while the complaint was already
-    escalated for an earlier one: the history says so once, and the managers get the chime again."""
+    """What the clock calls for (`org.hours.hall_time_limit_step`) on the complaint's current time limit."""
     due = complaint_current_due(complaint)
     if due is None:
         return None
-    hall = complaint.hall
-    if now >= due:
-        if complaint.level < ComplaintLevel.DUTY_MANAGER:
-            return ("escalation", ComplaintLevel.DUTY_MANAGER)
-        if complaint.escalated_at is None or complaint.escalated_at < due:
-            return ("time_up", complaint.level)
-        second = complaint_due(hall, due, settings.CARE_COMPLAINT_SECOND_ESCALATION_HOURS)
-        if complaint.level < ComplaintLevel.SERVICE_MANAGER and now >= second:
-            return ("escalation", ComplaintLevel.SERVICE_MANAGER)
-        return None
-    left = hall_working_hours_between(hall, now, due)
-    if left <= settings.CARE_COMPLAINT_WARN_HOURS and complaint.warned_for != due:
-        return ("warning", complaint.level)
-    return None
+    return hall_time_limit_step(
+        complaint.hall,
+        due=due,
+        now=now,
+        level=complaint.level,
+        escalated_at=complaint.escalated_at,
+        warned_for=complaint.warned_for,
+        warn_hours=settings.CARE_COMPLAINT_WARN_HOURS,
+        second_escalation_hours=settings.CARE_COMPLAINT_SECOND_ESCALATION_HOURS,
+    )
 
 
 def complaints_check(*, now: dt.datetime | None = None) -> int:
@@ -958,10 +952,10 @@ def complaints_check(*, now: dt.datetime | None = None) -> int:
             if step is None:
                 continue
             kind, level = step
-            if kind == "warning":
+            if kind == WARNING:
                 Complaint.objects.filter(pk=locked.pk).update(warned_for=complaint_current_due(locked))
                 _entry(locked, EntryKind.WARNING, actor=None, at=now, text=str(_("Time nearly up")))
-            elif kind == "time_up":
+            elif kind == TIME_UP:
                 Complaint.objects.filter(pk=locked.pk).update(escalated_at=now)
                 text = _("Time is up; %(level)s") % {"level": ComplaintLevel(level).label}
                 _entry(locked, EntryKind.ESCALATION, actor=None, at=now, text=str(text))
@@ -971,7 +965,7 @@ def complaints_check(*, now: dt.datetime | None = None) -> int:
                 audit_record(
                     actor=None, action="care.complaint_escalated", obj=locked, hall=locked.hall, data={"level": level}
                 )
-            _push_complaints(locked.hall, chime=kind != "warning")
+            _push_complaints(locked.hall, chime=kind != WARNING)
             done += 1
     return done
 

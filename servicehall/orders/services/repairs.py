@@ -35,7 +35,7 @@ from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.sequences import sequence_next
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
-from servicehall.org.hours import hall_working_hours_after, hall_working_hours_between
+from servicehall.org.hours import TIME_UP, WARNING, hall_time_limit_step, hall_working_hours_after
 from servicehall.org.models import Hall
 from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
@@ -402,22 +402,20 @@ def repair_close(*, repair: RepairTicket, actor: Actor, reason: str, note: str) 
 
 
 def _repair_step(repair: RepairTicket, now: dt.datetime) -> tuple[str, int] | None:
-    """("warning", level) or ("escalation", new level) when the repair's clock calls for one; None otherwise."""
+    """What the clock calls for (`org.hours.hall_time_limit_step`) while the repair is not fixed; an urgent
+    repair, the duty manager's from the start, gets its "time up" when its due time passes."""
     if repair.status not in REPAIR_SLA_OPEN:
         return None
-    hall, due = repair.hall, repair.due_at
-    if now >= due:
-        if repair.level < RepairLevel.DUTY_MANAGER:
-            return ("escalation", RepairLevel.DUTY_MANAGER)
-        since = repair.escalated_at if repair.escalated_at and repair.escalated_at > due else due
-        second = hall_working_hours_after(hall, since, settings.CARE_REPAIR_SECOND_ESCALATION_HOURS)
-        if repair.level < RepairLevel.SERVICE_MANAGER and now >= second:
-            return ("escalation", RepairLevel.SERVICE_MANAGER)
-        return None
-    left = hall_working_hours_between(hall, now, due)
-    if left <= settings.CARE_REPAIR_WARN_HOURS and repair.warned_for != due:
-        return ("warning", repair.level)
-    return None
+    return hall_time_limit_step(
+        repair.hall,
+        due=repair.due_at,
+        now=now,
+        level=repair.level,
+        escalated_at=repair.escalated_at,
+        warned_for=repair.warned_for,
+        warn_hours=settings.CARE_REPAIR_WARN_HOURS,
+        second_escalation_hours=settings.CARE_REPAIR_SECOND_ESCALATION_HOURS,
+    )
 
 
 def repairs_check(*, now: dt.datetime | None = None) -> int:
@@ -435,13 +433,16 @@ def repairs_check(*, now: dt.datetime | None = None) -> int:
                 continue
             kind, level = step
             data: dict[str, Any]
-            if kind == "warning":
+            if kind == WARNING:
                 RepairTicket.objects.filter(pk=locked.pk).update(warned_for=locked.due_at)
                 action, data = "repair.warned", {"number": locked.number, "due_at": locked.due_at.isoformat()}
+            elif kind == TIME_UP:
+                RepairTicket.objects.filter(pk=locked.pk).update(escalated_at=now)
+                action, data = "repair.time_up", {"number": locked.number, "level": level}
             else:
                 RepairTicket.objects.filter(pk=locked.pk).update(level=level, escalated_at=now)
                 action, data = "repair.escalated", {"number": locked.number, "level": level}
             audit_record(actor=None, action=action, obj=locked, hall=locked.hall, data=data)
-            _push_console(locked.hall, chime=kind == "escalation")
+            _push_console(locked.hall, chime=kind != WARNING)
             done += 1
     return done

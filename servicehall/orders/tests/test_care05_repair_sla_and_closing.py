@@ -97,6 +97,10 @@ def test_care05_an_urgent_fault_goes_to_the_duty_manager_at_once(world):
     console = _client(world.manager).get(reverse("queueing:manager", kwargs={"hall": world.hall.code}))
     text = console.content.decode()
     assert f'data-testid="console-repair-{repair.pk}"' in text and "已升级至值班经理" in text
+    # Its hour passes while the duty manager has it: written once, with the chime.
+    assert repairs.repairs_check(now=repair.due_at) == 1
+    assert repairs.repairs_check(now=repair.due_at + dt.timedelta(minutes=5)) == 0
+    assert AuditEntry.objects.filter(action="repair.time_up", object_id=str(repair.pk)).count() == 1
 
 
 def test_care05_console_shows_repairs_near_their_time(world, broadband):
