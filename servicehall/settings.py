@@ -394,6 +394,9 @@ CARE_TRACK_RATING_HOURS = env_int("CARE_TRACK_RATING_HOURS", 24)
 # ... and a dissatisfied customer's alert the duty manager has not handled in this many minutes is escalated
 # to the service manager (`manage.py care_escalate`, a periodic job).
 CARE_ALERT_ESCALATE_MINUTES = env_int("CARE_ALERT_ESCALATE_MINUTES", 10)
+# Text messages to customers (one-time codes, booking confirmations): "outbox" keeps them in the outbox (the
+# demo reads them there); a dotted path names a gateway backend class (core.messaging).
+SMS_BACKEND = env_str("SMS_BACKEND", "outbox")
 # Ratings one client address may send from ticket pages per minute (CARE01).
 CARE_RATE_PER_MINUTE = env_int("CARE_RATE_PER_MINUTE", 10)
 # An opinion book entry is due to be answered this many working days after it was written (CARE06).
