@@ -162,3 +162,6 @@ class PhoneCheck(models.Model):
     class Meta:
         verbose_name = _("phone check")
         verbose_name_plural = _("phone checks")
+
+    def __str__(self) -> str:
+        return str(self.token)
