@@ -411,3 +411,8 @@ def phone_check_confirm(*, token: Any, code: Any, now: dt.datetime | None = None
     )
     PhoneCheck.objects.filter(pk=check.pk).update(booking=booking)
     return booking
+
+
+def new_request_key() -> str:
+    """A key for a booking form: sending the form twice books once."""
+    return secrets.token_urlsafe(16)
