@@ -8,7 +8,7 @@ app_name = "appointments"
 urlpatterns = [
     # The customer's pages (no sign-in): book, confirm with the texted code, the booking by its code
     path("h/<slug:hall>/book/", views_public.book, name="book"),
-    path("check/<uuid:token>/", views_public.check, name="check"),
+    path("check/<uuid:request_id>/", views_public.check, name="check"),
     path("find/", views_public.find, name="find"),
     path("b/<slug:code>/", views_public.booking, name="booking"),
     path("b/<slug:code>/change/", views_public.change, name="change"),

@@ -100,7 +100,7 @@ def book(request: HttpRequest, hall: str) -> HttpResponse:
         except ApplicationError as exc:
             context["error"], status = str(exc.message), exc.status_code
         else:
-            return redirect("appointments:check", token=check.token)
+            return redirect("appointments:check", request_id=check.token)
     if chosen is not None:
         raw_day = request.POST.get("day") or request.GET.get("day")
         context.update(slot_picker(chosen, raw_day))
@@ -111,9 +111,9 @@ def book(request: HttpRequest, hall: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @handles_application_errors
-def check(request: HttpRequest, token: str) -> HttpResponse:
+def check(request: HttpRequest, request_id: str) -> HttpResponse:
     """Enter the code texted to the phone; the booking is made then."""
-    phone_check = services.phone_check_get(token=token)
+    phone_check = services.phone_check_get(token=request_id)
     if phone_check.booking_id is not None:
         return redirect("appointments:booking", code=phone_check.booking.code)  # type: ignore[union-attr]
     context: dict[str, Any] = {

@@ -99,10 +99,8 @@ def test_apt01_bad_input_on_the_public_pages_answers_4xx_with_a_message(client, 
         answer = client.post(book_url, {"type": typed.pk, **data})
         assert answer.status_code == status and words in answer.content.decode()
     assert client.get(book_url, {"type": "x"}).status_code == 404
-    assert (
-        client.get(reverse("appointments:check", kwargs={"token": "00000000-0000-0000-0000-000000000000"})).status_code
-        == 404
-    )
+    unknown = reverse("appointments:check", kwargs={"request_id": "00000000-0000-0000-0000-000000000000"})
+    assert client.get(unknown).status_code == 404
     assert not Booking.objects.exists()
 
 
