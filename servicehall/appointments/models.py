@@ -102,7 +102,7 @@ class Booking(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=20, db_index=True)
     code = models.CharField(_("booking code"), max_length=12, unique=True)
     status = models.CharField(_("status"), max_length=16, choices=BookingStatus.choices, default=BookingStatus.BOOKED)
-    channel = models.CharField(_("booked"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("booked through"), max_length=10, choices=Channel.choices)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
     request_key = models.CharField(_("request key"), max_length=64, null=True, blank=True)
     created_by = models.ForeignKey(

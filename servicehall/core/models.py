@@ -92,7 +92,7 @@ class OutgoingMessage(models.Model):
     show the phone masked."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
+        QUEUED = "queued", pgettext_lazy("message", "Queued")
         SENT = "sent", pgettext_lazy("message", "Sent")
         FAILED = "failed", pgettext_lazy("message", "Failed")
 
@@ -100,7 +100,7 @@ class OutgoingMessage(models.Model):
         "org.Hall", verbose_name=_("hall"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     phone = models.CharField(_("phone"), max_length=20)
-    body = models.CharField(_("text"), max_length=500)
+    body = models.CharField(pgettext_lazy("message", "text"), max_length=500)
     purpose = models.CharField(_("purpose"), max_length=40, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
