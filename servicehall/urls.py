@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/locked/<slug:hall>/", org_views.sign_in_locks, name="sign_in_locks"),
     path("halls/<slug:hall>/outbox/", org_views.outbox, name="outbox"),
+    path("halls/<slug:hall>/closed-days/", org_views.closed_days, name="closed_days"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
