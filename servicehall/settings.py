@@ -403,6 +403,8 @@ SMS_BACKEND = env_str("SMS_BACKEND", "outbox")
 # APT_NO_SHOW_WINDOW_DAYS days cannot book until APT_NO_SHOW_BLOCK_DAYS days after the last (0: no rule).
 APT_CODE_MINUTES = env_int("APT_CODE_MINUTES", 10)
 APT_PUBLIC_PER_MINUTE = env_int("APT_PUBLIC_PER_MINUTE", 10)
+# Codes one mobile number may be sent per hour, whichever addresses ask for them.
+APT_CODES_PER_PHONE_HOUR = env_int("APT_CODES_PER_PHONE_HOUR", 5)
 APT_NO_SHOW_LIMIT = env_int("APT_NO_SHOW_LIMIT", 3)
 APT_NO_SHOW_WINDOW_DAYS = env_int("APT_NO_SHOW_WINDOW_DAYS", 90)
 APT_NO_SHOW_BLOCK_DAYS = env_int("APT_NO_SHOW_BLOCK_DAYS", 30)

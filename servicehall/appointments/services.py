@@ -28,6 +28,7 @@ from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.messaging import message_send
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
+from servicehall.core.throttling import TooManyRequests
 from servicehall.lib.phones import PhoneError, phone_normalise
 from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
@@ -347,6 +348,13 @@ def phone_check_start(
     starts_at = ends_at - dt.timedelta(minutes=appointment_type.slot_minutes)
     no_show_check(hall=appointment_type.hall, phone=clean_phone, now=now)
     _max_open_check(appointment_type, phone=clean_phone, now=now)
+    # However many addresses ask, one phone gets only a few codes an hour (no text-message bombing).
+    recent = PhoneCheck.objects.filter(phone=clean_phone, created_at__gte=now - dt.timedelta(hours=1)).count()
+    if recent >= settings.APT_CODES_PER_PHONE_HOUR:
+        raise TooManyRequests(
+            _("Too many codes were sent to this number in the last hour. Please try again later."),
+            code="too_many_codes",
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         check = PhoneCheck(
@@ -355,6 +363,7 @@ def phone_check_start(
             starts_at=starts_at,
             name=clean_name,
             phone=clean_phone,
+            created_at=now,
             expires_at=now + dt.timedelta(minutes=settings.APT_CODE_MINUTES),
         )
         check.code_hash = _code_hash(check.token, code)

@@ -13,6 +13,7 @@ from servicehall.appointments.slots import bookable_days, day_slots, type_capaci
 from servicehall.appointments.states import BookingStatus
 from servicehall.core.errors import Conflict, Forbidden, Unprocessable
 from servicehall.core.models import AuditEntry, OutgoingMessage
+from servicehall.core.throttling import TooManyRequests
 from servicehall.org.models import HallClosedDay
 
 from .conftest import NOW, at
@@ -226,3 +227,17 @@ def test_apt01_the_last_place_is_taken_once_under_concurrency(postgres_only, thr
         thread.join()
     assert sorted(results) == ["booked"] + ["slot_full"] * 7
     assert Booking.objects.filter(type=business, starts_at=at(TUESDAY, 10), status="booked").count() == 2
+
+
+def test_apt01_one_phone_gets_only_a_few_codes_an_hour(world, business, settings):
+    settings.APT_CODES_PER_PHONE_HOUR = 2
+    for hour in (10, 11):
+        services.phone_check_start(
+            appointment_type=business, starts_at=at(TUESDAY, hour), name="Li", phone="13912345678", now=NOW
+        )
+    with pytest.raises(TooManyRequests) as refused:
+        services.phone_check_start(
+            appointment_type=business, starts_at=at(TUESDAY, 12), name="Li", phone="13912345678", now=NOW
+        )
+    assert refused.value.status_code == 429 and "Too many codes" in str(refused.value.message)
+    assert OutgoingMessage.objects.filter(purpose=services.SMS_CODE).count() == 2
