@@ -111,3 +111,23 @@ class SlotsApi(ServiceHallAPIView):
             for s in slots
         ]
         return Response(SlotSerializer(rows, many=True).data)
+
+
+class BookingCancelApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["appointments"],
+        summary="Cancel a booking for the customer (APT01)",
+        description="Until the type's cut-off before the slot; the customer gets a text message.",
+        request=None,
+        responses={
+            200: OpenApiResponse(BookingSerializer, description="Cancelled."),
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: error_response("Past the cut-off (`past_cutoff`) or no longer open (`not_open`)."),
+        },
+    )
+    def post(self, request: Request, hall: str, booking: int) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.ISSUE)
+        found = selectors.booking_get(hall=hall_obj, booking_id=booking)
+        return Response(BookingSerializer(booking_row(services.booking_cancel(booking=found, actor=request.user))).data)

@@ -191,8 +191,15 @@ def test_apt01_api_lists_creates_and_shows_slots_masked_and_scoped(client, world
     )
     assert closed.status_code == 422 and closed.json()["code"] == "not_a_slot"
     assert client.get(url, {"day": "31-12-2026"}).status_code == 422
+    cancel = reverse(
+        "appointments_api:booking-cancel", kwargs={"hall": world.hall.code, "booking": created.json()["id"]}
+    )
     client.force_login(other_world.clerk)
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 404 and client.post(cancel).status_code == 404
+    client.force_login(world.guide)
+    cancelled = client.post(cancel)
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert client.post(cancel).json()["code"] == "not_open"
     schema = client.get(reverse("schema")).content.decode()
     assert "/api/v1/appointments/halls/{hall}/bookings" in schema and "/slots" in schema
 
