@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "servicehall.invoicing",
     "servicehall.cashdesk",
     "servicehall.care",
+    "servicehall.appointments",
 ]
 
 MIDDLEWARE = [
@@ -398,6 +399,19 @@ CARE_TRACK_RATING_HOURS = env_int("CARE_TRACK_RATING_HOURS", 24)
 # ... and a dissatisfied customer's alert the duty manager has not handled in this many minutes is escalated
 # to the service manager (`manage.py care_escalate`, a periodic job).
 CARE_ALERT_ESCALATE_MINUTES = env_int("CARE_ALERT_ESCALATE_MINUTES", 10)
+# Text messages to customers (one-time codes, booking confirmations): "outbox" keeps them in the outbox (the
+# demo reads them there); a dotted path names a gateway backend class (core.messaging).
+SMS_BACKEND = env_str("SMS_BACKEND", "outbox")
+# Appointments (APT01): the public page's one-time code lasts this many minutes; one client address may ask
+# this many codes, bookings or look-ups per minute; a phone with APT_NO_SHOW_LIMIT no-shows in
+# APT_NO_SHOW_WINDOW_DAYS days cannot book until APT_NO_SHOW_BLOCK_DAYS days after the last (0: no rule).
+APT_CODE_MINUTES = env_int("APT_CODE_MINUTES", 10)
+APT_PUBLIC_PER_MINUTE = env_int("APT_PUBLIC_PER_MINUTE", 10)
+# Codes one mobile number may be sent per hour, whichever addresses ask for them.
+APT_CODES_PER_PHONE_HOUR = env_int("APT_CODES_PER_PHONE_HOUR", 5)
+APT_NO_SHOW_LIMIT = env_int("APT_NO_SHOW_LIMIT", 3)
+APT_NO_SHOW_WINDOW_DAYS = env_int("APT_NO_SHOW_WINDOW_DAYS", 90)
+APT_NO_SHOW_BLOCK_DAYS = env_int("APT_NO_SHOW_BLOCK_DAYS", 30)
 # Ratings one client address may send from ticket pages per minute (CARE01).
 CARE_RATE_PER_MINUTE = env_int("CARE_RATE_PER_MINUTE", 10)
 # An opinion book entry is due to be answered this many working days after it was written (CARE06).

@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/locked/<slug:hall>/", org_views.sign_in_locks, name="sign_in_locks"),
+    path("halls/<slug:hall>/outbox/", org_views.outbox, name="outbox"),
+    path("halls/<slug:hall>/closed-days/", org_views.closed_days, name="closed_days"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include("servicehall.invoicing.api_urls")),
     path("api/v1/", include("servicehall.cashdesk.api_urls")),
     path("api/v1/", include("servicehall.care.api_urls")),
+    path("api/v1/", include("servicehall.appointments.api_urls")),
     # Last under /api/v1/: it ends with the JSON catch-all for unknown API paths.
     path("api/v1/", include("servicehall.queueing.api_urls")),
     path("customers/", include("servicehall.customers.urls")),
@@ -31,6 +34,7 @@ urlpatterns = [
     path("invoices/", include("servicehall.invoicing.urls")),
     path("cashdesk/", include("servicehall.cashdesk.urls")),
     path("care/", include("servicehall.care.urls")),
+    path("appointments/", include("servicehall.appointments.urls")),
     path("", include("servicehall.queueing.urls")),
 ]
 

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry
+from .masking import mask_phone
+from .models import AuditEntry, OutgoingMessage
 from .services import audit_record
 
 
@@ -119,3 +120,17 @@ def customer_of(obj: Any) -> Any:
 class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "actor", "hall", "action", "object_type", "object_id"]
     list_filter = ["action", "hall"]
+
+
+@admin.register(OutgoingMessage)
+class OutgoingMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: the outbox is written by the services; the phone shows masked."""
+
+    list_display = ["created_at", "hall", "masked_phone", "purpose", "status", "sent_at"]
+    list_filter = ["hall", "status", "purpose"]
+    exclude = ["phone"]
+    readonly_fields = ["hall", "masked_phone", "body", "purpose", "status", "created_at", "sent_at", "error"]
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj: OutgoingMessage) -> str:
+        return mask_phone(obj.phone)

@@ -15,6 +15,7 @@ a 4xx and a message giving the range in the user's date format.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Container
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -109,12 +110,22 @@ def _working_span(day: dt.date, *, tz: dt.tzinfo, opens: dt.time, closes: dt.tim
     return dt.datetime.combine(day, opens, tzinfo=tz), dt.datetime.combine(day, closes, tzinfo=tz)
 
 
+def _is_working_day(day: dt.date, closed: Container[dt.date]) -> bool:
+    return day.weekday() < 5 and day not in closed
+
+
 def add_working_hours(
-    moment: dt.datetime, hours: float, *, tz: dt.tzinfo, opens: dt.time, closes: dt.time
+    moment: dt.datetime,
+    hours: float,
+    *,
+    tz: dt.tzinfo,
+    opens: dt.time,
+    closes: dt.time,
+    closed: Container[dt.date] = (),
 ) -> dt.datetime:
     """The moment `hours` working hours after `moment`, the clock running only from `opens` to `closes` on
     Monday to Friday in `tz`: a complaint due in 4 working hours recorded on Friday at 17:00 in a hall open
-    08:30–18:00 is due on Monday at 11:30. Holidays come with the hall's calendar (APT01)."""
+    08:30–18:00 is due on Monday at 11:30. `closed`: the hall's holidays and blackout days (APT01), skipped too."""
     if opens >= closes:
         raise ValueError("a working day must open before it closes")
     left = dt.timedelta(hours=hours)
@@ -122,7 +133,7 @@ def add_working_hours(
     day = local.date()
     while True:
         start, end = _working_span(day, tz=tz, opens=opens, closes=closes)
-        if day.weekday() < 5 and local < end:
+        if _is_working_day(day, closed) and local < end:
             begin = max(local, start)
             if begin + left <= end:
                 return begin + left
@@ -131,14 +142,20 @@ def add_working_hours(
 
 
 def working_hours_between(
-    start: dt.datetime, end: dt.datetime, *, tz: dt.tzinfo, opens: dt.time, closes: dt.time
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    tz: dt.tzinfo,
+    opens: dt.time,
+    closes: dt.time,
+    closed: Container[dt.date] = (),
 ) -> float:
     """How many working hours (as for `add_working_hours`) lie between two moments; 0 when `end` is first."""
     first, last = start.astimezone(tz), end.astimezone(tz)
     total = dt.timedelta()
     day = first.date()
     while day <= last.date():
-        if day.weekday() < 5:
+        if _is_working_day(day, closed):
             open_at, close_at = _working_span(day, tz=tz, opens=opens, closes=closes)
             begin, finish = max(first, open_at), min(last, close_at)
             if finish > begin:

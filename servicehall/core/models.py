@@ -82,3 +82,35 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.object_type}:{self.object_id}"
+
+
+class OutgoingMessage(models.Model):
+    """A text message (SMS) to a customer's phone, written before it is handed to the gateway: the outbox.
+
+    `core.messaging.message_send` writes it; the backend named by `SMS_BACKEND` delivers it once the
+    writing transaction commits (the default backend only marks it sent: the demo reads the outbox). Screens
+    show the phone masked."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("message", "Queued")
+        SENT = "sent", pgettext_lazy("message", "Sent")
+        FAILED = "failed", pgettext_lazy("message", "Failed")
+
+    hall = models.ForeignKey(
+        "org.Hall", verbose_name=_("hall"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    phone = models.CharField(_("phone"), max_length=20)
+    body = models.CharField(pgettext_lazy("message", "text"), max_length=500)
+    purpose = models.CharField(_("purpose"), max_length=40, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} #{self.pk}"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Company, Counter, CounterCategory, Hall, Membership
+from .models import Company, Counter, CounterCategory, Hall, HallClosedDay, Membership
 
 
 @admin.register(Company)
@@ -31,3 +31,10 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "hall", "role"]
     list_filter = ["hall", "role"]
     search_fields = ["user__username"]
+
+
+@admin.register(HallClosedDay)
+class HallClosedDayAdmin(admin.ModelAdmin):
+    list_display = ["hall", "date", "kind", "reason"]
+    list_filter = ["hall", "kind"]
+    date_hierarchy = "date"

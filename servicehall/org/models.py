@@ -172,3 +172,26 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.hall.code}: {self.get_role_display()}"
+
+
+class HallClosedDay(TimeStampedModel):
+    """A day the hall does not open although it is a working day: a public holiday or a blackout (APT01). The
+    hall administrator keeps the calendar; working-hours limits (org.hours) and bookable slots skip these days."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday")
+        BLACKOUT = "blackout", _("Blackout")
+
+    hall = models.ForeignKey(Hall, verbose_name=_("hall"), on_delete=models.CASCADE, related_name="closed_days")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.HOLIDAY)
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
+        ordering = ["hall", "date"]
+        constraints = [models.UniqueConstraint(fields=["hall", "date"], name="hall_closed_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.hall.code} {self.date:%Y-%m-%d}"

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from servicehall.core.errors import Forbidden, NotFound
+from servicehall.core.models import OutgoingMessage
 
 from .models import Counter, Hall, Membership
 from .roles import ROLE_CAPABILITIES, capabilities_of
@@ -116,3 +117,8 @@ def default_hall_for_user(*, user: Any) -> Hall | None:
 def public_halls() -> QuerySet[Hall]:
     """Halls whose kiosk and board run without a sign-in."""
     return Hall.objects.filter(public_kiosk=True).order_by("code")
+
+
+def hall_outbox(*, hall: Hall, limit: int = 200) -> QuerySet[OutgoingMessage]:
+    """The hall's latest text messages to customers (the outbox)."""
+    return OutgoingMessage.objects.filter(hall=hall).order_by("-created_at", "-id")[:limit]

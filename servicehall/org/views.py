@@ -11,12 +11,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from servicehall.core.errors import ApplicationError
+from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.views import handles_application_errors, render_error
 
-from . import sign_in
+from . import calendar, sign_in
+from .models import HallClosedDay
 from .navigation import landing_url, staff_nav
+from .presentation import outbox_rows
 from .roles import Capability
-from .selectors import default_hall_for_user, hall_get_for_user, memberships_for_user, public_halls, user_capabilities
+from .selectors import (
+    default_hall_for_user,
+    hall_get_for_user,
+    hall_outbox,
+    memberships_for_user,
+    public_halls,
+    user_capabilities,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -57,3 +68,55 @@ def sign_in_locks(request: HttpRequest, hall: str) -> HttpResponse:
         "locked": sign_in.locked_accounts(hall=found_hall),
     }
     return render(request, "org/sign_in_locks.html", context)
+
+
+@login_required
+@never_cache
+@handles_application_errors
+@require_http_methods(["GET"])
+def outbox(request: HttpRequest, hall: str) -> HttpResponse:
+    """The hall's text messages to customers, newest first, phones masked: with the default `SMS_BACKEND` nothing
+    leaves the server and this is where the demo reads the one-time codes (APT01)."""
+    found_hall = hall_get_for_user(user=request.user, code=hall, capability=Capability.MANAGE_QUEUE)
+    capabilities = user_capabilities(user=request.user, hall=found_hall)
+    context = {
+        "hall": found_hall,
+        "nav": staff_nav(capabilities=capabilities, hall_code=found_hall.code, active="outbox"),
+        "rows": outbox_rows(hall_outbox(hall=found_hall)),
+    }
+    return render_in_hall_time(request, "org/outbox.html", context)
+
+
+@login_required
+@never_cache
+@handles_application_errors
+@require_http_methods(["GET", "POST"])
+def closed_days(request: HttpRequest, hall: str) -> HttpResponse:
+    """The hall administrator's calendar: the holidays and blackout days ahead, adding and removing one (APT01)."""
+    found_hall = hall_get_for_user(user=request.user, code=hall, capability=Capability.ADMINISTER)
+    form = {name: request.POST.get(name, "") for name in ("date", "kind", "reason")}
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove"):
+                calendar.closed_day_remove(actor=request.user, hall=found_hall, closed_day_id=request.POST["remove"])
+                messages.success(request, _("The hall opens again on that day."))
+            else:
+                added = calendar.closed_day_add(
+                    actor=request.user, hall=found_hall, day=form["date"], kind=form["kind"], reason=form["reason"]
+                )
+                messages.success(request, _("The hall is closed on %(day)s.") % {"day": f"{added.date:%Y-%m-%d}"})
+        except ApplicationError as exc:
+            error, status = str(exc.message), exc.status_code
+        else:
+            return redirect("closed_days", hall=found_hall.code)
+    capabilities = user_capabilities(user=request.user, hall=found_hall)
+    context = {
+        "hall": found_hall,
+        "nav": staff_nav(capabilities=capabilities, hall_code=found_hall.code, active="closed_days"),
+        "days": calendar.closed_days_ahead(hall=found_hall, since=found_hall.local_date()),
+        "kinds": HallClosedDay.Kind.choices,
+        "form": form,
+        "error": error,
+    }
+    return render(request, "org/closed_days.html", context, status=status)

@@ -149,6 +149,16 @@ def customer_data_text() -> str:
     for complaint in Complaint.objects.all():  # the customer's words and the summary read back, as written
         texts += [complaint.words, complaint.summary, complaint.contact_name]
     texts += list(ComplaintEntry.objects.values_list("text", flat=True))  # notes and answers, as typed
+    from servicehall.appointments.models import Booking
+
+    for booking in Booking.objects.all():  # the name and notes given when booking (APT01)
+        texts += [booking.name, booking.notes]
+    from servicehall.core.models import OutgoingMessage
+
+    texts += list(OutgoingMessage.objects.values_list("body", flat=True))  # texts as sent, with names and halls
+    from servicehall.org.models import HallClosedDay
+
+    texts += list(HallClosedDay.objects.values_list("reason", flat=True))  # typed by the hall administrator
     return "\n".join(t for t in texts if t)
 
 

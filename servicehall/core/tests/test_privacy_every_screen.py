@@ -159,6 +159,9 @@ URL_KWARGS: dict[str, str] = {
     "task": "every follow-up call-back of the scene's orders",
     "complaint": "李四's complaint with the number to call back",
     "repair_id": "a repair (CARE05) of 张三's broadband",
+    "type": "an appointment type (APT01) 李四 booked",
+    "booking": "李四's booking (APT01); its code is among the `code` values",
+    "request_id": "李四's booking request waiting for the texted code (APT01)",
     **MONEY_URL_KWARGS,
 }
 
@@ -380,6 +383,25 @@ def _repair(world: HallWorld, service: Any) -> Any:
     return repair_open(hall=world.hall, actor=world.clerk, service=service, fault_kind=fault, description="无法上网")
 
 
+def _appointment(world: HallWorld) -> dict[str, Any]:
+    """李四 booked a visit (APT01) and asked for another one whose texted code waits: both hold his mobile."""
+    from servicehall.appointments import services as apt_services
+    from servicehall.appointments.models import AppointmentType
+
+    business = AppointmentType.objects.create(hall=world.hall, category=world.b, lead_minutes=0)
+    day = timezone.localdate() + dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    start = dt.datetime.combine(day, dt.time(10), tzinfo=world.hall.tz)
+    booking = apt_services.booking_create(
+        appointment_type=business, starts_at=start, name="李四", phone=LI_PHONE, channel="phone", actor=world.clerk
+    )
+    check = apt_services.phone_check_start(
+        appointment_type=business, starts_at=start + dt.timedelta(hours=1), name="李四", phone=LI_PHONE
+    )
+    return {"type": [str(business.pk)], "booking": [str(booking.pk)], "token": [str(check.token)], "code": booking.code}
+
+
 def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
     pack_load(hall=world.hall, code="telecom")
     pack_load(hall=world.hall, code="gas")
@@ -428,6 +450,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         "anonymous": None,
     }
     order_ids = [str(order.pk) for order in built.values()]
+    appointment = _appointment(world)
     kwarg_values: dict[str, list[str]] = {
         "hall": [world.hall.code],
         "customer_id": [str(person.pk) for person in people.values()],
@@ -438,7 +461,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         "counter_id": [str(world.counter1.pk)],
         "job_id": [str(pk) for pk in InstallationJob.objects.filter(hall=world.hall).values_list("pk", flat=True)],
         "write_id": [str(pk) for pk in CardWrite.objects.filter(hall=world.hall).values_list("pk", flat=True)],
-        "code": ["resident_id"],
+        "code": ["resident_id", appointment["code"]],
         "action": ["advance"],
         "number": [str(world.counter1.number)],
         "alert": [str(_dissatisfied_alert(world).pk)],
@@ -446,6 +469,9 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         "task": [str(pk) for pk in FollowUpTask.objects.filter(order__hall=world.hall).values_list("pk", flat=True)],
         "complaint": [str(_complaint(world, people["li"]).pk)],
         "repair_id": [str(_repair(world, held["zhang_broadband"]).pk)],
+        "type": appointment["type"],
+        "booking": appointment["booking"],
+        "request_id": appointment["token"],
         **money.kwarg_values,
     }
     assert set(kwarg_values) == set(URL_KWARGS)

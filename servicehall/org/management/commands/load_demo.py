@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from servicehall.appointments.demo import appointments_demo_load
 from servicehall.billing.demo import money_demo_load
 from servicehall.care.demo import care_demo_load
 from servicehall.credit.demo import credit_demo_load
@@ -25,8 +26,10 @@ class Command(BaseCommand):
         # This morning's ratings at the counters, one 不满意 waiting on the duty manager's console (CARE01).
         accounts = get_user_model().objects.in_bulk([u[0] for u in DEMO_USERS if u[3]], field_name="username")
         care_demo_load(hall=hall, clerks={int(u[3]): accounts[u[0]] for u in DEMO_USERS if u[3]})
+        appointments_demo_load(hall=hall)
         gas_hall = gas_demo_load()
         customers_demo_load(hall=gas_hall)
+        appointments_demo_load(hall=gas_hall)
         users = ", ".join(u[0] for u in [*DEMO_USERS, *GAS_DEMO_USERS])
         self.stdout.write(
             self.style.SUCCESS(

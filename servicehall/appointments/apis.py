@@ -1,0 +1,133 @@
+"""The appointments API (APT01): a hall's bookings of a day and booking for a customer (staff), and the free
+slots of an appointment type on a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from servicehall.core.apis import BAD_INPUT, UNAUTHENTICATED, ServiceHallAPIView, error_response, parse
+from servicehall.core.dates import parse_day
+from servicehall.core.errors import Unprocessable
+from servicehall.org.roles import Capability
+from servicehall.org.selectors import hall_get_for_user
+
+from . import selectors, services
+from .presentation import booking_row
+from .serializers import BookingCreateSerializer, BookingSerializer, SlotSerializer
+from .slots import day_slots
+
+FORBIDDEN = error_response("The user's role in the hall does not allow it.")
+NOT_FOUND = error_response("No such hall or appointment type among the user's halls.")
+REFUSED = error_response(
+    "A rule refused the booking: `slot_full`, `too_many_open` (409); `too_soon`, `beyond_horizon`, "
+    "`hall_closed`, `not_a_slot`, `bad_phone`, `name_missing`, `no_show_block` (422)."
+)
+DAY = OpenApiParameter("day", OpenApiTypes.DATE, description="The day, YYYY-MM-DD (the hall's today by default).")
+
+
+def _day(raw: str | None, tz: dt.tzinfo) -> dt.date:
+    if not raw:
+        return timezone.localdate(timezone=tz)
+    try:
+        return parse_day(raw)
+    except ValidationError as exc:
+        raise Unprocessable(exc.messages[0], code="bad_day") from None
+
+
+class BookingsApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["appointments"],
+        summary="A hall's bookings of one day (APT01)",
+        description="Every booking starting on the day, by time; phones masked.",
+        parameters=[DAY],
+        responses={200: BookingSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, hall: str) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
+        bookings = selectors.bookings_of_day(hall=hall_obj, day=_day(request.query_params.get("day"), hall_obj.tz))
+        return Response(BookingSerializer([booking_row(b) for b in bookings], many=True).data)
+
+    @extend_schema(
+        tags=["appointments"],
+        summary="Book for a customer who called or is at the counter (APT01)",
+        description="The customer gets a text message with the booking code. The same `request_key` books once.",
+        request=BookingCreateSerializer,
+        responses={
+            201: OpenApiResponse(BookingSerializer, description="Booked."),
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: REFUSED,
+            422: REFUSED,
+        },
+    )
+    def post(self, request: Request, hall: str) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.ISSUE)
+        data = parse(BookingCreateSerializer, request)
+        booking = services.booking_create(
+            appointment_type=selectors.type_get(hall=hall_obj, type_id=data["type"]),
+            starts_at=data["starts_at"],
+            name=data["name"],
+            phone=data["phone"],
+            channel=data["channel"],
+            notes=data["notes"],
+            request_key=data["request_key"],
+            actor=request.user,
+        )
+        return Response(BookingSerializer(booking_row(booking)).data, status=201)
+
+
+class SlotsApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["appointments"],
+        summary="The slots of an appointment type on one day (APT01)",
+        description=(
+            "Every slot of the day within opening hours with its places and how many are free; none on a weekend, "
+            "a holiday or blackout day, or beyond the booking horizon. `bookable` is false when full or too soon."
+        ),
+        parameters=[DAY],
+        responses={200: SlotSerializer(many=True), 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, hall: str, type: int) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
+        appointment_type = selectors.type_get(hall=hall_obj, type_id=type)
+        slots = day_slots(appointment_type, _day(request.query_params.get("day"), hall_obj.tz))
+        rows = [
+            {
+                "starts_at": s.starts_at,
+                "ends_at": s.ends_at,
+                "capacity": s.capacity,
+                "free": s.free,
+                "bookable": s.bookable,
+            }
+            for s in slots
+        ]
+        return Response(SlotSerializer(rows, many=True).data)
+
+
+class BookingCancelApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["appointments"],
+        summary="Cancel a booking for the customer (APT01)",
+        description="Until the type's cut-off before the slot; the customer gets a text message.",
+        request=None,
+        responses={
+            200: OpenApiResponse(BookingSerializer, description="Cancelled."),
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: error_response("Past the cut-off (`past_cutoff`) or no longer open (`not_open`)."),
+        },
+    )
+    def post(self, request: Request, hall: str, booking: int) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.ISSUE)
+        found = selectors.booking_get(hall=hall_obj, booking_id=booking)
+        return Response(BookingSerializer(booking_row(services.booking_cancel(booking=found, actor=request.user))).data)

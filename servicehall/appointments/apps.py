@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AppointmentsConfig(AppConfig):
+    name = "servicehall.appointments"
+    label = "appointments"
+    verbose_name = _("Appointments")
+
+    def ready(self) -> None:
+        from servicehall.core.messaging import register_purpose
+
+        from .services import SMS_BOOKED, SMS_CANCELLED, SMS_CHANGED, SMS_CODE
+
+        register_purpose(SMS_CODE, _("Booking code check"))
+        register_purpose(SMS_BOOKED, _("Booking confirmed"))
+        register_purpose(SMS_CHANGED, _("Booking changed"))
+        register_purpose(SMS_CANCELLED, _("Booking cancelled"))
