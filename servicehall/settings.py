@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "servicehall.invoicing",
     "servicehall.cashdesk",
     "servicehall.care",
+    "servicehall.reception",
 ]
 
 MIDDLEWARE = [
