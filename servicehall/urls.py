@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("servicehall.invoicing.api_urls")),
     path("api/v1/", include("servicehall.cashdesk.api_urls")),
     path("api/v1/", include("servicehall.care.api_urls")),
+    path("api/v1/", include("servicehall.reception.api_urls")),
     # Last under /api/v1/: it ends with the JSON catch-all for unknown API paths.
     path("api/v1/", include("servicehall.queueing.api_urls")),
     path("customers/", include("servicehall.customers.urls")),
@@ -31,6 +32,7 @@ urlpatterns = [
     path("invoices/", include("servicehall.invoicing.urls")),
     path("cashdesk/", include("servicehall.cashdesk.urls")),
     path("care/", include("servicehall.care.urls")),
+    path("reception/", include("servicehall.reception.urls")),
     path("", include("servicehall.queueing.urls")),
 ]
 

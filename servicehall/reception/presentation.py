@@ -11,14 +11,13 @@ from .models import ChecklistItem, Visit, Visitor
 
 
 def visitor_row(visitor: Visitor) -> dict[str, Any]:
-    kind = IdDocument.Kind(visitor.id_kind).label if visitor.id_kind in IdDocument.Kind.values else ""
     return {
         "id": visitor.pk,
         "name": visitor.name,
         "company": visitor.company,
         "position": visitor.position,
         "id_kind": visitor.id_kind,
-        "id_kind_label": str(kind),
+        "id_kind_label": document_label(visitor.id_kind),
         "id_number": mask_id_number(visitor.id_number),
         "signed_in_at": visitor.signed_in_at,
         "badges_printed": visitor.badges_printed,
@@ -35,3 +34,7 @@ def host_name(user: Any) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.username
+
+
+def document_label(kind: str) -> str:
+    return str(IdDocument.Kind(kind).label) if kind in IdDocument.Kind.values else ""

@@ -159,6 +159,10 @@ URL_KWARGS: dict[str, str] = {
     "task": "every follow-up call-back of the scene's orders",
     "complaint": "李四's complaint with the number to call back",
     "repair_id": "a repair (CARE05) of 张三's broadband",
+    "visit": "a business visit (APT04) whose visitor signed in with 赵六's resident ID",
+    "visitor": "that visitor",
+    "expense": "an expense of that visit",
+    "token": "the visit's feedback link",
     **MONEY_URL_KWARGS,
 }
 
@@ -380,6 +384,39 @@ def _repair(world: HallWorld, service: Any) -> Any:
     return repair_open(hall=world.hall, actor=world.clerk, service=service, fault_kind=fault, description="无法上网")
 
 
+def _business_visit(world: HallWorld) -> dict[str, list[str]]:
+    """A business visit (APT04) whose visitor signed in with 赵六's resident ID; finished, with an expense."""
+    from servicehall.reception import services as reception
+    from servicehall.reception.models import ReceptionLevel
+
+    level = ReceptionLevel.objects.create(hall=world.hall, name="一般接待", needs_approval=False)
+    data = reception.VisitInput(
+        company="华南通信",
+        purpose="交流",
+        day=world.hall.local_date() + dt.timedelta(days=1),
+        start=dt.time(10),
+        end=dt.time(11),
+        host_id=world.clerk.pk,
+        level_id=level.pk,
+        expected_visitors=1,
+    )
+    visit = reception.visit_submit(
+        visit=reception.visit_plan(hall=world.hall, actor=world.clerk, data=data), actor=world.clerk
+    )
+    visitor = reception.visitor_add(visit=visit, actor=world.clerk, name="赵六")
+    reception.visitor_sign_in(visitor=visitor, actor=world.guide, id_kind="resident_id", id_number=ZHAO_ID)
+    expense = reception.expense_record(
+        visit=visit, actor=world.clerk, kind="meal", amount="50", spent_on=world.hall.local_date()
+    )
+    visit = reception.visit_farewell(visit=visit, actor=world.clerk)
+    return {
+        "visit": [str(visit.pk)],
+        "visitor": [str(visitor.pk)],
+        "expense": [str(expense.pk)],
+        "token": [visit.feedback_token],
+    }
+
+
 def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
     pack_load(hall=world.hall, code="telecom")
     pack_load(hall=world.hall, code="gas")
@@ -446,6 +483,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         "task": [str(pk) for pk in FollowUpTask.objects.filter(order__hall=world.hall).values_list("pk", flat=True)],
         "complaint": [str(_complaint(world, people["li"]).pk)],
         "repair_id": [str(_repair(world, held["zhang_broadband"]).pk)],
+        **_business_visit(world),
         **money.kwarg_values,
     }
     assert set(kwarg_values) == set(URL_KWARGS)
