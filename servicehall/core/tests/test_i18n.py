@@ -149,6 +149,18 @@ def customer_data_text() -> str:
     for complaint in Complaint.objects.all():  # the customer's words and the summary read back, as written
         texts += [complaint.words, complaint.summary, complaint.contact_name]
     texts += list(ComplaintEntry.objects.values_list("text", flat=True))  # notes and answers, as typed
+    from servicehall.reception.models import Expense, MeetingRoom, ReceptionLevel, Visit, VisitMove, Visitor
+
+    for visit in Visit.objects.all():  # the business visit's plan and record, as typed by staff and visitors
+        texts += [visit.company, visit.purpose, visit.requirements, visit.companions, visit.agenda, visit.areas]
+        texts += [visit.materials, visit.gifts, visit.record, visit.requests, visit.feedback_comment]
+    for visitor in Visitor.objects.all():
+        texts += [visitor.name, visitor.company, visitor.position]
+    texts += list(MeetingRoom.objects.values_list("name", flat=True))
+    texts += list(MeetingRoom.objects.values_list("equipment", flat=True))
+    texts += list(ReceptionLevel.objects.values_list("name", flat=True))
+    texts += list(Expense.objects.values_list("note", flat=True))
+    texts += list(VisitMove.objects.values_list("note", flat=True))  # reasons typed by the host or the office
     return "\n".join(t for t in texts if t)
 
 
