@@ -428,10 +428,15 @@ def visitor_add(
     if visit.visitors.count() >= MAX_VISITORS:
         raise Unprocessable(_("This visit has as many visitors as it may have."), code="too_many_visitors")
     kind, number = _document(id_kind, id_number, hall=visit.hall, required=False)
+    name = _text(name, field="name", label=_("Name"), max_length=40, required=True)
+    company = _text(company or visit.company, field="company", label=_("Company"), max_length=80)
+    # A double-click (or a form sent again) must not list the same person twice.
+    if visit.visitors.filter(name=name, company=company).exists():
+        raise Conflict(_("%(name)s is already listed for this visit.") % {"name": name}, code="visitor_listed")
     visitor = Visitor.objects.create(
         visit=visit,
-        name=_text(name, field="name", label=_("Name"), max_length=40, required=True),
-        company=_text(company or visit.company, field="company", label=_("Company"), max_length=80),
+        name=name,
+        company=company,
         position=_text(position, field="position", label=_("Position"), max_length=40),
         id_kind=kind,
         id_number=number,

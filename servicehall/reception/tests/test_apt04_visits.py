@@ -316,3 +316,62 @@ def test_apt04_another_halls_visit_is_not_found(world, other_world):
         selectors.visit_get(hall=other_world.hall, visit_id=visit.pk)
     with pytest.raises(Forbidden):
         services.visit_decide(visit=visit, actor=other_world.manager, approve=True)
+
+
+def test_apt04_the_same_visitor_sent_twice_is_listed_once(world):
+    visit = plan(world.hall, world.clerk)
+    services.visitor_add(visit=visit, actor=world.clerk, name="李明")
+    with pytest.raises(Conflict):
+        services.visitor_add(visit=visit, actor=world.clerk, name=" 李明 ")
+    assert visit.visitors.count() == 1
+
+
+# --- supervision and the month's expenses --------------------------------------------------------
+
+
+def _finished(world, host, score=None, record="参观营业厅", **kwargs):
+    visit = services.visit_submit(visit=plan(world.hall, host, **kwargs), actor=host)
+    guest = services.visitor_add(visit=visit, actor=host, name="李明")
+    services.visitor_sign_in(visitor=guest, actor=world.guide, id_kind="passport", id_number="E12345678")
+    if record:
+        services.visit_record_write(visit=visit, actor=host, record=record, requests="")
+    visit = services.visit_farewell(visit=visit, actor=host)
+    if score is not None:
+        services.feedback_give(token=visit.feedback_token, score=str(score), comment="")
+    return visit
+
+
+def test_apt04_visits_per_host_count_feedback_spending_and_missing_records(world):
+    lvl = level(world.hall, per_visitor="100", per_visit="200")
+    first = _finished(world, world.clerk, score=5, lvl=lvl, start="09:00", end="10:00")
+    _finished(world, world.clerk, score=2, lvl=lvl, start="10:00", end="11:00")
+    _finished(world, world.clerk, record="", lvl=lvl, start="11:00", end="12:00")
+    services.expense_record(
+        visit=first, actor=world.clerk, kind="meal", amount="120.50", spent_on=world.hall.local_date()
+    )
+    _finished(world, world.clerk2, score=4, lvl=lvl, start="14:00", end="15:00")
+    day = tomorrow(world.hall)
+    rows = {r.host.username: r for r in selectors.hosts_supervision(hall=world.hall, start=day, end=day)}
+    mine = rows[world.clerk.username]
+    assert (mine.visits, mine.finished, mine.rated, mine.average_score) == (3, 3, 2, 3.5)
+    assert mine.records_missing == 1
+    assert mine.spent == Decimal("120.50") and mine.allowance == Decimal("1200.00")
+    assert rows[world.clerk2.username].average_score == 4.0
+    assert (
+        selectors.hosts_supervision(hall=world.hall, start=day + dt.timedelta(days=1), end=day + dt.timedelta(days=9))
+        == []
+    )
+
+
+def test_apt04_the_months_expenses_count_only_what_is_spent_or_approved(world):
+    visit = _approved(world, lvl=level(world.hall, per_visitor="0", per_visit="100.00"))
+    today = world.hall.local_date()
+    services.expense_record(visit=visit, actor=world.clerk, kind="meal", amount="80", spent_on=today)
+    waiting = services.expense_record(visit=visit, actor=world.clerk, kind="gift", amount="50", spent_on=today)
+    refused = services.expense_record(visit=visit, actor=world.clerk, kind="transport", amount="30", spent_on=today)
+    services.expense_decide(expense=refused, actor=world.manager, approve=False)
+    report = selectors.expense_month(hall=world.hall, year=today.year, month=today.month)
+    assert (report.spent, report.waiting, report.rejected) == (Decimal("80.00"), Decimal("50.00"), Decimal("30.00"))
+    services.expense_decide(expense=waiting, actor=world.manager, approve=True)
+    report = selectors.expense_month(hall=world.hall, year=today.year, month=today.month)
+    assert report.spent == Decimal("130.00") and len(report.by_kind) == 2
