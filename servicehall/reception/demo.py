@@ -11,10 +11,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from servicehall.core.sequences import sequence_next
 from servicehall.org.models import Hall
 
 from . import services
-from .models import ChecklistItem, Expense, ExpenseKind, MeetingRoom, ReceptionLevel, Visit, Visitor
+from .models import ChecklistItem, Expense, ExpenseKind, MeetingRoom, ReceptionLevel, Visit, Visitor, VisitSequence
 from .states import VISIT_TABLE, VisitStatus
 
 V = VisitStatus
@@ -38,7 +39,7 @@ def _today_visit(
     day = hall.local_date()
     visit = Visit.objects.create(
         hall=hall,
-        code=f"JD{day:%Y%m%d}9{hours[0]:02d}",
+        code=f"JD{day:%Y%m%d}{sequence_next(model=VisitSequence, key={'hall': hall, 'day': day}):03d}",
         starts_at=_at(hall, day, hours[0]),
         ends_at=_at(hall, day, hours[1]),
         host=host,
