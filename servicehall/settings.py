@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
         "CareAlertActionEnum": "servicehall.care.models.AlertAction",
         "OpinionStatusEnum": "servicehall.care.states.OpinionStatus",
         "OpinionChannelEnum": "servicehall.care.models.OpinionChannel",
+        "VisitStatusEnum": "servicehall.reception.states.VisitStatus",
     },
 }
 
