@@ -88,6 +88,29 @@ def test_apt04_a_visit_from_plan_to_farewell_with_the_badge_printed(asgi_server,
     host.get_by_text(text(language, "The record is saved.")).wait_for()
     host.get_by_test_id("visit-farewell").click()
     host.get_by_test_id("visit-status").filter(has_text=text(language, "Finished")).wait_for()
-    host.get_by_test_id("feedback-link").wait_for()
+    link = host.get_by_test_id("feedback-link").inner_text().strip()
     visit.refresh_from_db()
     assert visit.record == "参观营业厅，介绍政企业务"
+
+    # Thrift: lunch over the allowance (2 × ¥100 + ¥200) waits for the office, which approves it.
+    host.get_by_test_id("expense-amount").fill("480")
+    host.get_by_test_id("expense-add").click()
+    host.get_by_text(text(language, "This expense is over the visit's allowance: it waits for the office.")).wait_for()
+    office.goto(asgi_server.url(f"/reception/halls/{hall}/visits/?day={day}"))
+    office.goto(asgi_server.url(f"/reception/halls/{hall}/visits/{visit.pk}/"))
+    office.get_by_test_id("expense-approve").click()
+    office.get_by_text(text(language, "The expense is approved.")).wait_for()
+    month = world.hall.local_date().strftime("%Y-%m")
+    office.goto(asgi_server.url(f"/reception/halls/{hall}/expenses/?month={month}"))
+    office.get_by_test_id("expenses-spent").filter(has_text="480.00").wait_for()
+
+    # The visitor answers the feedback link on their phone; the office sees the score per host.
+    phone = new_page(browser, base, language=language, viewport={"width": 390, "height": 844})
+    phone.goto(link)
+    phone.get_by_test_id("feedback-score-5").check()
+    phone.get_by_test_id("feedback-send").click()
+    phone.get_by_test_id("feedback-thanks").wait_for()
+    start = end = tomorrow(world.hall).isoformat()
+    office.goto(asgi_server.url(f"/reception/halls/{hall}/supervision/?start={start}&end={end}"))
+    row = office.get_by_test_id("supervision").locator("tbody tr").filter(has_text=world.clerk.username)
+    assert row.locator("td").nth(6).inner_text() == "5.0"
