@@ -137,6 +137,18 @@ def _is_host_or_office(actor: Actor, visit: Visit) -> bool:
     return acting_user(actor) == visit.host or user_can(user=actor, hall=visit.hall, capability=C.APPROVE_RECEPTION)
 
 
+# Who signs visitors in and prints their badges: the front desk (lobby guide, the counters, the duty manager),
+# the office, and the visit's own host. A role that only looks (auditor, safety officer) does not.
+FRONT_DESK = (C.GUIDE, C.ISSUE, C.SERVE, C.APPROVE_RECEPTION)
+
+
+def _require_front_desk(actor: Actor, visit: Visit) -> None:
+    if acting_user(actor) == visit.host:
+        return
+    if not any(user_can(user=actor, hall=visit.hall, capability=c) for c in FRONT_DESK):
+        raise Forbidden(_("Visitors are signed in at reception or by their host."), code="not_front_desk")
+
+
 def _require_host_or_office(actor: Actor, visit: Visit) -> None:
     if not _is_host_or_office(actor, visit):
         raise Forbidden(_("Only the visit's host or the office may do this."), code="not_host")
@@ -450,7 +462,7 @@ def visitor_sign_in(*, visitor: Visitor, actor: Actor, id_kind: str, id_number: 
     """Reception signs a visitor in after checking their document (第七条); the first one makes the visit
     arrived and the host is told at once. A document given in the plan must be the one shown."""
     visit = _locked(visitor.visit)
-    require_capability(actor, visit.hall, C.VIEW_HALL)
+    _require_front_desk(actor, visit)
     visitor = Visitor.objects.select_for_update().get(pk=visitor.pk)
     if visitor.signed_in_at is not None:
         raise Conflict(_("%(name)s is already signed in.") % {"name": visitor.name}, code="already_signed_in")
@@ -480,8 +492,8 @@ def visitor_sign_in(*, visitor: Visitor, actor: Actor, id_kind: str, id_number: 
 @transaction.atomic
 def visitor_badge_print(*, visitor: Visitor, actor: Actor) -> Visitor:
     """Count one printed badge (only a signed-in visitor gets one)."""
-    visitor = Visitor.objects.select_for_update().select_related("visit__hall").get(pk=visitor.pk)
-    require_capability(actor, visitor.visit.hall, C.VIEW_HALL)
+    visitor = Visitor.objects.select_for_update(of=("self",)).select_related("visit__hall").get(pk=visitor.pk)
+    _require_front_desk(actor, visitor.visit)
     if visitor.signed_in_at is None:
         raise Conflict(_("Sign the visitor in first: badges are printed at the sign-in."), code="not_signed_in")
     visitor.badges_printed += 1

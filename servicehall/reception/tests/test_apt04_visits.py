@@ -375,3 +375,15 @@ def test_apt04_the_months_expenses_count_only_what_is_spent_or_approved(world):
     services.expense_decide(expense=waiting, actor=world.manager, approve=True)
     report = selectors.expense_month(hall=world.hall, year=today.year, month=today.month)
     assert report.spent == Decimal("130.00") and len(report.by_kind) == 2
+
+
+def test_apt04_a_role_that_only_looks_does_not_sign_visitors_in(world):
+    visit = services.visit_submit(visit=plan(world.hall, world.clerk), actor=world.clerk)
+    guest = services.visitor_add(visit=visit, actor=world.clerk, name="李明")
+    auditor = make_member(world.hall, Role.AUDITOR, "auditor_ha")
+    with pytest.raises(Forbidden):
+        services.visitor_sign_in(visitor=guest, actor=auditor, id_kind="passport", id_number="E12345678")
+    services.visitor_sign_in(visitor=guest, actor=world.clerk, id_kind="passport", id_number="E12345678")
+    with pytest.raises(Forbidden):
+        services.visitor_badge_print(visitor=guest, actor=auditor)
+    assert services.visitor_badge_print(visitor=guest, actor=world.guide).badges_printed == 1
