@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "servicehall.cashdesk",
     "servicehall.care",
     "servicehall.appointments",
+    "servicehall.reception",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "CareAlertActionEnum": "servicehall.care.models.AlertAction",
         "OpinionStatusEnum": "servicehall.care.states.OpinionStatus",
         "OpinionChannelEnum": "servicehall.care.models.OpinionChannel",
+        "VisitStatusEnum": "servicehall.reception.states.VisitStatus",
     },
 }
 

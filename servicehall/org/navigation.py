@@ -62,6 +62,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("commitments", "care:commitments", _("Service commitments"), frozenset({C.HANDLE_CARE, C.MANAGE_QUEUE})),
     Screen("opinions", "care:opinions", _("Opinion book"), frozenset({C.HANDLE_CARE, C.SERVE, C.GUIDE})),
     Screen("complaints", "care:complaints", _("Complaints"), frozenset({C.HANDLE_CARE, C.SERVE, C.ISSUE, C.GUIDE})),
+    Screen("visits", "reception:visits", _("Business visitors"), frozenset({C.VIEW_HALL})),
     # The duty manager's order lists (to review, in progress, unfinished) are tabs of one screen.
     Screen("review", "orders:review_list", _("Orders"), frozenset({C.MANAGE_QUEUE})),
     Screen(

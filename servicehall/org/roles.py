@@ -30,6 +30,7 @@ class Capability(models.TextChoices):
     REVEAL_PERSONAL_DATA = "reveal_personal_data", _("See personal data in full (logged)")
     APPROVE_MONEY = "approve_money", _("Approve refunds and credit, settle the day's money")
     HANDLE_CARE = "handle_care", _("Handle dissatisfied customers, complaints and follow-ups")
+    APPROVE_RECEPTION = "approve_reception", _("Approve business visits and their expenses over the allowance")
 
 
 C = Capability
@@ -38,10 +39,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.LOBBY_GUIDE: frozenset({C.ISSUE, C.GUIDE, C.VIEW_HALL}),
     Role.DUTY_MANAGER: frozenset(
         {C.SERVE, C.ISSUE, C.GUIDE, C.MANAGE_QUEUE, C.VIEW_HALL, C.REVEAL_PERSONAL_DATA, C.APPROVE_MONEY, C.HANDLE_CARE}
+        | {C.APPROVE_RECEPTION}
     ),
     Role.SERVICE_MANAGER: frozenset({C.ISSUE, C.GUIDE, C.VIEW_HALL, C.HANDLE_CARE}),
     Role.SAFETY_OFFICER: frozenset({C.VIEW_HALL}),
-    Role.HALL_ADMIN: frozenset({C.MANAGE_QUEUE, C.ADMINISTER, C.VIEW_HALL, C.ISSUE}),
+    Role.HALL_ADMIN: frozenset({C.MANAGE_QUEUE, C.ADMINISTER, C.VIEW_HALL, C.ISSUE, C.APPROVE_RECEPTION}),
     Role.AUDITOR: frozenset({C.VIEW_HALL}),
 }
 

@@ -159,6 +159,18 @@ def customer_data_text() -> str:
     from servicehall.org.models import HallClosedDay
 
     texts += list(HallClosedDay.objects.values_list("reason", flat=True))  # typed by the hall administrator
+    from servicehall.reception.models import Expense, MeetingRoom, ReceptionLevel, Visit, VisitMove, Visitor
+
+    for visit in Visit.objects.all():  # the business visit's plan and record, as typed by staff and visitors
+        texts += [visit.company, visit.purpose, visit.requirements, visit.companions, visit.agenda, visit.areas]
+        texts += [visit.materials, visit.gifts, visit.record, visit.requests, visit.feedback_comment]
+    for visitor in Visitor.objects.all():
+        texts += [visitor.name, visitor.company, visitor.position]
+    texts += list(MeetingRoom.objects.values_list("name", flat=True))
+    texts += list(MeetingRoom.objects.values_list("equipment", flat=True))
+    texts += list(ReceptionLevel.objects.values_list("name", flat=True))
+    texts += list(Expense.objects.values_list("note", flat=True))
+    texts += list(VisitMove.objects.values_list("note", flat=True))  # reasons typed by the host or the office
     return "\n".join(t for t in texts if t)
 
 

@@ -162,6 +162,10 @@ URL_KWARGS: dict[str, str] = {
     "type": "an appointment type (APT01) 李四 booked",
     "booking": "李四's booking (APT01); its code is among the `code` values",
     "request_id": "李四's booking request waiting for the texted code (APT01)",
+    "visit": "a business visit (APT04) whose visitor signed in with 赵六's resident ID",
+    "visitor": "that visitor",
+    "expense": "an expense of that visit",
+    "token": "the visit's feedback link",
     **MONEY_URL_KWARGS,
 }
 
@@ -402,6 +406,39 @@ def _appointment(world: HallWorld) -> dict[str, Any]:
     return {"type": [str(business.pk)], "booking": [str(booking.pk)], "token": [str(check.token)], "code": booking.code}
 
 
+def _business_visit(world: HallWorld) -> dict[str, list[str]]:
+    """A business visit (APT04) whose visitor signed in with 赵六's resident ID; finished, with an expense."""
+    from servicehall.reception import services as reception
+    from servicehall.reception.models import ReceptionLevel
+
+    level = ReceptionLevel.objects.create(hall=world.hall, name="一般接待", needs_approval=False)
+    data = reception.VisitInput(
+        company="华南通信",
+        purpose="交流",
+        day=world.hall.local_date() + dt.timedelta(days=1),
+        start=dt.time(10),
+        end=dt.time(11),
+        host_id=world.clerk.pk,
+        level_id=level.pk,
+        expected_visitors=1,
+    )
+    visit = reception.visit_submit(
+        visit=reception.visit_plan(hall=world.hall, actor=world.clerk, data=data), actor=world.clerk
+    )
+    visitor = reception.visitor_add(visit=visit, actor=world.clerk, name="赵六")
+    reception.visitor_sign_in(visitor=visitor, actor=world.guide, id_kind="resident_id", id_number=ZHAO_ID)
+    expense = reception.expense_record(
+        visit=visit, actor=world.clerk, kind="meal", amount="50", spent_on=world.hall.local_date()
+    )
+    visit = reception.visit_farewell(visit=visit, actor=world.clerk)
+    return {
+        "visit": [str(visit.pk)],
+        "visitor": [str(visitor.pk)],
+        "expense": [str(expense.pk)],
+        "token": [visit.feedback_token],
+    }
+
+
 def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
     pack_load(hall=world.hall, code="telecom")
     pack_load(hall=world.hall, code="gas")
@@ -472,6 +509,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         "type": appointment["type"],
         "booking": appointment["booking"],
         "request_id": appointment["token"],
+        **_business_visit(world),
         **money.kwarg_values,
     }
     assert set(kwarg_values) == set(URL_KWARGS)

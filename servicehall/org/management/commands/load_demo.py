@@ -10,6 +10,7 @@ from servicehall.credit.demo import credit_demo_load
 from servicehall.customers.demo import customers_demo_load
 from servicehall.org.demo import DEMO_PASSWORD, DEMO_USERS, GAS_DEMO_USERS, demo_load, gas_demo_load
 from servicehall.promotions.demo import promotions_demo_load
+from servicehall.reception.demo import reception_demo_load
 
 
 class Command(BaseCommand):
@@ -27,6 +28,9 @@ class Command(BaseCommand):
         accounts = get_user_model().objects.in_bulk([u[0] for u in DEMO_USERS if u[3]], field_name="username")
         care_demo_load(hall=hall, clerks={int(u[3]): accounts[u[0]] for u in DEMO_USERS if u[3]})
         appointments_demo_load(hall=hall)
+        # Business visitors today and tomorrow (APT04): 孙丽 hosts, the hall administrator is the office.
+        staff = get_user_model().objects.in_bulk(["service1", "admin", "guide1"], field_name="username")
+        reception_demo_load(hall=hall, host=staff["service1"], office=staff["admin"], reception=staff["guide1"])
         gas_hall = gas_demo_load()
         customers_demo_load(hall=gas_hall)
         appointments_demo_load(hall=gas_hall)
