@@ -100,7 +100,9 @@ def visit_budget(*, visit: Visit) -> Budget:
         spent=Sum("amount", filter=Q(status__in=EXPENSE_SPENT)),
         waiting=Sum("amount", filter=Q(status=ExpenseStatus.WAITING)),
     )
-    return Budget(allowance=visit.allowance, spent=sums["spent"] or ZERO, waiting=sums["waiting"] or ZERO)
+    # SQLite sums decimals without their places (168, not 168.00): money is shown with two.
+    spent, waiting = ((value or ZERO).quantize(ZERO) for value in (sums["spent"], sums["waiting"]))
+    return Budget(allowance=visit.allowance, spent=spent, waiting=waiting)
 
 
 def visit_expenses(*, visit: Visit) -> QuerySet[Expense]:
@@ -197,8 +199,8 @@ def hosts_supervision(*, hall: Hall, start: dt.date, end: dt.date) -> list[HostR
             cancelled=row["cancelled"],
             rated=row["rated"],
             average_score=round(row["average"], 1) if row["average"] is not None else None,
-            spent=spent.get(row["host"]) or ZERO,
-            allowance=allowance.get(row["host"]) or ZERO,
+            spent=(spent.get(row["host"]) or ZERO).quantize(ZERO),
+            allowance=(allowance.get(row["host"]) or ZERO).quantize(ZERO),
             records_missing=row["missing"],
         )
         for row in per_host

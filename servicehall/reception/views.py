@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
@@ -544,7 +545,7 @@ def expenses_export(request: HttpRequest, hall: str) -> HttpResponse:
             ],
         )
     write_row(sheet)
-    write_row(sheet, [_("Counted"), "", "", "", "", report.spent])
+    write_row(sheet, [pgettext("expenses", "Counted"), "", "", "", "", report.spent])
     write_row(sheet, [_("Waiting for approval"), "", "", "", "", report.waiting])
     buffer = io.BytesIO()
     book.save(buffer)

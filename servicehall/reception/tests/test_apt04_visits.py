@@ -212,7 +212,8 @@ def test_apt04_arriving_before_the_preparation_is_noted(world):
     guest = services.visitor_add(visit=visit, actor=world.clerk, name="李明")
     services.visitor_sign_in(visitor=guest, actor=world.guide, id_kind="passport", id_number="E12345678")
     move = visit.moves.get(to_status=V.ARRIVED)
-    assert "preparation" in move.note
+    # Written in the language of the moment (the hall's Chinese here), as every history note.
+    assert move.note == "来访人员到达时准备工作尚未报告完成。"
 
 
 def test_apt04_document_numbers_are_masked_and_the_full_view_is_audited(world):
