@@ -23,9 +23,10 @@ from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import NotFound
 from servicehall.core.masking import mask_name, mask_phone
 from servicehall.customers import selectors as customer_selectors
-from servicehall.customers.models import Customer
+from servicehall.customers.models import Customer, Service
 from servicehall.orders import selectors as order_selectors
 from servicehall.orders.models import FollowUpTask, WorkOrder
+from servicehall.orders.selectors.repairs import fault_kinds_for
 from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Counter, Hall
 from servicehall.org.presentation import staff_name
@@ -278,6 +279,10 @@ def follow_up_queue(*, hall: Hall, now: dt.datetime | None = None) -> dict[str, 
     calls: dict[int, list[FollowUpCall]] = {}
     for call in FollowUpCall.objects.filter(task__in=tasks).select_related("by"):
         calls.setdefault(call.task_id, []).append(call)
+    # A fault found on the call is reported as a repair of the order's service, where the hall repairs its kind.
+    repairable = {kind.service_kind for kind in fault_kinds_for(hall=hall)}
+    service_ids = {task.order.service_id for task in tasks if task.order.service_id}
+    kinds = dict(Service.objects.filter(pk__in=service_ids).values_list("pk", "kind")) if service_ids else {}
     rows = [
         {
             "task": task,
@@ -287,6 +292,7 @@ def follow_up_queue(*, hall: Hall, now: dt.datetime | None = None) -> dict[str, 
             "phone": mask_phone(task.order.customer.phone) if task.order.customer else "",
             "overdue": task.due_at < start_of_today,
             "calls": calls.get(task.pk, []),
+            "repair_service": task.order.service_id if kinds.get(task.order.service_id) in repairable else None,
         }
         for task in tasks
     ]

@@ -86,4 +86,8 @@ def record(request: HttpRequest, hall: str, task: int) -> HttpResponse:
             # The customer complained on the call: the complaint form, linked to this follow-up and its order.
             url = reverse("care:complaint_new", kwargs={"hall": hall_obj.code})
             return redirect(f"{url}?follow_up={found.pk}")
+        if request.POST.get("then") == "repair" and found.order.service_id:
+            # A fault found on the call: the repair form for the order's service (CARE05).
+            url = reverse("orders:repairs", kwargs={"hall": hall_obj.code})
+            return redirect(f"{url}?service={found.order.service_id}")
     return redirect(reverse("care:follow_ups", kwargs={"hall": hall_obj.code}))

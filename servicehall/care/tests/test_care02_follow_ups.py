@@ -61,6 +61,34 @@ def test_care02_the_call_back_is_in_the_queue_from_its_day_with_the_phone_masked
     assert "1 call-back is overdue." in late
 
 
+def test_care02_a_fault_found_on_the_call_is_reported_as_a_repair_in_one_click(world, follow_up):
+    from servicehall.orders.models import WorkOrder
+    from servicehall.orders.tests.telecom_helpers import held_service
+
+    pack_load(hall=world.hall, code="telecom")
+    service = held_service(follow_up.order.customer, kind="broadband", number="BB021000777")
+    WorkOrder.objects.filter(pk=follow_up.order_id).update(service=service)
+    record_url = reverse("care:follow_up_record", kwargs={"hall": world.hall.code, "task": follow_up.pk})
+    with time_machine.travel(follow_up.due_at + dt.timedelta(minutes=1)):
+        manager = signed_in(world.manager)
+        page = manager.get(queue_url(world)).content.decode()
+        assert 'data-testid="follow-up-repair"' in page and "Record and report a fault" in page
+        response = manager.post(record_url, {"outcome": "problem", "note": "宽带晚上经常断线", "then": "repair"})
+        repairs_url = reverse("orders:repairs", kwargs={"hall": world.hall.code})
+        assert response.status_code == 302 and response["Location"] == f"{repairs_url}?service={service.pk}"
+        form = manager.get(response["Location"]).content.decode()
+    assert 'data-testid="repair-open"' in form and "Broadband down" in form
+    assert FollowUpCall.objects.get(task=follow_up).outcome == FollowUpOutcome.PROBLEM
+
+
+def test_care02_no_repair_button_for_an_order_without_a_repairable_service(world, follow_up):
+    pack_load(hall=world.hall, code="telecom")
+    with time_machine.travel(follow_up.due_at + dt.timedelta(minutes=1)):
+        page = signed_in(world.manager).get(queue_url(world)).content.decode()
+    assert f'data-testid="follow-up-{follow_up.order.number}"' in page
+    assert 'data-testid="follow-up-repair"' not in page
+
+
 def test_care02_show_the_number_to_call_is_logged(world, follow_up):
     manager = signed_in(world.manager)
     url = reverse("care:follow_up_phone", kwargs={"hall": world.hall.code, "task": follow_up.pk})
