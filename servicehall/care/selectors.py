@@ -282,7 +282,11 @@ def follow_up_queue(*, hall: Hall, now: dt.datetime | None = None) -> dict[str, 
     # A fault found on the call is reported as a repair of the order's service, where the hall repairs its kind.
     repairable = {kind.service_kind for kind in fault_kinds_for(hall=hall)}
     service_ids = {task.order.service_id for task in tasks if task.order.service_id}
-    kinds = dict(Service.objects.filter(pk__in=service_ids).values_list("pk", "kind")) if service_ids else {}
+    repairable_ids = (
+        set(Service.objects.filter(pk__in=service_ids, kind__in=repairable).values_list("pk", flat=True))
+        if service_ids
+        else set()
+    )
     rows = [
         {
             "task": task,
@@ -292,7 +296,7 @@ def follow_up_queue(*, hall: Hall, now: dt.datetime | None = None) -> dict[str, 
             "phone": mask_phone(task.order.customer.phone) if task.order.customer else "",
             "overdue": task.due_at < start_of_today,
             "calls": calls.get(task.pk, []),
-            "repair_service": task.order.service_id if kinds.get(task.order.service_id) in repairable else None,
+            "repair_service": task.order.service_id if task.order.service_id in repairable_ids else None,
         }
         for task in tasks
     ]
