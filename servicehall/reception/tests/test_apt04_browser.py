@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from servicehall.reception.models import Visit, Visitor
+from servicehall.reception.states import VisitStatus as V
 from testsupport.browser import new_page
 
 from .helpers import level, room, tomorrow
@@ -20,7 +21,12 @@ def text(language: str, message: str) -> str:
         return translation.gettext(message)
 
 
-@pytest.mark.parametrize("language", ["en"])
+def status(language: str, value: V) -> str:
+    with translation.override(language):
+        return str(value.label)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_apt04_a_visit_from_plan_to_farewell_with_the_badge_printed(asgi_server, browser, world, language):
     base = str(asgi_server)
     hall = world.hall.code
@@ -45,23 +51,23 @@ def test_apt04_a_visit_from_plan_to_farewell_with_the_badge_printed(asgi_server,
     host.get_by_test_id("visitor-add").click()
     host.get_by_test_id("visitor-1").filter(has_text="李明").wait_for()
     host.get_by_test_id("visit-submit").click()
-    host.get_by_test_id("visit-status").filter(has_text=text(language, "Waiting for approval")).wait_for()
+    host.get_by_test_id("visit-status").filter(has_text=status(language, V.SUBMITTED)).wait_for()
 
     office = new_page(browser, base, language=language, user=world.manager, viewport=tablet)
     office.goto(asgi_server.url(f"/reception/halls/{hall}/visits/{visit.pk}/"))
     office.get_by_test_id("visit-approve").click()
-    office.get_by_test_id("visit-status").filter(has_text=text(language, "Approved")).wait_for()
+    office.get_by_test_id("visit-status").filter(has_text=status(language, V.APPROVED)).wait_for()
 
     host.reload()
     for item in ("room", "materials", "drinks", "name_cards", "badges"):
         host.get_by_test_id(f"check-{item}").click()
         host.locator(f'[data-testid="check-{item}"][aria-pressed="true"]').wait_for()
     host.get_by_test_id("visit-prepared").click()
-    host.get_by_test_id("visit-status").filter(has_text=text(language, "Prepared")).wait_for()
+    host.get_by_test_id("visit-status").filter(has_text=status(language, V.PREPARED)).wait_for()
 
     # The host watches their own visits; reception signs the visitor in on another tablet.
     host.goto(asgi_server.url(f"/reception/halls/{hall}/visits/?day={day}&mine=1"))
-    host.get_by_test_id(f"visit-status-{visit.code}").filter(has_text=text(language, "Prepared")).wait_for()
+    host.get_by_test_id(f"visit-status-{visit.code}").filter(has_text=status(language, V.PREPARED)).wait_for()
     desk = new_page(browser, base, language=language, user=world.guide, viewport=tablet)
     desk.goto(asgi_server.url(f"/reception/halls/{hall}/visits/{visit.pk}/"))
     desk.get_by_test_id("signin-number").fill("11010519491231002X")
@@ -69,7 +75,7 @@ def test_apt04_a_visit_from_plan_to_farewell_with_the_badge_printed(asgi_server,
     desk.get_by_test_id("visitor-signed-in").wait_for()
     assert desk.get_by_test_id("visitor-id").inner_text() == "110***********002X"
     # Pushed over the hall's feed: well before the list's own one-minute refresh.
-    host.get_by_test_id(f"visit-status-{visit.code}").filter(has_text=text(language, "Visitors here")).wait_for(
+    host.get_by_test_id(f"visit-status-{visit.code}").filter(has_text=status(language, V.ARRIVED)).wait_for(
         timeout=15_000
     )
 
@@ -87,7 +93,7 @@ def test_apt04_a_visit_from_plan_to_farewell_with_the_badge_printed(asgi_server,
     host.get_by_test_id("record-save").click()
     host.get_by_text(text(language, "The record is saved.")).wait_for()
     host.get_by_test_id("visit-farewell").click()
-    host.get_by_test_id("visit-status").filter(has_text=text(language, "Finished")).wait_for()
+    host.get_by_test_id("visit-status").filter(has_text=status(language, V.FINISHED)).wait_for()
     link = host.get_by_test_id("feedback-link").inner_text().strip()
     visit.refresh_from_db()
     assert visit.record == "参观营业厅，介绍政企业务"
