@@ -10,9 +10,10 @@ class AppointmentsConfig(AppConfig):
     def ready(self) -> None:
         from servicehall.core.messaging import register_purpose
 
-        from .services import SMS_BOOKED, SMS_CANCELLED, SMS_CHANGED, SMS_CODE
+        from .services import SMS_BOOKED, SMS_CANCELLED, SMS_CHANGED, SMS_CODE, SMS_REMINDER
 
         register_purpose(SMS_CODE, _("Booking code check"))
         register_purpose(SMS_BOOKED, _("Booking confirmed"))
         register_purpose(SMS_CHANGED, _("Booking changed"))
         register_purpose(SMS_CANCELLED, _("Booking cancelled"))
+        register_purpose(SMS_REMINDER, _("Booking reminder"))

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,10 @@ SMS_CODE = "apt_code"
 SMS_BOOKED = "apt_booked"
 SMS_CHANGED = "apt_changed"
 SMS_CANCELLED = "apt_cancelled"
+SMS_REMINDER = "apt_reminder"
+# Reminders (APT01): one when a day is left (for bookings made at least a day ahead), one when an hour is left.
+REMIND_DAY_BEFORE = dt.timedelta(hours=24)
+REMIND_HOUR_BEFORE = dt.timedelta(hours=1)
 
 # Booking codes: no 0/O, 1/I/L, so a code read out on the phone is not mistaken.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -281,7 +285,14 @@ def booking_change(
         locked = _lock_type(booking.type)
         _capacity_check(locked, starts_at)
         moved = Booking.objects.filter(pk=booking.pk, status=S.BOOKED, starts_at=old).update(
-            starts_at=starts_at, ends_at=ends_at, change_count=F("change_count") + 1, updated_at=now
+            starts_at=starts_at,
+            ends_at=ends_at,
+            change_count=F("change_count") + 1,
+            updated_at=now,
+            # The new time gets its own reminders; the change's text stands for the day-before one when the new
+            # time is less than a day away.
+            reminded_day_before_at=now if starts_at - now <= REMIND_DAY_BEFORE else None,
+            reminded_hour_before_at=None,
         )
         if moved != 1:
             raise Conflict(_("This booking was changed meanwhile. Please open it again."), code="stale")
@@ -425,3 +436,42 @@ def phone_check_confirm(*, token: Any, code: Any, now: dt.datetime | None = None
 def new_request_key() -> str:
     """A key for a booking form: sending the form twice books once."""
     return secrets.token_urlsafe(16)
+
+
+def _reminder_text(booking: Booking) -> str:
+    return _("%(hall)s reminds you: %(business)s at %(time)s, booking code %(code)s. Address: %(address)s") % {
+        "hall": booking.hall.name,
+        "business": booking.type.display_name,
+        "time": _local(booking.starts_at, booking.type),
+        "code": booking.code,
+        "address": booking.hall.address,
+    }
+
+
+def bookings_remind(*, now: dt.datetime | None = None) -> int:
+    """Text the reminders that are due (APT01): a day before (bookings made at least a day ahead) and an hour
+    before. Each is sent once: the booking's reminder time is set by a compare-and-set before the text is queued,
+    so a second scheduler or a run that overlaps sends nothing twice. Run every few minutes
+    (`manage.py appointment_reminders`, in `core.schedule`). Returns the number of texts queued."""
+    now = now or timezone.now()
+    booked = Booking.objects.filter(status=S.BOOKED, starts_at__gt=now).select_related("hall", "type")
+    day_before = booked.filter(
+        reminded_day_before_at__isnull=True,
+        starts_at__lte=now + REMIND_DAY_BEFORE,
+        starts_at__gt=now + REMIND_HOUR_BEFORE,
+        created_at__lte=F("starts_at") - REMIND_DAY_BEFORE,
+    )
+    hour_before = booked.filter(reminded_hour_before_at__isnull=True, starts_at__lte=now + REMIND_HOUR_BEFORE)
+    sent = 0
+    for field, due in (("reminded_day_before_at", day_before), ("reminded_hour_before_at", hour_before)):
+        for booking in due:
+            with transaction.atomic():
+                claimed = Booking.objects.filter(pk=booking.pk, status=S.BOOKED, **{f"{field}__isnull": True}).update(
+                    **{field: now}
+                )
+                if claimed != 1:
+                    continue
+                with translation.override(settings.LANGUAGE_CODE):  # the customer's text, in the hall's language
+                    _send(booking, SMS_REMINDER, _reminder_text(booking))
+                sent += 1
+    return sent

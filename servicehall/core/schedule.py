@@ -46,6 +46,9 @@ SCHEDULE: tuple[ScheduledCommand, ...] = (
         "escalate unhandled dissatisfaction alerts; warn about and escalate complaints and repairs",
         every_minutes=1,
     ),
+    ScheduledCommand(
+        "appointment_reminders", "text booking reminders a day and an hour before the visit", every_minutes=5
+    ),
     ScheduledCommand("release_number_holds", "free pool numbers held by orders never finished", every_minutes=10),
     ScheduledCommand(
         "close_day", "close tickets left open on past business days (each hall's midnight)", minute_past_the_hour=5
