@@ -30,6 +30,7 @@ from servicehall.core.services import audit_record
 from servicehall.core.states import transition
 from servicehall.core.throttling import TooManyRequests
 from servicehall.lib.phones import PhoneError, phone_normalise
+from servicehall.org.models import Hall
 from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
 
@@ -157,7 +158,15 @@ def _capacity_check(appointment_type: AppointmentType, starts_at: dt.datetime) -
 
 
 def _lock_type(appointment_type: AppointmentType) -> AppointmentType:
-    return AppointmentType.objects.select_for_update().select_related("hall").get(pk=appointment_type.pk)
+    # Only the type's row: the hall's is taken before, FOR NO KEY UPDATE (`_lock_hall_bookings`), where needed.
+    return AppointmentType.objects.select_for_update(of=("self",)).select_related("hall").get(pk=appointment_type.pk)
+
+
+def _lock_hall_bookings(appointment_type: AppointmentType) -> None:
+    """Serialise new bookings in the hall, before the type is locked: one phone's open bookings are counted over
+    every type of the hall, so two types' locks alone would let one phone book two types at once past its limit.
+    FOR NO KEY UPDATE: the hall's other writes (tickets, orders) that only reference the hall are not held up."""
+    list(Hall.objects.select_for_update(no_key=True).filter(pk=appointment_type.hall_id).values_list("pk", flat=True))
 
 
 def _new_code() -> str:
@@ -220,6 +229,7 @@ def booking_create(
     no_show_check(hall=hall, phone=clean_phone, now=now)
     try:
         with transaction.atomic():
+            _lock_hall_bookings(appointment_type)
             locked = _lock_type(appointment_type)
             if request_key and (existing := Booking.objects.filter(hall=hall, request_key=request_key).first()):
                 return existing

@@ -1,6 +1,7 @@
 """Booking (APT01): the slots, the rules of a booking, change and cancel until the cut-off, and the last
 place under concurrency."""
 
+import contextlib
 import datetime as dt
 import threading
 
@@ -227,6 +228,46 @@ def test_apt01_the_last_place_is_taken_once_under_concurrency(postgres_only, thr
         thread.join()
     assert sorted(results) == ["booked"] + ["slot_full"] * 7
     assert Booking.objects.filter(type=business, starts_at=at(TUESDAY, 10), status="booked").count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_apt01_one_phone_cannot_pass_its_limit_by_booking_two_types_at_once(postgres_only, threads_db, monkeypatch):
+    from testsupport.world import build_world
+
+    world = build_world("apto")
+    first = AppointmentType.objects.create(hall=world.hall, category=world.a, max_open_per_person=1)
+    second = AppointmentType.objects.create(hall=world.hall, category=world.b, max_open_per_person=1)
+    # Hold each request just after it counted the phone's open bookings until the other one counted too: without
+    # a lock over the hall's bookings both count none and both book. With it, the second waits for the first
+    # to commit; the first's wait is then cut short (it never decides the outcome).
+    counted = threading.Barrier(2)
+    check = services._max_open_check
+
+    def check_then_wait(*args, **kwargs):
+        check(*args, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            counted.wait(timeout=5)
+
+    monkeypatch.setattr(services, "_max_open_check", check_then_wait)
+    results: list[str] = []
+
+    def attempt(appointment_type: AppointmentType) -> None:
+        try:
+            book(appointment_type, at(TUESDAY, 10), phone="13900000077")
+            results.append("booked")
+        except Conflict as exc:
+            results.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(t,)) for t in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["booked", "too_many_open"]
+    assert Booking.objects.filter(phone="13900000077", status="booked").count() == 1
 
 
 def test_apt01_one_phone_gets_only_a_few_codes_an_hour(world, business, settings):
