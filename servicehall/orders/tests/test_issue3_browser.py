@@ -40,7 +40,9 @@ def _serve_next_ticket(page, asgi_server, hall_code: str, counter_number: int) -
     page.get_by_test_id(f"take-counter-{counter_number}").click()
     page.get_by_test_id("call-next").click()
     page.get_by_test_id("action-start").click()
-    page.get_by_test_id("current-status").wait_for()
+    # The pill exists already while the ticket is only called: wait for the start's swap to land, or the
+    # next click may hit the panel as it is replaced and be lost.
+    page.locator('[data-testid="current-status"].serving').wait_for()
 
 
 def _advance_to(page, status: str) -> None:
