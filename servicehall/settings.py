@@ -414,6 +414,10 @@ APT_CODES_PER_PHONE_HOUR = env_int("APT_CODES_PER_PHONE_HOUR", 5)
 APT_NO_SHOW_LIMIT = env_int("APT_NO_SHOW_LIMIT", 3)
 APT_NO_SHOW_WINDOW_DAYS = env_int("APT_NO_SHOW_WINDOW_DAYS", 90)
 APT_NO_SHOW_BLOCK_DAYS = env_int("APT_NO_SHOW_BLOCK_DAYS", 30)
+# Kiosk check-in (APT02): from this many minutes before the booked time to this many after; later, a walk-in
+# ticket, and a booking not checked in by then is a no-show.
+APT_CHECKIN_EARLY_MINUTES = env_int("APT_CHECKIN_EARLY_MINUTES", 30)
+APT_CHECKIN_LATE_MINUTES = env_int("APT_CHECKIN_LATE_MINUTES", 15)
 # Ratings one client address may send from ticket pages per minute (CARE01).
 CARE_RATE_PER_MINUTE = env_int("CARE_RATE_PER_MINUTE", 10)
 # An opinion book entry is due to be answered this many working days after it was written (CARE06).

@@ -119,6 +119,15 @@ class Booking(TimeStampedModel):
     reminded_day_before_at = models.DateTimeField(_("reminded the day before at"), null=True, blank=True)
     reminded_hour_before_at = models.DateTimeField(_("reminded an hour before at"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # The ticket taken at the kiosk: with the appointment's priority when checked in, a walk-in one when late.
+    ticket = models.OneToOneField(
+        "queueing.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="booking",
+    )
 
     class Meta:
         verbose_name = _("booking")

@@ -11,14 +11,17 @@ from servicehall.core.states import StateTable
 class BookingStatus(models.TextChoices):
     BOOKED = "booked", pgettext_lazy("booking", "Booked")
     CANCELLED = "cancelled", pgettext_lazy("booking", "Cancelled")
-    # Kiosk check-in and no-shows come with APT02; the statuses are here so the rules can count them.
+    # At the kiosk within the check-in window: a ticket with the appointment's priority (APT02).
     CHECKED_IN = "checked_in", pgettext_lazy("booking", "Checked in")
+    # Not checked in by the end of the window: counted against the phone (no_show_check).
     NO_SHOW = "no_show", pgettext_lazy("booking", "Did not come")
+    # Came after the window: a walk-in ticket instead; not counted as a no-show.
+    LATE = "late", pgettext_lazy("booking", "Came late")
 
 
 B = BookingStatus
 BOOKING_TABLE = StateTable(
-    moves={B.BOOKED: frozenset({B.CANCELLED, B.CHECKED_IN, B.NO_SHOW})},
+    moves={B.BOOKED: frozenset({B.CANCELLED, B.CHECKED_IN, B.NO_SHOW, B.LATE})},
     history="appointments.BookingMove",
     history_fk="booking",
 )

@@ -204,9 +204,10 @@ class PriorityRule(models.Model):
 # Used when a hall has no rule row of its own for a kind.
 DEFAULT_HEAD_START_MINUTES: dict[str, int] = {
     TicketKind.NORMAL: 0,
-    TicketKind.APPOINTMENT: 30,
+    # A checked-in appointment passes walk-ins but not the green channel (APT02).
+    TicketKind.APPOINTMENT: 20,
     TicketKind.VIP: 20,
-    TicketKind.GREEN: 20,
+    TicketKind.GREEN: 30,
     TicketKind.TRANSFER: 10,
     TicketKind.RETURNED: 0,
 }
