@@ -9,7 +9,9 @@ class AppointmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from servicehall.core.messaging import register_purpose
+        from servicehall.queueing.extensions import register_kiosk_link, register_ticket_note
 
+        from .presentation import booking_ticket_note, kiosk_check_in_link
         from .services import SMS_BOOKED, SMS_CANCELLED, SMS_CHANGED, SMS_CODE, SMS_REMINDER
 
         register_purpose(SMS_CODE, _("Booking code check"))
@@ -17,3 +19,5 @@ class AppointmentsConfig(AppConfig):
         register_purpose(SMS_CHANGED, _("Booking changed"))
         register_purpose(SMS_CANCELLED, _("Booking cancelled"))
         register_purpose(SMS_REMINDER, _("Booking reminder"))
+        register_kiosk_link("appointments", kiosk_check_in_link)
+        register_ticket_note("appointments", booking_ticket_note)

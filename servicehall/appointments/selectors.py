@@ -51,6 +51,19 @@ def booking_by_code(*, code: Any) -> Booking:
     return found
 
 
+def booking_by_ticket(*, hall: Hall, ticket_id: Any) -> Booking:
+    """The booking a kiosk ticket was taken for (its check-in, or a late arrival's walk-in ticket)."""
+    found = _bookings().select_related("ticket").filter(hall=hall, ticket_id=ticket_id).first()
+    if found is None:
+        raise NotFound(_("No booking was checked in with this ticket."), code="booking_unknown")
+    return found
+
+
+def booking_for_ticket(ticket: Any) -> Booking | None:
+    """The booking a ticket was taken for, if any (the workbench's note beside the ticket)."""
+    return _bookings().filter(ticket=ticket).first()
+
+
 def bookings_of_day(*, hall: Hall, day: dt.date) -> QuerySet[Booking]:
     start = dt.datetime.combine(day, dt.time(0), tzinfo=hall.tz)
     return _bookings().filter(hall=hall, starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1))

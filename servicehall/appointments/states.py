@@ -21,7 +21,11 @@ class BookingStatus(models.TextChoices):
 
 B = BookingStatus
 BOOKING_TABLE = StateTable(
-    moves={B.BOOKED: frozenset({B.CANCELLED, B.CHECKED_IN, B.NO_SHOW, B.LATE})},
+    moves={
+        B.BOOKED: frozenset({B.CANCELLED, B.CHECKED_IN, B.NO_SHOW, B.LATE}),
+        # Marked a no-show, then came the same day after all: a walk-in ticket, and no longer counted.
+        B.NO_SHOW: frozenset({B.LATE}),
+    },
     history="appointments.BookingMove",
     history_fk="booking",
 )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_public
+from . import views, views_checkin, views_public
 
 app_name = "appointments"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("b/<slug:code>/", views_public.booking, name="booking"),
     path("b/<slug:code>/change/", views_public.change, name="change"),
     path("b/<slug:code>/cancel/", views_public.cancel, name="cancel"),
+    # The kiosk: check in with the booking code, its QR or the mobile number (APT02)
+    path("h/<slug:hall>/check-in/", views_checkin.check_in, name="check_in"),
+    path("h/<slug:hall>/check-in/<uuid:ticket>/", views_checkin.checked_in, name="checked_in"),
     # Staff: the day's bookings by hour, booking for a caller or at the counter, cancelling
     path("halls/<slug:hall>/", views.day, name="day"),
     path("halls/<slug:hall>/new/", views.new, name="new"),

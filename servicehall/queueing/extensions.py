@@ -13,6 +13,10 @@ its `AppConfig.ready()`:
 * `register_ticket_link(name, link)`: a link on the customer's tracking page (e.g. "rate our service").
 * `register_pairable_screens(name, screens)`: more screens a device may be paired as (e.g. a counter's
   rating pad), offered on "Pair this screen" beside the board and the kiosk.
+* `register_kiosk_link(name, link)`: a big button on the kiosk beside the categories (e.g. "I have a
+  booking", the appointments' check-in), `link(hall)` or None when the hall does not offer it.
+* `register_ticket_note(name, note)`: what the workbench shows beside a called or served ticket (e.g. the
+  booking it came from, with its business, documents and notes), `note(ticket)` or None.
 """
 
 from __future__ import annotations
@@ -58,11 +62,22 @@ class Link:
     testid: str
 
 
+@dataclass(frozen=True)
+class TicketNote:
+    """A titled list on the workbench: `title` and `lines` are shown as text, in the user's language."""
+
+    title: str
+    lines: list[str]
+    testid: str
+
+
 _AFTER_SERVICE: dict[str, AfterService] = {}
 _TICKET_ACTIONS: dict[str, TicketAction] = {}
 _CONSOLE_PANELS: dict[str, ConsolePanel] = {}
 _TICKET_LINKS: dict[str, TicketLink] = {}
 _PAIRABLE_SCREENS: dict[str, PairableScreens] = {}
+_KIOSK_LINKS: dict[str, Callable[[Hall], Link | None]] = {}
+_TICKET_NOTES: dict[str, Callable[[Ticket], TicketNote | None]] = {}
 
 
 def register_after_service(name: str, hook: AfterService) -> None:
@@ -117,3 +132,19 @@ def register_pairable_screens(name: str, screens: PairableScreens) -> None:
 
 def pairable_screens(hall: Hall) -> list[tuple[str, str, str]]:
     return [screen for source in _PAIRABLE_SCREENS.values() for screen in source(hall)]
+
+
+def register_kiosk_link(name: str, link: Callable[[Hall], Link | None]) -> None:
+    _KIOSK_LINKS[name] = link
+
+
+def kiosk_links(hall: Hall) -> list[Link]:
+    return [link for source in _KIOSK_LINKS.values() if (link := source(hall)) is not None]
+
+
+def register_ticket_note(name: str, note: Callable[[Ticket], TicketNote | None]) -> None:
+    _TICKET_NOTES[name] = note
+
+
+def ticket_notes(ticket: Ticket) -> list[TicketNote]:
+    return [note for source in _TICKET_NOTES.values() if (note := source(ticket)) is not None]

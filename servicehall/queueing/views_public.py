@@ -34,7 +34,7 @@ from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 
 from . import selectors, services
-from .extensions import ticket_links
+from .extensions import kiosk_links, ticket_links
 from .models import Ticket, TicketChannel
 from .voice import CLIP_TEXTS
 from .voice_build import MANIFEST, clip_filename
@@ -76,6 +76,7 @@ def _kiosk_context(hall: Hall, *, phone: str = "", error: str = "", autoprint: b
         "phone": phone,
         "error": error,
         "autoprint": autoprint,
+        "links": kiosk_links(hall),  # e.g. "I have a booking" (appointments)
     }
 
 

@@ -24,7 +24,7 @@ from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Counter, Hall
 
 from . import selectors, services
-from .extensions import ticket_actions
+from .extensions import ticket_actions, ticket_notes
 from .forms import FinishForm, HoldForm, StepForm, TransferForm
 from .models import Ticket, TicketOutcome
 from .open_work import ticket_open_work
@@ -106,6 +106,7 @@ def _workbench_context(request: HttpRequest, hall: Hall, counter: Counter) -> di
     if current is not None:
         context["elapsed"] = _elapsed(context["current_since"], now)
         context["current_orders"] = ticket_open_work(current)
+        context["ticket_notes"] = ticket_notes(current)  # e.g. the booking it came from (appointments)
         context["ticket_actions"] = ticket_actions(current) if current.status == "serving" else []
     return context
 
