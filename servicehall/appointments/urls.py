@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_checkin, views_public
+from . import views, views_checkin, views_public, views_stats
 
 app_name = "appointments"
 urlpatterns = [
@@ -20,4 +20,5 @@ urlpatterns = [
     path("halls/<slug:hall>/", views.day, name="day"),
     path("halls/<slug:hall>/new/", views.new, name="new"),
     path("halls/<slug:hall>/bookings/<int:booking>/cancel/", views.cancel, name="staff_cancel"),
+    path("halls/<slug:hall>/statistics/", views_stats.statistics, name="statistics"),  # APT03, managers only
 ]

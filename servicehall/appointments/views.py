@@ -26,6 +26,7 @@ from servicehall.org.selectors import hall_get_for_user, user_can, user_capabili
 from . import selectors, services
 from .models import Booking
 from .presentation import rows_by_hour
+from .selectors_stats import may_see_statistics
 from .views_public import parse_start, slot_picker
 
 STAFF_CHANNELS = (Booking.Channel.PHONE, Booking.Channel.COUNTER)
@@ -62,6 +63,7 @@ def day(request: HttpRequest, hall: str) -> HttpResponse:
         "hours": rows_by_hour(bookings, tz=hall_obj.tz),
         "booked": sum(1 for b in bookings if b.status == "booked"),
         "can_book": user_can(user=request.user, hall=hall_obj, capability=Capability.ISSUE),
+        "can_see_statistics": may_see_statistics(user=request.user, hall=hall_obj),
     }
     return render_in_hall_time(request, "appointments/day.html", context)
 
