@@ -51,7 +51,11 @@ def test_apt02_check_in_within_the_window_gives_an_appointment_ticket_of_the_boo
     ticket = result.ticket
     assert booking.status == BookingStatus.CHECKED_IN and booking.ticket == ticket
     assert booking.checked_in_at == at(MONDAY, 10, 0)
-    assert (ticket.category, ticket.kind, ticket.channel) == (world.b, TicketKind.APPOINTMENT, TicketChannel.APPOINTMENT)
+    assert (ticket.category, ticket.kind, ticket.channel) == (
+        world.b,
+        TicketKind.APPOINTMENT,
+        TicketChannel.APPOINTMENT,
+    )
     assert ticket.number.startswith(world.b.prefix) and ticket.phone == PHONE
     assert not result.late and not result.again
     assert list(booking.moves.values_list("to_status", flat=True)) == ["booked", "checked_in"]
@@ -242,7 +246,9 @@ def test_apt02_the_workbench_shows_the_booked_business_documents_and_notes(clien
     with time_machine.travel(at(MONDAY, 10, 10), tick=False):
         check_in(world, booking)
         client.force_login(world.clerk2)
-        client.post(reverse("queueing:workbench_take", kwargs={"hall": world.hall.code}), {"counter": world.counter2.pk})
+        client.post(
+            reverse("queueing:workbench_take", kwargs={"hall": world.hall.code}), {"counter": world.counter2.pk}
+        )
         page = client.post(
             reverse("queueing:workbench_call_next", kwargs={"hall": world.hall.code}), follow=True
         ).content.decode()

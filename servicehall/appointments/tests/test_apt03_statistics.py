@@ -2,17 +2,13 @@
 see it, bad periods, and the Chinese page without English headings."""
 
 import datetime as dt
-import json
 import re
 from decimal import Decimal
 from itertools import count
-from pathlib import Path
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import trans_real
 
 from servicehall.appointments.models import AppointmentType, Booking
 from servicehall.appointments.selectors_stats import booking_statistics, nearest_rank
@@ -334,26 +330,8 @@ def test_apt03_a_period_ending_366_days_after_its_start_is_allowed(client, world
 
 # --- Chinese -----------------------------------------------------------------------------------------------
 
-ZH_JSON = Path(settings.BASE_DIR) / "zh_aptstats.json"
 
-
-@pytest.fixture
-def chinese_catalogue():
-    """The Chinese of this change (zh_aptstats.json) until it is merged into the compiled catalogue; once the
-    file is gone, the compiled catalogue alone must hold the headings."""
-    catalogue = trans_real.translation("zh-hans")._catalog
-    added = []
-    if ZH_JSON.exists():
-        for key, text in json.loads(ZH_JSON.read_text(encoding="utf-8")).items():
-            if key not in catalogue:
-                catalogue[key] = text
-                added.append(key)
-    yield
-    for key in added:
-        del catalogue._catalogs[0][key]
-
-
-def test_apt03_the_chinese_page_shows_no_english_heading(client, dataset, chinese_catalogue):
+def test_apt03_the_chinese_page_shows_no_english_heading(client, dataset):
     world = dataset
     client.force_login(world.manager)
     with time_machine.travel(READ_AT, tick=False):
