@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from itertools import groupby
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from servicehall.core.masking import mask_phone
+from servicehall.orders.selectors import open_orders_by_phone
 from servicehall.queueing.extensions import Link, TicketNote
 
 from .models import Booking
@@ -37,9 +39,42 @@ def booking_row(booking: Booking) -> dict[str, Any]:
     }
 
 
-def rows_by_hour(bookings: Any, *, tz: Any) -> list[dict[str, Any]]:
-    """The day's bookings grouped by the hour they start, in the hall's time."""
-    rows = [booking_row(b) for b in bookings]
+def _order_row(order: Any) -> dict[str, str]:
+    return {
+        "number": order.number,
+        "business": order.business_type.display_name if order.business_type else "",
+        "status": order.get_status_display(),
+        "url": reverse("orders:detail", kwargs={"order_id": order.pk}),
+    }
+
+
+def prepared_rows(bookings: list[Booking], *, hall: Any) -> list[dict[str, Any]]:
+    """The day's bookings as the staff prepare for them (APT03): each row with the documents the business
+    asks for, the customer's unfinished orders in the hall, and the ticket once checked in."""
+    documents: dict[int, list[str]] = {}
+    open_orders = open_orders_by_phone(hall=hall, phones=[b.phone for b in bookings])
+    rows = []
+    for booking in bookings:
+        if booking.type_id not in documents:
+            documents[booking.type_id] = documents_to_bring(booking.type)
+        row = booking_row(booking)
+        row["documents"] = documents[booking.type_id]
+        row["open_orders"] = [_order_row(order) for order in open_orders.get(booking.phone, [])]
+        row["ticket"] = booking.ticket.number if booking.ticket_id and booking.ticket else ""
+        row["checked_in_at"] = booking.checked_in_at
+        rows.append(row)
+    return rows
+
+
+def arrivals(rows: list[dict[str, Any]], *, now: Any) -> dict[str, list[dict[str, Any]]]:
+    """Today's arrivals for the lobby guide: who checked in (latest first) and who is due within the hour."""
+    arrived = sorted((r for r in rows if r["checked_in_at"]), key=lambda r: r["checked_in_at"], reverse=True)
+    due = [r for r in rows if r["status"] == BookingStatus.BOOKED and r["starts_at"] <= now + dt.timedelta(hours=1)]
+    return {"arrived": arrived, "due": due}
+
+
+def rows_by_hour(rows: list[dict[str, Any]], *, tz: Any) -> list[dict[str, Any]]:
+    """Booking rows grouped by the hour they start, in the hall's time."""
     return [
         {"hour": hour, "rows": list(group)}
         for hour, group in groupby(rows, key=lambda r: timezone.localtime(r["starts_at"], tz).hour)

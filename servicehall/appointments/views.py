@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.core.errors import ApplicationError
-from servicehall.core.htmx import render_in_hall_time
+from servicehall.core.htmx import is_htmx, render_in_hall_time
 from servicehall.core.views import handles_application_errors
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
@@ -25,7 +25,7 @@ from servicehall.org.selectors import hall_get_for_user, user_can, user_capabili
 
 from . import selectors, services
 from .models import Booking
-from .presentation import rows_by_hour
+from .presentation import arrivals, prepared_rows, rows_by_hour
 from .selectors_stats import may_see_statistics
 from .views_public import parse_start, slot_picker
 
@@ -53,19 +53,24 @@ def day(request: HttpRequest, hall: str) -> HttpResponse:
     """The day's bookings by hour: who comes, for what, the notes; phones masked."""
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
     chosen = _day(request.GET.get("day"), hall_obj.tz)
-    bookings = selectors.bookings_of_day(hall=hall_obj, day=chosen)
+    bookings = list(selectors.bookings_of_day(hall=hall_obj, day=chosen).select_related("ticket"))
+    rows = prepared_rows(bookings, hall=hall_obj)
+    now = timezone.now()
     context = {
         "hall": hall_obj,
         "nav": _nav(request, hall_obj),
         "day": chosen,
         "previous": chosen - dt.timedelta(days=1),
         "next": chosen + dt.timedelta(days=1),
-        "hours": rows_by_hour(bookings, tz=hall_obj.tz),
+        "hours": rows_by_hour(rows, tz=hall_obj.tz),
+        # Today: who checked in and who is due within the hour, for the lobby guide (live, like the queue).
+        "arrivals": arrivals(rows, now=now) if chosen == timezone.localdate(now, hall_obj.tz) else None,
         "booked": sum(1 for b in bookings if b.status == "booked"),
         "can_book": user_can(user=request.user, hall=hall_obj, capability=Capability.ISSUE),
         "can_see_statistics": may_see_statistics(user=request.user, hall=hall_obj),
     }
-    return render_in_hall_time(request, "appointments/day.html", context)
+    template = "appointments/_day_list.html" if is_htmx(request) else "appointments/day.html"
+    return render_in_hall_time(request, template, context)
 
 
 @login_required

@@ -146,5 +146,23 @@ def orders_search(*, hall: Hall, filters: ArchiveFilter) -> QuerySet[WorkOrder]:
     return orders.order_by("-created_at", "-id")
 
 
+def open_orders_by_phone(*, hall: Hall, phones: list[str]) -> dict[str, list[WorkOrder]]:
+    """The hall's unfinished orders of the customers with these phone numbers, by phone: what a booked
+    customer still has open when they come (APT03). One query."""
+    found: dict[str, list[WorkOrder]] = {}
+    if not phones:
+        return found
+    orders = (
+        _list_queryset(hall)
+        .filter(customer__phone__in=set(phones), status__in=OPEN_STATUSES)
+        .select_related("customer")
+        .order_by("created_at", "id")
+    )
+    for order in orders:
+        if order.customer is not None:
+            found.setdefault(order.customer.phone, []).append(order)
+    return found
+
+
 def orders_of_customer(*, hall: Hall, customer_id: int, limit: int = 20) -> list[WorkOrder]:
     return list(_list_queryset(hall).filter(customer_id=customer_id).order_by("-created_at")[:limit])
