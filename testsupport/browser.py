@@ -69,6 +69,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -252,3 +253,9 @@ def voice_clips(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("voice")
     build_clips(directory)
     return directory
+
+
+def text(language: str, message: str, **params: str) -> str:
+    """What the page should say in `language`, from the same catalogue the server uses."""
+    with translation.override(language):
+        return translation.gettext(message) % params if params else translation.gettext(message)

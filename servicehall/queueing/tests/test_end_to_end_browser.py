@@ -8,18 +8,11 @@ shows the call without a reload; the clerk starts and finishes the service.
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 from servicehall.queueing.models import Ticket, TicketStatus
-from testsupport.browser import new_page
+from testsupport.browser import new_page, text
 
 pytestmark = pytest.mark.browser
-
-
-def text(language: str, message: str, **params: str) -> str:
-    """What the page should say, from the same catalogue the server uses."""
-    with translation.override(language):
-        return translation.gettext(message) % params if params else translation.gettext(message)
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
