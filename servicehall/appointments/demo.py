@@ -8,13 +8,14 @@ import datetime as dt
 from django.db import transaction
 
 from servicehall.catalog.models import BusinessType
+from servicehall.core.errors import ApplicationError
 from servicehall.org.models import Hall, HallClosedDay
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_staff
 
 from . import services
 from .models import AppointmentType, Booking
-from .slots import bookable_days
+from .slots import bookable_days, is_open_day, slot_starts
 
 # (business type code, slot minutes, capacity override)
 DEMO_TYPES: dict[str, list[tuple[str, int, int | None]]] = {
@@ -27,6 +28,38 @@ DEMO_BOOKINGS = [
     (10, 0, "刘芳", "13800138002", "phone", "老人办理，需要协助填表"),
     (14, 30, "周杰", "13800138003", "counter", "上次资料不全，补齐后再来"),
 ]
+
+
+# A booking due now, made again whenever the demo starts on an open day: check it in at the kiosk with this
+# mobile number (README, "Try it").
+CHECK_IN_PHONE = "13800138009"
+
+
+def _booking_to_check_in(hall: Hall, appointment_type: AppointmentType) -> None:
+    """A booking in the slot that starts next (from ten minutes ago), unless the number has one today."""
+    now = hall.local_now()
+    today = now.date()
+    start_of_day = dt.datetime.combine(today, dt.time(0), tzinfo=hall.tz)
+    if Booking.objects.filter(hall=hall, phone=CHECK_IN_PHONE, starts_at__gte=start_of_day).exists():
+        return
+    if not is_open_day(appointment_type, today):
+        return
+    upcoming = [s for s in slot_starts(appointment_type, today) if s >= now - dt.timedelta(minutes=10)]
+    for starts_at in upcoming:
+        try:
+            services.booking_create(
+                appointment_type=appointment_type,
+                starts_at=starts_at,
+                name="赵敏",
+                phone=CHECK_IN_PHONE,
+                channel=Booking.Channel.PUBLIC,
+                notes="演示：请在取号机上用手机号签到",
+                request_key=f"demo-checkin-{today:%Y%m%d}",
+                now=starts_at - dt.timedelta(days=1),  # booked the day before
+            )
+        except ApplicationError:
+            continue  # that slot is full: the next one
+        return
 
 
 @transaction.atomic
@@ -53,8 +86,14 @@ def appointments_demo_load(*, hall: Hall) -> None:
         hall=hall, date=new_year, defaults={"kind": HallClosedDay.Kind.HOLIDAY, "reason": "元旦"}
     )
     first = AppointmentType.objects.filter(hall=hall, active=True).order_by("sort_order", "id").first()
-    if first is None or Booking.objects.filter(hall=hall).exists():
+    if first is None:
         return
+    if not Booking.objects.filter(hall=hall).exclude(phone=CHECK_IN_PHONE).exists():
+        _demo_bookings(hall, first)
+    _booking_to_check_in(hall, first)
+
+
+def _demo_bookings(hall: Hall, first: AppointmentType) -> None:
     yesterday = hall.local_now() - dt.timedelta(days=1)
     staff = next(iter(hall_staff(hall=hall, capability=Capability.ISSUE)), (None,))[0]
     days = [day for day in bookable_days(first, now=yesterday) if day >= hall.local_date()][:2]
