@@ -13,4 +13,5 @@ urlpatterns = [
         name="booking-cancel",
     ),
     path("appointments/halls/<slug:hall>/types/<int:type>/slots", apis.SlotsApi.as_view(), name="slots"),
+    path("appointments/halls/<slug:hall>/check-in", apis.CheckInApi.as_view(), name="check-in"),
 ]

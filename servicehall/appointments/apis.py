@@ -6,21 +6,38 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from servicehall.core.apis import BAD_INPUT, UNAUTHENTICATED, ServiceHallAPIView, error_response, parse
+from servicehall.core.apis import (
+    BAD_INPUT,
+    UNAUTHENTICATED,
+    PublicAPIView,
+    ServiceHallAPIView,
+    error_response,
+    parse,
+)
 from servicehall.core.dates import parse_day
 from servicehall.core.errors import Unprocessable
+from servicehall.core.throttling import throttle_anonymous_issue
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user
+from servicehall.queueing import selectors as queue_selectors
 
 from . import selectors, services
+from .checkin import check_in_by_entry, check_in_message
 from .presentation import booking_row
-from .serializers import BookingCreateSerializer, BookingSerializer, SlotSerializer
+from .serializers import (
+    BookingCreateSerializer,
+    BookingSerializer,
+    CheckInInputSerializer,
+    CheckInSerializer,
+    SlotSerializer,
+)
 from .slots import day_slots
 
 FORBIDDEN = error_response("The user's role in the hall does not allow it.")
@@ -131,3 +148,44 @@ class BookingCancelApi(ServiceHallAPIView):
         hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.ISSUE)
         found = selectors.booking_get(hall=hall_obj, booking_id=booking)
         return Response(BookingSerializer(booking_row(services.booking_cancel(booking=found, actor=request.user))).data)
+
+
+class CheckInApi(PublicAPIView):
+    @extend_schema(
+        tags=["appointments"],
+        summary="Check in with a booking at the kiosk (APT02)",
+        description=(
+            "A public hall's kiosk needs no sign-in (as for taking a number); otherwise a member of the hall who "
+            "may issue tickets. Within the check-in window the ticket has the appointment's priority; later the "
+            "same day it is an ordinary ticket (`late`). Checking in again returns the same ticket (`again`)."
+        ),
+        request=CheckInInputSerializer,
+        responses={
+            201: OpenApiResponse(CheckInSerializer, description="Checked in."),
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            404: error_response("No booking has this code, or the number has no booking today (`no_booking`)."),
+            409: error_response(
+                "Cancelled (`cancelled`), or the number has several bookings today (`several_bookings`, with "
+                "`choices`: booking, time, business; send the chosen `booking`)."
+            ),
+            422: error_response("Too early (`too_early`), another day (`other_day`, `past`), unreadable entry."),
+        },
+    )
+    def post(self, request: Request, hall: str) -> Response:
+        hall_obj = queue_selectors.screen_hall_get(user=request.user, code=hall, capability=Capability.ISSUE)
+        data = parse(CheckInInputSerializer, request)
+        throttle_anonymous_issue(request)
+        result = check_in_by_entry(
+            hall=hall_obj, entry=data["entry"], booking_id=data.get("booking"), actor=request.user
+        )
+        payload = {
+            "ticket": result.ticket.number,
+            "ticket_id": result.ticket.pk,
+            "kind": result.ticket.kind,
+            "late": result.late,
+            "again": result.again,
+            "message": check_in_message(result.booking),
+            "track_url": request.build_absolute_uri(reverse("queueing:track", kwargs={"ticket": result.ticket.pk})),
+        }
+        return Response(CheckInSerializer(payload).data, status=201)

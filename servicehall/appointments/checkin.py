@@ -31,6 +31,7 @@ from servicehall.queueing.models import Ticket, TicketChannel, TicketKind
 from servicehall.queueing.services import MOBILE_RE, ticket_issue
 
 from .models import Booking
+from .selectors import booking_by_code
 from .states import BOOKING_TABLE, BookingStatus
 
 S = BookingStatus
@@ -163,6 +164,54 @@ def bookings_to_check_in(*, hall: Hall, phone: str) -> list[Booking]:
         .select_related("hall", "type__category", "type__business_type", "ticket")
         .order_by("starts_at", "pk")
     )
+
+
+def check_in_by_entry(*, hall: Hall, entry: Any, booking_id: Any = None, actor: Actor = None) -> CheckIn:
+    """Check in from what the kiosk read: a booking code, or a mobile number with one booking today (with
+    several, `booking_id` picks one; without it the refusal's `extra["choices"]` lists them, time and business
+    only, for the kiosk to ask which)."""
+    kind, value = parse_check_in_input(entry)
+    if kind == "code":
+        return booking_check_in(hall=hall, booking=booking_by_code(code=value), actor=actor)
+    bookings = bookings_to_check_in(hall=hall, phone=value)
+    if booking_id not in (None, ""):
+        picked = [b for b in bookings if str(b.pk) == str(booking_id)]
+        if not picked:
+            raise NotFound(_("That booking is not one of this number's bookings today."), code="booking_unknown")
+        return booking_check_in(hall=hall, booking=picked[0], actor=actor)
+    if not bookings:
+        raise NotFound(
+            _("No booking today in this hall for this mobile number. Please take a number."), code="no_booking"
+        )
+    if len(bookings) > 1:
+        raise Conflict(
+            _("This number has several bookings today. Which one are you here for?"),
+            code="several_bookings",
+            extra={"choices": [_choice(b) for b in bookings]},
+        )
+    return booking_check_in(hall=hall, booking=bookings[0], actor=actor)
+
+
+def _choice(booking: Booking) -> dict[str, Any]:
+    """A booking offered to a phone at the kiosk: time and business only (others may see the screen)."""
+    return {
+        "booking": booking.pk,
+        "time": _hall_time(booking.starts_at, booking.hall),
+        "business": booking.type.display_name,
+        "ticket": booking.ticket.number if booking.ticket else "",
+    }
+
+
+def check_in_message(booking: Booking) -> str:
+    """What the kiosk tells the customer about the number a check-in gave."""
+    hall = booking.hall
+    times = {"time": _hall_time(booking.starts_at, hall), "business": booking.type.display_name}
+    if booking.status == S.LATE:
+        return _(
+            "Your appointment was at %(time)s and check-in closed %(minutes)s minutes after it, so this is "
+            "an ordinary number: you are called in turn with customers without a booking."
+        ) % {**times, "minutes": settings.APT_CHECKIN_LATE_MINUTES}
+    return _("Checked in for %(business)s at %(time)s. You will be called before customers without a booking.") % times
 
 
 def bookings_mark_no_shows(*, now: dt.datetime | None = None) -> int:

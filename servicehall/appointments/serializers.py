@@ -43,3 +43,25 @@ class SlotSerializer(serializers.Serializer):
     capacity = serializers.IntegerField()
     free = serializers.IntegerField()
     bookable = serializers.BooleanField()
+
+
+class CheckInInputSerializer(serializers.Serializer):
+    entry = serializers.CharField(
+        max_length=64, help_text="What the kiosk read: the booking code (or the QR's text) or the mobile number."
+    )
+    booking = serializers.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        help_text="With a mobile number that has several bookings today: the one chosen (from the 409's choices).",
+    )
+
+
+class CheckInSerializer(serializers.Serializer):
+    ticket = serializers.CharField(help_text="The ticket's number, e.g. B012.")
+    ticket_id = serializers.UUIDField()
+    kind = serializers.CharField(help_text="`appointment` within the window, `normal` when the customer came late.")
+    late = serializers.BooleanField()
+    again = serializers.BooleanField(help_text="Checked in before: the same ticket again.")
+    message = serializers.CharField(help_text="What to tell the customer, in the request's language.")
+    track_url = serializers.URLField()

@@ -12,16 +12,13 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from servicehall.core.errors import ApplicationError, NotFound
+from servicehall.core.errors import ApplicationError
 from servicehall.core.throttling import throttle_anonymous_issue
 from servicehall.core.views import handles_application_errors
 from servicehall.org.models import Hall
@@ -30,8 +27,7 @@ from servicehall.queueing import selectors as queue_selectors
 from servicehall.queueing.services import SCREEN_COOKIE
 
 from . import selectors
-from .checkin import CheckIn, booking_check_in, bookings_to_check_in, parse_check_in_input
-from .models import Booking
+from .checkin import CheckIn, check_in_by_entry, check_in_message
 from .states import BookingStatus
 
 # The letters and digits of booking codes, in the order of the on-screen keys; the digits also make phones.
@@ -72,40 +68,6 @@ def _done(request: HttpRequest, hall: Hall, result: CheckIn) -> HttpResponse:
     return redirect(f"{url}?autoprint=1" if _autoprint(request) else url)
 
 
-def _choice_row(booking: Booking) -> dict[str, Any]:
-    """A booking offered to a phone at the kiosk: time and business only (others may see the screen)."""
-    return {
-        "id": booking.pk,
-        "time": formats.time_format(booking.starts_at.astimezone(booking.hall.tz), "H:i"),
-        "business": booking.type.display_name,
-        "ticket": booking.ticket.number if booking.ticket else "",
-    }
-
-
-def _check_in_by_phone(request: HttpRequest, hall: Hall, phone: str) -> HttpResponse:
-    bookings = bookings_to_check_in(hall=hall, phone=phone)
-    chosen = request.POST.get("booking", "")
-    if chosen:
-        picked = [b for b in bookings if str(b.pk) == chosen]
-        if not picked:
-            raise NotFound(_("That booking is not one of this number's bookings today."), code="booking_unknown")
-        return _done(request, hall, booking_check_in(hall=hall, booking=picked[0], actor=request.user))
-    if not bookings:
-        raise NotFound(
-            _("No booking today in this hall for this mobile number. Please take a number."), code="no_booking"
-        )
-    if len(bookings) == 1:
-        return _done(request, hall, booking_check_in(hall=hall, booking=bookings[0], actor=request.user))
-    context = {
-        "hall": hall,
-        "phone": phone,
-        "choices": [_choice_row(b) for b in bookings],
-        "autoprint": _autoprint(request),
-        "kiosk_url": _kiosk_url(request, hall),
-    }
-    return render(request, "appointments/checkin/choose.html", context)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 @handles_application_errors
@@ -117,27 +79,25 @@ def check_in(request: HttpRequest, hall: str) -> HttpResponse:
     typed = str(request.POST.get("entry", ""))[:64]
     try:
         throttle_anonymous_issue(request)
-        kind, value = parse_check_in_input(typed)
-        if kind == "phone":
-            return _check_in_by_phone(request, hall_obj, value)
-        booking = selectors.booking_by_code(code=value)
-        return _done(request, hall_obj, booking_check_in(hall=hall_obj, booking=booking, actor=request.user))
+        result = check_in_by_entry(
+            hall=hall_obj, entry=typed, booking_id=request.POST.get("booking"), actor=request.user
+        )
     except ApplicationError as exc:
+        if exc.code == "several_bookings":
+            return _choose(request, hall_obj, typed, exc.extra["choices"])
         return _form(request, hall_obj, error=str(exc.message), typed=typed, status=exc.status_code)
+    return _done(request, hall_obj, result)
 
 
-def _result_message(booking: Booking) -> str:
-    hall = booking.hall
-    times = {
-        "time": formats.time_format(booking.starts_at.astimezone(hall.tz), "H:i"),
-        "business": booking.type.display_name,
+def _choose(request: HttpRequest, hall: Hall, typed: str, choices: list[dict[str, Any]]) -> HttpResponse:
+    context = {
+        "hall": hall,
+        "phone": typed,
+        "choices": choices,
+        "autoprint": _autoprint(request),
+        "kiosk_url": _kiosk_url(request, hall),
     }
-    if booking.status == BookingStatus.LATE:
-        return _(
-            "Your appointment was at %(time)s and check-in closed %(minutes)s minutes after it, so this is "
-            "an ordinary number: you are called in turn with customers without a booking."
-        ) % {**times, "minutes": settings.APT_CHECKIN_LATE_MINUTES}
-    return _("Checked in for %(business)s at %(time)s. You will be called before customers without a booking.") % times
+    return render(request, "appointments/checkin/choose.html", context)
 
 
 @never_cache
@@ -156,7 +116,7 @@ def checked_in(request: HttpRequest, hall: str, ticket: uuid.UUID) -> HttpRespon
         "booking": booking,
         "ticket": booking.ticket,
         "late": booking.status == BookingStatus.LATE,
-        "message": _result_message(booking),
+        "message": check_in_message(booking),
         "slip_url": f"{slip}?{urlencode(query)}" if query else slip,
         "kiosk_url": _kiosk_url(request, hall_obj),
     }

@@ -294,3 +294,38 @@ def test_apt02_one_booking_checked_in_twice_at_once_gets_one_ticket(postgres_onl
             thread.join()
     assert len(tickets) == 2 and tickets[0] == tickets[1]
     assert Ticket.objects.filter(hall=world.hall).count() == 1
+
+
+# --- the API (a kiosk device of its own) ---------------------------------------------------------------------
+
+
+def test_apt02_the_api_checks_in_and_asks_which_booking_for_a_phone_with_two(world, business):
+    from rest_framework.test import APIClient
+
+    other = AppointmentType.objects.create(hall=world.hall, category=world.a)
+    first = book(business)
+    services.booking_create(
+        appointment_type=other, starts_at=at(MONDAY, 10, 30), name="Zhang San", phone=PHONE, channel="public", now=NOW
+    )
+    url = reverse("appointments_api:check-in", kwargs={"hall": world.hall.code})
+    kiosk = APIClient()  # a public hall's kiosk: no sign-in
+    with time_machine.travel(at(MONDAY, 10, 10), tick=False):
+        ask = kiosk.post(url, {"entry": PHONE}, format="json")
+        done = kiosk.post(url, {"entry": PHONE, "booking": first.pk}, format="json")
+        again = kiosk.post(url, {"entry": first.code}, format="json")
+        bad = kiosk.post(url, {"entry": ""}, format="json")
+        early = kiosk.post(url, {"entry": "13900000009"}, format="json")
+    assert ask.status_code == 409 and ask.json()["code"] == "several_bookings"
+    assert {c["time"] for c in ask.json()["choices"]} == {"10:30"} and len(ask.json()["choices"]) == 2
+    assert "Zhang San" not in ask.content.decode() and PHONE not in ask.content.decode()
+    body = done.json()
+    assert done.status_code == 201 and body["kind"] == "appointment" and not body["late"] and not body["again"]
+    assert body["ticket"] == Booking.objects.get(pk=first.pk).ticket.number and "/t/" in body["track_url"]
+    assert again.status_code == 201 and again.json()["again"] and again.json()["ticket"] == body["ticket"]
+    assert bad.status_code == 400
+    assert early.status_code == 404 and early.json()["code"] == "no_booking"
+
+
+def test_apt02_the_api_is_in_the_openapi_schema(client):
+    schema = client.get(reverse("schema")).content.decode()
+    assert "/api/v1/appointments/halls/{hall}/check-in" in schema
