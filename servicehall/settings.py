@@ -116,6 +116,10 @@ INSTALLED_APPS = [
     "servicehall.care",
     "servicehall.appointments",
     "servicehall.reception",
+    "servicehall.premises",
+    "servicehall.safety",
+    "servicehall.duty",
+    "servicehall.staff",
 ]
 
 MIDDLEWARE = [

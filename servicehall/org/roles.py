@@ -31,6 +31,9 @@ class Capability(models.TextChoices):
     APPROVE_MONEY = "approve_money", _("Approve refunds and credit, settle the day's money")
     HANDLE_CARE = "handle_care", _("Handle dissatisfied customers, complaints and follow-ups")
     APPROVE_RECEPTION = "approve_reception", _("Approve business visits and their expenses over the allowance")
+    PATROL = "patrol", _("Inspect the hall and follow up rectifications")
+    MANAGE_SAFETY = "manage_safety", _("Keep the key register, safety checks, drills and incidents")
+    ASSESS_STAFF = "assess_staff", _("Assess staff and adjust their monthly scores")
 
 
 C = Capability
@@ -39,11 +42,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.LOBBY_GUIDE: frozenset({C.ISSUE, C.GUIDE, C.VIEW_HALL}),
     Role.DUTY_MANAGER: frozenset(
         {C.SERVE, C.ISSUE, C.GUIDE, C.MANAGE_QUEUE, C.VIEW_HALL, C.REVEAL_PERSONAL_DATA, C.APPROVE_MONEY, C.HANDLE_CARE}
-        | {C.APPROVE_RECEPTION}
+        | {C.APPROVE_RECEPTION, C.PATROL, C.MANAGE_SAFETY, C.ASSESS_STAFF}
     ),
-    Role.SERVICE_MANAGER: frozenset({C.ISSUE, C.GUIDE, C.VIEW_HALL, C.HANDLE_CARE}),
-    Role.SAFETY_OFFICER: frozenset({C.VIEW_HALL}),
-    Role.HALL_ADMIN: frozenset({C.MANAGE_QUEUE, C.ADMINISTER, C.VIEW_HALL, C.ISSUE, C.APPROVE_RECEPTION}),
+    Role.SERVICE_MANAGER: frozenset({C.ISSUE, C.GUIDE, C.VIEW_HALL, C.HANDLE_CARE, C.PATROL, C.ASSESS_STAFF}),
+    Role.SAFETY_OFFICER: frozenset({C.VIEW_HALL, C.PATROL, C.MANAGE_SAFETY}),
+    Role.HALL_ADMIN: frozenset(
+        {C.MANAGE_QUEUE, C.ADMINISTER, C.VIEW_HALL, C.ISSUE, C.APPROVE_RECEPTION, C.MANAGE_SAFETY, C.ASSESS_STAFF}
+    ),
     Role.AUDITOR: frozenset({C.VIEW_HALL}),
 }
 
