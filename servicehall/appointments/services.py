@@ -350,6 +350,14 @@ def booking_cancel(*, booking: Booking, actor: Actor = None, now: dt.datetime | 
 # --- the public page: a one-time code to the phone before the booking is made ----------------------------
 
 
+def phone_checks_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete the public page's phone checks an hour past their expiry: the name, phone and code hash they hold
+    are needed only while the code may be typed (PRIV02). Returns how many were deleted."""
+    now = now or timezone.now()
+    deleted, _by_model = PhoneCheck.objects.filter(expires_at__lt=now - dt.timedelta(hours=1)).delete()
+    return deleted
+
+
 def _code_hash(token: Any, code: str) -> str:
     return salted_hmac("appointments.phone-check", f"{token}:{code}", algorithm="sha256").hexdigest()
 

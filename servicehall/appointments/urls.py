@@ -20,5 +20,6 @@ urlpatterns = [
     path("halls/<slug:hall>/", views.day, name="day"),
     path("halls/<slug:hall>/new/", views.new, name="new"),
     path("halls/<slug:hall>/bookings/<int:booking>/cancel/", views.cancel, name="staff_cancel"),
+    path("halls/<slug:hall>/bookings/<int:booking>/change/", views.change, name="staff_change"),
     path("halls/<slug:hall>/statistics/", views_stats.statistics, name="statistics"),  # APT03, managers only
 ]

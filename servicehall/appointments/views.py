@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from servicehall.core.errors import ApplicationError
 from servicehall.core.htmx import is_htmx, render_in_hall_time
+from servicehall.core.masking import mask_phone
 from servicehall.core.views import handles_application_errors
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
@@ -144,3 +145,38 @@ def cancel(request: HttpRequest, hall: str, booking: int) -> HttpResponse:
     messages.success(request, _("The booking %(code)s is cancelled.") % {"code": found.code})
     day_text = timezone.localtime(found.starts_at, hall_obj.tz).date().isoformat()
     return redirect(reverse("appointments:day", kwargs={"hall": hall_obj.code}) + f"?day={day_text}")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+@handles_application_errors
+def change(request: HttpRequest, hall: str, booking: int) -> HttpResponse:
+    """Move a booking to another time for a customer who called or is at the counter, until the cut-off."""
+    hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.ISSUE)
+    found = selectors.booking_get(hall=hall_obj, booking_id=booking)
+    context: dict[str, Any] = {
+        "hall": hall_obj,
+        "nav": _nav(request, hall_obj),
+        "booking": found,
+        "phone": mask_phone(found.phone),
+        "error": "",
+    }
+    status = 200
+    if request.method == "POST":
+        try:
+            moved = services.booking_change(
+                booking=found, starts_at=parse_start(request.POST.get("starts_at"), found.type), actor=request.user
+            )
+        except ApplicationError as exc:
+            context["error"], status = str(exc.message), exc.status_code
+        else:
+            local = timezone.localtime(moved.starts_at, hall_obj.tz)
+            messages.success(
+                request,
+                _("The booking %(code)s is moved to %(time)s (texted to the customer).")
+                % {"code": moved.code, "time": local.strftime("%Y-%m-%d %H:%M")},
+            )
+            return redirect(reverse("appointments:day", kwargs={"hall": hall_obj.code}) + f"?day={local.date()}")
+    context.update(slot_picker(found.type, request.GET.get("day") or request.POST.get("day")))
+    return render_in_hall_time(request, "appointments/change.html", context, status=status)

@@ -50,7 +50,9 @@ SCHEDULE: tuple[ScheduledCommand, ...] = (
         "appointment_reminders", "text booking reminders a day and an hour before the visit", every_minutes=5
     ),
     ScheduledCommand(
-        "appointment_no_shows", "mark bookings not checked in by the end of their window as no-shows", every_minutes=5
+        "appointment_no_shows",
+        "mark bookings not checked in by the end of their window as no-shows; delete expired phone checks",
+        every_minutes=5,
     ),
     ScheduledCommand("release_number_holds", "free pool numbers held by orders never finished", every_minutes=10),
     ScheduledCommand(

@@ -282,3 +282,14 @@ def test_apt01_one_phone_gets_only_a_few_codes_an_hour(world, business, settings
         )
     assert refused.value.status_code == 429 and "Too many codes" in str(refused.value.message)
     assert OutgoingMessage.objects.filter(purpose=services.SMS_CODE).count() == 2
+
+
+def test_apt01_expired_phone_checks_are_deleted_an_hour_after_expiry(world, business):
+    from servicehall.appointments.models import PhoneCheck
+
+    check = services.phone_check_start(
+        appointment_type=business, starts_at=at(TUESDAY, 10), name="Li", phone="13912345678", now=NOW
+    )
+    assert services.phone_checks_purge(now=check.expires_at + dt.timedelta(minutes=59)) == 0
+    assert services.phone_checks_purge(now=check.expires_at + dt.timedelta(minutes=61)) == 1
+    assert not PhoneCheck.objects.exists()

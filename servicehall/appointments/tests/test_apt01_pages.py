@@ -208,3 +208,25 @@ def test_apt01_an_inactive_type_is_not_offered(client, world, typed):
     AppointmentType.objects.filter(pk=typed.pk).update(active=False)
     page = client.get(reverse("appointments:book", kwargs={"hall": world.hall.code}))
     assert "This hall takes no bookings at the moment." in page.content.decode()
+
+
+def test_apt01_staff_move_a_booking_for_a_caller_until_the_cutoff(client, world, other_world, typed):
+    from servicehall.appointments.services import booking_create
+    from servicehall.core.models import AuditEntry
+
+    day = next_weekday()
+    booking = booking_create(appointment_type=typed, starts_at=at(day, 10), name="Li Si", phone=PHONE, channel="public")
+    url = reverse("appointments:staff_change", kwargs={"hall": world.hall.code, "booking": booking.pk})
+    client.force_login(world.guide)
+    page = client.get(url, {"day": day.isoformat()}).content.decode()
+    assert "Li Si" in page and "139****5678" in page and PHONE not in page and "14:00" in page
+    wrong = client.post(url, {"starts_at": "not a time", "day": day.isoformat()})
+    assert wrong.status_code == 422 and "Choose one of the times offered" in wrong.content.decode()
+    moved = client.post(url, {"starts_at": at(day, 14).isoformat(), "day": day.isoformat()}, follow=True)
+    booking.refresh_from_db()
+    assert booking.starts_at == at(day, 14) and booking.change_count == 1
+    assert "is moved to" in moved.content.decode()
+    assert AuditEntry.objects.filter(action="appointments.booking_change", actor=world.guide).exists()
+    assert OutgoingMessage.objects.filter(purpose="apt_changed").count() == 1
+    client.force_login(other_world.manager)
+    assert client.get(url).status_code == 404
