@@ -20,12 +20,12 @@ def types_for_hall(*, hall: Hall, active_only: bool = True) -> QuerySet[Appointm
     return rows.filter(active=True) if active_only else rows
 
 
-def type_get(*, hall: Hall, type_id: Any) -> AppointmentType:
+def type_get(*, hall: Hall, type_id: Any, active_only: bool = True) -> AppointmentType:
     try:
         pk = int(type_id)
     except (TypeError, ValueError):
         pk = 0
-    found = types_for_hall(hall=hall).filter(pk=pk).first()
+    found = types_for_hall(hall=hall, active_only=active_only).filter(pk=pk).first()
     if found is None:
         raise NotFound(_("Choose a business that can be booked in this hall."), code="type_unknown")
     return found

@@ -23,6 +23,7 @@ from django.utils import formats, timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from servicehall.catalog.models import BusinessType, QueueCategory
 from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.messaging import message_send
@@ -345,6 +346,53 @@ def booking_cancel(*, booking: Booking, actor: Actor = None, now: dt.datetime | 
             % {"hall": booking.hall.name, "code": booking.code, "time": _local(booking.starts_at, booking.type)},
         )
     return booking
+
+
+# --- what a hall lets customers book (the hall administrator) ---------------------------------------------
+
+
+def appointment_type_save(
+    *, hall: Hall, actor: Actor, values: dict[str, Any], instance: AppointmentType | None = None, what: str = ""
+) -> AppointmentType:
+    """Add a bookable business or queue category to the hall (`what`: "business:<code>" or "category:<code>"),
+    or change an existing one's rules. Audited; a business or category offered twice is refused."""
+    require_capability(
+        actor, hall, Capability.ADMINISTER, message=_("Only the hall administrator changes what can be booked.")
+    )
+    if instance is None:
+        instance = AppointmentType(hall=hall, **_what_to_book(hall, what))
+    elif instance.hall_id != hall.pk:
+        raise NotFound(_("No such appointment type in this hall."), code="type_unknown")
+    for field, value in values.items():
+        setattr(instance, field, value)
+    duplicate = AppointmentType.objects.filter(
+        hall=hall, category=instance.category, business_type=instance.business_type
+    ).exclude(pk=instance.pk)
+    if duplicate.exists():
+        raise Conflict(_("%(what)s can be booked already.") % {"what": instance.display_name}, code="duplicate")
+    with transaction.atomic():
+        instance.save()
+        audit_record(
+            actor=actor,
+            action="appointments.type_save",
+            obj=instance,
+            hall=hall,
+            data={field: str(getattr(instance, field)) for field in values},
+        )
+    return instance
+
+
+def _what_to_book(hall: Hall, what: str) -> dict[str, Any]:
+    kind, _sep, code = str(what or "").partition(":")
+    if kind == "business":
+        business = BusinessType.objects.filter(hall=hall, code=code).select_related("category").first()
+        if business is not None:
+            return {"business_type": business, "category": business.category}
+    elif kind == "category":
+        category = QueueCategory.objects.filter(hall=hall, code=code).first()
+        if category is not None:
+            return {"business_type": None, "category": category}
+    raise Unprocessable(_("Choose a business or a queue category."), code="what_unknown")
 
 
 # --- the public page: a one-time code to the phone before the booking is made ----------------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_checkin, views_public, views_stats
+from . import views, views_checkin, views_public, views_stats, views_types
 
 app_name = "appointments"
 urlpatterns = [
@@ -21,5 +21,7 @@ urlpatterns = [
     path("halls/<slug:hall>/new/", views.new, name="new"),
     path("halls/<slug:hall>/bookings/<int:booking>/cancel/", views.cancel, name="staff_cancel"),
     path("halls/<slug:hall>/bookings/<int:booking>/change/", views.change, name="staff_change"),
+    path("halls/<slug:hall>/types/", views_types.types, name="types"),
+    path("halls/<slug:hall>/types/<int:type>/", views_types.types, name="type_edit"),
     path("halls/<slug:hall>/statistics/", views_stats.statistics, name="statistics"),  # APT03, managers only
 ]

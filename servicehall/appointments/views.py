@@ -69,6 +69,7 @@ def day(request: HttpRequest, hall: str) -> HttpResponse:
         "booked": sum(1 for b in bookings if b.status == "booked"),
         "can_book": user_can(user=request.user, hall=hall_obj, capability=Capability.ISSUE),
         "can_see_statistics": may_see_statistics(user=request.user, hall=hall_obj),
+        "can_set_types": user_can(user=request.user, hall=hall_obj, capability=Capability.ADMINISTER),
     }
     template = "appointments/_day_list.html" if is_htmx(request) else "appointments/day.html"
     return render_in_hall_time(request, template, context)

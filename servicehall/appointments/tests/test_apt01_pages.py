@@ -230,3 +230,42 @@ def test_apt01_staff_move_a_booking_for_a_caller_until_the_cutoff(client, world,
     assert OutgoingMessage.objects.filter(purpose="apt_changed").count() == 1
     client.force_login(other_world.manager)
     assert client.get(url).status_code == 404
+
+
+def test_apt01_the_hall_administrator_sets_what_can_be_booked_and_overrides_the_places(client, world, other_world):
+    from servicehall.catalog.services import pack_load
+    from servicehall.core.models import AuditEntry
+    from servicehall.org.roles import Role
+    from testsupport.world import make_member
+
+    pack_load(hall=world.hall, code="telecom")
+    admin = make_member(world.hall, Role.HALL_ADMIN, "admin_apt")
+    client.force_login(admin)
+    url = reverse("appointments:types", kwargs={"hall": world.hall.code})
+    form = {
+        "slot_minutes": 20,
+        "horizon_days": 7,
+        "lead_minutes": 60,
+        "cancel_cutoff_minutes": 120,
+        "max_open_per_person": 1,
+        "sort_order": 0,
+        "active": "on",
+    }
+    added = client.post(url, {**form, "what": "business:sim_replace"}, follow=True)
+    assert added.status_code == 200
+    added_type = AppointmentType.objects.get(hall=world.hall, business_type__code="sim_replace")
+    assert (added_type.slot_minutes, added_type.capacity_override, added_type.max_open_per_person) == (20, None, 1)
+    twice = client.post(url, {**form, "what": "business:sim_replace"})
+    assert twice.status_code == 409 and "can be booked already" in twice.content.decode()
+    nothing = client.post(url, {**form, "slot_minutes": 2, "what": ""})
+    assert nothing.status_code == 422 and AppointmentType.objects.count() == 1
+    edit = reverse("appointments:type_edit", kwargs={"hall": world.hall.code, "type": added_type.pk})
+    client.post(edit, {**form, "capacity_override": 4, "active": ""})
+    added_type.refresh_from_db()
+    assert added_type.capacity_override == 4 and not added_type.active
+    assert "4" in client.get(url).content.decode()
+    assert AuditEntry.objects.filter(action="appointments.type_save", actor=admin).count() == 2
+    client.force_login(world.manager)  # a duty manager books but does not set the rules
+    assert client.get(url).status_code == 403
+    client.force_login(other_world.manager)
+    assert client.get(edit).status_code == 404
