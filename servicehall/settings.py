@@ -422,6 +422,8 @@ APT_NO_SHOW_BLOCK_DAYS = env_int("APT_NO_SHOW_BLOCK_DAYS", 30)
 # ticket, and a booking not checked in by then is a no-show.
 APT_CHECKIN_EARLY_MINUTES = env_int("APT_CHECKIN_EARLY_MINUTES", 30)
 APT_CHECKIN_LATE_MINUTES = env_int("APT_CHECKIN_LATE_MINUTES", 15)
+# Business visitors' feedback links (APT04): answers one client address may send per minute.
+RECEPTION_FEEDBACK_PER_MINUTE = env_int("RECEPTION_FEEDBACK_PER_MINUTE", 5)
 # Ratings one client address may send from ticket pages per minute (CARE01).
 CARE_RATE_PER_MINUTE = env_int("CARE_RATE_PER_MINUTE", 10)
 # An opinion book entry is due to be answered this many working days after it was written (CARE06).

@@ -36,7 +36,7 @@ def feedback(request: HttpRequest, token: str) -> HttpResponse:
         count_per_client(
             request,
             scope="reception-feedback",
-            limit=getattr(settings, "CARE_OPINION_PER_MINUTE", 10),
+            limit=settings.RECEPTION_FEEDBACK_PER_MINUTE,
             message=_("Too many answers were sent from here in the last minute. Please wait a moment."),
         )
         try:
