@@ -122,7 +122,8 @@ def _locked(visit: Visit) -> Visit:
 
 
 def _push(visit: Visit) -> None:
-    send_on_commit(visit.hall.code, {"type": VISIT_CHANGED, "visit": visit.pk, "host": visit.host_id})
+    payload = {"type": VISIT_CHANGED, "audience": "visits", "visit": visit.pk, "host": visit.host_id}
+    send_on_commit(visit.hall.code, payload)
 
 
 def _user(actor: Actor) -> Any:

@@ -211,15 +211,18 @@
 
   // Turn feed messages into one `hall-changed` event on <body> (coalesced), which
   // panels use with hx-trigger="hall-changed from:body"; `hall-event` carries each payload.
-  let changeTimer = null;
+  // A payload with an `audience` (e.g. "visits") concerns one kind of panel only: it becomes
+  // `hall-changed-<audience>`, so the queue's panels are not reloaded for it.
+  const changeTimers = {};
   function announce(payload) {
     document.body.dispatchEvent(new CustomEvent("hall-event", { detail: payload }));
     if (!payload || payload.type === "hello" || payload.type === "pong") return;
     if (payload.chime) chime();
-    clearTimeout(changeTimer);
-    changeTimer = setTimeout(() => {
-      if (window.htmx) htmx.trigger(document.body, "hall-changed", payload);
-      else document.body.dispatchEvent(new CustomEvent("hall-changed", { detail: payload }));
+    const name = payload.audience ? `hall-changed-${payload.audience}` : "hall-changed";
+    clearTimeout(changeTimers[name]);
+    changeTimers[name] = setTimeout(() => {
+      if (window.htmx) htmx.trigger(document.body, name, payload);
+      else document.body.dispatchEvent(new CustomEvent(name, { detail: payload }));
     }, 120);
   }
 
