@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "servicehall.safety",
     "servicehall.duty",
     "servicehall.staff",
+    "servicehall.hotel",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,231 @@
+"""The hotel front desk (HOTEL01): room types with rates by date, rooms, rate plans and reservations.
+
+A reservation holds one room of a type for its nights; the nights' prices are kept on it as quoted, so a later
+change of rates does not change what the guest was told. Card data is never stored: only the payment
+provider's token (reference) and the card's last four digits.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from servicehall.catalog.models import pick_language
+from servicehall.core.models import StatusMove, TimeStampedModel
+
+from .states import ReservationStatus
+
+
+class RoomType(models.Model):
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="room_types")
+    code = models.SlugField(_("code"), max_length=40)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=60)
+    capacity = models.PositiveSmallIntegerField(
+        _("guests"), default=2, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    base_rate = models.DecimalField(
+        _("rate per night"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    # [{"zh": …, "en": …}, …] from the pack: what the guest is told before booking.
+    facilities = models.JSONField(_("facilities"), default=list, blank=True)
+    sort_order = models.PositiveSmallIntegerField(pgettext_lazy("sort position", "order"), default=0)
+
+    class Meta:
+        verbose_name = _("room type")
+        verbose_name_plural = _("room types")
+        ordering = ["hall", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["hall", "code"], name="room_type_code_unique")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return pick_language(self.name_zh, self.name_en)
+
+    def facilities_display(self) -> list[str]:
+        return [pick_language(f.get("zh", ""), f.get("en", "")) for f in self.facilities]
+
+
+class RoomRate(models.Model):
+    """The rate of a room type on one night, where it differs from the type's base rate (season, holiday)."""
+
+    room_type = models.ForeignKey(RoomType, verbose_name=_("room type"), on_delete=models.CASCADE, related_name="rates")
+    night = models.DateField(_("night"))
+    rate = models.DecimalField(
+        _("rate per night"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        verbose_name = _("rate of a night")
+        verbose_name_plural = _("rates of nights")
+        constraints = [models.UniqueConstraint(fields=["room_type", "night"], name="room_rate_night_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.room_type_id} {self.night}: {self.rate}"
+
+
+class RatePlan(models.Model):
+    """How a night is priced: the room type's rate adjusted by a percentage, plus breakfast per guest."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="rate_plans")
+    code = models.SlugField(_("code"), max_length=40)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=60)
+    adjust_percent = models.SmallIntegerField(
+        _("adjustment (%)"), default=0, validators=[MinValueValidator(-90), MaxValueValidator(200)]
+    )
+    breakfast_per_guest = models.DecimalField(
+        _("breakfast per guest"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(pgettext_lazy("sort position", "order"), default=0)
+
+    class Meta:
+        verbose_name = _("rate plan")
+        verbose_name_plural = _("rate plans")
+        ordering = ["hall", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["hall", "code"], name="rate_plan_code_unique")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return pick_language(self.name_zh, self.name_en)
+
+    @property
+    def breakfast(self) -> bool:
+        return self.breakfast_per_guest > 0
+
+
+class Room(models.Model):
+    class Housekeeping(models.TextChoices):
+        VACANT_CLEAN = "vacant_clean", _("Vacant, clean")
+        VACANT_DIRTY = "vacant_dirty", _("Vacant, dirty")
+        OCCUPIED = "occupied", _("Occupied")
+        OUT_OF_ORDER = "out_of_order", _("Out of order")
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="rooms")
+    number = models.CharField(_("room number"), max_length=10)
+    floor = models.SmallIntegerField(_("floor"))
+    room_type = models.ForeignKey(RoomType, verbose_name=_("room type"), on_delete=models.PROTECT, related_name="rooms")
+    housekeeping = models.CharField(
+        _("housekeeping status"), max_length=16, choices=Housekeeping.choices, default=Housekeeping.VACANT_CLEAN
+    )
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["hall", "number"]
+        constraints = [models.UniqueConstraint(fields=["hall", "number"], name="room_number_unique")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Reservation(TimeStampedModel):
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("By phone")
+        WALK_IN = "walk_in", _("Walk-in")
+        ONLINE = "online", _("Online")
+
+    class Guarantee(models.TextChoices):
+        NONE = "none", _("No guarantee (held until 18:00)")
+        DEPOSIT = "deposit", _("Deposit")
+        CARD = "card", _("Card guarantee")
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="reservations")
+    code = models.CharField(_("reservation code"), max_length=12, unique=True)
+    room_type = models.ForeignKey(
+        RoomType, verbose_name=_("room type"), on_delete=models.PROTECT, related_name="reservations"
+    )
+    rate_plan = models.ForeignKey(
+        RatePlan, verbose_name=_("rate plan"), on_delete=models.PROTECT, related_name="reservations"
+    )
+    arrival = models.DateField(_("arrival"), db_index=True)
+    departure = models.DateField(_("departure"))
+    guests = models.PositiveSmallIntegerField(_("guests"), validators=[MinValueValidator(1)])
+    guest_name = models.CharField(_("guest's name"), max_length=60)
+    phone = models.CharField(_("phone"), max_length=20)
+    channel = models.CharField(_("booked through"), max_length=10, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReservationStatus.choices, default=ReservationStatus.BOOKED
+    )
+    vip = models.BooleanField(_("VIP"), default=False)
+    requests = models.CharField(_("special requests"), max_length=300, blank=True)
+    total = models.DecimalField(_("quoted total"), max_digits=12, decimal_places=2)
+    guarantee = models.CharField(_("guarantee"), max_length=10, choices=Guarantee.choices, default=Guarantee.NONE)
+    deposit = models.DecimalField(_("deposit"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    # The payment provider's reference for a card guarantee, and the card's last four digits: never the card.
+    card_token = models.CharField(_("card reference"), max_length=64, blank=True)
+    card_last4 = models.CharField(
+        _("card's last four digits"), max_length=4, blank=True, validators=[RegexValidator(r"^\d{4}$")]
+    )
+    cancel_fee = models.DecimalField(_("cancellation fee"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    request_key = models.CharField(_("request key"), max_length=64, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("booked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        ordering = ["arrival", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "request_key"], name="reservation_request_key_unique"),
+            models.CheckConstraint(condition=Q(departure__gt=models.F("arrival")), name="reservation_departs_after"),
+        ]
+        indexes = [models.Index(fields=["room_type", "arrival", "departure", "status"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def nights(self) -> int:
+        return (self.departure - self.arrival).days
+
+
+class ReservationNight(models.Model):
+    """One night of a reservation at the price quoted when it was booked (or last changed)."""
+
+    reservation = models.ForeignKey(
+        Reservation, verbose_name=_("reservation"), on_delete=models.CASCADE, related_name="nights_quoted"
+    )
+    night = models.DateField(_("night"))
+    price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("night of a reservation")
+        verbose_name_plural = _("nights of reservations")
+        ordering = ["night"]
+        constraints = [models.UniqueConstraint(fields=["reservation", "night"], name="reservation_night_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.reservation_id} {self.night}: {self.price}"
+
+
+class ReservationMove(StatusMove):
+    reservation = models.ForeignKey(
+        Reservation, verbose_name=_("reservation"), on_delete=models.CASCADE, related_name="moves"
+    )
+
+    class Meta(StatusMove.Meta):
+        verbose_name = _("reservation status change")
+        verbose_name_plural = _("reservation status changes")

@@ -1,0 +1,48 @@
+"""The hotel's own pack data (`servicehall/hotel/packs/<pack>.yaml`): room types, rate plans and the booking
+policy of a hall whose packs include one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from servicehall.org.models import Hall
+
+PACKS = Path(__file__).resolve().parent / "packs"
+DEFAULT_POLICY: dict[str, Any] = {
+    "free_cancel_hours": 24,
+    "late_cancel_fee_nights": 1,
+    "check_in_time": "14:00",
+    "check_out_time": "12:00",
+    "max_nights": 30,
+    "horizon_days": 365,
+}
+
+
+@cache
+def _read(code: str) -> dict[str, Any]:
+    path = PACKS / f"{code}.yaml"
+    if not path.exists():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def read_hotel_pack(hall: Hall) -> dict[str, Any]:
+    """The first of the hall's packs that has hotel data, or nothing."""
+    for code in hall.packs or []:
+        if data := _read(code):
+            return data
+    return {}
+
+
+def hotel_policy(hall: Hall) -> dict[str, Any]:
+    policy = {**DEFAULT_POLICY, **read_hotel_pack(hall).get("policy", {})}
+    for key in ("check_in_time", "check_out_time"):
+        policy[key] = dt.time.fromisoformat(str(policy[key]))
+    for key in ("free_cancel_hours", "late_cancel_fee_nights", "max_nights", "horizon_days"):
+        policy[key] = int(policy[key])
+    return policy

@@ -1,0 +1,368 @@
+"""Every write of the hotel front desk's bookings (HOTEL01): load the hotel's data, book and cancel a room.
+
+Never more reservations than sellable rooms of a type on any night: every booking locks the room type's row
+(`SELECT … FOR UPDATE`) before it counts the nights already held, so two clerks selling the last room at once
+sell it once. Card data never reaches the database: a card guarantee keeps the payment provider's reference and
+the last four digits, and a card number typed into any field is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from collections import Counter as Tally
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from servicehall.core.actors import Actor, acting_user
+from servicehall.core.errors import Conflict, Unprocessable
+from servicehall.core.masking import mask_phone
+from servicehall.core.messaging import message_send
+from servicehall.core.services import audit_record
+from servicehall.core.states import transition
+from servicehall.lib.phones import PhoneError, phone_normalise
+from servicehall.org.models import Hall
+from servicehall.org.permissions import require_capability
+from servicehall.org.roles import Capability
+
+from .models import RatePlan, Reservation, ReservationNight, Room, RoomRate, RoomType
+from .packdata import hotel_policy, read_hotel_pack
+from .states import HOLDING_STATUSES, RESERVATION_TABLE, ReservationStatus
+
+SMS_BOOKED = "hotel_booked"
+SMS_CANCELLED = "hotel_cancelled"
+CENT = Decimal("0.01")
+# 13 to 19 digits, with or without spaces or dashes: what a payment card number looks like.
+_CARD_NUMBER = re.compile(r"(?:\d[ -]?){13,19}")
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+S = ReservationStatus
+
+
+# --- the hotel's data from its pack ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def hotel_load(*, hall: Hall) -> dict[str, int]:
+    """Room types and rate plans of the hall's hotel pack, added or updated by code. Loading twice changes
+    nothing."""
+    data = read_hotel_pack(hall)
+    counts = {"room_types": 0, "rate_plans": 0}
+    for order, entry in enumerate(data.get("room_types", [])):
+        RoomType.objects.update_or_create(
+            hall=hall,
+            code=entry["code"],
+            defaults={
+                "name_zh": entry["name"]["zh"],
+                "name_en": entry["name"]["en"],
+                "capacity": int(entry["capacity"]),
+                "base_rate": Decimal(str(entry["base_rate"])),
+                "facilities": list(entry.get("facilities", [])),
+                "sort_order": order,
+            },
+        )
+        counts["room_types"] += 1
+    for order, entry in enumerate(data.get("rate_plans", [])):
+        RatePlan.objects.update_or_create(
+            hall=hall,
+            code=entry["code"],
+            defaults={
+                "name_zh": entry["name"]["zh"],
+                "name_en": entry["name"]["en"],
+                "adjust_percent": int(entry.get("adjust_percent", 0)),
+                "breakfast_per_guest": Decimal(str(entry.get("breakfast_per_guest", "0"))),
+                "sort_order": order,
+            },
+        )
+        counts["rate_plans"] += 1
+    return counts
+
+
+# --- prices ----------------------------------------------------------------------------------------------
+
+
+def _nights(arrival: dt.date, departure: dt.date) -> list[dt.date]:
+    return [arrival + dt.timedelta(days=n) for n in range((departure - arrival).days)]
+
+
+def night_prices(
+    *, room_type: RoomType, rate_plan: RatePlan, arrival: dt.date, departure: dt.date, guests: int
+) -> list[tuple[dt.date, Decimal]]:
+    """Each night's price under the plan: the night's rate of the room type (its own rate that night, else the
+    base rate), adjusted by the plan's percentage and rounded to the fen, plus breakfast for each guest."""
+    nights = _nights(arrival, departure)
+    own = dict(RoomRate.objects.filter(room_type=room_type, night__in=nights).values_list("night", "rate"))
+    factor = (Decimal(100) + rate_plan.adjust_percent) / Decimal(100)
+    breakfast = rate_plan.breakfast_per_guest * guests
+    return [
+        (night, (own.get(night, room_type.base_rate) * factor).quantize(CENT, rounding=ROUND_HALF_UP) + breakfast)
+        for night in nights
+    ]
+
+
+# --- checks ----------------------------------------------------------------------------------------------
+
+
+def _refuse_card_numbers(*values: Any) -> None:
+    for value in values:
+        if _CARD_NUMBER.search(str(value or "")):
+            raise Unprocessable(
+                _(
+                    "Never type a card number here. Take the guarantee through the payment terminal and enter "
+                    "its reference and the card's last four digits."
+                ),
+                code="card_number",
+            )
+
+
+def _dates_check(hall: Hall, arrival: Any, departure: Any, *, today: dt.date) -> tuple[dt.date, dt.date]:
+    if not isinstance(arrival, dt.date) or not isinstance(departure, dt.date):
+        raise Unprocessable(_("Enter the arrival and departure dates."), code="bad_dates")
+    policy = hotel_policy(hall)
+    if arrival < today:
+        raise Unprocessable(_("The arrival date has passed."), code="past_arrival")
+    if departure <= arrival:
+        raise Unprocessable(_("The departure must be after the arrival."), code="bad_dates")
+    if (departure - arrival).days > policy["max_nights"]:
+        raise Unprocessable(
+            _("A reservation holds at most %(nights)s nights.") % {"nights": policy["max_nights"]}, code="too_long"
+        )
+    if arrival > today + dt.timedelta(days=policy["horizon_days"]):
+        raise Unprocessable(_("Reservations are open for the next year only."), code="beyond_horizon")
+    return arrival, departure
+
+
+def _guest_check(name: Any, phone: Any) -> tuple[str, str]:
+    clean_name = " ".join(str(name or "").split())[:60]
+    if not clean_name:
+        raise Unprocessable(_("Enter the guest's name."), code="name_missing")
+    try:
+        return clean_name, phone_normalise(str(phone or ""))
+    except PhoneError as exc:
+        raise Unprocessable(str(exc), code="bad_phone") from None
+
+
+def _money(value: Any) -> Decimal:
+    try:
+        amount = Decimal(str(value or "0"))
+    except InvalidOperation:
+        raise Unprocessable(_("Enter the deposit in yuan, e.g. 500.00."), code="bad_amount") from None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(CENT) or amount >= Decimal("1e10"):
+        raise Unprocessable(_("Enter the deposit in yuan, e.g. 500.00."), code="bad_amount")
+    return amount
+
+
+def _guarantee_check(guarantee: str, deposit: Any, card_token: Any, card_last4: Any) -> dict[str, Any]:
+    if guarantee == Reservation.Guarantee.DEPOSIT:
+        amount = _money(deposit)
+        if amount <= 0:
+            raise Unprocessable(_("Enter the deposit taken."), code="deposit_missing")
+        return {"deposit": amount}
+    if guarantee == Reservation.Guarantee.CARD:
+        token, last4 = str(card_token or "").strip()[:64], str(card_last4 or "").strip()
+        if not token or not re.fullmatch(r"\d{4}", last4):
+            raise Unprocessable(
+                _("A card guarantee needs the payment terminal's reference and the card's last four digits."),
+                code="card_missing",
+            )
+        return {"card_token": token, "card_last4": last4}
+    if guarantee == Reservation.Guarantee.NONE:
+        return {}
+    raise Unprocessable(_("Choose how the reservation is guaranteed."), code="bad_guarantee")
+
+
+def sellable_rooms(room_type: RoomType) -> int:
+    return Room.objects.filter(room_type=room_type).exclude(housekeeping=Room.Housekeeping.OUT_OF_ORDER).count()
+
+
+def nights_held(
+    room_type: RoomType, arrival: dt.date, departure: dt.date, *, exclude: int | None = None
+) -> Tally[dt.date]:
+    """How many reservations of the type hold each night between arrival and departure."""
+    overlapping = Reservation.objects.filter(
+        room_type=room_type, status__in=HOLDING_STATUSES, arrival__lt=departure, departure__gt=arrival
+    ).exclude(pk=exclude or 0)
+    held: Tally[dt.date] = Tally()
+    for start, end in overlapping.values_list("arrival", "departure"):
+        held.update(n for n in _nights(max(start, arrival), min(end, departure)))
+    return held
+
+
+def _capacity_check(room_type: RoomType, arrival: dt.date, departure: dt.date) -> None:
+    rooms = sellable_rooms(room_type)
+    held = nights_held(room_type, arrival, departure)
+    full = [night for night in _nights(arrival, departure) if held[night] >= rooms]
+    if full:
+        raise Conflict(
+            _("No %(type)s is free on the night of %(night)s. Choose another room type or other dates.")
+            % {"type": room_type.display_name, "night": formats.date_format(full[0], "Y-m-d")},
+            code="sold_out",
+        )
+
+
+def _new_code() -> str:
+    return "H" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(7))
+
+
+# --- book and cancel ---------------------------------------------------------------------------------------
+
+
+def reservation_create(
+    *,
+    hall: Hall,
+    room_type: RoomType,
+    rate_plan: RatePlan,
+    arrival: Any,
+    departure: Any,
+    guests: Any,
+    guest_name: Any,
+    phone: Any,
+    channel: str,
+    guarantee: str = Reservation.Guarantee.NONE,
+    deposit: Any = None,
+    card_token: Any = "",
+    card_last4: Any = "",
+    vip: bool = False,
+    requests: Any = "",
+    request_key: str = "",
+    actor: Actor = None,
+    now: dt.datetime | None = None,
+) -> Reservation:
+    """Book a room of a type for the nights from arrival to departure at the plan's prices (HOTEL01)."""
+    require_capability(actor, hall, Capability.ISSUE, message=_("Your role cannot take reservations in this hall."))
+    now = now or timezone.now()
+    if room_type.hall_id != hall.pk or rate_plan.hall_id != hall.pk or not rate_plan.active:
+        raise Unprocessable(_("Choose a room type and a rate plan of this hotel."), code="bad_choice")
+    if channel not in Reservation.Channel.values:
+        raise Unprocessable(_("Choose how the guest booked."), code="bad_channel")
+    _refuse_card_numbers(guest_name, requests, card_token)
+    arrival, departure = _dates_check(hall, arrival, departure, today=timezone.localdate(now, hall.tz))
+    try:
+        guest_count = int(guests)
+    except (TypeError, ValueError):
+        guest_count = 0
+    if not 1 <= guest_count <= room_type.capacity:
+        raise Unprocessable(
+            _("A %(type)s takes 1 to %(capacity)s guests.")
+            % {"type": room_type.display_name, "capacity": room_type.capacity},
+            code="bad_guests",
+        )
+    name, clean_phone = _guest_check(guest_name, phone)
+    money = _guarantee_check(guarantee, deposit, card_token, card_last4)
+    key = str(request_key or "")[:64] or None
+    if key and (done := Reservation.objects.filter(hall=hall, request_key=key).first()):
+        return done  # the form sent twice: the reservation it made
+    prices = night_prices(
+        room_type=room_type, rate_plan=rate_plan, arrival=arrival, departure=departure, guests=guest_count
+    )
+    try:
+        with transaction.atomic():
+            RoomType.objects.select_for_update().filter(pk=room_type.pk).values_list("pk", flat=True).get()
+            _capacity_check(room_type, arrival, departure)
+            reservation = Reservation.objects.create(
+                hall=hall,
+                code=_new_code(),
+                room_type=room_type,
+                rate_plan=rate_plan,
+                arrival=arrival,
+                departure=departure,
+                guests=guest_count,
+                guest_name=name,
+                phone=clean_phone,
+                channel=channel,
+                vip=bool(vip),
+                requests=str(requests or "").strip()[:300],
+                total=sum((price for _night, price in prices), Decimal("0")),
+                guarantee=guarantee,
+                request_key=key,
+                created_by=acting_user(actor),
+                **money,
+            )
+            ReservationNight.objects.bulk_create(
+                ReservationNight(reservation=reservation, night=night, price=price) for night, price in prices
+            )
+            RESERVATION_TABLE.record(reservation, from_status="", to_status=S.BOOKED, actor=actor, at=now)
+            audit_record(
+                actor=actor,
+                action="hotel.reservation_create",
+                obj=reservation,
+                hall=hall,
+                data={"phone": mask_phone(clean_phone), "nights": len(prices), "total": str(reservation.total)},
+            )
+            _text(reservation, SMS_BOOKED, _booked_text(reservation))
+    except IntegrityError:
+        if key and (done := Reservation.objects.filter(hall=hall, request_key=key).first()):
+            return done
+        raise
+    return reservation
+
+
+def _text(reservation: Reservation, purpose: str, body: str) -> None:
+    message_send(hall=reservation.hall, phone=reservation.phone, body=body, purpose=purpose)
+
+
+def _booked_text(reservation: Reservation) -> str:
+    return _(
+        "%(hall)s: reservation %(code)s, %(type)s, %(arrival)s to %(departure)s, %(total)s yuan. Address: %(address)s"
+    ) % {
+        "hall": reservation.hall.name,
+        "code": reservation.code,
+        "type": reservation.room_type.display_name,
+        "arrival": formats.date_format(reservation.arrival, "Y-m-d"),
+        "departure": formats.date_format(reservation.departure, "Y-m-d"),
+        "total": reservation.total,
+        "address": reservation.hall.address,
+    }
+
+
+def cancel_fee(reservation: Reservation, *, now: dt.datetime) -> Decimal:
+    """Free until `free_cancel_hours` before check-in time on the arrival day; later, the first nights'
+    prices as the policy says."""
+    policy = hotel_policy(reservation.hall)
+    check_in = dt.datetime.combine(reservation.arrival, policy["check_in_time"], tzinfo=reservation.hall.tz)
+    if now < check_in - dt.timedelta(hours=policy["free_cancel_hours"]):
+        return Decimal("0")
+    nights = reservation.nights_quoted.order_by("night")[: policy["late_cancel_fee_nights"]]
+    return sum((n.price for n in nights), Decimal("0"))
+
+
+def reservation_cancel(*, reservation: Reservation, actor: Actor, now: dt.datetime | None = None) -> Reservation:
+    """Cancel a booked reservation; its nights are free again. Past the free period the policy's fee is set."""
+    require_capability(
+        actor, reservation.hall, Capability.ISSUE, message=_("Your role cannot take reservations in this hall.")
+    )
+    now = now or timezone.now()
+    fee = cancel_fee(reservation, now=now)
+    with transaction.atomic():
+        transition(
+            reservation,
+            S.CANCELLED,
+            table=RESERVATION_TABLE,
+            refuse=lambda status: Conflict(_("This reservation cannot be cancelled any more."), code="not_open"),
+            changes={"cancel_fee": fee, "updated_at": now},
+            actor=actor,
+            now=now,
+        )
+        reservation.cancel_fee = fee
+        audit_record(
+            actor=actor,
+            action="hotel.reservation_cancel",
+            obj=reservation,
+            hall=reservation.hall,
+            data={"fee": str(fee)},
+        )
+        _text(
+            reservation,
+            SMS_CANCELLED,
+            _("%(hall)s: reservation %(code)s is cancelled.")
+            % {"hall": reservation.hall.name, "code": reservation.code},
+        )
+    return reservation
+
+
+def new_request_key() -> str:
+    return secrets.token_urlsafe(16)
