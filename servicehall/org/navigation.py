@@ -42,6 +42,7 @@ class Screen:
 PACK_FEATURES: dict[str, frozenset[str]] = {
     "card_writes": frozenset({"gas"}),
     "credit_purchase": frozenset({"telecom"}),
+    "hotel": frozenset({"hotel"}),
 }
 
 
@@ -63,6 +64,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("opinions", "care:opinions", _("Opinion book"), frozenset({C.HANDLE_CARE, C.SERVE, C.GUIDE})),
     Screen("complaints", "care:complaints", _("Complaints"), frozenset({C.HANDLE_CARE, C.SERVE, C.ISSUE, C.GUIDE})),
     Screen("visits", "reception:visits", _("Business visitors"), frozenset({C.VIEW_HALL})),
+    Screen("hotel", "hotel:arrivals", _("Front desk"), frozenset({C.VIEW_HALL}), packs=PACK_FEATURES["hotel"]),
     # The duty manager's order lists (to review, in progress, unfinished) are tabs of one screen.
     Screen("review", "orders:review_list", _("Orders"), frozenset({C.MANAGE_QUEUE})),
     Screen(

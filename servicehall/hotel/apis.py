@@ -1,0 +1,99 @@
+"""The hotel API (HOTEL01): the rooms free on the next nights, the reservations arriving on a day, and a new
+reservation (staff of the hall)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from servicehall.core.apis import BAD_INPUT, UNAUTHENTICATED, ServiceHallAPIView, error_response, parse
+from servicehall.core.dates import parse_day
+from servicehall.core.errors import Unprocessable
+from servicehall.org.roles import Capability
+from servicehall.org.selectors import hall_get_for_user
+
+from . import selectors, services
+from .presentation import reservation_row
+from .serializers import AvailabilitySerializer, ReservationCreateSerializer, ReservationSerializer
+
+FORBIDDEN = error_response("The user's role in the hall does not allow it.")
+NOT_FOUND = error_response("No such hall, room type or rate plan among the user's halls.")
+REFUSED = error_response(
+    "A rule refused the reservation: `sold_out` (409); `past_arrival`, `bad_dates`, `too_long`, `bad_guests`, "
+    "`name_missing`, `bad_phone`, `card_number`, `card_missing`, `deposit_missing` (422)."
+)
+DAY = OpenApiParameter("day", OpenApiTypes.DATE, description="The day, YYYY-MM-DD (the hall's today by default).")
+
+
+def _day(raw: str | None, tz: dt.tzinfo) -> dt.date:
+    if not raw:
+        return timezone.localdate(timezone=tz)
+    try:
+        return parse_day(raw)
+    except ValidationError as exc:
+        raise Unprocessable(exc.messages[0], code="bad_day") from None
+
+
+class AvailabilityApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["hotel"],
+        summary="Rooms free of each type on the next seven nights (HOTEL01)",
+        parameters=[DAY],
+        responses={200: AvailabilitySerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, hall: str) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
+        start = _day(request.query_params.get("day"), hall_obj.tz)
+        rows = selectors.availability(hall=hall_obj, start=start, days=7)
+        return Response(AvailabilitySerializer(rows, many=True).data)
+
+
+class ReservationsApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["hotel"],
+        summary="Reservations arriving on a day (HOTEL01)",
+        description="Phones masked; a card guarantee shows only the card's last four digits.",
+        parameters=[DAY],
+        responses={200: ReservationSerializer(many=True), 401: UNAUTHENTICATED, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, hall: str) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
+        rows = selectors.reservations_arriving(hall=hall_obj, day=_day(request.query_params.get("day"), hall_obj.tz))
+        return Response(ReservationSerializer([reservation_row(r) for r in rows], many=True).data)
+
+    @extend_schema(
+        tags=["hotel"],
+        summary="Take a reservation (HOTEL01)",
+        description=(
+            "Priced night by night from the rate plan; never more reservations than sellable rooms of the type on "
+            "any night. Never send a card number: a card guarantee is the terminal's reference and the last four "
+            "digits. The same `request_key` books once."
+        ),
+        request=ReservationCreateSerializer,
+        responses={
+            201: OpenApiResponse(ReservationSerializer, description="Booked."),
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: REFUSED,
+            422: REFUSED,
+        },
+    )
+    def post(self, request: Request, hall: str) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.ISSUE)
+        data = parse(ReservationCreateSerializer, request)
+        reservation = services.reservation_create(
+            hall=hall_obj,
+            room_type=selectors.room_type_get(hall=hall_obj, room_type_id=data.pop("room_type")),
+            rate_plan=selectors.rate_plan_get(hall=hall_obj, rate_plan_id=data.pop("rate_plan")),
+            actor=request.user,
+            **data,
+        )
+        return Response(ReservationSerializer(reservation_row(reservation)).data, status=201)
