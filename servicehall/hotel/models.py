@@ -143,7 +143,7 @@ class Reservation(TimeStampedModel):
 
     class Guarantee(models.TextChoices):
         NONE = "none", _("No guarantee (held until 18:00)")
-        DEPOSIT = "deposit", _("Deposit")
+        DEPOSIT = "deposit", pgettext_lazy("guarantee", "Deposit")
         CARD = "card", _("Card guarantee")
 
     hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="reservations")

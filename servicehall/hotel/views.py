@@ -147,8 +147,8 @@ def new(request: HttpRequest, hall: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Reservation %(code)s: %(total)s yuan for %(nights)s night(s) (texted to the guest).")
-                % {"code": reservation.code, "total": reservation.total, "nights": reservation.nights},
+                _("Reservation %(code)s is booked, %(total)s yuan in all (texted to the guest).")
+                % {"code": reservation.code, "total": reservation.total},
             )
             return redirect(reverse("hotel:reservation", kwargs={"hall": hall_obj.code, "reservation": reservation.pk}))
     return render_in_hall_time(request, "hotel/new.html", context, status=status)

@@ -47,6 +47,17 @@ GAS_DEMO_COUNTERS: dict[int, tuple[str, list[str]]] = {
     3: ("维修补卡", ["K", "H"]),
 }
 
+# The demo hotel's front desk (酒店前台): another company again.
+HOTEL_DEMO_USERS: list[tuple[str, str, str, str]] = [
+    ("hclerk1", "林小雨", Role.CLERK, "1"),
+    ("hclerk2", "高翔", Role.CLERK, "2"),
+    ("hmanager1", "许蕾", Role.DUTY_MANAGER, ""),
+]
+HOTEL_DEMO_COUNTERS: dict[int, tuple[str, list[str]]] = {
+    1: ("前台一", ["R", "S"]),
+    2: ("前台二", ["R", "S"]),
+}
+
 
 @transaction.atomic
 def demo_load(*, code: str = "demo") -> Hall:
@@ -73,6 +84,20 @@ def gas_demo_load(*, code: str = "gas") -> Hall:
         pack="gas",
         counters=GAS_DEMO_COUNTERS,
         users=GAS_DEMO_USERS,
+    )
+
+
+@transaction.atomic
+def hotel_demo_load(*, code: str = "hotel") -> Hall:
+    """The demo hotel (示范酒店): its front desk clerks and a duty manager."""
+    return _hall_load(
+        company="示范酒店管理公司",
+        code=code,
+        name="示范酒店",
+        address="上海市静安区南京西路300号",
+        pack="hotel",
+        counters=HOTEL_DEMO_COUNTERS,
+        users=HOTEL_DEMO_USERS,
     )
 
 

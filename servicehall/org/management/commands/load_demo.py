@@ -8,7 +8,16 @@ from servicehall.billing.demo import money_demo_load
 from servicehall.care.demo import care_demo_load
 from servicehall.credit.demo import credit_demo_load
 from servicehall.customers.demo import customers_demo_load
-from servicehall.org.demo import DEMO_PASSWORD, DEMO_USERS, GAS_DEMO_USERS, demo_load, gas_demo_load
+from servicehall.hotel.demo import hotel_demo_load
+from servicehall.org.demo import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    GAS_DEMO_USERS,
+    HOTEL_DEMO_USERS,
+    demo_load,
+    gas_demo_load,
+)
+from servicehall.org.demo import hotel_demo_load as hotel_hall_load
 from servicehall.promotions.demo import promotions_demo_load
 from servicehall.reception.demo import reception_demo_load
 
@@ -34,9 +43,12 @@ class Command(BaseCommand):
         gas_hall = gas_demo_load()
         customers_demo_load(hall=gas_hall)
         appointments_demo_load(hall=gas_hall)
-        users = ", ".join(u[0] for u in [*DEMO_USERS, *GAS_DEMO_USERS])
+        hotel_hall = hotel_hall_load()
+        hotel_demo_load(hall=hotel_hall)
+        users = ", ".join(u[0] for u in [*DEMO_USERS, *GAS_DEMO_USERS, *HOTEL_DEMO_USERS])
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo halls '{hall.code}' and '{gas_hall.code}' ready. Accounts: {users} (password {DEMO_PASSWORD})."
+                f"Demo halls '{hall.code}', '{gas_hall.code}' and '{hotel_hall.code}' ready. "
+                f"Accounts: {users} (password {DEMO_PASSWORD})."
             )
         )
