@@ -171,6 +171,10 @@ def customer_data_text() -> str:
     texts += list(ReceptionLevel.objects.values_list("name", flat=True))
     texts += list(Expense.objects.values_list("note", flat=True))
     texts += list(VisitMove.objects.values_list("note", flat=True))  # reasons typed by the host or the office
+    from servicehall.hotel.models import Reservation
+
+    for reservation in Reservation.objects.all():  # the guest's name and requests as given (HOTEL01)
+        texts += [reservation.guest_name, reservation.requests]
     return "\n".join(t for t in texts if t)
 
 

@@ -166,6 +166,7 @@ URL_KWARGS: dict[str, str] = {
     "visitor": "that visitor",
     "expense": "an expense of that visit",
     "token": "the visit's feedback link",
+    "reservation": "李四's hotel reservation (HOTEL01), guaranteed by card",
     **MONEY_URL_KWARGS,
 }
 
@@ -406,6 +407,34 @@ def _appointment(world: HallWorld) -> dict[str, Any]:
     return {"type": [str(business.pk)], "booking": [str(booking.pk)], "token": [str(check.token)], "code": booking.code}
 
 
+def _hotel_reservation(world: HallWorld) -> dict[str, list[str]]:
+    """李四's hotel reservation (HOTEL01) in the scene's hall, guaranteed by card (reference and last four)."""
+    from servicehall.hotel import services as hotel
+    from servicehall.hotel.models import RatePlan, Room, RoomType
+
+    pack_load(hall=world.hall, code="hotel")
+    hotel.hotel_load(hall=world.hall)
+    king = RoomType.objects.get(hall=world.hall, code="king")
+    Room.objects.create(hall=world.hall, number="801", floor=8, room_type=king)
+    arrival = world.hall.local_date() + dt.timedelta(days=1)
+    reservation = hotel.reservation_create(
+        hall=world.hall,
+        room_type=king,
+        rate_plan=RatePlan.objects.get(hall=world.hall, code="room_only"),
+        arrival=arrival,
+        departure=arrival + dt.timedelta(days=1),
+        guests=1,
+        guest_name="李四",
+        phone=LI_PHONE,
+        channel="phone",
+        guarantee="card",
+        card_token="POS-1",
+        card_last4="4321",
+        actor=world.clerk,
+    )
+    return {"reservation": [str(reservation.pk)]}
+
+
 def _business_visit(world: HallWorld) -> dict[str, list[str]]:
     """A business visit (APT04) whose visitor signed in with 赵六's resident ID; finished, with an expense."""
     from servicehall.reception import services as reception
@@ -510,6 +539,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         "booking": appointment["booking"],
         "request_id": appointment["token"],
         **_business_visit(world),
+        **_hotel_reservation(world),
         **money.kwarg_values,
     }
     assert set(kwarg_values) == set(URL_KWARGS)
