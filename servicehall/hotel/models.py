@@ -124,6 +124,8 @@ class Room(models.Model):
     housekeeping = models.CharField(
         _("housekeeping status"), max_length=16, choices=Housekeeping.choices, default=Housekeeping.VACANT_CLEAN
     )
+    # Cleaned rooms are inspected before a guest gets one (HOTEL02): cleared whenever the room is used again.
+    inspected = models.BooleanField(_("inspected"), default=False)
 
     class Meta:
         verbose_name = _("room")
@@ -174,6 +176,12 @@ class Reservation(TimeStampedModel):
         _("card's last four digits"), max_length=4, blank=True, validators=[RegexValidator(r"^\d{4}$")]
     )
     cancel_fee = models.DecimalField(_("cancellation fee"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    # Arrival (HOTEL02): the room given, the room card issued, when the guests were registered.
+    room = models.ForeignKey(
+        Room, verbose_name=_("room"), null=True, blank=True, on_delete=models.PROTECT, related_name="reservations"
+    )
+    room_card = models.CharField(_("room card number"), max_length=32, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     request_key = models.CharField(_("request key"), max_length=64, null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -229,3 +237,24 @@ class ReservationMove(StatusMove):
     class Meta(StatusMove.Meta):
         verbose_name = _("reservation status change")
         verbose_name_plural = _("reservation status changes")
+
+
+class GuestRegistration(models.Model):
+    """Each guest of a stay registered with an identity document checked at arrival (HOTEL02); the number is
+    shown masked (PRIV01)."""
+
+    reservation = models.ForeignKey(
+        Reservation, verbose_name=_("reservation"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    document_kind = models.CharField(_("document type"), max_length=24)
+    document_number = models.CharField(_("document number"), max_length=32)
+    registered_at = models.DateTimeField(_("registered at"))
+
+    class Meta:
+        verbose_name = _("guest registration")
+        verbose_name_plural = _("guest registrations")
+        ordering = ["reservation", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reservation_id}: {self.name}"

@@ -21,16 +21,19 @@ from django.utils.translation import gettext as _
 
 from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, Unprocessable
-from servicehall.core.masking import mask_phone
+from servicehall.core.masking import mask_id_number, mask_phone
 from servicehall.core.messaging import message_send
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
+from servicehall.customers.models import IdDocument
+from servicehall.customers.services import document_error_message
+from servicehall.lib import identity
 from servicehall.lib.phones import PhoneError, phone_normalise
 from servicehall.org.models import Hall
 from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
 
-from .models import RatePlan, Reservation, ReservationNight, Room, RoomRate, RoomType
+from .models import GuestRegistration, RatePlan, Reservation, ReservationNight, Room, RoomRate, RoomType
 from .packdata import hotel_policy, read_hotel_pack
 from .states import HOLDING_STATUSES, RESERVATION_TABLE, ReservationStatus
 
@@ -366,3 +369,143 @@ def reservation_cancel(*, reservation: Reservation, actor: Actor, now: dt.dateti
 
 def new_request_key() -> str:
     return secrets.token_urlsafe(16)
+
+
+# --- arrival (HOTEL02) -------------------------------------------------------------------------------------
+
+GUEST_DOCUMENT_KINDS = tuple(k for k in IdDocument.Kind.values if k != IdDocument.Kind.BUSINESS_LICENCE)
+
+
+def room_inspect(*, room: Room, actor: Actor) -> Room:
+    """A cleaned room checked by housekeeping or the front desk: ready for the next guest."""
+    require_capability(actor, room.hall, Capability.ISSUE, message=_("Your role cannot prepare rooms in this hall."))
+    moved = Room.objects.filter(pk=room.pk, housekeeping=Room.Housekeeping.VACANT_CLEAN).update(inspected=True)
+    if moved != 1:
+        raise Conflict(_("Only a vacant, clean room can be inspected."), code="not_clean")
+    room.inspected = True
+    audit_record(actor=actor, action="hotel.room_inspect", obj=room, hall=room.hall)
+    return room
+
+
+def room_assign(*, reservation: Reservation, room: Room, actor: Actor) -> Reservation:
+    """Give a booked reservation a room of its type that nobody else holds on its nights."""
+    require_capability(
+        actor, reservation.hall, Capability.ISSUE, message=_("Your role cannot take reservations in this hall.")
+    )
+    if room.hall_id != reservation.hall_id or room.room_type_id != reservation.room_type_id:
+        raise Unprocessable(_("Choose a room of the reserved type."), code="wrong_type")
+    if room.housekeeping == Room.Housekeeping.OUT_OF_ORDER:
+        raise Conflict(_("Room %(room)s is out of order.") % {"room": room.number}, code="out_of_order")
+    with transaction.atomic():
+        Room.objects.select_for_update().filter(pk=room.pk).values_list("pk", flat=True).get()
+        taken = (
+            Reservation.objects.filter(
+                room=room,
+                status__in=HOLDING_STATUSES,
+                arrival__lt=reservation.departure,
+                departure__gt=reservation.arrival,
+            )
+            .exclude(pk=reservation.pk)
+            .exists()
+        )
+        if taken:
+            raise Conflict(_("Room %(room)s is held by another guest then.") % {"room": room.number}, code="taken")
+        moved = Reservation.objects.filter(pk=reservation.pk, status=S.BOOKED).update(room=room)
+        if moved != 1:
+            raise Conflict(_("Only a booked reservation gets a room."), code="not_open")
+        reservation.room = room
+        audit_record(
+            actor=actor, action="hotel.room_assign", obj=reservation, hall=reservation.hall, data={"room": room.number}
+        )
+    return reservation
+
+
+def _registrations(hall: Hall, guests: list[dict[str, Any]], *, expected: int) -> list[tuple[str, str, str]]:
+    if len(guests) != expected:
+        raise Unprocessable(
+            _("Register every guest of the room: %(count)s.") % {"count": expected}, code="guests_missing"
+        )
+    registered = []
+    for position, guest in enumerate(guests, start=1):
+        name = " ".join(str(guest.get("name") or "").split())[:60]
+        kind = str(guest.get("kind") or "")
+        number = str(guest.get("number") or "").strip()
+        if not name or not number:
+            raise Unprocessable(
+                _("Guest %(position)s: enter the name and the document's number.") % {"position": position},
+                code="guest_incomplete",
+            )
+        if kind not in GUEST_DOCUMENT_KINDS:
+            raise Unprocessable(
+                _("Guest %(position)s: choose the document type.") % {"position": position}, code="kind"
+            )
+        try:
+            clean = identity.document_number_validate(kind, number, today=hall.local_date())
+        except identity.IdentityError as exc:
+            raise Unprocessable(
+                _("Guest %(position)s: %(problem)s")
+                % {"position": position, "problem": document_error_message(kind, exc.code)},
+                code=exc.code,
+            ) from exc
+        registered.append((name, kind, clean))
+    return registered
+
+
+def guest_check_in(
+    *,
+    reservation: Reservation,
+    guests: list[dict[str, Any]],
+    room_card: Any,
+    actor: Actor,
+    now: dt.datetime | None = None,
+) -> Reservation:
+    """Check the guests in on the arrival day (HOTEL02): the room assigned, vacant, clean and inspected; every
+    guest registered with a valid identity document; the room card's number recorded. The room is occupied."""
+    hall = reservation.hall
+    require_capability(actor, hall, Capability.ISSUE, message=_("Your role cannot take reservations in this hall."))
+    now = now or timezone.now()
+    if timezone.localdate(now, hall.tz) != reservation.arrival:
+        raise Unprocessable(
+            _("This reservation arrives on %(day)s.") % {"day": formats.date_format(reservation.arrival, "Y-m-d")},
+            code="not_arrival_day",
+        )
+    card = str(room_card or "").strip()[:32]
+    if not card:
+        raise Unprocessable(_("Enter the number of the room card issued."), code="card_missing")
+    _refuse_card_numbers(card)
+    registered = _registrations(hall, guests, expected=reservation.guests)
+    with transaction.atomic():
+        room = Room.objects.select_for_update().filter(pk=reservation.room_id or 0).first()
+        if room is None:
+            raise Conflict(_("Give the reservation a room first."), code="no_room")
+        if room.housekeeping != Room.Housekeeping.VACANT_CLEAN or not room.inspected:
+            raise Conflict(
+                _("Room %(room)s is not ready: it must be vacant, clean and inspected.") % {"room": room.number},
+                code="room_not_ready",
+            )
+        transition(
+            reservation,
+            S.CHECKED_IN,
+            table=RESERVATION_TABLE,
+            refuse=lambda status: Conflict(_("Only a booked reservation can check in."), code="not_open"),
+            changes={"room_card": card, "checked_in_at": now, "updated_at": now},
+            actor=actor,
+            note=room.number,
+            now=now,
+        )
+        Room.objects.filter(pk=room.pk).update(housekeeping=Room.Housekeeping.OCCUPIED, inspected=False)
+        GuestRegistration.objects.bulk_create(
+            GuestRegistration(
+                reservation=reservation, name=name, document_kind=kind, document_number=number, registered_at=now
+            )
+            for name, kind, number in registered
+        )
+        audit_record(
+            actor=actor,
+            action="hotel.check_in",
+            obj=reservation,
+            hall=hall,
+            data={"room": room.number, "documents": [mask_id_number(n) for _n, _k, n in registered]},
+        )
+    reservation.status, reservation.room_card, reservation.checked_in_at = S.CHECKED_IN, card, now
+    return reservation
