@@ -30,9 +30,7 @@ def sniff_file_type(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def check_upload(
-    upload: UploadedFile, *, max_bytes: int, allowed: frozenset[str] = DOCUMENT_TYPES
-) -> tuple[str, str]:
+def check_upload(upload: UploadedFile, *, max_bytes: int, allowed: frozenset[str] = DOCUMENT_TYPES) -> tuple[str, str]:
     """(content type, extension) of an acceptable upload; refuses an empty, too large or unknown file."""
     if upload.size is None or upload.size == 0:
         raise Unprocessable(_("The file is empty."), code="empty_file")
