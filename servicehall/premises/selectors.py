@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from servicehall.cashdesk.selectors import drawers_open_in_hall
 from servicehall.core.errors import NotFound
@@ -78,7 +79,7 @@ def rounds_today(*, hall: Hall, now: dt.datetime | None = None) -> list[dict[str
         if patrol_round.pk in done:
             state, label = "done", _("Done")
         elif patrol_round.pk in missed or now >= at + window:
-            state, label = "missed", _("Missed")
+            state, label = "missed", pgettext("patrol round", "Missed")
         elif now >= at:
             state, label = "due", _("Due now")
         else:

@@ -48,14 +48,21 @@ def png_bytes() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def png(name: str = "floor.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
 
 
-def post_form(tpl: ChecklistTemplate, *, failed: dict[str, dict[str, Any]] | None = None, key: str = "k1") -> dict[str, Any]:
+def post_form(
+    tpl: ChecklistTemplate, *, failed: dict[str, dict[str, Any]] | None = None, key: str = "k1"
+) -> dict[str, Any]:
     """The patrol form's POST: every item passed except `failed` (code → {"note", "photo", "owner"})."""
     failed = failed or {}
     data: dict[str, Any] = {"template": str(tpl.pk), "request_key": key}

@@ -45,7 +45,9 @@ def test_site02_a_patrol_with_a_photo_then_its_rectification_closed_and_verified
     owner.get_by_test_id(f"rect-row-{rectification.pk}").get_by_role("link").click()
     owner.get_by_test_id("rect-finding").filter(has_text="入口地面有积水").wait_for()
     owner.get_by_test_id("rect-note").fill("已拖干并放置防滑提示牌")
-    owner.get_by_test_id("rect-photo").set_input_files({"name": "dry.png", "mimeType": "image/png", "buffer": png_bytes()})
+    owner.get_by_test_id("rect-photo").set_input_files(
+        {"name": "dry.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
     owner.get_by_test_id("rect-close").click()
     owner.get_by_test_id("rect-status").filter(has_text="Waiting for verification").wait_for()
 

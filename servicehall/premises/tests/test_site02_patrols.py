@@ -139,7 +139,8 @@ def test_site02_a_photo_is_kept_and_shown_to_the_hall_only(world, other_world, c
     tpl = template(hall)
     client.force_login(world.manager)
     response = client.post(
-        f"/premises/halls/{hall.code}/patrols/new/", post_form(tpl, failed={"floor": {"note": "地面有水", "photo": png()}})
+        f"/premises/halls/{hall.code}/patrols/new/",
+        post_form(tpl, failed={"floor": {"note": "地面有水", "photo": png()}}),
     )
     assert response.status_code == 302
     result = PatrolResult.objects.get(passed=False)
@@ -333,14 +334,24 @@ def test_site02_the_duty_manager_keeps_the_schedule_clerks_do_not(world, client)
     hall = loaded(world.hall)
     tpl = template(hall)
     client.force_login(world.clerk)
-    assert client.post(f"/premises/halls/{hall.code}/rounds/", {"name": "x", "time": "15:00", "template": tpl.pk}).status_code == 403
+    assert (
+        client.post(
+            f"/premises/halls/{hall.code}/rounds/", {"name": "x", "time": "15:00", "template": tpl.pk}
+        ).status_code
+        == 403
+    )
     client.force_login(world.manager)
     response = client.post(
         f"/premises/halls/{hall.code}/rounds/", {"name": "下午巡检", "time": "15:00", "template": tpl.pk}
     )
     assert response.status_code == 302
     assert PatrolRound.objects.filter(hall=hall, name_zh="下午巡检", time=dt.time(15)).exists()
-    assert client.post(f"/premises/halls/{hall.code}/rounds/", {"name": "y", "time": "25:00", "template": tpl.pk}).status_code == 422
+    assert (
+        client.post(
+            f"/premises/halls/{hall.code}/rounds/", {"name": "y", "time": "25:00", "template": tpl.pk}
+        ).status_code
+        == 422
+    )
 
 
 def test_site02_api_lists_submits_and_steps(world):
@@ -362,17 +373,26 @@ def test_site02_api_lists_submits_and_steps(world):
     again = api.post(f"/api/v1/premises/halls/{hall.code}/patrols", body, format="json")
     assert again.json()["id"] == created.json()["id"] and Patrol.objects.count() == 1
     bad = [dict(a, note="") for a in answers]
-    refused = api.post(f"/api/v1/premises/halls/{hall.code}/patrols", {"template": tpl.pk, "answers": bad}, format="json")
+    refused = api.post(
+        f"/api/v1/premises/halls/{hall.code}/patrols", {"template": tpl.pk, "answers": bad}, format="json"
+    )
     assert refused.status_code == 422 and refused.json()["code"] == "note_required"
     listed = api.get(f"/api/v1/premises/halls/{hall.code}/patrols").json()
     assert [p["score"] for p in listed] == ["89.5"]
     rects = api.get(f"/api/v1/premises/halls/{hall.code}/rectifications").json()
     assert [r["item"] for r in rects] == [floor.name_en]
     rid = rects[0]["id"]
-    closed = api.post(f"/api/v1/premises/halls/{hall.code}/rectifications/{rid}", {"action": "close", "note": "已拖干"}, format="json")
+    closed = api.post(
+        f"/api/v1/premises/halls/{hall.code}/rectifications/{rid}", {"action": "close", "note": "已拖干"}, format="json"
+    )
     assert closed.status_code == 200 and closed.json()["status"] == "submitted"
     verified = api.post(f"/api/v1/premises/halls/{hall.code}/rectifications/{rid}", {"action": "verify"}, format="json")
     assert verified.json()["status"] == "verified"
     clerk = APIClient()
     clerk.force_authenticate(world.clerk)
-    assert clerk.post(f"/api/v1/premises/halls/{hall.code}/patrols", body | {"request_key": "c"}, format="json").status_code == 403
+    assert (
+        clerk.post(
+            f"/api/v1/premises/halls/{hall.code}/patrols", body | {"request_key": "c"}, format="json"
+        ).status_code
+        == 403
+    )
