@@ -157,6 +157,7 @@ def _form_page(
             "note": form.get(f"note-{item.pk}", ""),
             "owner": form.get(f"owner-{item.pk}", ""),
             "computed": bool(item.computed),
+            "has_error": bool(error_field) and error_field.rsplit("-", 1)[-1] == str(item.pk),
         }
         for item in items
     ]

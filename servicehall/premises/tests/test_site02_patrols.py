@@ -97,7 +97,10 @@ def test_site02_a_failure_without_a_note_is_refused_and_nothing_is_written(world
     client.force_login(world.manager)
     response = client.post(f"/premises/halls/{hall.code}/patrols/new/", post_form(tpl, failed={"floor": {"note": ""}}))
     assert response.status_code == 422
-    assert "Floor clean" in response.content.decode() and "write down what is wrong" in response.content.decode()
+    page = response.content.decode()
+    assert "Floor clean" in page and "write down what is wrong" in page
+    assert 'premises-item has-error" data-testid="item-floor"' in page
+    assert 'premises-item" data-testid="item-dust"' in page
     assert Patrol.objects.count() == 0 and PatrolResult.objects.count() == 0 and Rectification.objects.count() == 0
 
 
