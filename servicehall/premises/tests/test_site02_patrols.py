@@ -399,3 +399,20 @@ def test_site02_api_lists_submits_and_steps(world):
         ).status_code
         == 403
     )
+
+
+def test_site02_the_clock_command_escalates_and_records_missed_rounds(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    hall = loaded(world.hall)
+    tpl = template(hall)
+    with time_machine.travel(at(hall, TUESDAY, 9), tick=False):
+        _submit(world, tpl, floor=ItemAnswer(passed=False, note="地面有水"))
+    out = StringIO()
+    with time_machine.travel(at(hall, TUESDAY, 10, 30), tick=False):
+        call_command("premises_clock", stdout=out)
+    assert "1 rectification warning(s) or escalation(s)." in out.getvalue()
+    assert "1 missed patrol round(s) recorded." in out.getvalue()  # the 08:45 round, not walked by 09:45
+    assert Rectification.objects.get().level == RectificationLevel.DUTY_MANAGER
