@@ -445,3 +445,15 @@ CARE_COMPENSATION_MAX = env_decimal("CARE_COMPENSATION_MAX", "500.00")
 # manager once it is past due (an urgent fault at once), the service manager this many working hours later.
 CARE_REPAIR_WARN_HOURS = env_int("CARE_REPAIR_WARN_HOURS", 1)
 CARE_REPAIR_SECOND_ESCALATION_HOURS = env_int("CARE_REPAIR_SECOND_ESCALATION_HOURS", 4)
+# The hall's premises (SITE01, SITE02, SAFE01): a failed patrol item must be put right within this many hours
+# unless its checklist item says otherwise; the owner is warned this many working hours before the deadline,
+# the duty manager is alerted at it and the service manager this many working hours later
+# (`manage.py premises_clock`). A scheduled patrol round not done this many minutes after its time is recorded
+# as missed. A patrol photo may be this large. An open cash drawer holding more than this much (yuan) fails the
+# safety check's "cash in drawers" item: deposit now.
+PREMISES_RECTIFICATION_HOURS = env_int("PREMISES_RECTIFICATION_HOURS", 24)
+PREMISES_WARN_HOURS = env_int("PREMISES_WARN_HOURS", 2)
+PREMISES_SECOND_ESCALATION_HOURS = env_int("PREMISES_SECOND_ESCALATION_HOURS", 4)
+PREMISES_ROUND_WINDOW_MINUTES = env_int("PREMISES_ROUND_WINDOW_MINUTES", 60)
+PREMISES_PHOTO_MAX_BYTES = env_int("PREMISES_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+PREMISES_DRAWER_CASH_LIMIT = env_decimal("PREMISES_DRAWER_CASH_LIMIT", "20000.00")

@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/v1/", include("servicehall.appointments.api_urls")),
     path("api/v1/", include("servicehall.reception.api_urls")),
     path("api/v1/", include("servicehall.hotel.api_urls")),
+    path("api/v1/", include("servicehall.premises.api_urls")),
     # Last under /api/v1/: it ends with the JSON catch-all for unknown API paths.
     path("api/v1/", include("servicehall.queueing.api_urls")),
     path("customers/", include("servicehall.customers.urls")),
@@ -39,6 +40,7 @@ urlpatterns = [
     path("appointments/", include("servicehall.appointments.urls")),
     path("reception/", include("servicehall.reception.urls")),
     path("hotel/", include("servicehall.hotel.urls")),
+    path("premises/", include("servicehall.premises.urls")),
     path("", include("servicehall.queueing.urls")),
 ]
 

@@ -54,6 +54,11 @@ SCHEDULE: tuple[ScheduledCommand, ...] = (
         "mark bookings not checked in by the end of their window as no-shows; delete expired phone checks",
         every_minutes=5,
     ),
+    ScheduledCommand(
+        "premises_clock",
+        "warn about and escalate overdue rectifications; record patrol rounds missed (SITE02)",
+        every_minutes=5,
+    ),
     ScheduledCommand("release_number_holds", "free pool numbers held by orders never finished", every_minutes=10),
     ScheduledCommand(
         "close_day", "close tickets left open on past business days (each hall's midnight)", minute_past_the_hour=5

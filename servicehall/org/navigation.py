@@ -65,6 +65,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("complaints", "care:complaints", _("Complaints"), frozenset({C.HANDLE_CARE, C.SERVE, C.ISSUE, C.GUIDE})),
     Screen("visits", "reception:visits", _("Business visitors"), frozenset({C.VIEW_HALL})),
     Screen("hotel", "hotel:arrivals", _("Front desk"), frozenset({C.VIEW_HALL}), packs=PACK_FEATURES["hotel"]),
+    Screen("patrols", "premises:patrols", _("Patrols"), frozenset({C.VIEW_HALL})),
     # The duty manager's order lists (to review, in progress, unfinished) are tabs of one screen.
     Screen("review", "orders:review_list", _("Orders"), frozenset({C.MANAGE_QUEUE})),
     Screen(

@@ -6,3 +6,12 @@ class PremisesConfig(AppConfig):
     name = "servicehall.premises"
     label = "premises"
     verbose_name = _("The hall's premises")
+
+    def ready(self) -> None:
+        # The duty manager's console (the queue, below premises) shows the overdue rectifications and the
+        # rounds missed today.
+        from servicehall.queueing.extensions import register_console_panel
+
+        from . import selectors
+
+        register_console_panel("premises", template="premises/console_panel.html", context=selectors.console_context)

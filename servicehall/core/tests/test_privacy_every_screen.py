@@ -167,6 +167,10 @@ URL_KWARGS: dict[str, str] = {
     "expense": "an expense of that visit",
     "token": "the visit's feedback link",
     "reservation": "李四's hotel reservation (HOTEL01), guaranteed by card",
+    "patrol": "a patrol of the hall (SITE02) with a failed item and its photo",
+    "result": "that failed item",
+    "round": "a scheduled patrol round",
+    "rectification": "the rectification that failed item opened",
     **MONEY_URL_KWARGS,
 }
 
@@ -468,6 +472,34 @@ def _business_visit(world: HallWorld) -> dict[str, list[str]]:
     }
 
 
+def _premises_patrol(world: HallWorld) -> dict[str, list[str]]:
+    """A patrol (SITE02) whose floor item failed with a photo: no customer's data, staff names only."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from servicehall.premises import services as premises
+    from servicehall.premises.models import ChecklistTemplate, PatrolRound
+
+    world.hall.packs = sorted({*(world.hall.packs or []), "telecom"})
+    world.hall.save(update_fields=["packs"])
+    premises.premises_load(hall=world.hall)
+    site = ChecklistTemplate.objects.get(hall=world.hall, code="site")
+    photo = SimpleUploadedFile("floor.png", b"\x89PNG\r\n\x1a\n0000", content_type="image/png")
+    answers = {
+        item.pk: premises.ItemAnswer(
+            passed=item.code != "floor", note="Water on the floor", photo=photo if item.code == "floor" else None
+        )
+        for item in site.items.all()
+    }
+    patrol = premises.patrol_submit(hall=world.hall, actor=world.manager, template_id=site.pk, answers=answers)
+    result = patrol.results.get(passed=False)
+    return {
+        "patrol": [str(patrol.pk)],
+        "result": [str(result.pk)],
+        "round": [str(PatrolRound.objects.filter(hall=world.hall).first().pk)],  # type: ignore[union-attr]
+        "rectification": [str(result.rectification.pk)],
+    }
+
+
 def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
     pack_load(hall=world.hall, code="telecom")
     pack_load(hall=world.hall, code="gas")
@@ -540,6 +572,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         "request_id": appointment["token"],
         **_business_visit(world),
         **_hotel_reservation(world),
+        **_premises_patrol(world),
         **money.kwarg_values,
     }
     assert set(kwarg_values) == set(URL_KWARGS)

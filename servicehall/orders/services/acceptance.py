@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.services import audit_record
+from servicehall.core.uploads import FILE_SIGNATURES, check_upload, sniff_file_type  # noqa: F401 - re-exported
 from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
 
@@ -24,12 +25,6 @@ from ..states import ENDED
 from ._common import S, _lock, _lock_early, _note
 
 DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
-# What an upload may be, recognised by its first bytes, never by its name or the browser's word.
-FILE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"%PDF-", "application/pdf", "pdf"),
-)
 
 
 # --- identity (ACC02) -------------------------------------------------------------------------------
@@ -117,31 +112,8 @@ def document_max_bytes() -> int:
     return int(getattr(settings, "ORDER_DOCUMENT_MAX_BYTES", DOCUMENT_MAX_BYTES))
 
 
-def sniff_file_type(head: bytes) -> tuple[str, str] | None:
-    """(content type, extension) from the file's first bytes; None for anything but JPEG, PNG or PDF."""
-    for magic, content_type, extension in FILE_SIGNATURES:
-        if head.startswith(magic):
-            return content_type, extension
-    return None
-
-
 def _check_upload(upload: UploadedFile) -> tuple[str, str]:
-    limit = document_max_bytes()
-    if upload.size is None or upload.size == 0:
-        raise Unprocessable(_("The file is empty."), code="empty_file")
-    if upload.size > limit:
-        raise Unprocessable(
-            _("The file is too large (%(size)s MB); at most %(limit)s MB.")
-            % {"size": f"{upload.size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"},
-            code="file_too_large",
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    kind = sniff_file_type(head)
-    if kind is None:
-        raise Unprocessable(_("Only JPEG or PNG photos and PDF scans can be kept."), code="bad_file_type")
-    return kind
+    return check_upload(upload, max_bytes=document_max_bytes())
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from servicehall.org.demo import (
     gas_demo_load,
 )
 from servicehall.org.demo import hotel_demo_load as hotel_hall_load
+from servicehall.premises.demo import premises_demo_load
 from servicehall.promotions.demo import promotions_demo_load
 from servicehall.reception.demo import reception_demo_load
 
@@ -40,9 +41,12 @@ class Command(BaseCommand):
         # Business visitors today and tomorrow (APT04): 孙丽 hosts, the hall administrator is the office.
         staff = get_user_model().objects.in_bulk(["service1", "admin", "guide1"], field_name="username")
         reception_demo_load(hall=hall, host=staff["service1"], office=staff["admin"], reception=staff["guide1"])
+        # The premises (SITE01, SITE02): last week's patrols, a rectification open and one overdue.
+        premises_demo_load(hall=hall)
         gas_hall = gas_demo_load()
         customers_demo_load(hall=gas_hall)
         appointments_demo_load(hall=gas_hall)
+        premises_demo_load(hall=gas_hall)
         hotel_hall = hotel_hall_load()
         hotel_demo_load(hall=hotel_hall)
         users = ", ".join(u[0] for u in [*DEMO_USERS, *GAS_DEMO_USERS, *HOTEL_DEMO_USERS])

@@ -1,0 +1,106 @@
+"""The premises' API shapes (SITE01, SITE02): patrols with their items, rectifications; staff by name (no
+customer's personal data is held here)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from servicehall.org.presentation import staff_name
+
+from .models import Patrol, PatrolResult, Rectification
+from .selectors import is_overdue
+
+
+class PatrolResultSerializer(serializers.ModelSerializer[PatrolResult]):
+    item = serializers.CharField(source="item.code")
+    item_name = serializers.CharField(source="item.name")
+    rectification = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PatrolResult
+        fields = ["item", "item_name", "passed", "weight", "note", "rectification"]
+
+    def get_rectification(self, result: PatrolResult) -> int | None:
+        rectification = getattr(result, "rectification", None) if not result.passed else None
+        return rectification.pk if rectification is not None else None
+
+
+class PatrolSerializer(serializers.ModelSerializer[Patrol]):
+    template = serializers.CharField(source="template.code")
+    template_name = serializers.CharField(source="template.name")
+    round = serializers.IntegerField(source="round_id", allow_null=True)
+    patroller = serializers.SerializerMethodField()
+    score = serializers.DecimalField(max_digits=5, decimal_places=1, help_text="Passed weights / all weights, in %.")
+
+    class Meta:
+        model = Patrol
+        fields = ["id", "template", "template_name", "round", "day", "patroller", "submitted_at", "score"]
+
+    def get_patroller(self, patrol: Patrol) -> str:
+        return staff_name(patrol.patroller)
+
+
+class PatrolDetailSerializer(PatrolSerializer):
+    results = PatrolResultSerializer(many=True, read_only=True)
+
+    class Meta(PatrolSerializer.Meta):
+        fields = [*PatrolSerializer.Meta.fields, "passed_weight", "total_weight", "results"]
+
+
+class PatrolAnswerSerializer(serializers.Serializer[dict[str, object]]):
+    item = serializers.IntegerField(help_text="The checklist item's id.")
+    passed = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, help_text="Required for a failure.")
+    owner = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="The rectification's owner (a hall member); the duty manager by default.",
+    )
+
+
+class PatrolSubmitSerializer(serializers.Serializer[dict[str, object]]):
+    template = serializers.IntegerField(help_text="The checklist's id.")
+    round = serializers.IntegerField(required=False, allow_null=True, help_text="The scheduled round walked, if any.")
+    answers = PatrolAnswerSerializer(many=True)
+    request_key = serializers.CharField(
+        required=False, allow_blank=True, max_length=64, help_text="The same key again answers the first patrol."
+    )
+
+
+class RectificationSerializer(serializers.ModelSerializer[Rectification]):
+    item = serializers.CharField(source="result.item.name")
+    finding = serializers.CharField(source="result.note")
+    patrol = serializers.IntegerField(source="result.patrol_id")
+    owner = serializers.SerializerMethodField()
+    status_display = serializers.CharField(source="get_status_display")
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Rectification
+        fields = [
+            "id",
+            "number",
+            "patrol",
+            "item",
+            "finding",
+            "owner",
+            "deadline",
+            "status",
+            "status_display",
+            "level",
+            "overdue",
+            "evidence_note",
+            "reject_reason",
+        ]
+
+    def get_owner(self, rectification: Rectification) -> str:
+        return staff_name(rectification.owner)
+
+    def get_overdue(self, rectification: Rectification) -> bool:
+        return is_overdue(rectification)
+
+
+class RectificationStepSerializer(serializers.Serializer[dict[str, object]]):
+    action = serializers.ChoiceField(choices=["close", "verify", "reject"])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, help_text="What was done (close).")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, help_text="Why not (reject).")
