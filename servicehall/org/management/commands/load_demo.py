@@ -8,6 +8,7 @@ from servicehall.billing.demo import money_demo_load
 from servicehall.care.demo import care_demo_load
 from servicehall.credit.demo import credit_demo_load
 from servicehall.customers.demo import customers_demo_load
+from servicehall.duty.demo import duty_demo_load
 from servicehall.org.demo import DEMO_PASSWORD, DEMO_USERS, GAS_DEMO_USERS, demo_load, gas_demo_load
 from servicehall.promotions.demo import promotions_demo_load
 from servicehall.reception.demo import reception_demo_load
@@ -34,6 +35,10 @@ class Command(BaseCommand):
         gas_hall = gas_demo_load()
         customers_demo_load(hall=gas_hall)
         appointments_demo_load(hall=gas_hall)
+        # Last: the seven steps, shifts, this week's roster and this morning's meeting (STAFF01, STAFF03). Every
+        # counter person has ticked today's steps except clerk1 (gclerk1), whom the workbench refuses until then.
+        duty_demo_load(hall=hall)
+        duty_demo_load(hall=gas_hall)
         users = ", ".join(u[0] for u in [*DEMO_USERS, *GAS_DEMO_USERS])
         self.stdout.write(
             self.style.SUCCESS(
