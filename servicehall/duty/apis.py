@@ -45,7 +45,7 @@ def _checklist(hall: Hall, user: object) -> dict[str, object]:
     check = selectors.preshift_today(hall=hall, staff=user)
     return {
         "day": hall.local_date(),
-        "required": selectors.checklist_required(hall=hall),
+        "required_before_opening": selectors.checklist_required(hall=hall),
         "steps": selectors.steps(hall=hall),
         "ticked": check.steps if check else [],
         "done_at": check.done_at if check else None,

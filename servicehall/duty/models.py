@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 def _pick(zh: str, en: str) -> str:
@@ -102,7 +102,12 @@ class MorningMeeting(models.Model):
     topics = models.TextField(_("topics"), max_length=2000)
     notes = models.TextField(_("notes"), max_length=4000, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -144,9 +149,7 @@ class Shift(models.Model):
     starts_at = models.TimeField(_("starts at"))
     ends_at = models.TimeField(_("ends at"))
     break_start = models.TimeField(_("break starts at"), null=True, blank=True)
-    break_minutes = models.PositiveSmallIntegerField(
-        _("break minutes"), default=0, validators=[MaxValueValidator(240)]
-    )
+    break_minutes = models.PositiveSmallIntegerField(_("break minutes"), default=0, validators=[MaxValueValidator(240)])
     active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
@@ -176,13 +179,16 @@ class RosterEntry(models.Model):
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
     )
-    counter = models.ForeignKey(
-        "org.Counter", verbose_name=_("counter"), on_delete=models.PROTECT, related_name="+"
-    )
+    counter = models.ForeignKey("org.Counter", verbose_name=_("counter"), on_delete=models.PROTECT, related_name="+")
     # The person's own break, when it differs from the shift's (breaks are staggered so counters stay open).
     break_start = models.TimeField(_("break starts at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("planned by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("planned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("planned at"), auto_now_add=True)
 

@@ -194,16 +194,12 @@ def roster_now(*, hall: Hall, now: dt.datetime | None = None) -> list[CounterSta
     now = now or timezone.now()
     local = now.astimezone(hall.tz)
     today = local.date()
-    todays = list(
-        RosterEntry.objects.filter(hall=hall, day=today).select_related("shift", "member", "counter")
-    )
+    todays = list(RosterEntry.objects.filter(hall=hall, day=today).select_related("shift", "member", "counter"))
     if not todays:
         return []
     found = settings_for(hall=hall)
     late_after = dt.timedelta(minutes=found.late_opening_minutes if found else 10)
-    current = [
-        e for e in todays if _at(hall, today, e.shift.starts_at) <= now < _at(hall, today, e.shift.ends_at)
-    ]
+    current = [e for e in todays if _at(hall, today, e.shift.starts_at) <= now < _at(hall, today, e.shift.ends_at)]
     rows = []
     for counter in counters_for_hall(hall=hall):
         entry = next((e for e in current if e.counter_id == counter.pk), None)
@@ -255,7 +251,11 @@ def console_context(request: HttpRequest, hall: Hall) -> dict[str, Any]:
             if row.problem
         ],
         "on_duty": [
-            {"counter": row.counter.number, "member": staff_name(row.entry.member), "shift": row.entry.shift.display_name}
+            {
+                "counter": row.counter.number,
+                "member": staff_name(row.entry.member),
+                "shift": row.entry.shift.display_name,
+            }
             for row in rows
             if row.entry is not None
         ],

@@ -21,7 +21,9 @@ class PreShiftStepSerializer(serializers.ModelSerializer[PreShiftStep]):
 
 class ChecklistSerializer(serializers.Serializer[Any]):
     day = serializers.DateField(help_text="The hall's business day.")
-    required = serializers.BooleanField(help_text="Whether a counter opens only once the checklist is done.")
+    required_before_opening = serializers.BooleanField(
+        help_text="Whether a counter opens only once the checklist is done."
+    )
     steps = PreShiftStepSerializer(many=True)
     ticked = serializers.ListField(child=serializers.CharField(), help_text="Codes of the steps ticked today.")
     done_at = serializers.DateTimeField(allow_null=True)

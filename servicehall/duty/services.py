@@ -83,8 +83,8 @@ def duty_pack_load(*, hall: Hall, actor: Actor = None) -> dict[str, int]:
             defaults={
                 "name_zh": row["name"]["zh"],
                 "name_en": row["name"].get("en", ""),
-                "starts_at": _time(row["start"]),
-                "ends_at": _time(row["end"]),
+                "starts_at": dt.time.fromisoformat(row["start"]),
+                "ends_at": dt.time.fromisoformat(row["end"]),
                 "break_start": _time(row.get("break_start")),
                 "break_minutes": int(row.get("break_minutes", 0)),
             },
@@ -117,7 +117,11 @@ def preshift_tick(*, hall: Hall, staff: Any, steps: list[str], actor: Actor) -> 
         check.done_at = timezone.now()
     check.save()
     audit_record(
-        actor=actor, action="duty.preshift_tick", obj=check, hall=hall, data={"steps": steps, "done": bool(check.done_at)}
+        actor=actor,
+        action="duty.preshift_tick",
+        obj=check,
+        hall=hall,
+        data={"steps": steps, "done": bool(check.done_at)},
     )
     return check
 
@@ -239,9 +243,7 @@ def roster_add(*, hall: Hall, actor: Actor, data: RosterInput) -> RosterEntry:
         if not _overlaps(entry.shift, shift):
             continue
         if entry.counter_id == counter.pk:
-            raise Conflict(
-                _("Someone is already rostered at this counter at that time."), code="counter_taken"
-            )
+            raise Conflict(_("Someone is already rostered at this counter at that time."), code="counter_taken")
         if entry.member_id == member.pk:
             raise Conflict(_("This member is already rostered at that time."), code="member_taken")
     try:

@@ -151,8 +151,8 @@ def test_staff01_the_api_shows_and_ticks_the_own_checklist(duty_hall):
     world = duty_hall
     clerk = client_for(world.clerk)
     today = clerk.get(api("checklist", hall="ha")).json()
-    assert today["day"] == "2026-12-07" and today["required"] is True and today["done_at"] is None
-    assert [s["name_zh"] for s in today["steps"]][0] == "上班提前一刻到"
+    assert today["day"] == "2026-12-07" and today["required_before_opening"] is True and today["done_at"] is None
+    assert today["steps"][0]["name_zh"] == "上班提前一刻到"
     ticked = clerk.post(api("checklist", hall="ha"), {"steps": all_steps(world.hall)}, content_type="application/json")
     assert ticked.status_code == 200 and ticked.json()["done_at"]
     # clerk2 sees their own (empty) checklist, not clerk1's.
@@ -164,7 +164,10 @@ def test_staff01_only_counter_staff_tick_and_other_halls_are_not_found(duty_hall
     world = duty_hall
     guide = client_for(world.guide)
     assert guide.get(url("checklist", hall="ha")).status_code == 403
-    assert guide.post(api("checklist", hall="ha"), {"steps": ["early"]}, content_type="application/json").status_code == 403
+    assert (
+        guide.post(api("checklist", hall="ha"), {"steps": ["early"]}, content_type="application/json").status_code
+        == 403
+    )
     outsider = client_for(other_world.clerk)
     assert outsider.get(url("checklist", hall="ha")).status_code == 404
     assert outsider.post(url("checklist", hall="ha"), {"steps": ["early"]}).status_code == 404

@@ -40,7 +40,8 @@ def test_staff01_the_demo_requires_the_steps_and_clerk1_has_not_ticked_them():
     )
     assert refused.status_code == 409
     taken = client_for(users["clerk2"]).post(
-        reverse("queueing:workbench_take", kwargs={"hall": "demo"}), {"counter": Counter.objects.get(hall=hall, number=2).pk}
+        reverse("queueing:workbench_take", kwargs={"hall": "demo"}),
+        {"counter": Counter.objects.get(hall=hall, number=2).pk},
     )
     assert taken.status_code == 302
     gas = Hall.objects.get(code="gas")

@@ -46,7 +46,10 @@ def test_staff01_a_meeting_records_who_was_there_and_who_was_not(world):
 
     listed = client_for(world.clerk).get(api("meetings", hall="ha")).json()
     assert listed[0]["led_by_name"] == "manager_ha"
-    assert {(row["name"], row["present"]) for row in listed[0]["attendance"]} >= {("clerk2_ha", False), ("clerk_ha", True)}
+    assert {(row["name"], row["present"]) for row in listed[0]["attendance"]} >= {
+        ("clerk2_ha", False),
+        ("clerk_ha", True),
+    }
 
 
 @time_machine.travel(NOW, tick=False)

@@ -156,7 +156,10 @@ def test_staff03_bad_roster_input_is_4xx_with_messages(duty_hall, other_world):
 
     assert post().status_code == 302
     taken = post(member=str(world.clerk2.pk))
-    assert taken.status_code == 409 and "Someone is already rostered at this counter at that time." in taken.content.decode()
+    assert (
+        taken.status_code == 409
+        and "Someone is already rostered at this counter at that time." in taken.content.decode()
+    )
     # The full day overlaps the early shift for the same person.
     twice = post(shift=str(shift(world.hall, "day").pk), counter=str(world.counter2.pk))
     assert twice.status_code == 409 and "This member is already rostered at that time." in twice.content.decode()
