@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,7 +44,7 @@ class PreShiftStep(models.Model):
 
     hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
     code = models.SlugField(_("code"), max_length=32)
-    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("sort position", "order"), default=0)
     name_zh = models.CharField(_("name (Chinese)"), max_length=80)
     name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
     how_zh = models.CharField(_("how to check (Chinese)"), max_length=200, blank=True)
@@ -127,7 +127,7 @@ class MeetingAttendance(models.Model):
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
     )
-    present = models.BooleanField(_("present"), default=True)
+    present = models.BooleanField(pgettext_lazy("attendance", "present"), default=True)
 
     class Meta:
         verbose_name = _("attendance")
@@ -153,8 +153,8 @@ class Shift(models.Model):
     active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
-        verbose_name = _("shift")
-        verbose_name_plural = _("shifts")
+        verbose_name = pgettext_lazy("work shift", "shift")
+        verbose_name_plural = pgettext_lazy("work shift", "shifts")
         ordering = ["hall", "starts_at", "code"]
         constraints = [
             models.UniqueConstraint(fields=["hall", "code"], name="duty_shift_code_unique"),
@@ -175,7 +175,9 @@ class RosterEntry(models.Model):
 
     hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
     day = models.DateField(_("day"))
-    shift = models.ForeignKey(Shift, verbose_name=_("shift"), on_delete=models.PROTECT, related_name="entries")
+    shift = models.ForeignKey(
+        Shift, verbose_name=pgettext_lazy("work shift", "shift"), on_delete=models.PROTECT, related_name="entries"
+    )
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
     )
