@@ -52,6 +52,9 @@ SCHEDULE: tuple[ScheduledCommand, ...] = (
     ScheduledCommand(
         "appointment_no_shows", "mark bookings not checked in by the end of their window as no-shows", every_minutes=5
     ),
+    ScheduledCommand(
+        "duty_late_openings", "alert the duty manager to rostered counters not opened in time", every_minutes=1
+    ),
     ScheduledCommand("release_number_holds", "free pool numbers held by orders never finished", every_minutes=10),
     ScheduledCommand(
         "close_day", "close tickets left open on past business days (each hall's midnight)", minute_past_the_hour=5

@@ -205,3 +205,22 @@ class RosterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.shift_id} {self.counter_id}"
+
+
+class LateOpening(models.Model):
+    """A rostered counter found still closed after the late-opening minutes: noticed once (the console chimes
+    once), kept as a record of the day."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    entry = models.OneToOneField(
+        RosterEntry, verbose_name=_("roster entry"), on_delete=models.CASCADE, related_name="late_opening"
+    )
+    noticed_at = models.DateTimeField(_("noticed at"))
+
+    class Meta:
+        verbose_name = _("late opening")
+        verbose_name_plural = _("late openings")
+        ordering = ["-noticed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.noticed_at:%Y-%m-%d %H:%M}"

@@ -21,9 +21,19 @@ from servicehall.core.services import audit_record
 from servicehall.org.models import Counter, Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_member_get, user_can
+from servicehall.queueing import events
 
 from . import selectors
-from .models import DutySettings, MeetingAttendance, MorningMeeting, PreShiftCheck, PreShiftStep, RosterEntry, Shift
+from .models import (
+    DutySettings,
+    LateOpening,
+    MeetingAttendance,
+    MorningMeeting,
+    PreShiftCheck,
+    PreShiftStep,
+    RosterEntry,
+    Shift,
+)
 
 PACKS_DIR = Path(__file__).resolve().parent / "packs"
 
@@ -284,3 +294,31 @@ def roster_remove(*, hall: Hall, actor: Actor, entry_id: int) -> None:
         data={"day": entry.day.isoformat(), "shift": entry.shift_id, "member": entry.member_id},
     )
     entry.delete()
+
+
+def late_openings_record(*, now: dt.datetime | None = None) -> int:
+    """Note each late opening once, and push it to the hall's console with the chime (`manage.py
+    duty_late_openings`, every minute). Halls are looked at in their own time zone; a counter opened after
+    all stays recorded (it was late)."""
+    now = now or timezone.now()
+    utc_day = now.date()
+    hall_ids = (
+        RosterEntry.objects.filter(day__gte=utc_day - dt.timedelta(days=1), day__lte=utc_day + dt.timedelta(days=1))
+        .values_list("hall_id", flat=True)
+        .distinct()
+    )
+    noticed = 0
+    for hall in Hall.objects.filter(pk__in=list(hall_ids)):
+        for row in selectors.roster_now(hall=hall, now=now):
+            if row.problem != "late" or row.entry is None:
+                continue
+            with transaction.atomic():
+                _late, created = LateOpening.objects.get_or_create(
+                    entry=row.entry, defaults={"hall": hall, "noticed_at": now}
+                )
+                if created:
+                    noticed += 1
+                    events.send_on_commit(
+                        hall.code, {"type": "roster_late", "counter": row.counter.number, "chime": True}
+                    )
+    return noticed

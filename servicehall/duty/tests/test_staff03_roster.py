@@ -243,3 +243,26 @@ def test_staff03_only_the_duty_manager_or_hall_admin_edit_and_other_halls_are_no
     assert RosterEntry.objects.count() == 1
     admin = client_for(make_member(world.hall, Role.HALL_ADMIN, "admin_ha"))
     assert admin.post(api("roster", hall="ha"), body, content_type="application/json").status_code == 201
+
+
+def test_staff03_a_late_opening_is_noticed_once_with_the_chime(duty_hall, monkeypatch):
+    from django.core.management import call_command
+
+    from servicehall.duty.models import LateOpening
+    from servicehall.queueing import events
+
+    world = duty_hall
+    pushed: list[tuple[str, dict]] = []
+    monkeypatch.setattr(events, "send_on_commit", lambda hall, payload: pushed.append((hall, payload)))
+    with time_machine.travel(NOW, tick=False):
+        queue.counter_set_status(counter=world.counter1, status=Counter.Status.CLOSED, actor=world.clerk)
+        entry = _plan(world, world.clerk, world.counter1)
+    pushed.clear()
+    assert services.late_openings_record(now=at(8, 39)) == 0
+    assert services.late_openings_record(now=at(8, 41)) == 1
+    assert services.late_openings_record(now=at(8, 42)) == 0
+    assert pushed == [("ha", {"type": "roster_late", "counter": 1, "chime": True})]
+    assert LateOpening.objects.get().entry == entry
+    with time_machine.travel(at(8, 43), tick=False):
+        call_command("duty_late_openings", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert LateOpening.objects.count() == 1 and len(pushed) == 1
