@@ -59,6 +59,9 @@ SCHEDULE: tuple[ScheduledCommand, ...] = (
         "warn about and escalate overdue rectifications; record patrol rounds missed (SITE02)",
         every_minutes=5,
     ),
+    ScheduledCommand(
+        "duty_late_openings", "alert the duty manager to rostered counters not opened in time", every_minutes=1
+    ),
     ScheduledCommand("release_number_holds", "free pool numbers held by orders never finished", every_minutes=10),
     ScheduledCommand(
         "close_day", "close tickets left open on past business days (each hall's midnight)", minute_past_the_hour=5

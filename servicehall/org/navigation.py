@@ -66,6 +66,8 @@ SCREENS: tuple[Screen, ...] = (
     Screen("visits", "reception:visits", _("Business visitors"), frozenset({C.VIEW_HALL})),
     Screen("hotel", "hotel:arrivals", _("Front desk"), frozenset({C.VIEW_HALL}), packs=PACK_FEATURES["hotel"]),
     Screen("patrols", "premises:patrols", _("Patrols"), frozenset({C.VIEW_HALL})),
+    # Shifts and pre-shift preparation (STAFF01, STAFF03): the roster, with tabs for the checklist and meetings.
+    Screen("duty", "duty:roster", _("Roster and pre-shift"), frozenset({C.VIEW_HALL})),
     # The duty manager's order lists (to review, in progress, unfinished) are tabs of one screen.
     Screen("review", "orders:review_list", _("Orders"), frozenset({C.MANAGE_QUEUE})),
     Screen(

@@ -17,6 +17,11 @@ its `AppConfig.ready()`:
   booking", the appointments' check-in), `link(hall)` or None when the hall does not offer it.
 * `register_ticket_note(name, note)`: what the workbench shows beside a called or served ticket (e.g. the
   booking it came from, with its business, documents and notes), `note(ticket)` or None.
+* `register_before_counter_open(name, hook)`: `hook(counter, staff)` runs inside the transaction that opens a
+  counter for the person who will work it (e.g. the duty app refuses until today's pre-shift checklist, 班前准备七步,
+  is done). Raising an ApplicationError refuses the opening with its message.
+* `register_workbench_link(name, link)`: a link on the workbench's counter picker, `link(hall, user)` or None
+  (e.g. "Pre-shift checklist", where a refused opening sends the clerk).
 """
 
 from __future__ import annotations
@@ -29,11 +34,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 if TYPE_CHECKING:
-    from servicehall.org.models import Hall
+    from servicehall.org.models import Counter, Hall
 
     from .models import Ticket
 
 AfterService = Callable[["Ticket", Any], None]
+BeforeCounterOpen = Callable[["Counter", Any], None]
 ConsoleContext = Callable[[HttpRequest, "Hall"], dict[str, Any]]
 TicketLink = Callable[["Ticket"], "Link | None"]
 # A hall's screens of one kind: (value posted by the pairing form, label, the screen's URL) each.
@@ -78,6 +84,8 @@ _TICKET_LINKS: dict[str, TicketLink] = {}
 _PAIRABLE_SCREENS: dict[str, PairableScreens] = {}
 _KIOSK_LINKS: dict[str, Callable[[Hall], Link | None]] = {}
 _TICKET_NOTES: dict[str, Callable[[Ticket], TicketNote | None]] = {}
+_BEFORE_COUNTER_OPEN: dict[str, BeforeCounterOpen] = {}
+_WORKBENCH_LINKS: dict[str, Callable[[Hall, Any], Link | None]] = {}
 
 
 def register_after_service(name: str, hook: AfterService) -> None:
@@ -148,3 +156,20 @@ def register_ticket_note(name: str, note: Callable[[Ticket], TicketNote | None])
 
 def ticket_notes(ticket: Ticket) -> list[TicketNote]:
     return [note for source in _TICKET_NOTES.values() if (note := source(ticket)) is not None]
+
+
+def register_before_counter_open(name: str, hook: BeforeCounterOpen) -> None:
+    _BEFORE_COUNTER_OPEN[name] = hook
+
+
+def before_counter_open_run(counter: Counter, staff: Any) -> None:
+    for hook in _BEFORE_COUNTER_OPEN.values():
+        hook(counter, staff)
+
+
+def register_workbench_link(name: str, link: Callable[[Hall, Any], Link | None]) -> None:
+    _WORKBENCH_LINKS[name] = link
+
+
+def workbench_links(hall: Hall, user: Any) -> list[Link]:
+    return [link for source in _WORKBENCH_LINKS.values() if (link := source(hall, user)) is not None]

@@ -24,7 +24,7 @@ from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Counter, Hall
 
 from . import selectors, services
-from .extensions import ticket_actions, ticket_notes
+from .extensions import ticket_actions, ticket_notes, workbench_links
 from .forms import FinishForm, HoldForm, StepForm, TransferForm
 from .models import Ticket, TicketOutcome
 from .open_work import ticket_open_work
@@ -122,6 +122,26 @@ def _render_workbench(
     return render(request, template, context, status=status)
 
 
+def _render_pick(
+    request: HttpRequest, hall: Hall, *, flash: dict[str, str] | None = None, status: int = 200
+) -> HttpResponse:
+    """The counter picker; a refused opening shows its message here, beside the links of the apps above
+    (e.g. the pre-shift checklist the clerk must tick first)."""
+    context = _base_context(request, hall, "workbench")
+    # A counter another clerk works is busy; only a duty manager may take it over.
+    context["counters"] = [
+        {
+            "counter": c,
+            "busy": c.staff_id not in (None, request.user.pk) and c.status != Counter.Status.CLOSED,
+        }
+        for c in org_selectors.counters_for_hall(hall=hall)
+    ]
+    context["can_take_over"] = org_selectors.user_can(user=request.user, hall=hall, capability=C.MANAGE_QUEUE)
+    context["workbench_links"] = workbench_links(hall, request.user)
+    context["flash"] = flash
+    return render(request, "queueing/staff/workbench_pick.html", context, status=status)
+
+
 @login_required
 @handles_application_errors
 @require_GET
@@ -129,17 +149,7 @@ def workbench(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = _hall(request, hall, C.SERVE)
     counter = _session_counter(request, hall_obj)
     if counter is None:
-        context = _base_context(request, hall_obj, "workbench")
-        # A counter another clerk works is busy; only a duty manager may take it over.
-        context["counters"] = [
-            {
-                "counter": c,
-                "busy": c.staff_id not in (None, request.user.pk) and c.status != Counter.Status.CLOSED,
-            }
-            for c in org_selectors.counters_for_hall(hall=hall_obj)
-        ]
-        context["can_take_over"] = org_selectors.user_can(user=request.user, hall=hall_obj, capability=C.MANAGE_QUEUE)
-        return render(request, "queueing/staff/workbench_pick.html", context)
+        return _render_pick(request, hall_obj)
     if is_htmx(request):
         context = _workbench_context(request, hall_obj, counter)
         return render(request, "queueing/staff/workbench.html#panel", context)
@@ -153,7 +163,12 @@ def workbench_take(request: HttpRequest, hall: str) -> HttpResponse:
     """The clerk sits at a counter: it opens and is theirs until they leave."""
     hall_obj = _hall(request, hall, C.SERVE)
     counter = _hall_counter(request, hall_obj, request.POST.get("counter"), C.SERVE)
-    services.counter_set_status(counter=counter, status=Counter.Status.OPEN, actor=request.user)
+    try:
+        services.counter_set_status(counter=counter, status=Counter.Status.OPEN, actor=request.user)
+    except ApplicationError as exc:
+        if is_htmx(request):
+            raise
+        return _render_pick(request, hall_obj, flash=_flash("error", str(exc.message)), status=exc.status_code)
     _remember_counter(request, hall_obj, counter)
     url = reverse("queueing:workbench", kwargs={"hall": hall_obj.code})
     if is_htmx(request):

@@ -11,6 +11,7 @@ from servicehall.core.services import audit_record
 from servicehall.org.models import Counter
 
 from .. import events
+from ..extensions import before_counter_open_run
 from ..models import Ticket
 from ._common import S, _lock_counter, _require_no_active, _require_no_held, counter_check_operator
 
@@ -41,6 +42,9 @@ def counter_set_status(*, counter: Counter, status: str, actor: Actor) -> Counte
         # An unattended counter becomes the opener's; a manager reopening a
         # clerk's counter leaves it with that clerk.
         counter.staff = opener
+    if status == Counter.Status.OPEN and before != Counter.Status.OPEN and counter.staff is not None:
+        # Apps above the queue may refuse: e.g. today's pre-shift checklist of the person at the counter.
+        before_counter_open_run(counter, counter.staff)
     if status == Counter.Status.CLOSED:
         counter.staff = None
     counter.save(update_fields=["status", "staff", "updated_at"])

@@ -8,6 +8,7 @@ from servicehall.billing.demo import money_demo_load
 from servicehall.care.demo import care_demo_load
 from servicehall.credit.demo import credit_demo_load
 from servicehall.customers.demo import customers_demo_load
+from servicehall.duty.demo import duty_demo_load
 from servicehall.hotel.demo import hotel_demo_load
 from servicehall.org.demo import (
     DEMO_PASSWORD,
@@ -47,6 +48,10 @@ class Command(BaseCommand):
         customers_demo_load(hall=gas_hall)
         appointments_demo_load(hall=gas_hall)
         premises_demo_load(hall=gas_hall)
+        # Last: the seven steps, shifts, this week's roster and this morning's meeting (STAFF01, STAFF03). Every
+        # counter person has ticked today's steps except clerk1 (gclerk1), whom the workbench refuses until then.
+        duty_demo_load(hall=hall)
+        duty_demo_load(hall=gas_hall)
         hotel_hall = hotel_hall_load()
         hotel_demo_load(hall=hotel_hall)
         users = ", ".join(u[0] for u in [*DEMO_USERS, *GAS_DEMO_USERS, *HOTEL_DEMO_USERS])
