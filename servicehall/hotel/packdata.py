@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from servicehall.catalog.models import pick_language
 from servicehall.org.models import Hall
 
 PACKS = Path(__file__).resolve().parent / "packs"
@@ -46,3 +47,18 @@ def hotel_policy(hall: Hall) -> dict[str, Any]:
     for key in ("free_cancel_hours", "late_cancel_fee_nights", "max_nights", "horizon_days"):
         policy[key] = int(policy[key])
     return policy
+
+
+ARRIVAL_KEYS = ("wifi", "breakfast", "facilities", "transport")
+
+
+def arrival_info(hall: Hall, *, guest_name: str) -> dict[str, Any]:
+    """What the front desk tells an arriving guest, in the reader's language: the greeting with the guest's
+    name, Wi-Fi, breakfast, facilities and transport (HOTEL02)."""
+    info = read_hotel_pack(hall).get("arrival", {})
+    greeting = info.get("greeting")
+    text = pick_language(greeting["zh"], greeting["en"]) if greeting else "%(name)s"
+    return {
+        "greeting": text % {"name": guest_name},
+        "lines": [pick_language(info[key]["zh"], info[key]["en"]) for key in ARRIVAL_KEYS if key in info],
+    }

@@ -31,5 +31,6 @@ def reservation_row(reservation: Reservation) -> dict[str, Any]:
         "deposit": reservation.deposit,
         "card_last4": reservation.card_last4,
         "cancel_fee": reservation.cancel_fee,
+        "room_card": reservation.room_card,
         "is_open": reservation.status == "booked",
     }

@@ -47,6 +47,10 @@ def reservation_get(*, hall: Hall, reservation_id: Any) -> Reservation:
     return _get(queryset, reservation_id, _("No such reservation in this hotel."))
 
 
+def room_get(*, hall: Hall, room_id: Any) -> Room:
+    return _get(Room.objects.filter(hall=hall).select_related("room_type"), room_id, _("No such room in this hotel."))
+
+
 def reservations_arriving(*, hall: Hall, day: dt.date) -> QuerySet[Reservation]:
     return Reservation.objects.filter(hall=hall, arrival=day).select_related("room_type", "rate_plan")
 
@@ -78,4 +82,28 @@ def availability(*, hall: Hall, start: dt.date, days: int) -> list[dict[str, Any
             ],
         }
         for room_type in types
+    ]
+
+
+def rooms_for_reservation(*, reservation: Reservation) -> list[dict[str, Any]]:
+    """The rooms of the reserved type with whether each can be given (no other guest holds it on the nights)
+    and whether it is ready (vacant, clean, inspected)."""
+    rooms = list(Room.objects.filter(room_type=reservation.room_type).order_by("number"))
+    held = set(
+        Reservation.objects.filter(
+            room__in=rooms,
+            status__in=HOLDING_STATUSES,
+            arrival__lt=reservation.departure,
+            departure__gt=reservation.arrival,
+        )
+        .exclude(pk=reservation.pk)
+        .values_list("room_id", flat=True)
+    )
+    return [
+        {
+            "room": room,
+            "free": room.pk not in held and room.housekeeping != Room.Housekeeping.OUT_OF_ORDER,
+            "ready": room.housekeeping == Room.Housekeeping.VACANT_CLEAN and room.inspected,
+        }
+        for room in rooms
     ]

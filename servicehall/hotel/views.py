@@ -19,14 +19,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from servicehall.core.errors import ApplicationError, Unprocessable
 from servicehall.core.htmx import render_in_hall_time
+from servicehall.core.masking import mask_id_number
 from servicehall.core.views import handles_application_errors
+from servicehall.customers.models import IdDocument
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get, hall_get_for_user, user_can, user_capabilities
 
 from . import selectors, services
 from .models import Reservation
-from .packdata import hotel_policy
+from .packdata import arrival_info, hotel_policy
 from .presentation import reservation_row
 
 AVAILABILITY_DAYS = 7
@@ -161,15 +163,108 @@ def new(request: HttpRequest, hall: str) -> HttpResponse:
 def reservation(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
     found = selectors.reservation_get(hall=hall_obj, reservation_id=reservation)
+    return _reservation_page(request, hall_obj, found)
+
+
+def _reservation_page(
+    request: HttpRequest, hall: Any, found: Reservation, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    now = timezone.now()
+    arriving = found.status == "booked" and found.arrival == timezone.localdate(now, hall.tz)
     context = {
-        "hall": hall_obj,
-        "nav": _nav(request, hall_obj),
+        "hall": hall,
+        "nav": _nav(request, hall),
         "row": reservation_row(found),
         "nights": list(found.nights_quoted.all()),
-        "fee_now": services.cancel_fee(found, now=timezone.now()) if found.status == "booked" else None,
-        "can_book": user_can(user=request.user, hall=hall_obj, capability=Capability.ISSUE),
+        "fee_now": services.cancel_fee(found, now=now) if found.status == "booked" else None,
+        "can_book": user_can(user=request.user, hall=hall, capability=Capability.ISSUE),
+        "room": found.room,
+        "rooms": selectors.rooms_for_reservation(reservation=found) if found.status == "booked" else [],
+        "arriving": arriving,
+        "guest_rows": range(1, found.guests + 1),
+        "document_kinds": [(k, IdDocument.Kind(k).label) for k in services.GUEST_DOCUMENT_KINDS],
+        "registrations": [
+            {
+                "name": r.name,
+                "kind": IdDocument.Kind(r.document_kind).label,
+                "number": mask_id_number(r.document_number),
+            }
+            for r in found.registrations.all()
+        ],
+        "welcome": arrival_info(hall, guest_name=found.guest_name) if found.status != "cancelled" else None,
+        "posted": request.POST if request.method == "POST" else {},
+        "error": error,
     }
-    return render_in_hall_time(request, "hotel/reservation.html", context)
+    return render_in_hall_time(request, "hotel/reservation.html", context, status=status)
+
+
+def _registration_row(registration: Any) -> dict[str, str]:
+    """A registered guest as the screen shows them: the document's number masked (PRIV01)."""
+    return {
+        "name": registration.name,
+        "kind": str(IdDocument.Kind(registration.document_kind).label),
+        "number": mask_id_number(registration.document_number),
+    }
+
+
+def _reservation_action(request: HttpRequest, hall: str, reservation: int, run: Any, done: str) -> HttpResponse:
+    """Run one front desk step on a reservation; a refusal shows the page again with its message."""
+    hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.ISSUE)
+    found = selectors.reservation_get(hall=hall_obj, reservation_id=reservation)
+    try:
+        run(hall_obj, found)
+    except ApplicationError as exc:
+        found = selectors.reservation_get(hall=hall_obj, reservation_id=reservation)
+        return _reservation_page(request, hall_obj, found, error=str(exc.message), status=exc.status_code)
+    messages.success(request, done)
+    return redirect(reverse("hotel:reservation", kwargs={"hall": hall_obj.code, "reservation": found.pk}))
+
+
+@login_required
+@never_cache
+@require_POST
+@handles_application_errors
+def assign_room(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
+    def run(hall_obj: Any, found: Reservation) -> None:
+        room = selectors.room_get(hall=hall_obj, room_id=request.POST.get("room"))
+        services.room_assign(reservation=found, room=room, actor=request.user)
+
+    return _reservation_action(request, hall, reservation, run, _("The room is given."))
+
+
+@login_required
+@never_cache
+@require_POST
+@handles_application_errors
+def inspect_room(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
+    def run(hall_obj: Any, found: Reservation) -> None:
+        room = selectors.room_get(hall=hall_obj, room_id=request.POST.get("room"))
+        services.room_inspect(room=room, actor=request.user)
+
+    return _reservation_action(request, hall, reservation, run, _("The room is inspected and ready."))
+
+
+@login_required
+@never_cache
+@require_POST
+@handles_application_errors
+def check_in(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
+    """Register every guest's document and the room card: the guest is in house (HOTEL02)."""
+
+    def run(hall_obj: Any, found: Reservation) -> None:
+        guests = [
+            {
+                "name": request.POST.get(f"name_{n}", ""),
+                "kind": request.POST.get(f"kind_{n}", ""),
+                "number": request.POST.get(f"number_{n}", ""),
+            }
+            for n in range(1, found.guests + 1)
+        ]
+        services.guest_check_in(
+            reservation=found, guests=guests, room_card=request.POST.get("room_card", ""), actor=request.user
+        )
+
+    return _reservation_action(request, hall, reservation, run, _("Checked in. Please welcome the guest."))
 
 
 @login_required

@@ -123,3 +123,38 @@ def test_hotel02_a_foreign_guest_registers_with_a_passport_and_only_on_the_arriv
         reservation=tomorrow, guests=passport, room_card="RC-1", actor=hotel.world.clerk, now=NOW + dt.timedelta(days=1)
     )
     assert GuestRegistration.objects.get().document_kind == "passport"
+
+
+def test_hotel02_the_front_desk_gives_the_room_inspects_it_checks_in_and_welcomes_the_guest(client, hotel):
+    import time_machine
+    from django.urls import reverse
+
+    reservation = booked(hotel, guests=1)
+    kwargs = {"hall": hotel.hall.code, "reservation": reservation.pk}
+    room = Room.objects.get(number="802")
+    number = make_resident_id()
+    client.force_login(hotel.world.clerk)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(reverse("hotel:reservation", kwargs=kwargs)).content.decode()
+        assert "Greet the guest:" in page and "Good day, 张三" in page
+        client.post(reverse("hotel:assign_room", kwargs=kwargs), {"room": room.pk})
+        not_ready = client.post(
+            reverse("hotel:check_in", kwargs=kwargs),
+            {"name_1": "张三", "kind_1": "resident_id", "number_1": number, "room_card": "RC-802"},
+        )
+        assert not_ready.status_code == 409 and "is not ready" in not_ready.content.decode()
+        client.post(reverse("hotel:inspect_room", kwargs=kwargs), {"room": room.pk})
+        bad = client.post(
+            reverse("hotel:check_in", kwargs=kwargs),
+            {"name_1": "张三", "kind_1": "resident_id", "number_1": "123", "room_card": "RC-802"},
+        )
+        assert bad.status_code == 422 and "Guest 1:" in bad.content.decode()
+        done = client.post(
+            reverse("hotel:check_in", kwargs=kwargs),
+            {"name_1": "张三", "kind_1": "resident_id", "number_1": number, "room_card": "RC-802"},
+            follow=True,
+        ).content.decode()
+    assert "Checked in" in done and "Wi-Fi: Demo-Hotel" in done and "Breakfast 6:30" in done
+    assert "Room 802 · room card RC-802" in done
+    assert number not in done and f"{number[:3]}***********{number[-4:]}" in done  # the number masked
+    assert Reservation.objects.get(pk=reservation.pk).status == ReservationStatus.CHECKED_IN
