@@ -32,5 +32,12 @@ def reservation_row(reservation: Reservation) -> dict[str, Any]:
         "card_last4": reservation.card_last4,
         "cancel_fee": reservation.cancel_fee,
         "room_card": reservation.room_card,
+        "room": reservation.room.number if reservation.room_id and reservation.room else "",
+        "room_ready": bool(
+            reservation.room_id
+            and reservation.room
+            and reservation.room.inspected
+            and reservation.room.housekeeping == "vacant_clean"
+        ),
         "is_open": reservation.status == "booked",
     }

@@ -43,7 +43,7 @@ def rate_plan_get(*, hall: Hall, rate_plan_id: Any) -> RatePlan:
 
 
 def reservation_get(*, hall: Hall, reservation_id: Any) -> Reservation:
-    queryset = Reservation.objects.filter(hall=hall).select_related("hall", "room_type", "rate_plan")
+    queryset = Reservation.objects.filter(hall=hall).select_related("hall", "room_type", "rate_plan", "room")
     return _get(queryset, reservation_id, _("No such reservation in this hotel."))
 
 
@@ -52,7 +52,7 @@ def room_get(*, hall: Hall, room_id: Any) -> Room:
 
 
 def reservations_arriving(*, hall: Hall, day: dt.date) -> QuerySet[Reservation]:
-    return Reservation.objects.filter(hall=hall, arrival=day).select_related("room_type", "rate_plan")
+    return Reservation.objects.filter(hall=hall, arrival=day).select_related("room_type", "rate_plan", "room")
 
 
 def availability(*, hall: Hall, start: dt.date, days: int) -> list[dict[str, Any]]:
