@@ -11,6 +11,7 @@ from servicehall.customers.demo import customers_demo_load
 from servicehall.org.demo import DEMO_PASSWORD, DEMO_USERS, GAS_DEMO_USERS, demo_load, gas_demo_load
 from servicehall.promotions.demo import promotions_demo_load
 from servicehall.reception.demo import reception_demo_load
+from servicehall.safety.demo import safety_demo_load
 
 
 class Command(BaseCommand):
@@ -31,6 +32,9 @@ class Command(BaseCommand):
         # Business visitors today and tomorrow (APT04): 孙丽 hosts, the hall administrator is the office.
         staff = get_user_model().objects.in_bulk(["service1", "admin", "guide1"], field_name="username")
         reception_demo_load(hall=hall, host=staff["service1"], office=staff["admin"], reception=staff["guide1"])
+        # Keys with holders, an extra copy waiting, an incident, drills with 刘芳 overdue (SAFE02–04).
+        people = get_user_model().objects.in_bulk([u[0] for u in DEMO_USERS], field_name="username")
+        safety_demo_load(hall=hall, keeper=people["safety1"], approver=people["manager1"], staff=people)
         gas_hall = gas_demo_load()
         customers_demo_load(hall=gas_hall)
         appointments_demo_load(hall=gas_hall)
