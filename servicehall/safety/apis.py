@@ -63,7 +63,9 @@ class KeyIssueApi(ServiceHallAPIView):
         hall_obj = _hall(request, hall)
         data = parse(KeyHandoverStartSerializer, request)
         handover = services.key_issue(
-            copy=selectors.copy_get(hall=hall_obj, copy_id=data["copy"]), actor=request.user, receiver_id=data["receiver"]
+            copy=selectors.copy_get(hall=hall_obj, copy_id=data["copy"]),
+            actor=request.user,
+            receiver_id=data["receiver"],
         )
         return Response(KeyHandoverSerializer(handover).data, status=status.HTTP_201_CREATED)
 
@@ -80,7 +82,9 @@ class KeyReturnApi(ServiceHallAPIView):
         hall_obj = _hall(request, hall)
         data = parse(KeyHandoverStartSerializer, request)
         handover = services.key_return(
-            copy=selectors.copy_get(hall=hall_obj, copy_id=data["copy"]), actor=request.user, receiver_id=data["receiver"]
+            copy=selectors.copy_get(hall=hall_obj, copy_id=data["copy"]),
+            actor=request.user,
+            receiver_id=data["receiver"],
         )
         return Response(KeyHandoverSerializer(handover).data, status=status.HTTP_201_CREATED)
 
@@ -120,7 +124,9 @@ class IncidentsApi(ServiceHallAPIView):
     @extend_schema(
         tags=TAGS,
         summary="Report an incident at once (SAFE03)",
-        description="Any staff member of the hall; the duty managers' consoles show it with a chime. It cannot be edited.",
+        description=(
+            "Any staff member of the hall; the duty managers' consoles show it with a chime. It cannot be edited."
+        ),
         request=IncidentReportSerializer,
         responses={201: IncidentSerializer, **ERRORS},
     )

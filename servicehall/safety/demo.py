@@ -46,9 +46,7 @@ def safety_demo_load(*, hall: Hall, keeper: Any, approver: Any, staff: dict[str,
     # One issue signed by the keeper, waiting for 李明 to confirm at his own login.
     services.key_issue(copy=by_name[("营业厅正门", 2)], actor=keeper, receiver_id=staff["clerk2"].pk)
     if not CopyRequest.objects.filter(key__hall=hall).exists():
-        services.copy_request(
-            key=by_name[("保险柜", 1)].key, actor=keeper, reason="备用钥匙需存放于分公司保管"
-        )
+        services.copy_request(key=by_name[("保险柜", 1)].key, actor=keeper, reason="备用钥匙需存放于分公司保管")
     if not Incident.objects.filter(hall=hall).exists():
         incident = services.incident_report(
             hall=hall,

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class KeyKind(models.TextChoices):
@@ -99,7 +99,9 @@ class KeyHandover(models.Model):
 
     copy = models.ForeignKey(KeyCopy, verbose_name=_("key copy"), on_delete=models.PROTECT, related_name="handovers")
     kind = models.CharField(_("kind"), max_length=8, choices=HandoverKind.choices)
-    giver = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("giver"), on_delete=models.PROTECT, related_name="+")
+    giver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("giver"), on_delete=models.PROTECT, related_name="+"
+    )
     receiver = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("receiver"), on_delete=models.PROTECT, related_name="+"
     )
@@ -208,9 +210,7 @@ class LockChange(models.Model):
     copies are recorded."""
 
     key = models.ForeignKey(Key, verbose_name=_("key"), on_delete=models.PROTECT, related_name="lock_changes")
-    lost_copy = models.ForeignKey(
-        KeyCopy, verbose_name=_("lost copy"), on_delete=models.PROTECT, related_name="+"
-    )
+    lost_copy = models.ForeignKey(KeyCopy, verbose_name=_("lost copy"), on_delete=models.PROTECT, related_name="+")
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -372,8 +372,6 @@ class DrillKind(models.Model):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
         return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
 
 

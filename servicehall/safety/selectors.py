@@ -43,7 +43,7 @@ def keys(*, hall: Hall) -> QuerySet[Key]:
 
 
 def key_get(*, hall: Hall, key_id: Any) -> Key:
-    key = Key.objects.filter(hall=hall, pk=_int(key_id)).select_related("hall").first()
+    key = Key.objects.filter(hall=hall, pk=_int(key_id) or 0).select_related("hall").first()
     if key is None:
         raise NotFound(_("No such key in this hall."))
     return key
@@ -57,7 +57,11 @@ def _int(value: Any) -> int | None:
 
 
 def copies(*, hall: Hall, include_void: bool = True) -> QuerySet[KeyCopy]:
-    found = KeyCopy.objects.filter(key__hall=hall).select_related("key", "holder").order_by("key__kind", "key__name", "number")
+    found = (
+        KeyCopy.objects.filter(key__hall=hall)
+        .select_related("key", "holder")
+        .order_by("key__kind", "key__name", "number")
+    )
     if not include_void:
         found = found.filter(status=CopyStatus.ACTIVE)
     return found.annotate(
@@ -66,7 +70,7 @@ def copies(*, hall: Hall, include_void: bool = True) -> QuerySet[KeyCopy]:
 
 
 def copy_get(*, hall: Hall, copy_id: Any) -> KeyCopy:
-    copy = KeyCopy.objects.filter(key__hall=hall, pk=_int(copy_id)).select_related("key__hall", "holder").first()
+    copy = KeyCopy.objects.filter(key__hall=hall, pk=_int(copy_id) or 0).select_related("key__hall", "holder").first()
     if copy is None:
         raise NotFound(_("No such key copy in this hall."))
     return copy
@@ -82,7 +86,9 @@ def handovers_pending(*, hall: Hall) -> QuerySet[KeyHandover]:
 
 def handover_get(*, hall: Hall, handover_id: Any) -> KeyHandover:
     found = (
-        KeyHandover.objects.filter(copy__key__hall=hall, pk=_int(handover_id)).select_related("copy__key__hall").first()
+        KeyHandover.objects.filter(copy__key__hall=hall, pk=_int(handover_id) or 0)
+        .select_related("copy__key__hall")
+        .first()
     )
     if found is None:
         raise NotFound(_("There is no such handover."))
@@ -98,7 +104,7 @@ def copy_requests_waiting(*, hall: Hall) -> QuerySet[CopyRequest]:
 
 
 def copy_request_get(*, hall: Hall, request_id: Any) -> CopyRequest:
-    found = CopyRequest.objects.filter(key__hall=hall, pk=_int(request_id)).select_related("key__hall").first()
+    found = CopyRequest.objects.filter(key__hall=hall, pk=_int(request_id) or 0).select_related("key__hall").first()
     if found is None:
         raise NotFound(_("No such request in this hall."))
     return found
@@ -113,7 +119,7 @@ def lock_changes_open(*, hall: Hall) -> QuerySet[LockChange]:
 
 
 def lock_change_get(*, hall: Hall, task_id: Any) -> LockChange:
-    found = LockChange.objects.filter(key__hall=hall, pk=_int(task_id)).select_related("key__hall").first()
+    found = LockChange.objects.filter(key__hall=hall, pk=_int(task_id) or 0).select_related("key__hall").first()
     if found is None:
         raise NotFound(_("No such lock change in this hall."))
     return found
@@ -160,11 +166,11 @@ def incidents(*, hall: Hall) -> QuerySet[Incident]:
 
 
 def incidents_open(*, hall: Hall) -> QuerySet[Incident]:
-    return incidents(hall=hall).filter(closed=False)
+    return incidents(hall=hall).filter(closed=False)  # type: ignore[misc]  # the annotation above
 
 
 def incident_get(*, hall: Hall, incident_id: Any) -> Incident:
-    found = incidents(hall=hall).filter(pk=_int(incident_id)).select_related("hall").first()
+    found = incidents(hall=hall).filter(pk=_int(incident_id) or 0).select_related("hall").first()
     if found is None:
         raise NotFound(_("No such incident in this hall."))
     return found

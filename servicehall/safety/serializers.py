@@ -11,7 +11,7 @@ from servicehall.org.presentation import staff_name
 
 from .models import Incident, IncidentEntry, KeyCopy, KeyHandover
 
-ID = {"min_value": 1, "max_value": 2**63 - 1}
+MAX_ID = 2**63 - 1
 
 
 class KeyCopySerializer(serializers.ModelSerializer[KeyCopy]):
@@ -44,12 +44,14 @@ class KeyHandoverSerializer(serializers.ModelSerializer[KeyHandover]):
 
 
 class KeyHandoverStartSerializer(serializers.Serializer[Any]):
-    copy = serializers.IntegerField(**ID)
-    receiver = serializers.IntegerField(**ID, help_text="The staff member who signs as receiver.")
+    copy = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    receiver = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The staff member who signs as receiver."
+    )
 
 
 class HandoverConfirmSerializer(serializers.Serializer[Any]):
-    handover = serializers.IntegerField(**ID)
+    handover = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class IncidentEntrySerializer(serializers.ModelSerializer[IncidentEntry]):

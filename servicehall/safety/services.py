@@ -107,7 +107,9 @@ def key_create(*, hall: Hall, actor: Actor, kind: str, name: str, place: str = "
     where = _text(place, field="place", label=_("Where the lock is"), max_length=100)
     count = _count(copies)
     if Key.objects.filter(hall=hall, name=label).exists():
-        raise Conflict(_("A key with this name is already in the register."), code="key_exists", extra={"field": "name"})
+        raise Conflict(
+            _("A key with this name is already in the register."), code="key_exists", extra={"field": "name"}
+        )
     key = Key.objects.create(hall=hall, kind=kind, name=label, place=where)
     now = timezone.now()
     for number in range(1, count + 1):
@@ -123,7 +125,9 @@ def _count(value: Any) -> int:
         count = 0
     if not 1 <= count <= MAX_NEW_COPIES:
         raise Unprocessable(
-            _("Copies: a number from 1 to %(max)s.") % {"max": MAX_NEW_COPIES}, code="bad_count", extra={"field": "copies"}
+            _("Copies: a number from 1 to %(max)s.") % {"max": MAX_NEW_COPIES},
+            code="bad_count",
+            extra={"field": "copies"},
         )
     return count
 
@@ -154,7 +158,9 @@ def key_issue(*, copy: KeyCopy, actor: Actor, receiver_id: int | None) -> KeyHan
     receiver = hall_member_get(hall=hall, user_id=receiver_id)
     if receiver is None:
         raise Unprocessable(
-            _("Please choose who receives the key among the hall's staff."), code="bad_receiver", extra={"field": "receiver"}
+            _("Please choose who receives the key among the hall's staff."),
+            code="bad_receiver",
+            extra={"field": "receiver"},
         )
     if receiver.pk == giver.pk:
         raise Unprocessable(
@@ -172,7 +178,9 @@ def key_return(*, copy: KeyCopy, actor: Actor, receiver_id: int | None) -> KeyHa
     receiver = hall_member_get(hall=hall, user_id=receiver_id)
     if receiver is None or not user_can(user=receiver, hall=hall, capability=C.MANAGE_SAFETY):
         raise Unprocessable(
-            _("Please choose the safety manager who takes the key back."), code="bad_receiver", extra={"field": "receiver"}
+            _("Please choose the safety manager who takes the key back."),
+            code="bad_receiver",
+            extra={"field": "receiver"},
         )
     if receiver.pk == giver.pk:
         raise Unprocessable(_("A return needs a second person: choose who takes the key back."), code="same_signer")
@@ -196,7 +204,11 @@ def _handover_start(copy: KeyCopy, kind: str, *, giver: Any, receiver: Any, acto
                 copy=locked, kind=kind, giver=giver, receiver=receiver, giver_signed_at=timezone.now()
             )
             audit_record(
-                actor=actor, action=f"safety.key_{kind}_start", obj=handover, hall=locked.key.hall, data={"copy": locked.pk}
+                actor=actor,
+                action=f"safety.key_{kind}_start",
+                obj=handover,
+                hall=locked.key.hall,
+                data={"copy": locked.pk},
             )
             send_on_commit(locked.key.hall.code, {"type": KEYS_CHANGED, "copy": locked.pk})
     except IntegrityError as exc:  # the database's own guard: one pending handover per copy
@@ -279,9 +291,7 @@ def copy_request_decide(*, request: CopyRequest, actor: Actor, approve: bool) ->
         raise Conflict(_("This request was already decided."), code="request_decided")
     key = Key.objects.select_for_update().get(pk=locked.key_id)
     if approve and LockChange.objects.filter(key=key, done_at__isnull=True).exists():
-        raise Conflict(
-            _("The lock of this key is being changed: record the new lock first."), code="lock_change_open"
-        )
+        raise Conflict(_("The lock of this key is being changed: record the new lock first."), code="lock_change_open")
     now = timezone.now()
     copy = None
     if approve:
@@ -307,9 +317,7 @@ def copy_report_lost(*, copy: KeyCopy, actor: Actor, note: str = "") -> LockChan
     hall = copy.key.hall
     user = _user(actor)
     if copy.holder_id != user.pk and not user_can(user=actor, hall=hall, capability=C.MANAGE_SAFETY):
-        raise Forbidden(
-            _("A lost key is reported by its holder or a safety manager."), code="not_holder"
-        )
+        raise Forbidden(_("A lost key is reported by its holder or a safety manager."), code="not_holder")
     text = _text(note, field="note", label=_("How it was lost"), max_length=200)
     key = Key.objects.select_for_update().get(pk=copy.key_id)
     locked = _locked_copy(copy)
@@ -479,7 +487,9 @@ def drill_record(
     subject = _text(topic, field="topic", label=_("Topic"), max_length=120, required=True)
     if not results:
         raise Unprocessable(
-            _("Please tick at least one participant and their result."), code="no_participants", extra={"field": "results"}
+            _("Please tick at least one participant and their result."),
+            code="no_participants",
+            extra={"field": "results"},
         )
     members = {}
     for user_id in results:

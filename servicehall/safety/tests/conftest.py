@@ -20,6 +20,6 @@ def officer(world):
 @pytest.fixture
 def door(world, officer) -> Key:
     """The front door key with two copies, both in the key cabinet."""
-    return services.key_create(hall=world.hall, actor=officer, kind="door", name="Front door", place="Entrance", copies=2)
-
-
+    return services.key_create(
+        hall=world.hall, actor=officer, kind="door", name="Front door", place="Entrance", copies=2
+    )

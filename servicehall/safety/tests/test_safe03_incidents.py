@@ -50,7 +50,12 @@ def test_safe03_a_clerk_reports_and_the_console_shows_it_with_a_chime(
     for callback in callbacks:
         callback()
     incident = Incident.objects.get()
-    assert sent == [("hall.ha", {"type": "safety_incident", "incident": incident.pk, "chime": True, "sent_at": sent[0][1]["sent_at"]})]
+    assert sent == [
+        (
+            "hall.ha",
+            {"type": "safety_incident", "incident": incident.pk, "chime": True, "sent_at": sent[0][1]["sent_at"]},
+        )
+    ]
     # The push carries ids only; the console of the duty manager shows the incident.
     console = client_for(world.manager).get(reverse("queueing:manager", kwargs={"hall": world.hall.code}))
     body = console.content.decode()
@@ -59,7 +64,11 @@ def test_safe03_a_clerk_reports_and_the_console_shows_it_with_a_chime(
 
 def test_safe03_an_incident_cannot_be_edited_or_deleted(world):
     incident = report(world)
-    assert not [name for name in dir(services) if name.startswith("incident_") and ("update" in name or "edit" in name or "delete" in name)]
+    assert not [
+        name
+        for name in dir(services)
+        if name.startswith("incident_") and ("update" in name or "edit" in name or "delete" in name)
+    ]
     incident.description = "Nothing happened"
     with pytest.raises(ValueError):
         incident.save()
@@ -128,7 +137,10 @@ def test_safe03_nothing_personal_goes_to_the_audit_log(world):
 def test_safe03_other_halls_see_nothing(world, other_world):
     incident = report(world)
     outsider = client_for(other_world.clerk)
-    assert outsider.get(reverse("safety:incident", kwargs={"hall": world.hall.code, "incident": incident.pk})).status_code == 404
+    assert (
+        outsider.get(reverse("safety:incident", kwargs={"hall": world.hall.code, "incident": incident.pk})).status_code
+        == 404
+    )
     # From their own hall, the other hall's incident is not found either.
     own = outsider.get(reverse("safety:incident", kwargs={"hall": other_world.hall.code, "incident": incident.pk}))
     assert own.status_code == 404 and TEXT not in own.content.decode()
