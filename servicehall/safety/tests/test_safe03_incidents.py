@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -147,3 +148,11 @@ def test_safe03_other_halls_see_nothing(world, other_world):
     api = outsider.get(f"/api/v1/safety/halls/{world.hall.code}/incidents")
     assert api.status_code == 404
     assert TEXT not in outsider.get(f"/api/v1/safety/halls/{other_world.hall.code}/incidents").content.decode()
+
+
+def test_safe03_the_database_refuses_an_update_of_an_incident(world):
+    """Under the model's refusal, a raw UPDATE is refused by the database itself (a trigger)."""
+    incident = report(world)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE safety_incident SET place = %s WHERE id = %s", ["elsewhere", incident.pk])
+    assert Incident.objects.get(pk=incident.pk).place == "Counter 2"
