@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class KeyKind(models.TextChoices):
-    SAFE = "safe", _("Safe")
+    SAFE = "safe", pgettext_lazy("key", "Safe")
     CASH_ROOM = "cash_room", _("Cash room")
     DOOR = "door", pgettext_lazy("key", "Door")
     CABINET = "cabinet", _("Cabinet")
@@ -34,7 +34,7 @@ class Key(models.Model):
     name = models.CharField(_("name"), max_length=60)
     place = models.CharField(_("where the lock is"), max_length=100, blank=True)
     # Raised when the lock is changed after a loss: copies of an older lock are void.
-    lock_generation = models.PositiveSmallIntegerField(_("lock"), default=1)
+    lock_generation = models.PositiveSmallIntegerField(_("lock number"), default=1)
 
     class Meta:
         verbose_name = _("key")
@@ -83,8 +83,8 @@ class KeyCopy(models.Model):
 
 
 class HandoverKind(models.TextChoices):
-    ISSUE = "issue", _("Issue")
-    RETURN = "return", _("Return")
+    ISSUE = "issue", pgettext_lazy("key", "Issue")
+    RETURN = "return", pgettext_lazy("key", "Return")
 
 
 class HandoverStatus(models.TextChoices):
@@ -247,7 +247,7 @@ class LockChange(models.Model):
 
 class IncidentKind(models.TextChoices):
     ROBBERY = "robbery", _("Robbery")
-    FIRE = "fire", _("Fire")
+    FIRE = "fire", pgettext_lazy("incident", "Fire")
     INJURY = "injury", _("Injury")
     CONFLICT = "conflict", _("Customer conflict")
     EQUIPMENT = "equipment", _("Equipment failure")

@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('safe', 'Safe'), ('cash_room', 'Cash room'), ('door', 'Door'), ('cabinet', 'Cabinet'), ('drawer', 'Cash drawer'), ('other', 'Other')], max_length=10, verbose_name='kind')),
                 ('name', models.CharField(max_length=60, verbose_name='name')),
                 ('place', models.CharField(blank=True, max_length=100, verbose_name='where the lock is')),
-                ('lock_generation', models.PositiveSmallIntegerField(default=1, verbose_name='lock')),
+                ('lock_generation', models.PositiveSmallIntegerField(default=1, verbose_name='lock number')),
                 ('hall', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.hall', verbose_name='hall')),
             ],
             options={
