@@ -49,6 +49,7 @@ from servicehall.orders.models import FollowUpTask, InstallationJob, WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.org.roles import Role
 from servicehall.queueing import services as queue_services
+from servicehall.safety import services as safety
 from testsupport.customers import (
     BroadbandServiceFactory,
     FixedLineServiceFactory,
@@ -166,6 +167,7 @@ URL_KWARGS: dict[str, str] = {
     "visitor": "that visitor",
     "expense": "an expense of that visit",
     "token": "the visit's feedback link",
+    "incident": "a safety incident (SAFE03) reported by the clerk",
     **MONEY_URL_KWARGS,
 }
 
@@ -439,6 +441,20 @@ def _business_visit(world: HallWorld) -> dict[str, list[str]]:
     }
 
 
+def _safety_incident(world: HallWorld) -> dict[str, list[str]]:
+    """A safety incident (SAFE03) with a follow-up entry: its page is for the hall's staff only."""
+    incident = safety.incident_report(
+        hall=world.hall,
+        actor=world.clerk,
+        kind="conflict",
+        occurred_at=timezone.now(),
+        place="2号窗口",
+        description="客户在窗口前争吵",
+    )
+    safety.incident_add_entry(incident=incident, actor=world.manager, kind="action", text="已劝导")
+    return {"incident": [str(incident.pk)]}
+
+
 def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
     pack_load(hall=world.hall, code="telecom")
     pack_load(hall=world.hall, code="gas")
@@ -510,6 +526,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         "booking": appointment["booking"],
         "request_id": appointment["token"],
         **_business_visit(world),
+        **_safety_incident(world),
         **money.kwarg_values,
     }
     assert set(kwarg_values) == set(URL_KWARGS)
