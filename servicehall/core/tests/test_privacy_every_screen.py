@@ -448,10 +448,12 @@ def _safety_incident(world: HallWorld) -> dict[str, list[str]]:
         actor=world.clerk,
         kind="conflict",
         occurred_at=timezone.now(),
-        place="2号窗口",
-        description="客户在窗口前争吵",
+        place="Counter 2",
+        description="A customer shouted at the counter",
     )
-    safety.incident_add_entry(incident=incident, actor=world.manager, kind="action", text="已劝导")
+    safety.incident_add_entry(
+        incident=incident, actor=world.manager, kind="action", text="Calmed down by the duty manager"
+    )
     return {"incident": [str(incident.pk)]}
 
 
