@@ -90,7 +90,7 @@ class HandoverKind(models.TextChoices):
 class HandoverStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the receiver's signature")
     SIGNED = "signed", _("Signed by both")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("key handover", "Withdrawn")
 
 
 class KeyHandover(models.Model):
@@ -143,7 +143,7 @@ class KeyMove(models.Model):
     )
     voided = models.BooleanField(_("voided"), default=False)
     handover = models.OneToOneField(
-        KeyHandover, verbose_name=_("handover"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        KeyHandover, verbose_name=_("key handover"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
@@ -318,7 +318,7 @@ class IncidentEntry(AppendOnly):
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
     )
-    written_at = models.DateTimeField(_("written at"))
+    written_at = models.DateTimeField(_("added at"))
 
     class Meta:
         verbose_name = _("incident entry")

@@ -91,7 +91,7 @@ def handover_get(*, hall: Hall, handover_id: Any) -> KeyHandover:
         .first()
     )
     if found is None:
-        raise NotFound(_("There is no such handover."))
+        raise NotFound(_("There is no such key handover."))
     return found
 
 

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -221,7 +222,7 @@ def _handover_start(copy: KeyCopy, kind: str, *, giver: Any, receiver: Any, acto
 def _locked_pending(handover: KeyHandover) -> KeyHandover:
     locked = KeyHandover.objects.select_for_update().filter(pk=handover.pk).first()
     if locked is None:
-        raise NotFound(_("There is no such handover."))
+        raise NotFound(_("There is no such key handover."))
     if locked.status != HandoverStatus.PENDING:
         raise Conflict(_("This handover is no longer waiting for a signature."), code="handover_done")
     return locked
@@ -236,7 +237,7 @@ def handover_confirm(*, handover: KeyHandover, actor: Actor) -> KeyHandover:
             _("The same person cannot sign both sides: the receiver signs with their own login."), code="same_signer"
         )
     if signer.pk != handover.receiver_id:
-        raise Forbidden(_("This handover waits for another person's signature."), code="not_receiver")
+        raise Forbidden(_("This key handover waits for another person's signature."), code="not_receiver")
     copy = _locked_copy(handover.copy)
     locked = _locked_pending(handover)
     _refuse_void(copy)
@@ -375,7 +376,9 @@ def incident_report(
             _("An incident is reported once it happened, not before."), code="future", extra={"field": "occurred_at"}
         )
     where = _text(place, field="place", label=_("Place"), max_length=100, required=True)
-    what = _text(description, field="description", label=_("What happened"), max_length=2000, required=True)
+    what = _text(
+        description, field="description", label=pgettext("incident", "What happened"), max_length=2000, required=True
+    )
     with transaction.atomic():
         day = hall.local_date()
         number = sequence_next(model=IncidentSequence, key={"hall": hall, "day": day})

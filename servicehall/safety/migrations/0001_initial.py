@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('fact', 'Later fact'), ('action', 'Follow-up action'), ('conclusion', 'Conclusion')], max_length=10, verbose_name='kind')),
                 ('text', models.TextField(max_length=2000, verbose_name='text')),
-                ('written_at', models.DateTimeField(verbose_name='written at')),
+                ('written_at', models.DateTimeField(verbose_name='added at')),
                 ('incident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='safety.incident', verbose_name='incident')),
                 ('written_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
             ],
@@ -184,7 +184,7 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField(verbose_name='at')),
                 ('voided', models.BooleanField(default=False, verbose_name='voided')),
                 ('copy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='moves', to='safety.keycopy', verbose_name='key copy')),
-                ('handover', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='safety.keyhandover', verbose_name='handover')),
+                ('handover', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='safety.keyhandover', verbose_name='key handover')),
                 ('holder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='held by')),
             ],
             options={
