@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/v1/", include("servicehall.hotel.api_urls")),
     path("api/v1/", include("servicehall.premises.api_urls")),
     path("api/v1/", include("servicehall.duty.api_urls")),
+    path("api/v1/", include("servicehall.safety.api_urls")),
     # Last under /api/v1/: it ends with the JSON catch-all for unknown API paths.
     path("api/v1/", include("servicehall.queueing.api_urls")),
     path("customers/", include("servicehall.customers.urls")),
@@ -43,6 +44,7 @@ urlpatterns = [
     path("hotel/", include("servicehall.hotel.urls")),
     path("premises/", include("servicehall.premises.urls")),
     path("duty/", include("servicehall.duty.urls")),
+    path("safety/", include("servicehall.safety.urls")),
     path("", include("servicehall.queueing.urls")),
 ]
 

@@ -49,6 +49,7 @@ from servicehall.orders.models import FollowUpTask, InstallationJob, WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.org.roles import Role
 from servicehall.queueing import services as queue_services
+from servicehall.safety import services as safety
 from testsupport.customers import (
     BroadbandServiceFactory,
     FixedLineServiceFactory,
@@ -171,6 +172,7 @@ URL_KWARGS: dict[str, str] = {
     "result": "that failed item",
     "round": "a scheduled patrol round",
     "rectification": "the rectification that failed item opened",
+    "incident": "a safety incident (SAFE03) reported by the clerk",
     **MONEY_URL_KWARGS,
 }
 
@@ -498,6 +500,20 @@ def _premises_patrol(world: HallWorld) -> dict[str, list[str]]:
         "round": [str(PatrolRound.objects.filter(hall=world.hall).first().pk)],  # type: ignore[union-attr]
         "rectification": [str(result.rectification.pk)],
     }
+def _safety_incident(world: HallWorld) -> dict[str, list[str]]:
+    """A safety incident (SAFE03) with a follow-up entry: its page is for the hall's staff only."""
+    incident = safety.incident_report(
+        hall=world.hall,
+        actor=world.clerk,
+        kind="conflict",
+        occurred_at=timezone.now(),
+        place="Counter 2",
+        description="A customer shouted at the counter",
+    )
+    safety.incident_add_entry(
+        incident=incident, actor=world.manager, kind="action", text="Calmed down by the duty manager"
+    )
+    return {"incident": [str(incident.pk)]}
 
 
 def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
@@ -573,6 +589,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         **_business_visit(world),
         **_hotel_reservation(world),
         **_premises_patrol(world),
+        **_safety_incident(world),
         **money.kwarg_values,
     }
     assert set(kwarg_values) == set(URL_KWARGS)

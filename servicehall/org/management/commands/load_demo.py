@@ -22,6 +22,7 @@ from servicehall.org.demo import hotel_demo_load as hotel_hall_load
 from servicehall.premises.demo import premises_demo_load
 from servicehall.promotions.demo import promotions_demo_load
 from servicehall.reception.demo import reception_demo_load
+from servicehall.safety.demo import safety_demo_load
 
 
 class Command(BaseCommand):
@@ -44,6 +45,9 @@ class Command(BaseCommand):
         reception_demo_load(hall=hall, host=staff["service1"], office=staff["admin"], reception=staff["guide1"])
         # The premises (SITE01, SITE02): last week's patrols, a rectification open and one overdue.
         premises_demo_load(hall=hall)
+        # Keys with holders, an extra copy waiting, an incident, drills with 刘芳 overdue (SAFE02–04).
+        people = get_user_model().objects.in_bulk([u[0] for u in DEMO_USERS], field_name="username")
+        safety_demo_load(hall=hall, keeper=people["safety1"], approver=people["manager1"], staff=people)
         gas_hall = gas_demo_load()
         customers_demo_load(hall=gas_hall)
         appointments_demo_load(hall=gas_hall)
