@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("servicehall.care.api_urls")),
     path("api/v1/", include("servicehall.appointments.api_urls")),
     path("api/v1/", include("servicehall.reception.api_urls")),
+    path("api/v1/", include("servicehall.staff.api_urls")),
     # Last under /api/v1/: it ends with the JSON catch-all for unknown API paths.
     path("api/v1/", include("servicehall.queueing.api_urls")),
     path("customers/", include("servicehall.customers.urls")),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("care/", include("servicehall.care.urls")),
     path("appointments/", include("servicehall.appointments.urls")),
     path("reception/", include("servicehall.reception.urls")),
+    path("staff/", include("servicehall.staff.urls")),
     path("", include("servicehall.queueing.urls")),
 ]
 

@@ -63,6 +63,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("opinions", "care:opinions", _("Opinion book"), frozenset({C.HANDLE_CARE, C.SERVE, C.GUIDE})),
     Screen("complaints", "care:complaints", _("Complaints"), frozenset({C.HANDLE_CARE, C.SERVE, C.ISSUE, C.GUIDE})),
     Screen("visits", "reception:visits", _("Business visitors"), frozenset({C.VIEW_HALL})),
+    Screen("staff", "staff:exams", _("Training and assessment"), frozenset({C.VIEW_HALL})),
     # The duty manager's order lists (to review, in progress, unfinished) are tabs of one screen.
     Screen("review", "orders:review_list", _("Orders"), frozenset({C.MANAGE_QUEUE})),
     Screen(

@@ -92,7 +92,9 @@ def components(figures: Figures, thresholds: dict[str, Any]) -> list[dict[str, A
         rows.append({"code": "rating", "value": rated, "score": average})
         share = 100.0 * figures.ratings.get("dissatisfied", 0) / rated
         worst_share = t.get("dissatisfied_worst_percent", 10) or 1
-        rows.append({"code": "dissatisfied", "value": round(share, 2), "score": max(0.0, 100 - 100 * share / worst_share)})
+        rows.append(
+            {"code": "dissatisfied", "value": round(share, 2), "score": max(0.0, 100 - 100 * share / worst_share)}
+        )
     rows.append(
         {
             "code": "complaints",
@@ -114,7 +116,11 @@ def components(figures: Figures, thresholds: dict[str, Any]) -> list[dict[str, A
         }
     )
     rows.append(
-        {"code": "training", "value": figures.exams_passed, "score": _ratio(figures.exams_passed, t.get("training_target", 1))}
+        {
+            "code": "training",
+            "value": figures.exams_passed,
+            "score": _ratio(figures.exams_passed, t.get("training_target", 1)),
+        }
     )
     for name, score in sorted(figures.extra.items()):
         rows.append({"code": name, "value": None, "score": max(0.0, min(100.0, float(score)))})

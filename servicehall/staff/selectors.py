@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from servicehall.care.models import Complaint, Rating
 from servicehall.care.states import ComplaintStatus, RatingStatus
 from servicehall.cashdesk.models import DrawerSession
-from servicehall.core.errors import NotFound
+from servicehall.core.errors import NotFound, Unprocessable
 from servicehall.orders.models import WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.org.models import Hall, Membership
@@ -34,6 +34,19 @@ UPHELD_COMPLAINT_STATUSES = (ComplaintStatus.ACKNOWLEDGED, ComplaintStatus.RESOL
 
 
 # --- months ------------------------------------------------------------------------------------------
+
+
+def parse_month(value: str | None, *, default: dt.date | None = None) -> dt.date | None:
+    """A month as YYYY-MM (the month input's value) → its first day; a clear 422 otherwise."""
+    value = (value or "").strip()
+    if not value:
+        return default
+    try:
+        return dt.date.fromisoformat(f"{value}-01") if len(value) == 7 else dt.date.fromisoformat(value).replace(day=1)
+    except ValueError:
+        raise Unprocessable(
+            _("Please enter a month like 2026-11."), code="bad_month", extra={"field": "month"}
+        ) from None
 
 
 def month_first(value: dt.date) -> dt.date:

@@ -14,6 +14,7 @@ import yaml
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from servicehall.core.actors import Actor, acting_user
@@ -147,8 +148,6 @@ def exam_required_check(*, hall: Hall, business_type: Any, clerk: Any) -> None:
 
 
 def _name(obj: Any) -> str:
-    from django.utils.translation import get_language
-
     return obj.name_zh if (get_language() or "").startswith("zh") else obj.name_en
 
 

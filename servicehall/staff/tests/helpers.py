@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from servicehall.care.models import Complaint, Rating
-from servicehall.catalog.models import BusinessType, ComplaintCategory
 from servicehall.cashdesk.models import DrawerSession
+from servicehall.catalog.models import BusinessType, ComplaintCategory
 from servicehall.orders.models import WorkOrder
 from servicehall.queueing.models import Ticket, TicketInterval
 
@@ -38,8 +38,13 @@ class Generator:
             standard_fee=Decimal("0.00"),
         )
         self.category = ComplaintCategory.objects.create(
-            hall=world.hall, pack="telecom", code="gen", name_zh="服务", name_en="Service",
-            acknowledge_hours=4, resolve_hours=24,
+            hall=world.hall,
+            pack="telecom",
+            code="gen",
+            name_zh="服务",
+            name_en="Service",
+            acknowledge_hours=4,
+            resolve_hours=24,
         )
 
     def _next(self) -> int:
@@ -49,9 +54,18 @@ class Generator:
     def ticket(self, clerk: Any, at: dt.datetime, *, minutes: float, status: str = "done") -> Ticket:
         n = self._next()
         ticket = Ticket.objects.create(
-            hall=self.world.hall, category=self.world.b, service_date=at.date(), sequence=n, number=f"B{n:03d}",
-            channel="kiosk", status=status, rank=n, issued_at=at - dt.timedelta(minutes=30),
-            queued_at=at - dt.timedelta(minutes=30), staff=clerk, closed_at=at if status == "done" else None,
+            hall=self.world.hall,
+            category=self.world.b,
+            service_date=at.date(),
+            sequence=n,
+            number=f"B{n:03d}",
+            channel="kiosk",
+            status=status,
+            rank=n,
+            issued_at=at - dt.timedelta(minutes=30),
+            queued_at=at - dt.timedelta(minutes=30),
+            staff=clerk,
+            closed_at=at if status == "done" else None,
             outcome="completed" if status == "done" else "",
         )
         if status == "done":
@@ -62,33 +76,61 @@ class Generator:
 
     def rating(self, ticket: Ticket, score: str, at: dt.datetime) -> Rating:
         return Rating.objects.create(
-            hall=self.world.hall, ticket=ticket, clerk=ticket.staff, status="rated", score=score, rated_at=at,
+            hall=self.world.hall,
+            ticket=ticket,
+            clerk=ticket.staff,
+            status="rated",
+            score=score,
+            rated_at=at,
             asked_at=at,
         )
 
     def order(self, clerk: Any, at: dt.datetime, status: str) -> WorkOrder:
         n = self._next()
         return WorkOrder.objects.create(
-            hall=self.world.hall, number=f"GEN-{n:05d}", business_type=self.business, status=status, clerk=clerk,
+            hall=self.world.hall,
+            number=f"GEN-{n:05d}",
+            business_type=self.business,
+            status=status,
+            clerk=clerk,
             created_at=at,
         )
 
     def complaint(self, at: dt.datetime, status: str, *, ticket: Any = None, order: Any = None) -> Complaint:
         n = self._next()
         return Complaint.objects.create(
-            hall=self.world.hall, number=f"TS-{n:05d}", channel="counter", category=self.category, words="太慢了",
-            summary="您反映的是办理太慢，是吗？", ticket=ticket, order=order, recorded_at=at,
-            recorded_by=self.world.manager, status=status, acknowledge_due=at + dt.timedelta(hours=4),
+            hall=self.world.hall,
+            number=f"TS-{n:05d}",
+            channel="counter",
+            category=self.category,
+            words="太慢了",
+            summary="您反映的是办理太慢，是吗？",
+            ticket=ticket,
+            order=order,
+            recorded_at=at,
+            recorded_by=self.world.manager,
+            status=status,
+            acknowledge_due=at + dt.timedelta(hours=4),
             resolve_due=at + dt.timedelta(hours=24),
         )
 
     def drawer(self, clerk: Any, counter: Any, at: dt.datetime, difference: str) -> DrawerSession:
         return DrawerSession.objects.create(
-            hall=self.world.hall, counter=counter, clerk=clerk, day=at.date(), status="closed",
-            opened_at=at - dt.timedelta(hours=8), opening_float=Decimal("500.00"), closed_at=at,
-            counted=Decimal("500.00") + Decimal(difference), expected=Decimal("500.00"), difference=Decimal(difference),
+            hall=self.world.hall,
+            counter=counter,
+            clerk=clerk,
+            day=at.date(),
+            status="closed",
+            opened_at=at - dt.timedelta(hours=8),
+            opening_float=Decimal("500.00"),
+            closed_at=at,
+            counted=Decimal("500.00") + Decimal(difference),
+            expected=Decimal("500.00"),
+            difference=Decimal(difference),
         )
 
     def day_in(self, month: dt.date) -> dt.datetime:
         day = self.rng.randint(1, 28)
-        return dt.datetime(month.year, month.month, day, self.rng.randint(9, 16), self.rng.randint(0, 59), tzinfo=SHANGHAI)
+        return dt.datetime(
+            month.year, month.month, day, self.rng.randint(9, 16), self.rng.randint(0, 59), tzinfo=SHANGHAI
+        )

@@ -30,8 +30,16 @@ def _generate(world, gen: Generator) -> dict[int, dict]:
     truth: dict[int, dict] = {}
     october = dt.date(2026, 10, 1)
     for clerk, tickets, counter in ((world.clerk, 23, world.counter1), (world.clerk2, 11, world.counter2)):
-        t = truth[clerk.pk] = {"tickets": 0, "minutes": [], "scores": [], "completed": 0, "reverted": 0,
-                               "complaints": 0, "drawers": 0, "passed": 0}
+        t = truth[clerk.pk] = {
+            "tickets": 0,
+            "minutes": [],
+            "scores": [],
+            "completed": 0,
+            "reverted": 0,
+            "complaints": 0,
+            "drawers": 0,
+            "passed": 0,
+        }
         served = []
         for _ in range(tickets):
             minutes = gen.rng.choice([3, 5.5, 7, 9, 12, 25])
@@ -68,8 +76,15 @@ def _generate(world, gen: Generator) -> dict[int, dict]:
     truth[world.clerk2.pk]["drawers"] = 2
     exam = Exam.objects.get(hall=world.hall, code="service_basics")
     ExamAttempt.objects.create(
-        hall=world.hall, exam=exam, person=world.clerk, question_ids=[1], started_at=NOW - dt.timedelta(days=20),
-        submitted_at=dt.datetime(2026, 11, 20, 10, tzinfo=SHANGHAI), correct=1, score=100, passed=True,
+        hall=world.hall,
+        exam=exam,
+        person=world.clerk,
+        question_ids=[1],
+        started_at=NOW - dt.timedelta(days=20),
+        submitted_at=dt.datetime(2026, 11, 20, 10, tzinfo=SHANGHAI),
+        correct=1,
+        score=100,
+        passed=True,
     )
     truth[world.clerk.pk]["passed"] = 1
     return truth
@@ -165,4 +180,6 @@ def test_staff05_a_registered_source_adds_its_weighted_score(world, scheme):
     card = AssessmentCard.objects.get(person=world.clerk, month=NOVEMBER)
     assert card.computed_score == Decimal("40.00")
     assert AssessmentCard.objects.get(person=world.clerk2, month=NOVEMBER).computed_score == Decimal("0.00")
-    assert selectors.month_figures(hall=world.hall, month=NOVEMBER, clerk_ids=[world.clerk.pk])[world.clerk.pk].extra == {}
+    assert (
+        selectors.month_figures(hall=world.hall, month=NOVEMBER, clerk_ids=[world.clerk.pk])[world.clerk.pk].extra == {}
+    )
