@@ -82,17 +82,17 @@ def month_figures(*, hall: Hall, month: dt.date, clerk_ids: list[int]) -> dict[i
     start, end = month_bounds(hall=hall, month=month)
     figures = {pk: Figures() for pk in clerk_ids}
 
-    for row in (
+    for tickets_row in (
         Ticket.objects.filter(
             hall=hall, staff_id__in=clerk_ids, status=TicketStatus.DONE, closed_at__gte=start, closed_at__lt=end
         )
         .values("staff_id")
         .annotate(n=Count("pk"))
     ):
-        figures[row["staff_id"]].tickets = row["n"]
+        figures[tickets_row["staff_id"]].tickets = tickets_row["n"]
 
     length = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
-    for row in (
+    for servings_row in (
         TicketInterval.objects.filter(
             ticket__hall=hall,
             status=TicketStatus.SERVING,
@@ -103,10 +103,12 @@ def month_figures(*, hall: Hall, month: dt.date, clerk_ids: list[int]) -> dict[i
         .values("actor_id")
         .annotate(n=Count("pk"), total=Sum(length))
     ):
-        figures[row["actor_id"]].servings = row["n"]
-        figures[row["actor_id"]].serving_seconds = row["total"].total_seconds() if row["total"] else 0.0
+        figures[servings_row["actor_id"]].servings = servings_row["n"]
+        figures[servings_row["actor_id"]].serving_seconds = (
+            servings_row["total"].total_seconds() if servings_row["total"] else 0.0
+        )
 
-    for row in (
+    for orders_row in (
         WorkOrder.objects.filter(hall=hall, clerk_id__in=clerk_ids, created_at__gte=start, created_at__lt=end)
         .values("clerk_id")
         .annotate(
@@ -114,19 +116,19 @@ def month_figures(*, hall: Hall, month: dt.date, clerk_ids: list[int]) -> dict[i
             reverted=Count("pk", filter=Q(status=OrderStatus.REVERTED)),
         )
     ):
-        figures[row["clerk_id"]].completed_orders = row["completed"]
-        figures[row["clerk_id"]].reverted_orders = row["reverted"]
+        figures[orders_row["clerk_id"]].completed_orders = orders_row["completed"]
+        figures[orders_row["clerk_id"]].reverted_orders = orders_row["reverted"]
 
-    for row in (
+    for ratings_row in (
         Rating.objects.filter(
             hall=hall, clerk_id__in=clerk_ids, status=RatingStatus.RATED, rated_at__gte=start, rated_at__lt=end
         )
         .values("clerk_id", "score")
         .annotate(n=Count("pk"))
     ):
-        figures[row["clerk_id"]].ratings[row["score"]] = row["n"]
+        figures[ratings_row["clerk_id"]].ratings[ratings_row["score"]] = ratings_row["n"]
 
-    for row in (
+    for complaints_row in (
         Complaint.objects.filter(
             hall=hall, recorded_at__gte=start, recorded_at__lt=end, status__in=UPHELD_COMPLAINT_STATUSES
         )
@@ -135,25 +137,25 @@ def month_figures(*, hall: Hall, month: dt.date, clerk_ids: list[int]) -> dict[i
         .values("who")
         .annotate(n=Count("pk"))
     ):
-        figures[row["who"]].complaints = row["n"]
+        figures[complaints_row["who"]].complaints = complaints_row["n"]
 
-    for row in (
+    for drawers_row in (
         DrawerSession.objects.filter(hall=hall, clerk_id__in=clerk_ids, closed_at__gte=start, closed_at__lt=end)
         .exclude(difference=0)
         .exclude(difference__isnull=True)
         .values("clerk_id")
         .annotate(n=Count("pk"))
     ):
-        figures[row["clerk_id"]].cash_differences = row["n"]
+        figures[drawers_row["clerk_id"]].cash_differences = drawers_row["n"]
 
-    for row in (
+    for passes_row in (
         ExamAttempt.objects.filter(
             hall=hall, person_id__in=clerk_ids, passed=True, submitted_at__gte=start, submitted_at__lt=end
         )
         .values("person_id")
         .annotate(n=Count("exam_id", distinct=True))
     ):
-        figures[row["person_id"]].exams_passed = row["n"]
+        figures[passes_row["person_id"]].exams_passed = passes_row["n"]
 
     for name, scores in extensions.extra_scores(hall=hall, start=start, end=end, clerk_ids=clerk_ids).items():
         for pk, score in scores.items():

@@ -74,7 +74,7 @@ class CardRowSerializer(serializers.Serializer):
 
 class ComponentSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the field is named label, as in the card
     value = serializers.FloatField(allow_null=True)
     score = serializers.FloatField(help_text="0–100 by the rule in servicehall/staff/scoring.py.")
     weight = serializers.FloatField()

@@ -159,6 +159,7 @@ def exam_start(*, hall: Hall, actor: Actor, exam: Exam) -> ExamAttempt:
     """Start (or go back to) one's attempt at the exam: the questions are drawn once, here, and stay fixed."""
     require_capability(actor, hall, Capability.VIEW_HALL)
     person = acting_user(actor)
+    assert person is not None  # require_capability lets only a signed-in member through
     if exam.hall_id != hall.pk or not exam.active:
         raise NotFound(_("There is no such exam."), code="exam_not_found")
     open_attempt = ExamAttempt.objects.filter(exam=exam, person=person, submitted_at__isnull=True).first()
@@ -316,7 +317,8 @@ def card_adjust(*, card: AssessmentCard, actor: Actor, points: Any, reason: str)
         actor, card.hall, Capability.ASSESS_STAFF, message=_("Only the duty manager may adjust an assessment.")
     )
     by = acting_user(actor)
-    if by is not None and by.pk == card.person_id:
+    assert by is not None  # require_capability lets only a signed-in member through
+    if by.pk == card.person_id:
         raise Forbidden(_("Nobody may adjust their own assessment."), code="own_card")
     value = _points(points)
     reason = (reason or "").strip()
@@ -362,6 +364,8 @@ def manager_assessment_record(
     )
     if manager is None:
         raise Unprocessable(_("Choose a service manager of this hall."), code="bad_manager")
+    assessor = acting_user(actor)
+    assert assessor is not None
     month = selectors.month_first(month)
     if month > selectors.month_first(hall.local_date()):
         raise Unprocessable(_("A month to come cannot be assessed yet."), code="month_ahead")
@@ -390,7 +394,7 @@ def manager_assessment_record(
                 hall=hall,
                 month=month,
                 manager=manager.user,
-                assessor=acting_user(actor),
+                assessor=assessor,
                 scores=rows,
                 total=sum(r["score"] for r in rows),
                 out_of=sum(r["max"] for r in rows),

@@ -61,8 +61,9 @@ def test_staff04_a_business_requiring_an_exam_refuses_a_clerk_without_a_pass_and
     with pytest.raises(Forbidden) as refused:
         orders.order_create(hall=world.hall, actor=world.clerk, business_type=transfer)
     assert refused.value.code == "exam_required"
-    assert "You need to pass the exam “Pre-service standards exam” before accepting Transfer." == str(
-        refused.value.message
+    assert (
+        str(refused.value.message)
+        == "You need to pass the exam “Pre-service standards exam” before accepting Transfer."
     )
     assert not WorkOrder.objects.filter(hall=world.hall).exists()
     # A failed attempt is not enough.
