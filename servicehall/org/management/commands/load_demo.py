@@ -11,6 +11,7 @@ from servicehall.customers.demo import customers_demo_load
 from servicehall.org.demo import DEMO_PASSWORD, DEMO_USERS, GAS_DEMO_USERS, demo_load, gas_demo_load
 from servicehall.promotions.demo import promotions_demo_load
 from servicehall.reception.demo import reception_demo_load
+from servicehall.staff.demo import staff_demo_load
 
 
 class Command(BaseCommand):
@@ -31,9 +32,12 @@ class Command(BaseCommand):
         # Business visitors today and tomorrow (APT04): 孙丽 hosts, the hall administrator is the office.
         staff = get_user_model().objects.in_bulk(["service1", "admin", "guide1"], field_name="username")
         reception_demo_load(hall=hall, host=staff["service1"], office=staff["admin"], reception=staff["guide1"])
+        # Exam results (one failed), last month's assessment cards and the service manager's (STAFF04/05, SITE04).
+        staff_demo_load(hall=hall)
         gas_hall = gas_demo_load()
         customers_demo_load(hall=gas_hall)
         appointments_demo_load(hall=gas_hall)
+        staff_demo_load(hall=gas_hall)
         users = ", ".join(u[0] for u in [*DEMO_USERS, *GAS_DEMO_USERS])
         self.stdout.write(
             self.style.SUCCESS(
