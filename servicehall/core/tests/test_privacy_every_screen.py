@@ -49,6 +49,7 @@ from servicehall.orders.models import FollowUpTask, InstallationJob, WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.org.roles import Role
 from servicehall.queueing import services as queue_services
+from servicehall.staff.tests.privacy_scene import STAFF_URL_KWARGS, staff_kwarg_values
 from testsupport.customers import (
     BroadbandServiceFactory,
     FixedLineServiceFactory,
@@ -167,6 +168,7 @@ URL_KWARGS: dict[str, str] = {
     "expense": "an expense of that visit",
     "token": "the visit's feedback link",
     **MONEY_URL_KWARGS,
+    **STAFF_URL_KWARGS,
 }
 
 
@@ -511,6 +513,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         "request_id": appointment["token"],
         **_business_visit(world),
         **money.kwarg_values,
+        **staff_kwarg_values(world),
     }
     assert set(kwarg_values) == set(URL_KWARGS)
     context_query = {"hall": world.hall.code, "ticket": str(ticket.pk), "customer": str(zhang.pk)}
