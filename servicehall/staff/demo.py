@@ -60,15 +60,18 @@ def staff_demo_load(*, hall: Hall) -> None:
         if card is not None and not AssessmentAdjustment.objects.filter(card=card).exists():
             services.card_adjust(card=card, actor=duty, points="2", reason="主动帮助老年客户使用自助终端，获客户表扬")
     service_manager = next(iter(_members(hall, Role.SERVICE_MANAGER)), None)
-    if service_manager is not None and scheme.manager_criteria:
-        if not ManagerAssessment.objects.filter(hall=hall, manager=service_manager, month=last_month).exists():
-            scores = {c["code"]: c["max"] - (2 if i % 2 else 0) for i, c in enumerate(scheme.manager_criteria)}
-            services.manager_assessment_record(
-                hall=hall,
-                actor=duty,
-                manager_id=service_manager.pk,
-                month=last_month,
-                scores=scores,
-                comments={"corrections": "对个别营业员不规范用语纠正及时，但复查不够"},
-                comment="营业区域外现场管理整体良好",
-            )
+    if (
+        service_manager is not None
+        and scheme.manager_criteria
+        and not ManagerAssessment.objects.filter(hall=hall, manager=service_manager, month=last_month).exists()
+    ):
+        scores = {c["code"]: c["max"] - (2 if i % 2 else 0) for i, c in enumerate(scheme.manager_criteria)}
+        services.manager_assessment_record(
+            hall=hall,
+            actor=duty,
+            manager_id=service_manager.pk,
+            month=last_month,
+            scores=scores,
+            comments={"corrections": "对个别营业员不规范用语纠正及时，但复查不够"},
+            comment="营业区域外现场管理整体良好",
+        )
