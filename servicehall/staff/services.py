@@ -169,14 +169,18 @@ def exam_start(*, hall: Hall, actor: Actor, exam: Exam) -> ExamAttempt:
     if len(bank) < exam.question_count:
         raise Unprocessable(_("The exam's question bank is too small; ask the hall administrator."), code="bank_small")
     now = timezone.now()
-    attempt = ExamAttempt.objects.create(
-        hall=hall,
-        exam=exam,
-        person=person,
-        question_ids=random.SystemRandom().sample(bank, exam.question_count),
-        started_at=now,
-        deadline=now + dt.timedelta(minutes=exam.minutes) if exam.minutes else None,
-    )
+    try:
+        with transaction.atomic():
+            attempt = ExamAttempt.objects.create(
+                hall=hall,
+                exam=exam,
+                person=person,
+                question_ids=random.SystemRandom().sample(bank, exam.question_count),
+                started_at=now,
+                deadline=now + dt.timedelta(minutes=exam.minutes) if exam.minutes else None,
+            )
+    except IntegrityError:  # a second start at the same moment: its attempt is the one
+        return ExamAttempt.objects.get(exam=exam, person=person, submitted_at__isnull=True)
     audit_record(actor=actor, action="exam.start", obj=attempt, hall=hall, data={"exam": exam.code})
     return attempt
 
