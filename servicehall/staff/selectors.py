@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from servicehall.care.models import Complaint, Rating
 from servicehall.care.states import ComplaintStatus, RatingStatus
 from servicehall.cashdesk.models import DrawerSession
+from servicehall.catalog.models import BusinessType
 from servicehall.core.errors import NotFound, Unprocessable
 from servicehall.orders.models import WorkOrder
 from servicehall.orders.states import OrderStatus
@@ -24,7 +25,7 @@ from servicehall.queueing.models import Ticket, TicketInterval
 from servicehall.queueing.states import TicketStatus
 
 from . import extensions
-from .models import AssessmentCard, AssessmentScheme, Exam, ExamAttempt, ManagerAssessment
+from .models import AssessmentCard, AssessmentScheme, Exam, ExamAttempt, ExamRequirement, ManagerAssessment
 from .scoring import Figures
 
 # Orders whose business was carried out (processing completed and not reverted).
@@ -238,6 +239,15 @@ def results(*, hall: Hall, person: Any = None) -> QuerySet[ExamAttempt]:
     if person is not None:
         rows = rows.filter(person=person)
     return rows.order_by("-submitted_at", "-id")
+
+
+def businesses_requiring(*, hall: Hall) -> dict[int, list[Any]]:
+    """Exam id → the hall's business types a clerk accepts only after passing it (the pack's `exam_required`)."""
+    required = dict(ExamRequirement.objects.filter(hall=hall).values_list("business_code", "exam_id"))
+    by_exam: dict[int, list[Any]] = {}
+    for business in BusinessType.objects.filter(hall=hall, code__in=required).order_by("code"):
+        by_exam.setdefault(required[business.code], []).append(business)
+    return by_exam
 
 
 def passed_exam_ids(*, hall: Hall, person: Any) -> set[int]:

@@ -54,12 +54,14 @@ def exams(request: HttpRequest, hall: str) -> HttpResponse:
     """The hall's exams and the signed-in member's own results."""
     hall_obj = _hall(request, hall)
     passed = selectors.passed_exam_ids(hall=hall_obj, person=request.user)
+    requiring = selectors.businesses_requiring(hall=hall_obj)
     rows = [
         {
             "exam": exam,
             "name": presentation.bilingual(exam),
             "course": presentation.bilingual(exam.course),
             "passed": exam.pk in passed,
+            "unlocks": [presentation.bilingual(b) for b in requiring.get(exam.pk, [])],
         }
         for exam in selectors.exams(hall=hall_obj)
     ]

@@ -103,12 +103,15 @@ def test_staff04_a_hall_without_the_staff_pack_accepts_any_business(world, other
 
 
 def test_staff04_submitting_twice_records_one_result(world, pack, client):
+    _transfer(world)
     client.force_login(world.clerk)
     start = client.post(reverse("staff:exam_start", kwargs={"hall": "ha", "exam": _exam(world).pk}))
     attempt = ExamAttempt.objects.get(person=world.clerk)
     assert start.url == reverse("staff:attempt", kwargs={"hall": "ha", "attempt": attempt.pk})
     page = client.get(start.url)
     assert page.status_code == 200
+    listing = client.get(reverse("staff:exams", kwargs={"hall": "ha"})).content.decode()
+    assert "Needed before accepting: Transfer" in listing
     drawn = attempt.question_ids
     # The questions drawn stay fixed for the attempt: starting again returns the same attempt.
     client.post(reverse("staff:exam_start", kwargs={"hall": "ha", "exam": _exam(world).pk}))
