@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/v1/", include("servicehall.premises.api_urls")),
     path("api/v1/", include("servicehall.duty.api_urls")),
     path("api/v1/", include("servicehall.safety.api_urls")),
+    path("api/v1/", include("servicehall.staff.api_urls")),
     # Last under /api/v1/: it ends with the JSON catch-all for unknown API paths.
     path("api/v1/", include("servicehall.queueing.api_urls")),
     path("customers/", include("servicehall.customers.urls")),
@@ -45,6 +46,7 @@ urlpatterns = [
     path("premises/", include("servicehall.premises.urls")),
     path("duty/", include("servicehall.duty.urls")),
     path("safety/", include("servicehall.safety.urls")),
+    path("staff/", include("servicehall.staff.urls")),
     path("", include("servicehall.queueing.urls")),
 ]
 

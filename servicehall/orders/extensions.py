@@ -6,6 +6,8 @@
   own views, built with `orders.views.order_action`.
 * An order reverted at its payment step will not be paid: promotions registers what must be undone then
   (the points the customer redeemed come back), run inside the revert's transaction.
+* Before an order is opened, a higher app may refuse it: staff registers the check that the clerk passed the
+  exam the hall requires for the business type (STAFF04). A hook raises an ApplicationError to refuse.
 """
 
 from __future__ import annotations
@@ -54,3 +56,18 @@ def register_unpaid_revert_hook(name: str, hook: UnpaidRevertHook) -> None:
 def unpaid_revert_hooks_run(*, order: WorkOrder, actor: Actor) -> None:
     for hook in _UNPAID_REVERT_HOOKS.values():
         hook(order=order, actor=actor)
+
+
+# Called with hall=, business_type=, clerk= before a work order is created; raises ApplicationError to refuse.
+BeforeOrderCreateHook = Callable[..., Any]
+_BEFORE_ORDER_CREATE: dict[str, BeforeOrderCreateHook] = {}
+
+
+def register_before_order_create(name: str, hook: BeforeOrderCreateHook) -> None:
+    """Add (or replace) `hook(hall=, business_type=, clerk=)`, run by `order_create` before it writes."""
+    _BEFORE_ORDER_CREATE[name] = hook
+
+
+def before_order_create_run(*, hall: Any, business_type: Any, clerk: Any) -> None:
+    for hook in _BEFORE_ORDER_CREATE.values():
+        hook(hall=hall, business_type=business_type, clerk=clerk)

@@ -70,6 +70,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("duty", "duty:roster", _("Roster and pre-shift"), frozenset({C.VIEW_HALL})),
     # Keys, incidents, drills (SAFE02–04): every member reports incidents and signs for keys.
     Screen("safety", "safety:page", _("Safety"), frozenset({C.VIEW_HALL})),
+    Screen("staff", "staff:exams", _("Training and assessment"), frozenset({C.VIEW_HALL})),
     # The duty manager's order lists (to review, in progress, unfinished) are tabs of one screen.
     Screen("review", "orders:review_list", _("Orders"), frozenset({C.MANAGE_QUEUE})),
     Screen(

@@ -50,6 +50,7 @@ from servicehall.orders.states import OrderStatus
 from servicehall.org.roles import Role
 from servicehall.queueing import services as queue_services
 from servicehall.safety import services as safety
+from servicehall.staff.tests.privacy_scene import STAFF_URL_KWARGS, staff_kwarg_values
 from testsupport.customers import (
     BroadbandServiceFactory,
     FixedLineServiceFactory,
@@ -174,6 +175,7 @@ URL_KWARGS: dict[str, str] = {
     "rectification": "the rectification that failed item opened",
     "incident": "a safety incident (SAFE03) reported by the clerk",
     **MONEY_URL_KWARGS,
+    **STAFF_URL_KWARGS,
 }
 
 
@@ -591,6 +593,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         **_premises_patrol(world),
         **_safety_incident(world),
         **money.kwarg_values,
+        **staff_kwarg_values(world),
     }
     assert set(kwarg_values) == set(URL_KWARGS)
     context_query = {"hall": world.hall.code, "ticket": str(ticket.pk), "customer": str(zhang.pk)}

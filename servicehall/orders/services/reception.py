@@ -21,7 +21,7 @@ from servicehall.org.models import Hall
 from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
 
-from .. import actions, selectors
+from .. import actions, extensions, selectors
 from ..models import OrderDocument, OrderSequence, WorkOrder
 from ..states import BEFORE_PROCESSING, ORDER_TABLE
 from ._common import S, _check_customer, _check_service, _clean_details, _lock, _lock_early
@@ -53,6 +53,8 @@ def order_create(
     assert clerk is not None  # require_capability lets only a signed-in member through
     if business_type.hall_id != hall.pk or not business_type.active:
         raise NotFound(_("There is no such business type in this hall."))
+    # What higher apps require first (staff: the exam the business type needs, STAFF04).
+    extensions.before_order_create_run(hall=hall, business_type=business_type, clerk=clerk)
     if ticket is not None and ticket.hall_id != hall.pk:
         raise NotFound(_("There is no such ticket."))
     if service is not None and customer is None:

@@ -23,6 +23,7 @@ from servicehall.premises.demo import premises_demo_load
 from servicehall.promotions.demo import promotions_demo_load
 from servicehall.reception.demo import reception_demo_load
 from servicehall.safety.demo import safety_demo_load
+from servicehall.staff.demo import staff_demo_load
 
 
 class Command(BaseCommand):
@@ -48,10 +49,13 @@ class Command(BaseCommand):
         # Keys with holders, an extra copy waiting, an incident, drills with 刘芳 overdue (SAFE02–04).
         people = get_user_model().objects.in_bulk([u[0] for u in DEMO_USERS], field_name="username")
         safety_demo_load(hall=hall, keeper=people["safety1"], approver=people["manager1"], staff=people)
+        # Exam results (one failed), last month's assessment cards and the service manager's (STAFF04/05, SITE04).
+        staff_demo_load(hall=hall)
         gas_hall = gas_demo_load()
         customers_demo_load(hall=gas_hall)
         appointments_demo_load(hall=gas_hall)
         premises_demo_load(hall=gas_hall)
+        staff_demo_load(hall=gas_hall)
         # Last: the seven steps, shifts, this week's roster and this morning's meeting (STAFF01, STAFF03). Every
         # counter person has ticked today's steps except clerk1 (gclerk1), whom the workbench refuses until then.
         duty_demo_load(hall=hall)
