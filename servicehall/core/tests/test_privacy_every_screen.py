@@ -502,6 +502,8 @@ def _premises_patrol(world: HallWorld) -> dict[str, list[str]]:
         "round": [str(PatrolRound.objects.filter(hall=world.hall).first().pk)],  # type: ignore[union-attr]
         "rectification": [str(result.rectification.pk)],
     }
+
+
 def _safety_incident(world: HallWorld) -> dict[str, list[str]]:
     """A safety incident (SAFE03) with a follow-up entry: its page is for the hall's staff only."""
     incident = safety.incident_report(
