@@ -11,6 +11,10 @@ class StaffConfig(AppConfig):
         # Orders sit below staff: the exam a business type requires is checked through orders' registry.
         from servicehall.orders.extensions import register_before_order_create
 
+        from .extensions import register_assessment_source
         from .services import exam_required_check
+        from .sources import patrol_findings
 
         register_before_order_create("staff.exam_required", exam_required_check)
+        # Patrol findings owned by the clerk (SITE02) weigh in where the pack gives "patrol" a weight.
+        register_assessment_source("patrol", patrol_findings)
