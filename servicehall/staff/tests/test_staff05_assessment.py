@@ -169,14 +169,15 @@ def test_staff05_only_an_ended_month_and_only_managers(world, scheme):
 
 @time_machine.travel(NOW, tick=False)
 def test_staff05_a_registered_source_adds_its_weighted_score(world, scheme):
-    """The extension point for patrol findings: a source with a weight in the scheme enters the card."""
-    register_assessment_source("patrol", lambda *, hall, start, end, clerk_ids: {world.clerk.pk: 40.0})
+    """The extension point (patrol findings use it): a source with a weight in the scheme enters the card. A name of
+    its own, so the real sources registered at start-up stay in place for the other tests."""
+    register_assessment_source("example", lambda *, hall, start, end, clerk_ids: {world.clerk.pk: 40.0})
     try:
-        scheme.weights = {"patrol": 1}
+        scheme.weights = {"example": 1}
         scheme.save()
         services.assessment_month_compute(hall=world.hall, actor=world.manager, month=NOVEMBER)
     finally:
-        unregister_assessment_source("patrol")
+        unregister_assessment_source("example")
     card = AssessmentCard.objects.get(person=world.clerk, month=NOVEMBER)
     assert card.computed_score == Decimal("40.00")
     assert AssessmentCard.objects.get(person=world.clerk2, month=NOVEMBER).computed_score == Decimal("0.00")
