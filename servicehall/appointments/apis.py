@@ -3,11 +3,7 @@ slots of an appointment type on a day."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
@@ -21,8 +17,7 @@ from servicehall.core.apis import (
     error_response,
     parse,
 )
-from servicehall.core.dates import parse_day
-from servicehall.core.errors import Unprocessable
+from servicehall.core.dates import day_or_today
 from servicehall.core.throttling import throttle_anonymous_issue
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user
@@ -49,15 +44,6 @@ REFUSED = error_response(
 DAY = OpenApiParameter("day", OpenApiTypes.DATE, description="The day, YYYY-MM-DD (the hall's today by default).")
 
 
-def _day(raw: str | None, tz: dt.tzinfo) -> dt.date:
-    if not raw:
-        return timezone.localdate(timezone=tz)
-    try:
-        return parse_day(raw)
-    except ValidationError as exc:
-        raise Unprocessable(exc.messages[0], code="bad_day") from None
-
-
 class BookingsApi(ServiceHallAPIView):
     @extend_schema(
         tags=["appointments"],
@@ -68,7 +54,9 @@ class BookingsApi(ServiceHallAPIView):
     )
     def get(self, request: Request, hall: str) -> Response:
         hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
-        bookings = selectors.bookings_of_day(hall=hall_obj, day=_day(request.query_params.get("day"), hall_obj.tz))
+        bookings = selectors.bookings_of_day(
+            hall=hall_obj, day=day_or_today(request.query_params.get("day"), hall_obj.tz)
+        )
         return Response(BookingSerializer([booking_row(b) for b in bookings], many=True).data)
 
     @extend_schema(
@@ -116,7 +104,7 @@ class SlotsApi(ServiceHallAPIView):
     def get(self, request: Request, hall: str, type: int) -> Response:
         hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
         appointment_type = selectors.type_get(hall=hall_obj, type_id=type)
-        slots = day_slots(appointment_type, _day(request.query_params.get("day"), hall_obj.tz))
+        slots = day_slots(appointment_type, day_or_today(request.query_params.get("day"), hall_obj.tz))
         rows = [
             {
                 "starts_at": s.starts_at,

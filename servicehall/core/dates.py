@@ -7,6 +7,7 @@ ahead, so every date and time a user sends is refused outside that range with
 a 4xx and a message giving the range in the user's date format.
 
 * `parse_day(raw)`: a query parameter ("2026-12-01") → date, or `ValidationError`.
+* `day_or_today(raw, tz)`: an API's `?day=`: the hall's today when absent, else `parse_day` as a 422.
 * `day_in_range` / `moment_in_range`: validators for form and serializer fields
   (`validators=[day_in_range]`); `DayField` / `DateTimeInRangeField` build them.
 * `day_check(day)`: the same check for a service that got a date some other way.
@@ -21,6 +22,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from .errors import Unprocessable
 
 FIRST_DAY = dt.date(2000, 1, 1)
 YEARS_AHEAD = 10
@@ -90,6 +93,16 @@ def parse_day(raw: Any, *, years_ahead: int = YEARS_AHEAD) -> dt.date:
             code="bad_date",
         )
     return day_check(day, years_ahead=years_ahead)
+
+
+def day_or_today(raw: Any, tz: dt.tzinfo) -> dt.date:
+    """An API's `?day=` parameter: the hall's today when it is not given; a bad day is refused with a 422."""
+    if not raw:
+        return timezone.localdate(timezone=tz)
+    try:
+        return parse_day(raw)
+    except ValidationError as exc:
+        raise Unprocessable(exc.messages[0], code="bad_day") from None
 
 
 def add_working_days(moment: dt.datetime, days: int, *, tz: dt.tzinfo) -> dt.datetime:

@@ -3,18 +3,13 @@ reservation (staff of the hall)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from servicehall.core.apis import BAD_INPUT, UNAUTHENTICATED, ServiceHallAPIView, error_response, parse
-from servicehall.core.dates import parse_day
-from servicehall.core.errors import Unprocessable
+from servicehall.core.dates import day_or_today
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user
 
@@ -31,15 +26,6 @@ REFUSED = error_response(
 DAY = OpenApiParameter("day", OpenApiTypes.DATE, description="The day, YYYY-MM-DD (the hall's today by default).")
 
 
-def _day(raw: str | None, tz: dt.tzinfo) -> dt.date:
-    if not raw:
-        return timezone.localdate(timezone=tz)
-    try:
-        return parse_day(raw)
-    except ValidationError as exc:
-        raise Unprocessable(exc.messages[0], code="bad_day") from None
-
-
 class AvailabilityApi(ServiceHallAPIView):
     @extend_schema(
         tags=["hotel"],
@@ -49,7 +35,7 @@ class AvailabilityApi(ServiceHallAPIView):
     )
     def get(self, request: Request, hall: str) -> Response:
         hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
-        start = _day(request.query_params.get("day"), hall_obj.tz)
+        start = day_or_today(request.query_params.get("day"), hall_obj.tz)
         rows = selectors.availability(hall=hall_obj, start=start, days=7)
         return Response(AvailabilitySerializer(rows, many=True).data)
 
@@ -64,7 +50,9 @@ class ReservationsApi(ServiceHallAPIView):
     )
     def get(self, request: Request, hall: str) -> Response:
         hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
-        rows = selectors.reservations_arriving(hall=hall_obj, day=_day(request.query_params.get("day"), hall_obj.tz))
+        rows = selectors.reservations_arriving(
+            hall=hall_obj, day=day_or_today(request.query_params.get("day"), hall_obj.tz)
+        )
         return Response(ReservationSerializer([reservation_row(r) for r in rows], many=True).data)
 
     @extend_schema(
