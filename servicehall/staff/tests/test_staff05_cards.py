@@ -126,3 +126,18 @@ def test_staff05_another_halls_staff_find_nothing(world, other_world, cards, cli
     assert client.get(reverse("staff_api:cards", kwargs={"hall": "ha"})).status_code == 404
     # Their own hall does not have the card either.
     assert client.get(reverse("staff:card", kwargs={"hall": "hb", "card": cards[world.clerk.pk].pk})).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url_name", "label"),
+    [("exams", "Exams"), ("my_cards", "My assessment"), ("assessment", "Assessment cards")],
+)
+def test_staff05_the_tab_of_the_open_page_is_marked(world, client, url_name, label):
+    """The tabs of training and assessment show which page is open (found in a walk: none was marked)."""
+    client.force_login(world.manager)
+    page = client.get(reverse(f"staff:{url_name}", kwargs={"hall": "ha"}), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    tabs = page.content.decode().split('class="staff-tabs"', 1)[1].split("</nav>", 1)[0]
+    links = tabs.split("<a ")[1:]
+    marked = [link for link in links if 'aria-current="page"' in link]
+    assert len(marked) == 1 and f">{label}</a>" in marked[0]
