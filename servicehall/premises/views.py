@@ -49,11 +49,11 @@ def _hall(request: HttpRequest, hall: str, capability: str = C.VIEW_HALL) -> Hal
     return hall_get_for_user(user=request.user, code=hall, capability=capability)
 
 
-def _base(request: HttpRequest, hall: Hall) -> dict[str, Any]:
+def _base(request: HttpRequest, hall: Hall, nav_key: str = NAV_KEY) -> dict[str, Any]:
     capabilities = frozenset(user_capabilities(user=request.user, hall=hall))
     return {
         "hall": hall,
-        "nav": staff_nav(capabilities=capabilities, hall_code=hall.code, active=NAV_KEY),
+        "nav": staff_nav(capabilities=capabilities, hall_code=hall.code, active=nav_key),
         "can_patrol": C.PATROL in capabilities,
         "can_schedule": C.PATROL in capabilities or C.ADMINISTER in capabilities,
     }
