@@ -200,6 +200,7 @@ class EquipmentApi(ServiceHallAPIView):
     @extend_schema(
         tags=["premises"],
         summary="Report a fault (anyone of the hall), send to repair, bring back into service, retire (SITE03)",
+        operation_id="premises_equipment_step",
         request=EquipmentStepSerializer,
         responses={
             200: EquipmentDetailSerializer,
