@@ -146,6 +146,16 @@ def equipment_warnings(*, hall: Hall, now: dt.datetime | None = None) -> list[di
     return [row for row in equipment_rows(hall=hall, now=now) if row["warnings"]]
 
 
+def fire_equipment_warnings(*, hall: Hall, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Extinguishers and AEDs in the register that expired or expire soon: the patrol form shows them beside the
+    safety checklist's fire equipment item."""
+    return [
+        row
+        for row in equipment_rows(hall=hall, now=now)
+        if row["equipment"].kind in EXPIRING_KINDS and any(w["code"] in (EXPIRED, EXPIRING) for w in row["warnings"])
+    ]
+
+
 def fault_row(fault: EquipmentFault) -> dict[str, Any]:
     return {
         "fault": fault,

@@ -434,3 +434,22 @@ def test_site03_demo_has_a_register(world):
     assert rows["KS-01"]["equipment"].screen == "main" and rows["BD-01"]["equipment"].screen == "main"
     assert [w["code"] for w in rows["BD-01"]["warnings"]] == ["quiet"]
     assert Equipment.objects.filter(hall=hall).count() == len(rows)
+
+
+def test_site03_the_fire_check_lists_expiring_extinguishers(world, client):
+    hall = world.hall
+    hall.packs = ["telecom"]
+    hall.save(update_fields=["packs"])
+    from servicehall.premises.models import ChecklistTemplate
+    from servicehall.premises.services import premises_load
+
+    premises_load(hall=hall)
+    weekly = ChecklistTemplate.objects.get(hall=hall, items__code="extinguishers_valid")
+    with time_machine.travel(at(hall, TUESDAY, 9), tick=False):
+        _add(world, asset="FE-1", kind=K.EXTINGUISHER, expires_on=TUESDAY + dt.timedelta(days=3))
+        _add(world, asset="FE-2", kind=K.EXTINGUISHER, expires_on=TUESDAY + dt.timedelta(days=300))
+        client.force_login(world.manager)
+        page = _page(client, f"/premises/halls/{hall.code}/patrols/new/?template={weekly.pk}")
+    listed = page.split('data-testid="fire-register-extinguishers_valid"', 1)[1].split("</ul>", 1)[0]
+    assert "FE-1" in listed and "Expires in 3 day(s)" in listed
+    assert "FE-2" not in listed
