@@ -356,6 +356,10 @@ INVOICE_TAX_RATE = env_decimal("INVOICE_TAX_RATE", "0.06")
 NUMBER_HOLD_MINUTES = env_int("NUMBER_HOLD_MINUTES", 30)
 # Tickets a client that is not signed in may take per minute (0: no limit).
 KIOSK_ISSUE_PER_MINUTE = env_int("KIOSK_ISSUE_PER_MINUTE", 30)
+# Heartbeats of the public screens (SITE03): a screen writes its row at most once in this many seconds, and one
+# client address may send this many beats a minute (a hall's screens behind one address included).
+QUEUE_HEARTBEAT_MIN_SECONDS = env_int("QUEUE_HEARTBEAT_MIN_SECONDS", 30)
+QUEUE_HEARTBEAT_PER_MINUTE = env_int("QUEUE_HEARTBEAT_PER_MINUTE", 120)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
@@ -457,3 +461,7 @@ PREMISES_SECOND_ESCALATION_HOURS = env_int("PREMISES_SECOND_ESCALATION_HOURS", 4
 PREMISES_ROUND_WINDOW_MINUTES = env_int("PREMISES_ROUND_WINDOW_MINUTES", 60)
 PREMISES_PHOTO_MAX_BYTES = env_int("PREMISES_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 PREMISES_DRAWER_CASH_LIMIT = env_decimal("PREMISES_DRAWER_CASH_LIMIT", "20000.00")
+# The equipment register (SITE03): extinguishers and AEDs expiring within this many days show a warning; a kiosk,
+# board or rating pad without a heartbeat for this many minutes shows as quiet.
+PREMISES_EXPIRY_WARN_DAYS = env_int("PREMISES_EXPIRY_WARN_DAYS", 30)
+PREMISES_SCREEN_QUIET_MINUTES = env_int("PREMISES_SCREEN_QUIET_MINUTES", 5)

@@ -66,6 +66,8 @@ SCREENS: tuple[Screen, ...] = (
     Screen("visits", "reception:visits", _("Business visitors"), frozenset({C.VIEW_HALL})),
     Screen("hotel", "hotel:arrivals", _("Front desk"), frozenset({C.VIEW_HALL}), packs=PACK_FEATURES["hotel"]),
     Screen("patrols", "premises:patrols", _("Patrols"), frozenset({C.VIEW_HALL})),
+    # The equipment register (SITE03): every member reports a fault; warnings of quiet screens and expiry.
+    Screen("equipment", "premises:equipment", _("Equipment"), frozenset({C.VIEW_HALL})),
     # Shifts and pre-shift preparation (STAFF01, STAFF03): the roster, with tabs for the checklist and meetings.
     Screen("duty", "duty:roster", _("Roster and pre-shift"), frozenset({C.VIEW_HALL})),
     # Keys, incidents, drills (SAFE02–04): every member reports incidents and signs for keys.

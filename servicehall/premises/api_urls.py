@@ -13,4 +13,6 @@ urlpatterns = [
         apis.RectificationStepApi.as_view(),
         name="rectification",
     ),
+    path("premises/halls/<slug:hall>/equipment", apis.EquipmentListApi.as_view(), name="equipment"),
+    path("premises/halls/<slug:hall>/equipment/<int:equipment>", apis.EquipmentApi.as_view(), name="equipment_item"),
 ]

@@ -1,4 +1,5 @@
-"""The premises' API (SITE01, SITE02): a hall's patrols, submitting one, rectifications and their steps."""
+"""The premises' API (SITE01, SITE02, SITE03): a hall's patrols, submitting one, rectifications and their steps;
+the equipment register, its faults and repairs."""
 
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from servicehall.core.apis import BAD_INPUT, UNAUTHENTICATED, ServiceHallAPIView
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user
 
-from . import selectors, services
+from . import selectors, selectors_equipment, services, services_equipment
 from .serializers import (
+    EquipmentAddSerializer,
+    EquipmentDetailSerializer,
+    EquipmentSerializer,
+    EquipmentStepSerializer,
     PatrolDetailSerializer,
     PatrolSerializer,
     PatrolSubmitSerializer,
@@ -115,3 +120,122 @@ class RectificationStepApi(ServiceHallAPIView):
                 rectification=found, actor=request.user, reason=data.get("reason", "")
             )
         return Response(RectificationSerializer(found).data)
+
+
+# --- the equipment register (SITE03) ---------------------------------------------------------------
+
+EQUIPMENT_FORBIDDEN = error_response(
+    "The user's role does not allow this (keeping the register needs PATROL or MANAGE_SAFETY)."
+)
+EQUIPMENT_NOT_FOUND = error_response("No such hall or equipment among the user's halls.")
+EQUIPMENT_CONFLICT = error_response("The asset number is taken, or the equipment's status does not allow this step.")
+EQUIPMENT_UNPROCESSABLE = error_response("A rule refused it: a missing name, expiry, vendor or date, a bad cost.")
+
+
+def _detail(equipment: object) -> dict[str, object]:
+    row = selectors_equipment.equipment_detail(equipment=equipment)  # type: ignore[arg-type]
+    row["faults"] = selectors_equipment.faults(equipment=equipment)  # type: ignore[arg-type]
+    return EquipmentDetailSerializer(row).data
+
+
+class EquipmentListApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["premises"],
+        summary="The hall's equipment register, items with warnings first (SITE03)",
+        parameters=[
+            OpenApiParameter("kind", OpenApiTypes.STR, description="Only this kind (pc, kiosk, extinguisher, …)."),
+            OpenApiParameter("status", OpenApiTypes.STR, description="in_service, faulty, under_repair, retired."),
+        ],
+        responses={200: EquipmentSerializer(many=True), 401: UNAUTHENTICATED, 404: EQUIPMENT_NOT_FOUND},
+    )
+    def get(self, request: Request, hall: str) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
+        rows = selectors_equipment.equipment_rows(
+            hall=hall_obj,
+            kind=request.query_params.get("kind", "")[:16],
+            status=request.query_params.get("status", "")[:16],
+        )
+        return Response(EquipmentSerializer(rows, many=True).data)
+
+    @extend_schema(
+        tags=["premises"],
+        summary="Add an item to the register (SITE03)",
+        request=EquipmentAddSerializer,
+        responses={
+            201: EquipmentDetailSerializer,
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            403: EQUIPMENT_FORBIDDEN,
+            404: EQUIPMENT_NOT_FOUND,
+            409: EQUIPMENT_CONFLICT,
+            422: EQUIPMENT_UNPROCESSABLE,
+        },
+    )
+    def post(self, request: Request, hall: str) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
+        data = parse(EquipmentAddSerializer, request)
+        equipment = services_equipment.equipment_add(
+            hall=hall_obj,
+            actor=request.user,
+            kind=data["kind"],
+            asset_number=data["asset_number"],
+            name=data["name"],
+            location=data.get("location", ""),
+            expires_on=data.get("expires_on"),
+            screen=data.get("screen", ""),
+        )
+        return Response(_detail(equipment), status=status.HTTP_201_CREATED)
+
+
+class EquipmentApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["premises"],
+        summary="One item of the register with its warnings and faults (SITE03)",
+        responses={200: EquipmentDetailSerializer, 401: UNAUTHENTICATED, 404: EQUIPMENT_NOT_FOUND},
+    )
+    def get(self, request: Request, hall: str, equipment: int) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
+        return Response(_detail(selectors_equipment.equipment_get(hall=hall_obj, equipment_id=equipment)))
+
+    @extend_schema(
+        tags=["premises"],
+        summary="Report a fault (anyone of the hall), send to repair, bring back into service, retire (SITE03)",
+        operation_id="premises_equipment_step",
+        request=EquipmentStepSerializer,
+        responses={
+            200: EquipmentDetailSerializer,
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            403: EQUIPMENT_FORBIDDEN,
+            404: EQUIPMENT_NOT_FOUND,
+            409: EQUIPMENT_CONFLICT,
+            422: EQUIPMENT_UNPROCESSABLE,
+        },
+    )
+    def post(self, request: Request, hall: str, equipment: int) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
+        found = selectors_equipment.equipment_get(hall=hall_obj, equipment_id=equipment)
+        data = parse(EquipmentStepSerializer, request)
+        action = data["action"]
+        if action == "report":
+            services_equipment.equipment_fault_report(
+                equipment=found, actor=request.user, description=data.get("description", "")
+            )
+        elif action == "repair":
+            services_equipment.equipment_repair_send(
+                equipment=found,
+                actor=request.user,
+                vendor=data.get("vendor", ""),
+                sent_on=data.get("sent_on"),
+                expected_back=data.get("expected_back"),
+                cost=data.get("cost"),
+                notes=data.get("notes", ""),
+            )
+        elif action == "back":
+            services_equipment.equipment_back_in_service(
+                equipment=found, actor=request.user, note=data.get("note", ""), cost=data.get("cost")
+            )
+        else:
+            services_equipment.equipment_retire(equipment=found, actor=request.user, note=data.get("note", ""))
+        found.refresh_from_db()
+        return Response(_detail(found))

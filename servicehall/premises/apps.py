@@ -12,6 +12,12 @@ class PremisesConfig(AppConfig):
         # rounds missed today.
         from servicehall.queueing.extensions import register_console_panel
 
-        from . import selectors
+        from . import selectors, selectors_equipment
 
         register_console_panel("premises", template="premises/console_panel.html", context=selectors.console_context)
+        # Quiet screens, expired or expiring extinguishers and AEDs, faulty equipment (SITE03).
+        register_console_panel(
+            "premises_equipment",
+            template="premises/console_equipment.html",
+            context=selectors_equipment.console_context,
+        )

@@ -1,20 +1,34 @@
 """Demo data of the hall's premises (SITE01, SITE02, SAFE01): the pack's checklists and schedule, last week's
-patrols with their scores, a rectification still open and one overdue (escalated to the duty manager)."""
+patrols with their scores, a rectification still open and one overdue (escalated to the duty manager); the
+equipment register (SITE03) with a receipt printer under repair, an extinguisher expiring soon and the kiosk,
+board and a rating pad linked to the demo screens (the board last seen an hour ago)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from servicehall.org.models import Hall, Membership
+from servicehall.org.models import Counter, Hall, Membership
 from servicehall.org.roles import Role
+from servicehall.queueing.models import ScreenHeartbeat, ScreenKind
 
 from . import services
-from .models import ChecklistTemplate, Patrol, PatrolResult, PatrolRound, Rectification, RectificationLevel
-from .states import RECTIFICATION_TABLE, RectificationStatus
+from .models import (
+    ChecklistTemplate,
+    Equipment,
+    EquipmentFault,
+    EquipmentKind,
+    Patrol,
+    PatrolResult,
+    PatrolRound,
+    Rectification,
+    RectificationLevel,
+)
+from .states import EQUIPMENT_TABLE, RECTIFICATION_TABLE, EquipmentStatus, RectificationStatus
 
 # (day offset in last week, round index, codes of the items that failed)
 LAST_WEEK = [
@@ -114,9 +128,86 @@ def _rectify(
     return rectification
 
 
+K = EquipmentKind
+# (asset number, kind, name, location, screen, days valid from today or None)
+EQUIPMENT = [
+    ("PC-01", K.PC, "联想 启天 M437", "1号窗口", "", None),
+    ("PC-02", K.PC, "联想 启天 M437", "2号窗口", "", None),
+    ("PR-01", K.PRINTER, "惠普 LaserJet M405", "后台", "", None),
+    ("RP-01", K.RECEIPT_PRINTER, "爱普生 TM-T82", "1号窗口", "", None),
+    ("RP-02", K.RECEIPT_PRINTER, "爱普生 TM-T82", "2号窗口", "", None),
+    ("ID-01", K.ID_READER, "华视 CVR-100U", "1号窗口", "", None),
+    ("POS-01", K.POS, "银联 POS 终端", "1号窗口", "", None),
+    ("KS-01", K.KIOSK, "取号机", "大厅入口", "main", None),
+    ("BD-01", K.BOARD, "叫号屏", "等候区", "main", None),
+    ("PAD-01", K.RATING_PAD, "评价器", "1号窗口", "pad", None),
+    ("FE-01", K.EXTINGUISHER, "干粉灭火器 4kg", "大厅入口", "", 10),
+    ("FE-02", K.EXTINGUISHER, "干粉灭火器 4kg", "后台", "", 300),
+    ("AED-01", K.AED, "AED 除颤仪", "等候区", "", 500),
+    ("CCTV-01", K.CCTV, "监控摄像头", "营业厅", "", None),
+]
+GAS_EQUIPMENT = [("CW-01", K.CARD_WRITER, "燃气卡读写器", "1号窗口", "", None)]
+
+
+def equipment_demo_load(*, hall: Hall) -> None:
+    """The register once (by asset number): RP-01 reported faulty yesterday and at the repairer's now."""
+    if Equipment.objects.filter(hall=hall).exists():
+        return
+    manager = _member(hall, Role.DUTY_MANAGER) or _member(hall, Role.SERVICE_MANAGER)
+    if manager is None:
+        return
+    now = timezone.now()
+    today = hall.local_date()
+    counter = Counter.objects.filter(hall=hall).order_by("number").first()
+    specs = EQUIPMENT + (GAS_EQUIPMENT if "gas" in (hall.packs or []) else [])
+    for asset, kind, name, location, screen, days in specs:
+        if screen == "pad":
+            if counter is None:
+                continue
+            screen = str(counter.number)
+        equipment = Equipment.objects.create(
+            hall=hall,
+            kind=kind,
+            asset_number=asset,
+            name=name,
+            location=location,
+            screen=screen,
+            expires_on=today + dt.timedelta(days=days) if days is not None else None,
+            created_at=now - dt.timedelta(days=90),
+        )
+        EQUIPMENT_TABLE.record(
+            equipment, from_status="", to_status=EquipmentStatus.IN_SERVICE, actor=manager, at=equipment.created_at
+        )
+    printer = Equipment.objects.get(hall=hall, asset_number="RP-01")
+    reported = now - dt.timedelta(days=1)
+    EquipmentFault.objects.create(
+        equipment=printer,
+        reported_by=_member(hall, Role.CLERK) or manager,
+        reported_at=reported,
+        description="打印小票时卡纸，切刀不动作",
+        vendor="爱普生授权维修站",
+        sent_on=today,
+        expected_back=today + dt.timedelta(days=3),
+        cost=Decimal("180.00"),
+        sent_by=manager,
+    )
+    for to, at in ((EquipmentStatus.FAULTY, reported), (EquipmentStatus.UNDER_REPAIR, now - dt.timedelta(hours=2))):
+        EQUIPMENT_TABLE.record(printer, from_status=printer.status, to_status=to, actor=manager, at=at)
+        printer.status = to
+    printer.save(update_fields=["status"])
+    # The board last said it was alive an hour ago (quiet); the kiosk shows "never reported" until opened.
+    ScreenHeartbeat.objects.get_or_create(
+        hall=hall,
+        kind=ScreenKind.BOARD,
+        screen="main",
+        defaults={"first_seen": now - dt.timedelta(days=1), "last_seen": now - dt.timedelta(hours=1)},
+    )
+
+
 @transaction.atomic
 def premises_demo_load(*, hall: Hall) -> None:
     services.premises_load(hall=hall)
+    equipment_demo_load(hall=hall)
     if Patrol.objects.filter(hall=hall, request_key__startswith="demo-").exists():
         return
     patroller = _member(hall, Role.DUTY_MANAGER) or _member(hall, Role.SERVICE_MANAGER)

@@ -1,5 +1,6 @@
 """The hall's premises (SITE01, SITE02, SAFE01): checklists from the pack, the patrol schedule, patrols with
-their ticked items, missed rounds, and the rectifications (整改) every failed item opens."""
+their ticked items, missed rounds, and the rectifications (整改) every failed item opens; the equipment register
+(SITE03) with its faults and repairs."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicehall.core.models import StatusMove
 
-from .states import RectificationStatus
+from .states import EquipmentStatus, RectificationStatus
 
 
 def _localized(obj: object, field: str) -> str:
@@ -277,3 +278,128 @@ class RectificationMove(StatusMove):
     class Meta(StatusMove.Meta):
         verbose_name = _("rectification move")
         verbose_name_plural = _("rectification moves")
+
+
+# --- the equipment register (SITE03) ----------------------------------------------------------------
+
+
+class EquipmentKind(models.TextChoices):
+    PC = "pc", pgettext_lazy("equipment", "PC")
+    PRINTER = "printer", pgettext_lazy("equipment", "Printer")
+    RECEIPT_PRINTER = "receipt_printer", pgettext_lazy("equipment", "Receipt printer")
+    KIOSK = "kiosk", pgettext_lazy("equipment", "Ticket kiosk")
+    BOARD = "board", pgettext_lazy("equipment", "Display board")
+    ID_READER = "id_reader", pgettext_lazy("equipment", "ID card reader")
+    POS = "pos", pgettext_lazy("equipment", "POS terminal")
+    CARD_WRITER = "card_writer", pgettext_lazy("equipment", "Card writer")
+    RATING_PAD = "rating_pad", pgettext_lazy("equipment", "Rating pad")
+    EXTINGUISHER = "extinguisher", pgettext_lazy("equipment", "Fire extinguisher")
+    AED = "aed", pgettext_lazy("equipment", "AED")
+    CCTV = "cctv", pgettext_lazy("equipment", "CCTV camera")
+    OTHER = "other", pgettext_lazy("equipment", "Other")
+
+
+# Kinds with an expiry date (the warning before it), and the public screens that report a heartbeat (the
+# queue's screen kind each one is).
+EXPIRING_KINDS = frozenset({EquipmentKind.EXTINGUISHER, EquipmentKind.AED})
+SCREEN_KINDS = {EquipmentKind.KIOSK: "kiosk", EquipmentKind.BOARD: "board", EquipmentKind.RATING_PAD: "pad"}
+
+
+class Equipment(models.Model):
+    """One item of the hall's equipment register: where it is, its asset number, its status."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(pgettext_lazy("equipment", "kind"), max_length=16, choices=EquipmentKind.choices)
+    asset_number = models.CharField(_("asset number"), max_length=32)
+    name = models.CharField(_("name or model"), max_length=80)
+    location = models.CharField(_("location"), max_length=80, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=EquipmentStatus.choices, default=EquipmentStatus.IN_SERVICE
+    )
+    # Extinguishers and AEDs: the day it must be refilled, inspected or replaced.
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
+    # Kiosk and board: the screen's own name (`?screen=`, "main" by default); rating pad: its counter number.
+    screen = models.CharField(_("screen"), max_length=16, blank=True)
+    created_at = models.DateTimeField(_("added at"))
+
+    class Meta:
+        verbose_name = _("equipment")
+        verbose_name_plural = _("equipment")
+        ordering = ["hall", "kind", "asset_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "asset_number"], name="premises_equipment_asset_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_number} {self.name}"
+
+    @property
+    def screen_kind(self) -> str:
+        return SCREEN_KINDS.get(self.kind, "")  # type: ignore[call-overload]
+
+
+class EquipmentMove(StatusMove):
+    equipment = models.ForeignKey(
+        Equipment, verbose_name=_("equipment"), on_delete=models.CASCADE, related_name="moves"
+    )
+    from_status = models.CharField(
+        pgettext_lazy("status", "from"), max_length=16, choices=EquipmentStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=EquipmentStatus.choices)
+
+    class Meta(StatusMove.Meta):
+        verbose_name = _("equipment move")
+        verbose_name_plural = _("equipment moves")
+
+
+class EquipmentFault(models.Model):
+    """A fault reported on an item, its repair (vendor, dates, cost) and its return to service."""
+
+    equipment = models.ForeignKey(
+        Equipment, verbose_name=_("equipment"), on_delete=models.PROTECT, related_name="faults"
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported at"))
+    description = models.CharField(_("what is wrong"), max_length=500)
+    photo = models.FileField(_("photo"), upload_to="premises/equipment/%Y/%m/", blank=True)
+    photo_type = models.CharField(max_length=32, blank=True)
+    vendor = models.CharField(_("repaired by"), max_length=80, blank=True)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    expected_back = models.DateField(_("expected back"), null=True, blank=True)
+    cost = models.DecimalField(_("cost"), max_digits=10, decimal_places=2, null=True, blank=True)
+    repair_notes = models.CharField(_("repair notes"), max_length=500, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    back_at = models.DateTimeField(_("back in service at"), null=True, blank=True)
+    back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("back in service by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    back_note = models.CharField(_("note on return"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("equipment fault")
+        verbose_name_plural = _("equipment faults")
+        ordering = ["-reported_at", "-id"]
+        constraints = [
+            # One open fault per item at a time.
+            models.UniqueConstraint(
+                fields=["equipment"], condition=Q(back_at__isnull=True), name="premises_fault_one_open"
+            ),
+            models.CheckConstraint(condition=Q(cost__isnull=True) | Q(cost__gte=0), name="premises_fault_cost_ok"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.equipment} {self.reported_at:%Y-%m-%d}"

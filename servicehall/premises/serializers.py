@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from servicehall.org.presentation import staff_name
 
-from .models import Patrol, PatrolResult, Rectification
+from .models import EquipmentFault, EquipmentKind, Patrol, PatrolResult, Rectification
 from .selectors import is_overdue
 
 
@@ -104,3 +104,91 @@ class RectificationStepSerializer(serializers.Serializer[dict[str, object]]):
     action = serializers.ChoiceField(choices=["close", "verify", "reject"])
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, help_text="What was done (close).")
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500, help_text="Why not (reject).")
+
+
+# --- the equipment register (SITE03) ---------------------------------------------------------------
+
+
+class EquipmentFaultSerializer(serializers.ModelSerializer[EquipmentFault]):
+    reported_by = serializers.SerializerMethodField()
+    back_by = serializers.SerializerMethodField()
+    cost = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True, help_text="Yuan.")
+
+    class Meta:
+        model = EquipmentFault
+        fields = [
+            "id",
+            "reported_by",
+            "reported_at",
+            "description",
+            "vendor",
+            "sent_on",
+            "expected_back",
+            "cost",
+            "repair_notes",
+            "back_at",
+            "back_by",
+            "back_note",
+        ]
+
+    def get_reported_by(self, fault: EquipmentFault) -> str:
+        return staff_name(fault.reported_by)
+
+    def get_back_by(self, fault: EquipmentFault) -> str:
+        return staff_name(fault.back_by) if fault.back_by else ""
+
+
+class EquipmentWarningSerializer(serializers.Serializer[dict[str, str]]):
+    code = serializers.ChoiceField(
+        choices=["expired", "quiet", "never", "fault", "expiring"],
+        help_text="expired / expiring (extinguisher, AED), quiet / never (a screen's heartbeat), fault (open).",
+    )
+    label = serializers.CharField()
+
+
+class EquipmentSerializer(serializers.Serializer[dict[str, object]]):
+    """One row of the register (from `selectors_equipment.equipment_row`)."""
+
+    id = serializers.IntegerField(source="equipment.pk")
+    kind = serializers.CharField(source="equipment.kind")
+    kind_display = serializers.CharField(source="kind")
+    asset_number = serializers.CharField(source="equipment.asset_number")
+    name = serializers.CharField(source="equipment.name")
+    location = serializers.CharField(source="equipment.location")
+    status = serializers.CharField(source="equipment.status")
+    status_display = serializers.CharField(source="status")
+    expires_on = serializers.DateField(source="equipment.expires_on", allow_null=True)
+    screen = serializers.CharField(source="equipment.screen", help_text="Kiosk/board name or the pad's counter.")
+    last_seen = serializers.DateTimeField(allow_null=True, help_text="The linked screen's last heartbeat.")
+    warnings = EquipmentWarningSerializer(many=True)
+
+
+class EquipmentDetailSerializer(EquipmentSerializer):
+    faults = EquipmentFaultSerializer(many=True)
+
+
+class EquipmentAddSerializer(serializers.Serializer[dict[str, object]]):
+    kind = serializers.ChoiceField(choices=EquipmentKind.choices)
+    asset_number = serializers.CharField(max_length=32)
+    name = serializers.CharField(max_length=80)
+    location = serializers.CharField(required=False, allow_blank=True, max_length=80)
+    expires_on = serializers.DateField(required=False, allow_null=True, help_text="Required for extinguisher, aed.")
+    screen = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=16,
+        help_text="kiosk/board: the screen's ?screen= name (main by default); rating_pad: the counter number.",
+    )
+
+
+class EquipmentStepSerializer(serializers.Serializer[dict[str, object]]):
+    action = serializers.ChoiceField(choices=["report", "repair", "back", "retire"])
+    description = serializers.CharField(required=False, allow_blank=True, max_length=500, help_text="report.")
+    vendor = serializers.CharField(required=False, allow_blank=True, max_length=80, help_text="repair.")
+    sent_on = serializers.DateField(required=False, allow_null=True, help_text="repair.")
+    expected_back = serializers.DateField(required=False, allow_null=True, help_text="repair.")
+    cost = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=0, required=False, allow_null=True, help_text="repair, back; yuan."
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=500, help_text="repair.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, help_text="back, retire.")

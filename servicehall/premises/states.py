@@ -29,3 +29,28 @@ RECTIFICATION_TABLE = StateTable(
 )
 # Not yet put right: the clock chases these.
 RECTIFICATION_PENDING = (R.OPEN, R.SUBMITTED)
+
+
+class EquipmentStatus(models.TextChoices):
+    """SITE03: an item of the equipment register."""
+
+    IN_SERVICE = "in_service", pgettext_lazy("equipment", "In service")
+    # Someone reported a fault: waiting for the manager to send it to repair (or put it right on the spot).
+    FAULTY = "faulty", pgettext_lazy("equipment", "Faulty")
+    UNDER_REPAIR = "under_repair", pgettext_lazy("equipment", "Under repair")
+    RETIRED = "retired", pgettext_lazy("equipment", "Retired")
+
+
+E = EquipmentStatus
+EQUIPMENT_TABLE = StateTable(
+    moves={
+        E.IN_SERVICE: frozenset({E.FAULTY, E.RETIRED}),
+        # A fault put right in the hall goes straight back into service.
+        E.FAULTY: frozenset({E.UNDER_REPAIR, E.IN_SERVICE, E.RETIRED}),
+        E.UNDER_REPAIR: frozenset({E.IN_SERVICE, E.RETIRED}),
+    },
+    history="premises.EquipmentMove",
+    history_fk="equipment",
+)
+# Out of order: a fault is open.
+EQUIPMENT_FAULT_OPEN = (E.FAULTY, E.UNDER_REPAIR)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_equipment
 
 app_name = "premises"
 H = "halls/<slug:hall>/"
@@ -19,4 +19,14 @@ urlpatterns = [
     path(H + "rectifications/<int:rectification>/", views.rectification_page, name="rectification"),
     path(H + "rectifications/<int:rectification>/photo/", views.rectification_photo, name="rectification_photo"),
     path(H + "rectifications/<int:rectification>/<slug:action>/", views.rectification_act, name="rectification_act"),
+    # The equipment register (SITE03): the list, an item with its faults, history and steps
+    path(H + "equipment/", views_equipment.equipment_list, name="equipment"),
+    path(H + "equipment/add/", views_equipment.equipment_add, name="equipment_add"),
+    path(H + "equipment/<int:equipment>/", views_equipment.equipment_item, name="equipment_item"),
+    path(
+        H + "equipment/<int:equipment>/faults/<int:fault>/photo/",
+        views_equipment.fault_photo,
+        name="equipment_fault_photo",
+    ),
+    path(H + "equipment/<int:equipment>/<slug:action>/", views_equipment.equipment_act, name="equipment_act"),
 ]

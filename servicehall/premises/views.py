@@ -27,13 +27,16 @@ from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, hall_staff, user_capabilities
 
-from . import selectors, services
+from . import selectors, selectors_equipment, services
 from .models import ChecklistFrequency, Computed
 from .states import RectificationStatus
 
 C = Capability
 R = RectificationStatus
 NAV_KEY = "patrols"
+# The packs' checklist items about fire equipment: the patrol form lists the register's expired or expiring
+# extinguishers and AEDs beside them (SITE03).
+FIRE_EQUIPMENT_ITEMS = frozenset({"extinguishers_valid", "extinguishers_in_place"})
 WEEKDAYS = (
     (0, gettext_lazy("Monday")),
     (1, gettext_lazy("Tuesday")),
@@ -49,11 +52,11 @@ def _hall(request: HttpRequest, hall: str, capability: str = C.VIEW_HALL) -> Hal
     return hall_get_for_user(user=request.user, code=hall, capability=capability)
 
 
-def _base(request: HttpRequest, hall: Hall) -> dict[str, Any]:
+def _base(request: HttpRequest, hall: Hall, nav_key: str = NAV_KEY) -> dict[str, Any]:
     capabilities = frozenset(user_capabilities(user=request.user, hall=hall))
     return {
         "hall": hall,
-        "nav": staff_nav(capabilities=capabilities, hall_code=hall.code, active=NAV_KEY),
+        "nav": staff_nav(capabilities=capabilities, hall_code=hall.code, active=nav_key),
         "can_patrol": C.PATROL in capabilities,
         "can_schedule": C.PATROL in capabilities or C.ADMINISTER in capabilities,
     }
@@ -157,6 +160,7 @@ def _form_page(
             "note": form.get(f"note-{item.pk}", ""),
             "owner": form.get(f"owner-{item.pk}", ""),
             "computed": bool(item.computed),
+            "fire": item.code in FIRE_EQUIPMENT_ITEMS,
             "has_error": bool(error_field) and error_field.rsplit("-", 1)[-1] == str(item.pk),
         }
         for item in items
@@ -177,6 +181,9 @@ def _form_page(
         "error": error,
         "error_field": error_field,
         "frequency_weekly": template.frequency == ChecklistFrequency.WEEKLY,
+        "fire_register": selectors_equipment.fire_equipment_warnings(hall=hall)
+        if any(item.code in FIRE_EQUIPMENT_ITEMS for item in items)
+        else [],
     }
     return render_in_hall_time(request, "premises/patrol_form.html", context, status=status)
 

@@ -211,3 +211,33 @@ DEFAULT_HEAD_START_MINUTES: dict[str, int] = {
     TicketKind.TRANSFER: 10,
     TicketKind.RETURNED: 0,
 }
+
+
+class ScreenKind(models.TextChoices):
+    """The public screens that report a heartbeat (SITE03): the kiosk, the board and a counter's rating pad."""
+
+    KIOSK = "kiosk", _("Kiosk")
+    BOARD = "board", _("Display board")
+    PAD = "pad", _("Rating pad")
+
+
+class ScreenHeartbeat(models.Model):
+    """The last sign of life of one screen of a hall: its kind and its id (a kiosk's or board's own name from
+    `?screen=`, `main` by default; a rating pad's counter number). One row per screen, written at most once a
+    `QUEUE_HEARTBEAT_MIN_SECONDS`; nothing about who uses the screen is kept."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(pgettext_lazy("screen", "kind"), max_length=8, choices=ScreenKind.choices)
+    screen = models.CharField(_("screen"), max_length=16)
+    first_seen = models.DateTimeField(_("first seen"))
+    last_seen = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("screen heartbeat")
+        verbose_name_plural = _("screen heartbeats")
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "kind", "screen"], name="queueing_heartbeat_screen_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.screen}"

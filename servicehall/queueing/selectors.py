@@ -18,7 +18,15 @@ from servicehall.org.models import Counter, Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get, hall_get_for_user, memberships_for_user, user_can
 
-from .models import ACTIVE_STATUSES, Ticket, TicketChannel, TicketInterval, TicketKind, TicketStatus
+from .models import (
+    ACTIVE_STATUSES,
+    ScreenHeartbeat,
+    Ticket,
+    TicketChannel,
+    TicketInterval,
+    TicketKind,
+    TicketStatus,
+)
 from .services import SCREEN_MAX_AGE_DAYS, SCREEN_SALT, callable_tickets
 
 S = TicketStatus
@@ -411,3 +419,14 @@ def first_calls(*, hall: Hall, since: dt.datetime, until: dt.datetime) -> list[t
         .order_by("ticket__issued_at")
     )
     return [(row["ticket__number"], row["ticket__issued_at"], row["first_call"]) for row in rows]
+
+
+def screen_last_seen(*, hall: Hall) -> dict[tuple[str, str], Any]:
+    """The last heartbeat of each screen of the hall (SITE03), by (kind, screen id); read by the premises'
+    equipment register."""
+    return {
+        (kind, screen): last_seen
+        for kind, screen, last_seen in ScreenHeartbeat.objects.filter(hall=hall).values_list(
+            "kind", "screen", "last_seen"
+        )
+    }

@@ -23,19 +23,19 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.selectors import category_get
 from servicehall.core.errors import ApplicationError
-from servicehall.core.throttling import throttle_anonymous_issue
+from servicehall.core.throttling import count_per_client, throttle_anonymous_issue
 from servicehall.core.views import handles_application_errors, json_application_errors
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 
 from . import selectors, services
 from .extensions import kiosk_links, ticket_links
-from .models import Ticket, TicketChannel
+from .models import ScreenKind, Ticket, TicketChannel
 from .voice import CLIP_TEXTS
 from .voice_build import MANIFEST, clip_filename
 
@@ -203,6 +203,26 @@ def board_state(request: HttpRequest, hall: str) -> JsonResponse:
     """The board's state as JSON, fetched on connect and after queue changes."""
     hall_obj = _screen_hall(request, hall, Capability.VIEW_HALL)
     return JsonResponse(selectors.queue_snapshot(hall=hall_obj))
+
+
+# --- heartbeats of the public screens (SITE03) -------------------------------------------
+
+
+@require_POST
+@json_application_errors
+def screen_heartbeat(request: HttpRequest, hall: str) -> HttpResponse:
+    """A kiosk, board or rating pad says it is alive (`static/js/heartbeat.js`, once a minute). Opened as the
+    screen itself is; answers 204 with nothing in it."""
+    kind = request.POST.get("kind", "")[:8]
+    hall_obj = _screen_hall(request, hall, Capability.ISSUE if kind == ScreenKind.KIOSK else Capability.VIEW_HALL)
+    count_per_client(
+        request,
+        scope="screen-heartbeat",
+        limit=settings.QUEUE_HEARTBEAT_PER_MINUTE,
+        message=_("Too many requests. Please wait a moment."),
+    )
+    services.screen_heartbeat(hall=hall_obj, kind=kind, screen=request.POST.get("screen", "")[:32])
+    return HttpResponse(status=204)
 
 
 # --- tracking (Q01) ---------------------------------------------------------------

@@ -174,6 +174,8 @@ URL_KWARGS: dict[str, str] = {
     "round": "a scheduled patrol round",
     "rectification": "the rectification that failed item opened",
     "incident": "a safety incident (SAFE03) reported by the clerk",
+    "equipment": "a receipt printer of the equipment register (SITE03) under repair",
+    "fault": "its fault, reported by the clerk with a photo",
     **MONEY_URL_KWARGS,
     **STAFF_URL_KWARGS,
 }
@@ -504,6 +506,23 @@ def _premises_patrol(world: HallWorld) -> dict[str, list[str]]:
     }
 
 
+def _premises_equipment(world: HallWorld) -> dict[str, list[str]]:
+    """A receipt printer (SITE03) reported faulty with a photo and sent to repair: staff names only."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from servicehall.premises import services_equipment as equipment
+
+    item = equipment.equipment_add(
+        hall=world.hall, actor=world.manager, kind="receipt_printer", asset_number="RP-01", name="TM-T82"
+    )
+    photo = SimpleUploadedFile("jam.png", b"\x89PNG\r\n\x1a\n0000", content_type="image/png")
+    fault = equipment.equipment_fault_report(equipment=item, actor=world.clerk, description="Paper jam", photo=photo)
+    equipment.equipment_repair_send(equipment=item, actor=world.manager, vendor="Epson", sent_on=dt.date(2026, 5, 12))
+    return {"equipment": [str(item.pk)], "fault": [str(fault.pk)]}
+
+
 def _safety_incident(world: HallWorld) -> dict[str, list[str]]:
     """A safety incident (SAFE03) with a follow-up entry: its page is for the hall's staff only."""
     incident = safety.incident_report(
@@ -593,6 +612,7 @@ def build_scene(world: HallWorld, other_world: HallWorld) -> Scene:
         **_business_visit(world),
         **_hotel_reservation(world),
         **_premises_patrol(world),
+        **_premises_equipment(world),
         **_safety_incident(world),
         **money.kwarg_values,
         **staff_kwarg_values(world),

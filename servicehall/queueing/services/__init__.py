@@ -21,7 +21,8 @@ The modules, each importing only `_common` (none imports another):
 * `holding`: a ticket leaving its counter unfinished: hold, resume, transfer, a missed customer's return,
   abandon, and the close of past business days.
 * `counters`: open, pause or close a counter, the clerk leaving it (Q04).
-* `screens`: pairing a board or kiosk as a device (the screen cookie) and unpairing all of them.
+* `screens`: pairing a board or kiosk as a device (the screen cookie) and unpairing all of them; the public
+  screens' heartbeats (SITE03).
 """
 
 from ._common import S, counter_check_operator, head_start_seconds
@@ -39,7 +40,14 @@ from .calling import (
 from .counters import counter_release, counter_set_status
 from .holding import ticket_abandon, ticket_hold, ticket_resume, ticket_return_late, ticket_transfer, tickets_close_day
 from .issuing import MOBILE_RE, ticket_issue
-from .screens import SCREEN_COOKIE, SCREEN_MAX_AGE_DAYS, SCREEN_SALT, screen_pair, screens_unpair_all
+from .screens import (
+    SCREEN_COOKIE,
+    SCREEN_MAX_AGE_DAYS,
+    SCREEN_SALT,
+    screen_heartbeat,
+    screen_pair,
+    screens_unpair_all,
+)
 
 __all__ = [
     "DOUBLE_PRESS_SECONDS",
@@ -54,6 +62,7 @@ __all__ = [
     "counter_release",
     "counter_set_status",
     "head_start_seconds",
+    "screen_heartbeat",
     "screen_pair",
     "screens_unpair_all",
     "ticket_abandon",
