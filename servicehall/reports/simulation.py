@@ -247,7 +247,15 @@ def _estimate(values: list[float]) -> Estimate:
 
 def replications(scenario: Scenario, *, within_seconds: float, runs: int = 10) -> dict[str, Estimate]:
     """`runs` independent runs (seeds seed, seed+1, …): each figure's mean and 95 % confidence interval."""
-    outcomes = [run(replace(scenario, seed=scenario.seed + i), within_seconds=within_seconds) for i in range(runs)]
+    return estimates(runs_of(scenario, within_seconds=within_seconds, runs=runs))
+
+
+def runs_of(scenario: Scenario, *, within_seconds: float, runs: int) -> list[Outcome]:
+    return [run(replace(scenario, seed=scenario.seed + i), within_seconds=within_seconds) for i in range(runs)]
+
+
+def estimates(outcomes: list[Outcome]) -> dict[str, Estimate]:
+    """Each figure's mean over the runs and its 95 % confidence interval."""
     return {
         "service_level": _estimate([o.service_level for o in outcomes]),
         "asa_seconds": _estimate([o.asa_seconds for o in outcomes]),
