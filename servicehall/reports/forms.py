@@ -87,7 +87,7 @@ class PlannerForm(forms.Form):
         return values
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("source") == SOURCE_TYPED:
             if not data.get("arrivals") and "arrivals" not in self.errors:
                 self.add_error("arrivals", _("Type the arrivals of at least one half hour."))

@@ -22,6 +22,8 @@ from .simulation import (
 )
 
 INTERVAL_MINUTES = 30
+# Counters Erlang C asks for are numbered from here, so a what-if's "open counter 4" adds a counter.
+SYNTHETIC = 1000
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,8 @@ def _seconds_from(first: dt.time, at: dt.time) -> float:
 
 
 def counters_from_needs(needed: Sequence[int], codes: Sequence[str], interval_minutes: int) -> list[Counter]:
-    """Counter j open in the intervals that need at least j counters (each run of intervals one window)."""
+    """Counter j open in the intervals that need at least j counters (each run of intervals one window);
+    numbered SYNTHETIC + j, apart from the hall's own."""
     counters = []
     step = interval_minutes * 60
     for j in range(1, max(needed, default=0) + 1):
@@ -150,7 +153,7 @@ def counters_from_needs(needed: Sequence[int], codes: Sequence[str], interval_mi
                 end = index
                 while end < len(needed) and needed[end] >= j:
                     end += 1
-                counters.append(Counter(j, dict.fromkeys(codes, 1), opens=index * step, closes=end * step))
+                counters.append(Counter(SYNTHETIC + j, dict.fromkeys(codes, 1), opens=index * step, closes=end * step))
                 index = end
             else:
                 index += 1

@@ -100,7 +100,9 @@ class _Hall:
         self.sequence = 0
         self.busy_seconds = 0.0
         self.last_finish = 0.0
-        self.idle: dict[int, tuple[Counter, simpy.Event]] = {}
+        # Idle counters by (number, slot): one counter may have several windows (a shift, a break, a what-if).
+        self.idle: dict[tuple[int, int], tuple[Counter, simpy.Event]] = {}
+        self.slots = 0
 
     # --- arrivals -------------------------------------------------------------------------------
     def arrivals(self, category: Category, rng: random.Random):
@@ -145,6 +147,8 @@ class _Hall:
 
     def serve(self, counter: Counter, rng: random.Random):
         env = self.env
+        self.slots += 1
+        key = (counter.number, self.slots)
         categories = {c.code: c for c in self.scenario.categories}
         if counter.opens > 0:
             yield env.timeout(counter.opens)
@@ -153,12 +157,12 @@ class _Hall:
             if visit is None:
                 # Idle: wait until an arrival this counter may call wakes it, or until it closes.
                 wake = env.event()
-                self.idle[counter.number] = (counter, wake)
+                self.idle[key] = (counter, wake)
                 if math.isfinite(counter.closes):
                     yield env.any_of([wake, env.timeout(counter.closes - env.now)])
                 else:
                     yield wake
-                self.idle.pop(counter.number, None)
+                self.idle.pop(key, None)
                 continue
             visit.started = env.now
             visit.counter = counter.number
@@ -170,10 +174,10 @@ class _Hall:
 
     def wake_one(self, category: str) -> None:
         """An arrival wakes the idle counter that serves its category (the lowest number)."""
-        for number in sorted(self.idle):
-            counter, wake = self.idle[number]
+        for key in sorted(self.idle):
+            counter, wake = self.idle[key]
             if category in counter.priorities and not wake.triggered:
-                del self.idle[number]
+                del self.idle[key]
                 wake.succeed()
                 return
 
@@ -275,6 +279,10 @@ def with_more_arrivals(scenario: Scenario, *, percent: float) -> Scenario:
 
 
 def with_counter_open(scenario: Scenario, *, counter: Counter, at_seconds: float) -> Scenario:
-    """Counter `counter.number` open from `at_seconds` (replacing that counter's own hours, if it had any)."""
-    others = [c for c in scenario.counters if c.number != counter.number]
-    return replace(scenario, counters=[*others, replace(counter, opens=at_seconds, closes=math.inf)])
+    """Counter `counter.number` open from `at_seconds` to the end of the day: its own hours before then stay as
+    they were, its later ones are replaced by this one."""
+    counters = [c for c in scenario.counters if c.number != counter.number]
+    for own in scenario.counters:
+        if own.number == counter.number and own.opens < at_seconds:
+            counters.append(replace(own, closes=min(own.closes, at_seconds)))
+    return replace(scenario, counters=[*counters, replace(counter, opens=at_seconds, closes=math.inf)])

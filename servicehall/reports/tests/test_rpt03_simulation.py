@@ -119,3 +119,43 @@ def test_rpt03_simulation_what_if_counter_and_more_arrivals():
     assert opened["asa_seconds"].mean < before["asa_seconds"].mean < busier["asa_seconds"].mean
     assert opened["service_level"].mean > before["service_level"].mean > busier["service_level"].mean
     assert with_more_arrivals(base, percent=20).categories[0].arrivals_per_hour[0] == pytest.approx(48)
+
+
+def test_rpt03_what_if_counter_keeps_its_earlier_hours():
+    """Opening counter 2 at 10:00 when it already worked 08:00–09:00 keeps that hour and adds 10:00 onwards."""
+    base = Scenario(
+        categories=[Category("A", [30] * 8, handle_seconds=240)],
+        counters=[Counter(1, {"A": 1}), Counter(2, {"A": 1}, opens=0, closes=3600)],
+        duration_seconds=4 * 3600,
+        seed=2,
+    )
+    changed = with_counter_open(base, counter=Counter(2, {"A": 1}), at_seconds=7200)
+    windows = sorted((c.number, c.opens, c.closes) for c in changed.counters)
+    assert windows == [(1, 0.0, float("inf")), (2, 0, 3600), (2, 7200, float("inf"))]
+
+
+def test_rpt03_planner_scenario_from_needs_and_roster():
+    """Without a roster the simulator opens the counters Erlang C asks for, per half hour; with one, the roster's
+    counters with the categories they call in the hall's order."""
+    import datetime as dt
+
+    from servicehall.reports import planning
+
+    starts = [dt.time(9, 0), dt.time(9, 30), dt.time(10, 0)]
+    demand = [planning.Demand("A", "A", [10, 40, 10], 300), planning.Demand("B", "B", [5, 5, 5], 600)]
+    day = planning.plan(starts=starts, demand=demand, target_level=0.8, within_seconds=300, rostered=None)
+    needs = [row["needed"] for row in day.rows]
+    scenario = planning.scenario(day=day, windows=None, priorities={}, step_seconds=0)
+    for index in range(3):
+        middle = index * 1800 + 900
+        assert sum(1 for c in scenario.counters if c.opens <= middle < c.closes) == needs[index]
+    assert all(c.number > planning.SYNTHETIC for c in scenario.counters)
+    windows = [planning.Window(1, dt.time(9, 0), dt.time(10, 30)), planning.Window(2, dt.time(9, 30), dt.time(10, 30))]
+    rostered = planning.scenario(
+        day=day, windows=windows, priorities={1: {"A": 1, "B": 2}, 2: {"B": 1}}, step_seconds=600
+    )
+    assert [(c.number, c.priorities, c.opens, c.closes) for c in rostered.counters] == [
+        (1, {"A": 1, "B": 2}, 0.0, 5400.0),
+        (2, {"B": 1}, 1800.0, 5400.0),
+    ]
+    assert planning.open_counters(windows, starts, 30) == [1, 2, 2]

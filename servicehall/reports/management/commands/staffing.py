@@ -58,7 +58,7 @@ class Command(BaseCommand):
                 )
         except ErlangInputError as exc:
             raise CommandError(str(exc), returncode=2) from exc
-        figures = result.as_dict()
+        figures: dict[str, Any] = dict(result.as_dict())
         stable = math.isfinite(result.asa_seconds)
         figures["asa_seconds"] = round(result.asa_seconds, 3) if stable else None
         figures["stable"] = stable
