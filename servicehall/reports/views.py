@@ -116,7 +116,17 @@ def _plan(hall: Hall, data: dict[str, Any]) -> dict[str, Any]:
         "rows": rows,
         "history": history,
         "has_roster": rostered is not None,
-        "demand": demand,
+        "categories": [
+            {
+                "name": d.name,
+                "arrivals": f"{sum(d.arrivals):.1f}",
+                "peak": f"{max(d.arrivals, default=0):.1f}",
+                "handle_minutes": f"{d.handle_seconds / 60:.1f}",
+                "head_start": f"{d.head_start_share * 100:.0f}",
+                "empirical": bool(d.handle_samples),
+            }
+            for d in demand
+        ],
         "peak_needed": max((r["needed"] for r in plan.rows), default=0),
         "chart": {
             "labels": [r["start"].strftime("%H:%M") for r in plan.rows],

@@ -88,6 +88,9 @@ def test_rpt03_page_plans_from_history_against_the_roster(client, world, frozen)
     chart = re.search(r'id="staffing-chart-data"[^>]*>(.*?)</script>', html, re.S).group(1)
     assert '"rostered": [1, 1, 1, 1, 1, 1, 1' in chart  # 08:30–12:00 on the roster
     assert _cell(html, "needed-1000") == "0"
+    # One counter on the roster where more are needed: the half hour is marked short.
+    assert expected.counters > 1
+    assert 'data-testid="short-0900"' in html and 'data-testid="short-1000"' not in html
 
 
 def test_rpt03_page_typed_figures_and_what_if(client, world, frozen):
