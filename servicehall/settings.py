@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "servicehall.duty",
     "servicehall.staff",
     "servicehall.hotel",
+    "servicehall.reports",
 ]
 
 MIDDLEWARE = [

@@ -47,6 +47,7 @@ urlpatterns = [
     path("duty/", include("servicehall.duty.urls")),
     path("safety/", include("servicehall.safety.urls")),
     path("staff/", include("servicehall.staff.urls")),
+    path("reports/", include("servicehall.reports.urls")),
     path("", include("servicehall.queueing.urls")),
 ]
 

@@ -94,6 +94,8 @@ SCREENS: tuple[Screen, ...] = (
     Screen("appointments", "appointments:day", _("Appointments"), frozenset({C.VIEW_HALL})),
     Screen("closed_days", "closed_days", _("Closed days"), frozenset({C.ADMINISTER})),
     Screen("outbox", "outbox", _("Outbox"), frozenset({C.MANAGE_QUEUE})),
+    # Counters needed per half hour by Erlang C, against the roster (RPT03): the hall's managers.
+    Screen("staffing", "reports:staffing", _("Staffing planner"), frozenset({C.MANAGE_QUEUE, C.HANDLE_CARE})),
     Screen("board", "queueing:board", _("Display board"), frozenset(), external=True),
     Screen("screens", "queueing:screens_pair", _("Pair this screen"), frozenset({C.MANAGE_QUEUE, C.ADMINISTER})),
 )

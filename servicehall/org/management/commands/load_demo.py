@@ -22,6 +22,7 @@ from servicehall.org.demo import hotel_demo_load as hotel_hall_load
 from servicehall.premises.demo import premises_demo_load
 from servicehall.promotions.demo import promotions_demo_load
 from servicehall.reception.demo import reception_demo_load
+from servicehall.reports.demo import staffing_demo_load
 from servicehall.safety.demo import safety_demo_load
 from servicehall.staff.demo import staff_demo_load
 
@@ -60,6 +61,8 @@ class Command(BaseCommand):
         # counter person has ticked today's steps except clerk1 (gclerk1), whom the workbench refuses until then.
         duty_demo_load(hall=hall)
         duty_demo_load(hall=gas_hall)
+        # Four weeks of finished tickets, so the staffing planner plans tomorrow from history (RPT03).
+        staffing_demo_load(hall=hall)
         hotel_hall = hotel_hall_load()
         hotel_demo_load(hall=hotel_hall)
         users = ", ".join(u[0] for u in [*DEMO_USERS, *GAS_DEMO_USERS, *HOTEL_DEMO_USERS])

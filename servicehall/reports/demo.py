@@ -1,0 +1,80 @@
+"""Demo history for the staffing planner (RPT03): four weeks of finished tickets in the demo hall, busier
+mid-morning and mid-afternoon, so the planner has arrivals and handle times to plan tomorrow from. Loading it
+again leaves the history as it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from servicehall.catalog.models import QueueCategory
+from servicehall.org.models import Counter, Hall
+from servicehall.queueing.models import Ticket, TicketInterval
+
+WEEKS = 4
+# Mean arrivals per half hour over the day (08:30 … 18:00), a morning and an afternoon peak.
+PROFILE = [4, 8, 12, 16, 18, 16, 12, 9, 7, 8, 11, 14, 15, 13, 10, 7, 5, 4, 3]
+CATEGORY_SHARE = {"A": 0.55, "B": 0.35, "V": 0.10}
+
+
+def staffing_demo_load(*, hall: Hall) -> None:
+    today = hall.local_date()
+    first = today - dt.timedelta(weeks=WEEKS)
+    if Ticket.objects.filter(hall=hall, service_date__gte=first, service_date__lt=today).exists():
+        return
+    categories = [c for c in QueueCategory.objects.filter(hall=hall, active=True) if c.code in CATEGORY_SHARE]
+    counters = list(Counter.objects.filter(hall=hall).order_by("number"))
+    if not categories or not counters:
+        return
+    rng = random.Random(hall.pk)  # noqa: S311 (demo figures, not secrets)
+    tickets, spans = [], []
+    for offset in range(WEEKS * 7, 0, -1):
+        day = today - dt.timedelta(days=offset)
+        opens = dt.datetime.combine(day, hall.opens_at, tzinfo=hall.tz)
+        weekend = 0.6 if day.weekday() >= 5 else 1.0
+        sequences = dict.fromkeys((c.pk for c in categories), 0)
+        for index, mean in enumerate(PROFILE):
+            for category in categories:
+                count = _poisson(rng, mean * weekend * CATEGORY_SHARE[category.code])
+                for _ in range(count):
+                    sequences[category.pk] += 1
+                    n = sequences[category.pk]
+                    issued = opens + dt.timedelta(minutes=30 * index + rng.uniform(0, 30))
+                    called = issued + dt.timedelta(minutes=rng.expovariate(1 / 6))
+                    handle = rng.expovariate(1 / (category.typical_handle_minutes * 60))
+                    ended = called + dt.timedelta(seconds=max(handle, 30))
+                    ticket = Ticket(
+                        hall=hall,
+                        category=category,
+                        service_date=day,
+                        sequence=n,
+                        number=f"{category.prefix}{n:03d}",
+                        channel="kiosk",
+                        status="done",
+                        rank=int(issued.timestamp()),
+                        issued_at=issued,
+                        queued_at=issued,
+                        counter=rng.choice(counters),
+                        outcome="completed",
+                        closed_at=ended,
+                    )
+                    tickets.append(ticket)
+                    spans.append((ticket, issued, called, ended))
+    Ticket.objects.bulk_create(tickets, batch_size=1000)
+    intervals = []
+    for ticket, issued, called, ended in spans:
+        intervals.append(TicketInterval(ticket=ticket, status="waiting", started_at=issued, ended_at=called))
+        intervals.append(
+            TicketInterval(ticket=ticket, status="serving", counter=ticket.counter, started_at=called, ended_at=ended)
+        )
+    TicketInterval.objects.bulk_create(intervals, batch_size=1000)
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """Knuth's method; the means here are small."""
+    limit, k, p = pow(2.718281828459045, -mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
