@@ -34,6 +34,7 @@ from servicehall.org.roles import Capability
 from servicehall.queueing.extensions import Link
 from servicehall.queueing.models import Ticket
 
+from .complaint_sources import SourceFound, complaint_sources
 from .models import (
     DETAILS,
     AlertAction,
@@ -488,7 +489,19 @@ def complaint_source(*, hall: Hall, user: Any, params: Any) -> dict[str, Any]:
         fields["customer"] = _linked(
             Customer.objects.filter(company_id=hall.company_id), params["customer"], _("There is no such customer.")
         )
-    return {"links": ComplaintLinks(**fields), "prefill": prefill, "ids": _source_ids(fields)}
+    ids = _source_ids(fields)
+    # Sources registered by the apps above (a hotel stay, HOTEL03): read in the hall, "not found" otherwise.
+    found: dict[str, tuple[Any, SourceFound]] = {}
+    rows: list[tuple[str, str]] = []
+    for source in complaint_sources():
+        if params.get(source.param):
+            hit = source.read(hall=hall, value=params[source.param])
+            if hit is None:
+                raise NotFound(_("What this complaint concerns is not in this hall."))
+            found[source.param] = (source, hit)
+            ids[source.param] = str(params[source.param])
+            rows.extend(hit.rows)
+    return {"links": ComplaintLinks(**fields), "prefill": prefill, "ids": ids, "sources": found, "rows": rows}
 
 
 def _ticket(hall: Hall, value: Any) -> Ticket:

@@ -112,7 +112,7 @@ def complaint_new(request: HttpRequest, hall: str) -> HttpResponse:
         capabilities,
         form=_form_values(request, source["prefill"]),
         ids=source["ids"],
-        concerns=selectors.complaint_source_rows(source["links"]),
+        concerns=selectors.complaint_source_rows(source["links"]) + source["rows"],
         services=selectors.customer_services_for_complaint(source["links"].customer),
         categories=catalog_selectors.complaint_categories(hall=hall_obj),
         channels=ComplaintChannel.choices,

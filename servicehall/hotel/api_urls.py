@@ -2,10 +2,23 @@
 
 from django.urls import path
 
-from . import apis
+from . import apis, apis_stay
 
 app_name = "hotel_api"
 urlpatterns = [
     path("hotel/halls/<slug:hall>/availability", apis.AvailabilityApi.as_view(), name="availability"),
     path("hotel/halls/<slug:hall>/reservations", apis.ReservationsApi.as_view(), name="reservations"),
+    # Stay (HOTEL03)
+    path("hotel/halls/<slug:hall>/requests", apis_stay.GuestRequestsApi.as_view(), name="requests"),
+    path(
+        "hotel/halls/<slug:hall>/requests/<int:guest_request>/<slug:action>",
+        apis_stay.GuestRequestMoveApi.as_view(),
+        name="request_move",
+    ),
+    path("hotel/halls/<slug:hall>/rooms", apis_stay.RoomBoardApi.as_view(), name="rooms"),
+    path(
+        "hotel/halls/<slug:hall>/reservations/<int:reservation>/room-change",
+        apis_stay.RoomChangeApi.as_view(),
+        name="room_change",
+    ),
 ]

@@ -12,6 +12,7 @@ from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_staff
 
 from . import services
+from .demo_stay import stay_demo_load
 from .models import RatePlan, Reservation, Room, RoomType
 
 # (room type code, floor, numbers)
@@ -62,3 +63,5 @@ def hotel_demo_load(*, hall: Hall) -> None:
             request_key=f"demo-hotel-{phone}",
             actor=clerk,
         )
+    housekeeper = next(iter(hall_staff(hall=hall, capability=Capability.HOUSEKEEP)), (None,))[0]
+    stay_demo_load(hall=hall, actor=clerk, housekeeper=housekeeper or clerk)  # HOTEL03

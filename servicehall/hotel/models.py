@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 from servicehall.catalog.models import pick_language
 from servicehall.core.models import StatusMove, TimeStampedModel
 
-from .states import ReservationStatus
+from .states import RequestStatus, ReservationStatus
 
 
 class RoomType(models.Model):
@@ -126,6 +126,8 @@ class Room(models.Model):
     )
     # Cleaned rooms are inspected before a guest gets one (HOTEL02): cleared whenever the room is used again.
     inspected = models.BooleanField(_("inspected"), default=False)
+    # Why the room is out of order (HOTEL03): shown on the housekeeping board until it is back in order.
+    out_of_order_reason = models.CharField(_("why out of order"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("room")
@@ -258,3 +260,119 @@ class GuestRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reservation_id}: {self.name}"
+
+
+# --- Stay (HOTEL03) ---
+
+
+class GuestRequest(models.Model):
+    """Something an in-house guest asked for (extra towels, a meal, a wake-up call): the kind's name, department
+    and target minutes are copied from the hotel pack when it is logged, so a later change of the pack does not
+    change what was promised."""
+
+    class Department(models.TextChoices):
+        HOUSEKEEPING = "housekeeping", _("Housekeeping")
+        FRONT_DESK = "front_desk", _("Front desk")
+        KITCHEN = "kitchen", pgettext_lazy("hotel department", "Kitchen")
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    reservation = models.ForeignKey(
+        Reservation, verbose_name=_("reservation"), on_delete=models.PROTECT, related_name="guest_requests"
+    )
+    room = models.ForeignKey(Room, verbose_name=_("room"), on_delete=models.PROTECT, related_name="guest_requests")
+    kind = models.SlugField(_("kind"), max_length=40)
+    kind_zh = models.CharField(_("name (Chinese)"), max_length=60)
+    kind_en = models.CharField(_("name (English)"), max_length=60)
+    department = models.CharField(_("department"), max_length=16, choices=Department.choices)
+    target_minutes = models.PositiveSmallIntegerField(_("target minutes"))
+    # A wake-up call's time; the target counts from it rather than from when it was asked for.
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    request_key = models.CharField(_("request key"), max_length=64, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("guest request")
+        verbose_name_plural = _("guest requests")
+        ordering = ["requested_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["hall", "request_key"], name="guest_request_key_unique")]
+        indexes = [models.Index(fields=["hall", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.room_id}: {self.kind}"
+
+    @property
+    def display_name(self) -> str:
+        return pick_language(self.kind_zh, self.kind_en)
+
+
+class GuestRequestMove(StatusMove):
+    request = models.ForeignKey(
+        GuestRequest, verbose_name=_("guest request"), on_delete=models.CASCADE, related_name="moves"
+    )
+
+    class Meta(StatusMove.Meta):
+        verbose_name = _("guest request status change")
+        verbose_name_plural = _("guest request status changes")
+
+
+class RoomChange(models.Model):
+    """An in-house guest moved to another room (HOTEL03): the nights keep the price quoted."""
+
+    reservation = models.ForeignKey(
+        Reservation, verbose_name=_("reservation"), on_delete=models.PROTECT, related_name="room_changes"
+    )
+    from_room = models.ForeignKey(Room, verbose_name=_("from room"), on_delete=models.PROTECT, related_name="+")
+    to_room = models.ForeignKey(Room, verbose_name=_("to room"), on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("room change")
+        verbose_name_plural = _("room changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reservation_id}: {self.from_room_id} -> {self.to_room_id}"
+
+
+class StayComplaint(models.Model):
+    """A complaint recorded in the care app's complaint system during a stay (HOTEL03): the link between the
+    stay and the one complaint, nothing of the complaint copied."""
+
+    reservation = models.ForeignKey(
+        Reservation, verbose_name=_("reservation"), on_delete=models.PROTECT, related_name="stay_complaints"
+    )
+    room = models.ForeignKey(Room, verbose_name=_("room"), on_delete=models.PROTECT, related_name="+")
+    complaint = models.OneToOneField(
+        "care.Complaint", verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("complaint during a stay")
+        verbose_name_plural = _("complaints during stays")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.reservation_id}: {self.complaint_id}"

@@ -28,3 +28,27 @@ RESERVATION_TABLE = StateTable(
 )
 # The statuses that hold a room of the type on their nights.
 HOLDING_STATUSES = (R.BOOKED, R.CHECKED_IN)
+
+
+# --- Stay (HOTEL03) ---
+
+
+class RequestStatus(models.TextChoices):
+    """A guest's request during the stay (extra towels, a wake-up call …)."""
+
+    REQUESTED = "requested", pgettext_lazy("guest request", "Requested")
+    IN_PROGRESS = "in_progress", pgettext_lazy("guest request", "In progress")
+    DONE = "done", pgettext_lazy("guest request", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("guest request", "Cancelled")
+
+
+GR = RequestStatus
+REQUEST_TABLE = StateTable(
+    moves={
+        GR.REQUESTED: frozenset({GR.IN_PROGRESS, GR.DONE, GR.CANCELLED}),
+        GR.IN_PROGRESS: frozenset({GR.DONE, GR.CANCELLED}),
+    },
+    history="hotel.GuestRequestMove",
+    history_fk="request",
+)
+REQUEST_OPEN = (GR.REQUESTED, GR.IN_PROGRESS)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_stay
 
 app_name = "hotel"
 urlpatterns = [
@@ -17,4 +17,16 @@ urlpatterns = [
     path("halls/<slug:hall>/r/<int:reservation>/room/", views.assign_room, name="assign_room"),
     path("halls/<slug:hall>/r/<int:reservation>/inspect/", views.inspect_room, name="inspect_room"),
     path("halls/<slug:hall>/r/<int:reservation>/check-in/", views.check_in, name="check_in"),
+    # Stay (HOTEL03): guests' requests, the housekeeping board, room changes
+    path("halls/<slug:hall>/requests/", views_stay.requests, name="requests"),
+    path("halls/<slug:hall>/requests/new/", views_stay.request_new, name="request_new"),
+    path("halls/<slug:hall>/requests/<int:guest_request>/start/", views_stay.request_start, name="request_start"),
+    path("halls/<slug:hall>/requests/<int:guest_request>/done/", views_stay.request_done, name="request_done"),
+    path("halls/<slug:hall>/requests/<int:guest_request>/cancel/", views_stay.request_cancel, name="request_cancel"),
+    path("halls/<slug:hall>/housekeeping/", views_stay.housekeeping, name="housekeeping"),
+    path("halls/<slug:hall>/rooms/<int:room>/clean/", views_stay.room_clean, name="room_clean"),
+    path("halls/<slug:hall>/rooms/<int:room>/inspect/", views_stay.room_inspect, name="room_inspect"),
+    path("halls/<slug:hall>/rooms/<int:room>/out-of-order/", views_stay.room_out_of_order, name="room_out_of_order"),
+    path("halls/<slug:hall>/rooms/<int:room>/back/", views_stay.room_back_in_order, name="room_back_in_order"),
+    path("halls/<slug:hall>/r/<int:reservation>/change-room/", views_stay.room_change, name="room_change"),
 ]

@@ -52,6 +52,7 @@ HOTEL_DEMO_USERS: list[tuple[str, str, str, str]] = [
     ("hclerk1", "林小雨", Role.CLERK, "1"),
     ("hclerk2", "高翔", Role.CLERK, "2"),
     ("hmanager1", "许蕾", Role.DUTY_MANAGER, ""),
+    ("hkeeper1", "孙洁", Role.HOUSEKEEPING, ""),
 ]
 HOTEL_DEMO_COUNTERS: dict[int, tuple[str, list[str]]] = {
     1: ("前台一", ["R", "S"]),

@@ -6,8 +6,8 @@ in halls that loaded that pack. A hall without any pack (a fresh installation, t
 
 Landing screens (every one has the top bar with the menu and "Sign out"): duty manager and hall administrator
 → duty manager screen; clerk → counter workbench; lobby guide and service manager → lobby guide; safety officer
-→ installation jobs (read-only: the hall's installations and gas connections); head-office auditor and any other
-role that may only look → order archive (read-only).
+→ installation jobs (read-only: the hall's installations and gas connections); housekeeping → the hotel's
+room board; head-office auditor and any other role that may only look → order archive (read-only).
 """
 
 from __future__ import annotations
@@ -65,6 +65,21 @@ SCREENS: tuple[Screen, ...] = (
     Screen("complaints", "care:complaints", _("Complaints"), frozenset({C.HANDLE_CARE, C.SERVE, C.ISSUE, C.GUIDE})),
     Screen("visits", "reception:visits", _("Business visitors"), frozenset({C.VIEW_HALL})),
     Screen("hotel", "hotel:arrivals", _("Front desk"), frozenset({C.VIEW_HALL}), packs=PACK_FEATURES["hotel"]),
+    # The stay (HOTEL03): the guests' requests and the room board, for the front desk and housekeeping.
+    Screen(
+        "guest_requests",
+        "hotel:requests",
+        _("Guest requests"),
+        frozenset({C.ISSUE, C.HOUSEKEEP}),
+        packs=PACK_FEATURES["hotel"],
+    ),
+    Screen(
+        "housekeeping",
+        "hotel:housekeeping",
+        _("Housekeeping"),
+        frozenset({C.ISSUE, C.HOUSEKEEP}),
+        packs=PACK_FEATURES["hotel"],
+    ),
     Screen("patrols", "premises:patrols", _("Patrols"), frozenset({C.VIEW_HALL})),
     # The equipment register (SITE03): every member reports a fault; warnings of quiet screens and expiry.
     Screen("equipment", "premises:equipment", _("Equipment"), frozenset({C.VIEW_HALL})),
@@ -145,6 +160,7 @@ LANDINGS: tuple[tuple[frozenset[str], str, str], ...] = (
     (frozenset(), C.SERVE, "queueing:workbench"),
     (frozenset(), C.GUIDE, "queueing:guide"),
     (frozenset({Role.SAFETY_OFFICER}), C.VIEW_HALL, "orders:jobs"),
+    (frozenset({Role.HOUSEKEEPING}), C.HOUSEKEEP, "hotel:housekeeping"),
     (frozenset(), C.VIEW_HALL, "orders:archive"),
 )
 

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     SAFETY_OFFICER = "safety_officer", _("Safety officer")
     HALL_ADMIN = "hall_admin", _("Hall administrator")
     AUDITOR = "auditor", _("Head-office auditor")
+    HOUSEKEEPING = "housekeeping", _("Housekeeping")
 
 
 class Capability(models.TextChoices):
@@ -34,6 +35,7 @@ class Capability(models.TextChoices):
     PATROL = "patrol", _("Inspect the hall and follow up rectifications")
     MANAGE_SAFETY = "manage_safety", _("Keep the key register, safety checks, drills and incidents")
     ASSESS_STAFF = "assess_staff", _("Assess staff and adjust their monthly scores")
+    HOUSEKEEP = "housekeep", _("Clean rooms, take them out of order and do guests' requests")
 
 
 C = Capability
@@ -42,7 +44,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.LOBBY_GUIDE: frozenset({C.ISSUE, C.GUIDE, C.VIEW_HALL}),
     Role.DUTY_MANAGER: frozenset(
         {C.SERVE, C.ISSUE, C.GUIDE, C.MANAGE_QUEUE, C.VIEW_HALL, C.REVEAL_PERSONAL_DATA, C.APPROVE_MONEY, C.HANDLE_CARE}
-        | {C.APPROVE_RECEPTION, C.PATROL, C.MANAGE_SAFETY, C.ASSESS_STAFF}
+        | {C.APPROVE_RECEPTION, C.PATROL, C.MANAGE_SAFETY, C.ASSESS_STAFF, C.HOUSEKEEP}
     ),
     Role.SERVICE_MANAGER: frozenset({C.ISSUE, C.GUIDE, C.VIEW_HALL, C.HANDLE_CARE, C.PATROL, C.ASSESS_STAFF}),
     Role.SAFETY_OFFICER: frozenset({C.VIEW_HALL, C.PATROL, C.MANAGE_SAFETY}),
@@ -50,6 +52,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {C.MANAGE_QUEUE, C.ADMINISTER, C.VIEW_HALL, C.ISSUE, C.APPROVE_RECEPTION, C.MANAGE_SAFETY, C.ASSESS_STAFF}
     ),
     Role.AUDITOR: frozenset({C.VIEW_HALL}),
+    # The hotel's housekeeping (HOTEL03): the room board and the guests' requests, nothing of the counters.
+    Role.HOUSEKEEPING: frozenset({C.VIEW_HALL, C.HOUSEKEEP}),
 }
 
 

@@ -168,7 +168,9 @@ URL_KWARGS: dict[str, str] = {
     "visitor": "that visitor",
     "expense": "an expense of that visit",
     "token": "the visit's feedback link",
-    "reservation": "李四's hotel reservation (HOTEL01), guaranteed by card",
+    "reservation": "李四's hotel reservation (HOTEL01), guaranteed by card, and 李四's stay in house (HOTEL03)",
+    "guest_request": "a request of 李四 in house (HOTEL03)",
+    "room": "the room 李四 is in (HOTEL03)",
     "patrol": "a patrol of the hall (SITE02) with a failed item and its photo",
     "result": "that failed item",
     "round": "a scheduled patrol round",
@@ -442,7 +444,46 @@ def _hotel_reservation(world: HallWorld) -> dict[str, list[str]]:
         card_last4="4321",
         actor=world.clerk,
     )
-    return {"reservation": [str(reservation.pk)]}
+    stay = _hotel_stay(world, king)
+    return {"reservation": [str(reservation.pk), str(stay.pk)], **_hotel_stay_kwargs(world, stay)}
+
+
+def _hotel_stay(world: HallWorld, king: Any) -> Any:
+    """李四 in house in room 802 today, registered with a passport (HOTEL02), with a request (HOTEL03)."""
+    from servicehall.hotel import services as hotel
+    from servicehall.hotel.models import RatePlan, Room
+
+    room = Room.objects.create(hall=world.hall, number="802", floor=8, room_type=king)
+    today = world.hall.local_date()
+    stay = hotel.reservation_create(
+        hall=world.hall,
+        room_type=king,
+        rate_plan=RatePlan.objects.get(hall=world.hall, code="room_only"),
+        arrival=today,
+        departure=today + dt.timedelta(days=1),
+        guests=1,
+        guest_name="李四",
+        phone=LI_PHONE,
+        channel="walk_in",
+        actor=world.clerk,
+    )
+    hotel.room_inspect(room=room, actor=world.clerk)
+    hotel.room_assign(reservation=stay, room=room, actor=world.clerk)
+    stay.refresh_from_db()
+    hotel.guest_check_in(
+        reservation=stay,
+        guests=[{"name": "李四", "kind": "passport", "number": "E77665544"}],
+        room_card="C802",
+        actor=world.clerk,
+    )
+    return stay
+
+
+def _hotel_stay_kwargs(world: HallWorld, stay: Any) -> dict[str, list[str]]:
+    from servicehall.hotel import services_stay
+
+    request = services_stay.guest_request_create(reservation=stay, kind="towels", actor=world.clerk)
+    return {"guest_request": [str(request.pk)], "room": [str(stay.room_id)]}
 
 
 def _business_visit(world: HallWorld) -> dict[str, list[str]]:
