@@ -6,3 +6,14 @@ class HotelConfig(AppConfig):
     name = "servicehall.hotel"
     label = "hotel"
     verbose_name = _("Hotel front desk")
+
+    def ready(self) -> None:
+        # The hotel's bill is paid through billing (below the hotel) with a purpose of its own (HOTEL04).
+        from servicehall.billing.models import PaymentPurpose
+        from servicehall.billing.purposes import register_purpose
+
+        from .services_folio import folio_payment_payable, folio_payment_succeeded
+
+        register_purpose(
+            PaymentPurpose.HOTEL_FOLIO, on_succeeded=folio_payment_succeeded, is_payable=folio_payment_payable
+        )

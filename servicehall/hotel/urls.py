@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_folio
 
 app_name = "hotel"
 urlpatterns = [
@@ -17,4 +17,19 @@ urlpatterns = [
     path("halls/<slug:hall>/r/<int:reservation>/room/", views.assign_room, name="assign_room"),
     path("halls/<slug:hall>/r/<int:reservation>/inspect/", views.inspect_room, name="inspect_room"),
     path("halls/<slug:hall>/r/<int:reservation>/check-in/", views.check_in, name="check_in"),
+    # Departure (HOTEL04): due out, the bill, charges, deposit, check-out, farewell; the night audit
+    path("halls/<slug:hall>/departures/", views_folio.departures, name="departures"),
+    path("halls/<slug:hall>/departures/remind/", views_folio.departures_remind, name="departures_remind"),
+    path("halls/<slug:hall>/r/<int:reservation>/folio/", views_folio.folio, name="folio"),
+    path("halls/<slug:hall>/r/<int:reservation>/folio/charge/", views_folio.charge, name="folio_charge"),
+    path(
+        "halls/<slug:hall>/r/<int:reservation>/folio/charge/<int:charge>/reverse/",
+        views_folio.reverse_charge,
+        name="folio_reverse",
+    ),
+    path("halls/<slug:hall>/r/<int:reservation>/folio/deposit/", views_folio.deposit, name="folio_deposit"),
+    path("halls/<slug:hall>/r/<int:reservation>/check-out/", views_folio.check_out, name="check_out"),
+    path("halls/<slug:hall>/r/<int:reservation>/farewell/", views_folio.farewell, name="farewell"),
+    path("halls/<slug:hall>/night-audit/", views_folio.night_audits, name="night_audits"),
+    path("halls/<slug:hall>/night-audit/run/", views_folio.night_audit_run, name="night_audit_run"),
 ]
