@@ -36,7 +36,8 @@ def hotel_demo_load(*, hall: Hall) -> None:
     for code, floor, numbers in DEMO_ROOMS:
         for number in numbers:
             Room.objects.get_or_create(hall=hall, number=number, defaults={"floor": floor, "room_type": types[code]})
-    if Reservation.objects.filter(hall=hall).exists():
+    folio_demo_load(hall=hall)
+    if Reservation.objects.filter(hall=hall).exclude(request_key=LEAVING_KEY).exists():
         return
     plans = {p.code: p for p in RatePlan.objects.filter(hall=hall)}
     clerk = next(iter(hall_staff(hall=hall, capability=Capability.ISSUE)), (None,))[0]
@@ -62,3 +63,84 @@ def hotel_demo_load(*, hall: Hall) -> None:
             request_key=f"demo-hotel-{phone}",
             actor=clerk,
         )
+
+
+# --- Departure (HOTEL04) ------------------------------------------------------------------------------------
+
+LEAVING_KEY = "demo-hotel-leaving"
+
+
+def folio_demo_load(*, hall: Hall) -> None:
+    """A guest leaving today (arrived yesterday, room 604): a deposit taken by card, minibar and a meal on the
+    bill; and yesterday's night audit run, so the departures, the bill and the manager's figures show data."""
+    from servicehall.billing.models import PaymentMethod
+
+    from . import night_audit, services_folio
+    from .states import ReservationStatus
+
+    if Reservation.objects.filter(hall=hall, request_key=LEAVING_KEY).exists():
+        return
+    clerk = next(iter(hall_staff(hall=hall, capability=Capability.SERVE)), (None,))[0]
+    if clerk is None:
+        return
+    today = hall.local_date()
+    yesterday = today - dt.timedelta(days=1)
+    booked_at = dt.datetime.combine(yesterday, dt.time(9, 0), tzinfo=hall.tz)
+    arrived_at = dt.datetime.combine(yesterday, dt.time(15, 0), tzinfo=hall.tz)
+    twin = RoomType.objects.get(hall=hall, code="standard_twin")
+    plan = RatePlan.objects.get(hall=hall, code="bed_breakfast")
+    reservation = services.reservation_create(
+        hall=hall,
+        room_type=twin,
+        rate_plan=plan,
+        arrival=yesterday,
+        departure=today,
+        guests=2,
+        guest_name="陈静",
+        phone="13800138109",
+        channel="phone",
+        guarantee="deposit",
+        deposit="300.00",
+        request_key=LEAVING_KEY,
+        actor=clerk,
+        now=booked_at,
+    )
+    room = Room.objects.get(hall=hall, number="604")
+    Room.objects.filter(pk=room.pk).update(housekeeping=Room.Housekeeping.VACANT_CLEAN, inspected=True)
+    services.room_assign(reservation=reservation, room=room, actor=clerk)
+    services.guest_check_in(
+        reservation=reservation,
+        guests=[
+            {"name": "陈静", "kind": "resident_id", "number": "110101199003070038"},
+            {"name": "林涛", "kind": "resident_id", "number": "110101198807150012"},
+        ],
+        room_card="RC-0604-1",
+        actor=clerk,
+        now=arrived_at,
+    )
+    services_folio.folio_deposit_take(
+        reservation=reservation,
+        method=PaymentMethod.CARD,
+        pos_reference="DEMO604DEP",
+        idempotency_key=f"{LEAVING_KEY}-deposit",
+        actor=clerk,
+    )
+    evening = arrived_at + dt.timedelta(hours=5)
+    for kind, price, quantity, what in (
+        ("minibar", "12.00", 2, "矿泉水"),
+        ("minibar", "18.00", 1, "坚果"),
+        ("meal", "128.00", 1, "客房送餐：晚餐"),
+        ("laundry", "35.00", 1, "衬衫干洗"),
+    ):
+        services_folio.folio_charge_post(
+            reservation=reservation,
+            kind=kind,
+            unit_price=price,
+            quantity=quantity,
+            description=what,
+            request_key=f"{LEAVING_KEY}-{kind}-{price}",
+            actor=clerk,
+            now=evening,
+        )
+    assert Reservation.objects.get(pk=reservation.pk).status == ReservationStatus.CHECKED_IN
+    night_audit.night_audit_run(hall=hall, business_date=yesterday)
