@@ -7,12 +7,14 @@ import datetime as dt
 
 from django.db import transaction
 
+from servicehall.billing.models import PaymentMethod
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_staff
 
-from . import services
+from . import night_audit, services, services_folio
 from .models import RatePlan, Reservation, Room, RoomType
+from .states import ReservationStatus
 
 # (room type code, floor, numbers)
 DEMO_ROOMS = [
@@ -73,11 +75,6 @@ LEAVING_KEY = "demo-hotel-leaving"
 def folio_demo_load(*, hall: Hall) -> None:
     """A guest leaving today (arrived yesterday, room 604): a deposit taken by card, minibar and a meal on the
     bill; and yesterday's night audit run, so the departures, the bill and the manager's figures show data."""
-    from servicehall.billing.models import PaymentMethod
-
-    from . import night_audit, services_folio
-    from .states import ReservationStatus
-
     if Reservation.objects.filter(hall=hall, request_key=LEAVING_KEY).exists():
         return
     clerk = next(iter(hall_staff(hall=hall, capability=Capability.SERVE)), (None,))[0]
