@@ -137,3 +137,10 @@ def reminded_ids(*, hall: Hall, ids: list[int]) -> set[int]:
     purposes = {f"hotel_departure:{pk}": pk for pk in ids}
     sent = OutgoingMessage.objects.filter(hall=hall, purpose__in=list(purposes)).values_list("purpose", flat=True)
     return {purposes[p] for p in sent}
+
+
+def folio_receipts(*, reservation: Reservation) -> list[Any]:
+    """The receipts of the stay's payments (deposit and balance), for printing."""
+    return [
+        p.receipt for p in folio_payments(reservation=reservation).select_related("receipt") if hasattr(p, "receipt")
+    ]

@@ -73,6 +73,11 @@ def departures_remind(request: HttpRequest, hall: str) -> HttpResponse:
     return redirect(reverse("hotel:departures", kwargs={"hall": hall_obj.code}))
 
 
+def _qr_page(hall: Any, payment: Any) -> HttpResponse:
+    """billing's QR panel for the payment, shown to the guest until the payment service answers."""
+    return redirect(reverse("billing:qr_status", kwargs={"hall": hall.code, "payment_id": payment.pk}))
+
+
 def _folio_page(
     request: HttpRequest, hall: Any, found: Reservation, *, error: str = "", status: int = 200
 ) -> HttpResponse:
@@ -179,7 +184,10 @@ def deposit(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
     def run(hall_obj: Any, found: Reservation) -> str:
         payment = services_folio.folio_deposit_take(reservation=found, actor=request.user, **_payment_fields(request))
         if payment.method == PaymentMethod.QR and payment.status != "succeeded":
-            return _("Show the guest the QR code; the deposit counts once the payment service confirms it.")
+            messages.info(
+                request, _("Show the guest the QR code; the deposit counts once the payment service confirms it.")
+            )
+            return _qr_page(hall_obj, payment)
         return _("Deposit taken: %(amount)s yuan.") % {"amount": payment.amount}
 
     return _folio_action(request, hall, reservation, run, Capability.SERVE)
@@ -200,7 +208,10 @@ def check_out(request: HttpRequest, hall: str, reservation: int) -> HttpResponse
             **_payment_fields(request),
         )
         if result["departure"] is None:
-            return _("Show the guest the QR code; the guest checks out once the payment service confirms it.")
+            messages.info(
+                request, _("Show the guest the QR code; the guest checks out once the payment service confirms it.")
+            )
+            return _qr_page(hall_obj, result["payment"])
         if result["refund"] is not None:
             messages.info(
                 request,
@@ -229,6 +240,7 @@ def farewell(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
         "row": reservation_row(found),
         "departure": departure,
         "phrase": selectors_folio.farewell_phrase(hall=hall_obj),
+        "receipts": selectors_folio.folio_receipts(reservation=found),
         "survey_url": reverse("care:ticket_survey", kwargs={"ticket": departure.ticket_id})
         if departure.ticket_id
         else "",

@@ -25,6 +25,7 @@ import itertools
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -169,6 +170,7 @@ URL_KWARGS: dict[str, str] = {
     "expense": "an expense of that visit",
     "token": "the visit's feedback link",
     "reservation": "李四's hotel reservation (HOTEL01), guaranteed by card",
+    "charge": "a minibar charge on that reservation's bill (HOTEL04)",
     "patrol": "a patrol of the hall (SITE02) with a failed item and its photo",
     "result": "that failed item",
     "round": "a scheduled patrol round",
@@ -418,7 +420,7 @@ def _appointment(world: HallWorld) -> dict[str, Any]:
 def _hotel_reservation(world: HallWorld) -> dict[str, list[str]]:
     """李四's hotel reservation (HOTEL01) in the scene's hall, guaranteed by card (reference and last four)."""
     from servicehall.hotel import services as hotel
-    from servicehall.hotel.models import RatePlan, Room, RoomType
+    from servicehall.hotel.models import FolioCharge, RatePlan, Room, RoomType
 
     pack_load(hall=world.hall, code="hotel")
     hotel.hotel_load(hall=world.hall)
@@ -440,7 +442,15 @@ def _hotel_reservation(world: HallWorld) -> dict[str, list[str]]:
         card_last4="4321",
         actor=world.clerk,
     )
-    return {"reservation": [str(reservation.pk)]}
+    charge = FolioCharge.objects.create(
+        reservation=reservation,
+        kind="minibar",
+        unit_price=Decimal("12.00"),
+        amount=Decimal("12.00"),
+        business_date=arrival,
+        posted_at=timezone.now(),
+    )
+    return {"reservation": [str(reservation.pk)], "charge": [str(charge.pk)]}
 
 
 def _business_visit(world: HallWorld) -> dict[str, list[str]]:
