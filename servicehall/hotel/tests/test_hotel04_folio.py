@@ -224,3 +224,33 @@ def test_hotel04_check_out_refuses_a_guest_not_in_house_and_staff_of_another_hal
     with pytest.raises(Conflict):
         services_folio.folio_check_out(reservation=booked.get(), actor=hotel.world.clerk, idempotency_key="x")
     assert not Departure.objects.exists()
+
+
+def test_hotel04_a_late_cancellation_fee_is_on_the_guests_bill_and_a_free_one_is_not(hotel):
+    def book(arrival, phone):
+        return services.reservation_create(
+            hall=hotel.hall,
+            room_type=hotel.king,
+            rate_plan=hotel.room_only,
+            arrival=arrival,
+            departure=arrival + dt.timedelta(days=2),
+            guests=1,
+            guest_name="李四",
+            phone=phone,
+            channel="phone",
+            actor=hotel.world.clerk,
+            now=NOW,
+        )
+
+    free = services.reservation_cancel(
+        reservation=book(TODAY + dt.timedelta(days=3), "13900000001"), actor=hotel.world.clerk, now=NOW
+    )
+    late = services.reservation_cancel(
+        reservation=book(TODAY + dt.timedelta(days=1), "13900000002"),
+        actor=hotel.world.clerk,
+        now=NOW.replace(hour=15),
+    )
+    assert not FolioCharge.objects.filter(reservation=free).exists()
+    fee = FolioCharge.objects.get(reservation=late)
+    assert (fee.kind, fee.amount) == ("cancel_fee", Decimal("428.00"))
+    assert folio_summary(reservation=late, today=TODAY)["balance"] == Decimal("428.00")
