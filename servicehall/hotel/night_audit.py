@@ -65,11 +65,12 @@ def night_audit_run(
     if not isinstance(business_date, dt.date) or business_date >= timezone.localdate(now, hall.tz):
         raise Unprocessable(_("A day is audited once it is over."), code="day_not_over")
     with transaction.atomic():
-        Hall.objects.select_for_update().filter(pk=hall.pk).values_list("pk", flat=True).get()
+        # FOR NO KEY UPDATE: serialises two audits of the hall without blocking inserts that reference it.
+        Hall.objects.select_for_update(no_key=True).filter(pk=hall.pk).values_list("pk", flat=True).get()
         if done := NightAuditDay.objects.filter(hall=hall, business_date=business_date).first():
             return done, False
         in_house = (
-            Reservation.objects.select_for_update()
+            Reservation.objects.select_for_update(no_key=True, of=("self",))
             .filter(hall=hall, status=S.CHECKED_IN, arrival__lte=business_date, departure__gt=business_date)
             .select_related("hall", "room_type")
             .order_by("pk")
@@ -101,7 +102,7 @@ def night_audit_run(
 def _no_shows(hall: Hall, business_date: dt.date, *, actor: Actor, now: dt.datetime) -> tuple[int, Decimal]:
     count, fees = 0, ZERO
     late = (
-        Reservation.objects.select_for_update()
+        Reservation.objects.select_for_update(no_key=True, of=("self",))
         .filter(hall=hall, status=S.BOOKED, arrival__lte=business_date)
         .select_related("hall")
         .order_by("pk")

@@ -73,7 +73,10 @@ def _require_front_desk(actor: Actor, reservation: Reservation) -> None:
 
 
 def _lock(reservation: Reservation) -> Reservation:
-    return Reservation.objects.select_for_update().select_related("hall").get(pk=reservation.pk)
+    # Only the reservation's row (`of`): locking the joined hall would block every insert that references it.
+    return (
+        Reservation.objects.select_for_update(no_key=True, of=("self",)).select_related("hall").get(pk=reservation.pk)
+    )
 
 
 # --- charges -----------------------------------------------------------------------------------------------
