@@ -40,6 +40,7 @@ class PaymentPurpose(models.TextChoices):
     ORDER_FEES = "order_fees", _("Order fees")
     TOP_UP = "top_up", _("Top-up of a service balance")
     INSTALLMENT = "installment", _("Installment of a credit purchase")
+    HOTEL_FOLIO = "hotel_folio", _("Hotel bill")
 
 
 class Payment(models.Model):

@@ -69,4 +69,9 @@ SCHEDULE: tuple[ScheduledCommand, ...] = (
     ScheduledCommand(
         "apply_package_changes", "switch the package changes due today (the 1st of the month)", minute_past_the_hour=7
     ),
+    ScheduledCommand(
+        "hotel_night_audit",
+        "close each hotel's past business day: room nights posted, no-shows charged, occupancy/ADR/RevPAR (HOTEL04)",
+        minute_past_the_hour=15,
+    ),
 )

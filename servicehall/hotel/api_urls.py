@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import apis, apis_stay
+from . import apis, apis_folio, apis_stay
 
 app_name = "hotel_api"
 urlpatterns = [
@@ -21,4 +21,17 @@ urlpatterns = [
         apis_stay.RoomChangeApi.as_view(),
         name="room_change",
     ),
+    # Departure (HOTEL04): the bill, a charge, the check-out, the night audits
+    path("hotel/halls/<slug:hall>/reservations/<int:reservation>/folio", apis_folio.FolioApi.as_view(), name="folio"),
+    path(
+        "hotel/halls/<slug:hall>/reservations/<int:reservation>/folio/charges",
+        apis_folio.FolioChargesApi.as_view(),
+        name="folio_charges",
+    ),
+    path(
+        "hotel/halls/<slug:hall>/reservations/<int:reservation>/check-out",
+        apis_folio.CheckOutApi.as_view(),
+        name="check_out",
+    ),
+    path("hotel/halls/<slug:hall>/night-audits", apis_folio.NightAuditsApi.as_view(), name="night_audits"),
 ]

@@ -16,3 +16,13 @@ class HotelConfig(AppConfig):
         register_complaint_source(
             "stay", read=selectors_stay.stay_for_complaint, recorded=services_stay.stay_complaint_link
         )
+
+        # The hotel's bill is paid through billing (below the hotel) with a purpose of its own (HOTEL04).
+        from servicehall.billing.models import PaymentPurpose
+        from servicehall.billing.purposes import register_purpose
+
+        from .services_folio import folio_payment_payable, folio_payment_succeeded
+
+        register_purpose(
+            PaymentPurpose.HOTEL_FOLIO, on_succeeded=folio_payment_succeeded, is_payable=folio_payment_payable
+        )

@@ -7,13 +7,15 @@ import datetime as dt
 
 from django.db import transaction
 
+from servicehall.billing.models import PaymentMethod
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_staff
 
-from . import services
+from . import night_audit, services, services_folio
 from .demo_stay import stay_demo_load
 from .models import RatePlan, Reservation, Room, RoomType
+from .states import ReservationStatus
 
 # (room type code, floor, numbers)
 DEMO_ROOMS = [
@@ -37,7 +39,8 @@ def hotel_demo_load(*, hall: Hall) -> None:
     for code, floor, numbers in DEMO_ROOMS:
         for number in numbers:
             Room.objects.get_or_create(hall=hall, number=number, defaults={"floor": floor, "room_type": types[code]})
-    if Reservation.objects.filter(hall=hall).exists():
+    folio_demo_load(hall=hall)
+    if Reservation.objects.filter(hall=hall).exclude(request_key=LEAVING_KEY).exists():
         return
     plans = {p.code: p for p in RatePlan.objects.filter(hall=hall)}
     clerk = next(iter(hall_staff(hall=hall, capability=Capability.ISSUE)), (None,))[0]
@@ -65,3 +68,79 @@ def hotel_demo_load(*, hall: Hall) -> None:
         )
     housekeeper = next(iter(hall_staff(hall=hall, capability=Capability.HOUSEKEEP)), (None,))[0]
     stay_demo_load(hall=hall, actor=clerk, housekeeper=housekeeper or clerk)  # HOTEL03
+
+
+# --- Departure (HOTEL04) ------------------------------------------------------------------------------------
+
+LEAVING_KEY = "demo-hotel-leaving"
+
+
+def folio_demo_load(*, hall: Hall) -> None:
+    """A guest leaving today (arrived yesterday, room 601): a deposit taken by card, minibar and a meal on the
+    bill; and yesterday's night audit run, so the departures, the bill and the manager's figures show data."""
+    if Reservation.objects.filter(hall=hall, request_key=LEAVING_KEY).exists():
+        return
+    clerk = next(iter(hall_staff(hall=hall, capability=Capability.SERVE)), (None,))[0]
+    if clerk is None:
+        return
+    today = hall.local_date()
+    yesterday = today - dt.timedelta(days=1)
+    booked_at = dt.datetime.combine(yesterday, dt.time(9, 0), tzinfo=hall.tz)
+    arrived_at = dt.datetime.combine(yesterday, dt.time(15, 0), tzinfo=hall.tz)
+    twin = RoomType.objects.get(hall=hall, code="standard_twin")
+    plan = RatePlan.objects.get(hall=hall, code="bed_breakfast")
+    reservation = services.reservation_create(
+        hall=hall,
+        room_type=twin,
+        rate_plan=plan,
+        arrival=yesterday,
+        departure=today,
+        guests=2,
+        guest_name="何静",
+        phone="13800138109",
+        channel="phone",
+        guarantee="deposit",
+        deposit="300.00",
+        request_key=LEAVING_KEY,
+        actor=clerk,
+        now=booked_at,
+    )
+    room = Room.objects.get(hall=hall, number="601")
+    Room.objects.filter(pk=room.pk).update(housekeeping=Room.Housekeeping.VACANT_CLEAN, inspected=True)
+    services.room_assign(reservation=reservation, room=room, actor=clerk)
+    services.guest_check_in(
+        reservation=reservation,
+        guests=[
+            {"name": "何静", "kind": "resident_id", "number": "110101199003070038"},
+            {"name": "林涛", "kind": "resident_id", "number": "110101198807150012"},
+        ],
+        room_card="RC-0601-1",
+        actor=clerk,
+        now=arrived_at,
+    )
+    services_folio.folio_deposit_take(
+        reservation=reservation,
+        method=PaymentMethod.CARD,
+        pos_reference="DEMO601DEP",
+        idempotency_key=f"{LEAVING_KEY}-deposit",
+        actor=clerk,
+    )
+    evening = arrived_at + dt.timedelta(hours=5)
+    for kind, price, quantity, what in (
+        ("minibar", "12.00", 2, "矿泉水"),
+        ("minibar", "18.00", 1, "坚果"),
+        ("meal", "128.00", 1, "客房送餐：晚餐"),
+        ("laundry", "35.00", 1, "衬衫干洗"),
+    ):
+        services_folio.folio_charge_post(
+            reservation=reservation,
+            kind=kind,
+            unit_price=price,
+            quantity=quantity,
+            description=what,
+            request_key=f"{LEAVING_KEY}-{kind}-{price}",
+            actor=clerk,
+            now=evening,
+        )
+    assert Reservation.objects.get(pk=reservation.pk).status == ReservationStatus.CHECKED_IN
+    night_audit.night_audit_run(hall=hall, business_date=yesterday)

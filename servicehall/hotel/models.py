@@ -8,6 +8,7 @@ provider's token (reference) and the card's last four digits.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -376,3 +377,138 @@ class StayComplaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reservation_id}: {self.complaint_id}"
+
+
+# --- Folio (HOTEL04) ---
+
+
+class FolioCharge(models.Model):
+    """One line of a stay's bill (folio): a room night posted by the night audit, or minibar, a meal, a service,
+    laundry, a no-show or cancellation fee posted by the front desk. Never changed or deleted: a correction is a
+    new row of the negated amount that names the row it reverses (at most one reversal per row)."""
+
+    class Kind(models.TextChoices):
+        ROOM_NIGHT = "room_night", _("Room night")
+        MINIBAR = "minibar", _("Minibar")
+        MEAL = "meal", _("Meal")
+        SERVICE = "service", pgettext_lazy("folio charge", "Service")
+        LAUNDRY = "laundry", _("Laundry")
+        NO_SHOW_FEE = "no_show_fee", _("No-show fee")
+        CANCELLATION_FEE = "cancel_fee", _("Cancellation fee")
+
+    reservation = models.ForeignKey(
+        Reservation, verbose_name=_("reservation"), on_delete=models.PROTECT, related_name="folio_charges"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=120, blank=True)
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1)
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    # A room night's night (the night audit's business date); empty for other charges.
+    night = models.DateField(_("night"), null=True, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("reverses"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversal",
+    )
+    business_date = models.DateField(_("business date"))
+    posted_at = models.DateTimeField(_("posted at"))
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("posted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    request_key = models.CharField(_("request key"), max_length=64, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("folio charge")
+        verbose_name_plural = _("folio charges")
+        ordering = ["reservation", "posted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reservation", "night"],
+                condition=Q(kind="room_night", reverses__isnull=True),
+                name="folio_room_night_once",
+            ),
+            models.UniqueConstraint(fields=["reservation", "request_key"], name="folio_charge_request_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reservation_id} {self.kind}: {self.amount}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("folio charges are never changed: post a reversal")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("folio charges are never deleted: post a reversal")
+
+
+class Departure(models.Model):
+    """A stay's check-out (HOTEL04): once per reservation (the database refuses a second), with the queue ticket
+    the guest was served on, if any, whose rating and survey care offers."""
+
+    reservation = models.OneToOneField(
+        Reservation, verbose_name=_("reservation"), on_delete=models.PROTECT, related_name="departure_record"
+    )
+    checked_out_at = models.DateTimeField(_("checked out at"))
+    checked_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked out by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    total = models.DecimalField(_("bill total"), max_digits=12, decimal_places=2)
+    ticket = models.ForeignKey(
+        "queueing.Ticket", verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("departure")
+        verbose_name_plural = _("departures")
+
+    def __str__(self) -> str:
+        return f"{self.reservation_id} {self.checked_out_at}"
+
+
+class NightAuditDay(models.Model):
+    """The night audit of one hall's business date: run once (the database refuses a second), with the day's
+    figures as counted then: occupancy, average daily rate (ADR) and revenue per available room (RevPAR)."""
+
+    hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
+    business_date = models.DateField(_("business date"))
+    rooms_available = models.PositiveIntegerField(_("rooms available"))
+    rooms_sold = models.PositiveIntegerField(_("rooms sold"))
+    room_revenue = models.DecimalField(_("room revenue"), max_digits=14, decimal_places=2)
+    occupancy = models.DecimalField(_("occupancy (%)"), max_digits=5, decimal_places=2)
+    adr = models.DecimalField(_("average daily rate"), max_digits=12, decimal_places=2)
+    revpar = models.DecimalField(_("revenue per available room"), max_digits=12, decimal_places=2)
+    no_shows = models.PositiveIntegerField(_("no-shows"), default=0)
+    no_show_fees = models.DecimalField(_("no-show fees"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    run_at = models.DateTimeField(_("run at"))
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("run by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("night audit")
+        verbose_name_plural = _("night audits")
+        ordering = ["hall", "-business_date"]
+        constraints = [models.UniqueConstraint(fields=["hall", "business_date"], name="night_audit_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.hall_id} {self.business_date}"

@@ -33,7 +33,7 @@ from servicehall.org.models import Hall
 from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
 
-from .models import GuestRegistration, RatePlan, Reservation, ReservationNight, Room, RoomRate, RoomType
+from .models import FolioCharge, GuestRegistration, RatePlan, Reservation, ReservationNight, Room, RoomRate, RoomType
 from .packdata import hotel_policy, read_hotel_pack
 from .states import HOLDING_STATUSES, RESERVATION_TABLE, ReservationStatus
 
@@ -351,6 +351,17 @@ def reservation_cancel(*, reservation: Reservation, actor: Actor, now: dt.dateti
             now=now,
         )
         reservation.cancel_fee = fee
+        if fee > 0:  # the fee on the guest's bill (HOTEL04)
+            FolioCharge.objects.create(
+                reservation=reservation,
+                kind=FolioCharge.Kind.CANCELLATION_FEE,
+                quantity=1,
+                unit_price=fee,
+                amount=fee,
+                business_date=timezone.localdate(now, reservation.hall.tz),
+                posted_at=now,
+                posted_by=acting_user(actor),
+            )
         audit_record(
             actor=actor,
             action="hotel.reservation_cancel",

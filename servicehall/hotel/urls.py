@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_stay
+from . import views, views_folio, views_stay
 
 app_name = "hotel"
 urlpatterns = [
@@ -29,4 +29,19 @@ urlpatterns = [
     path("halls/<slug:hall>/rooms/<int:room>/out-of-order/", views_stay.room_out_of_order, name="room_out_of_order"),
     path("halls/<slug:hall>/rooms/<int:room>/back/", views_stay.room_back_in_order, name="room_back_in_order"),
     path("halls/<slug:hall>/r/<int:reservation>/change-room/", views_stay.room_change, name="room_change"),
+    # Departure (HOTEL04): due out, the bill, charges, deposit, check-out, farewell; the night audit
+    path("halls/<slug:hall>/departures/", views_folio.departures, name="departures"),
+    path("halls/<slug:hall>/departures/remind/", views_folio.departures_remind, name="departures_remind"),
+    path("halls/<slug:hall>/r/<int:reservation>/folio/", views_folio.folio, name="folio"),
+    path("halls/<slug:hall>/r/<int:reservation>/folio/charge/", views_folio.charge, name="folio_charge"),
+    path(
+        "halls/<slug:hall>/r/<int:reservation>/folio/charge/<int:charge>/reverse/",
+        views_folio.reverse_charge,
+        name="folio_reverse",
+    ),
+    path("halls/<slug:hall>/r/<int:reservation>/folio/deposit/", views_folio.deposit, name="folio_deposit"),
+    path("halls/<slug:hall>/r/<int:reservation>/check-out/", views_folio.check_out, name="check_out"),
+    path("halls/<slug:hall>/r/<int:reservation>/farewell/", views_folio.farewell, name="farewell"),
+    path("halls/<slug:hall>/night-audit/", views_folio.night_audits, name="night_audits"),
+    path("halls/<slug:hall>/night-audit/run/", views_folio.night_audit_run, name="night_audit_run"),
 ]

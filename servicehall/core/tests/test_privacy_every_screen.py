@@ -25,6 +25,7 @@ import itertools
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -171,6 +172,7 @@ URL_KWARGS: dict[str, str] = {
     "reservation": "李四's hotel reservation (HOTEL01), guaranteed by card, and 李四's stay in house (HOTEL03)",
     "guest_request": "a request of 李四 in house (HOTEL03)",
     "room": "the room 李四 is in (HOTEL03)",
+    "charge": "a minibar charge on the reservation's bill (HOTEL04)",
     "patrol": "a patrol of the hall (SITE02) with a failed item and its photo",
     "result": "that failed item",
     "round": "a scheduled patrol round",
@@ -422,7 +424,7 @@ def _appointment(world: HallWorld) -> dict[str, Any]:
 def _hotel_reservation(world: HallWorld) -> dict[str, list[str]]:
     """李四's hotel reservation (HOTEL01) in the scene's hall, guaranteed by card (reference and last four)."""
     from servicehall.hotel import services as hotel
-    from servicehall.hotel.models import RatePlan, Room, RoomType
+    from servicehall.hotel.models import FolioCharge, RatePlan, Room, RoomType
 
     pack_load(hall=world.hall, code="hotel")
     hotel.hotel_load(hall=world.hall)
@@ -444,8 +446,20 @@ def _hotel_reservation(world: HallWorld) -> dict[str, list[str]]:
         card_last4="4321",
         actor=world.clerk,
     )
+    charge = FolioCharge.objects.create(
+        reservation=reservation,
+        kind="minibar",
+        unit_price=Decimal("12.00"),
+        amount=Decimal("12.00"),
+        business_date=arrival,
+        posted_at=timezone.now(),
+    )
     stay = _hotel_stay(world, king)
-    return {"reservation": [str(reservation.pk), str(stay.pk)], **_hotel_stay_kwargs(world, stay)}
+    return {
+        "reservation": [str(reservation.pk), str(stay.pk)],
+        "charge": [str(charge.pk)],
+        **_hotel_stay_kwargs(world, stay),
+    }
 
 
 def _hotel_stay(world: HallWorld, king: Any) -> Any:

@@ -1,0 +1,146 @@
+"""Reads of a stay's bill and departure (HOTEL04): the folio's lines and balance, the departures of a day, the
+night audits of a hall. Scoped to the hall the caller got from `hall_get_for_user`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from servicehall.billing.models import Payment, PaymentPurpose, Refund
+from servicehall.billing.states import REFUND_HOLDING_STATUSES, PaymentStatus
+from servicehall.catalog.selectors import phrases_for
+from servicehall.core.errors import NotFound
+from servicehall.core.models import OutgoingMessage
+from servicehall.org.models import Hall
+from servicehall.queueing.models import Ticket
+from servicehall.queueing.states import TicketStatus
+
+from .models import Departure, FolioCharge, NightAuditDay, Reservation, ReservationNight
+from .states import ReservationStatus
+
+ZERO = Decimal("0.00")
+S = ReservationStatus
+
+
+def folio_payments(
+    *, reservation: Reservation, part: str | None = None, exclude: int | None = None
+) -> QuerySet[Payment]:
+    """The reservation's applied payments through billing (deposit and balance), oldest first."""
+    prefix = f"hotel:{reservation.pk}:"
+    payments = Payment.objects.filter(
+        hall_id=reservation.hall_id,
+        purpose=PaymentPurpose.HOTEL_FOLIO,
+        status=PaymentStatus.SUCCEEDED,
+        purpose_applied=True,
+        reference__startswith=prefix,
+    )
+    if part:
+        payments = payments.filter(reference=prefix + part)
+    if exclude:
+        payments = payments.exclude(pk=exclude)
+    return payments.order_by("succeeded_at", "id")
+
+
+def nights_unposted(*, reservation: Reservation, today: dt.date) -> list[ReservationNight]:
+    """The quoted nights already slept (before `today`) of a guest in house that are not on the folio yet."""
+    if reservation.status != S.CHECKED_IN:
+        return []
+    posted = set(
+        FolioCharge.objects.filter(
+            reservation=reservation, kind=FolioCharge.Kind.ROOM_NIGHT, reverses__isnull=True
+        ).values_list("night", flat=True)
+    )
+    return [n for n in reservation.nights_quoted.filter(night__lt=today).order_by("night") if n.night not in posted]
+
+
+def folio_summary(*, reservation: Reservation, today: dt.date, exclude: int | None = None) -> dict[str, Any]:
+    """The bill: every line posted (reversals beside what they correct), the nights slept not yet posted, the
+    total, the deposit and the payments applied, the refunds held, and the balance (positive: the guest owes;
+    negative: the hotel gives back). `exclude`: a payment not to count (the one being applied)."""
+    charges = list(reservation.folio_charges.select_related("posted_by").order_by("posted_at", "id"))
+    pending = nights_unposted(reservation=reservation, today=today)
+    posted_total = sum((c.amount for c in charges), ZERO)
+    pending_total = sum((n.price for n in pending), ZERO)
+    payments = list(folio_payments(reservation=reservation, exclude=exclude))
+    deposit = sum((p.amount for p in payments if p.reference.endswith(":deposit")), ZERO)
+    paid = sum((p.amount for p in payments if p.reference.endswith(":balance")), ZERO)
+    refunded = ZERO
+    if payments:
+        refunded = (
+            Refund.objects.filter(payment__in=[p.pk for p in payments], status__in=REFUND_HOLDING_STATUSES).aggregate(
+                total=Sum("amount")
+            )["total"]
+            or ZERO
+        )
+    total = posted_total + pending_total
+    return {
+        "charges": charges,
+        "pending": pending,
+        "payments": payments,
+        "nights_total": sum((c.amount for c in charges if c.kind == FolioCharge.Kind.ROOM_NIGHT), ZERO) + pending_total,
+        "total": total,
+        "deposit": deposit,
+        "deposit_agreed": reservation.deposit,
+        "paid": paid,
+        "refunded": refunded,
+        "balance": total - deposit - paid + refunded,
+    }
+
+
+def charge_get(*, reservation: Reservation, charge_id: Any) -> FolioCharge:
+    try:
+        pk = int(charge_id)
+    except (TypeError, ValueError):
+        pk = 0
+    found = FolioCharge.objects.filter(reservation=reservation, pk=pk).select_related("reservation__hall").first()
+    if found is None:
+        raise NotFound(_("No such charge on this bill."), code="not_found")
+    return found
+
+
+def departures_due(*, hall: Hall, day: dt.date) -> QuerySet[Reservation]:
+    """The guests due out on `day`: in house or departed already, with their rooms."""
+    return (
+        Reservation.objects.filter(hall=hall, departure=day, status__in=(S.CHECKED_IN, S.CHECKED_OUT))
+        .select_related("hall", "room_type", "rate_plan", "room")
+        .order_by("status", "room__number", "id")
+    )
+
+
+def departure_get(*, reservation: Reservation) -> Departure | None:
+    return Departure.objects.filter(reservation=reservation).select_related("ticket").first()
+
+
+def ticket_being_served(*, hall: Hall, user: Any) -> Ticket | None:
+    """The queue ticket the clerk is serving now in the hall, if any: the guest at the desk."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Ticket.objects.filter(hall=hall, staff=user, status=TicketStatus.SERVING).order_by("-id").first()
+
+
+def farewell_phrase(*, hall: Hall) -> str:
+    """The pack's phrase for seeing a guest off (the front desk's farewell)."""
+    phrases = phrases_for(hall=hall, moment="see_off")
+    return phrases[0] if phrases else _("Thank you for staying with us. We hope to welcome you again.")
+
+
+def night_audits(*, hall: Hall, limit: int = 31) -> list[NightAuditDay]:
+    return list(NightAuditDay.objects.filter(hall=hall).order_by("-business_date")[:limit])
+
+
+def reminded_ids(*, hall: Hall, ids: list[int]) -> set[int]:
+    """Which of the reservations were texted their departure reminder."""
+    purposes = {f"hotel_departure:{pk}": pk for pk in ids}
+    sent = OutgoingMessage.objects.filter(hall=hall, purpose__in=list(purposes)).values_list("purpose", flat=True)
+    return {purposes[p] for p in sent}
+
+
+def folio_receipts(*, reservation: Reservation) -> list[Any]:
+    """The receipts of the stay's payments (deposit and balance), for printing."""
+    return [
+        p.receipt for p in folio_payments(reservation=reservation).select_related("receipt") if hasattr(p, "receipt")
+    ]
