@@ -147,6 +147,7 @@ def _form_page(
     form: dict[str, str] | None = None,
     error: str = "",
     error_field: str = "",
+    photos_dropped: bool = False,
     status: int = 200,
 ) -> HttpResponse:
     template = selectors.template_get(hall=hall, template_id=template_id)
@@ -180,6 +181,8 @@ def _form_page(
         "request_key": form.get("request_key") or secrets.token_hex(16),
         "error": error,
         "error_field": error_field,
+        # A browser never refills a file field: say so, so the patroller attaches the photos again.
+        "photos_dropped": photos_dropped,
         "frequency_weekly": template.frequency == ChecklistFrequency.WEEKLY,
         "fire_register": selectors_equipment.fire_equipment_warnings(hall=hall)
         if any(item.code in FIRE_EQUIPMENT_ITEMS for item in items)
@@ -241,6 +244,7 @@ def patrol_new(request: HttpRequest, hall: str) -> HttpResponse:
             form=form,
             error=str(exc.message),
             error_field=str((exc.extra or {}).get("field", "")),
+            photos_dropped=bool(request.FILES),
             status=exc.status_code,
         )
     failed = patrol.results.filter(passed=False).count()

@@ -114,8 +114,25 @@ def test_site02_a_bad_photo_is_refused_and_nothing_is_written(world, client):
         post_form(tpl, failed={"floor": {"note": "地面有水", "photo": fake}, "dust": {"note": "有灰"}}),
     )
     assert response.status_code == 422
-    assert "Only JPEG or PNG photos can be kept." in response.content.decode()
+    page = response.content.decode()
+    assert "Only JPEG or PNG photos can be kept." in page
+    # A browser never refills a file field: the page says to choose the photos again.
+    assert 'data-testid="patrol-photos-dropped"' in page and "choose them again" in page
     assert Patrol.objects.count() == 0 and Rectification.objects.count() == 0
+
+
+def test_site02_the_form_asks_for_every_choice_in_the_browser_before_uploading(world, client):
+    """Every item's choice is required in the page itself, and a failure's note is marked for the page's script, so
+    the browser refuses an incomplete patrol before the photos are sent (a refused page cannot keep them)."""
+    hall = loaded(world.hall)
+    tpl = template(hall)
+    client.force_login(world.manager)
+    page = client.get(f"/premises/halls/{hall.code}/patrols/new/?template={tpl.pk}").content.decode()
+    manual = tpl.items.filter(active=True, computed="").count()
+    assert page.count('value="pass" required') == manual == page.count("data-note-for-failure")
+    assert "js/patrol_form.js" in page
+    refused = client.post(f"/premises/halls/{hall.code}/patrols/new/", post_form(tpl, failed={"floor": {"note": ""}}))
+    assert 'data-testid="patrol-photos-dropped"' not in refused.content.decode()
 
 
 def test_site02_a_too_large_photo_is_refused(world, settings):
