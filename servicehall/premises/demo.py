@@ -243,7 +243,10 @@ def premises_demo_load(*, hall: Hall) -> None:
                 status=RectificationStatus.VERIFIED,
                 actor=patroller,
             )
-    # Yesterday afternoon: one finding overdue (the duty manager was alerted), one still within its time.
+    # Yesterday afternoon: one finding overdue (the duty manager was alerted), one still within its time; a pack
+    # without the telecom items (the hotel's) fails its own first items instead.
+    ordered = list(site.items.order_by("position", "id").values_list("code", flat=True))
+    late, pending = (code if code in ordered else ordered[i] for i, code in enumerate(["kiosk_board", "opinion_book"]))
     at = now - dt.timedelta(hours=20)
     patrol = _patrol(
         hall,
@@ -252,12 +255,12 @@ def premises_demo_load(*, hall: Hall) -> None:
         patrol_round=None,
         at=at,
         patroller=patroller,
-        failed=["kiosk_board", "opinion_book"],
+        failed=[late, pending],
     )
     results = {r.item.code: r for r in patrol.results.filter(passed=False).select_related("item")}
     overdue = _rectify(
         hall,
-        results["kiosk_board"],
+        results[late],
         owner=owner,
         deadline=at + dt.timedelta(hours=2),
         status=RectificationStatus.OPEN,
@@ -267,7 +270,7 @@ def premises_demo_load(*, hall: Hall) -> None:
     overdue.save(update_fields=["level", "escalated_at"])
     _rectify(
         hall,
-        results["opinion_book"],
+        results[pending],
         owner=owner,
         deadline=now + dt.timedelta(hours=20),
         status=RectificationStatus.OPEN,

@@ -41,3 +41,23 @@ def test_site01_gas_pack_adds_the_gas_alarm_check(world):
     hall = loaded(world.hall, "gas")
     assert ChecklistItem.objects.filter(template__hall=hall, template__code="safety_daily", code="gas_alarm").exists()
     assert not ChecklistItem.objects.filter(template__hall=hall, code="nothing").exists()
+
+
+@pytest.mark.django_db
+def test_site01_hotel_pack_has_the_front_of_house_checklists_and_the_drawer_check(world):
+    """A hotel (issue 15's pack) patrols its lobby and front desk: room cards and guest information ready, today's
+    arrivals prepared, the emergency plan known; its daily safety check reads the front desk's cash drawers."""
+    hall = loaded(world.hall, "hotel")
+    templates = {t.code: t for t in ChecklistTemplate.objects.filter(hall=hall)}
+    assert set(templates) == {"site", "safety_daily", "safety_weekly"}
+    site_codes = set(ChecklistItem.objects.filter(template=templates["site"]).values_list("code", flat=True))
+    assert {"pcs_encoder", "guest_information", "arrivals_prepared"} <= site_codes and "opinion_book" not in site_codes
+    drawer = ChecklistItem.objects.get(template=templates["safety_daily"], code="drawer_cash")
+    assert drawer.computed == "drawer_cash" and drawer.name_zh == "钱箱现金未超限额"
+    assert ChecklistItem.objects.filter(template=templates["safety_daily"], code="emergency_plan").exists()
+    assert [r.time.strftime("%H:%M") for r in PatrolRound.objects.filter(hall=hall).order_by("time")] == [
+        "07:30",
+        "10:00",
+        "13:00",
+        "21:00",
+    ]
