@@ -63,6 +63,7 @@ def test_site03_fault_repair_and_back_in_service_through_the_pages(world, client
     assert client.post(url + "repair/", {"vendor": "Epson", "sent_on": "2026-05-12"}).status_code == 403
     page = _page(client, url)
     assert 'data-testid="equipment-status">Faulty<' in page
+    assert page.count(">Faulty<") == 1  # said once, by the status (found in a walk: a warning repeated it)
     assert "Paper jam" in page
     fault = EquipmentFault.objects.get(equipment=item)
     assert fault.reported_by == world.clerk and fault.photo_type == "image/png"
