@@ -4,6 +4,9 @@ the waiting per category is drawn again after each refresh."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from servicehall.catalog.models import QueueCategory
@@ -11,6 +14,14 @@ from servicehall.queueing import services
 from testsupport.browser import new_page, text
 
 pytestmark = pytest.mark.browser
+
+
+def shot(page, name: str) -> None:
+    """SERVICEHALL_SHOTS=/some/dir keeps a screenshot of the dashboard."""
+    directory = os.environ.get("SERVICEHALL_SHOTS")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=True)
 
 
 def _shows(page, testid: str, value: str) -> None:
@@ -46,5 +57,6 @@ def test_rpt01_dashboard_updates_live_when_tickets_are_issued_and_called(asgi_se
     _shows(page, "dash-waiting", "1")
     _shows(page, "dash-serving", "1")
     page.locator("[data-dashboard-chart][data-drawn=true] svg").wait_for()
+    shot(page, "rpt01-dashboard")
     assert not [e for e in errors if "Content Security Policy" in e], errors
     page.context.close()

@@ -239,3 +239,17 @@ def test_rpt01_nav_and_planner_link_to_the_dashboard(client, world):
     client.force_login(world.clerk)
     workbench = client.get(reverse("queueing:workbench", kwargs={"hall": world.hall.code})).content.decode()
     assert url not in workbench
+
+
+def test_rpt01_figures_come_from_a_fixed_number_of_queries(world, clock, django_assert_max_num_queries):
+    issue(world, world.a, 8)
+    issue(world, world.b, 8)
+    for _ in range(3):
+        ticket = services.ticket_call_next(counter=world.counter1, staff=world.clerk)
+        services.ticket_start(ticket=ticket, staff=world.clerk)
+        services.ticket_finish(ticket=ticket, staff=world.clerk, outcome="completed")
+    # Categories, waiting tickets, counters by status, serving counters, today's tickets, first calls,
+    # dissatisfied customers, overdue complaints: however many tickets there are.
+    with django_assert_max_num_queries(8):
+        figures = hall_dashboard(hall=world.hall)
+    assert figures["tickets"]["served"] == 3 and figures["waiting"] == 13
