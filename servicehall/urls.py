@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/v1/", include("servicehall.duty.api_urls")),
     path("api/v1/", include("servicehall.safety.api_urls")),
     path("api/v1/", include("servicehall.staff.api_urls")),
+    path("api/v1/", include("servicehall.reports.api_urls")),
     # Last under /api/v1/: it ends with the JSON catch-all for unknown API paths.
     path("api/v1/", include("servicehall.queueing.api_urls")),
     path("customers/", include("servicehall.customers.urls")),
