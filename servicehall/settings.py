@@ -466,3 +466,7 @@ PREMISES_DRAWER_CASH_LIMIT = env_decimal("PREMISES_DRAWER_CASH_LIMIT", "20000.00
 # board or rating pad without a heartbeat for this many minutes shows as quiet.
 PREMISES_EXPIRY_WARN_DAYS = env_int("PREMISES_EXPIRY_WARN_DAYS", 30)
 PREMISES_SCREEN_QUIET_MINUTES = env_int("PREMISES_SCREEN_QUIET_MINUTES", 5)
+
+# The live dashboard (RPT01): alert when more than this many customers of one category wait longer than this.
+REPORTS_LONG_WAIT_MINUTES = env_int("REPORTS_LONG_WAIT_MINUTES", 10)
+REPORTS_LONG_WAIT_COUNT = env_int("REPORTS_LONG_WAIT_COUNT", 5)

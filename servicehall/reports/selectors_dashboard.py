@@ -30,12 +30,12 @@ ALERT_COMPLAINTS = "complaints_overdue"
 
 def long_wait_minutes() -> int:
     """A wait this long counts towards the ">N waiting longer than M minutes" alert (M)."""
-    return int(getattr(settings, "REPORTS_LONG_WAIT_MINUTES", 10))
+    return int(settings.REPORTS_LONG_WAIT_MINUTES)
 
 
 def long_wait_count() -> int:
     """More customers than this waiting longer than `long_wait_minutes()` in one category raise an alert (N)."""
-    return int(getattr(settings, "REPORTS_LONG_WAIT_COUNT", 5))
+    return int(settings.REPORTS_LONG_WAIT_COUNT)
 
 
 def within_target(calls: list[tuple[dt.datetime, dt.datetime, int]]) -> tuple[int, int]:
