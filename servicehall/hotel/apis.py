@@ -13,7 +13,7 @@ from servicehall.core.dates import day_or_today
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user
 
-from . import selectors, services
+from . import selectors, services_folio
 from .presentation import reservation_row
 from .serializers import AvailabilitySerializer, ReservationCreateSerializer, ReservationSerializer
 
@@ -21,7 +21,8 @@ FORBIDDEN = error_response("The user's role in the hall does not allow it.")
 NOT_FOUND = error_response("No such hall, room type or rate plan among the user's halls.")
 REFUSED = error_response(
     "A rule refused the reservation: `sold_out` (409); `past_arrival`, `bad_dates`, `too_long`, `bad_guests`, "
-    "`name_missing`, `bad_phone`, `card_number`, `card_missing`, `deposit_missing` (422)."
+    "`name_missing`, `bad_phone`, `card_number`, `card_missing`, `deposit_missing`, `bad_guarantee`, "
+    "`bad_pos_reference` (422)."
 )
 DAY = OpenApiParameter("day", OpenApiTypes.DATE, description="The day, YYYY-MM-DD (the hall's today by default).")
 
@@ -61,7 +62,9 @@ class ReservationsApi(ServiceHallAPIView):
         description=(
             "Priced night by night from the rate plan; never more reservations than sellable rooms of the type on "
             "any night. Never send a card number: a card guarantee is the terminal's reference and the last four "
-            "digits. The same `request_key` books once."
+            "digits. The same `request_key` books once. `deposit` is the deposit asked for; when the guest paid it "
+            "on the card terminal at booking, send `deposit_pos_reference` and it is recorded through billing "
+            "(purpose `hotel_folio`) in the same transaction."
         ),
         request=ReservationCreateSerializer,
         responses={
@@ -77,7 +80,7 @@ class ReservationsApi(ServiceHallAPIView):
     def post(self, request: Request, hall: str) -> Response:
         hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.ISSUE)
         data = parse(ReservationCreateSerializer, request)
-        reservation = services.reservation_create(
+        reservation = services_folio.reservation_book(
             hall=hall_obj,
             room_type=selectors.room_type_get(hall=hall_obj, room_type_id=data.pop("room_type")),
             rate_plan=selectors.rate_plan_get(hall=hall_obj, rate_plan_id=data.pop("rate_plan")),

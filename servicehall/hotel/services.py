@@ -163,7 +163,7 @@ def _guarantee_check(guarantee: str, deposit: Any, card_token: Any, card_last4: 
     if guarantee == Reservation.Guarantee.DEPOSIT:
         amount = _money(deposit)
         if amount <= 0:
-            raise Unprocessable(_("Enter the deposit taken."), code="deposit_missing")
+            raise Unprocessable(_("Enter the deposit asked for."), code="deposit_missing")
         return {"deposit": amount}
     if guarantee == Reservation.Guarantee.CARD:
         token, last4 = str(card_token or "").strip()[:64], str(card_last4 or "").strip()

@@ -26,7 +26,7 @@ from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get, hall_get_for_user, user_can, user_capabilities
 
-from . import selectors, services
+from . import selectors, services, services_folio
 from .models import Reservation
 from .packdata import arrival_info, hotel_policy
 from .presentation import reservation_row
@@ -43,6 +43,7 @@ FIELDS = (
     "channel",
     "guarantee",
     "deposit",
+    "deposit_pos_reference",
     "card_token",
     "card_last4",
     "requests",
@@ -125,7 +126,7 @@ def new(request: HttpRequest, hall: str) -> HttpResponse:
             rate_plan = selectors.rate_plan_get(hall=hall_obj, rate_plan_id=form["rate_plan"])
             arrival = _date_field(form["arrival"], _("arrival"))
             departure = _date_field(form["departure"], _("departure"))
-            reservation = services.reservation_create(
+            reservation = services_folio.reservation_book(
                 hall=hall_obj,
                 room_type=room_type,
                 rate_plan=rate_plan,
@@ -137,6 +138,7 @@ def new(request: HttpRequest, hall: str) -> HttpResponse:
                 channel=form["channel"],
                 guarantee=form["guarantee"],
                 deposit=form["deposit"],
+                deposit_pos_reference=form["deposit_pos_reference"],
                 card_token=form["card_token"],
                 card_last4=form["card_last4"],
                 vip=request.POST.get("vip") == "on",
