@@ -395,6 +395,7 @@ class FolioCharge(models.Model):
         LAUNDRY = "laundry", _("Laundry")
         NO_SHOW_FEE = "no_show_fee", _("No-show fee")
         CANCELLATION_FEE = "cancel_fee", _("Cancellation fee")
+        CHANGE_FEE = "change_fee", _("Change fee")
 
     reservation = models.ForeignKey(
         Reservation, verbose_name=_("reservation"), on_delete=models.PROTECT, related_name="folio_charges"

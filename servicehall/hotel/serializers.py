@@ -64,6 +64,20 @@ class ReservationCreateSerializer(serializers.Serializer):
     request_key = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
 
+class ReservationChangeSerializer(serializers.Serializer):
+    room_type = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    rate_plan = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    arrival = serializers.DateField()
+    departure = serializers.DateField()
+    guests = serializers.IntegerField(min_value=1, max_value=10)
+
+
+class ReservationChangedSerializer(ReservationSerializer):
+    change_fee = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="The policy's fee for this change, posted to the guest's bill."
+    )
+
+
 class AvailabilityNightSerializer(serializers.Serializer):
     night = serializers.DateField()
     free = serializers.IntegerField()
