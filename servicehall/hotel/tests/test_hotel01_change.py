@@ -254,3 +254,8 @@ def test_hotel01_two_changes_into_the_last_room_at_once_fit_once(postgres_only, 
         thread.join()
     assert sorted(results) == ["changed", "sold_out"]
     assert Reservation.objects.filter(room_type=king).count() == 1
+
+
+def test_hotel01_the_guests_page_states_the_change_policy_from_the_pack(client, hotel):
+    page = client.get(reverse("hotel:rooms_info", kwargs={"hall": hotel.hall.code})).content.decode()
+    assert "Free changes (dates, room, guests) until 24 hours before check-in time" in page
