@@ -8,6 +8,11 @@ app_name = "hotel_api"
 urlpatterns = [
     path("hotel/halls/<slug:hall>/availability", apis.AvailabilityApi.as_view(), name="availability"),
     path("hotel/halls/<slug:hall>/reservations", apis.ReservationsApi.as_view(), name="reservations"),
+    path(
+        "hotel/halls/<slug:hall>/reservations/<int:reservation>/change",
+        apis.ReservationChangeApi.as_view(),
+        name="reservation_change",
+    ),
     # Stay (HOTEL03)
     path("hotel/halls/<slug:hall>/requests", apis_stay.GuestRequestsApi.as_view(), name="requests"),
     path(

@@ -13,15 +13,22 @@ from servicehall.core.dates import day_or_today
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user
 
-from . import selectors, services
+from . import selectors, services, services_folio
 from .presentation import reservation_row
-from .serializers import AvailabilitySerializer, ReservationCreateSerializer, ReservationSerializer
+from .serializers import (
+    AvailabilitySerializer,
+    ReservationChangedSerializer,
+    ReservationChangeSerializer,
+    ReservationCreateSerializer,
+    ReservationSerializer,
+)
 
 FORBIDDEN = error_response("The user's role in the hall does not allow it.")
 NOT_FOUND = error_response("No such hall, room type or rate plan among the user's halls.")
 REFUSED = error_response(
     "A rule refused the reservation: `sold_out` (409); `past_arrival`, `bad_dates`, `too_long`, `bad_guests`, "
-    "`name_missing`, `bad_phone`, `card_number`, `card_missing`, `deposit_missing` (422)."
+    "`name_missing`, `bad_phone`, `card_number`, `card_missing`, `deposit_missing`, `bad_guarantee`, "
+    "`bad_pos_reference` (422)."
 )
 DAY = OpenApiParameter("day", OpenApiTypes.DATE, description="The day, YYYY-MM-DD (the hall's today by default).")
 
@@ -61,7 +68,9 @@ class ReservationsApi(ServiceHallAPIView):
         description=(
             "Priced night by night from the rate plan; never more reservations than sellable rooms of the type on "
             "any night. Never send a card number: a card guarantee is the terminal's reference and the last four "
-            "digits. The same `request_key` books once."
+            "digits. The same `request_key` books once. `deposit` is the deposit asked for; when the guest paid it "
+            "on the card terminal at booking, send `deposit_pos_reference` and it is recorded through billing "
+            "(purpose `hotel_folio`) in the same transaction."
         ),
         request=ReservationCreateSerializer,
         responses={
@@ -77,7 +86,7 @@ class ReservationsApi(ServiceHallAPIView):
     def post(self, request: Request, hall: str) -> Response:
         hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.ISSUE)
         data = parse(ReservationCreateSerializer, request)
-        reservation = services.reservation_create(
+        reservation = services_folio.reservation_book(
             hall=hall_obj,
             room_type=selectors.room_type_get(hall=hall_obj, room_type_id=data.pop("room_type")),
             rate_plan=selectors.rate_plan_get(hall=hall_obj, rate_plan_id=data.pop("rate_plan")),
@@ -85,3 +94,48 @@ class ReservationsApi(ServiceHallAPIView):
             **data,
         )
         return Response(ReservationSerializer(reservation_row(reservation)).data, status=201)
+
+
+CHANGE_REFUSED = error_response(
+    "A rule refused the change: `sold_out`, `not_open` (409); `same`, `past_arrival`, `bad_dates`, `too_long`, "
+    "`beyond_horizon`, `bad_guests`, `bad_choice` (422)."
+)
+
+
+class ReservationChangeApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["hotel"],
+        summary="Change a booked reservation: dates, room type, rate plan, guests (HOTEL01)",
+        description=(
+            "Only a reservation booked and not yet arrived. Re-quoted night by night at the plan's prices; never "
+            "beyond the rooms of the type on any night (its own nights do not count twice). Past the policy's free "
+            "period (`free_change_hours` before check-in time) the fee (`late_change_fee_nights`) is posted to the "
+            "guest's bill. A room given before is taken back when the type or the dates change."
+        ),
+        request=ReservationChangeSerializer,
+        responses={
+            200: OpenApiResponse(ReservationChangedSerializer, description="Changed."),
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CHANGE_REFUSED,
+            422: CHANGE_REFUSED,
+        },
+    )
+    def post(self, request: Request, hall: str, reservation: int) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.ISSUE)
+        found = selectors.reservation_get(hall=hall_obj, reservation_id=reservation)
+        data = parse(ReservationChangeSerializer, request)
+        changed = services.reservation_change(
+            reservation=found,
+            room_type=selectors.room_type_get(hall=hall_obj, room_type_id=data["room_type"]),
+            rate_plan=selectors.rate_plan_get(hall=hall_obj, rate_plan_id=data["rate_plan"]),
+            arrival=data["arrival"],
+            departure=data["departure"],
+            guests=data["guests"],
+            actor=request.user,
+        )
+        return Response(
+            ReservationChangedSerializer({**reservation_row(changed), "change_fee": changed.change_fee}).data
+        )

@@ -56,7 +56,7 @@ def _folio(reservation: Reservation) -> dict[str, Any]:
         "status": reservation.status,
         "charges": [_charge_row(c) for c in summary["charges"]],
         "nights_unposted": sum((n.price for n in summary["pending"]), Decimal("0.00")),
-        **{k: summary[k] for k in ("total", "deposit", "paid", "refunded", "balance")},
+        **{k: summary[k] for k in ("total", "deposit_asked", "deposit", "paid", "refunded", "balance")},
     }
 
 

@@ -179,6 +179,8 @@ class Reservation(TimeStampedModel):
         _("card's last four digits"), max_length=4, blank=True, validators=[RegexValidator(r"^\d{4}$")]
     )
     cancel_fee = models.DecimalField(_("cancellation fee"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    # Not stored: the fee of the change just made by `services.reservation_change` (the fee itself is a bill line).
+    change_fee: Decimal = Decimal("0")
     # Arrival (HOTEL02): the room given, the room card issued, when the guests were registered.
     room = models.ForeignKey(
         Room, verbose_name=_("room"), null=True, blank=True, on_delete=models.PROTECT, related_name="reservations"
@@ -395,6 +397,7 @@ class FolioCharge(models.Model):
         LAUNDRY = "laundry", _("Laundry")
         NO_SHOW_FEE = "no_show_fee", _("No-show fee")
         CANCELLATION_FEE = "cancel_fee", _("Cancellation fee")
+        CHANGE_FEE = "change_fee", _("Change fee")
 
     reservation = models.ForeignKey(
         Reservation, verbose_name=_("reservation"), on_delete=models.PROTECT, related_name="folio_charges"

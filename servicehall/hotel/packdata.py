@@ -17,6 +17,9 @@ PACKS = Path(__file__).resolve().parent / "packs"
 DEFAULT_POLICY: dict[str, Any] = {
     "free_cancel_hours": 24,
     "late_cancel_fee_nights": 1,
+    # Changing a booking (HOTEL01): free until this many hours before check-in time, later the first nights.
+    "free_change_hours": 24,
+    "late_change_fee_nights": 1,
     "check_in_time": "14:00",
     "check_out_time": "12:00",
     "max_nights": 30,
@@ -44,7 +47,14 @@ def hotel_policy(hall: Hall) -> dict[str, Any]:
     policy = {**DEFAULT_POLICY, **read_hotel_pack(hall).get("policy", {})}
     for key in ("check_in_time", "check_out_time"):
         policy[key] = dt.time.fromisoformat(str(policy[key]))
-    for key in ("free_cancel_hours", "late_cancel_fee_nights", "max_nights", "horizon_days"):
+    for key in (
+        "free_cancel_hours",
+        "late_cancel_fee_nights",
+        "free_change_hours",
+        "late_change_fee_nights",
+        "max_nights",
+        "horizon_days",
+    ):
         policy[key] = int(policy[key])
     return policy
 

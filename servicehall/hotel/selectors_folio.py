@@ -59,8 +59,9 @@ def nights_unposted(*, reservation: Reservation, today: dt.date) -> list[Reserva
 
 def folio_summary(*, reservation: Reservation, today: dt.date, exclude: int | None = None) -> dict[str, Any]:
     """The bill: every line posted (reversals beside what they correct), the nights slept not yet posted, the
-    total, the deposit and the payments applied, the refunds held, and the balance (positive: the guest owes;
-    negative: the hotel gives back). `exclude`: a payment not to count (the one being applied)."""
+    total, the deposit asked for and the deposit paid, the payments applied, the refunds held, and the balance
+    (positive: the guest owes; negative: the hotel gives back).
+    `exclude`: a payment not to count (the one being applied)."""
     charges = list(reservation.folio_charges.select_related("posted_by").order_by("posted_at", "id"))
     pending = nights_unposted(reservation=reservation, today=today)
     posted_total = sum((c.amount for c in charges), ZERO)
@@ -83,8 +84,13 @@ def folio_summary(*, reservation: Reservation, today: dt.date, exclude: int | No
         "payments": payments,
         "nights_total": sum((c.amount for c in charges if c.kind == FolioCharge.Kind.ROOM_NIGHT), ZERO) + pending_total,
         "total": total,
+        # The deposit asked for at booking (`Reservation.deposit`) is not money: only what went through billing
+        # (`deposit`) is paid; `deposit_to_take` is what the bill's page still offers to take.
         "deposit": deposit,
-        "deposit_agreed": reservation.deposit,
+        "deposit_asked": reservation.deposit,
+        "deposit_to_take": max(reservation.deposit - deposit, ZERO)
+        if reservation.status in (S.BOOKED, S.CHECKED_IN)
+        else ZERO,
         "paid": paid,
         "refunded": refunded,
         "balance": total - deposit - paid + refunded,

@@ -23,7 +23,9 @@ class ReservationSerializer(serializers.Serializer):
     vip = serializers.BooleanField()
     requests = serializers.CharField()
     total = serializers.DecimalField(max_digits=12, decimal_places=2)
-    deposit = serializers.DecimalField(max_digits=12, decimal_places=2)
+    deposit = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="The deposit asked for; what was paid is on the folio."
+    )
     card_last4 = serializers.CharField(help_text="Only the last four digits: the card itself is never stored.")
     cancel_fee = serializers.DecimalField(max_digits=12, decimal_places=2)
 
@@ -38,7 +40,21 @@ class ReservationCreateSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=32)
     channel = serializers.ChoiceField(choices=Reservation.Channel.choices)
     guarantee = serializers.ChoiceField(choices=Reservation.Guarantee.choices, default=Reservation.Guarantee.NONE)
-    deposit = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, default=None, allow_null=True)
+    deposit = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        default=None,
+        allow_null=True,
+        help_text="The deposit asked for (guarantee `deposit`); not money received.",
+    )
+    deposit_pos_reference = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The card terminal's reference when the deposit was paid at booking: recorded through billing.",
+    )
     card_token = serializers.CharField(
         max_length=64, required=False, allow_blank=True, default="", help_text="The payment terminal's reference."
     )
@@ -46,6 +62,20 @@ class ReservationCreateSerializer(serializers.Serializer):
     vip = serializers.BooleanField(required=False, default=False)
     requests = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     request_key = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+
+class ReservationChangeSerializer(serializers.Serializer):
+    room_type = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    rate_plan = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    arrival = serializers.DateField()
+    departure = serializers.DateField()
+    guests = serializers.IntegerField(min_value=1, max_value=10)
+
+
+class ReservationChangedSerializer(ReservationSerializer):
+    change_fee = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="The policy's fee for this change, posted to the guest's bill."
+    )
 
 
 class AvailabilityNightSerializer(serializers.Serializer):

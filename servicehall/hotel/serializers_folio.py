@@ -33,7 +33,12 @@ class FolioSerializer(serializers.Serializer):
         max_digits=12, decimal_places=2, help_text="Nights slept that the night audit has not posted yet."
     )
     total = serializers.DecimalField(max_digits=12, decimal_places=2)
-    deposit = serializers.DecimalField(max_digits=12, decimal_places=2)
+    deposit_asked = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="The deposit asked for at booking (not money received)."
+    )
+    deposit = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="The deposit paid through billing (purpose `hotel_folio`)."
+    )
     paid = serializers.DecimalField(max_digits=12, decimal_places=2)
     refunded = serializers.DecimalField(max_digits=12, decimal_places=2)
     balance = serializers.DecimalField(

@@ -39,6 +39,7 @@ from .states import HOLDING_STATUSES, RESERVATION_TABLE, ReservationStatus
 
 SMS_BOOKED = "hotel_booked"
 SMS_CANCELLED = "hotel_cancelled"
+SMS_CHANGED = "hotel_changed"
 CENT = Decimal("0.01")
 # 13 to 19 digits, with or without spaces or dashes: what a payment card number looks like.
 _CARD_NUMBER = re.compile(r"(?:\d[ -]?){13,19}")
@@ -163,7 +164,7 @@ def _guarantee_check(guarantee: str, deposit: Any, card_token: Any, card_last4: 
     if guarantee == Reservation.Guarantee.DEPOSIT:
         amount = _money(deposit)
         if amount <= 0:
-            raise Unprocessable(_("Enter the deposit taken."), code="deposit_missing")
+            raise Unprocessable(_("Enter the deposit asked for."), code="deposit_missing")
         return {"deposit": amount}
     if guarantee == Reservation.Guarantee.CARD:
         token, last4 = str(card_token or "").strip()[:64], str(card_last4 or "").strip()
@@ -195,9 +196,10 @@ def nights_held(
     return held
 
 
-def _capacity_check(room_type: RoomType, arrival: dt.date, departure: dt.date) -> None:
+def _capacity_check(room_type: RoomType, arrival: dt.date, departure: dt.date, *, exclude: int | None = None) -> None:
+    """Refuse when a night is full. `exclude`: a reservation being changed, whose own nights do not count."""
     rooms = sellable_rooms(room_type)
-    held = nights_held(room_type, arrival, departure)
+    held = nights_held(room_type, arrival, departure, exclude=exclude)
     full = [night for night in _nights(arrival, departure) if held[night] >= rooms]
     if full:
         raise Conflict(
@@ -380,6 +382,144 @@ def reservation_cancel(*, reservation: Reservation, actor: Actor, now: dt.dateti
 
 def new_request_key() -> str:
     return secrets.token_urlsafe(16)
+
+
+# --- change a booking (HOTEL01) -----------------------------------------------------------------------------
+
+
+def change_fee(reservation: Reservation, *, now: dt.datetime) -> Decimal:
+    """The policy's fee for changing a booking: free until `free_change_hours` before check-in time on the
+    arrival day (as booked before the change); later, the first `late_change_fee_nights` nights' prices as
+    quoted before the change (0 nights: changes are always free)."""
+    policy = hotel_policy(reservation.hall)
+    check_in = dt.datetime.combine(reservation.arrival, policy["check_in_time"], tzinfo=reservation.hall.tz)
+    if now < check_in - dt.timedelta(hours=policy["free_change_hours"]):
+        return Decimal("0")
+    nights = reservation.nights_quoted.order_by("night")[: policy["late_change_fee_nights"]]
+    return sum((n.price for n in nights), Decimal("0"))
+
+
+def _guests_check(guests: Any, room_type: RoomType) -> int:
+    try:
+        count = int(str(guests if guests is not None else "").strip())
+    except ValueError:
+        count = 0
+    if not 1 <= count <= room_type.capacity:
+        raise Unprocessable(
+            _("A %(type)s takes 1 to %(capacity)s guests.")
+            % {"type": room_type.display_name, "capacity": room_type.capacity},
+            code="bad_guests",
+        )
+    return count
+
+
+def reservation_change(
+    *,
+    reservation: Reservation,
+    room_type: RoomType,
+    rate_plan: RatePlan,
+    arrival: Any,
+    departure: Any,
+    guests: Any,
+    actor: Actor,
+    now: dt.datetime | None = None,
+) -> Reservation:
+    """Change a booked (not yet arrived) reservation's dates, room type, rate plan or guests (HOTEL01): re-quoted
+    night by night at the plan's prices, never beyond the rooms of the type on any night (the type's row is
+    locked as in `reservation_create`; the reservation's own nights do not count against it). Past the policy's
+    free period the change fee is posted to the guest's bill. A room given before is taken back when the type or
+    the dates change. Recorded in the reservation's history and the audit trail; the guest is texted."""
+    hall = reservation.hall
+    require_capability(actor, hall, Capability.ISSUE, message=_("Your role cannot take reservations in this hall."))
+    now = now or timezone.now()
+    if room_type.hall_id != hall.pk or rate_plan.hall_id != hall.pk or not rate_plan.active:
+        raise Unprocessable(_("Choose a room type and a rate plan of this hotel."), code="bad_choice")
+    arrival, departure = _dates_check(hall, arrival, departure, today=timezone.localdate(now, hall.tz))
+    guest_count = _guests_check(guests, room_type)
+    prices = night_prices(
+        room_type=room_type, rate_plan=rate_plan, arrival=arrival, departure=departure, guests=guest_count
+    )
+    with transaction.atomic():
+        RoomType.objects.select_for_update().filter(pk=room_type.pk).values_list("pk", flat=True).get()
+        locked = (
+            Reservation.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("hall", "room_type", "rate_plan")
+            .get(pk=reservation.pk)
+        )
+        if locked.status != S.BOOKED:
+            raise Conflict(_("Only a booked reservation not yet arrived can be changed."), code="not_open")
+        before = {
+            "arrival": locked.arrival,
+            "departure": locked.departure,
+            "room_type": locked.room_type_id,
+            "rate_plan": locked.rate_plan_id,
+            "guests": locked.guests,
+        }
+        after = {
+            "arrival": arrival,
+            "departure": departure,
+            "room_type": room_type.pk,
+            "rate_plan": rate_plan.pk,
+            "guests": guest_count,
+        }
+        if before == after:
+            raise Unprocessable(_("Nothing is changed: choose other dates, room type, plan or guests."), code="same")
+        _capacity_check(room_type, arrival, departure, exclude=locked.pk)
+        fee = change_fee(locked, now=now)
+        old_total = locked.total
+        keep_room = (
+            locked.room_id
+            and before["room_type"] == room_type.pk
+            and ((before["arrival"], before["departure"]) == (arrival, departure))
+        )
+        locked.room_type, locked.rate_plan = room_type, rate_plan
+        locked.arrival, locked.departure, locked.guests = arrival, departure, guest_count
+        locked.total = sum((price for _night, price in prices), Decimal("0"))
+        locked.updated_at = now
+        if not keep_room:
+            locked.room = None
+        locked.save(
+            update_fields=["room_type", "rate_plan", "arrival", "departure", "guests", "total", "room", "updated_at"]
+        )
+        locked.nights_quoted.all().delete()
+        ReservationNight.objects.bulk_create(
+            ReservationNight(reservation=locked, night=night, price=price) for night, price in prices
+        )
+        if fee > 0:  # the fee on the guest's bill (HOTEL04), as the cancellation fee
+            FolioCharge.objects.create(
+                reservation=locked,
+                kind=FolioCharge.Kind.CHANGE_FEE,
+                quantity=1,
+                unit_price=fee,
+                amount=fee,
+                business_date=timezone.localdate(now, hall.tz),
+                posted_at=now,
+                posted_by=acting_user(actor),
+            )
+        note = _("Changed: %(arrival)s to %(departure)s, %(type)s, %(plan)s, %(guests)s guests; %(total)s yuan") % {
+            "arrival": formats.date_format(arrival, "Y-m-d"),
+            "departure": formats.date_format(departure, "Y-m-d"),
+            "type": room_type.display_name,
+            "plan": rate_plan.display_name,
+            "guests": guest_count,
+            "total": locked.total,
+        }
+        RESERVATION_TABLE.record(locked, from_status=S.BOOKED, to_status=S.BOOKED, actor=actor, at=now, note=note)
+        audit_record(
+            actor=actor,
+            action="hotel.reservation_change",
+            obj=locked,
+            hall=hall,
+            data={
+                "before": {k: str(v) for k, v in before.items()},
+                "after": {k: str(v) for k, v in after.items()},
+                "total": [str(old_total), str(locked.total)],
+                "fee": str(fee),
+            },
+        )
+        _text(locked, SMS_CHANGED, _booked_text(locked))
+    locked.change_fee = fee  # for the screen's message
+    return locked
 
 
 # --- arrival (HOTEL02) -------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from servicehall.billing.models import Payment, PaymentPurpose
+from servicehall.billing.models import Payment, PaymentMethod, PaymentPurpose
 from servicehall.billing.services import payment_collect, payment_request_hash, refund_request
 from servicehall.care.services import rating_ask
 from servicehall.core.actors import Actor, acting_user
@@ -36,7 +36,8 @@ from servicehall.org.roles import Capability
 from .models import Departure, FolioCharge, Reservation, ReservationNight, Room
 from .packdata import hotel_policy
 from .selectors_folio import departures_due, folio_payments, folio_summary, nights_unposted
-from .services import _refuse_card_numbers
+from .services import _refuse_card_numbers, reservation_create
+from .services_stay import stay_requests_close
 from .states import RESERVATION_TABLE, ReservationStatus
 
 logger = logging.getLogger(__name__)
@@ -271,6 +272,13 @@ def _collect(
     return payment
 
 
+def deposit_due(reservation: Reservation, *, exclude: int | None = None) -> Decimal:
+    """What is left to take of the deposit asked for at booking: the amount asked (`Reservation.deposit`) less
+    what was paid through billing (purpose `hotel_folio`). Never below zero."""
+    paid = sum((p.amount for p in folio_payments(reservation=reservation, part=DEPOSIT, exclude=exclude)), Decimal(0))
+    return max(reservation.deposit - paid, Decimal("0.00"))
+
+
 def folio_deposit_take(
     *,
     reservation: Reservation,
@@ -280,23 +288,57 @@ def folio_deposit_take(
     idempotency_key: Any,
     actor: Actor,
 ) -> Payment:
-    """Take the reservation's deposit through billing (cash, card or QR): it is applied to the bill at
-    check-out, and what it exceeds the bill by is refunded from it."""
+    """Take the deposit asked for at booking through billing (cash, card or QR): at most the amount asked less
+    what was paid already, so once. It is applied to the bill at check-out, and what it exceeds the bill by is
+    refunded from it. The same idempotency key returns the first payment."""
     _require_front_desk(actor, reservation)
     if reservation.status not in (S.BOOKED, S.CHECKED_IN):
         raise Conflict(_("A deposit is taken only before or during the stay."), code="not_open")
     if reservation.deposit <= 0:
         raise Unprocessable(_("This reservation has no deposit to take."), code="no_deposit")
+    key = str(idempotency_key or "").strip()
+    if key and (
+        first := Payment.objects.filter(
+            hall_id=reservation.hall_id, idempotency_key=key, reference=folio_reference(reservation, DEPOSIT)
+        ).first()
+    ):
+        return first  # the form sent twice: the payment it made
+    due = deposit_due(reservation)
+    if due <= 0:
+        raise Conflict(_("The deposit has been paid already."), code="deposit_paid")
     return _collect(
         reservation=reservation,
         part=DEPOSIT,
-        amount=reservation.deposit,
+        amount=due,
         method=method,
         tendered=tendered,
         pos_reference=pos_reference,
-        idempotency_key=idempotency_key,
+        idempotency_key=key,
         actor=actor,
     )
+
+
+def reservation_book(*, deposit_pos_reference: Any = "", actor: Actor, **booking: Any) -> Reservation:
+    """Book a room (`services.reservation_create`, HOTEL01). When the deposit asked for was paid at booking on
+    the card terminal, `deposit_pos_reference` (the terminal's reference) records it through billing in the
+    same transaction: the bill then shows it paid and never asks for it again. Without it the deposit is only
+    asked for and taken on the bill's page."""
+    pos = str(deposit_pos_reference or "").strip()
+    if pos and booking.get("guarantee") != Reservation.Guarantee.DEPOSIT:
+        raise Unprocessable(
+            _("A terminal reference for the deposit goes only with a deposit guarantee."), code="bad_guarantee"
+        )
+    with transaction.atomic():
+        reservation = reservation_create(actor=actor, **booking)
+        if pos and reservation.status == S.BOOKED and deposit_due(reservation) > 0:
+            folio_deposit_take(
+                reservation=reservation,
+                method=PaymentMethod.CARD,
+                pos_reference=pos,
+                idempotency_key=f"hotel-booking-deposit-{reservation.pk}",
+                actor=actor,
+            )
+    return reservation
 
 
 def _payable(reservation: Reservation, payment: Payment, part: str) -> str:
@@ -304,8 +346,9 @@ def _payable(reservation: Reservation, payment: Payment, part: str) -> str:
     if part == DEPOSIT:
         if reservation.status not in (S.BOOKED, S.CHECKED_IN):
             return _("The reservation is closed: no deposit is taken.")
-        taken = folio_payments(reservation=reservation, part=DEPOSIT).exclude(pk=payment.pk)
-        return _("The deposit has been taken already.") if taken.exists() else ""
+        if payment.amount > deposit_due(reservation, exclude=payment.pk):
+            return _("The deposit has been paid already.")
+        return ""
     if reservation.status != S.CHECKED_IN:
         return _("The guest has checked out already: the bill is settled.")
     due = folio_summary(reservation=reservation, today=reservation.hall.local_date(), exclude=payment.pk)["balance"]
@@ -378,6 +421,7 @@ def _check_out_locked(reservation: Reservation, *, actor: Actor, now: dt.datetim
     )
     if reservation.room_id:
         Room.objects.filter(pk=reservation.room_id).update(housekeeping=Room.Housekeeping.VACANT_DIRTY, inspected=False)
+    stay_requests_close(reservation=reservation, actor=actor, now=now)
     audit_record(
         actor=actor,
         action="hotel.check_out",

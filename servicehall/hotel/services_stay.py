@@ -169,6 +169,31 @@ def guest_request_cancel(
     return _request_move(request, G.CANCELLED, actor=actor, now=now, note=str(reason))
 
 
+def stay_requests_close(*, reservation: Reservation, actor: Actor, now: dt.datetime) -> int:
+    """At check-out (HOTEL04), inside its transaction with the reservation's row locked by the caller: the
+    guest's open requests are cancelled with the reason "guest checked out" through `REQUEST_TABLE`, so they
+    leave the request lists and the housekeeping board. Answers how many were closed."""
+    reason = _("guest checked out")
+    closed = 0
+    for request in (
+        GuestRequest.objects.select_for_update().filter(reservation=reservation, status__in=REQUEST_OPEN).order_by("id")
+    ):
+        transition(
+            request,
+            G.CANCELLED,
+            table=REQUEST_TABLE,
+            refuse=lambda status: Conflict(_("This request is finished already."), code="bad_move"),
+            actor=actor,
+            note=reason,
+            now=now,
+        )
+        audit_record(actor=actor, action="hotel.guest_request_cancelled", obj=request, hall=reservation.hall)
+        closed += 1
+    if closed:
+        _push(reservation.hall, reservation=reservation.pk)
+    return closed
+
+
 # --- housekeeping --------------------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("halls/<slug:hall>/new/", views.new, name="new"),
     path("halls/<slug:hall>/r/<int:reservation>/", views.reservation, name="reservation"),
     path("halls/<slug:hall>/r/<int:reservation>/cancel/", views.cancel, name="cancel"),
+    path("halls/<slug:hall>/r/<int:reservation>/change/", views.change, name="change"),
     # Arrival (HOTEL02): the room given and inspected, every guest registered, the room card issued
     path("halls/<slug:hall>/r/<int:reservation>/room/", views.assign_room, name="assign_room"),
     path("halls/<slug:hall>/r/<int:reservation>/inspect/", views.inspect_room, name="inspect_room"),

@@ -26,7 +26,7 @@ from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get, hall_get_for_user, user_can, user_capabilities
 
-from . import selectors, services
+from . import selectors, services, services_folio
 from .models import Reservation
 from .packdata import arrival_info, hotel_policy
 from .presentation import reservation_row
@@ -43,6 +43,7 @@ FIELDS = (
     "channel",
     "guarantee",
     "deposit",
+    "deposit_pos_reference",
     "card_token",
     "card_last4",
     "requests",
@@ -125,7 +126,7 @@ def new(request: HttpRequest, hall: str) -> HttpResponse:
             rate_plan = selectors.rate_plan_get(hall=hall_obj, rate_plan_id=form["rate_plan"])
             arrival = _date_field(form["arrival"], _("arrival"))
             departure = _date_field(form["departure"], _("departure"))
-            reservation = services.reservation_create(
+            reservation = services_folio.reservation_book(
                 hall=hall_obj,
                 room_type=room_type,
                 rate_plan=rate_plan,
@@ -137,6 +138,7 @@ def new(request: HttpRequest, hall: str) -> HttpResponse:
                 channel=form["channel"],
                 guarantee=form["guarantee"],
                 deposit=form["deposit"],
+                deposit_pos_reference=form["deposit_pos_reference"],
                 card_token=form["card_token"],
                 card_last4=form["card_last4"],
                 vip=request.POST.get("vip") == "on",
@@ -177,6 +179,9 @@ def _reservation_page(
         "row": reservation_row(found),
         "nights": list(found.nights_quoted.all()),
         "fee_now": services.cancel_fee(found, now=now) if found.status == "booked" else None,
+        "change_fee_now": services.change_fee(found, now=now) if found.status == "booked" else None,
+        "room_types": list(selectors.room_types_for_hall(hall=hall)) if found.status == "booked" else [],
+        "rate_plans": list(selectors.rate_plans_for_hall(hall=hall)) if found.status == "booked" else [],
         "can_book": user_can(user=request.user, hall=hall, capability=Capability.ISSUE),
         "room": found.room,
         "rooms": selectors.rooms_for_reservation(reservation=found) if found.status == "booked" else [],
@@ -265,6 +270,36 @@ def check_in(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
         )
 
     return _reservation_action(request, hall, reservation, run, _("Checked in. Please welcome the guest."))
+
+
+@login_required
+@never_cache
+@require_POST
+@handles_application_errors
+def change(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
+    """Change a booked reservation's dates, room type, rate plan or guests (HOTEL01): re-quoted, the policy's
+    fee on the bill when it is late."""
+    hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.ISSUE)
+    found = selectors.reservation_get(hall=hall_obj, reservation_id=reservation)
+    try:
+        changed = services.reservation_change(
+            reservation=found,
+            room_type=selectors.room_type_get(hall=hall_obj, room_type_id=request.POST.get("room_type")),
+            rate_plan=selectors.rate_plan_get(hall=hall_obj, rate_plan_id=request.POST.get("rate_plan")),
+            arrival=_date_field(request.POST.get("arrival"), _("arrival")),
+            departure=_date_field(request.POST.get("departure"), _("departure")),
+            guests=request.POST.get("guests"),
+            actor=request.user,
+        )
+    except ApplicationError as exc:
+        found = selectors.reservation_get(hall=hall_obj, reservation_id=reservation)
+        return _reservation_page(request, hall_obj, found, error=str(exc.message), status=exc.status_code)
+    messages.success(
+        request,
+        _("Reservation %(code)s is changed: %(total)s yuan in all; change fee %(fee)s yuan (texted to the guest).")
+        % {"code": changed.code, "total": changed.total, "fee": changed.change_fee},
+    )
+    return redirect(reverse("hotel:reservation", kwargs={"hall": hall_obj.code, "reservation": found.pk}))
 
 
 @login_required

@@ -96,7 +96,7 @@ def _folio_page(
         "can_correct": user_can(user=request.user, hall=hall, capability=Capability.APPROVE_MONEY),
         "kinds": [(k, FolioCharge.Kind(k).label) for k in services_folio.POSTABLE_KINDS],
         "methods": PaymentMethod.choices,
-        "deposit_due": found.deposit > 0 and not summary["deposit"] and found.status in ("booked", "checked_in"),
+        "deposit_due": summary["deposit_to_take"],
         "departure": selectors_folio.departure_get(reservation=found),
         "request_key": services.new_request_key(),
         "posted": request.POST if request.method == "POST" else {},
