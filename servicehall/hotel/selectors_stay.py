@@ -193,7 +193,7 @@ def stay_for_complaint(*, hall: Hall, value: Any) -> SourceFound | None:
         obj=found,
         rows=[
             (_("Hotel guest"), mask_name(found.guest_name)),
-            (_("Room"), f"{found.room.number} · {found.code}"),
+            (_("Room"), f"{found.room.number if found.room else '—'} · {found.code}"),
         ],
         contact_name=found.guest_name[:40],
         contact_phone=found.phone,

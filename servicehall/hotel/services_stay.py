@@ -129,7 +129,7 @@ def _request_move(request: GuestRequest, to: str, *, actor: Actor, now: dt.datet
         changes["started_at"] = now
     elif to == G.DONE:
         changes["done_at"] = now
-    refusals = {
+    refusals: dict[str, str] = {
         G.IN_PROGRESS: _("Only a request not started yet can be started."),
         G.DONE: _("This request is finished already."),
         G.CANCELLED: _("This request is finished already."),
@@ -375,10 +375,9 @@ def room_change(
 # --- complaints during the stay (the care app's complaints) --------------------------------------------------
 
 
-def stay_complaint_link(*, complaint: Any, found: Reservation) -> StayComplaint:
+def stay_complaint_link(*, complaint: Any, found: Reservation) -> None:
     """Called by the care app in the transaction that recorded a complaint opened from a stay: the link,
     nothing copied (the same complaint sent twice links once)."""
-    link, _created = StayComplaint.objects.get_or_create(
-        complaint=complaint, defaults={"reservation": found, "room_id": found.room_id}
-    )
-    return link
+    if found.room is None:  # care offers the complaint only for a guest in house, who has a room
+        raise Conflict(_("Only a guest in house can complain about the stay."), code="not_in_house")
+    StayComplaint.objects.get_or_create(complaint=complaint, defaults={"reservation": found, "room": found.room})

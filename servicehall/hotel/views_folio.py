@@ -181,7 +181,7 @@ def _payment_fields(request: HttpRequest) -> dict[str, Any]:
 @require_POST
 @handles_application_errors
 def deposit(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
-    def run(hall_obj: Any, found: Reservation) -> str:
+    def run(hall_obj: Any, found: Reservation) -> str | HttpResponse:
         payment = services_folio.folio_deposit_take(reservation=found, actor=request.user, **_payment_fields(request))
         if payment.method == PaymentMethod.QR and payment.status != "succeeded":
             messages.info(

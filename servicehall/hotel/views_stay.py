@@ -121,8 +121,7 @@ def request_new(request: HttpRequest, hall: str) -> HttpResponse:
         now=now,
     )
     messages.success(
-        request,
-        _("%(kind)s for room %(room)s is logged.") % {"kind": logged.display_name, "room": reservation.room.number},
+        request, _("%(kind)s for room %(room)s is logged.") % {"kind": logged.display_name, "room": logged.room.number}
     )
     return _back(request, reverse("hotel:requests", kwargs={"hall": hall_obj.code}))
 

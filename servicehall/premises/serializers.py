@@ -3,6 +3,8 @@ customer's personal data is held here)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from servicehall.org.presentation import staff_name
@@ -143,10 +145,10 @@ class EquipmentWarningSerializer(serializers.Serializer[dict[str, str]]):
         choices=["expired", "quiet", "never", "fault", "expiring"],
         help_text="expired / expiring (extinguisher, AED), quiet / never (a screen's heartbeat), fault (open).",
     )
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the warning's words, named label as in the page
 
 
-class EquipmentSerializer(serializers.Serializer[dict[str, object]]):
+class EquipmentSerializer(serializers.Serializer[Any]):
     """One row of the register (from `selectors_equipment.equipment_row`)."""
 
     id = serializers.IntegerField(source="equipment.pk")
