@@ -12,12 +12,14 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.core.actors import Actor
+from servicehall.core.dates import day_check
 from servicehall.core.errors import Conflict, Forbidden, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
@@ -69,11 +71,15 @@ def parse_day(raw: str | None, *, field: str) -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         raise Unprocessable(
             _("Please enter a date like 2026-05-12."), code="bad_date", extra={"field": field}
         ) from None
+    try:
+        return day_check(day)  # the range every day the system keeps lies in (year 9999 is a typing slip)
+    except ValidationError as exc:
+        raise Unprocessable(exc.messages[0], code="date_out_of_range", extra={"field": field}) from None
 
 
 def parse_cost(raw: Any) -> Decimal | None:

@@ -147,6 +147,7 @@ def test_site03_bad_input_is_refused_with_a_message(world, client):
         ({"kind": "pc", "asset_number": "", "name": "x"}, "Give the asset number"),
         ({"kind": "extinguisher", "asset_number": "FE-9", "name": "4kg"}, "needs the date it is valid until"),
         ({"kind": "extinguisher", "asset_number": "FE-9", "name": "4kg", "expires_on": "31/12"}, "like 2026-05-12"),
+        ({"kind": "extinguisher", "asset_number": "FE-9", "name": "4kg", "expires_on": "9999-12-31"}, "between"),
         ({"kind": "rating_pad", "asset_number": "P9", "name": "pad", "screen": "99"}, "number of the counter"),
         ({"kind": "kiosk", "asset_number": "K9", "name": "kiosk", "screen": "<b>"}, "?screen="),
     ]
