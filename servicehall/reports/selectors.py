@@ -53,11 +53,14 @@ def history_demand(
     handles: dict[int, list[float]] = defaultdict(list)
     rules = head_starts(hall=hall)
     tickets = 0
+    served_days = 0  # a day without any ticket (before the hall's history, or closed) says nothing of demand
     first = minutes(hall.opens_at)
     for each in days:
         since = dt.datetime.combine(each, dt.time.min, tzinfo=hall.tz)
         until = since + dt.timedelta(days=1)
-        for category_id, kind, issued_at in ticket_arrivals(hall=hall, since=since, until=until):
+        arrivals = list(ticket_arrivals(hall=hall, since=since, until=until))
+        served_days += bool(arrivals)
+        for category_id, kind, issued_at in arrivals:
             local = timezone.localtime(issued_at, hall.tz)
             index = (local.hour * 60 + local.minute - first) // interval_minutes
             if category_id not in counts or not 0 <= index < len(starts):
@@ -69,7 +72,7 @@ def history_demand(
                 kinds[category_id] += 1
         for category_id, seconds in serving_seconds(hall=hall, since=since, until=until):
             handles[category_id].append(seconds)
-    weeks_seen = max(len(days), 1)
+    weeks_seen = max(served_days, 1)
     head_start = max((rules.get(k, 0) for k in HEAD_START_KINDS), default=0) * 60
     demand = []
     for category in categories:
