@@ -6,7 +6,8 @@ in halls that loaded that pack. A hall without any pack (a fresh installation, t
 
 Landing screens (every one has the top bar with the menu and "Sign out"): duty manager and hall administrator
 → duty manager screen; clerk → counter workbench; lobby guide and service manager → lobby guide; safety officer
-→ installation jobs (read-only: the hall's installations and gas connections); housekeeping → the hotel's
+→ installation jobs (read-only: the hall's installations and gas connections; in a hall without field work,
+the safety page); housekeeping → the hotel's
 room board; head-office auditor and any other role that may only look → order archive (read-only).
 """
 
@@ -43,6 +44,8 @@ PACK_FEATURES: dict[str, frozenset[str]] = {
     "card_writes": frozenset({"gas"}),
     "credit_purchase": frozenset({"telecom"}),
     "hotel": frozenset({"hotel"}),
+    # Work out in the field (installation jobs, repair visits): a utility's or a carrier's, not a hotel's.
+    "field_work": frozenset({"telecom", "gas"}),
 }
 
 
@@ -99,8 +102,20 @@ SCREENS: tuple[Screen, ...] = (
         packs=PACK_FEATURES["card_writes"],
     ),
     # Read-only for those who only look (the safety officer lands here).
-    Screen("repairs", "orders:repairs", _("Repairs"), frozenset({C.SERVE, C.MANAGE_QUEUE})),
-    Screen("jobs", "orders:jobs", _("Installation jobs"), frozenset({C.SERVE, C.MANAGE_QUEUE, C.VIEW_HALL})),
+    Screen(
+        "repairs",
+        "orders:repairs",
+        _("Repairs"),
+        frozenset({C.SERVE, C.MANAGE_QUEUE}),
+        packs=PACK_FEATURES["field_work"],
+    ),
+    Screen(
+        "jobs",
+        "orders:jobs",
+        _("Installation jobs"),
+        frozenset({C.SERVE, C.MANAGE_QUEUE, C.VIEW_HALL}),
+        packs=PACK_FEATURES["field_work"],
+    ),
     Screen("drawer", "cashdesk:drawer", _("Cash drawer"), frozenset({C.SERVE})),
     Screen("invoices", "invoicing:list", _("Invoices"), frozenset({C.SERVE})),
     Screen("money", "cashdesk:console", _("Money"), frozenset({C.APPROVE_MONEY})),
@@ -156,21 +171,26 @@ def staff_nav(
     return nav
 
 
-# The screen a role lands on, first match wins: (roles, capability, url name).
-LANDINGS: tuple[tuple[frozenset[str], str, str], ...] = (
-    (frozenset(), C.MANAGE_QUEUE, "queueing:manager"),
-    (frozenset(), C.SERVE, "queueing:workbench"),
-    (frozenset(), C.GUIDE, "queueing:guide"),
-    (frozenset({Role.SAFETY_OFFICER}), C.VIEW_HALL, "orders:jobs"),
-    (frozenset({Role.HOUSEKEEPING}), C.HOUSEKEEP, "hotel:housekeeping"),
-    (frozenset(), C.VIEW_HALL, "orders:archive"),
+# The screen a role lands on, first match wins: (roles, capability, url name, the feature the hall must offer).
+LANDINGS: tuple[tuple[frozenset[str], str, str, str], ...] = (
+    (frozenset(), C.MANAGE_QUEUE, "queueing:manager", ""),
+    (frozenset(), C.SERVE, "queueing:workbench", ""),
+    (frozenset(), C.GUIDE, "queueing:guide", ""),
+    (frozenset({Role.SAFETY_OFFICER}), C.VIEW_HALL, "orders:jobs", "field_work"),
+    (frozenset({Role.SAFETY_OFFICER}), C.VIEW_HALL, "safety:page", ""),
+    (frozenset({Role.HOUSEKEEPING}), C.HOUSEKEEP, "hotel:housekeeping", ""),
+    (frozenset(), C.VIEW_HALL, "orders:archive", ""),
 )
 
 
-def landing_url(*, roles: set[str], capabilities: frozenset[str], hall_code: str) -> str | None:
+def landing_url(
+    *, roles: set[str], capabilities: frozenset[str], hall_code: str, packs: list[str] | None = None
+) -> str | None:
     """Where a signed-in member lands: a screen of their role, always with the top bar (menu, sign-out)."""
-    for wanted_roles, capability, url_name in LANDINGS:
+    for wanted_roles, capability, url_name, feature in LANDINGS:
         if capability not in capabilities or (wanted_roles and not (wanted_roles & roles)):
+            continue
+        if feature and not hall_offers(packs=packs, feature=feature):
             continue
         try:
             return reverse(url_name, kwargs={"hall": hall_code})

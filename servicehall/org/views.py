@@ -41,7 +41,12 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     # Every role lands on a screen with the top bar (menu, sign-out); the board is one of its links (issue 10).
     roles = {m.role for m in memberships_for_user(user=request.user) if m.hall_id == hall.pk}
-    target = landing_url(roles=roles, capabilities=user_capabilities(user=request.user, hall=hall), hall_code=hall.code)
+    target = landing_url(
+        roles=roles,
+        capabilities=user_capabilities(user=request.user, hall=hall),
+        hall_code=hall.code,
+        packs=hall.packs,
+    )
     if target is None:
         return redirect("queueing:board", hall=hall.code)
     return redirect(target)

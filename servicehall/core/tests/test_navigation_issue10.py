@@ -99,3 +99,28 @@ def test_issue10_the_invoice_request_takes_the_hall_from_the_receipt_link(world)
     # Opened without the receipt's link, the page still asks (the only way to say which hall).
     bare = english().get(reverse("invoicing:request")).content.decode()
     assert 'name="hall"' in bare and "Hall code" in bare and 'type="hidden" name="hall"' not in bare
+
+
+def test_issue10_a_hotels_menu_has_no_installation_jobs_or_repairs():
+    everything = frozenset({C.SERVE, C.MANAGE_QUEUE, C.VIEW_HALL})
+    for packs in (["telecom"], ["gas"], []):
+        assert {"jobs", "repairs"} <= set(_keys(packs, everything))
+    assert not {"jobs", "repairs"} & set(_keys(["hotel"], everything))
+
+
+def test_issue10_a_hotels_safety_officer_lands_on_the_safety_page(world):
+    from servicehall.org.navigation import landing_url
+    from servicehall.org.selectors import user_capabilities
+    from testsupport.world import make_member
+
+    officer = make_member(world.hall, Role.SAFETY_OFFICER)
+    capabilities = user_capabilities(user=officer, hall=world.hall)
+    code = world.hall.code
+    jobs = reverse("orders:jobs", kwargs={"hall": code})
+    safety = reverse("safety:page", kwargs={"hall": code})
+    assert landing_url(roles={Role.SAFETY_OFFICER}, capabilities=capabilities, hall_code=code, packs=["gas"]) == jobs
+    assert landing_url(roles={Role.SAFETY_OFFICER}, capabilities=capabilities, hall_code=code, packs=["hotel"]) == safety
+    Hall.objects.filter(pk=world.hall.pk).update(packs=["hotel"])
+    client = Client()
+    client.force_login(officer)
+    assert client.get("/")["Location"] == safety
