@@ -119,7 +119,8 @@ def test_issue10_a_hotels_safety_officer_lands_on_the_safety_page(world):
     jobs = reverse("orders:jobs", kwargs={"hall": code})
     safety = reverse("safety:page", kwargs={"hall": code})
     assert landing_url(roles={Role.SAFETY_OFFICER}, capabilities=capabilities, hall_code=code, packs=["gas"]) == jobs
-    assert landing_url(roles={Role.SAFETY_OFFICER}, capabilities=capabilities, hall_code=code, packs=["hotel"]) == safety
+    hotel_landing = landing_url(roles={Role.SAFETY_OFFICER}, capabilities=capabilities, hall_code=code, packs=["hotel"])
+    assert hotel_landing == safety
     Hall.objects.filter(pk=world.hall.pk).update(packs=["hotel"])
     client = Client()
     client.force_login(officer)
