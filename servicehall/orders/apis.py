@@ -387,7 +387,7 @@ class HallJobsApi(ServiceHallAPIView):
         tags=["jobs"],
         summary="The hall's installation and meter jobs",
         description=(
-            "Soonest appointment first; `show=open` (scheduled or failed, the default), `done` or `cancelled`. "
+            "Soonest appointment first; `show=open` (scheduled, failed or customer absent; the default), `done` or `cancelled`. "
             "Customers and numbers masked, addresses by region only. For every role of the hall."
         ),
         parameters=[JobsQuerySerializer],
@@ -404,12 +404,12 @@ class HallJobsApi(ServiceHallAPIView):
 
 class JobReportApi(ServiceHallAPIView):
     @_job_schema(
-        "Report a technician's result: done or failed",
+        "Report a technician's result: done, failed or customer absent",
         request=JobReportInputSerializer,
         description=(
             "Done: an installation makes the service active, a meter removal cancels it, and the order's "
             "outstanding work (未完工) is done when no other job of the order is open. Failed (with a note): "
-            "the job stays open until it is rescheduled. Only a scheduled job is reported (409 otherwise). "
+            "the job stays open until it is rescheduled; so does customer absent (`absent`). Only a scheduled job is reported (409 otherwise). "
             "Done before the appointment begins needs `early_reason` (422 `early_report` without it) and is audited."
         ),
     )
@@ -429,7 +429,7 @@ class JobReportApi(ServiceHallAPIView):
 
 class JobRescheduleApi(ServiceHallAPIView):
     @_job_schema(
-        "Book a new appointment for a failed or scheduled job",
+        "Book a new appointment for a scheduled, failed or customer-absent job",
         request=JobRescheduleInputSerializer,
         description=(
             "The window must lie ahead, end after it starts and last 30 minutes to 12 hours; times without an "

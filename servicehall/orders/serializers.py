@@ -134,7 +134,7 @@ class ArchiveQuerySerializer(serializers.Serializer):
         return value
 
 
-JOB_SHOW_HELP = _("open (scheduled or failed, the default), done or cancelled.")
+JOB_SHOW_HELP = _("open (scheduled, failed or customer absent; the default), done or cancelled.")
 
 
 class JobsQuerySerializer(serializers.Serializer):
@@ -299,7 +299,7 @@ class JobSerializer(serializers.Serializer):
     kind_display = serializers.CharField()
     status = serializers.CharField(help_text=_("scheduled, done, failed, absent or cancelled."))
     status_display = serializers.CharField()
-    open = serializers.BooleanField(help_text=_("Scheduled or failed: the order's work is still outstanding."))
+    open = serializers.BooleanField(help_text=_("Scheduled, failed or customer absent: the order's work is still outstanding."))
     window_start = serializers.DateTimeField()
     window_end = serializers.DateTimeField()
     technician = serializers.CharField()

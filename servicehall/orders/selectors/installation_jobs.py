@@ -41,7 +41,7 @@ def job_get_for_user(*, user: Any, job_id: Any, capability: str) -> Any:
 
 
 def jobs_for_hall(*, hall: Hall, statuses: tuple[str, ...] | None = None, limit: int = 300) -> list[Any]:
-    """The hall's jobs, soonest appointment first; by default the open ones (scheduled or failed)."""
+    """The hall's jobs, soonest appointment first; by default the open ones (scheduled, failed or customer absent)."""
     wanted = statuses if statuses is not None else JOB_OPEN_STATUSES
     return list(_job_queryset().filter(hall=hall, status__in=wanted).order_by("window_start", "id")[:limit])
 

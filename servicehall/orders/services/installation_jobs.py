@@ -378,7 +378,7 @@ def job_reschedule(
     require_capability(actor, job.hall, Capability.SERVE)
     if job.status not in JOB_OPEN_STATUSES:
         raise Conflict(
-            _("Only a scheduled or failed job can be rescheduled; this one is %(status)s.")
+            _("Only a scheduled, failed or customer-absent job can be rescheduled; this one is %(status)s.")
             % {"status": _status_label(job.status)},
             code="not_reschedulable",
         )
@@ -416,7 +416,7 @@ def job_reschedule(
 
 @transaction.atomic
 def job_cancel(*, job: InstallationJob, actor: Actor, note: str = "") -> InstallationJob:
-    """Give up a scheduled or failed job (the business was reverted). A done or cancelled job is left as it is.
+    """Give up an open job (scheduled, failed or customer absent) (the business was reverted). A done or cancelled job is left as it is.
 
     Does not touch the order's outstanding-work flag: the revert that calls it clears it."""
     _order, job = _lock_job(job)

@@ -85,7 +85,7 @@ def _job_for(request: HttpRequest, hall: Hall, job_id: int) -> InstallationJob:
 def _report_job(request: HttpRequest, job: InstallationJob) -> str:
     form = forms.JobReportForm(request.POST)
     if not form.is_valid():
-        raise Unprocessable(_("Report the job done or failed."), code="bad_result")
+        raise Unprocessable(_("Report the job done, failed or customer absent."), code="bad_result")
     done = form.cleaned_data["result"] == "done"
     absent = form.cleaned_data["result"] == "absent"
     services.job_report(
