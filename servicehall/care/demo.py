@@ -1,7 +1,8 @@
 """Demo data of the care app: this morning's ratings at the four counters, one of them 不满意 with its alert
 still open on the duty manager's console (CARE01), an opinion book entry waiting for its answer (CARE06) and
-two complaints: one being handled, one close to the time it must be acknowledged by (CARE04), and two fault
-repairs: one with a technician booked for tomorrow, one past its time and escalated to the duty manager (CARE05)."""
+two complaints: one being handled, one close to the time it must be acknowledged by (CARE04), and three fault
+repairs: one with a technician booked for tomorrow, one past its time and escalated to the duty manager, and one
+fixed and confirmed whose call-back is due this morning on the follow-up queue (CARE05, CARE02)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.customers.models import Service
 from servicehall.orders import services as order_services
-from servicehall.orders.models import RepairTicket
+from servicehall.orders.models import FollowUpTask, RepairTicket
 from servicehall.orders.selectors import repairs as repair_selectors
 from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Counter, Hall
@@ -112,11 +113,12 @@ def _complaints(hall: Hall, clerks: dict[int, Any]) -> None:
 
 
 def _repairs(hall: Hall, clerks: dict[int, Any]) -> None:
-    """A broadband fault with a technician booked for tomorrow morning, and another reported a week ago that
-    nobody fixed: past its time, escalated to the duty manager on the console."""
+    """A broadband fault with a technician booked for tomorrow morning, another reported a week ago that
+    nobody fixed: past its time, escalated to the duty manager on the console, and a third fixed and confirmed
+    whose follow-up call is due this morning."""
     kinds = {k.code: k for k in repair_selectors.fault_kinds_for(hall=hall, service_kind="broadband")}
-    services_ = list(Service.objects.filter(company_id=hall.company_id, kind="broadband").order_by("id")[:2])
-    if "broadband_down" not in kinds or len(services_) < 2:
+    services_ = list(Service.objects.filter(company_id=hall.company_id, kind="broadband").order_by("id")[:3])
+    if "broadband_down" not in kinds or len(services_) < 3:
         return
     clerk, now = clerks[2], timezone.now()
     booked = order_services.repair_open(
@@ -140,6 +142,26 @@ def _repairs(hall: Hall, clerks: dict[int, Any]) -> None:
         now=now - dt.timedelta(days=7),
     )
     order_services.repairs_check(now=now)
+    _repair_to_call_back(hall, clerk, services_[2], kinds["broadband_down"], start)
+
+
+def _repair_to_call_back(hall: Hall, clerk: Any, service: Service, kind: Any, start: dt.datetime) -> None:
+    """Fixed by the technician, confirmed by the customer: the call-back the pack asks for is due this morning
+    (dated as if the repair had been confirmed yesterday), so the follow-up queue has a call to make."""
+    repair = order_services.repair_open(
+        hall=hall, actor=clerk, service=service, fault_kind=kind, description="无线信号时有时无"
+    )
+    repair = order_services.repair_dispatch(
+        repair=repair, actor=clerk, window_start=start, window_end=start + dt.timedelta(hours=3), technician="王师傅"
+    )
+    repair = order_services.repair_report(
+        repair=repair, actor=clerk, result="fixed", note="更换光猫", early_reason="客户来电要求提前上门"
+    )
+    order_services.repair_confirm(repair=repair, actor=clerk, fixed=True, note="客户确认网络正常")
+    task = FollowUpTask.objects.get(order=repair.order)
+    today = timezone.localdate(timezone=hall.tz)
+    due = min(dt.datetime.combine(today, dt.time(9, 30), tzinfo=hall.tz), timezone.now())
+    order_services.followup_task_retry(task=task, actor=clerk, due_at=due)
 
 
 def _manager(hall: Hall) -> Any:

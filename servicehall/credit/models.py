@@ -138,7 +138,7 @@ class CreditStatusChange(StatusMove):
 
 
 class InstallmentStatus(models.TextChoices):
-    DUE = "due", _("Due")
+    DUE = "due", pgettext_lazy("installment status", "Due")
     PAID = "paid", _("Paid")
     # Shown, never stored: a due installment past its due date.
     OVERDUE = "overdue", _("Overdue")

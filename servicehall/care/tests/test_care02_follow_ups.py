@@ -8,6 +8,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -143,3 +145,14 @@ def test_care02_only_the_service_staff_of_the_hall_make_follow_up_calls(world, o
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpTask.Status.OPEN
     assert timezone.now() < follow_up.due_at
+
+
+def test_care02_the_demo_hall_has_a_follow_up_call_due_this_morning():
+    """The demo's repair fixed and confirmed yesterday: its call-back waits on the service manager's queue."""
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - a second load adds nothing
+    task = FollowUpTask.objects.get(order__hall__code="demo")
+    assert task.status == FollowUpTask.Status.OPEN and task.due_at <= timezone.now()
+    page = signed_in(get_user_model().objects.get(username="service1"))
+    html = page.get(reverse("care:follow_ups", kwargs={"hall": "demo"})).content.decode()
+    assert f'data-testid="follow-up-{task.order.number}"' in html
