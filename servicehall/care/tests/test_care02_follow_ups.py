@@ -156,3 +156,17 @@ def test_care02_the_demo_hall_has_a_follow_up_call_due_this_morning():
     page = signed_in(get_user_model().objects.get(username="service1"))
     html = page.get(reverse("care:follow_ups", kwargs={"hall": "demo"})).content.decode()
     assert f'data-testid="follow-up-{task.order.number}"' in html
+
+
+def test_care02_the_service_manager_who_makes_the_calls_sees_the_number_to_call(world, follow_up):
+    from servicehall.org.roles import Role
+    from testsupport.world import make_member
+
+    caller = make_member(world.hall, Role.SERVICE_MANAGER)
+    with time_machine.travel(follow_up.due_at + dt.timedelta(minutes=1)):
+        page = signed_in(caller).get(queue_url(world)).content.decode()
+        assert 'data-testid="follow-up-reveal"' in page and "13812345678" not in page
+        url = reverse("care:follow_up_phone", kwargs={"hall": world.hall.code, "task": follow_up.pk})
+        shown = signed_in(caller).post(url, headers={"HX-Request": "true"})
+    assert shown.status_code == 200 and "13812345678" in shown.content.decode()
+    assert PersonalDataAccess.objects.get().actor == caller
