@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from servicehall.care.models import DissatisfactionAlert, Rating, Score
 from servicehall.care.services import opinion_write, rating_press
+from servicehall.care.states import RatingStatus
 
 from .helpers import served
 
@@ -95,3 +96,24 @@ def test_care01_every_care_operation_is_in_the_schema(tmp_path):
     assert {"200", "400", "409"} <= set(handle["responses"])
     assert "get" in paths["/api/v1/care/halls/{hall}/opinions"]
     assert {"200", "400", "409"} <= set(paths["/api/v1/care/halls/{hall}/opinions/{entry}/answer"]["post"]["responses"])
+
+
+def test_care01_finishing_a_ticket_asks_the_pad_within_a_pinned_number_of_queries(world):
+    """Issue 17's hot path: the finish that makes the pad ask writes the asking rating in one insert (no
+    second update of it, no extra read of the clerk); the count is pinned so that it does not creep up."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from servicehall.queueing.tests.test_api import act, at_counter, client_for
+
+    ticket = at_counter(world)
+    clerk = client_for(world.clerk)
+    assert act(clerk, ticket, "start").status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        response = act(clerk, ticket, "finish", {"outcome": "completed"})
+    assert response.status_code == 200
+    rating = Rating.objects.get(ticket=ticket)
+    assert rating.status == RatingStatus.ASKED and rating.open_until is not None and rating.clerk == world.clerk
+    on_rating = [q["sql"] for q in captured.captured_queries if "care_rating" in q["sql"]]
+    assert len(on_rating) == 3, on_rating  # is there one already, the insert, other windows closed
+    assert len(captured.captured_queries) <= 13, [q["sql"][:80] for q in captured.captured_queries]
