@@ -144,7 +144,7 @@ def _ask(ticket: Ticket, *, actor: Actor, now: dt.datetime) -> Rating:
 
 def _close_other_windows(ticket: Ticket, *, keep: Rating, now: dt.datetime) -> None:
     """One question at a time per pad: asking this customer closes the previous customer's window."""
-    Rating.objects.filter(counter_id=ticket.counter_id, status=RatingStatus.ASKED, open_until__gt=now).exclude(
+    Rating.objects.filter(counter=ticket.counter, status=RatingStatus.ASKED, open_until__gt=now).exclude(
         pk=keep.pk
     ).update(open_until=now)
 
