@@ -14,7 +14,7 @@ TEST_WORKERS ?= auto
 BROWSER_TESTS ?= 1
 export DJANGO_SETTINGS_MODULE := servicehall.settings
 
-.PHONY: run test check install voice browser-deps pdf-deps demo migrate lint format messages bench clean
+.PHONY: run test check install voice browser-deps pdf-deps cluster-deps demo migrate lint format messages bench clean
 
 $(VENV)/.installed: requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.13 is needed ($(PYTHON) not found)"; exit 1; }
@@ -32,6 +32,10 @@ voice: install
 
 browser-deps: pdf-deps
 	./scripts/ensure-debian-packages.sh chromium fonts-noto-cjk espeak-ng gettext
+
+# The cluster drill (bench/cluster.py): nginx in front of several app nodes, and openssl for its certificate.
+cluster-deps: install
+	./scripts/ensure-debian-packages.sh nginx openssl
 
 # Receipts and invoices as PDF: WeasyPrint needs Pango and a Chinese font.
 pdf-deps:
