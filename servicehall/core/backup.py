@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess  # noqa: S404 - the PostgreSQL tools, with argument lists, never a shell
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -84,7 +84,7 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 
 def _sqlite_name(alias: str) -> str:
     name = str(_settings(alias)["NAME"])
-    if connections[alias].is_in_memory_db():
+    if connections[alias].vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name):
         raise BackupError("An in-memory SQLite database cannot be backed up or restored.")
     return name
 
@@ -118,11 +118,13 @@ def backup_to(path: str | Path, *, using: str = DEFAULT_DB_ALIAS) -> Path:
         elif _vendor(using) == "sqlite":
             source_name = _sqlite_name(using)
             temporary.unlink()
-            with closing(sqlite3.connect(source_name, timeout=20)) as source:
-                with closing(sqlite3.connect(temporary)) as copy:
-                    source.backup(copy)
-                    # A backup is one self-contained file: no WAL beside it.
-                    copy.execute("PRAGMA journal_mode=DELETE")
+            with (
+                closing(sqlite3.connect(source_name, timeout=20)) as source,
+                closing(sqlite3.connect(temporary)) as copy,
+            ):
+                source.backup(copy)
+                # A backup is one self-contained file: no WAL beside it.
+                copy.execute("PRAGMA journal_mode=DELETE")
             _sqlite_check(temporary)
         else:
             raise BackupError(f"Backups of {_vendor(using)} databases are not supported.")
@@ -187,10 +189,12 @@ def restore_from(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool
         )
     elif vendor == "sqlite":
         _sqlite_check(source)
-        with closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as backup:
-            with closing(sqlite3.connect(_sqlite_name(using), timeout=20)) as database:
-                backup.backup(database)
-                database.execute("PRAGMA journal_mode=WAL")
+        with (
+            closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as backup,
+            closing(sqlite3.connect(_sqlite_name(using), timeout=20)) as database,
+        ):
+            backup.backup(database)
+            database.execute("PRAGMA journal_mode=WAL")
     else:
         raise BackupError(f"Restores into {vendor} databases are not supported.")
     _connection_release(using)

@@ -285,18 +285,22 @@ def drill_run(
     try:
         before = fingerprint()
         fingerprint_seconds = time.monotonic() - started
-        path = Path(backup_path) if backup_path else workdir / ("backup.dump" if vendor != "sqlite" else "backup.sqlite3")
+        path = (
+            Path(backup_path) if backup_path else workdir / ("backup.dump" if vendor != "sqlite" else "backup.sqlite3")
+        )
         moment = time.monotonic()
         backup_to(path, using=using)
         backup_seconds = time.monotonic() - moment
-        with fresh_database(using=using, workdir=workdir, keep=keep) as name:
-            with database_name_switched(name, using=using):
-                moment = time.monotonic()
-                restore_from(path, using=using)
-                restore_seconds = time.monotonic() - moment
-                if tamper is not None:
-                    tamper()
-                after = fingerprint()
+        with (
+            fresh_database(using=using, workdir=workdir, keep=keep) as name,
+            database_name_switched(name, using=using),
+        ):
+            moment = time.monotonic()
+            restore_from(path, using=using)
+            restore_seconds = time.monotonic() - moment
+            if tamper is not None:
+                tamper()
+            after = fingerprint()
         result = DrillResult(
             vendor=vendor,
             backup_path=str(path),

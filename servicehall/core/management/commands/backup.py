@@ -28,6 +28,4 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         seconds = time.monotonic() - started
-        self.stdout.write(
-            self.style.SUCCESS(f"Backed up to {path} ({path.stat().st_size} bytes in {seconds:.1f} s).")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Backed up to {path} ({path.stat().st_size} bytes in {seconds:.1f} s)."))

@@ -21,9 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--from", required=True, dest="path", help="the backup file to restore")
         parser.add_argument("--database", default="default", help="the database alias (default: default)")
-        parser.add_argument(
-            "--force", action="store_true", help="replace what the database holds (it is lost)"
-        )
+        parser.add_argument("--force", action="store_true", help="replace what the database holds (it is lost)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()

@@ -21,7 +21,9 @@ class Command(BaseCommand):
     help = "Back up the database, restore it into a fresh database and check the copy holds the same data."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--keep", metavar="PATH", help="write the backup here and keep it (default: a temporary file)")
+        parser.add_argument(
+            "--keep", metavar="PATH", help="write the backup here and keep it (default: a temporary file)"
+        )
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
