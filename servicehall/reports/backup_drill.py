@@ -197,6 +197,7 @@ class DrillResult:
     backup_path: str
     backup_bytes: int
     fingerprint_seconds: float
+    copy_fingerprint_seconds: float
     backup_seconds: float
     restore_seconds: float
     total_seconds: float
@@ -218,6 +219,7 @@ class DrillResult:
             "backup_path": self.backup_path,
             "backup_bytes": self.backup_bytes,
             "fingerprint_seconds": round(self.fingerprint_seconds, 2),
+            "copy_fingerprint_seconds": round(self.copy_fingerprint_seconds, 2),
             "backup_seconds": round(self.backup_seconds, 2),
             "restore_seconds": round(self.restore_seconds, 2),
             "total_seconds": round(self.total_seconds, 2),
@@ -300,12 +302,15 @@ def drill_run(
             restore_seconds = time.monotonic() - moment
             if tamper is not None:
                 tamper()
+            moment = time.monotonic()
             after = fingerprint()
+            copy_fingerprint_seconds = time.monotonic() - moment
         result = DrillResult(
             vendor=vendor,
-            backup_path=str(path),
+            backup_path=str(path) if backup_path else "(a temporary file, removed)",
             backup_bytes=path.stat().st_size,
             fingerprint_seconds=fingerprint_seconds,
+            copy_fingerprint_seconds=copy_fingerprint_seconds,
             backup_seconds=backup_seconds,
             restore_seconds=restore_seconds,
             total_seconds=time.monotonic() - started,

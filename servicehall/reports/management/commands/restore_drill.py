@@ -44,6 +44,7 @@ class Command(BaseCommand):
             write(f"latest settlement {figures['latest_settlements']}")
             write(f"backup           {figures['backup_bytes']} bytes ({figures['backup_bytes'] / 2**20:.1f} MiB)")
             write(f"fingerprint      {figures['fingerprint_seconds']} s")
+            write(f"  of the copy    {figures['copy_fingerprint_seconds']} s")
             write(f"backup time      {figures['backup_seconds']} s")
             write(f"restore time     {figures['restore_seconds']} s")
             write(f"whole drill      {figures['total_seconds']} s")
