@@ -161,6 +161,14 @@ def restore_from(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool
     if not source.is_file():
         raise BackupError(f"No backup at {source}.")
     vendor = _vendor(using)
+    # The file first: an unreadable backup is refused before the database is looked at.
+    if vendor == "postgresql":
+        args, env = _pg_args_env(using)
+        _run([_tool("pg_restore"), "--list", str(source)], env)
+    elif vendor == "sqlite":
+        _sqlite_check(source)
+    else:
+        raise BackupError(f"Restores into {vendor} databases are not supported.")
     if vendor == "sqlite" and not Path(_sqlite_name(using)).exists():
         holds_data = False
     else:
@@ -172,8 +180,6 @@ def restore_from(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool
         )
     _connection_release(using)
     if vendor == "postgresql":
-        args, env = _pg_args_env(using)
-        _run([_tool("pg_restore"), "--list", str(source)], env)
         _run(
             [
                 _tool("pg_restore"),
@@ -187,16 +193,13 @@ def restore_from(path: str | Path, *, using: str = DEFAULT_DB_ALIAS, force: bool
             ],
             env,
         )
-    elif vendor == "sqlite":
-        _sqlite_check(source)
+    else:
         with (
             closing(sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)) as backup,
             closing(sqlite3.connect(_sqlite_name(using), timeout=20)) as database,
         ):
             backup.backup(database)
             database.execute("PRAGMA journal_mode=WAL")
-    else:
-        raise BackupError(f"Restores into {vendor} databases are not supported.")
     _connection_release(using)
 
 

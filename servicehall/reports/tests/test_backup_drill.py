@@ -90,3 +90,10 @@ def test_backup_a_missing_backup_file_is_refused_with_exit_2(tmp_path):
     with pytest.raises(CommandError, match="No backup") as refused:
         call_command("restore", "--from", str(tmp_path / "nothing.backup"))
     assert refused.value.returncode == 2
+
+
+def test_backup_a_file_that_is_no_backup_is_refused_with_exit_2_before_the_database_is_touched(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a backup")
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", "--from", str(tmp_path / "notes.txt"))
+    assert refused.value.returncode == 2
