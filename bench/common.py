@@ -230,6 +230,8 @@ class Result:
     cpu: dict[str, float] = field(default_factory=dict)
     cpu_seconds: float = 0.0  # wall time the CPU figures cover (the whole load, warm-up included)
     notes: list[str] = field(default_factory=list)
+    # (seconds since the measured window began, server memory MB, PostgreSQL connections), with --sample.
+    samples: list[tuple[float, float | None, int | None]] = field(default_factory=list)
 
     @property
     def throughput(self) -> float:
@@ -270,8 +272,59 @@ def print_result(result: Result) -> None:
         wall = r.cpu_seconds or r.seconds
         busy = ", ".join(f"{key} {value / wall * 100:.0f}%" for key, value in r.cpu.items())
         print(f"  CPU, % of one core        {busy}")
+    if r.samples:
+        print_samples(r.samples)
     for note in r.notes:
         print(f"  note: {note}")
+
+
+def print_samples(samples: list[tuple[float, float | None, int | None]]) -> None:
+    """The soak's resource readings: first, largest and last, and the growth over the second half."""
+    memory = [(t, m) for t, m, _ in samples if m is not None]
+    connections = [c for _, _, c in samples if c is not None]
+    if memory:
+        values = [m for _, m in memory]
+        half = [m for t, m in memory if t >= memory[-1][0] / 2]
+        print(
+            f"  server memory (MB)        first {values[0]:.0f}, max {max(values):.0f}, last {values[-1]:.0f}; "
+            f"second half {min(half):.0f}–{max(half):.0f} (n={len(values)})"
+        )
+    if connections:
+        print(f"  PostgreSQL connections    first {connections[0]}, max {max(connections)}, last {connections[-1]}")
+
+
+def server_rss_mb(server_pid: int | None) -> float | None:
+    """Resident memory of the app server: its master and every worker (the server's process group)."""
+    if server_pid is None:
+        return None
+    total_kb = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) != server_pid:
+                continue
+            status = (entry / "status").read_text()
+        except (OSError, ProcessLookupError):
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total_kb += int(line.split()[1])
+    return total_kb / 1024
+
+
+def database_connections(url: str) -> int | None:
+    """Connections to the benchmark's database now (a leak grows this under a steady load)."""
+    if not url:
+        return None
+    import psycopg
+
+    with psycopg.connect(_conninfo(url)) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (_database_name(url),),
+        ).fetchone()
+    return int(row[0]) if row else None
 
 
 def print_ratio(app: Result, raw: Result) -> None:

@@ -54,6 +54,7 @@ import datetime as dt  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
+import random  # noqa: E402
 import signal  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -73,6 +74,7 @@ from bench.common import (  # noqa: E402
     Result,
     cpu_snapshot,
     cpu_used,
+    database_connections,
     db_conninfo,
     django_env,
     double_calls_in_database,
@@ -82,6 +84,7 @@ from bench.common import (  # noqa: E402
     print_result,
     print_targets,
     require_local,
+    server_rss_mb,
 )
 from bench.queue_raw import run_raw  # noqa: E402
 
@@ -208,6 +211,9 @@ async def run_app(
     poll: float,
     server_pid: int | None,
     board_url: str | None = None,
+    rate: float = 0.0,
+    sample_every: float = 0.0,
+    database_url: str = "",
 ) -> Result:
     hall = world["hall"]
     counters = world["counters"]
@@ -294,6 +300,53 @@ async def run_app(
             if clock["from"] <= t3 <= clock["until"]:
                 result.finished += 1
 
+    async def arrivals() -> None:
+        """Open loop (`--rate`): tickets arrive at `rate` per second (Poisson, seeded) whatever the answers
+        take, through up to `kiosks` connections; an arrival finding them all busy waits for one."""
+        rng = random.Random(17)  # arrival times, not secrets
+        body = {"category": world["category"], "channel": "kiosk"}
+        slots = asyncio.Semaphore(kiosks)
+        pending: set[asyncio.Task[None]] = set()
+
+        async def one(client: httpx.AsyncClient, due: float) -> None:
+            try:
+                response = await client.post(f"/api/v1/halls/{hall}/tickets", json=body)
+            except httpx.HTTPError as exc:
+                failed("issue", exc)
+                return
+            finally:
+                slots.release()
+            done = time.perf_counter()
+            if response.status_code != 201:
+                result.errors[f"issue {response.status_code}"] += 1
+            elif due >= clock["from"]:
+                result.issue.append(done - due)  # from the arrival: time waiting for a free kiosk included
+                result.issued += 1
+
+        wide = httpx.Limits(max_connections=kiosks, max_keepalive_connections=kiosks)
+        async with httpx.AsyncClient(base_url=url, limits=wide, timeout=timeout) as client:
+            due = time.perf_counter()
+            for _ in range(max_loops):
+                due += rng.expovariate(rate)
+                if due >= clock["until"]:
+                    break
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                await slots.acquire()
+                task = asyncio.create_task(one(client, due))
+                pending.add(task)
+                task.add_done_callback(pending.discard)
+            await asyncio.gather(*pending)
+
+    async def sample_resources() -> None:
+        """Every `sample_every` s: the app server's memory (all its processes) and PostgreSQL connections."""
+        for _ in range(max_loops):
+            if time.perf_counter() >= clock["until"]:
+                return
+            result.samples.append(
+                (time.perf_counter() - clock["from"], server_rss_mb(server_pid), database_connections(database_url))
+            )
+            await asyncio.sleep(sample_every)
+
     async def watch_loop() -> None:
         """How late this process's event loop wakes up: a busy load generator inflates every latency."""
         for _ in range(max_loops):
@@ -320,10 +373,13 @@ async def run_app(
         t0 = time.perf_counter()
         clock.update({"from": t0 + warmup, "until": t0 + duration})
         measure_from_wall = time.time() + warmup
+        sources = [arrivals()] if rate > 0 else [kiosk() for _ in range(kiosks)]
+        extra = [sample_resources()] if sample_every > 0 else []
         await asyncio.gather(
-            *(kiosk() for _ in range(kiosks)),
+            *sources,
             *(counter_task(row, client) for row, client in zip(counters, clients, strict=True)),
             watch_loop(),
+            *extra,
         )
         result.cpu = cpu_used(before, cpu_snapshot(server_pid))
         result.cpu_seconds = time.perf_counter() - cpu_from
@@ -376,6 +432,20 @@ def main() -> None:
         "(as a proxy routing /ws/ would); 0 puts the board on the HTTP workers (default 1)",
     )
     parser.add_argument("--think", type=float, default=0.01, help="kiosk pause between tickets, seconds (0.01)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="open loop: tickets arrive at this many per second (Poisson) instead of kiosks taking them as fast "
+        "as they can; run once without it to find the saturation rate, then at half of it (issue 17)",
+    )
+    parser.add_argument(
+        "--sample",
+        type=float,
+        default=0.0,
+        help="every this many seconds, record the server's memory and PostgreSQL's connections (the soak, "
+        "issue 18); 0: not sampled",
+    )
     parser.add_argument("--poll", type=float, default=0.25, help="counter pause after a 204, seconds (0.25)")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
@@ -462,6 +532,9 @@ def main() -> None:
                     poll=args.poll,
                     server_pid=server.pid if server else None,
                     board_url=board_url,
+                    rate=args.rate,
+                    sample_every=args.sample,
+                    database_url=args.database_url,
                 )
             )
         finally:
