@@ -387,7 +387,8 @@ class HallJobsApi(ServiceHallAPIView):
         tags=["jobs"],
         summary="The hall's installation and meter jobs",
         description=(
-            "Soonest appointment first; `show=open` (scheduled, failed or customer absent; the default), `done` or `cancelled`. "
+            "Soonest appointment first; `show=open` (scheduled, failed or customer absent; the default), "
+            "`done` or `cancelled`. "
             "Customers and numbers masked, addresses by region only. For every role of the hall."
         ),
         parameters=[JobsQuerySerializer],
@@ -409,7 +410,8 @@ class JobReportApi(ServiceHallAPIView):
         description=(
             "Done: an installation makes the service active, a meter removal cancels it, and the order's "
             "outstanding work (未完工) is done when no other job of the order is open. Failed (with a note): "
-            "the job stays open until it is rescheduled; so does customer absent (`absent`). Only a scheduled job is reported (409 otherwise). "
+            "the job stays open until it is rescheduled; so does customer absent (`absent`). Only a scheduled job "
+            "is reported (409 otherwise). "
             "Done before the appointment begins needs `early_reason` (422 `early_report` without it) and is audited."
         ),
     )

@@ -299,7 +299,9 @@ class JobSerializer(serializers.Serializer):
     kind_display = serializers.CharField()
     status = serializers.CharField(help_text=_("scheduled, done, failed, absent or cancelled."))
     status_display = serializers.CharField()
-    open = serializers.BooleanField(help_text=_("Scheduled, failed or customer absent: the order's work is still outstanding."))
+    open = serializers.BooleanField(
+        help_text=_("Scheduled, failed or customer absent: the order's work is still outstanding.")
+    )
     window_start = serializers.DateTimeField()
     window_end = serializers.DateTimeField()
     technician = serializers.CharField()

@@ -416,7 +416,8 @@ def job_reschedule(
 
 @transaction.atomic
 def job_cancel(*, job: InstallationJob, actor: Actor, note: str = "") -> InstallationJob:
-    """Give up an open job (scheduled, failed or customer absent) (the business was reverted). A done or cancelled job is left as it is.
+    """Give up an open job (scheduled, failed or customer absent): the business was reverted. A done or
+    cancelled job is left as it is.
 
     Does not touch the order's outstanding-work flag: the revert that calls it clears it."""
     _order, job = _lock_job(job)

@@ -76,22 +76,13 @@ def callable_tickets(*, counter: Counter):
     )
 
 
-def _just_called_by(counter: Counter, staff: Any, now: dt.datetime) -> Ticket | None:
-    """The ticket this clerk called at this counter less than DOUBLE_PRESS_SECONDS ago, still only called."""
+def _double_press(current: Ticket, staff: Any, now: dt.datetime) -> bool:
+    """Whether the counter's active ticket is the one this clerk called less than DOUBLE_PRESS_SECONDS ago and
+    still only called: a second press of call-next, not a busy counter (asked only when a ticket is active)."""
+    if current.status != S.CALLED or current.call_count != 1 or current.staff_id != getattr(staff, "pk", None):
+        return False
     since = now - dt.timedelta(seconds=DOUBLE_PRESS_SECONDS)
-    return (
-        Ticket.objects.filter(
-            counter=counter,
-            status=S.CALLED,
-            call_count=1,
-            staff_id=getattr(staff, "pk", None),
-            intervals__status=S.CALLED,
-            intervals__ended_at__isnull=True,
-            intervals__started_at__gte=since,
-        )
-        .select_related("hall", "category")
-        .first()
-    )
+    return current.intervals.filter(status=S.CALLED, ended_at__isnull=True, started_at__gte=since).exists()
 
 
 def ticket_call_next(*, counter: Counter, staff: Any) -> Ticket | None:
@@ -116,10 +107,12 @@ def _call_next_locked(*, counter: Counter, staff: Any) -> Ticket | None:
             _("Counter %(counter)s is not open. Open it before calling.") % {"counter": counter.number},
             code="counter_not_open",
         )
-    just_called = _just_called_by(counter, staff, timezone.now())
-    if just_called is not None:
-        raise AlreadyCalling(just_called)
-    _require_no_active(counter)
+    # One read on the hot path: the counter's active ticket, if any (one at most, by constraint).
+    current = Ticket.objects.filter(counter=counter, status__in=ACTIVE_STATUSES).first()
+    if current is not None:
+        if _double_press(current, staff, timezone.now()):
+            raise AlreadyCalling(current)
+        _require_no_active(counter)  # says which ticket keeps the counter busy
     candidates = callable_tickets(counter=counter)
     if connection.features.has_select_for_update_skip_locked:
         candidates = candidates.select_for_update(skip_locked=True, of=("self",))
