@@ -32,7 +32,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -78,6 +80,16 @@ def is_verified(request: HttpRequest) -> bool:
     """Whether this session passed the second factor (django-otp's middleware sets `is_verified`)."""
     check = getattr(request.user, "is_verified", None)
     return bool(check and check())
+
+
+def session_passed(*, session: Any, user: Any) -> bool:
+    """Whether a stored session of `user` passed the second factor, or `user` needs none (the live feeds read the
+    session store, not a request)."""
+    if not user.is_authenticated or not second_factor_needed(user=user):
+        return True
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY)
+    device = Device.from_persistent_id(persistent_id) if persistent_id else None
+    return device is not None and device.user_id == user.pk and bool(device.confirmed)
 
 
 def _normalised(code: str) -> str:
@@ -222,9 +234,14 @@ def second_factor_verify(*, request: HttpRequest, code: str) -> Verification:
         if getattr(request, "axes_locked_out", False):
             return _locked(request, credentials)
         return Verification()
-    otp_login(request, device)
+    session_mark_verified(request, device)
     AxesProxyHandler.reset_attempts(username=user.get_username())
     return Verification(verified=True, recovery_codes_left=recovery_left)
+
+
+def session_mark_verified(request: HttpRequest, device: Any) -> None:
+    """This session passed the second factor with `device` (django-otp keeps its id in the session)."""
+    otp_login(request, device)
 
 
 def _locked(request: HttpRequest, credentials: dict[str, str]) -> Verification:

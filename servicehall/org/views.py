@@ -193,9 +193,9 @@ def second_factor_enrol(request: HttpRequest) -> HttpResponse:
             device = second_factor.enrolling_device(user=request.user, device_id=device_id)
         else:
             request.session.pop(second_factor.ENROLLING_SESSION_KEY, None)
-            second_factor.otp_login(request, confirmed)
-            context = {"codes": [second_factor.recovery_code_shown(code) for code in codes], "next": next_url}
-            return render(request, "registration/second_factor_codes.html", context)
+            second_factor.session_mark_verified(request, confirmed)
+            shown = {"codes": [second_factor.recovery_code_shown(code) for code in codes], "next": next_url}
+            return render(request, "registration/second_factor_codes.html", shown)
     if device is None:
         device = second_factor.enrolment_start(user=request.user)
         request.session[second_factor.ENROLLING_SESSION_KEY] = device.pk

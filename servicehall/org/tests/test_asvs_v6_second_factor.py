@@ -249,3 +249,16 @@ def test_otp_the_demo_managers_have_the_published_demo_key(db):
     manager = TOTPDevice.objects.get(user__username="manager1", confirmed=True)
     assert second_factor.enrolment_show(device=manager).secret == DEMO_TOTP_SECRET
     assert not TOTPDevice.objects.filter(user__username="clerk1").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_asvs_v6_a_private_halls_live_feed_waits_for_the_second_factor(world):
+    from servicehall.queueing.tests.test_issue10_screen_pairing import ws_connects
+
+    world.hall.public_kiosk = False
+    world.hall.save()
+    device, _codes = enrolled(world.manager)
+    client = signed_in_with_password(world.manager)
+    assert ws_connects(world.hall, client) is False
+    client.post(VERIFY, {"code": code_now(device), "next": "/"})
+    assert ws_connects(world.hall, client) is True
