@@ -39,6 +39,13 @@ def _staff_sessions_outlive_time_travel(settings):
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_only_where_tested(settings):
+    """Tests sign staff in with `force_login` (no second factor); the second factor (ASVS V6) has tests of its own
+    (servicehall/org/tests/test_asvs_v6_second_factor*.py) that turn it back on."""
+    settings.SECOND_FACTOR_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A request or a test that switches to English must not leave the next test (same worker) in English."""
     translation.activate(settings.LANGUAGE_CODE)

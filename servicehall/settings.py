@@ -102,6 +102,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "servicehall.core",
     "servicehall.org",
     "servicehall.catalog",
@@ -136,6 +139,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages: a session that ended says why on the sign-in page.
     "servicehall.core.middleware.StaffSessionLimitsMiddleware",
+    # After the session limits: `request.user.is_verified()`, then the second factor's gate (ASVS V6).
+    "django_otp.middleware.OTPMiddleware",
+    "servicehall.org.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a sign-in refused for too many failures into our own page.
@@ -402,6 +408,17 @@ AXES_RESET_ON_SUCCESS = True
 # Passwords are never stored; the address is kept in the attempt rows (for the unlock screen), not in logs.
 AXES_SENSITIVE_PARAMETERS = ["ip_address"]
 AXES_VERBOSE = False
+
+# --- The second factor (ASVS V6, issue 18): duty and service managers, auditors, hall administrators and
+# superusers sign in with a code from an authenticator app (TOTP) or a recovery code; a hall may require it of
+# every role (Hall.second_factor_all_staff). Off only for a demo on one's own machine (docs/second_factor.md).
+SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", True)
+# The name of the account in the authenticator app ("servicehall: manager1").
+OTP_TOTP_ISSUER = env_str("SECOND_FACTOR_ISSUER", "servicehall")
+# How many recovery codes a person gets at enrolment (each works once).
+SECOND_FACTOR_RECOVERY_CODES = 10
+# The Django admin shows no secret of an authenticator or recovery code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Care after service (issue 12). A press on the counter's rating pad counts this many seconds after it asked
 # (CARE01) ...

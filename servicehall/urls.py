@@ -4,12 +4,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from servicehall.org import views as org_views
+from servicehall.org.second_factor import admin_has_permission
 
 urlpatterns = [
     path("", org_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/locked/<slug:hall>/", org_views.sign_in_locks, name="sign_in_locks"),
+    path("accounts/second-factor/", org_views.second_factor_verify, name="second_factor_verify"),
+    path("accounts/second-factor/enrol/", org_views.second_factor_enrol, name="second_factor_enrol"),
+    path("accounts/second-factor/staff/<slug:hall>/", org_views.second_factor_staff, name="second_factor_staff"),
     path("halls/<slug:hall>/outbox/", org_views.outbox, name="outbox"),
     path("halls/<slug:hall>/closed-days/", org_views.closed_days, name="closed_days"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -58,9 +62,6 @@ handler404 = "servicehall.core.views.not_found"
 handler500 = "servicehall.core.views.server_error"
 
 
-def _superusers_only(request) -> bool:
-    """Master data is edited by superusers only until the admin is scoped to halls."""
-    return request.user.is_active and request.user.is_superuser
-
-
-admin.site.has_permission = _superusers_only  # type: ignore[method-assign]
+# Master data is edited by superusers only until the admin is scoped to halls, and only in a session that passed
+# the second factor (ASVS V6) where it is required.
+admin.site.has_permission = admin_has_permission  # type: ignore[method-assign]

@@ -1,4 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Company, Counter, CounterCategory, Hall, HallClosedDay, Membership
 
@@ -38,3 +43,12 @@ class HallClosedDayAdmin(admin.ModelAdmin):
     list_display = ["hall", "date", "kind", "reason"]
     list_filter = ["hall", "kind"]
     date_hierarchy = "date"
+
+
+# django-otp's device lists (ASVS V6, docs/second_factor.md) word their search help once, at import, in the
+# language active then: the same help, translated per request.
+for _model, _base in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)):
+    admin.site.unregister(_model)
+    admin.site.register(
+        _model, type(_base.__name__, (_base,), {"search_help_text": _("Search by username or email address")})
+    )

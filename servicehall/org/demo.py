@@ -12,8 +12,12 @@ from servicehall.catalog.services import pack_load
 
 from .models import Company, Counter, CounterCategory, Hall, Membership
 from .roles import Role
+from .second_factor import ROLES_ALWAYS, demo_enrol
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - the published demo password, listed in the README
+# The authenticator key of every demo account that signs in with a second factor (managers, auditor, admin):
+# published in docs/second_factor.md, so the demo can be tried with any authenticator app or `oathtool`.
+DEMO_TOTP_SECRET = "SERV ICEH ALLD EMOS ECON DFAC TORT OTP2"  # noqa: S105 - the published demo key
 DEMO_USERS: list[tuple[str, str, str, str]] = [
     # username, Chinese name, role, counter number (for clerks)
     ("clerk1", "王晓燕", Role.CLERK, "1"),
@@ -137,4 +141,6 @@ def _hall_load(
         # 工号: the hall's code letter and the person's place in the list, shown on the rating pad.
         job_number = f"{hall.code[:1].upper()}{index:03d}"
         Membership.objects.get_or_create(user=user, hall=hall, role=role, defaults={"job_number": job_number})
+        if role in ROLES_ALWAYS or user.is_superuser:
+            demo_enrol(user=user, secret_base32=DEMO_TOTP_SECRET)
     return hall

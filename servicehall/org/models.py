@@ -61,6 +61,16 @@ class Hall(TimeStampedModel):
         editable=False,
         help_text=_('Raised by "Unpair all screens": every board or kiosk paired before must be paired again.'),
     )
+    # Managers, auditors and administrators always sign in with a second factor; this asks it of every role
+    # of the hall, clerks included (ASVS V6, issue 18).
+    second_factor_all_staff = models.BooleanField(
+        _("every role signs in with a second factor"),
+        default=False,
+        help_text=_(
+            "Clerks, lobby guides, safety officers and housekeeping also sign in with a code from an "
+            "authenticator app. Managers, auditors and administrators always do."
+        ),
+    )
     close_open_tickets_at_day_end = models.BooleanField(_("close open tickets at the end of the day"), default=True)
     alert_waiting_over_target = models.PositiveIntegerField(
         _("alert when more tickets than this wait longer than the target"), default=5

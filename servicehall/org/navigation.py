@@ -121,6 +121,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("money", "cashdesk:console", _("Money"), frozenset({C.APPROVE_MONEY})),
     Screen("archive", "orders:archive", _("Order archive"), frozenset({C.VIEW_HALL})),
     Screen("sign_in_locks", "sign_in_locks", _("Locked sign-ins"), frozenset({C.ADMINISTER})),
+    Screen("second_factor_staff", "second_factor_staff", _("Second factor"), frozenset({C.ADMINISTER})),
     Screen("appointments", "appointments:day", _("Appointments"), frozenset({C.VIEW_HALL})),
     Screen("closed_days", "closed_days", _("Closed days"), frozenset({C.ADMINISTER})),
     Screen("outbox", "outbox", _("Outbox"), frozenset({C.MANAGE_QUEUE})),

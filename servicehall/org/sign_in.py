@@ -37,6 +37,7 @@ from servicehall.core.errors import NotFound
 from servicehall.core.services import audit_record
 
 from .models import Hall, Membership
+from .second_factor import second_factor_needed
 
 logger = logging.getLogger("servicehall.sign_in")
 
@@ -60,10 +61,21 @@ class SignInAttempts(AxesDatabaseHandler):
         return by_account
 
     def reset_user_attempts(self, request: Any, credentials: dict | None = None) -> int:
-        """The right password forgives the account's own failures, not those of other accounts from its address."""
+        """The right password forgives the account's own failures, not those of other accounts from its address.
+
+        Not for an account that signs in with a second factor, before the code: else the password alone would
+        start the count of wrong codes again (`second_factor.second_factor_verify` forgives them after the code).
+        """
         username = get_client_username(request, credentials)
+        if self._second_factor_pending(request, username):
+            return 0
         count, _deleted = AccessAttempt.objects.filter(username=username).delete()
         return count
+
+    @staticmethod
+    def _second_factor_pending(request: Any, username: str) -> bool:
+        user = get_user_model().objects.filter(username=username).first()
+        return user is not None and second_factor_needed(user=user)
 
 
 def client_for_log(username: str, ip_address: str, user_agent: str, path_info: Any, request: Any) -> str:

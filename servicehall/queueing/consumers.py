@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from servicehall.core.errors import ApplicationError
 from servicehall.core.middleware import session_expiry
 from servicehall.org.roles import Capability
+from servicehall.org.second_factor import session_passed
 
 from .events import ACCESS_CHANGED, hall_group, session_group
 from .selectors import screen_hall_get
@@ -107,4 +108,6 @@ class HallFeedConsumer(AsyncJsonWebsocketConsumer):
             return AnonymousUser()
         request = HttpRequest()
         request.session = session
-        return get_user(request)
+        user = get_user(request)
+        # A session still waiting for its second factor (ASVS V6) listens as nobody.
+        return user if session_passed(session=session, user=user) else AnonymousUser()
