@@ -470,3 +470,12 @@ PREMISES_SCREEN_QUIET_MINUTES = env_int("PREMISES_SCREEN_QUIET_MINUTES", 5)
 # The live dashboard (RPT01): alert when more than this many customers of one category wait longer than this.
 REPORTS_LONG_WAIT_MINUTES = env_int("REPORTS_LONG_WAIT_MINUTES", 10)
 REPORTS_LONG_WAIT_COUNT = env_int("REPORTS_LONG_WAIT_COUNT", 5)
+# The daily and monthly reports (RPT02): the wait bands' edges in minutes (0–5, 5–10, 10–15, 15–30, 30+).
+REPORTS_WAIT_BANDS_MINUTES = tuple(int(m) for m in env_list("REPORTS_WAIT_BANDS_MINUTES", ["5", "10", "15", "30"]))
+# The end-of-day report mail (`manage.py reports_mail_day`): Django's mail. Development and the demo print it
+# on the console; a deployment sets EMAIL_BACKEND (and EMAIL_HOST …) to its SMTP server or the file backend.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "servicehall@localhost")
