@@ -40,7 +40,9 @@ def day_ticket_facts(*, hall: Hall, day: dt.date) -> list[TicketFact]:
     tickets = list(
         Ticket.objects.filter(hall=hall, service_date=day)
         .order_by()
-        .annotate(first_call=Min("intervals__started_at", filter=Q(intervals__status=S.CALLED)))
+        # The first call; a ticket is served only after a call, so a serving stretch stands for one in rows
+        # written without it (imported or generated history).
+        .annotate(first_call=Min("intervals__started_at", filter=Q(intervals__status__in=(S.CALLED, S.SERVING))))
         .values_list("pk", "category_id", "counter_id", "staff_id", "issued_at", "status", "first_call")
     )
     served: dict[object, float] = defaultdict(float)

@@ -3,6 +3,7 @@ selector's plain numbers turned into minutes, percentages and yuan, and the tabl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -109,7 +110,7 @@ def change(now: float | int | Decimal | None, before: float | int | Decimal | No
 def comparison_rows(current: dict[str, Any], others: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """The headline figures of this period beside the period before and the same period a year earlier."""
     previous, last_year = others["previous"], others["last_year"]
-    spec = [
+    spec: list[tuple[str, str, Callable[[Any], str]]] = [
         ("issued", _("Tickets issued"), str),
         ("served", pgettext("tickets", "Served"), str),
         ("abandoned", _("Left without service"), str),
