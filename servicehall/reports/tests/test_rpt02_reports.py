@@ -88,10 +88,11 @@ def make_ticket(
 
 
 def nearest(values: list[int], share: float) -> int | None:
-    """The nearest-rank quantile of whole minutes (seconds // 60), computed straight from the values."""
+    """The nearest-rank quantile of whole minutes (seconds // 60), computed straight from the values; four
+    hours or more count as 240 minutes, as the documented histogram keeps them."""
     if not values:
         return None
-    ordered = sorted(v // 60 for v in values)
+    ordered = sorted(min(v // 60, 240) for v in values)
     return ordered[max(math.ceil(share * len(ordered)), 1) - 1]
 
 
