@@ -37,7 +37,17 @@ def workbook_bytes(bundle: dict[str, Any]) -> bytes:
     sheet.title = _("Summary")
     write_row(sheet, [report["hall_name"], period_text(bundle)])
     write_row(sheet)
-    write_row(sheet, [_("Figure"), _("This period"), _("Period before"), _("Change"), _("A year earlier"), _("Change")])
+    write_row(
+        sheet,
+        [
+            _("Figure"),
+            _("This period"),
+            _("Period before"),
+            pgettext("comparison", "Change"),
+            _("A year earlier"),
+            pgettext("comparison", "Change"),
+        ],
+    )
     for row in present.comparison_rows(bundle["current"], bundle["others"]):
         write_row(
             sheet,
@@ -70,7 +80,7 @@ def workbook_bytes(bundle: dict[str, Any]) -> bytes:
     for row in report["orders"]["rows"]:
         write_row(orders, [row["label"], *row["outcomes"], row["total"], row["reverted"]])
     other = book.create_sheet(_("Money and care"))
-    write_row(other, [_("Payment method"), _("Payments"), _("Amount (yuan)")])
+    write_row(other, [_("Payment method"), _("Number of payments"), _("Amount (yuan)")])
     for row in report["money"]["rows"]:
         write_row(other, [row["label"], row["count"], row["amount"]])
     write_row(other, [_("Total"), report["money"]["count"], report["money"]["total"]])

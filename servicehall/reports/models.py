@@ -62,7 +62,7 @@ class TicketDayRollup(models.Model):
 class FigureKind(models.TextChoices):
     ORDERS = "orders", _("Work orders")
     REVERTED = "reverted", _("Reverted orders")
-    MONEY = "money", _("Money")
+    MONEY = "money", _("Money taken")
     RATINGS = "ratings", _("Ratings")
     COMPLAINTS = "complaints", _("Complaints")
     BOOKINGS = "bookings", _("Appointments")
@@ -77,7 +77,7 @@ class DayFigureRollup(models.Model):
     hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("day"))
     kind = models.CharField(pgettext_lazy("figure", "kind"), max_length=12, choices=FigureKind.choices)
-    key = models.CharField(_("key"), max_length=48)
+    key = models.CharField(pgettext_lazy("figure", "key"), max_length=48)
     outcome = models.CharField(_("outcome"), max_length=16, blank=True)
     count = models.PositiveIntegerField(_("count"), default=0)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, default=0)

@@ -30,7 +30,7 @@ def percent(value: float | None) -> str:
 def ticket_columns(report: dict[str, Any]) -> list[str]:
     """The headers of a ticket table after its first column."""
     columns = [
-        _("Issued"),
+        pgettext("tickets", "Issued"),
         pgettext("tickets", "Served"),
         _("Left without service"),
         _("No-shows"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -35,6 +37,9 @@ def test_rpt02_the_manager_opens_the_report_and_downloads_the_excel_and_the_pdf(
     page.locator("[data-testid=tickets-total] td").first.wait_for()
     assert page.locator("[data-testid=tickets-total] td").first.inner_text() == "3"
     page.locator("[data-report-chart][data-drawn=true] svg").wait_for()
+    if os.environ.get("SERVICEHALL_SHOTS"):  # SERVICEHALL_SHOTS=/some/dir keeps a screenshot of the report
+        Path(os.environ["SERVICEHALL_SHOTS"]).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(os.environ["SERVICEHALL_SHOTS"]) / "rpt02-report.png"), full_page=True)
 
     with page.expect_download() as excel:
         page.get_by_test_id("report-xlsx").click()
