@@ -487,3 +487,22 @@ PREMISES_SCREEN_QUIET_MINUTES = env_int("PREMISES_SCREEN_QUIET_MINUTES", 5)
 # The live dashboard (RPT01): alert when more than this many customers of one category wait longer than this.
 REPORTS_LONG_WAIT_MINUTES = env_int("REPORTS_LONG_WAIT_MINUTES", 10)
 REPORTS_LONG_WAIT_COUNT = env_int("REPORTS_LONG_WAIT_COUNT", 5)
+# The daily and monthly reports (RPT02): the wait bands' edges in minutes (0–5, 5–10, 10–15, 15–30, 30+).
+REPORTS_WAIT_BANDS_MINUTES = tuple(int(m) for m in env_list("REPORTS_WAIT_BANDS_MINUTES", ["5", "10", "15", "30"]))
+# The end-of-day report mail (`manage.py reports_mail_day`): Django's mailers. Development and the demo print the
+# mail on the console; a deployment sets MAIL_BACKEND to smtp (MAIL_HOST, MAIL_PORT) or file (MAIL_FILE_PATH).
+_MAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+_MAIL_BACKEND = env_str("MAIL_BACKEND", "console")
+if _MAIL_BACKEND not in _MAIL_BACKENDS:
+    raise ImproperlyConfigured(f"MAIL_BACKEND must be one of {', '.join(_MAIL_BACKENDS)}")
+_MAIL_OPTIONS: dict[str, object] = {}
+if _MAIL_BACKEND == "file":
+    _MAIL_OPTIONS = {"file_path": env_str("MAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))}
+elif _MAIL_BACKEND == "smtp":
+    _MAIL_OPTIONS = {"host": env_str("MAIL_HOST", "localhost"), "port": env_int("MAIL_PORT", 25)}
+MAILERS = {"default": {"BACKEND": _MAIL_BACKENDS[_MAIL_BACKEND], "OPTIONS": _MAIL_OPTIONS}}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "servicehall@localhost")

@@ -74,4 +74,14 @@ SCHEDULE: tuple[ScheduledCommand, ...] = (
         "close each hotel's past business day: room nights posted, no-shows charged, occupancy/ADR/RevPAR (HOTEL04)",
         minute_past_the_hour=15,
     ),
+    ScheduledCommand(
+        "reports_rollup",
+        "roll up each hall's today for the reports; its past day once more after 01:00 with late changes (RPT02)",
+        every_minutes=10,
+    ),
+    ScheduledCommand(
+        "reports_mail_day",
+        "mail each hall's managers the report of the day just over, once per hall and day (RPT02)",
+        minute_past_the_hour=35,
+    ),
 )

@@ -128,6 +128,8 @@ SCREENS: tuple[Screen, ...] = (
     # Counters needed per half hour by Erlang C, against the roster (RPT03): the hall's managers.
     # The live dashboard (RPT01): the queue, counters, day and alerts at a glance, for the same managers.
     Screen("dashboard", "reports:dashboard", _("Live dashboard"), frozenset({C.MANAGE_QUEUE, C.HANDLE_CARE})),
+    # The daily and monthly reports (RPT02), from the rollups, with Excel and PDF: the same managers.
+    Screen("reports", "reports:reports", _("Reports"), frozenset({C.MANAGE_QUEUE, C.HANDLE_CARE})),
     Screen("staffing", "reports:staffing", _("Staffing planner"), frozenset({C.MANAGE_QUEUE, C.HANDLE_CARE})),
     Screen("board", "queueing:board", _("Display board"), frozenset(), external=True),
     Screen("screens", "queueing:screens_pair", _("Pair this screen"), frozenset({C.MANAGE_QUEUE, C.ADMINISTER})),

@@ -78,3 +78,11 @@ def _poisson(rng: random.Random, mean: float) -> int:
         if p <= limit:
             return k
         k += 1
+
+
+def reports_demo_load(*, hall: Hall) -> None:
+    """Roll up the demo history and today (RPT02), so the reports page has figures at once."""
+    from .services import rollup_rebuild  # noqa: PLC0415 (demo only)
+
+    today = hall.local_date()
+    rollup_rebuild(day_from=today - dt.timedelta(weeks=WEEKS), day_to=today, halls=[hall])

@@ -102,3 +102,23 @@ class PlannerForm(forms.Form):
         if data.get("open_at") and data.get("open_counter") is None and "open_counter" not in self.errors:
             self.add_error("open_counter", _("Which counter opens?"))
         return data
+
+
+class ReportPeriodForm(forms.Form):
+    """The daily and monthly reports' period (RPT02): a day, or the month holding the date."""
+
+    period = forms.ChoiceField(
+        label=pgettext_lazy("report", "Period"),
+        choices=[("day", pgettext_lazy("report period", "Day")), ("month", pgettext_lazy("report period", "Month"))],
+    )
+    day = forms.DateField(
+        label=pgettext_lazy("report", "Date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d"],
+    )
+
+    def clean_day(self) -> dt.date:
+        day: dt.date = self.cleaned_data["day"]
+        if not dt.date(2000, 1, 1) <= day <= dt.date(2099, 12, 31):
+            raise forms.ValidationError(_("Choose a date between 2000 and 2099."))
+        return day

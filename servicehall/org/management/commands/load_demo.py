@@ -22,7 +22,7 @@ from servicehall.org.demo import hotel_demo_load as hotel_hall_load
 from servicehall.premises.demo import premises_demo_load
 from servicehall.promotions.demo import promotions_demo_load
 from servicehall.reception.demo import reception_demo_load
-from servicehall.reports.demo import staffing_demo_load
+from servicehall.reports.demo import reports_demo_load, staffing_demo_load
 from servicehall.safety.demo import safety_demo_load
 from servicehall.staff.demo import staff_demo_load
 
@@ -63,6 +63,8 @@ class Command(BaseCommand):
         duty_demo_load(hall=gas_hall)
         # Four weeks of finished tickets, so the staffing planner plans tomorrow from history (RPT03).
         staffing_demo_load(hall=hall)
+        # The same history rolled up, so the daily and monthly reports show it at once (RPT02).
+        reports_demo_load(hall=hall)
         hotel_hall = hotel_hall_load()
         hotel_demo_load(hall=hotel_hall)
         # The hotel's own checklists and rounds (the premises' hotel pack) and its equipment register.

@@ -1,0 +1,63 @@
+"""Reads of the queue for the daily and monthly reports (reports, RPT02): one business day's tickets of one
+hall, each with where it ended, who served it and its times. The reports app folds these into its nightly
+rollups (`reports.TicketDayRollup`) and never reads the tickets for a page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Min, Q
+
+from servicehall.org.models import Hall
+
+from .models import Ticket, TicketInterval
+from .states import TicketStatus
+
+S = TicketStatus
+
+
+@dataclass(frozen=True)
+class TicketFact:
+    """One ticket of the day as the reports count it.
+
+    `wait_seconds`: from issue to the first call (None if never called). `service_seconds`: the finished
+    stretches of service added up, for a served (done) ticket only (None otherwise)."""
+
+    category_id: int
+    counter_id: int | None
+    clerk_id: int | None
+    issued_at: dt.datetime
+    status: str
+    wait_seconds: int | None
+    service_seconds: int | None
+
+
+def day_ticket_facts(*, hall: Hall, day: dt.date) -> list[TicketFact]:
+    """Every ticket of the hall's business day `day`, in two queries (the tickets with their first call, and
+    their finished stretches of service)."""
+    tickets = list(
+        Ticket.objects.filter(hall=hall, service_date=day)
+        .order_by()
+        # The first call; a ticket is served only after a call, so a serving stretch stands for one in rows
+        # written without it (imported or generated history).
+        .annotate(first_call=Min("intervals__started_at", filter=Q(intervals__status__in=(S.CALLED, S.SERVING))))
+        .values_list("pk", "category_id", "counter_id", "staff_id", "issued_at", "status", "first_call")
+    )
+    served: dict[object, float] = defaultdict(float)
+    for ticket_id, started, ended in (
+        TicketInterval.objects.filter(
+            ticket__hall=hall, ticket__service_date=day, status=S.SERVING, ended_at__isnull=False
+        )
+        .order_by()
+        .values_list("ticket_id", "started_at", "ended_at")
+    ):
+        if ended and ended > started:
+            served[ticket_id] += (ended - started).total_seconds()
+    facts = []
+    for pk, category_id, counter_id, staff_id, issued_at, status, first_call in tickets:
+        wait = None if first_call is None else max(int((first_call - issued_at).total_seconds()), 0)
+        service = int(served.get(pk, 0.0)) if status == S.DONE else None
+        facts.append(TicketFact(category_id, counter_id, staff_id, issued_at, status, wait, service))
+    return facts

@@ -1,0 +1,102 @@
+"""The daily and monthly reports (RPT02) as files: an Excel workbook (every text cell through
+`core.exports.write_row`, so nothing typed can run as a formula) and a PDF (`core.pdf`, WeasyPrint with the
+CJK font). Shared by the page's downloads and the end-of-day mail."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl import Workbook
+
+from servicehall.core.exports import write_row
+from servicehall.core.pdf import render_pdf
+
+from . import presentation_reports as present
+
+
+def file_stem(bundle: dict[str, Any], hall_code: str) -> str:
+    if bundle["period"] == "month":
+        return f"report-{hall_code}-{bundle['start']:%Y-%m}"
+    return f"report-{hall_code}-{bundle['start']:%Y-%m-%d}"
+
+
+def period_text(bundle: dict[str, Any]) -> str:
+    if bundle["period"] == "month":
+        return f"{bundle['start']:%Y-%m}"
+    return f"{bundle['start']:%Y-%m-%d}"
+
+
+def workbook_bytes(bundle: dict[str, Any]) -> bytes:
+    report = bundle["report"]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Summary")
+    write_row(sheet, [report["hall_name"], period_text(bundle)])
+    write_row(sheet)
+    write_row(
+        sheet,
+        [
+            _("Figure"),
+            _("This period"),
+            _("Period before"),
+            pgettext("comparison", "Change"),
+            _("A year earlier"),
+            pgettext("comparison", "Change"),
+        ],
+    )
+    for row in present.comparison_rows(bundle["current"], bundle["others"]):
+        write_row(
+            sheet,
+            [
+                row["label"],
+                row["now"],
+                row["previous"],
+                row["previous_change"],
+                row["last_year"],
+                row["last_year_change"],
+            ],
+        )
+    write_row(sheet)
+    write_row(sheet, [_("Wait band"), _("Tickets"), _("Share of the tickets called")])
+    for band in present.bands(report):
+        write_row(sheet, [band["label"], band["count"], band["percent"]])
+    columns = present.ticket_columns(report)
+    tickets = book.create_sheet(_("Tickets"))
+    write_row(tickets, [_("All tickets"), *columns])
+    write_row(tickets, [_("Total"), *present.ticket_cells(report["totals"])])
+    for table in present.ticket_tables(report):
+        write_row(tickets)
+        write_row(tickets, [table["title"]])
+        write_row(tickets, [table["first"], *columns])
+        for row in table["rows"]:
+            write_row(tickets, [row["label"], *present.ticket_cells(row)])
+    orders = book.create_sheet(_("Orders"))
+    outcomes = report["orders"]["outcomes"]
+    write_row(orders, [_("Business type"), *[o["label"] for o in outcomes], _("Total"), _("Reverted")])
+    for row in report["orders"]["rows"]:
+        write_row(orders, [row["label"], *row["outcomes"], row["total"], row["reverted"]])
+    other = book.create_sheet(_("Money and care"))
+    write_row(other, [_("Payment method"), _("Number of payments"), _("Amount (yuan)")])
+    for row in report["money"]["rows"]:
+        write_row(other, [row["label"], row["count"], row["amount"]])
+    write_row(other, [_("Total"), report["money"]["count"], report["money"]["total"]])
+    for title, part in (
+        (_("Ratings"), report["ratings"]),
+        (_("Complaints"), report["complaints"]),
+        (_("Appointments"), report["bookings"]),
+    ):
+        write_row(other)
+        write_row(other, [title, pgettext("how many", "Count")])
+        for row in part["rows"]:
+            write_row(other, [row["label"], row["count"]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf_bytes(context: dict[str, Any]) -> bytes:
+    return render_pdf("reports/report_pdf.html", context)

@@ -1,0 +1,352 @@
+"""The daily and monthly reports' figures (RPT02), read from the rollups only (`TicketDayRollup`,
+`DayFigureRollup`), never from tickets, orders or payments: a month is a handful of queries whatever its size.
+
+`hall_period_report(hall=…, start=…, end=…)` answers plain data (numbers, Decimals, dates and labels);
+`period_bounds` and `comparison_periods` say which days a period and its comparisons cover.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from servicehall.appointments.states import BookingStatus
+from servicehall.billing.models import PaymentMethod
+from servicehall.care.models import Score
+from servicehall.catalog.models import BusinessType, ComplaintCategory
+from servicehall.core.errors import Forbidden
+from servicehall.lib.money import ZERO
+from servicehall.orders.states import OrderStatus
+from servicehall.org.models import Hall
+from servicehall.org.presentation import staff_name
+from servicehall.org.roles import Capability
+from servicehall.org.selectors import hall_get_for_user, hall_staff
+
+from .histogram import band_counts, histogram_add, nearest_rank
+from .models import DayFigureRollup, FigureKind, RollupRun, TicketDayRollup
+from .selectors import PLANNER_CAPABILITIES, may_plan
+
+PERIOD_DAY = "day"
+PERIOD_MONTH = "month"
+
+
+def wait_band_edges() -> tuple[int, ...]:
+    """The bands' edges in minutes (`REPORTS_WAIT_BANDS_MINUTES`, default 5, 10, 15, 30): 0–5, 5–10, …, 30+."""
+    edges = sorted({int(edge) for edge in settings.REPORTS_WAIT_BANDS_MINUTES if int(edge) > 0})
+    return tuple(edges)
+
+
+def band_labels(edges: Sequence[int]) -> list[str]:
+    bounds = [0, *edges]
+    labels = [_("%(low)s–%(high)s min") % {"low": low, "high": high} for low, high in itertools.pairwise(bounds)]
+    labels.append(_("%(low)s min or more") % {"low": bounds[-1]})
+    return labels
+
+
+@dataclass
+class Figures:
+    """The ticket figures of one group of rollup rows, added up."""
+
+    issued: int = 0
+    called: int = 0
+    served: int = 0
+    abandoned: int = 0
+    no_show: int = 0
+    wait_seconds: int = 0
+    wait_max: int = 0
+    wait_minutes: list[int] = field(default_factory=list)
+    service_count: int = 0
+    service_seconds: int = 0
+    service_max: int = 0
+    service_minutes: list[int] = field(default_factory=list)
+
+    def add(self, row: TicketDayRollup) -> None:
+        self.issued += row.issued
+        self.called += row.called
+        self.served += row.served
+        self.abandoned += row.abandoned
+        self.no_show += row.no_show
+        self.wait_seconds += row.wait_seconds
+        self.wait_max = max(self.wait_max, row.wait_max)
+        histogram_add(self.wait_minutes, row.wait_minutes)
+        self.service_count += row.service_count
+        self.service_seconds += row.service_seconds
+        self.service_max = max(self.service_max, row.service_max)
+        histogram_add(self.service_minutes, row.service_minutes)
+
+    def as_data(self, edges: Sequence[int]) -> dict[str, Any]:
+        bands = band_counts(self.wait_minutes, edges)
+        within: list[float | None] = []
+        running = 0
+        for count in bands[:-1]:
+            running += count
+            within.append(round(running * 100 / self.called, 1) if self.called else None)
+        return {
+            "issued": self.issued,
+            "called": self.called,
+            "served": self.served,
+            "abandoned": self.abandoned,
+            "no_show": self.no_show,
+            "wait": {
+                "mean_seconds": round(self.wait_seconds / self.called) if self.called else None,
+                "median_minutes": nearest_rank(self.wait_minutes, 0.5),
+                "p90_minutes": nearest_rank(self.wait_minutes, 0.9),
+                "max_seconds": self.wait_max if self.called else None,
+            },
+            "service": {
+                "mean_seconds": round(self.service_seconds / self.service_count) if self.service_count else None,
+                "median_minutes": nearest_rank(self.service_minutes, 0.5),
+                "p90_minutes": nearest_rank(self.service_minutes, 0.9),
+                "max_seconds": self.service_max if self.service_count else None,
+            },
+            "bands": [
+                {"count": count, "percent": round(count * 100 / self.called, 1) if self.called else None}
+                for count in bands
+            ],
+            # Share of the called tickets first called within each edge (cumulative): "within 5 min", …
+            "within": [{"minutes": edge, "percent": percent} for edge, percent in zip(edges, within, strict=False)],
+        }
+
+
+def period_bounds(*, period: str, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of the day or month that holds `day`."""
+    if period == PERIOD_MONTH:
+        last = calendar.monthrange(day.year, day.month)[1]
+        return day.replace(day=1), day.replace(day=last)
+    return day, day
+
+
+def _same_day_last_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def comparison_periods(*, period: str, start: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
+    """The period before (the day before, the month before) and the same period a year earlier."""
+    if period == PERIOD_MONTH:
+        previous = period_bounds(period=period, day=start - dt.timedelta(days=1))
+        last_year = period_bounds(period=period, day=_same_day_last_year(start))
+    else:
+        previous = (start - dt.timedelta(days=1),) * 2
+        last_year = (_same_day_last_year(start),) * 2
+    return {"previous": previous, "last_year": last_year}
+
+
+def _hour_label(hour: int) -> str:
+    return f"{hour:02d}:00–{(hour + 1) % 24:02d}:00"
+
+
+def _rows(groups: dict[Any, Figures], labels: dict[Any, str], edges: Sequence[int]) -> list[dict[str, Any]]:
+    return [
+        {"key": key, "label": labels.get(key, ""), **figures.as_data(edges)}
+        for key, figures in sorted(groups.items(), key=lambda item: (item[0] is None, labels.get(item[0], "")))
+    ]
+
+
+def _ticket_part(hall: Hall, start: dt.date, end: dt.date, edges: Sequence[int]) -> dict[str, Any]:
+    total = Figures()
+    groups: dict[str, dict[Any, Figures]] = {"category": {}, "counter": {}, "clerk": {}, "hour": {}}
+    labels: dict[str, dict[Any, str]] = {name: {} for name in groups}
+    nobody = pgettext("report", "Not called")
+    rows = (
+        TicketDayRollup.objects.filter(hall=hall, day__gte=start, day__lte=end)
+        .select_related("category", "counter", "clerk")
+        .order_by()
+    )
+    for row in rows:
+        total.add(row)
+        keys = {
+            "category": row.category_id,
+            "counter": row.counter_id,
+            "clerk": row.clerk_id,
+            "hour": row.hour,
+        }
+        labels["category"][row.category_id] = row.category.display_name
+        labels["counter"][row.counter_id] = (
+            (row.counter.name or _("Counter %(number)s") % {"number": row.counter.number}) if row.counter else nobody
+        )
+        labels["clerk"][row.clerk_id] = staff_name(row.clerk) if row.clerk else nobody
+        labels["hour"][row.hour] = _hour_label(row.hour)
+        for name, key in keys.items():
+            groups[name].setdefault(key, Figures()).add(row)
+    by_hour = [
+        {"key": key, "label": labels["hour"][key], **groups["hour"][key].as_data(edges)}
+        for key in sorted(groups["hour"])
+    ]
+    return {
+        "totals": total.as_data(edges),
+        "by_category": _rows(groups["category"], labels["category"], edges),
+        "by_counter": _rows(groups["counter"], labels["counter"], edges),
+        "by_clerk": _rows(groups["clerk"], labels["clerk"], edges),
+        "by_hour": by_hour,
+    }
+
+
+def _names(model: Any, ids: set[str]) -> dict[str, str]:
+    wanted = [int(pk) for pk in ids if pk.isdigit()]
+    if not wanted:
+        return {}
+    return {str(obj.pk): obj.display_name for obj in model.objects.filter(pk__in=wanted)}
+
+
+def _choice_label(choices: Any, value: str) -> str:
+    return str(dict(choices.choices).get(value, value))
+
+
+def _figure_part(hall: Hall, start: dt.date, end: dt.date) -> dict[str, Any]:
+    sums: dict[tuple[str, str, str], list[Any]] = {}
+    for kind, key, outcome, count, amount in (
+        DayFigureRollup.objects.filter(hall=hall, day__gte=start, day__lte=end)
+        .order_by()
+        .values_list("kind", "key", "outcome", "count", "amount")
+    ):
+        entry = sums.setdefault((kind, key, outcome), [0, ZERO])
+        entry[0] += count
+        entry[1] += amount
+    of_kind = {kind: {k[1:]: v for k, v in sums.items() if k[0] == kind} for kind in FigureKind.values}
+    type_names = _names(
+        BusinessType, {k[0] for k in of_kind[FigureKind.ORDERS]} | {k[0] for k in of_kind[FigureKind.REVERTED]}
+    )
+    category_names = _names(ComplaintCategory, {k[0] for k in of_kind[FigureKind.COMPLAINTS]})
+
+    outcomes = sorted({outcome for _key, outcome in of_kind[FigureKind.ORDERS]}, key=list(OrderStatus.values).index)
+    orders: dict[str, dict[str, Any]] = {}
+    for (type_id, outcome), (count, _amount) in of_kind[FigureKind.ORDERS].items():
+        row = orders.setdefault(
+            type_id, {"label": type_names.get(type_id, ""), "by_outcome": {}, "total": 0, "reverted": 0}
+        )
+        row["by_outcome"][outcome] = row["by_outcome"].get(outcome, 0) + count
+        row["total"] += count
+    for (type_id, _outcome), (count, _amount) in of_kind[FigureKind.REVERTED].items():
+        row = orders.setdefault(
+            type_id, {"label": type_names.get(type_id, ""), "by_outcome": {}, "total": 0, "reverted": 0}
+        )
+        row["reverted"] += count
+    order_rows = sorted(orders.values(), key=lambda r: r["label"])
+    for row in order_rows:
+        row["outcomes"] = [row["by_outcome"].get(outcome, 0) for outcome in outcomes]
+
+    def simple(kind: str, label: Any, order: list[str] | None = None) -> list[dict[str, Any]]:
+        items = [
+            {"key": key, "label": label(key), "count": count, "amount": amount}
+            for (key, _outcome), (count, amount) in of_kind[kind].items()
+        ]
+        if order is not None:
+            return sorted(items, key=lambda r: order.index(r["key"]) if r["key"] in order else len(order))
+        return sorted(items, key=lambda r: r["label"])
+
+    money = simple(FigureKind.MONEY, lambda key: _choice_label(PaymentMethod, key), list(PaymentMethod.values))
+    bookings = simple(FigureKind.BOOKINGS, lambda key: _choice_label(BookingStatus, key), list(BookingStatus.values))
+    return {
+        "orders": {
+            "outcomes": [{"key": o, "label": _choice_label(OrderStatus, o)} for o in outcomes],
+            "rows": order_rows,
+            "total": sum(r["total"] for r in order_rows),
+            "reverted": sum(r["reverted"] for r in order_rows),
+        },
+        "money": {
+            "rows": money,
+            "count": sum(r["count"] for r in money),
+            "total": sum((r["amount"] for r in money), ZERO),
+        },
+        "ratings": {
+            "rows": simple(FigureKind.RATINGS, lambda key: _choice_label(Score, key), list(Score.values)),
+            "total": sum(count for count, _a in of_kind[FigureKind.RATINGS].values()),
+        },
+        "complaints": {
+            "rows": simple(FigureKind.COMPLAINTS, lambda key: category_names.get(key, "")),
+            "total": sum(count for count, _a in of_kind[FigureKind.COMPLAINTS].values()),
+        },
+        "bookings": {
+            "rows": bookings,
+            "total": sum(r["count"] for r in bookings),
+            "no_show": sum(r["count"] for r in bookings if r["key"] == BookingStatus.NO_SHOW),
+        },
+    }
+
+
+def hall_period_report(*, hall: Hall, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """Every figure of the hall's days `start`..`end` (inclusive) from the rollups, as plain data."""
+    edges = wait_band_edges()
+    report: dict[str, Any] = {
+        "hall": hall.code,
+        "hall_name": hall.name,
+        "start": start,
+        "end": end,
+        "band_edges": list(edges),
+        "band_labels": band_labels(edges),
+    }
+    report.update(_ticket_part(hall, start, end, edges))
+    report.update(_figure_part(hall, start, end))
+    report["rolled_up_at"] = RollupRun.objects.filter(hall=hall, day__gte=start, day__lte=end).aggregate(at=Max("at"))[
+        "at"
+    ]
+    return report
+
+
+def hall_period_headline(*, hall: Hall, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The few figures a comparison shows, from the rollups in two queries."""
+    edges = wait_band_edges()
+    total = Figures()
+    for row in TicketDayRollup.objects.filter(hall=hall, day__gte=start, day__lte=end).order_by():
+        total.add(row)
+    data = total.as_data(edges)
+    money = DayFigureRollup.objects.filter(hall=hall, day__gte=start, day__lte=end, kind=FigureKind.MONEY)
+    amount = sum((m.amount for m in money.order_by()), ZERO)
+    first = data["within"][0]["percent"] if data["within"] else None
+    return {
+        "start": start,
+        "end": end,
+        "issued": data["issued"],
+        "served": data["served"],
+        "abandoned": data["abandoned"],
+        "no_show": data["no_show"],
+        "wait_mean_seconds": data["wait"]["mean_seconds"],
+        "within_first_band": first,
+        "money": Decimal(amount),
+    }
+
+
+def report_bundle(*, hall: Hall, period: str, day: dt.date) -> dict[str, Any]:
+    """The period holding `day` with its comparisons: `report` (hall_period_report), `previous` and
+    `last_year` (hall_period_headline) and `current` (the headline of the period itself)."""
+    start, end = period_bounds(period=period, day=day)
+    others = comparison_periods(period=period, start=start)
+    return {
+        "period": period,
+        "start": start,
+        "end": end,
+        "report": hall_period_report(hall=hall, start=start, end=end),
+        "current": hall_period_headline(hall=hall, start=start, end=end),
+        "others": {name: hall_period_headline(hall=hall, start=a, end=b) for name, (a, b) in others.items()},
+    }
+
+
+def report_hall_get(*, user: Any, code: str) -> Hall:
+    """The hall, if the user is one of its managers: another hall is "not found", another role "forbidden"."""
+    hall = hall_get_for_user(user=user, code=code, capability=Capability.VIEW_HALL)
+    if not may_plan(user=user, hall=hall):
+        raise Forbidden(_("Only the hall's managers may see its reports."))
+    return hall
+
+
+def hall_managers(*, hall: Hall) -> list[Any]:
+    """The hall's managers (as for the dashboard and the planner) who have an e-mail address."""
+    users: dict[int, Any] = {}
+    for capability in sorted(PLANNER_CAPABILITIES):
+        for user, _caps in hall_staff(hall=hall, capability=capability):
+            if user.is_active and user.email:
+                users[user.pk] = user
+    return sorted(users.values(), key=lambda u: u.get_username())

@@ -1,0 +1,221 @@
+"""The reports' writes (RPT02): the summary tables rebuilt from the raw rows, and the end-of-day mail.
+
+`rollup_rebuild` replaces a hall's rows of a day in one transaction, so re-running it for a day picks up late
+changes and two runs never leave a day counted twice. It reads the other apps only through their selectors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from servicehall.appointments.selectors_reports import day_bookings_by_status
+from servicehall.care.selectors_reports import day_complaints_by_category, day_ratings_by_score
+from servicehall.cashdesk.selectors import settlement_summary
+from servicehall.core.exports import XLSX_CONTENT_TYPE
+from servicehall.orders.selectors.reports import day_orders_by_type_and_status, day_reverted_by_type
+from servicehall.org.models import Hall
+from servicehall.queueing.selectors_reports import TicketFact, day_ticket_facts
+from servicehall.queueing.states import TicketStatus
+
+from . import presentation_reports as present
+from .exports_reports import file_stem, workbook_bytes
+from .histogram import histogram_of
+from .models import DayFigureRollup, FigureKind, ReportMail, RollupRun, TicketDayRollup
+from .selectors_reports import PERIOD_DAY, hall_managers, report_bundle
+
+log = logging.getLogger(__name__)
+S = TicketStatus
+
+
+def _days(day_from: dt.date, day_to: dt.date) -> list[dt.date]:
+    return [day_from + dt.timedelta(days=n) for n in range((day_to - day_from).days + 1)]
+
+
+def _ticket_rows(hall: Hall, day: dt.date, facts: list[TicketFact]) -> list[TicketDayRollup]:
+    groups: dict[tuple[int, int, int | None, int | None], list[TicketFact]] = defaultdict(list)
+    for fact in facts:
+        hour = timezone.localtime(fact.issued_at, hall.tz).hour
+        groups[(hour, fact.category_id, fact.counter_id, fact.clerk_id)].append(fact)
+    rows = []
+    for (hour, category_id, counter_id, clerk_id), members in sorted(groups.items(), key=lambda g: str(g[0])):
+        waits = [f.wait_seconds for f in members if f.wait_seconds is not None]
+        services = [f.service_seconds for f in members if f.service_seconds is not None]
+        rows.append(
+            TicketDayRollup(
+                hall=hall,
+                day=day,
+                hour=hour,
+                category_id=category_id,
+                counter_id=counter_id,
+                clerk_id=clerk_id,
+                issued=len(members),
+                called=len(waits),
+                served=sum(1 for f in members if f.status == S.DONE),
+                abandoned=sum(1 for f in members if f.status == S.ABANDONED),
+                no_show=sum(1 for f in members if f.status == S.NO_SHOW),
+                wait_seconds=sum(waits),
+                wait_max=max(waits, default=0),
+                wait_minutes=histogram_of(waits),
+                service_count=len(services),
+                service_seconds=sum(services),
+                service_max=max(services, default=0),
+                service_minutes=histogram_of(services),
+            )
+        )
+    return rows
+
+
+def _figure(hall: Hall, day: dt.date, kind: str, key: Any, count: int, **extra: Any) -> DayFigureRollup:
+    return DayFigureRollup(hall=hall, day=day, kind=kind, key=str(key), count=count, **extra)
+
+
+def _money_rows(hall: Hall, day: dt.date) -> list[DayFigureRollup]:
+    """Money taken by method, as the day's settlement counts it (a closed day: the figures frozen at close)."""
+    summary = settlement_summary(hall=hall, day=day)
+    return [
+        _figure(hall, day, FigureKind.MONEY, row["method"], int(row["count"]), amount=Decimal(str(row["total"])))
+        for row in summary.get("payments", {}).get("methods", [])
+    ]
+
+
+def _figure_rows(hall: Hall, day: dt.date) -> list[DayFigureRollup]:
+    rows = [
+        _figure(hall, day, FigureKind.ORDERS, type_id, n, outcome=status)
+        for type_id, status, n in day_orders_by_type_and_status(hall=hall, day=day)
+    ]
+    rows += [
+        _figure(hall, day, FigureKind.REVERTED, type_id, n) for type_id, n in day_reverted_by_type(hall=hall, day=day)
+    ]
+    rows += _money_rows(hall, day)
+    rows += [_figure(hall, day, FigureKind.RATINGS, score, n) for score, n in day_ratings_by_score(hall=hall, day=day)]
+    rows += [
+        _figure(hall, day, FigureKind.COMPLAINTS, category_id, n)
+        for category_id, n in day_complaints_by_category(hall=hall, day=day)
+    ]
+    rows += [
+        _figure(hall, day, FigureKind.BOOKINGS, status, n) for status, n in day_bookings_by_status(hall=hall, day=day)
+    ]
+    return rows
+
+
+def rollup_day(*, hall: Hall, day: dt.date) -> int:
+    """Replace the hall's rollups of `day` with a fresh count, in one transaction; the number of rows written."""
+    with transaction.atomic():
+        # Serialise two rebuilds of the same day: the run row is locked (created if missing) first.
+        run, _created = RollupRun.objects.select_for_update().get_or_create(
+            hall=hall, day=day, defaults={"at": timezone.now()}
+        )
+        tickets = _ticket_rows(hall, day, day_ticket_facts(hall=hall, day=day))
+        figures = _figure_rows(hall, day)
+        TicketDayRollup.objects.filter(hall=hall, day=day).delete()
+        DayFigureRollup.objects.filter(hall=hall, day=day).delete()
+        TicketDayRollup.objects.bulk_create(tickets)
+        DayFigureRollup.objects.bulk_create(figures)
+        run.at = timezone.now()
+        run.save(update_fields=["at"])
+    return len(tickets) + len(figures)
+
+
+def rollup_rebuild(*, day_from: dt.date, day_to: dt.date, halls: Iterable[Hall] | None = None) -> int:
+    """Rebuild every hall's (or `halls`') rollups of the days `day_from`..`day_to` (inclusive), each hall and
+    day in its own transaction; the number of rows written."""
+    if day_to < day_from:
+        day_from, day_to = day_to, day_from
+    written = 0
+    for hall in list(halls) if halls is not None else list(Hall.objects.order_by("code")):
+        for day in _days(day_from, day_to):
+            written += rollup_day(hall=hall, day=day)
+    return written
+
+
+# The day before is rolled up once more after this long past the hall's midnight, when the end of day
+# (`close_day`, at :05 every hour) has closed the tickets left open.
+SETTLE_AFTER = dt.timedelta(hours=1)
+
+
+def rollups_due(*, now: dt.datetime | None = None, halls: Iterable[Hall] | None = None) -> int:
+    """The scheduled run: every hall's today, and its yesterday until one run after its midnight plus
+    `SETTLE_AFTER` (the nightly rebuild with the late changes); the number of rows written."""
+    now = now or timezone.now()
+    written = 0
+    for hall in list(halls) if halls is not None else list(Hall.objects.order_by("code")):
+        today = timezone.localtime(now, hall.tz).date()
+        yesterday = today - dt.timedelta(days=1)
+        settled_from = dt.datetime.combine(today, dt.time.min, tzinfo=hall.tz) + SETTLE_AFTER
+        last = RollupRun.objects.filter(hall=hall, day=yesterday).values_list("at", flat=True).first()
+        if now >= settled_from and (last is None or last < settled_from):
+            written += rollup_day(hall=hall, day=yesterday)
+        written += rollup_day(hall=hall, day=today)
+    return written
+
+
+def _mail_body(hall: Hall, day: dt.date) -> tuple[str, str, bytes, str]:
+    bundle = report_bundle(hall=hall, period=PERIOD_DAY, day=day)
+    report = bundle["report"]
+    context = {
+        "hall": hall,
+        "day": day,
+        "t": report["totals"],
+        "wait_mean": present.minutes_from_seconds(report["totals"]["wait"]["mean_seconds"]),
+        "wait_p90": present.whole_minutes(report["totals"]["wait"]["p90_minutes"]),
+        "bands": present.bands(report),
+        "comparison": present.comparison_rows(bundle["current"], bundle["others"]),
+        "money_total": present.yuan(report["money"]["total"]),
+        "orders": report["orders"],
+        "ratings": report["ratings"]["total"],
+        "complaints": report["complaints"]["total"],
+        "bookings": report["bookings"],
+    }
+    subject = _("%(hall)s: the day's report, %(day)s") % {"hall": hall.name, "day": f"{day:%Y-%m-%d}"}
+    body = render_to_string("reports/mail_day.txt", context)
+    return subject, body, workbook_bytes(bundle), f"{file_stem(bundle, hall.code)}.xlsx"
+
+
+def report_mail_send(*, hall: Hall, day: dt.date) -> int:
+    """Mail the hall's report of `day` to its managers, once: the `ReportMail` row is written first (unique per
+    hall and day) and the mail sent in the same transaction, so a failed send is tried again next time and a
+    second run (or a second machine) sends nothing. Rolls the day up first. The number of recipients (0 when
+    already sent or nobody has an address)."""
+    rollup_day(hall=hall, day=day)
+    managers = hall_managers(hall=hall)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = ReportMail.objects.create(hall=hall, day=day, sent_at=timezone.now(), recipients=0)
+        except IntegrityError:
+            return 0
+        if not managers:
+            return 0
+        with translation.override(settings.LANGUAGE_CODE), timezone.override(hall.tz):
+            subject, body, workbook, filename = _mail_body(hall, day)
+            message = EmailMessage(subject=subject, body=body, to=[user.email for user in managers])
+            message.attach(filename, workbook, XLSX_CONTENT_TYPE)
+            message.send(fail_silently=False)
+        record.recipients = len(managers)
+        record.save(update_fields=["recipients"])
+    log.info("report mail sent for hall %s day %s to %s manager(s)", hall.code, day, len(managers))
+    return len(managers)
+
+
+def report_mails_due(*, now: dt.datetime | None = None, day: dt.date | None = None) -> int:
+    """Each hall's mail of `day` (by default the hall's yesterday), each once; the number of mails sent."""
+    now = now or timezone.now()
+    sent = 0
+    for hall in Hall.objects.order_by("code"):
+        which = day or timezone.localtime(now, hall.tz).date() - dt.timedelta(days=1)
+        if ReportMail.objects.filter(hall=hall, day=which).exists():
+            continue
+        sent += bool(report_mail_send(hall=hall, day=which))
+    return sent
