@@ -15,6 +15,8 @@ from servicehall.billing.states import REFUND_HOLDING_STATUSES, PaymentStatus
 from servicehall.catalog.selectors import phrases_for
 from servicehall.core.errors import NotFound
 from servicehall.core.models import OutgoingMessage
+from servicehall.invoicing.models import Invoice
+from servicehall.invoicing.selectors import invoices_for_payments
 from servicehall.org.models import Hall
 from servicehall.queueing.models import Ticket
 from servicehall.queueing.states import TicketStatus
@@ -150,3 +152,8 @@ def folio_receipts(*, reservation: Reservation) -> list[Any]:
     return [
         p.receipt for p in folio_payments(reservation=reservation).select_related("receipt") if hasattr(p, "receipt")
     ]
+
+
+def stay_invoices(*, reservation: Reservation) -> list[Invoice]:
+    """The issued invoices of the stay's payments (invoice on request, HOTEL04)."""
+    return invoices_for_payments(payment_ids=list(folio_payments(reservation=reservation).values_list("pk", flat=True)))

@@ -30,6 +30,8 @@ from servicehall.core.messaging import message_send
 from servicehall.core.models import OutgoingMessage
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
+from servicehall.invoicing.models import Invoice
+from servicehall.invoicing.services import invoice_issue_to_buyer
 from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
 
@@ -510,6 +512,49 @@ def _ticket_link(departure: Departure, ticket: Any, *, actor: Actor) -> None:
         rating_ask(ticket=ticket, actor=actor)
     except ApplicationError:
         logger.info("rating pad not asked for departure %s", departure.pk)
+
+
+# --- invoice on request (HOTEL04) ------------------------------------------------------------------------------
+
+
+def stay_invoice_issue(
+    *,
+    reservation: Reservation,
+    buyer_kind: Any,
+    buyer_title: Any,
+    tax_number: Any = "",
+    actor: Actor,
+) -> tuple[Invoice, bool]:
+    """The guest asks for an invoice at or after check-out: one invoice through invoicing's own service
+    (`invoice_issue_to_buyer`: the hall's gapless numbers, the buyer checked as invoicing checks it) for the
+    stay's payments through billing — the deposit and the balance, less what was refunded — to the buyer named
+    (an enterprise's name and tax number, or a person's name): a hotel guest is not a customer.
+
+    Once: a double click or a retry answers the invoice issued first (`created` False); the payments' rows
+    are locked by invoicing, so two clerks at once get the same invoice."""
+    _require_front_desk(actor, reservation)
+    if reservation.status != S.CHECKED_OUT:
+        raise Conflict(_("The invoice is issued at check-out, once the amount paid is final."), code="not_checked_out")
+    ids = list(folio_payments(reservation=reservation).values_list("pk", flat=True))
+    if not ids:
+        raise Conflict(_("Nothing was paid for this stay: there is nothing to invoice."), code="nothing_paid")
+    invoice, created = invoice_issue_to_buyer(
+        hall=reservation.hall,
+        actor=actor,
+        payment_ids=ids,
+        buyer_kind=buyer_kind,
+        buyer_title=buyer_title,
+        tax_number=tax_number,
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="hotel.invoice",
+            obj=reservation,
+            hall=reservation.hall,
+            data={"invoice": invoice.number, "total": str(invoice.total)},
+        )
+    return invoice, created
 
 
 def departures_remind(*, hall: Any, day: dt.date, actor: Actor) -> int:

@@ -21,6 +21,7 @@ from servicehall.billing.models import PaymentMethod
 from servicehall.core.errors import ApplicationError
 from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.views import handles_application_errors
+from servicehall.invoicing.models import BuyerKind
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, user_can
 
@@ -231,10 +232,17 @@ def farewell(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
     """After check-out: the farewell phrase, the thank-you message sent, the satisfaction survey offered."""
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
     found = selectors.reservation_get(hall=hall_obj, reservation_id=reservation)
+    return _farewell_page(request, hall_obj, found)
+
+
+def _farewell_page(
+    request: HttpRequest, hall_obj: Any, found: Reservation, *, error: str = "", status: int = 200
+) -> HttpResponse:
     departure = selectors_folio.departure_get(reservation=found)
     if departure is None:
         return redirect(_folio_url(hall_obj, found))
     context = {
+        "error": error,
         "hall": hall_obj,
         "nav": _nav(request, hall_obj),
         "row": reservation_row(found),
@@ -244,8 +252,48 @@ def farewell(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
         "survey_url": reverse("care:ticket_survey", kwargs={"ticket": departure.ticket_id})
         if departure.ticket_id
         else "",
+        **invoice_context(request, hall_obj, found),
     }
-    return render_in_hall_time(request, "hotel/folio/farewell.html", context)
+    return render_in_hall_time(request, "hotel/folio/farewell.html", context, status=status)
+
+
+def invoice_context(request: HttpRequest, hall: Any, found: Reservation) -> dict[str, Any]:
+    """The stay's invoice on request (HOTEL04): the invoices issued, or the form (`hotel/folio/_invoice.html`)."""
+    return {
+        "stay_invoices": selectors_folio.stay_invoices(reservation=found),
+        "buyer_kinds": BuyerKind.choices,
+        "can_invoice": user_can(user=request.user, hall=hall, capability=Capability.SERVE),
+        "invoice_posted": request.POST if request.method == "POST" else {},
+    }
+
+
+@login_required
+@never_cache
+@require_POST
+@handles_application_errors
+def invoice(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
+    """Invoice on request at or after check-out: the buyer as typed; once (a second press shows the first)."""
+    hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.SERVE)
+    found = selectors.reservation_get(hall=hall_obj, reservation_id=reservation)
+    try:
+        issued, created = services_folio.stay_invoice_issue(
+            reservation=found,
+            buyer_kind=request.POST.get("buyer_kind", ""),
+            buyer_title=request.POST.get("buyer_title", ""),
+            tax_number=request.POST.get("tax_number", ""),
+            actor=request.user,
+        )
+    except ApplicationError as exc:
+        if selectors_folio.departure_get(reservation=found) is None:
+            raise
+        return _farewell_page(request, hall_obj, found, error=str(exc.message), status=exc.status_code)
+    text = (
+        _("Invoice %(number)s is issued: %(total)s yuan.")
+        if created
+        else _("Invoice %(number)s was issued already: %(total)s yuan.")
+    )
+    messages.success(request, text % {"number": issued.number, "total": issued.total})
+    return redirect(reverse("hotel:farewell", kwargs={"hall": hall_obj.code, "reservation": found.pk}))
 
 
 @login_required
