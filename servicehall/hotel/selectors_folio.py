@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from servicehall.billing.models import Payment, PaymentPurpose, Refund
 from servicehall.billing.states import REFUND_HOLDING_STATUSES, PaymentStatus
+from servicehall.care.models import Rating
+from servicehall.care.selectors import link_rating_for
 from servicehall.catalog.selectors import phrases_for
 from servicehall.core.errors import NotFound
 from servicehall.core.models import OutgoingMessage
@@ -157,3 +159,8 @@ def folio_receipts(*, reservation: Reservation) -> list[Any]:
 def stay_invoices(*, reservation: Reservation) -> list[Invoice]:
     """The issued invoices of the stay's payments (invoice on request, HOTEL04)."""
     return invoices_for_payments(payment_ids=list(folio_payments(reservation=reservation).values_list("pk", flat=True)))
+
+
+def stay_rating(*, reservation: Reservation) -> Rating | None:
+    """care's rating of the stay, asked at check-out (`services_folio.stay_rating_ask`)."""
+    return link_rating_for(hall=reservation.hall, source="hotel_stay", ref=str(reservation.pk))

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.billing.models import Payment, PaymentMethod, PaymentPurpose
 from servicehall.billing.services import payment_collect, payment_request_hash, refund_request
-from servicehall.care.services import rating_ask
+from servicehall.care.services import rating_ask, rating_link_ask
 from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import ApplicationError, Conflict, Unprocessable
 from servicehall.core.messaging import message_send
@@ -424,6 +424,7 @@ def _check_out_locked(reservation: Reservation, *, actor: Actor, now: dt.datetim
     if reservation.room_id:
         Room.objects.filter(pk=reservation.room_id).update(housekeeping=Room.Housekeeping.VACANT_DIRTY, inspected=False)
     stay_requests_close(reservation=reservation, actor=actor, now=now)
+    stay_rating_ask(reservation, actor=actor, now=now)
     audit_record(
         actor=actor,
         action="hotel.check_out",
@@ -440,6 +441,28 @@ def _check_out_locked(reservation: Reservation, *, actor: Actor, now: dt.datetim
     )
     reservation.status = S.CHECKED_OUT
     return departure
+
+
+RATING_SOURCE = "hotel_stay"
+
+
+def stay_rating_ask(reservation: Reservation, *, actor: Actor, now: dt.datetime) -> Any:
+    """The stay is offered a rating at check-out, with or without a queue ticket: care's rating through a link
+    (the farewell screen's QR code), open for care's CARE_TRACK_RATING_HOURS, rated once. Care knows the stay
+    only as this source, the reservation's id and the words shown (its code, room and dates)."""
+    subject = " · ".join(
+        part
+        for part in (
+            reservation.code,
+            reservation.room.number if reservation.room_id and reservation.room else "",
+            f"{formats.date_format(reservation.arrival, 'Y-m-d')} – "
+            f"{formats.date_format(reservation.departure, 'Y-m-d')}",
+        )
+        if part
+    )
+    return rating_link_ask(
+        hall=reservation.hall, source=RATING_SOURCE, ref=str(reservation.pk), subject=subject, clerk=actor, now=now
+    )
 
 
 def folio_check_out(

@@ -7,17 +7,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.billing.models import PaymentMethod
+from servicehall.care.selectors import link_rating_open
 from servicehall.core.errors import ApplicationError
 from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.views import handles_application_errors
@@ -253,8 +256,24 @@ def _farewell_page(
         if departure.ticket_id
         else "",
         **invoice_context(request, hall_obj, found),
+        **_rating_context(request, found),
     }
     return render_in_hall_time(request, "hotel/folio/farewell.html", context, status=status)
+
+
+def _rating_context(request: HttpRequest, found: Reservation) -> dict[str, Any]:
+    """care's rating of the stay (HOTEL04): the link and its QR code for the guest's phone, while it is open."""
+    rating = selectors_folio.stay_rating(reservation=found)
+    if rating is None:
+        return {"stay_rating": None}
+    url = request.build_absolute_uri(reverse("care:link_rate", kwargs={"rating": rating.pk}))
+    svg = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#111", omitsize=True)
+    return {
+        "stay_rating": rating,
+        "stay_rating_open": link_rating_open(rating),
+        "stay_rating_url": url,
+        "stay_rating_qr": mark_safe(svg),  # noqa: S308 - segno's own markup, the URL is ours
+    }
 
 
 def invoice_context(request: HttpRequest, hall: Any, found: Reservation) -> dict[str, Any]:
