@@ -47,10 +47,12 @@ def departures(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
     today = timezone.localdate(timezone=hall_obj.tz)
     chosen = _day(request.GET.get("day"), today)
-    rows = []
-    for found in selectors_folio.departures_due(hall=hall_obj, day=chosen):
-        summary = selectors_folio.folio_summary(reservation=found, today=today)
-        rows.append({**reservation_row(found), "total": summary["total"], "balance": summary["balance"]})
+    due = list(selectors_folio.departures_due(hall=hall_obj, day=chosen))
+    summaries = selectors_folio.folio_summaries(reservations=due, today=today)
+    rows = [
+        {**reservation_row(found), "total": summaries[found.pk]["total"], "balance": summaries[found.pk]["balance"]}
+        for found in due
+    ]
     context = {
         "hall": hall_obj,
         "nav": _nav(request, hall_obj),
