@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from servicehall.hotel import services_folio
-from servicehall.hotel.selectors_folio import folio_summaries, folio_summary
 from servicehall.hotel.models import Reservation
+from servicehall.hotel.selectors_folio import folio_summaries, folio_summary
 from testsupport.cashdesk import open_drawer
 
 from .conftest import NOW
