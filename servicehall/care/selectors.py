@@ -90,7 +90,7 @@ def pad_state(*, counter: Counter, now: dt.datetime | None = None) -> dict[str, 
     if asking is not None and asking.open_until is not None:
         state["asking"] = {
             "rating": str(asking.pk),
-            "ticket": asking.ticket.number,
+            "ticket": asking.ticket.number if asking.ticket else asking.subject,
             "seconds_left": max(1, int((asking.open_until - now).total_seconds())),
         }
     return state
