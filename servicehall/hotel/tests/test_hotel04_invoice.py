@@ -124,6 +124,25 @@ def test_hotel04_the_farewell_page_issues_the_invoice_on_request_once(client, ho
     assert zh.status_code == 200 and "FP00000001" in zh.content.decode()
 
 
+@pytest.mark.django_db
+def test_hotel04_the_invoice_api_issues_once_and_refuses_a_bad_buyer(client, hotel, other_world):
+    reservation = checked_out(hotel)
+    url = f"/api/v1/hotel/halls/{hotel.hall.code}/reservations/{reservation.pk}/invoice"
+    body = {"buyer_kind": "personal", "buyer_title": "张三"}
+    client.force_login(other_world.clerk)
+    assert client.post(url, body, content_type="application/json").status_code == 404
+    client.force_login(hotel.world.clerk)
+    bad = client.post(url, {**body, "tax_number": make_uscc(serial=9)}, content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["code"] == "tax_number_not_allowed"
+    first = client.post(url, body, content_type="application/json")
+    again = client.post(url, body, content_type="application/json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["number"] == again.json()["number"] == "FP00000001" and first.json()["total"] == "554.00"
+    assert (
+        "/api/v1/hotel/halls/{hall}/reservations/{reservation}/invoice" in client.get("/api/schema/").content.decode()
+    )
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_hotel04_clerks_pressing_invoice_at_once_get_one_invoice(postgres_only, threads_db):
