@@ -180,9 +180,9 @@ def _surveys_answered(hall: Hall) -> None:
     if template is None:
         return
     questions = selectors_surveys.survey_questions(template)
-    for rating in Rating.objects.filter(hall=hall).select_related("ticket", "counter"):
+    for rating in Rating.objects.filter(hall=hall, ticket__isnull=False).select_related("ticket", "counter"):
         number = rating.counter.number if rating.counter else 0
-        if number not in DEMO_SURVEY_SCORES:
+        if number not in DEMO_SURVEY_SCORES or rating.ticket is None:
             continue
         answers = {
             q.code: str(DEMO_SURVEY_SCORES[number]) if q.kind == "scale" else DEMO_SURVEY_COMMENTS.get(number, "")

@@ -37,17 +37,32 @@ DETAILS: dict[str, Any] = {
 class RatingChannel(models.TextChoices):
     PAD = "pad", _("Rating pad at the counter")
     TRACK = "track", _("Ticket page (QR code on the slip)")
+    LINK = "link", _("Link after a visit without a ticket")
 
 
 class Rating(models.Model):
-    """The customer's rating of one ticket's service: asked once, pressed once (a ticket has at most one)."""
+    """The customer's rating of one ticket's service: asked once, pressed once (a ticket has at most one).
+
+    A visit served without a ticket (a hotel guest's stay, HOTEL04) is rated through a link instead: no
+    ticket, but the `source` and `source_ref` an app above care gave (once per source and ref) and the
+    `subject` the guest's page shows; care knows nothing else of it."""
 
     # A random id: the pad posts it back, and a guessable number would let a press land on another ticket.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
     ticket = models.OneToOneField(
-        "queueing.Ticket", verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="rating"
+        "queueing.Ticket",
+        verbose_name=_("ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rating",
     )
+    # A rating without a ticket: what asked for it (e.g. "hotel_stay" and the reservation's id) and what the
+    # guest's page names (a room and dates: no words to translate).
+    source = models.CharField(_("source"), max_length=16, blank=True)
+    source_ref = models.CharField(_("source reference"), max_length=32, blank=True)
+    subject = models.CharField(_("what is rated"), max_length=120, blank=True)
     counter = models.ForeignKey(
         "org.Counter", verbose_name=_("counter"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -91,6 +106,14 @@ class Rating(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
+                condition=models.Q(ticket__isnull=False) | ~models.Q(source=""), name="rating_of_a_ticket_or_source"
+            ),
+            models.UniqueConstraint(
+                fields=["hall", "source", "source_ref"],
+                condition=~models.Q(source=""),
+                name="rating_once_per_source",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(status=RatingStatus.ASKED, score="")
                 | models.Q(status=RatingStatus.RATED, rated_at__isnull=False) & ~models.Q(score=""),
                 name="rating_score_only_when_rated",
@@ -105,7 +128,7 @@ class Rating(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.ticket_id}: {self.score or self.status}"
+        return f"{self.ticket_id or self.subject}: {self.score or self.status}"
 
 
 class AlertAction(models.TextChoices):
@@ -144,7 +167,7 @@ class DissatisfactionAlert(models.Model):
         indexes = [models.Index(fields=["hall", "status", "raised_at"], name="care_alert_open_idx")]
 
     def __str__(self) -> str:
-        return f"{self.rating.ticket}: {self.status}"
+        return f"{self.rating.ticket or self.rating.subject}: {self.status}"
 
 
 class AlertMove(StatusMove):

@@ -90,7 +90,7 @@ def pad_state(*, counter: Counter, now: dt.datetime | None = None) -> dict[str, 
     if asking is not None and asking.open_until is not None:
         state["asking"] = {
             "rating": str(asking.pk),
-            "ticket": asking.ticket.number,
+            "ticket": asking.ticket.number if asking.ticket else asking.subject,
             "seconds_left": max(1, int((asking.open_until - now).total_seconds())),
         }
     return state
@@ -120,6 +120,24 @@ def rating_asked_words(ticket: Ticket) -> str | None:
     return None  # asked in vain: the clerk may ask again
 
 
+def link_rating_get(*, rating_id: Any) -> Rating:
+    """A rating asked through a link (a visit without a ticket, HOTEL04), for the guest's public page."""
+    rating = Rating.objects.filter(pk=rating_id, ticket__isnull=True).select_related("hall").first()
+    if rating is None:
+        raise NotFound(_("There is nothing to rate here."))
+    return rating
+
+
+def link_rating_open(rating: Rating, *, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return rating.status == RatingStatus.ASKED and rating.open_until is not None and now <= rating.open_until
+
+
+def link_rating_for(*, hall: Hall, source: str, ref: str) -> Rating | None:
+    """The rating an app asked for one of its visits (`services.rating_link_ask`), if any."""
+    return Rating.objects.filter(hall=hall, source=source, source_ref=str(ref)).first()
+
+
 def ticket_rated(ticket: Ticket) -> bool:
     return Rating.objects.filter(ticket=ticket, status=RatingStatus.RATED).exists()
 
@@ -147,7 +165,7 @@ def alert_row(alert: DissatisfactionAlert) -> dict[str, Any]:
     rating = alert.rating
     return {
         "alert": alert,
-        "ticket": rating.ticket.number,
+        "ticket": rating.ticket.number if rating.ticket else rating.subject,
         "counter": rating.counter.number if rating.counter else None,
         "clerk": staff_name(rating.clerk),
         "business": rating.business_type.display_name if rating.business_type else "",

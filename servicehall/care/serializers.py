@@ -14,7 +14,7 @@ from .models import AlertAction, ComplaintChannel, DissatisfactionAlert, Opinion
 
 
 class RatingSerializer(serializers.ModelSerializer[Rating]):
-    ticket = serializers.CharField(source="ticket.number")
+    ticket = serializers.CharField(source="ticket.number", allow_null=True)
     counter = serializers.IntegerField(source="counter.number", allow_null=True)
     clerk = serializers.SerializerMethodField()
     business_type = serializers.CharField(source="business_type.code", allow_null=True)
@@ -26,6 +26,7 @@ class RatingSerializer(serializers.ModelSerializer[Rating]):
         fields = [
             "id",
             "ticket",
+            "subject",
             "counter",
             "clerk",
             "business_type",
@@ -44,7 +45,7 @@ class RatingSerializer(serializers.ModelSerializer[Rating]):
 
 
 class AlertSerializer(serializers.ModelSerializer[DissatisfactionAlert]):
-    ticket = serializers.CharField(source="rating.ticket.number")
+    ticket = serializers.CharField(source="rating.ticket.number", allow_null=True)
     counter = serializers.IntegerField(source="rating.counter.number", allow_null=True)
     clerk = serializers.SerializerMethodField()
     business_type = serializers.CharField(source="rating.business_type.code", allow_null=True)

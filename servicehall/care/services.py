@@ -245,6 +245,52 @@ def rating_from_ticket_page(*, ticket: Ticket, score: str, now: dt.datetime | No
     return _rate(rating, score=score, channel=RatingChannel.TRACK, now=now)
 
 
+def rating_link_ask(
+    *, hall: Hall, source: str, ref: str, subject: str, clerk: Actor, now: dt.datetime | None = None
+) -> Rating:
+    """A visit served without a queue ticket (a hotel stay, HOTEL04) is offered a rating through a link (the
+    rating's random id): open CARE_TRACK_RATING_HOURS, as the ticket page's rating. Asked once per source and
+    reference: asking again (a retry) answers the first rating, whatever its state. The app asking gives the
+    source, its own reference and the words to show; care never reads the app's rows."""
+    now = now or timezone.now()
+    source, ref = str(source)[:16], str(ref)[:32]
+    if not source or not ref:
+        raise Unprocessable(_("A rating without a ticket needs its source."), code="bad_source")
+    found = Rating.objects.filter(hall=hall, source=source, source_ref=ref).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return Rating.objects.create(
+                hall=hall,
+                source=source,
+                source_ref=ref,
+                subject=" ".join(str(subject).split())[:120],
+                clerk=acting_user(clerk),
+                channel=RatingChannel.LINK,
+                asked_at=now,
+                open_until=now + dt.timedelta(hours=settings.CARE_TRACK_RATING_HOURS),
+            )
+    except IntegrityError:  # asked at the same moment by another request: that one
+        return Rating.objects.get(hall=hall, source=source, source_ref=ref)
+
+
+@transaction.atomic
+def rating_from_link(*, rating_id: uuid.UUID | str, score: str, now: dt.datetime | None = None) -> Rating:
+    """The guest's press on the link's page: counts once (two presses at once: one wins, by the rating's
+    compare-and-set), and only while the link is open."""
+    score = _score(score)
+    now = now or timezone.now()
+    rating = Rating.objects.filter(pk=rating_id, ticket__isnull=True).select_related("hall").first()
+    if rating is None:
+        raise NotFound(_("There is nothing to rate here."))
+    if rating.status == RatingStatus.RATED:
+        raise _rated_already()
+    if rating.open_until is None or now > rating.open_until:
+        raise Conflict(_("The time to rate has passed. Thank you all the same."), code="rating_closed")
+    return _rate(rating, score=score, channel=RatingChannel.LINK, now=now)
+
+
 def ticket_page_rating_open(ticket: Ticket, *, now: dt.datetime) -> bool:
     """Whether the ticket's page may still take a rating (served, not rated, within the hours)."""
     if ticket.status != TicketStatus.DONE or ticket.closed_at is None:

@@ -21,6 +21,8 @@ urlpatterns = [
     path("halls/<slug:hall>/counters/<int:number>/rate/details/", views_public.pad_details, name="pad_details"),
     # The customer rates from the ticket's page (QR code on the slip)
     path("t/<uuid:ticket>/rate/", views_public.ticket_rate, name="ticket_rate"),
+    # A visit without a ticket (a hotel stay) rated from the link it was given
+    path("r/<uuid:rating>/", views_public.link_rate, name="link_rate"),
     # Staff: 请评价 on the workbench; the dissatisfied customers and the day's ratings
     path("halls/<slug:hall>/tickets/<uuid:ticket>/ask/", views.ask, name="ask"),
     path("halls/<slug:hall>/ratings/", views.alerts, name="alerts"),

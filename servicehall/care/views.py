@@ -94,7 +94,8 @@ def alert_handle(request: HttpRequest, hall: str, alert: int) -> HttpResponse:
         )
         messages.success(
             request,
-            _("Recorded. The alert of ticket %(ticket)s is closed.") % {"ticket": alert_obj.rating.ticket.number},
+            _("Recorded. The alert of ticket %(ticket)s is closed.")
+            % {"ticket": alert_obj.rating.ticket.number if alert_obj.rating.ticket else alert_obj.rating.subject},
         )
     except ApplicationError as exc:
         messages.error(request, str(exc.message))

@@ -132,3 +132,29 @@ def ticket_rate(request: HttpRequest, ticket: uuid.UUID) -> HttpResponse:
         "open": selectors.ticket_rating_link(ticket_obj) is not None,
     }
     return render(request, "care/ticket_rate.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@handles_application_errors
+def link_rate(request: HttpRequest, rating: uuid.UUID) -> HttpResponse:
+    """Rate a visit served without a ticket (a hotel stay, HOTEL04) from the link it was given (no sign-in),
+    once, within CARE_TRACK_RATING_HOURS. A rating sent goes back to this page, which then thanks the guest."""
+    found = selectors.link_rating_get(rating_id=rating)
+    if request.method == "POST":
+        count_per_client(
+            request,
+            scope="care-rate",
+            limit=settings.CARE_RATE_PER_MINUTE,
+            message=_("Too many ratings were sent from here in the last minute. Please wait a moment."),
+        )
+        services.rating_from_link(rating_id=found.pk, score=request.POST.get("score", ""))
+        return redirect(reverse("care:link_rate", kwargs={"rating": found.pk}))
+    context = {
+        "hall": found.hall,
+        "rating": found,
+        "keys": _keys(),
+        "rated": found.status == "rated",
+        "open": selectors.link_rating_open(found),
+    }
+    return render(request, "care/link_rate.html", context)

@@ -38,5 +38,10 @@ urlpatterns = [
         apis_folio.CheckOutApi.as_view(),
         name="check_out",
     ),
+    path(
+        "hotel/halls/<slug:hall>/reservations/<int:reservation>/invoice",
+        apis_folio.StayInvoiceApi.as_view(),
+        name="stay_invoice",
+    ),
     path("hotel/halls/<slug:hall>/night-audits", apis_folio.NightAuditsApi.as_view(), name="night_audits"),
 ]

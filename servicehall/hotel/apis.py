@@ -28,7 +28,7 @@ NOT_FOUND = error_response("No such hall, room type or rate plan among the user'
 REFUSED = error_response(
     "A rule refused the reservation: `sold_out` (409); `past_arrival`, `bad_dates`, `too_long`, `bad_guests`, "
     "`name_missing`, `bad_phone`, `card_number`, `card_missing`, `deposit_missing`, `bad_guarantee`, "
-    "`bad_pos_reference` (422)."
+    "`bad_pos_reference`, `guarantee_needed` (422)."
 )
 DAY = OpenApiParameter("day", OpenApiTypes.DATE, description="The day, YYYY-MM-DD (the hall's today by default).")
 
@@ -97,8 +97,8 @@ class ReservationsApi(ServiceHallAPIView):
 
 
 CHANGE_REFUSED = error_response(
-    "A rule refused the change: `sold_out`, `not_open` (409); `same`, `past_arrival`, `bad_dates`, `too_long`, "
-    "`beyond_horizon`, `bad_guests`, `bad_choice` (422)."
+    "A rule refused the change: `sold_out`, `not_open`, `guarantee_needed` (409); `same`, `past_arrival`, "
+    "`bad_dates`, `too_long`, `beyond_horizon`, `bad_guests`, `bad_choice` (422)."
 )
 
 
@@ -110,7 +110,10 @@ class ReservationChangeApi(ServiceHallAPIView):
             "Only a reservation booked and not yet arrived. Re-quoted night by night at the plan's prices; never "
             "beyond the rooms of the type on any night (its own nights do not count twice). Past the policy's free "
             "period (`free_change_hours` before check-in time) the fee (`late_change_fee_nights`) is posted to the "
-            "guest's bill. A room given before is taken back when the type or the dates change."
+            "guest's bill. A room given before is taken back when the type or the dates change. The guarantee is "
+            "checked again: a deposit guarantee's deposit asked rises to the policy's `deposit_nights` of the new "
+            "quote (`deposit_raised` is the extra to take on the bill), and a booking without a guarantee is "
+            "refused (`guarantee_needed`) when the new total is above the policy's `guarantee_above`."
         ),
         request=ReservationChangeSerializer,
         responses={
@@ -137,5 +140,7 @@ class ReservationChangeApi(ServiceHallAPIView):
             actor=request.user,
         )
         return Response(
-            ReservationChangedSerializer({**reservation_row(changed), "change_fee": changed.change_fee}).data
+            ReservationChangedSerializer(
+                {**reservation_row(changed), "change_fee": changed.change_fee, "deposit_raised": changed.deposit_raised}
+            ).data
         )

@@ -23,6 +23,8 @@ from .serializers_folio import (
     FolioChargeSerializer,
     FolioSerializer,
     NightAuditDaySerializer,
+    StayInvoiceRequestSerializer,
+    StayInvoiceSerializer,
 )
 
 FORBIDDEN = error_response("The user's role in the hall does not allow it.")
@@ -129,6 +131,46 @@ class CheckOutApi(ServiceHallAPIView):
             "total": departure.total if departure is not None else None,
         }
         return Response(CheckOutResultSerializer(body).data)
+
+
+INVOICE_REFUSED = error_response(
+    "A rule refused it: `not_checked_out`, `nothing_paid`, `day_closed` (409); `bad_buyer_kind`, `title_missing`, "
+    "`tax_number_missing`, `bad_tax_number`, `tax_number_not_allowed` (422)."
+)
+
+
+class StayInvoiceApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["hotel"],
+        summary="Invoice on request for a departed guest's stay (HOTEL04)",
+        description=(
+            "One invoice, through invoicing, for what the stay's payments left after refunds (deposit + balance "
+            "− refunds), to the buyer named. Once: a retry answers the invoice issued first (`created` false)."
+        ),
+        request=StayInvoiceRequestSerializer,
+        responses={
+            200: OpenApiResponse(StayInvoiceSerializer, description="Issued before: the same invoice."),
+            201: OpenApiResponse(StayInvoiceSerializer, description="Issued."),
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: INVOICE_REFUSED,
+            422: INVOICE_REFUSED,
+        },
+    )
+    def post(self, request: Request, hall: str, reservation: int) -> Response:
+        hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.SERVE)
+        found = selectors.reservation_get(hall=hall_obj, reservation_id=reservation)
+        data = parse(StayInvoiceRequestSerializer, request)
+        invoice, created = services_folio.stay_invoice_issue(reservation=found, actor=request.user, **data)
+        body = {
+            **{k: getattr(invoice, k) for k in ("number", "buyer_kind", "buyer_title", "tax_number", "total")},
+            "id": invoice.pk,
+            "issued_at": invoice.issued_at,
+            "created": created,
+        }
+        return Response(StayInvoiceSerializer(body).data, status=201 if created else 200)
 
 
 class NightAuditsApi(ServiceHallAPIView):

@@ -181,6 +181,8 @@ class Reservation(TimeStampedModel):
     cancel_fee = models.DecimalField(_("cancellation fee"), max_digits=12, decimal_places=2, default=Decimal("0"))
     # Not stored: the fee of the change just made by `services.reservation_change` (the fee itself is a bill line).
     change_fee: Decimal = Decimal("0")
+    # Not stored: how much the deposit asked rose by the change just made (the policy's rule on the new quote).
+    deposit_raised: Decimal = Decimal("0")
     # Arrival (HOTEL02): the room given, the room card issued, when the guests were registered.
     room = models.ForeignKey(
         Room, verbose_name=_("room"), null=True, blank=True, on_delete=models.PROTECT, related_name="reservations"

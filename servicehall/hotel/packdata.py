@@ -4,6 +4,7 @@ policy of a hall whose packs include one."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,11 @@ DEFAULT_POLICY: dict[str, Any] = {
     "check_out_time": "12:00",
     "max_nights": 30,
     "horizon_days": 365,
+    # The guarantee (HOTEL01): a deposit guarantee asks the first `deposit_nights` nights as quoted unless the
+    # clerk asks another amount; a stay costing more than `guarantee_above` yuan must be guaranteed (card or
+    # deposit). Both are checked again when a booking changes. None: any stay may be booked without one.
+    "deposit_nights": 1,
+    "guarantee_above": None,
 }
 
 
@@ -54,8 +60,11 @@ def hotel_policy(hall: Hall) -> dict[str, Any]:
         "late_change_fee_nights",
         "max_nights",
         "horizon_days",
+        "deposit_nights",
     ):
         policy[key] = int(policy[key])
+    if policy["guarantee_above"] is not None:
+        policy["guarantee_above"] = Decimal(str(policy["guarantee_above"]))
     return policy
 
 

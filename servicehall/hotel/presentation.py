@@ -31,6 +31,7 @@ def reservation_row(reservation: Reservation) -> dict[str, Any]:
         "vip": reservation.vip,
         "requests": reservation.requests,
         "total": reservation.total,
+        "guarantee": reservation.guarantee,
         "guarantee_display": reservation.get_guarantee_display(),
         "deposit": reservation.deposit,
         "card_last4": reservation.card_last4,

@@ -12,9 +12,13 @@ from django.utils.translation import gettext as _
 
 from servicehall.billing.models import Payment, PaymentPurpose, Refund
 from servicehall.billing.states import REFUND_HOLDING_STATUSES, PaymentStatus
+from servicehall.care.models import Rating
+from servicehall.care.selectors import link_rating_for
 from servicehall.catalog.selectors import phrases_for
 from servicehall.core.errors import NotFound
 from servicehall.core.models import OutgoingMessage
+from servicehall.invoicing.models import Invoice
+from servicehall.invoicing.selectors import invoices_for_payments
 from servicehall.org.models import Hall
 from servicehall.queueing.models import Ticket
 from servicehall.queueing.states import TicketStatus
@@ -45,6 +49,14 @@ def folio_payments(
     return payments.order_by("succeeded_at", "id")
 
 
+def _unposted(reservation: Reservation, charges: list[FolioCharge], quoted: list[ReservationNight]) -> list[Any]:
+    """Of the quoted nights before today (`quoted`, in night order), those the folio has no room night for."""
+    if reservation.status != S.CHECKED_IN:
+        return []
+    posted = {c.night for c in charges if c.kind == FolioCharge.Kind.ROOM_NIGHT and c.reverses_id is None}
+    return [n for n in quoted if n.night not in posted]
+
+
 def nights_unposted(*, reservation: Reservation, today: dt.date) -> list[ReservationNight]:
     """The quoted nights already slept (before `today`) of a guest in house that are not on the folio yet."""
     if reservation.status != S.CHECKED_IN:
@@ -57,26 +69,19 @@ def nights_unposted(*, reservation: Reservation, today: dt.date) -> list[Reserva
     return [n for n in reservation.nights_quoted.filter(night__lt=today).order_by("night") if n.night not in posted]
 
 
-def folio_summary(*, reservation: Reservation, today: dt.date, exclude: int | None = None) -> dict[str, Any]:
-    """The bill: every line posted (reversals beside what they correct), the nights slept not yet posted, the
-    total, the deposit asked for and the deposit paid, the payments applied, the refunds held, and the balance
-    (positive: the guest owes; negative: the hotel gives back).
-    `exclude`: a payment not to count (the one being applied)."""
-    charges = list(reservation.folio_charges.select_related("posted_by").order_by("posted_at", "id"))
-    pending = nights_unposted(reservation=reservation, today=today)
+def _summary(
+    reservation: Reservation,
+    *,
+    charges: list[FolioCharge],
+    pending: list[ReservationNight],
+    payments: list[Payment],
+    refunded: Decimal,
+) -> dict[str, Any]:
+    """The one rule of a bill's figures and balance, from its rows (read one bill at a time or many at once)."""
     posted_total = sum((c.amount for c in charges), ZERO)
     pending_total = sum((n.price for n in pending), ZERO)
-    payments = list(folio_payments(reservation=reservation, exclude=exclude))
     deposit = sum((p.amount for p in payments if p.reference.endswith(":deposit")), ZERO)
     paid = sum((p.amount for p in payments if p.reference.endswith(":balance")), ZERO)
-    refunded = ZERO
-    if payments:
-        refunded = (
-            Refund.objects.filter(payment__in=[p.pk for p in payments], status__in=REFUND_HOLDING_STATUSES).aggregate(
-                total=Sum("amount")
-            )["total"]
-            or ZERO
-        )
     total = posted_total + pending_total
     return {
         "charges": charges,
@@ -94,6 +99,77 @@ def folio_summary(*, reservation: Reservation, today: dt.date, exclude: int | No
         "paid": paid,
         "refunded": refunded,
         "balance": total - deposit - paid + refunded,
+    }
+
+
+def folio_summary(*, reservation: Reservation, today: dt.date, exclude: int | None = None) -> dict[str, Any]:
+    """The bill: every line posted (reversals beside what they correct), the nights slept not yet posted, the
+    total, the deposit asked for and the deposit paid, the payments applied, the refunds held, and the balance
+    (positive: the guest owes; negative: the hotel gives back).
+    `exclude`: a payment not to count (the one being applied)."""
+    charges = list(reservation.folio_charges.select_related("posted_by").order_by("posted_at", "id"))
+    payments = list(folio_payments(reservation=reservation, exclude=exclude))
+    refunded = ZERO
+    if payments:
+        refunded = (
+            Refund.objects.filter(payment__in=[p.pk for p in payments], status__in=REFUND_HOLDING_STATUSES).aggregate(
+                total=Sum("amount")
+            )["total"]
+            or ZERO
+        )
+    quoted = (
+        list(reservation.nights_quoted.filter(night__lt=today).order_by("night"))
+        if reservation.status == S.CHECKED_IN
+        else []
+    )
+    pending = _unposted(reservation, charges, quoted)
+    return _summary(reservation, charges=charges, pending=pending, payments=payments, refunded=refunded)
+
+
+def folio_summaries(*, reservations: list[Reservation], today: dt.date) -> dict[int, dict[str, Any]]:
+    """`folio_summary` of many bills at once (the departures list), in four queries whatever their number:
+    the rows are read for all, the figures computed by the same `_summary`."""
+    ids = [r.pk for r in reservations]
+    if not ids:
+        return {}
+    charges: dict[int, list[FolioCharge]] = {pk: [] for pk in ids}
+    for charge in (
+        FolioCharge.objects.filter(reservation_id__in=ids).select_related("posted_by").order_by("posted_at", "id")
+    ):
+        charges[charge.reservation_id].append(charge)
+    quoted: dict[int, list[ReservationNight]] = {pk: [] for pk in ids}
+    in_house = [r.pk for r in reservations if r.status == S.CHECKED_IN]
+    for night in ReservationNight.objects.filter(reservation_id__in=in_house, night__lt=today).order_by("night"):
+        quoted[night.reservation_id].append(night)
+    references = {f"hotel:{pk}:{part}": pk for pk in ids for part in ("deposit", "balance")}
+    payments: dict[int, list[Payment]] = {pk: [] for pk in ids}
+    for payment in Payment.objects.filter(
+        purpose=PaymentPurpose.HOTEL_FOLIO,
+        status=PaymentStatus.SUCCEEDED,
+        purpose_applied=True,
+        reference__in=list(references),
+        hall_id__in={r.hall_id for r in reservations},
+    ).order_by("succeeded_at", "id"):
+        payments[references[payment.reference]].append(payment)
+    refunded: dict[int, Decimal] = {}
+    payment_owner = {p.pk: pk for pk, rows in payments.items() for p in rows}
+    if payment_owner:
+        for row in (
+            Refund.objects.filter(payment_id__in=list(payment_owner), status__in=REFUND_HOLDING_STATUSES)
+            .values("payment_id")
+            .annotate(total=Sum("amount"))
+        ):
+            owner = payment_owner[row["payment_id"]]
+            refunded[owner] = refunded.get(owner, ZERO) + row["total"]
+    return {
+        r.pk: _summary(
+            r,
+            charges=charges[r.pk],
+            pending=_unposted(r, charges[r.pk], quoted[r.pk]),
+            payments=payments[r.pk],
+            refunded=refunded.get(r.pk, ZERO),
+        )
+        for r in reservations
     }
 
 
@@ -150,3 +226,13 @@ def folio_receipts(*, reservation: Reservation) -> list[Any]:
     return [
         p.receipt for p in folio_payments(reservation=reservation).select_related("receipt") if hasattr(p, "receipt")
     ]
+
+
+def stay_invoices(*, reservation: Reservation) -> list[Invoice]:
+    """The issued invoices of the stay's payments (invoice on request, HOTEL04)."""
+    return invoices_for_payments(payment_ids=list(folio_payments(reservation=reservation).values_list("pk", flat=True)))
+
+
+def stay_rating(*, reservation: Reservation) -> Rating | None:
+    """care's rating of the stay, asked at check-out (`services_folio.stay_rating_ask`)."""
+    return link_rating_for(hall=reservation.hall, source="hotel_stay", ref=str(reservation.pk))

@@ -76,6 +76,9 @@ class ReservationChangedSerializer(ReservationSerializer):
     change_fee = serializers.DecimalField(
         max_digits=12, decimal_places=2, help_text="The policy's fee for this change, posted to the guest's bill."
     )
+    deposit_raised = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="How much more deposit is asked after this change (0: none)."
+    )
 
 
 class AvailabilityNightSerializer(serializers.Serializer):

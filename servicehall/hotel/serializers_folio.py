@@ -68,6 +68,25 @@ class CheckOutResultSerializer(serializers.Serializer):
     total = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
 
 
+class StayInvoiceRequestSerializer(serializers.Serializer):
+    buyer_kind = serializers.ChoiceField(choices=["personal", "enterprise"])
+    buyer_title = serializers.CharField(max_length=200, help_text="The enterprise's name, or the person's name.")
+    tax_number = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default="", help_text="Enterprise only: the USCC."
+    )
+
+
+class StayInvoiceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    buyer_kind = serializers.CharField()
+    buyer_title = serializers.CharField()
+    tax_number = serializers.CharField(allow_blank=True)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    issued_at = serializers.DateTimeField()
+    created = serializers.BooleanField(help_text="False: the invoice issued before (a retry).")
+
+
 class NightAuditDaySerializer(serializers.Serializer):
     business_date = serializers.DateField()
     rooms_available = serializers.IntegerField()

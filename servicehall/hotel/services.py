@@ -160,9 +160,33 @@ def _money(value: Any) -> Decimal:
     return amount
 
 
-def _guarantee_check(guarantee: str, deposit: Any, card_token: Any, card_last4: Any) -> dict[str, Any]:
+def deposit_for(hall: Hall, prices: list[tuple[dt.date, Decimal]]) -> Decimal:
+    """The deposit the policy asks of a deposit guarantee: the first `deposit_nights` nights as quoted. The one
+    rule, at booking (when the clerk leaves the amount empty) and when a booking changes."""
+    return sum((price for _night, price in prices[: hotel_policy(hall)["deposit_nights"]]), Decimal("0"))
+
+
+def guarantee_needed(hall: Hall, guarantee: str, total: Decimal) -> bool:
+    """Whether the policy wants a guarantee this reservation has not got: a stay above `guarantee_above`
+    without a card or a deposit."""
+    limit = hotel_policy(hall)["guarantee_above"]
+    return guarantee == Reservation.Guarantee.NONE and limit is not None and total > limit
+
+
+def _guarantee_needed_message(hall: Hall, total: Decimal) -> str:
+    return _("A stay of %(total)s yuan is above %(limit)s yuan: the hotel asks for a card or deposit guarantee.") % {
+        "total": total,
+        "limit": hotel_policy(hall)["guarantee_above"],
+    }
+
+
+def _guarantee_check(
+    guarantee: str, deposit: Any, card_token: Any, card_last4: Any, *, rule: Decimal | None = None
+) -> dict[str, Any]:
     if guarantee == Reservation.Guarantee.DEPOSIT:
-        amount = _money(deposit)
+        # Left empty, the deposit is the policy's (`deposit_for`); typed, the clerk's amount is asked.
+        amount = rule if rule is not None and str(deposit if deposit is not None else "").strip() == "" else None
+        amount = amount if amount is not None else _money(deposit)
         if amount <= 0:
             raise Unprocessable(_("Enter the deposit asked for."), code="deposit_missing")
         return {"deposit": amount}
@@ -257,13 +281,16 @@ def reservation_create(
             code="bad_guests",
         )
     name, clean_phone = _guest_check(guest_name, phone)
-    money = _guarantee_check(guarantee, deposit, card_token, card_last4)
     key = str(request_key or "")[:64] or None
     if key and (done := Reservation.objects.filter(hall=hall, request_key=key).first()):
         return done  # the form sent twice: the reservation it made
     prices = night_prices(
         room_type=room_type, rate_plan=rate_plan, arrival=arrival, departure=departure, guests=guest_count
     )
+    money = _guarantee_check(guarantee, deposit, card_token, card_last4, rule=deposit_for(hall, prices))
+    total = sum((price for _night, price in prices), Decimal("0"))
+    if guarantee_needed(hall, guarantee, total):
+        raise Unprocessable(_guarantee_needed_message(hall, total), code="guarantee_needed")
     try:
         with transaction.atomic():
             RoomType.objects.select_for_update().filter(pk=room_type.pk).values_list("pk", flat=True).get()
@@ -281,7 +308,7 @@ def reservation_create(
                 channel=channel,
                 vip=bool(vip),
                 requests=str(requests or "").strip()[:300],
-                total=sum((price for _night, price in prices), Decimal("0")),
+                total=total,
                 guarantee=guarantee,
                 request_key=key,
                 created_by=acting_user(actor),
@@ -465,8 +492,20 @@ def reservation_change(
         if before == after:
             raise Unprocessable(_("Nothing is changed: choose other dates, room type, plan or guests."), code="same")
         _capacity_check(room_type, arrival, departure, exclude=locked.pk)
+        new_total = sum((price for _night, price in prices), Decimal("0"))
+        if guarantee_needed(hall, locked.guarantee, new_total):
+            raise Conflict(
+                _guarantee_needed_message(hall, new_total)
+                + " "
+                + _("This booking has none: cancel it and book again with a guarantee, or change it less."),
+                code="guarantee_needed",
+            )
         fee = change_fee(locked, now=now)
-        old_total = locked.total
+        old_total, old_deposit = locked.total, locked.deposit
+        if locked.guarantee == Reservation.Guarantee.DEPOSIT:
+            # The deposit asked follows the policy's rule on the new quote; never lowered by a change (what the
+            # guest paid beyond the bill is refunded at check-out).
+            locked.deposit = max(old_deposit, deposit_for(hall, prices))
         keep_room = (
             locked.room_id
             and before["room_type"] == room_type.pk
@@ -474,12 +513,15 @@ def reservation_change(
         )
         locked.room_type, locked.rate_plan = room_type, rate_plan
         locked.arrival, locked.departure, locked.guests = arrival, departure, guest_count
-        locked.total = sum((price for _night, price in prices), Decimal("0"))
+        locked.total = new_total
         locked.updated_at = now
         if not keep_room:
             locked.room = None
         locked.save(
-            update_fields=["room_type", "rate_plan", "arrival", "departure", "guests", "total", "room", "updated_at"]
+            update_fields=[
+                *("room_type", "rate_plan", "arrival", "departure", "guests", "total", "deposit", "room"),
+                "updated_at",
+            ]
         )
         locked.nights_quoted.all().delete()
         ReservationNight.objects.bulk_create(
@@ -514,11 +556,13 @@ def reservation_change(
                 "before": {k: str(v) for k, v in before.items()},
                 "after": {k: str(v) for k, v in after.items()},
                 "total": [str(old_total), str(locked.total)],
+                "deposit": [str(old_deposit), str(locked.deposit)],
                 "fee": str(fee),
             },
         )
         _text(locked, SMS_CHANGED, _booked_text(locked))
     locked.change_fee = fee  # for the screen's message
+    locked.deposit_raised = locked.deposit - old_deposit  # the extra deposit now asked
     return locked
 
 

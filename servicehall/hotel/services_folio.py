@@ -23,13 +23,15 @@ from django.utils.translation import gettext as _
 
 from servicehall.billing.models import Payment, PaymentMethod, PaymentPurpose
 from servicehall.billing.services import payment_collect, payment_request_hash, refund_request
-from servicehall.care.services import rating_ask
+from servicehall.care.services import rating_ask, rating_link_ask
 from servicehall.core.actors import Actor, acting_user
 from servicehall.core.errors import ApplicationError, Conflict, Unprocessable
 from servicehall.core.messaging import message_send
 from servicehall.core.models import OutgoingMessage
 from servicehall.core.services import audit_record
 from servicehall.core.states import transition
+from servicehall.invoicing.models import Invoice
+from servicehall.invoicing.services import invoice_issue_to_buyer
 from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
 
@@ -422,6 +424,7 @@ def _check_out_locked(reservation: Reservation, *, actor: Actor, now: dt.datetim
     if reservation.room_id:
         Room.objects.filter(pk=reservation.room_id).update(housekeeping=Room.Housekeeping.VACANT_DIRTY, inspected=False)
     stay_requests_close(reservation=reservation, actor=actor, now=now)
+    stay_rating_ask(reservation, actor=actor, now=now)
     audit_record(
         actor=actor,
         action="hotel.check_out",
@@ -438,6 +441,28 @@ def _check_out_locked(reservation: Reservation, *, actor: Actor, now: dt.datetim
     )
     reservation.status = S.CHECKED_OUT
     return departure
+
+
+RATING_SOURCE = "hotel_stay"
+
+
+def stay_rating_ask(reservation: Reservation, *, actor: Actor, now: dt.datetime) -> Any:
+    """The stay is offered a rating at check-out, with or without a queue ticket: care's rating through a link
+    (the farewell screen's QR code), open for care's CARE_TRACK_RATING_HOURS, rated once. Care knows the stay
+    only as this source, the reservation's id and the words shown (its code, room and dates)."""
+    subject = " · ".join(
+        part
+        for part in (
+            reservation.code,
+            reservation.room.number if reservation.room_id and reservation.room else "",
+            f"{formats.date_format(reservation.arrival, 'Y-m-d')} – "
+            f"{formats.date_format(reservation.departure, 'Y-m-d')}",
+        )
+        if part
+    )
+    return rating_link_ask(
+        hall=reservation.hall, source=RATING_SOURCE, ref=str(reservation.pk), subject=subject, clerk=actor, now=now
+    )
 
 
 def folio_check_out(
@@ -510,6 +535,49 @@ def _ticket_link(departure: Departure, ticket: Any, *, actor: Actor) -> None:
         rating_ask(ticket=ticket, actor=actor)
     except ApplicationError:
         logger.info("rating pad not asked for departure %s", departure.pk)
+
+
+# --- invoice on request (HOTEL04) ------------------------------------------------------------------------------
+
+
+def stay_invoice_issue(
+    *,
+    reservation: Reservation,
+    buyer_kind: Any,
+    buyer_title: Any,
+    tax_number: Any = "",
+    actor: Actor,
+) -> tuple[Invoice, bool]:
+    """The guest asks for an invoice at or after check-out: one invoice through invoicing's own service
+    (`invoice_issue_to_buyer`: the hall's gapless numbers, the buyer checked as invoicing checks it) for the
+    stay's payments through billing — the deposit and the balance, less what was refunded — to the buyer named
+    (an enterprise's name and tax number, or a person's name): a hotel guest is not a customer.
+
+    Once: a double click or a retry answers the invoice issued first (`created` False); the payments' rows
+    are locked by invoicing, so two clerks at once get the same invoice."""
+    _require_front_desk(actor, reservation)
+    if reservation.status != S.CHECKED_OUT:
+        raise Conflict(_("The invoice is issued at check-out, once the amount paid is final."), code="not_checked_out")
+    ids = list(folio_payments(reservation=reservation).values_list("pk", flat=True))
+    if not ids:
+        raise Conflict(_("Nothing was paid for this stay: there is nothing to invoice."), code="nothing_paid")
+    invoice, created = invoice_issue_to_buyer(
+        hall=reservation.hall,
+        actor=actor,
+        payment_ids=ids,
+        buyer_kind=buyer_kind,
+        buyer_title=buyer_title,
+        tax_number=tax_number,
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="hotel.invoice",
+            obj=reservation,
+            hall=reservation.hall,
+            data={"invoice": invoice.number, "total": str(invoice.total)},
+        )
+    return invoice, created
 
 
 def departures_remind(*, hall: Any, day: dt.date, actor: Actor) -> int:

@@ -43,6 +43,7 @@ urlpatterns = [
     path("halls/<slug:hall>/r/<int:reservation>/folio/deposit/", views_folio.deposit, name="folio_deposit"),
     path("halls/<slug:hall>/r/<int:reservation>/check-out/", views_folio.check_out, name="check_out"),
     path("halls/<slug:hall>/r/<int:reservation>/farewell/", views_folio.farewell, name="farewell"),
+    path("halls/<slug:hall>/r/<int:reservation>/invoice/", views_folio.invoice, name="invoice"),
     path("halls/<slug:hall>/night-audit/", views_folio.night_audits, name="night_audits"),
     path("halls/<slug:hall>/night-audit/run/", views_folio.night_audit_run, name="night_audit_run"),
 ]

@@ -180,6 +180,8 @@ def _reservation_page(
         "nights": list(found.nights_quoted.all()),
         "fee_now": services.cancel_fee(found, now=now) if found.status == "booked" else None,
         "change_fee_now": services.change_fee(found, now=now) if found.status == "booked" else None,
+        "deposit_due": services_folio.deposit_due(found) if found.status == "booked" else None,
+        "policy": hotel_policy(hall),
         "room_types": list(selectors.room_types_for_hall(hall=hall)) if found.status == "booked" else [],
         "rate_plans": list(selectors.rate_plans_for_hall(hall=hall)) if found.status == "booked" else [],
         "can_book": user_can(user=request.user, hall=hall, capability=Capability.ISSUE),
@@ -299,6 +301,15 @@ def change(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
         _("Reservation %(code)s is changed: %(total)s yuan in all; change fee %(fee)s yuan (texted to the guest).")
         % {"code": changed.code, "total": changed.total, "fee": changed.change_fee},
     )
+    if changed.deposit_raised > 0:
+        messages.warning(
+            request,
+            _(
+                "The deposit asked is now %(asked)s yuan (%(more)s yuan more, the hotel's policy): take it on the "
+                "bill's page."
+            )
+            % {"asked": changed.deposit, "more": changed.deposit_raised},
+        )
     return redirect(reverse("hotel:reservation", kwargs={"hall": hall_obj.code, "reservation": found.pk}))
 
 

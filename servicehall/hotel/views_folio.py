@@ -7,20 +7,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.billing.models import PaymentMethod
+from servicehall.care.selectors import link_rating_open
 from servicehall.core.errors import ApplicationError
 from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.views import handles_application_errors
+from servicehall.invoicing.models import BuyerKind
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, user_can
 
@@ -43,10 +47,12 @@ def departures(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
     today = timezone.localdate(timezone=hall_obj.tz)
     chosen = _day(request.GET.get("day"), today)
-    rows = []
-    for found in selectors_folio.departures_due(hall=hall_obj, day=chosen):
-        summary = selectors_folio.folio_summary(reservation=found, today=today)
-        rows.append({**reservation_row(found), "total": summary["total"], "balance": summary["balance"]})
+    due = list(selectors_folio.departures_due(hall=hall_obj, day=chosen))
+    summaries = selectors_folio.folio_summaries(reservations=due, today=today)
+    rows = [
+        {**reservation_row(found), "total": summaries[found.pk]["total"], "balance": summaries[found.pk]["balance"]}
+        for found in due
+    ]
     context = {
         "hall": hall_obj,
         "nav": _nav(request, hall_obj),
@@ -231,10 +237,17 @@ def farewell(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
     """After check-out: the farewell phrase, the thank-you message sent, the satisfaction survey offered."""
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.VIEW_HALL)
     found = selectors.reservation_get(hall=hall_obj, reservation_id=reservation)
+    return _farewell_page(request, hall_obj, found)
+
+
+def _farewell_page(
+    request: HttpRequest, hall_obj: Any, found: Reservation, *, error: str = "", status: int = 200
+) -> HttpResponse:
     departure = selectors_folio.departure_get(reservation=found)
     if departure is None:
         return redirect(_folio_url(hall_obj, found))
     context = {
+        "error": error,
         "hall": hall_obj,
         "nav": _nav(request, hall_obj),
         "row": reservation_row(found),
@@ -244,8 +257,64 @@ def farewell(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
         "survey_url": reverse("care:ticket_survey", kwargs={"ticket": departure.ticket_id})
         if departure.ticket_id
         else "",
+        **invoice_context(request, hall_obj, found),
+        **_rating_context(request, found),
     }
-    return render_in_hall_time(request, "hotel/folio/farewell.html", context)
+    return render_in_hall_time(request, "hotel/folio/farewell.html", context, status=status)
+
+
+def _rating_context(request: HttpRequest, found: Reservation) -> dict[str, Any]:
+    """care's rating of the stay (HOTEL04): the link and its QR code for the guest's phone, while it is open."""
+    rating = selectors_folio.stay_rating(reservation=found)
+    if rating is None:
+        return {"stay_rating": None}
+    url = request.build_absolute_uri(reverse("care:link_rate", kwargs={"rating": rating.pk}))
+    svg = segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#111", omitsize=True)
+    return {
+        "stay_rating": rating,
+        "stay_rating_open": link_rating_open(rating),
+        "stay_rating_url": url,
+        "stay_rating_qr": mark_safe(svg),  # noqa: S308 - segno's own markup, the URL is ours
+    }
+
+
+def invoice_context(request: HttpRequest, hall: Any, found: Reservation) -> dict[str, Any]:
+    """The stay's invoice on request (HOTEL04): the invoices issued, or the form (`hotel/folio/_invoice.html`)."""
+    return {
+        "stay_invoices": selectors_folio.stay_invoices(reservation=found),
+        "buyer_kinds": BuyerKind.choices,
+        "can_invoice": user_can(user=request.user, hall=hall, capability=Capability.SERVE),
+        "invoice_posted": request.POST if request.method == "POST" else {},
+    }
+
+
+@login_required
+@never_cache
+@require_POST
+@handles_application_errors
+def invoice(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
+    """Invoice on request at or after check-out: the buyer as typed; once (a second press shows the first)."""
+    hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.SERVE)
+    found = selectors.reservation_get(hall=hall_obj, reservation_id=reservation)
+    try:
+        issued, created = services_folio.stay_invoice_issue(
+            reservation=found,
+            buyer_kind=request.POST.get("buyer_kind", ""),
+            buyer_title=request.POST.get("buyer_title", ""),
+            tax_number=request.POST.get("tax_number", ""),
+            actor=request.user,
+        )
+    except ApplicationError as exc:
+        if selectors_folio.departure_get(reservation=found) is None:
+            raise
+        return _farewell_page(request, hall_obj, found, error=str(exc.message), status=exc.status_code)
+    text = (
+        _("Invoice %(number)s is issued: %(total)s yuan.")
+        if created
+        else _("Invoice %(number)s was issued already: %(total)s yuan.")
+    )
+    messages.success(request, text % {"number": issued.number, "total": issued.total})
+    return redirect(reverse("hotel:farewell", kwargs={"hall": hall_obj.code, "reservation": found.pk}))
 
 
 @login_required

@@ -52,12 +52,19 @@ def invoice_number(sequence: int) -> str:
 
 
 class Invoice(models.Model):
-    """One invoice for one customer's payments in a hall."""
+    """One invoice for one customer's payments in a hall, or for payments of no customer to a named buyer."""
 
     hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="invoices")
     number = models.CharField(_("invoice number"), max_length=16)
+    # Empty for payments of no customer (a hotel guest's stay, HOTEL04): the buyer is only who was named on
+    # the request (`services.invoice_issue_to_buyer`).
     customer = models.ForeignKey(
-        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="invoices"
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices",
     )
     channel = models.CharField(_("requested"), max_length=8, choices=InvoiceChannel.choices)
     buyer_kind = models.CharField(_("buyer"), max_length=16, choices=BuyerKind.choices)

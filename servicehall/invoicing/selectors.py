@@ -149,3 +149,15 @@ def issued_invoice_numbers(*, payment_ids: list[int]) -> dict[int, list[str]]:
     for payment_id, number in rows:
         numbers.setdefault(payment_id, []).append(number)
     return numbers
+
+
+def invoices_for_payments(*, payment_ids: list[int]) -> list[Invoice]:
+    """The issued (not voided) invoices covering any of the payments, oldest first (a hotel stay's invoice,
+    HOTEL04). The caller checks access."""
+    if not payment_ids:
+        return []
+    return list(
+        Invoice.objects.filter(status=InvoiceStatus.ISSUED, lines__payment_id__in=payment_ids)
+        .distinct()
+        .order_by("issued_at", "id")
+    )

@@ -52,7 +52,9 @@ class InvoiceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
     hall = serializers.CharField(source="hall.code")
-    customer_id = serializers.IntegerField()
+    customer_id = serializers.IntegerField(
+        allow_null=True, help_text=_("Empty for payments of no customer (a hotel stay): the buyer as named.")
+    )
     channel = serializers.CharField(help_text=_("counter or online"))
     buyer_kind = serializers.CharField(help_text=_("personal or enterprise"))
     buyer_title = serializers.CharField()

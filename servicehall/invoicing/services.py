@@ -135,7 +135,7 @@ def _text(value: Any, max_length: int) -> str:
     return " ".join(str(value or "").split())[: max_length + 1]
 
 
-def _buyer(*, kind: Any, title: Any, tax_number: Any, customer: Customer) -> tuple[str, str, str]:
+def _buyer(*, kind: Any, title: Any, tax_number: Any, customer: Customer | None) -> tuple[str, str, str]:
     if kind not in BuyerKind.values:
         raise Unprocessable(_("Choose a personal or an enterprise buyer."), code="bad_buyer_kind")
     title_text = _text(title, TITLE_MAX)
@@ -147,7 +147,9 @@ def _buyer(*, kind: Any, title: Any, tax_number: Any, customer: Customer) -> tup
     if kind == BuyerKind.PERSONAL:
         if tax_text:
             raise Unprocessable(_("A personal invoice carries no tax number."), code="tax_number_not_allowed")
-        return str(kind), title_text or customer.name[:TITLE_MAX], ""
+        if not title_text and customer is None:
+            raise Unprocessable(_("Enter the buyer title: the name to print on the invoice."), code="title_missing")
+        return str(kind), title_text or (customer.name[:TITLE_MAX] if customer else ""), ""
     if not title_text:
         raise Unprocessable(_("Enter the enterprise's name as the buyer title."), code="title_missing")
     if not tax_text:
@@ -194,14 +196,21 @@ def _lock_payments(hall: Hall, ids: list[int]) -> list[Payment]:
     return [rows.payments[pk] for pk in sorted(rows.payments)]
 
 
-def _check_payments(payments: list[Payment], customer: Customer) -> dict[int, Decimal]:
+def _check_payments(payments: list[Payment], customer: Customer | None) -> dict[int, Decimal]:
+    """`customer` None: payments of no customer (invoiced to the buyer named on the request)."""
     for payment in payments:
         if payment.status != PaymentStatus.SUCCEEDED:
             raise Conflict(
                 _("Payment %(id)s has not succeeded; only money received can be invoiced.") % {"id": payment.pk},
                 code="payment_not_succeeded",
             )
-        if payment_customer_id(payment) != customer.pk:
+        if customer is None and payment_customer_id(payment) is not None:
+            raise Unprocessable(
+                _("Payment %(id)s is a customer's payment: invoice it from the customer's invoice page.")
+                % {"id": payment.pk},
+                code="other_customer",
+            )
+        if customer is not None and payment_customer_id(payment) != customer.pk:
             raise Unprocessable(
                 _("Payment %(id)s is not a payment of this customer.") % {"id": payment.pk}, code="other_customer"
             )
@@ -256,7 +265,7 @@ def invoice_issue(
 def _issue_locked(
     hall: Hall,
     actor: Actor,
-    customer: Customer,
+    customer: Customer | None,
     ids: list[int],
     kind: str,
     title: str,
@@ -305,6 +314,47 @@ def _issue_locked(
         },
     )
     return invoice
+
+
+# --- payments of no customer, to the buyer named (a hotel stay, HOTEL04) ---------------------------------------
+
+
+def _invoice_covering(ids: list[int]) -> Invoice | None:
+    """The issued invoice whose lines are exactly these payments, each for all that is left of it."""
+    for invoice in Invoice.objects.filter(status=InvoiceStatus.ISSUED, lines__payment_id=ids[0]).order_by("pk"):
+        if sorted(invoice.lines.values_list("payment_id", flat=True)) == ids:
+            return invoice
+    return None
+
+
+def invoice_issue_to_buyer(
+    *,
+    hall: Hall,
+    actor: Actor,
+    payment_ids: Any,
+    buyer_kind: Any,
+    buyer_title: Any,
+    tax_number: Any = "",
+) -> tuple[Invoice, bool]:
+    """Issue one invoice for payments of no customer (a hotel guest's stay) to the buyer named on the request:
+    an enterprise's name and tax number, or a person's name (always typed: there is no customer to take it
+    from). Each line is what is left of its payment after refunds, as for a customer's invoice.
+
+    Once: under the payments' locks, when nothing is left of them and one issued invoice covers exactly
+    these payments, that invoice is answered again (a double click, a retry: `created` False) instead of
+    a refusal. Answers (invoice, created)."""
+    require_capability(actor, hall, Capability.SERVE)
+    kind, title, code = _buyer(kind=buyer_kind, title=buyer_title, tax_number=tax_number, customer=None)
+    ids = _payment_ids(payment_ids)
+    _check_day_open(hall)
+    with transaction.atomic():
+        payments = _lock_payments(hall, ids)
+        if len(payments) != len(ids):
+            raise NotFound(_("There is no such payment."))
+        left = invoiceable_amounts(payments)
+        if all(left[p.pk] <= 0 for p in payments) and (done := _invoice_covering(ids)) is not None:
+            return done, False
+        return _issue_locked(hall, actor, None, ids, kind, title, code, InvoiceChannel.COUNTER, replaces=None), True
 
 
 # --- the customer's own request online (扫码开票) ------------------------------------------------------------

@@ -173,6 +173,7 @@ URL_KWARGS: dict[str, str] = {
     "guest_request": "a request of 李四 in house (HOTEL03)",
     "room": "the room 李四 is in (HOTEL03)",
     "charge": "a minibar charge on the reservation's bill (HOTEL04)",
+    "rating": "the rating link of 李四's stay (HOTEL04: a rating without a ticket)",
     "patrol": "a patrol of the hall (SITE02) with a failed item and its photo",
     "result": "that failed item",
     "round": "a scheduled patrol round",
@@ -494,10 +495,11 @@ def _hotel_stay(world: HallWorld, king: Any) -> Any:
 
 
 def _hotel_stay_kwargs(world: HallWorld, stay: Any) -> dict[str, list[str]]:
-    from servicehall.hotel import services_stay
+    from servicehall.hotel import services_folio, services_stay
 
     request = services_stay.guest_request_create(reservation=stay, kind="towels", actor=world.clerk)
-    return {"guest_request": [str(request.pk)], "room": [str(stay.room_id)]}
+    rating = services_folio.stay_rating_ask(stay, actor=world.clerk, now=timezone.now())
+    return {"guest_request": [str(request.pk)], "room": [str(stay.room_id)], "rating": [str(rating.pk)]}
 
 
 def _business_visit(world: HallWorld) -> dict[str, list[str]]:
