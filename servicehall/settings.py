@@ -470,3 +470,13 @@ PREMISES_SCREEN_QUIET_MINUTES = env_int("PREMISES_SCREEN_QUIET_MINUTES", 5)
 # The live dashboard (RPT01): alert when more than this many customers of one category wait longer than this.
 REPORTS_LONG_WAIT_MINUTES = env_int("REPORTS_LONG_WAIT_MINUTES", 10)
 REPORTS_LONG_WAIT_COUNT = env_int("REPORTS_LONG_WAIT_COUNT", 5)
+
+# Storage limitation (PRIV02, docs/privacy.md): how many days each kind of personal data is kept before
+# `manage.py retention_run` deletes or anonymises it. Order document scans count from the order's end, follow-up
+# call notes from the call, visitors from the visit's end, patrol photos from the patrol, and a customer from
+# their last order, payment or service (and only with no legal hold: open orders, live services, money owed).
+RETENTION_ORDER_SCANS_DAYS = env_int("RETENTION_ORDER_SCANS_DAYS", 180)
+RETENTION_INACTIVE_CUSTOMERS_DAYS = env_int("RETENTION_INACTIVE_CUSTOMERS_DAYS", 3 * 365)
+RETENTION_FOLLOW_UP_NOTES_DAYS = env_int("RETENTION_FOLLOW_UP_NOTES_DAYS", 365)
+RETENTION_VISITORS_DAYS = env_int("RETENTION_VISITORS_DAYS", 365)
+RETENTION_PATROL_PHOTOS_DAYS = env_int("RETENTION_PATROL_PHOTOS_DAYS", 365)

@@ -74,4 +74,9 @@ SCHEDULE: tuple[ScheduledCommand, ...] = (
         "close each hotel's past business day: room nights posted, no-shows charged, occupancy/ADR/RevPAR (HOTEL04)",
         minute_past_the_hour=15,
     ),
+    ScheduledCommand(
+        "retention_run",
+        "delete or anonymise personal data kept past its retention period (PRIV02, docs/privacy.md)",
+        minute_past_the_hour=45,
+    ),
 )
