@@ -100,6 +100,8 @@ def retention_run(*, dry_run: bool, now: dt.datetime | None = None) -> list[Rete
                     data={"days": days, "due": due, "done": done},
                 )
         outcomes.append(
-            RetentionOutcome(kind=kind.kind, label=str(kind.label), action=str(kind.action), days=days, due=due, done=done)
+            RetentionOutcome(
+                kind=kind.kind, label=str(kind.label), action=str(kind.action), days=days, due=due, done=done
+            )
         )
     return outcomes

@@ -26,7 +26,9 @@ def unpaid_installments_hold(customer: Any) -> list[str]:
 
 
 def credit_activity(since: dt.datetime) -> Q:
-    recent = CreditApplication.objects.filter(Q(applied_at__gte=since) | Q(ended_at__gte=since) | ~Q(status__in=FINISHED))
+    recent = CreditApplication.objects.filter(
+        Q(applied_at__gte=since) | Q(ended_at__gte=since) | ~Q(status__in=FINISHED)
+    )
     return Q(pk__in=recent.values("customer_id"))
 
 

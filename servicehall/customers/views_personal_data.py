@@ -51,9 +51,7 @@ def _hall_and_customer(request: HttpRequest, customer_id: int) -> tuple[Hall, Cu
     return selectors.hall_for_customer(user=request.user, customer=customer, capability=C.DATA_REQUESTS), customer
 
 
-def _page(
-    request: HttpRequest, hall: Hall, customer: Customer, *, status: int = 200, **extra: Any
-) -> HttpResponse:
+def _page(request: HttpRequest, hall: Hall, customer: Customer, *, status: int = 200, **extra: Any) -> HttpResponse:
     context = _base_context(request, hall, _ticket(request, hall))
     context.update(
         {

@@ -225,9 +225,7 @@ def test_priv02_erase_is_refused_while_installments_are_unpaid(world, admin):
     application = signed(world, customer_service=(customer, service))
     credit_services.application_activate(application=application, actor=world.clerk)
     with pytest.raises(Exception) as refusal:
-        services.personal_data_erase(
-            actor=admin, hall=world.hall, customer=customer, words="请删除", confirmed=True
-        )
+        services.personal_data_erase(actor=admin, hall=world.hall, customer=customer, words="请删除", confirmed=True)
     assert any("Unpaid installments" in r for r in refusal.value.extra["reasons"])  # type: ignore[attr-defined]
     response = _erase(client_for(admin), customer, world.hall)
     assert response.status_code == 409 and "Unpaid installments" in response.content.decode()
@@ -258,7 +256,12 @@ def test_priv02_erase_anonymises_keeps_the_rows_and_is_audited(world, zhang, adm
     response = _erase(client_for(admin), zhang, world.hall, words="我要求删除我的个人信息")
     assert response.status_code == 200
     zhang.refresh_from_db()
-    assert (zhang.name, zhang.phone, zhang.address_region, zhang.address_detail) == (services.ANONYMISED_NAME, "", "", "")
+    assert (zhang.name, zhang.phone, zhang.address_region, zhang.address_detail) == (
+        services.ANONYMISED_NAME,
+        "",
+        "",
+        "",
+    )
     assert zhang.anonymised_at is not None
     document = IdDocument.objects.get(customer=zhang)
     assert document.number != ZHANG_ID and document.holder_name == services.ANONYMISED_NAME

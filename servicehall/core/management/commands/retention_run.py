@@ -20,6 +20,4 @@ class Command(BaseCommand):
         # Counts only: never a name, number or text of the rows (nothing personal in logs).
         for outcome in retention_run(dry_run=dry_run):
             done = "dry run, nothing changed" if dry_run else f"{outcome.done} done"
-            self.stdout.write(
-                f"{outcome.kind}: kept {outcome.days} days, {outcome.due} due ({outcome.action}), {done}"
-            )
+            self.stdout.write(f"{outcome.kind}: kept {outcome.days} days, {outcome.due} due ({outcome.action}), {done}")
