@@ -78,7 +78,7 @@ def export_section(customer: Any) -> tuple[str, list[list[tuple[str, Any]]]]:
             [
                 (_("Order number"), order.number),
                 (_("Business"), order.business_type.display_name),
-                (_("As"), role),
+                (_("Took part as"), role),
                 (_("Step"), order.get_status_display()),
                 (_("Created"), order.created_at.astimezone(tz).strftime("%Y-%m-%d")),
                 (_("Fees"), str(order.fee_total)),
