@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import close_old_connections, connection
 from django.urls import reverse
 from django.utils import timezone
 
 from servicehall.billing.models import Payment, PaymentMethod, PaymentPurpose, PaymentStatus
+from servicehall.core.errors import Conflict
 from servicehall.core.models import AuditEntry
 from servicehall.core.pdf import pdf_text
 from servicehall.credit import services as credit_services
@@ -23,8 +26,8 @@ from servicehall.orders.states import OrderStatus
 from servicehall.orders.tests.helpers import business
 from servicehall.org.roles import Role
 from servicehall.queueing.models import Ticket
-from testsupport.customers import MobileServiceFactory, make_resident_id
-from testsupport.world import make_member
+from testsupport.customers import CustomerFactory, MobileServiceFactory, make_resident_id
+from testsupport.world import HallFactory, make_member
 
 from .conftest import ZHANG_ID, ZHANG_PHONE, client_for
 
@@ -282,3 +285,31 @@ def test_priv02_erase_anonymises_keeps_the_rows_and_is_audited(world, zhang, adm
     assert _erase(client_for(admin), zhang, world.hall).status_code == 409
     page = client_for(admin).get(_url("personal_data", zhang, world.hall)).content.decode()
     assert 'data-testid="erase-done"' in page and ZHANG_ID not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_priv02_two_operators_erasing_at_once_anonymise_once(threads_db):
+    hall = HallFactory(code="er")
+    admins = [make_member(hall, Role.HALL_ADMIN, "er_admin"), make_member(hall, Role.SERVICE_MANAGER, "er_sm")]
+    customer = CustomerFactory(company=hall.company, name="赵六")
+    close_old_connections()
+    outcomes: list = []
+    start = threading.Barrier(2)
+
+    def erase(actor) -> None:
+        try:
+            start.wait()
+            services.personal_data_erase(actor=actor, hall=hall, customer=customer, words="请删除", confirmed=True)
+            outcomes.append("erased")
+        except Conflict as exc:
+            outcomes.append(exc.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=erase, args=(a,)) for a in admins]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["already_anonymised", "erased"]
+    assert AuditEntry.objects.filter(action="customer.erased_on_request").count() == 1
