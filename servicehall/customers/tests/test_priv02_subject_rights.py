@@ -98,6 +98,14 @@ def test_priv02_the_page_shows_the_customer_masked_and_the_holds_to_a_service_ma
     assert 'data-testid="personal-data-link"' in detail
 
 
+def test_priv02_a_hall_admin_finds_the_customer_and_reaches_the_page_from_the_customers_page(world, zhang, admin):
+    client = client_for(admin)
+    found = client.post(reverse("customers:search"), {"hall": world.hall.code, "q": "张三"}, follow=True)
+    assert found.status_code == 200 and "张三" in found.content.decode()
+    detail = client.get(_url("detail", zhang, world.hall)).content.decode()
+    assert 'data-testid="personal-data-link"' in detail and ZHANG_ID not in detail and ZHANG_PHONE not in detail
+
+
 @pytest.mark.parametrize("role", [Role.CLERK, Role.LOBBY_GUIDE, Role.DUTY_MANAGER, Role.AUDITOR])
 def test_priv02_roles_without_the_capability_are_refused_403(world, zhang, role):
     user = make_member(world.hall, role, f"{role}_x")
