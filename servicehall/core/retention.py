@@ -29,6 +29,8 @@ from django.utils import timezone
 from .models import AuditEntry
 
 RETENTION_APPLIED = "retention.applied"
+# What an anonymised person is called wherever a name was (customers, visitors, bookings).
+ANONYMISED_NAME = "已匿名"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from decimal import Decimal
 
 import pytest
@@ -18,6 +19,8 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
+from servicehall.appointments.models import AppointmentType, Booking
+from servicehall.appointments.states import BookingStatus
 from servicehall.care.models import FollowUpCall, FollowUpOutcome
 from servicehall.core import retention
 from servicehall.core.models import AuditEntry
@@ -29,7 +32,9 @@ from servicehall.orders.tests.helpers import business
 from servicehall.premises import services as premises_services
 from servicehall.premises.models import Patrol, PatrolResult
 from servicehall.premises.tests.helpers import all_pass, loaded, png, template
+from servicehall.queueing import services as queue_services
 from servicehall.queueing.models import Ticket
+from servicehall.queueing.states import TicketStatus
 from servicehall.reception.models import Visit, Visitor
 from servicehall.reception.tests.helpers import plan
 from testsupport.customers import CustomerFactory, IdDocumentFactory, MobileServiceFactory
@@ -96,6 +101,28 @@ def _patrol_photo(world, tpl, *, age: dt.timedelta, key: str) -> PatrolResult:
     return PatrolResult.objects.get(patrol=patrol, item__code="floor")
 
 
+def _ticket(world, *, phone: str, age: dt.timedelta) -> Ticket:
+    ticket = queue_services.ticket_issue(hall=world.hall, category=world.a, phone=phone)
+    Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.DONE, issued_at=timezone.now() - age)
+    return ticket
+
+
+def _booking(world, kind: AppointmentType, *, name: str, phone: str, age: dt.timedelta, code: str) -> Booking:
+    starts = timezone.now() - age
+    return Booking.objects.create(
+        hall=world.hall,
+        type=kind,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(minutes=30),
+        name=name,
+        phone=phone,
+        code=code,
+        channel=Booking.Channel.PUBLIC,
+        notes="带旧卡",
+        status=BookingStatus.CHECKED_IN,
+    )
+
+
 @pytest.fixture
 def scene(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -113,7 +140,14 @@ def scene(world, settings, tmp_path):
     Customer.objects.filter(pk=active.pk).update(created_at=timezone.now() - OLD)
     recent_order = _order(world, bt, active, number="NEW-1", status=S.CLOSED, age=dt.timedelta(days=7))
     tpl = template(loaded(world.hall))
+    kind = AppointmentType.objects.create(hall=world.hall, category=world.b, slot_minutes=30)
     return {
+        "old_ticket": _ticket(world, phone="13755556666", age=OLD),
+        "recent_ticket": _ticket(world, phone="13744443333", age=dt.timedelta(days=7)),
+        "old_booking": _booking(world, kind, name="郑一", phone="13733334444", age=OLD, code="OLDB2345"),
+        "recent_booking": _booking(
+            world, kind, name="冯二", phone="13722225555", age=dt.timedelta(days=7), code="NEWB2345"
+        ),
         "old": old,
         "active": active,
         "old_scan": _scan(old_order),
@@ -138,6 +172,7 @@ def _counts() -> dict[str, int]:
         "visitors": Visitor.objects.count(),
         "patrol_items": PatrolResult.objects.count(),
         "services": Service.objects.count(),
+        "bookings": Booking.objects.count(),
     }
 
 
@@ -155,6 +190,10 @@ def _snapshot(scene) -> dict[str, object]:
         "recent visitor": scene["recent_visitor"].name,
         "old photo": bool(scene["old_photo"].photo),
         "recent photo": bool(scene["recent_photo"].photo),
+        "old ticket phone": scene["old_ticket"].phone,
+        "recent ticket phone": scene["recent_ticket"].phone,
+        "old booking": (scene["old_booking"].name, scene["old_booking"].phone, scene["old_booking"].notes),
+        "recent booking": (scene["recent_booking"].name, scene["recent_booking"].phone),
     }
 
 
@@ -167,6 +206,8 @@ def test_priv02_every_kind_of_the_retention_table_is_registered_with_its_setting
         "visitors": "RETENTION_VISITORS_DAYS",
         "patrol_photos": "RETENTION_PATROL_PHOTOS_DAYS",
         "rectification_photos": "RETENTION_PATROL_PHOTOS_DAYS",
+        "ticket_phones": "RETENTION_TICKET_PHONES_DAYS",
+        "bookings": "RETENTION_BOOKINGS_DAYS",
     }
 
 
@@ -175,7 +216,8 @@ def test_priv02_the_dry_run_lists_what_is_due_and_changes_nothing(scene):
     out = io.StringIO()
     call_command("retention_run", "--dry-run", stdout=out)
     text = out.getvalue()
-    for kind in ("order_scans", "inactive_customers", "follow_up_notes", "visitors", "patrol_photos"):
+    due_kinds = ("order_scans", "inactive_customers", "follow_up_notes", "visitors", "patrol_photos")
+    for kind in (*due_kinds, "ticket_phones", "bookings"):
         assert f"{kind}: kept" in text and "1 due" in text.split(f"{kind}:")[1].splitlines()[0]
     assert "dry run, nothing changed" in text
     assert _snapshot(scene) == before
@@ -201,11 +243,13 @@ def test_priv02_the_run_anonymises_what_is_due_and_nothing_else_and_counts_stay(
         "recent visitor": "吴十",
         "old photo": False,
         "recent photo": True,
+        "old ticket phone": "",
+        "recent ticket phone": "13744443333",
+        "old booking": (ANONYMISED_NAME, "", ""),
+        "recent booking": ("冯二", "13722225555"),
     }
     assert _counts() == counts
     # The files are gone from the storage, the rows say why.
-    import os
-
     assert not os.path.exists(old_scan_path) and not os.path.exists(old_photo_path)
     assert scene["old_scan"].file_type == SCAN_REMOVED and scene["old_scan"].seen
     old = scene["old"]
@@ -222,11 +266,22 @@ def test_priv02_the_run_anonymises_what_is_due_and_nothing_else_and_counts_stay(
         "follow_up_notes",
         "visitors",
         "patrol_photos",
+        "ticket_phones",
+        "bookings",
     }
     for audit in audits:
         assert set(audit.data) == {"days", "due", "done"}
     text = out.getvalue()
-    for secret in ("钱七", "13700001111", "周九", "110105199206306130", "021-5555", "地面有纸屑"):
+    for secret in (
+        "钱七",
+        "13700001111",
+        "周九",
+        "110105199206306130",
+        "021-5555",
+        "地面有纸屑",
+        "13755556666",
+        "郑一",
+    ):
         assert secret not in text
     # A second run finds nothing due: the command is idempotent.
     out = io.StringIO()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.masking import mask_name
+from servicehall.core.retention import ANONYMISED_NAME as ANONYMISED_NAME
 from servicehall.core.services import audit_record
 from servicehall.org.models import Hall
 from servicehall.org.permissions import require_capability
@@ -31,7 +32,6 @@ from ..models import Customer, IdDocument, PersonalDataAccess, Service
 from ..subject_rights import active_since, export_sections, holds_of
 from ._common import _text
 
-ANONYMISED_NAME = "已匿名"
 EXPORT_FORMATS = ("json", "pdf")
 ERASE_WORDS_MAX = 500
 LIVE_SERVICE_STATUSES = (Service.Status.PENDING, Service.Status.ACTIVE, Service.Status.SUSPENDED)
