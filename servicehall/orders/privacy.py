@@ -56,10 +56,12 @@ def open_orders_hold(customer: Any) -> list[str]:
 
 def orders_activity(since: dt.datetime) -> Q:
     recent = WorkOrder.objects.filter(Q(created_at__gte=since) | Q(closed_at__gte=since) | ~Q(status__in=ENDED))
-    ids: set[int] = set()
-    for row in recent.values_list("customer_id", "proxy_id", "counterparty_id"):
-        ids.update(pk for pk in row if pk is not None)
-    return Q(pk__in=ids)
+    # Subqueries, never NULL (a NOT IN over a NULL matches nothing).
+    return (
+        Q(pk__in=recent.filter(customer__isnull=False).values("customer_id"))
+        | Q(pk__in=recent.filter(proxy__isnull=False).values("proxy_id"))
+        | Q(pk__in=recent.filter(counterparty__isnull=False).values("counterparty_id"))
+    )
 
 
 def export_section(customer: Any) -> tuple[str, list[list[tuple[str, Any]]]]:
