@@ -506,3 +506,17 @@ elif _MAIL_BACKEND == "smtp":
     _MAIL_OPTIONS = {"host": env_str("MAIL_HOST", "localhost"), "port": env_int("MAIL_PORT", 25)}
 MAILERS = {"default": {"BACKEND": _MAIL_BACKENDS[_MAIL_BACKEND], "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "servicehall@localhost")
+
+# Storage limitation (PRIV02, docs/privacy.md): how many days each kind of personal data is kept before
+# `manage.py retention_run` deletes or anonymises it. Order document scans count from the order's end, follow-up
+# call notes from the call, visitors from the visit's end, patrol photos from the patrol, and a customer from
+# their last order, payment or service (and only with no legal hold: open orders, live services, money owed).
+RETENTION_ORDER_SCANS_DAYS = env_int("RETENTION_ORDER_SCANS_DAYS", 180)
+RETENTION_INACTIVE_CUSTOMERS_DAYS = env_int("RETENTION_INACTIVE_CUSTOMERS_DAYS", 3 * 365)
+RETENTION_FOLLOW_UP_NOTES_DAYS = env_int("RETENTION_FOLLOW_UP_NOTES_DAYS", 365)
+RETENTION_VISITORS_DAYS = env_int("RETENTION_VISITORS_DAYS", 365)
+RETENTION_PATROL_PHOTOS_DAYS = env_int("RETENTION_PATROL_PHOTOS_DAYS", 365)
+# A finished ticket's phone number; a past booking's name, phone and notes (longer than the no-show rule's
+# APT_NO_SHOW_WINDOW_DAYS + APT_NO_SHOW_BLOCK_DAYS, which counts no-shows by phone).
+RETENTION_TICKET_PHONES_DAYS = env_int("RETENTION_TICKET_PHONES_DAYS", 90)
+RETENTION_BOOKINGS_DAYS = env_int("RETENTION_BOOKINGS_DAYS", 180)

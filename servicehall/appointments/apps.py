@@ -21,3 +21,17 @@ class AppointmentsConfig(AppConfig):
         register_purpose(SMS_REMINDER, _("Booking reminder"))
         register_kiosk_link("appointments", kiosk_check_in_link)
         register_ticket_note("appointments", booking_ticket_note)
+        # PRIV02: past bookings' names and phones are anonymised after the retention period.
+        from servicehall.core import retention
+
+        from . import privacy
+
+        retention.register(
+            "bookings",
+            label=_("Bookings' names and phone numbers"),
+            setting="RETENTION_BOOKINGS_DAYS",
+            default=180,
+            due=privacy.bookings_due,
+            apply=privacy.bookings_anonymise,
+            action=_("anonymised: name, phone and notes cleared (the booking kept)"),
+        )

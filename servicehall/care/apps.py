@@ -32,3 +32,17 @@ class CareConfig(AppConfig):
         register_ticket_link("rating", selectors.ticket_rating_link)
         register_ticket_link("survey", selectors_surveys.ticket_survey_link)
         register_pairable_screens("rating_pads", selectors.pad_screens)
+        # PRIV02: follow-up call notes are cleared after the retention period.
+        from servicehall.core import retention
+
+        from . import privacy
+
+        retention.register(
+            "follow_up_notes",
+            label=_("Follow-up call notes"),
+            setting="RETENTION_FOLLOW_UP_NOTES_DAYS",
+            default=365,
+            due=privacy.notes_due,
+            apply=privacy.notes_clear,
+            action=_("note cleared (the call and its outcome kept)"),
+        )

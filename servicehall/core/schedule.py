@@ -84,4 +84,9 @@ SCHEDULE: tuple[ScheduledCommand, ...] = (
         "mail each hall's managers the report of the day just over, once per hall and day (RPT02)",
         minute_past_the_hour=35,
     ),
+    ScheduledCommand(
+        "retention_run",
+        "delete or anonymise personal data kept past its retention period (PRIV02, docs/privacy.md)",
+        minute_past_the_hour=45,
+    ),
 )

@@ -20,3 +20,11 @@ class CreditConfig(AppConfig):
         register_customer_panel(
             "credit_plans", template="credit/_customer_panel.html", context=customer_panel_context, order=10
         )
+        # PRIV02: unpaid installments hold a customer's erasure; plans are part of the customer's export.
+        from servicehall.customers.subject_rights import register_activity, register_export_section, register_hold
+
+        from . import privacy
+
+        register_hold("unpaid_installments", privacy.unpaid_installments_hold)
+        register_activity("credit", privacy.credit_activity)
+        register_export_section("credit_plans", privacy.export_section, order=30)

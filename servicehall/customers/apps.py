@@ -6,3 +6,22 @@ class CustomersConfig(AppConfig):
     name = "servicehall.customers"
     label = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        # PRIV02: the customers' own legal holds and activity, and the retention of inactive customers.
+        from servicehall.core import retention
+
+        from .services import subject_rights
+        from .subject_rights import register_activity, register_hold
+
+        register_hold("services", subject_rights.own_holds)
+        register_activity("services", subject_rights.own_activity)
+        retention.register(
+            "inactive_customers",
+            label=_("Customers without services, orders or money records"),
+            setting="RETENTION_INACTIVE_CUSTOMERS_DAYS",
+            default=3 * 365,
+            due=subject_rights.inactive_customers_due,
+            apply=subject_rights.inactive_customers_anonymise,
+            action=_("anonymised (the row kept for orders, money records and counts)"),
+        )

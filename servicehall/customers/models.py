@@ -54,6 +54,9 @@ class Customer(TimeStampedModel):
     registered_hall = models.ForeignKey(
         "org.Hall", verbose_name=_("registered at"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set when the personal fields were cleared (PRIV02: on request, or kept past the retention period); the
+    # row stays so orders, money records and report counts keep pointing at it.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("customer")

@@ -3,8 +3,8 @@ and roles.
 
 Scope: customers belong to a company, not to a hall (a customer may be served
 at any of the company's halls). A user sees a customer when they hold, in a
-hall of that customer's company, a role that serves or guides customers
-(`VIEW_CAPABILITIES`); staff of another company's hall are told "not found",
+hall of that customer's company, a role that serves or guides customers, or
+answers their personal data requests (`VIEW_CAPABILITIES`); staff of another company's hall are told "not found",
 so a customer's existence does not leak. Staff of another hall of the same
 company do see the customer: that is where the customer may come next.
 Everything returned here carries personal data in clear; screens and the API
@@ -43,7 +43,8 @@ from .models import (
 
 # Serving at a counter or guiding the lobby (the guide and service manager look
 # customers up, masked); only these roles see customers at all.
-VIEW_CAPABILITIES = frozenset({Capability.SERVE, Capability.GUIDE})
+# Those who serve or guide customers, and those who answer their personal data requests (PRIV02).
+VIEW_CAPABILITIES = frozenset({Capability.SERVE, Capability.GUIDE, Capability.DATA_REQUESTS})
 SEARCH_LIMIT = 20
 MAX_QUERY_LENGTH = 64
 

@@ -13,6 +13,23 @@ urlpatterns = [
     path("<int:customer_id>/reveal/", views.reveal, name="reveal"),
 ]
 
+# A customer's personal data on their request (PRIV02), in its own module.
+from . import views_personal_data  # noqa: E402
+
+urlpatterns += [
+    path("<int:customer_id>/personal-data/", views_personal_data.personal_data, name="personal_data"),
+    path(
+        "<int:customer_id>/personal-data/export/",
+        views_personal_data.personal_data_export,
+        name="personal_data_export",
+    ),
+    path(
+        "<int:customer_id>/personal-data/erase/",
+        views_personal_data.personal_data_erase,
+        name="personal_data_erase",
+    ),
+]
+
 # The hall's gas card writes (BT11), in their own module.
 from . import views_gas_cards  # noqa: E402
 

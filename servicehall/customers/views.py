@@ -112,6 +112,7 @@ def _base_context(request: HttpRequest, hall: Hall, ticket: Ticket | None) -> di
         "nav": _nav(request, hall),
         "can_create": C.SERVE in caps,
         "can_reveal": C.REVEAL_PERSONAL_DATA in caps,
+        "can_data_requests": C.DATA_REQUESTS in caps,
         "workbench_url": reverse("queueing:workbench", kwargs={"hall": hall.code}) if C.SERVE in caps else "",
     }
 

@@ -25,3 +25,25 @@ class OrdersConfig(AppConfig):
             "repairs", template="orders/_customer_repairs.html", context=customer_panel_context, order=30
         )
         register_console_panel("repairs", template="orders/console_repairs.html", context=console_context)
+        self._register_privacy()
+
+    def _register_privacy(self) -> None:
+        # PRIV02: scans kept with ended orders are deleted after the retention period; open orders hold a
+        # customer's erasure; the customer's orders are part of their export.
+        from servicehall.core import retention
+        from servicehall.customers.subject_rights import register_activity, register_export_section, register_hold
+
+        from . import privacy
+
+        retention.register(
+            "order_scans",
+            label=_("Document scans kept with orders"),
+            setting="RETENTION_ORDER_SCANS_DAYS",
+            default=180,
+            due=privacy.scans_due,
+            apply=privacy.scans_delete,
+            action=_("scan deleted after the order ended (the document row kept)"),
+        )
+        register_hold("open_orders", privacy.open_orders_hold)
+        register_activity("orders", privacy.orders_activity)
+        register_export_section("orders", privacy.export_section, order=10)

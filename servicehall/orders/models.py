@@ -189,6 +189,10 @@ def document_upload_path(instance: OrderDocument, filename: str) -> str:
     return f"orders/{instance.order.hall.code}/{instance.order.number}/{uuid.uuid4().hex}.{extension}"
 
 
+# The `file_type` of a document whose scan the retention run deleted (PRIV02): the row stays, seen and by whom.
+SCAN_REMOVED = "removed"
+
+
 class OrderDocument(models.Model):
     """A document the business type requires (ACC03): seen by the clerk, optionally scanned."""
 

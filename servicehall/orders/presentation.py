@@ -20,7 +20,7 @@ from servicehall.org.presentation import staff_name
 
 from . import selectors
 from .masked_parts import mask_details, person_view, service_view
-from .models import WorkOrder
+from .models import SCAN_REMOVED, WorkOrder
 from .states import OrderStatus, next_status
 from .stored_notes import note_in_reader_language
 
@@ -98,6 +98,7 @@ def order_view(order: WorkOrder) -> dict[str, Any]:
                 "seen_at": d.seen_at,
                 "has_file": bool(d.file),
                 "file_type": d.file_type,
+                "scan_removed": d.file_type == SCAN_REMOVED,
             }
             for d in documents
         ],

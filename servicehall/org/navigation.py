@@ -58,7 +58,13 @@ def hall_offers(*, packs: list[str] | None, feature: str) -> bool:
 SCREENS: tuple[Screen, ...] = (
     Screen("workbench", "queueing:workbench", _("Counter workbench"), frozenset({C.SERVE})),
     Screen("guide", "queueing:guide", _("Lobby guide"), frozenset({C.GUIDE})),
-    Screen("customers", "customers:search", _("Customers"), frozenset({C.SERVE, C.GUIDE}), hall_in_query=True),
+    Screen(
+        "customers",
+        "customers:search",
+        _("Customers"),
+        frozenset({C.SERVE, C.GUIDE, C.DATA_REQUESTS}),
+        hall_in_query=True,
+    ),
     Screen("manager", "queueing:manager", _("Duty manager"), frozenset({C.MANAGE_QUEUE})),
     Screen("care", "care:alerts", _("Ratings"), frozenset({C.HANDLE_CARE})),
     Screen("follow_ups", "care:follow_ups", _("Follow-up calls"), frozenset({C.HANDLE_CARE})),

@@ -36,6 +36,7 @@ class Capability(models.TextChoices):
     MANAGE_SAFETY = "manage_safety", _("Keep the key register, safety checks, drills and incidents")
     ASSESS_STAFF = "assess_staff", _("Assess staff and adjust their monthly scores")
     HOUSEKEEP = "housekeep", _("Clean rooms, take them out of order and do guests' requests")
+    DATA_REQUESTS = "data_requests", _("Export or erase a customer's personal data on their request")
 
 
 C = Capability
@@ -49,10 +50,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     # The service manager calls customers back (follow-ups, complaints): the number to call, shown in full, logged.
     Role.SERVICE_MANAGER: frozenset(
         {C.ISSUE, C.GUIDE, C.VIEW_HALL, C.HANDLE_CARE, C.PATROL, C.ASSESS_STAFF, C.REVEAL_PERSONAL_DATA}
+        | {C.DATA_REQUESTS}
     ),
     Role.SAFETY_OFFICER: frozenset({C.VIEW_HALL, C.PATROL, C.MANAGE_SAFETY}),
     Role.HALL_ADMIN: frozenset(
         {C.MANAGE_QUEUE, C.ADMINISTER, C.VIEW_HALL, C.ISSUE, C.APPROVE_RECEPTION, C.MANAGE_SAFETY, C.ASSESS_STAFF}
+        | {C.DATA_REQUESTS}
     ),
     Role.AUDITOR: frozenset({C.VIEW_HALL}),
     # The hotel's housekeeping (HOTEL03): the room board and the guests' requests, nothing of the counters.

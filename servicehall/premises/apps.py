@@ -21,3 +21,26 @@ class PremisesConfig(AppConfig):
             template="premises/console_equipment.html",
             context=selectors_equipment.console_context,
         )
+        # PRIV02: patrol and rectification photos are deleted after the retention period (core sits below).
+        from servicehall.core import retention
+
+        from . import privacy
+
+        retention.register(
+            "patrol_photos",
+            label=_("Patrol photos"),
+            setting="RETENTION_PATROL_PHOTOS_DAYS",
+            default=365,
+            due=privacy.patrol_photos_due,
+            apply=privacy.patrol_photos_delete,
+            action=_("photo deleted (the patrol item, its note and score kept)"),
+        )
+        retention.register(
+            "rectification_photos",
+            label=_("Rectification evidence photos"),
+            setting="RETENTION_PATROL_PHOTOS_DAYS",
+            default=365,
+            due=privacy.evidence_photos_due,
+            apply=privacy.evidence_photos_delete,
+            action=_("photo deleted (the rectification and its note kept)"),
+        )

@@ -8,4 +8,17 @@ class QueueingConfig(AppConfig):
     verbose_name = _("Queueing")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)
+        from servicehall.core import retention
+
+        from . import privacy, signals  # noqa: F401  (signals connects the receivers)
+
+        # PRIV02: a finished ticket's phone number is cleared after the retention period.
+        retention.register(
+            "ticket_phones",
+            label=_("Phone numbers given for tickets"),
+            setting="RETENTION_TICKET_PHONES_DAYS",
+            default=90,
+            due=privacy.phones_due,
+            apply=privacy.phones_clear,
+            action=_("phone cleared (the ticket kept)"),
+        )

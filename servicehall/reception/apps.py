@@ -6,3 +6,19 @@ class ReceptionConfig(AppConfig):
     name = "servicehall.reception"
     label = "reception"
     verbose_name = _("Business visitors")
+
+    def ready(self) -> None:
+        # PRIV02: visitors are anonymised after the retention period (core sits below reception).
+        from servicehall.core import retention
+
+        from . import privacy
+
+        retention.register(
+            "visitors",
+            label=_("Business visitors"),
+            setting="RETENTION_VISITORS_DAYS",
+            default=365,
+            due=privacy.visitors_due,
+            apply=privacy.visitors_anonymise,
+            action=_("anonymised: name, position and document cleared (the visit and its head count kept)"),
+        )

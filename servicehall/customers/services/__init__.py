@@ -19,6 +19,8 @@ The modules, each importing only `_common` (none imports another; `gas_cards` im
 * `customers`: registering a customer with their first document, contact changes (BT05), another document,
   the credit level (PAY05).
 * `personal_data`: the full view of one personal field, logged (PRIV01).
+* `subject_rights`: export and erasure on request, the anonymisation of inactive customers (PRIV02); the holds,
+  activity and export sections of higher apps come from the registry `customers.subject_rights`.
 * `number_pool`: the hall's pool of mobile numbers (BT01): add, hold, take, release, expired holds.
 * `subscriptions`: the services a customer holds: opening one, its status moves, its balance (PAY01, PAY06).
 * `telecom`: value-added services, a new SIM card, package changes (BT04, BT07, BT09).
@@ -57,6 +59,15 @@ from .number_pool import (
     number_pool_take,
 )
 from .personal_data import personal_data_reveal
+from .subject_rights import (
+    ANONYMISED_NAME,
+    customer_holds,
+    inactive_customers_anonymise,
+    inactive_customers_due,
+    personal_data_erase,
+    personal_data_export,
+    personal_data_of,
+)
 from .subscriptions import service_balance_change, service_create, service_set_status
 from .telecom import (
     extra_cancel,
@@ -69,6 +80,7 @@ from .telecom import (
 
 __all__ = [
     "ADDRESS_SERVICE_KINDS",
+    "ANONYMISED_NAME",
     "MAX_MONEY",
     "PERSONAL_KINDS",
     "PHONE_SERVICE_KINDS",
@@ -79,6 +91,7 @@ __all__ = [
     "card_write_request",
     "card_write_retry",
     "customer_create",
+    "customer_holds",
     "customer_set_credit_level",
     "customer_update_contact",
     "document_error_message",
@@ -88,6 +101,8 @@ __all__ = [
     "gas_card_assign",
     "gas_card_number_new",
     "id_document_add",
+    "inactive_customers_anonymise",
+    "inactive_customers_due",
     "meter_reading_record",
     "number_pool_add",
     "number_pool_release",
@@ -95,6 +110,9 @@ __all__ = [
     "number_pool_renew_hold",
     "number_pool_reserve",
     "number_pool_take",
+    "personal_data_erase",
+    "personal_data_export",
+    "personal_data_of",
     "personal_data_reveal",
     "phone_error_message",
     "service_balance_change",
