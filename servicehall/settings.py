@@ -490,13 +490,14 @@ REPORTS_LONG_WAIT_COUNT = env_int("REPORTS_LONG_WAIT_COUNT", 5)
 # The daily and monthly reports (RPT02): the wait bands' edges in minutes (0–5, 5–10, 10–15, 15–30, 30+).
 REPORTS_WAIT_BANDS_MINUTES = tuple(int(m) for m in env_list("REPORTS_WAIT_BANDS_MINUTES", ["5", "10", "15", "30"]))
 # The end-of-day report mail (`manage.py reports_mail_day`): Django's mailers. Development and the demo print the
-# mail on the console; a deployment sets MAIL_BACKEND to smtp (MAIL_HOST, MAIL_PORT) or file (MAIL_FILE_PATH).
+# mail on the console; production sends by smtp (MAIL_HOST, MAIL_PORT) or, with MAIL_BACKEND=file, to MAIL_FILE_PATH.
 _MAIL_BACKENDS = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
 }
-_MAIL_BACKEND = env_str("MAIL_BACKEND", "console")
+# A production deployment sends real mail (smtp) unless told otherwise; development prints it.
+_MAIL_BACKEND = env_str("MAIL_BACKEND", "smtp" if env_bool("SERVICEHALL_PRODUCTION", False) else "console")
 if _MAIL_BACKEND not in _MAIL_BACKENDS:
     raise ImproperlyConfigured(f"MAIL_BACKEND must be one of {', '.join(_MAIL_BACKENDS)}")
 _MAIL_OPTIONS: dict[str, object] = {}
