@@ -203,12 +203,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels: in-memory for a single process, Redis for several workers.
 REDIS_URL = env_str("REDIS_URL", "")
+# channels_redis waits for a screen's next message with a blocking pop of 5 s; redis-py's own default read timeout is
+# also 5 s, so a pop answered at its end (or a moment late on a busy machine) raised a timeout that ended the screen's
+# websocket. The read timeout must outlast the pop.
+CHANNEL_LAYER_SOCKET_TIMEOUT = 30
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # A board that falls a little behind at rush hour must not lose calls.
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
+            "CONFIG": {
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT, "socket_keepalive": True}
+                ],
+                "capacity": 1000,
+                "expiry": 30,
+            },
         }
     }
 else:

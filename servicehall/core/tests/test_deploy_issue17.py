@@ -70,3 +70,23 @@ def test_issue17_nginx_accepts_the_site_as_the_cluster_drill_fills_it_in(tmp_pat
     config = nginx_config(tmp_path, http_nodes=[18001, 18002], ws_node=18100, https_port=18443, http_port=18080)
     checked = subprocess.run([nginx_binary(), "-t", "-c", str(config)], capture_output=True, text=True)  # noqa: S603
     assert checked.returncode == 0, checked.stderr
+
+
+def test_issue17_a_screen_waiting_on_redis_outlasts_the_channel_layers_blocking_pop():
+    """The soak found boards dropped under load: channels_redis blocks 5 s on Redis for a screen's next message,
+    and redis-py's default read timeout was 5 s too. With Redis configured, the layer's read timeout outlasts it."""
+    import json
+    import os
+    import sys
+
+    from channels_redis.core import RedisChannelLayer
+
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "print(json.dumps(settings.CHANNEL_LAYERS['default']['CONFIG']['hosts']))"
+    )
+    env = {**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/7", "DJANGO_SETTINGS_MODULE": "servicehall.settings"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603
+    (host,) = json.loads(out.stdout.strip().splitlines()[-1])
+    assert host["address"] == "redis://127.0.0.1:6379/7"
+    assert host["socket_timeout"] > RedisChannelLayer.brpop_timeout
