@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
@@ -12,6 +13,7 @@ from servicehall.duty.demo import duty_demo_load
 from servicehall.hotel.demo import hotel_demo_load
 from servicehall.org.demo import (
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     DEMO_USERS,
     GAS_DEMO_USERS,
     HOTEL_DEMO_USERS,
@@ -76,3 +78,9 @@ class Command(BaseCommand):
                 f"Accounts: {users} (password {DEMO_PASSWORD})."
             )
         )
+        if settings.SECOND_FACTOR_REQUIRED:
+            # Managers, the auditor and the administrator sign in with a code too (ASVS V6): say how, once.
+            self.stdout.write(
+                f"Managers, auditor1 and admin then give a code from an authenticator app with the demo key "
+                f"'{DEMO_TOTP_SECRET}' (or start with SECOND_FACTOR_REQUIRED=0)."
+            )
