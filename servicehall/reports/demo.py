@@ -8,7 +8,8 @@ import datetime as dt
 import random
 
 from servicehall.catalog.models import QueueCategory
-from servicehall.org.models import Counter, Hall
+from servicehall.org.models import Counter, Hall, Membership
+from servicehall.org.roles import Role
 from servicehall.queueing.models import Ticket, TicketInterval
 
 WEEKS = 4
@@ -27,6 +28,12 @@ def staffing_demo_load(*, hall: Hall) -> None:
     if not categories or not counters:
         return
     rng = random.Random(hall.pk)  # noqa: S311 (demo figures, not secrets)
+    # Each counter's clerk served its tickets (counter 1: clerk1 …), so the reports show them by clerk.
+    clerks = [
+        m.user
+        for m in Membership.objects.filter(hall=hall, role=Role.CLERK).select_related("user").order_by("user__username")
+    ]
+    clerk_of = {counter.pk: clerks[i % len(clerks)] for i, counter in enumerate(counters)} if clerks else {}
     tickets, spans = [], []
     for offset in range(WEEKS * 7, 0, -1):
         day = today - dt.timedelta(days=offset)
@@ -54,7 +61,8 @@ def staffing_demo_load(*, hall: Hall) -> None:
                         rank=int(issued.timestamp()),
                         issued_at=issued,
                         queued_at=issued,
-                        counter=rng.choice(counters),
+                        counter=(counter := rng.choice(counters)),
+                        staff=clerk_of.get(counter.pk),
                         outcome="completed",
                         closed_at=ended,
                     )
@@ -65,7 +73,14 @@ def staffing_demo_load(*, hall: Hall) -> None:
     for ticket, issued, called, ended in spans:
         intervals.append(TicketInterval(ticket=ticket, status="waiting", started_at=issued, ended_at=called))
         intervals.append(
-            TicketInterval(ticket=ticket, status="serving", counter=ticket.counter, started_at=called, ended_at=ended)
+            TicketInterval(
+                ticket=ticket,
+                status="serving",
+                counter=ticket.counter,
+                actor=ticket.staff,
+                started_at=called,
+                ended_at=ended,
+            )
         )
     TicketInterval.objects.bulk_create(intervals, batch_size=1000)
 
