@@ -166,3 +166,21 @@ def test_hotel04_clerks_pressing_invoice_at_once_get_one_invoice(postgres_only, 
     assert {invoice.pk for invoice, _created in results} == {Invoice.objects.get().pk}
     assert sum(created for _invoice, created in results) == 1
     assert Invoice.objects.get().total == Decimal("428.00")
+
+
+@pytest.mark.django_db
+def test_hotel04_a_reload_of_a_refused_form_goes_back_to_its_page_not_method_not_allowed(hotel):
+    """A refused invoice (or charge, deposit, check-out) shows its page at the action's address; the reload or
+    back button asks that address with GET: it leads to the farewell (or the bill), never to a 405."""
+    from django.test import Client
+
+    reservation = checked_out(hotel)
+    clerk = Client()
+    clerk.force_login(hotel.world.clerk)
+    kwargs = {"hall": reservation.hall.code, "reservation": reservation.pk}
+    refused = clerk.post(reverse("hotel:invoice", kwargs=kwargs), {"buyer_kind": "enterprise", "buyer_title": "某公司"})
+    assert refused.status_code == 422
+    farewell, folio = reverse("hotel:farewell", kwargs=kwargs), reverse("hotel:folio", kwargs=kwargs)
+    for action, page in (("invoice", farewell), ("check_out", folio), ("folio_deposit", folio), ("folio_charge", folio)):
+        again = clerk.get(reverse(f"hotel:{action}", kwargs=kwargs))
+        assert (again.status_code, again["Location"]) == (302, page), action
