@@ -181,6 +181,7 @@ def test_hotel04_a_reload_of_a_refused_form_goes_back_to_its_page_not_method_not
     refused = clerk.post(reverse("hotel:invoice", kwargs=kwargs), {"buyer_kind": "enterprise", "buyer_title": "某公司"})
     assert refused.status_code == 422
     farewell, folio = reverse("hotel:farewell", kwargs=kwargs), reverse("hotel:folio", kwargs=kwargs)
-    for action, page in (("invoice", farewell), ("check_out", folio), ("folio_deposit", folio), ("folio_charge", folio)):
+    pages = {"invoice": farewell, "check_out": folio, "folio_deposit": folio, "folio_charge": folio}
+    for action, page in pages.items():
         again = clerk.get(reverse(f"hotel:{action}", kwargs=kwargs))
         assert (again.status_code, again["Location"]) == (302, page), action
