@@ -107,11 +107,9 @@ def rating_ask_after_service(ticket: Ticket, staff: Actor) -> None:
     """When a ticket is finished at a counter the pad asks, unless the clerk asked already (请评价).
 
     On the queue's hot path (every finish): the new rating is written asking, in one insert."""
-    if ticket.counter_id is None:
+    if ticket.counter_id is None or Rating.objects.filter(ticket=ticket).exists():
         return
     now = timezone.now()
-    if Rating.objects.filter(ticket=ticket).exists():
-        return
     rating = _new_rating(ticket, actor=staff, asked_at=now)
     _close_other_windows(ticket, keep=rating, now=now)
     _announce(ticket)
