@@ -23,7 +23,7 @@ from servicehall.appointments.models import AppointmentType, Booking
 from servicehall.appointments.states import BookingStatus
 from servicehall.care.models import FollowUpCall, FollowUpOutcome
 from servicehall.core import retention
-from servicehall.core.models import AuditEntry
+from servicehall.core.models import AuditEntry, OutgoingMessage
 from servicehall.customers.models import Customer, IdDocument, Service
 from servicehall.customers.services import ANONYMISED_NAME
 from servicehall.orders.models import SCAN_REMOVED, FollowUpTask, OrderDocument, WorkOrder
@@ -208,6 +208,7 @@ def test_priv02_every_kind_of_the_retention_table_is_registered_with_its_setting
         "rectification_photos": "RETENTION_PATROL_PHOTOS_DAYS",
         "ticket_phones": "RETENTION_TICKET_PHONES_DAYS",
         "bookings": "RETENTION_BOOKINGS_DAYS",
+        "outbox": "RETENTION_OUTBOX_DAYS",
     }
 
 
@@ -301,3 +302,20 @@ def test_priv02_a_shorter_setting_makes_recent_rows_due(scene, settings):
     settings.RETENTION_VISITORS_DAYS = 1
     outcomes = {o.kind: o for o in retention.retention_run(dry_run=True)}
     assert outcomes["visitors"].due == 2 and outcomes["visitors"].days == 1
+
+
+@pytest.mark.django_db
+def test_priv02_text_messages_are_deleted_after_their_period_once_sent_and_queued_ones_wait(world):
+    def message(status: str, days_old: int) -> OutgoingMessage:
+        made = OutgoingMessage.objects.create(
+            hall=world.hall, phone="13812345678", body="您的业务已办结", purpose="test", status=status
+        )
+        OutgoingMessage.objects.filter(pk=made.pk).update(created_at=timezone.now() - dt.timedelta(days=days_old))
+        return made
+
+    old_sent, old_failed = message("sent", 91), message("failed", 120)
+    old_queued, recent = message("queued", 200), message("sent", 30)
+    outcomes = {o.kind: o for o in retention.retention_run(dry_run=False)}
+    assert outcomes["outbox"].done == 2
+    left = set(OutgoingMessage.objects.values_list("pk", flat=True))
+    assert left == {old_queued.pk, recent.pk} and not {old_sent.pk, old_failed.pk} & left
