@@ -12,6 +12,8 @@ from servicehall.org.models import Counter, Hall, Membership
 from servicehall.org.roles import Role
 from servicehall.queueing.models import Ticket, TicketInterval
 
+from .services import rollup_rebuild
+
 WEEKS = 4
 # Mean arrivals per half hour over the day (08:30 … 18:00), a morning and an afternoon peak.
 PROFILE = [4, 8, 12, 16, 18, 16, 12, 9, 7, 8, 11, 14, 15, 13, 10, 7, 5, 4, 3]
@@ -97,7 +99,6 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 def reports_demo_load(*, hall: Hall) -> None:
     """Roll up the demo history and today (RPT02), so the reports page has figures at once."""
-    from .services import rollup_rebuild  # noqa: PLC0415 (demo only)
 
     today = hall.local_date()
     rollup_rebuild(day_from=today - dt.timedelta(weeks=WEEKS), day_to=today, halls=[hall])
