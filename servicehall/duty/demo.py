@@ -16,7 +16,8 @@ from servicehall.org.roles import Role
 from . import selectors, services
 from .models import MorningMeeting, RosterEntry, Shift
 
-# The n-th clerk (by username) works this shift at counter n; more clerks than plans repeat the last.
+# The n-th clerk (by username) works this shift at counter n; more clerks than plans repeat the last. A pack
+# may plan its own (`demo_plans`: the hotel's desk around the clock) and its own meeting (`demo_meeting`).
 PLANS = ["day", "day", "early", "late"]
 MEETING_TOPICS = (
     "1. 服务口号：用心服务，微笑每一天。\n"
@@ -38,7 +39,8 @@ def duty_demo_load(*, hall: Hall) -> None:
     managers = _members(hall, Role.DUTY_MANAGER)
     if not clerks:
         return
-    _roster(hall, clerks, managers[0] if managers else clerks[0])
+    pack = services.duty_pack_data(hall) or {}
+    _roster(hall, clerks, managers[0] if managers else clerks[0], pack.get("demo_plans", PLANS))
     if managers and not MorningMeeting.objects.filter(hall=hall).exists():
         everyone = [*managers, *clerks, *_members(hall, Role.LOBBY_GUIDE)]
         services.meeting_record(
@@ -47,7 +49,7 @@ def duty_demo_load(*, hall: Hall) -> None:
             data=services.MeetingInput(
                 day=hall.local_date(),
                 led_by_id=managers[0].pk,
-                topics=MEETING_TOPICS,
+                topics=pack.get("demo_meeting", MEETING_TOPICS),
                 notes="王晓燕未到，会后由值班经理单独传达。" if clerks[0].username == "clerk1" else "",
                 present_ids=[u.pk for u in everyone if u.pk != clerks[0].pk],
                 absent_ids=[clerks[0].pk],
@@ -61,14 +63,14 @@ def duty_demo_load(*, hall: Hall) -> None:
                 services.preshift_tick(hall=hall, staff=person, steps=steps, actor=person)
 
 
-def _roster(hall: Hall, clerks: list[Any], planner: Any) -> None:
+def _roster(hall: Hall, clerks: list[Any], planner: Any, plans: list[str]) -> None:
     """This week (Monday to Sunday, the hall's dates): each clerk at their own counter."""
     shifts = {shift.code: shift for shift in Shift.objects.filter(hall=hall)}
     counters = {counter.number: counter for counter in Counter.objects.filter(hall=hall)}
     today = hall.local_date()
     monday = today - dt.timedelta(days=today.weekday())
     for number, clerk in enumerate(clerks, start=1):
-        shift = shifts.get(PLANS[min(number, len(PLANS)) - 1])
+        shift = shifts.get(plans[min(number, len(plans)) - 1])
         counter = counters.get(number)
         if shift is None or counter is None:
             continue

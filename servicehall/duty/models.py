@@ -3,6 +3,8 @@ once a business day, the morning meeting (晨会) with its attendance, the hall'
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -140,7 +142,11 @@ class MeetingAttendance(models.Model):
 
 
 class Shift(models.Model):
-    """A shift of the hall (早班, 晚班 …): its hours and break, in the hall's local time, within one day."""
+    """A shift of the hall (早班, 晚班, 夜班 …): its hours and break, in the hall's local time.
+
+    A shift whose end is not after its start ends on the next day (a night shift, 23:00–07:00): the roster
+    entry's day is the day the shift starts.
+    """
 
     hall = models.ForeignKey("org.Hall", verbose_name=_("hall"), on_delete=models.PROTECT, related_name="+")
     code = models.SlugField(_("code"), max_length=32)
@@ -158,7 +164,7 @@ class Shift(models.Model):
         ordering = ["hall", "starts_at", "code"]
         constraints = [
             models.UniqueConstraint(fields=["hall", "code"], name="duty_shift_code_unique"),
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="duty_shift_ends_after_start"),
+            models.CheckConstraint(condition=~Q(ends_at=F("starts_at")), name="duty_shift_not_empty"),
         ]
 
     def __str__(self) -> str:
@@ -167,6 +173,49 @@ class Shift(models.Model):
     @property
     def display_name(self) -> str:
         return _pick(self.name_zh, self.name_en)
+
+    @property
+    def overnight(self) -> bool:
+        """Ends on the day after it starts."""
+        return self.ends_at <= self.starts_at
+
+    @property
+    def length_minutes(self) -> int:
+        return self.offset_minutes(self.ends_at) or MINUTES_A_DAY
+
+    def offset_minutes(self, at: dt.time) -> int:
+        """Minutes from the shift's start to `at` (a time after midnight in a night shift counts from the day
+        before)."""
+        return (_minutes(at) - _minutes(self.starts_at)) % MINUTES_A_DAY
+
+    def covers(self, at: dt.time) -> bool:
+        """`at` falls within the shift (its end excluded)."""
+        return self.offset_minutes(at) < self.length_minutes
+
+    def span(self, day: dt.date, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+        """When the shift starting on `day` begins and ends, as aware datetimes in the hall's zone."""
+        begins = dt.datetime.combine(day, self.starts_at, tzinfo=tz)
+        ends_day = day + dt.timedelta(days=1) if self.overnight else day
+        return begins, dt.datetime.combine(ends_day, self.ends_at, tzinfo=tz)
+
+    @property
+    def hours_label(self) -> str:
+        """ "08:30–13:00", or "23:00–次日07:00" for a night shift."""
+        return hours_label(self.starts_at, self.ends_at)
+
+
+MINUTES_A_DAY = 24 * 60
+
+
+def _minutes(at: dt.time) -> int:
+    return at.hour * 60 + at.minute
+
+
+def hours_label(starts_at: dt.time, ends_at: dt.time) -> str:
+    start, end = starts_at.strftime("%H:%M"), ends_at.strftime("%H:%M")
+    if ends_at <= starts_at:
+        end = _("next day %(time)s") % {"time": end}
+    return f"{start}–{end}"
 
 
 class RosterEntry(models.Model):

@@ -88,13 +88,8 @@ def my_shift_link(hall: Hall, user: Any) -> Link | None:
     if not entries:
         return None
     parts = [
-        _("%(shift)s %(start)s–%(end)s at counter %(number)s")
-        % {
-            "shift": entry.shift.display_name,
-            "start": entry.shift.starts_at.strftime("%H:%M"),
-            "end": entry.shift.ends_at.strftime("%H:%M"),
-            "number": entry.counter.number,
-        }
+        _("%(shift)s %(hours)s at counter %(number)s")
+        % {"shift": entry.shift.display_name, "hours": entry.shift.hours_label, "number": entry.counter.number}
         for entry in entries
     ]
     label = _("Your roster today: %(shifts)s") % {"shifts": "; ".join(parts)}
@@ -164,16 +159,18 @@ class CounterState:
     since: dt.datetime | None = None
 
 
-def _at(hall: Hall, day: dt.date, time: dt.time) -> dt.datetime:
-    return dt.datetime.combine(day, time, tzinfo=hall.tz)
-
-
 def _on_break(hall: Hall, entry: RosterEntry, now: dt.datetime) -> bool:
     start = entry.break_start or entry.shift.break_start
     if start is None or not entry.shift.break_minutes:
         return False
-    begins = _at(hall, entry.day, start)
+    shift_begins, _ends = entry.shift.span(entry.day, hall.tz)
+    begins = shift_begins + dt.timedelta(minutes=entry.shift.offset_minutes(start))
     return begins <= now < begins + dt.timedelta(minutes=entry.shift.break_minutes)
+
+
+def _running(hall: Hall, entry: RosterEntry, now: dt.datetime) -> bool:
+    begins, ends = entry.shift.span(entry.day, hall.tz)
+    return begins <= now < ends
 
 
 def _opened_since(counter: Counter, since: dt.datetime) -> bool:
@@ -194,12 +191,17 @@ def roster_now(*, hall: Hall, now: dt.datetime | None = None) -> list[CounterSta
     now = now or timezone.now()
     local = now.astimezone(hall.tz)
     today = local.date()
-    todays = list(RosterEntry.objects.filter(hall=hall, day=today).select_related("shift", "member", "counter"))
-    if not todays:
+    # Yesterday's too: a night shift that began then may still be running.
+    recent = list(
+        RosterEntry.objects.filter(hall=hall, day__gte=today - dt.timedelta(days=1), day__lte=today).select_related(
+            "shift", "member", "counter"
+        )
+    )
+    if not any(e.day == today or _running(hall, e, now) for e in recent):
         return []
     found = settings_for(hall=hall)
     late_after = dt.timedelta(minutes=found.late_opening_minutes if found else 10)
-    current = [e for e in todays if _at(hall, today, e.shift.starts_at) <= now < _at(hall, today, e.shift.ends_at)]
+    current = [e for e in recent if _running(hall, e, now)]
     rows = []
     for counter in counters_for_hall(hall=hall):
         entry = next((e for e in current if e.counter_id == counter.pk), None)
@@ -210,7 +212,7 @@ def roster_now(*, hall: Hall, now: dt.datetime | None = None) -> list[CounterSta
             if is_open:
                 problem = "unplanned_opening"
         elif not is_open and not _on_break(hall, entry, now):
-            start = _at(hall, today, entry.shift.starts_at)
+            start, _ends = entry.shift.span(entry.day, hall.tz)
             if _opened_since(counter, start):
                 problem, since = "unplanned_closure", counter.updated_at
             elif now >= start + late_after:

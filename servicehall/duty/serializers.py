@@ -82,6 +82,9 @@ class RosterEntrySerializer(serializers.ModelSerializer[RosterEntry]):
     shift_name = serializers.CharField(source="shift.display_name")
     starts_at = serializers.TimeField(source="shift.starts_at")
     ends_at = serializers.TimeField(source="shift.ends_at")
+    ends_next_day = serializers.BooleanField(
+        source="shift.overnight", help_text="A night shift: it ends on the day after `day`."
+    )
     member = serializers.IntegerField(source="member_id")
     member_name = serializers.SerializerMethodField()
     counter = serializers.IntegerField(source="counter.number", help_text="The counter's number.")
@@ -97,6 +100,7 @@ class RosterEntrySerializer(serializers.ModelSerializer[RosterEntry]):
             "shift_name",
             "starts_at",
             "ends_at",
+            "ends_next_day",
             "member",
             "member_name",
             "counter",

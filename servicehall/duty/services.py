@@ -41,7 +41,7 @@ PACKS_DIR = Path(__file__).resolve().parent / "packs"
 # --- the pack ----------------------------------------------------------------------------------------
 
 
-def _pack_data(hall: Hall) -> dict[str, Any] | None:
+def duty_pack_data(hall: Hall) -> dict[str, Any] | None:
     """The duty part of the hall's first pack that has one (a hall without packs has none)."""
     for code in hall.packs or []:
         path = PACKS_DIR / f"{code}.yaml"
@@ -62,7 +62,7 @@ def duty_pack_load(*, hall: Hall, actor: Actor = None) -> dict[str, int]:
     Steps and shifts are matched by code, so a hall's own edits of other rows stay; the setting is written
     only when the hall has none yet (the hall may have changed it since).
     """
-    data = _pack_data(hall)
+    data = duty_pack_data(hall)
     if data is None:
         return {"steps": 0, "shifts": 0}
     pre_shift = data.get("pre_shift", {})
@@ -223,8 +223,11 @@ class RosterInput:
     break_start: dt.time | None = None
 
 
-def _overlaps(a: Shift, b: Shift) -> bool:
-    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+def _overlaps(hall: Hall, a: RosterEntry, shift: Shift, day: dt.date) -> bool:
+    """Entry `a` and `shift` on `day` share some time (a night shift reaches into the next day)."""
+    a_begins, a_ends = a.shift.span(a.day, hall.tz)
+    begins, ends = shift.span(day, hall.tz)
+    return a_begins < ends and begins < a_ends
 
 
 @transaction.atomic
@@ -244,13 +247,16 @@ def roster_add(*, hall: Hall, actor: Actor, data: RosterInput) -> RosterEntry:
     counter = Counter.objects.select_for_update().filter(hall=hall, pk=data.counter_id).first()
     if counter is None:
         raise Unprocessable(_("There is no such counter."), code="bad_counter", extra={"field": "counter"})
-    if data.break_start is not None and not shift.starts_at <= data.break_start < shift.ends_at:
+    if data.break_start is not None and not shift.covers(data.break_start):
         raise Unprocessable(
             _("The break must start within the shift."), code="bad_break", extra={"field": "break_start"}
         )
-    same_day = RosterEntry.objects.filter(hall=hall, day=data.day).select_related("shift")
-    for entry in same_day:
-        if not _overlaps(entry.shift, shift):
+    # The day before and after too: a night shift overlaps the next morning's.
+    around = RosterEntry.objects.filter(
+        hall=hall, day__gte=data.day - dt.timedelta(days=1), day__lte=data.day + dt.timedelta(days=1)
+    ).select_related("shift")
+    for entry in around:
+        if not _overlaps(hall, entry, shift, data.day):
             continue
         if entry.counter_id == counter.pk:
             raise Conflict(_("Someone is already rostered at this counter at that time."), code="counter_taken")

@@ -25,6 +25,7 @@ PLANNER_CAPABILITIES = frozenset({Capability.MANAGE_QUEUE, Capability.HANDLE_CAR
 HEAD_START_KINDS = ("appointment", "vip", "green")
 # An empirical handle-time distribution needs this many samples; fewer: exponential around the mean.
 MIN_SAMPLES = 20
+MINUTES_A_DAY = 24 * 60
 
 
 def may_plan(*, user: Any, hall: Hall) -> bool:
@@ -96,19 +97,25 @@ def history_demand(
 
 
 def roster_windows(*, hall: Hall, day: dt.date) -> list[Window]:
-    """The roster's counters on `day`: each entry's shift, less its break (the person's own or the shift's)."""
+    """The roster's counters on `day`: each entry's shift, less its break (the person's own or the shift's).
+
+    A night shift counts on `day` from its start to midnight, and on the next day from midnight to its end.
+    """
     windows = []
-    for entry in roster_between(hall=hall, start=day, end=day):
+    for entry in roster_between(hall=hall, start=day - dt.timedelta(days=1), end=day):
         shift = entry.shift
-        number = entry.counter.number
+        # Minutes from midnight of `day` (negative: the day before), the break cut out.
+        begins = minutes(shift.starts_at) - (MINUTES_A_DAY if entry.day < day else 0)
+        pieces = [(begins, begins + shift.length_minutes)]
         start = entry.break_start or shift.break_start
-        if start is not None and shift.break_minutes and shift.starts_at <= start < shift.ends_at:
-            back = at_minutes(minutes(start) + shift.break_minutes)
-            windows.append(Window(number, shift.starts_at, start))
-            if back < shift.ends_at:
-                windows.append(Window(number, back, shift.ends_at))
-        else:
-            windows.append(Window(number, shift.starts_at, shift.ends_at))
+        if start is not None and shift.break_minutes and shift.covers(start):
+            away = begins + shift.offset_minutes(start)
+            pieces = [(begins, away), (away + shift.break_minutes, begins + shift.length_minutes)]
+        for opens, closes in pieces:
+            opens, closes = max(opens, 0), min(closes, MINUTES_A_DAY)
+            if opens < closes:
+                # Midnight at the day's end becomes its last minute (at_minutes), so it stays after the opening.
+                windows.append(Window(entry.counter.number, at_minutes(opens), at_minutes(closes)))
     return windows
 
 

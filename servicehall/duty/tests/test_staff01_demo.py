@@ -46,3 +46,10 @@ def test_staff01_the_demo_requires_the_steps_and_clerk1_has_not_ticked_them():
     assert taken.status_code == 302
     gas = Hall.objects.get(code="gas")
     assert selectors.steps(hall=gas) and RosterEntry.objects.filter(hall=gas).exists()
+    assert "用气" in MorningMeeting.objects.get(hall=gas).topics
+    # The hotel's desk runs around the clock: the handover checklist reminds, and hclerk2 works the night shift.
+    hotel = Hall.objects.get(code="hotel")
+    assert selectors.steps(hall=hotel) and not selectors.checklist_required(hall=hotel)
+    night = RosterEntry.objects.filter(hall=hotel, shift__code="night").select_related("member", "shift")
+    assert {entry.member.username for entry in night} == {"hclerk2"} and night[0].shift.overnight
+    assert "宽带" not in MorningMeeting.objects.get(hall=hotel).topics

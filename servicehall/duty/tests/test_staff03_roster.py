@@ -207,6 +207,7 @@ def test_staff03_the_roster_api_lists_a_week_and_adds_and_removes(duty_hall):
         "shift_name": "Full day",
         "starts_at": "08:30:00",
         "ends_at": "18:00:00",
+        "ends_next_day": False,
         "member": world.clerk2.pk,
         "member_name": "clerk2_ha",
         "counter": 2,

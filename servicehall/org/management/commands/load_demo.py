@@ -71,6 +71,8 @@ class Command(BaseCommand):
         hotel_demo_load(hall=hotel_hall)
         # The hotel's own checklists and rounds (the premises' hotel pack) and its equipment register.
         premises_demo_load(hall=hotel_hall)
+        # The desk's shifts around the clock, a night shift among them, and its handover checklist.
+        duty_demo_load(hall=hotel_hall)
         users = ", ".join(u[0] for u in [*DEMO_USERS, *GAS_DEMO_USERS, *HOTEL_DEMO_USERS])
         self.stdout.write(
             self.style.SUCCESS(
