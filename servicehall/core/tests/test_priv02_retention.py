@@ -38,6 +38,8 @@ from servicehall.queueing import services as queue_services
 from servicehall.queueing.models import Ticket
 from servicehall.queueing.states import TicketStatus
 from servicehall.reception.models import Visit, Visitor
+from servicehall.reports.selectors_reports import hall_period_headline, hall_period_report
+from servicehall.reports.services import rollup_rebuild
 from servicehall.reception.tests.helpers import plan
 from testsupport.customers import CustomerFactory, IdDocumentFactory, MobileServiceFactory
 
@@ -385,3 +387,26 @@ def test_priv02_text_messages_are_deleted_after_their_period_once_sent_and_queue
     assert outcomes["outbox"].done == 2
     left = set(OutgoingMessage.objects.values_list("pk", flat=True))
     assert left == {old_queued.pk, recent.pk} and not {old_sent.pk, old_failed.pk} & left
+
+
+def _report(hall) -> tuple[object, object]:
+    """The managers' report and headline over the whole scene, read from rollups rebuilt from the records."""
+    today = timezone.localdate(timezone.now(), hall.tz)
+    start = today - OLD - dt.timedelta(days=30)
+    for ago in (OLD, dt.timedelta(days=7), dt.timedelta(0)):
+        day = today - ago
+        rollup_rebuild(day_from=day - dt.timedelta(days=2), day_to=day + dt.timedelta(days=2), halls=[hall])
+    return (
+        hall_period_report(hall=hall, start=start, end=today),
+        hall_period_headline(hall=hall, start=start, end=today),
+    )
+
+
+def test_priv02_reports_rollups_and_headline_figures_are_the_same_after_a_run(scene, world):
+    before = _report(world.hall)
+    call_command("retention_run", stdout=io.StringIO())
+    after = _report(world.hall)
+    for report in (before, after):
+        report[0].pop("rolled_up_at")  # when the rollups were rebuilt, not a figure
+    assert after == before
+    assert before[0]["totals"]["issued"] == Ticket.objects.count() > 0
