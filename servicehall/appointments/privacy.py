@@ -14,10 +14,9 @@ pending phone check with that phone is deleted.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import QuerySet
-
-from typing import Any
 
 from servicehall.core.retention import ANONYMISED_NAME
 from servicehall.customers.subject_rights import phones_of

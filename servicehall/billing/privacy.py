@@ -36,7 +36,9 @@ def payments_activity(since: dt.datetime) -> Q:
 def customer_erase(customer: Any, now: dt.datetime) -> int:
     """The customer's payments and refunds without the words typed about them; rows changed."""
     payments = Payment.objects.filter(customer=customer)
-    refunds = Refund.objects.filter(Q(payment__in=payments) | Q(order__customer=customer) | Q(service__customer=customer))
+    refunds = Refund.objects.filter(
+        Q(payment__in=payments) | Q(order__customer=customer) | Q(service__customer=customer)
+    )
     done = refunds.exclude(reason=ERASED_TEXT, decision_note="").update(reason=ERASED_TEXT, decision_note="")
     done += PaymentMove.objects.filter(payment__in=payments).exclude(note="").update(note="")
     done += RefundMove.objects.filter(refund__in=refunds).exclude(note="").update(note="")

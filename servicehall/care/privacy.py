@@ -89,9 +89,7 @@ def _opinions_clear(rows: QuerySet[OpinionEntry]) -> int:
 
 
 def opinions_due(cutoff: dt.datetime) -> QuerySet[OpinionEntry]:
-    return OpinionEntry.objects.filter(status=OpinionStatus.ANSWERED, answered_at__lt=cutoff).exclude(
-        text=ERASED_TEXT
-    )
+    return OpinionEntry.objects.filter(status=OpinionStatus.ANSWERED, answered_at__lt=cutoff).exclude(text=ERASED_TEXT)
 
 
 def opinions_clear(rows: QuerySet[OpinionEntry], now: dt.datetime) -> int:

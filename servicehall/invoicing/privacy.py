@@ -2,8 +2,8 @@
 
 Invoices are money records the law keeps: on erasure the invoice stays with its number, amounts and tax, and
 the buyer's title of a personal invoice (the customer's name) becomes `core.retention.ANONYMISED_NAME`; the
-history notes are cleared (a voided invoice keeps the clerk's reason, which the law asks for). An enterprise buyer's title and tax number are not personal data
-and stay.
+history notes are cleared (a voided invoice keeps the clerk's reason, which the law asks for). An enterprise
+buyer's title and tax number are not personal data and stay.
 """
 
 from __future__ import annotations

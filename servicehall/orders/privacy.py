@@ -127,8 +127,10 @@ def customer_erase(customer: Any, now: dt.datetime) -> int:
         .exclude(old_value="", new_value="")
         .update(old_value="", new_value="")
     )
-    done += RepairTicket.objects.filter(Q(customer=customer) | Q(order__in=owned)).exclude(description="").update(
-        description=""
+    done += (
+        RepairTicket.objects.filter(Q(customer=customer) | Q(order__in=owned))
+        .exclude(description="")
+        .update(description="")
     )
     return done
 

@@ -2,7 +2,8 @@
 
 Duty managers, service managers, head-office auditors, hall administrators and superusers sign in with their
 password and then a 6-digit code from an authenticator app (a TOTP device) or one of their recovery codes (a
-static device whose tokens are keyed digests of the codes, `models.RecoveryCodeDevice`; each code works once). A hall may ask it of every role (`Hall.second_factor_all_staff`).
+static device whose tokens are keyed digests of the codes, `models.RecoveryCodeDevice`; each code works once).
+A hall may ask it of every role (`Hall.second_factor_all_staff`).
 `SECOND_FACTOR_REQUIRED` turns the whole requirement off (a demo on one's own machine, tests not about it).
 
 A person who needs the factor and has none enrols before any other page: a new secret shown once (QR code and

@@ -9,10 +9,9 @@ erasure the visitors registered with one of the customer's identity documents ar
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import QuerySet
-
-from typing import Any
 
 from servicehall.core.retention import ANONYMISED_NAME
 from servicehall.customers.subject_rights import document_numbers_of

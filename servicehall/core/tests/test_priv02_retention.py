@@ -24,8 +24,8 @@ from servicehall.appointments.states import BookingStatus
 from servicehall.care.models import Complaint, ComplaintEntry, FollowUpCall, FollowUpOutcome, OpinionEntry
 from servicehall.core import retention
 from servicehall.core.models import AuditEntry, OutgoingMessage
-from servicehall.customers.models import Customer, IdDocument, Service
 from servicehall.core.retention import ERASED_TEXT
+from servicehall.customers.models import Customer, IdDocument, Service
 from servicehall.customers.services import ANONYMISED_NAME
 from servicehall.hotel.models import GuestRegistration, Reservation
 from servicehall.orders.models import SCAN_REMOVED, FollowUpTask, OrderDocument, WorkOrder
@@ -38,9 +38,9 @@ from servicehall.queueing import services as queue_services
 from servicehall.queueing.models import Ticket
 from servicehall.queueing.states import TicketStatus
 from servicehall.reception.models import Visit, Visitor
+from servicehall.reception.tests.helpers import plan
 from servicehall.reports.selectors_reports import hall_period_headline, hall_period_report
 from servicehall.reports.services import rollup_rebuild
-from servicehall.reception.tests.helpers import plan
 from testsupport.customers import CustomerFactory, IdDocumentFactory, MobileServiceFactory
 
 from . import priv02_rows as rows

@@ -22,16 +22,15 @@ from django.utils.translation import gettext as _
 from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.masking import mask_name
+from servicehall.core.models import OutgoingMessage
 from servicehall.core.retention import ANONYMISED_NAME as ANONYMISED_NAME
 from servicehall.core.services import audit_record
 from servicehall.org.models import Hall
 from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
-
-from ..models import Customer, IdDocument, PersonalDataAccess, Service
-from servicehall.core.models import OutgoingMessage
 from servicehall.queueing.models import Ticket
 
+from ..models import Customer, IdDocument, PersonalDataAccess, Service
 from ..subject_rights import active_since, erase_linked, export_sections, holds_of, phones_of
 from ._common import _text
 
