@@ -30,7 +30,7 @@ class HotelConfig(AppConfig):
         # PRIV02: guests' registrations and reservations' names are anonymised after the retention period, and
         # at once on a customer's erasure.
         from servicehall.core import retention
-        from servicehall.customers.subject_rights import register_erasure
+        from servicehall.customers.subject_rights import register_erasure, register_hold
 
         from . import privacy
 
@@ -44,3 +44,4 @@ class HotelConfig(AppConfig):
             action=_("anonymised: names, phone, document numbers and requests cleared (the stay and its bill kept)"),
         )
         register_erasure("hotel", privacy.customer_erase)
+        register_hold("hotel_stays", privacy.stays_hold)

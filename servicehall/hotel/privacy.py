@@ -8,8 +8,9 @@ lose their names (`core.retention.ANONYMISED_NAME`) and document numbers, and th
 phone, special requests and card's last digits; the guests' requests' notes are cleared. The reservation, its
 nights, bill lines, departure and the night audit stay, so occupancy, ADR, RevPAR and every count are unchanged.
 
-On a customer's erasure the same happens at once to the reservations made with the customer's phone and the
-registrations of the customer's identity documents, whatever the reservation's status.
+On a customer's erasure the same happens at once to the reservations made with the customer's phone (the
+booker's name, phone and requests) and the registrations of the customer's identity documents. A stay booked
+with the customer's phone that is not over yet (booked, in house) holds the erasure.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from servicehall.core.retention import ANONYMISED_NAME
 from servicehall.customers.subject_rights import document_numbers_of, phones_of
@@ -51,18 +53,25 @@ def guests_anonymise(rows: QuerySet[Reservation], now: dt.datetime) -> int:
     return _anonymise(list(rows.values_list("pk", flat=True)))
 
 
+def stays_hold(customer: Any) -> list[str]:
+    phones = phones_of(customer)
+    count = Reservation.objects.filter(phone__in=phones).exclude(status__in=OVER).count() if phones else 0
+    if not count:
+        return []
+    return [_("Hotel stays booked or in house: %(count)s.") % {"count": count}]
+
+
 def customer_erase(customer: Any, now: dt.datetime) -> int:
     """The stays booked with the customer's phone or registered with their documents anonymised; rows changed."""
     phones, numbers = phones_of(customer), document_numbers_of(customer)
     if not phones and not numbers:
         return 0
     registered = GuestRegistration.objects.filter(document_number__in=numbers)
-    stays = Reservation.objects.filter(Q(phone__in=phones) | Q(pk__in=registered.values("reservation_id")))
-    stay_ids = list(stays.filter(_not_anonymised()).values_list("pk", flat=True))
-    # A stay of several guests: only this customer's own registration loses its name and number.
-    own_stays = list(stays.filter(phone__in=phones).values_list("pk", flat=True)) if phones else []
-    done = _anonymise([pk for pk in stay_ids if pk in own_stays])
-    done += registered.exclude(name=ANONYMISED_NAME, document_number="").update(
-        name=ANONYMISED_NAME, document_number=""
-    )
+    done = registered.exclude(name=ANONYMISED_NAME, document_number="").update(name=ANONYMISED_NAME, document_number="")
+    if phones:
+        # The stays the customer booked: the booker's name, phone and requests; the other guests' registrations
+        # of a stay of several are theirs and stay until the retention period.
+        own = Reservation.objects.filter(phone__in=phones)
+        GuestRequest.objects.filter(reservation__in=own).exclude(note="").update(note="")
+        done += own.update(guest_name=ANONYMISED_NAME, phone="", requests="", card_last4="")
     return done

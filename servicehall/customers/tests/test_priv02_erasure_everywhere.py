@@ -29,6 +29,7 @@ from servicehall.billing.models import (
     Refund,
 )
 from servicehall.care.models import Complaint, FollowUpCall, FollowUpOutcome, OpinionEntry
+from servicehall.core.errors import Conflict
 from servicehall.core.models import AuditEntry, OutgoingMessage
 from servicehall.core.retention import ANONYMISED_NAME, ERASED_TEXT
 from servicehall.core.tests import priv02_rows as rows
@@ -255,3 +256,14 @@ def test_priv02_the_inactive_customers_run_clears_the_same_rows(world, zhang):
 
     assert inactive_customers_anonymise(type(zhang).objects.filter(pk=zhang.pk), timezone.now()) == 1
     assert {secret: _where_found(secret) for secret in SECRETS} == {secret: [] for secret in SECRETS}
+
+
+def test_priv02_a_hotel_stay_not_over_yet_holds_the_erasure(world, zhang):
+    admin = make_member(world.hall, Role.HALL_ADMIN, "admin_hs")
+    rows.stay(
+        world, name=NAME, phone=ZHANG_PHONE, document=ZHANG_ID, departed_ago=dt.timedelta(days=-2), status="checked_in"
+    )
+    with pytest.raises(Conflict) as refused:
+        services.personal_data_erase(actor=admin, hall=world.hall, customer=zhang, words=WORDS, confirmed=True)
+    assert "Hotel stays booked or in house: 1." in refused.value.extra["reasons"]
+    assert Reservation.objects.get().guest_name == NAME
