@@ -533,3 +533,8 @@ RETENTION_TICKET_PHONES_DAYS = env_int("RETENTION_TICKET_PHONES_DAYS", 90)
 RETENTION_BOOKINGS_DAYS = env_int("RETENTION_BOOKINGS_DAYS", 180)
 # Text messages to customers (the outbox), once sent or failed.
 RETENTION_OUTBOX_DAYS = env_int("RETENTION_OUTBOX_DAYS", 90)
+# Closed complaints' caller, phone and words (from the closure); answered opinion book entries (from the answer);
+# hotel guests' registrations and reservations' names and phones (from the departure date, once over).
+RETENTION_COMPLAINTS_DAYS = env_int("RETENTION_COMPLAINTS_DAYS", 730)
+RETENTION_OPINIONS_DAYS = env_int("RETENTION_OPINIONS_DAYS", 365)
+RETENTION_HOTEL_GUESTS_DAYS = env_int("RETENTION_HOTEL_GUESTS_DAYS", 365)

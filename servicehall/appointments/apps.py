@@ -35,3 +35,6 @@ class AppointmentsConfig(AppConfig):
             apply=privacy.bookings_anonymise,
             action=_("anonymised: name, phone and notes cleared (the booking kept)"),
         )
+        from servicehall.customers.subject_rights import register_erasure
+
+        register_erasure("bookings", privacy.customer_erase)

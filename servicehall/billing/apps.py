@@ -39,10 +39,16 @@ class BillingConfig(AppConfig):
         # post to billing's own URLs (`views_order`).
         register_order_page_context("payment", order_payment.order_page_context)
         # PRIV02: payments are kept (the customer is anonymised around them); a pending one holds an erasure.
-        from servicehall.customers.subject_rights import register_activity, register_export_section, register_hold
+        from servicehall.customers.subject_rights import (
+            register_activity,
+            register_erasure,
+            register_export_section,
+            register_hold,
+        )
 
         from . import privacy
 
         register_hold("pending_payments", privacy.pending_payments_hold)
         register_activity("payments", privacy.payments_activity)
         register_export_section("payments", privacy.export_section, order=20)
+        register_erasure("payments", privacy.customer_erase)

@@ -32,7 +32,8 @@ class CareConfig(AppConfig):
         register_ticket_link("rating", selectors.ticket_rating_link)
         register_ticket_link("survey", selectors_surveys.ticket_survey_link)
         register_pairable_screens("rating_pads", selectors.pad_screens)
-        # PRIV02: follow-up call notes are cleared after the retention period.
+        # PRIV02: follow-up call notes, closed complaints and opinion book entries are cleared after their periods,
+        # and a customer's erasure clears what care holds of them.
         from servicehall.core import retention
 
         from . import privacy
@@ -46,3 +47,24 @@ class CareConfig(AppConfig):
             apply=privacy.notes_clear,
             action=_("note cleared (the call and its outcome kept)"),
         )
+        retention.register(
+            "complaints",
+            label=_("Closed complaints' contact and words"),
+            setting="RETENTION_COMPLAINTS_DAYS",
+            default=730,
+            due=privacy.complaints_due,
+            apply=privacy.complaints_clear,
+            action=_("name, phone and words cleared (the complaint, its times and compensations kept)"),
+        )
+        retention.register(
+            "opinions",
+            label=_("Opinion book entries"),
+            setting="RETENTION_OPINIONS_DAYS",
+            default=365,
+            due=privacy.opinions_due,
+            apply=privacy.opinions_clear,
+            action=_("name, phone, text and answer cleared (the entry and its times kept)"),
+        )
+        from servicehall.customers.subject_rights import register_erasure
+
+        register_erasure("care", privacy.customer_erase)

@@ -31,6 +31,9 @@ from .models import AuditEntry
 RETENTION_APPLIED = "retention.applied"
 # What an anonymised person is called wherever a name was (customers, visitors, bookings).
 ANONYMISED_NAME = "已匿名"
+# What stands where a person's own words were and the field may not be empty (a complaint's words, a refund's
+# reason): the record stays, what the person said is gone.
+ERASED_TEXT = "（已删除）"
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from .errors import (
     ApplicationError,
@@ -23,6 +26,28 @@ from .errors import (
     is_retryable_database_error,
     request_too_large_message,
 )
+
+
+def post_or_back_to(
+    page: str, *, kwargs: Sequence[str] = (), query: Sequence[str] = ("hall",)
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A POST-only staff action whose refusal renders a page at the action's own address: a GET there (a reload
+    after the browser's resubmission, the back button, a copied address) is sent to the page the action belongs
+    to, `page` (a URL name) with the view's `kwargs` of those names and the request's `query` parameters kept,
+    instead of "method not allowed". Other methods still answer 405. Use it in place of `require_POST`."""
+
+    def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **view_kwargs: Any) -> HttpResponse:
+            if request.method == "GET":
+                url = reverse(page, kwargs={name: view_kwargs[name] for name in kwargs})
+                kept = {name: request.GET[name] for name in query if request.GET.get(name)}
+                return redirect(f"{url}?{urlencode(kept)}" if kept else url)
+            return view(request, *args, **view_kwargs)
+
+        return require_http_methods(["GET", "POST"])(guarded)
+
+    return wrap
 
 
 def render_error(request: HttpRequest, *, status: int, message: str, title: str = "") -> HttpResponse:

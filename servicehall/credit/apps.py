@@ -21,10 +21,16 @@ class CreditConfig(AppConfig):
             "credit_plans", template="credit/_customer_panel.html", context=customer_panel_context, order=10
         )
         # PRIV02: unpaid installments hold a customer's erasure; plans are part of the customer's export.
-        from servicehall.customers.subject_rights import register_activity, register_export_section, register_hold
+        from servicehall.customers.subject_rights import (
+            register_activity,
+            register_erasure,
+            register_export_section,
+            register_hold,
+        )
 
         from . import privacy
 
         register_hold("unpaid_installments", privacy.unpaid_installments_hold)
         register_activity("credit", privacy.credit_activity)
         register_export_section("credit_plans", privacy.export_section, order=30)
+        register_erasure("credit", privacy.customer_erase)

@@ -1,7 +1,8 @@
 """What credit adds to the customers' personal data rights (PRIV02), registered in `CreditConfig.ready()`.
 
 Unpaid installments hold an erasure (the contract and its money are kept by law); a plan that is not finished
-keeps a customer from being inactive; the export lists the customer's plans.
+keeps a customer from being inactive; the export lists the customer's plans. On erasure the reviewers' notes
+and the plans' history notes are cleared; the contract number, amounts, months and installments stay.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .models import CreditApplication, Installment, InstallmentStatus
+from .models import CreditApplication, CreditStatusChange, Installment, InstallmentStatus
 from .states import CreditStatus
 
 FINISHED = (CreditStatus.REJECTED, CreditStatus.PAID_OFF, CreditStatus.CANCELLED)
@@ -30,6 +31,14 @@ def credit_activity(since: dt.datetime) -> Q:
         Q(applied_at__gte=since) | Q(ended_at__gte=since) | ~Q(status__in=FINISHED)
     )
     return Q(pk__in=recent.values("customer_id"))
+
+
+def customer_erase(customer: Any, now: dt.datetime) -> int:
+    """The customer's credit plans without the words typed about them; rows changed."""
+    plans = CreditApplication.objects.filter(customer=customer)
+    done = plans.exclude(review_note="").update(review_note="")
+    done += CreditStatusChange.objects.filter(application__in=plans).exclude(note="").update(note="")
+    return done
 
 
 def export_section(customer: Any) -> tuple[str, list[list[tuple[str, Any]]]]:

@@ -27,7 +27,7 @@ from servicehall.billing.models import PaymentMethod
 from servicehall.core.errors import ApplicationError, NotFound
 from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.throttling import TooManyRequests, count_per_client
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.customers import selectors as customer_selectors
 from servicehall.customers import services as customer_services
 from servicehall.customers.models import CreditLevel
@@ -358,7 +358,7 @@ def applications(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("credit:applications", kwargs=("hall",))
 def review(request: HttpRequest, hall: str, application_id: int) -> HttpResponse:
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=C.APPROVE_MONEY)
     app = selectors.application_get_for_user(

@@ -12,10 +12,11 @@ class CustomersConfig(AppConfig):
         from servicehall.core import retention
 
         from .services import subject_rights
-        from .subject_rights import register_activity, register_hold
+        from .subject_rights import register_activity, register_erasure, register_hold
 
         register_hold("services", subject_rights.own_holds)
         register_activity("services", subject_rights.own_activity)
+        register_erasure("customers", subject_rights.own_erasure)
         retention.register(
             "inactive_customers",
             label=_("Customers without services, orders or money records"),

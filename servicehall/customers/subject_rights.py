@@ -11,6 +11,11 @@ orders, payments and credit plans are higher apps' rows. Those apps register in 
 * `register_export_section(name, fn, order=…)`: `fn(customer)` answers `(title, rows)`, rows being lists of
   `(label, value)` pairs of the customer's own data in full and anyone else's masked (a clerk's name, another
   customer of a transfer).
+* `register_erasure(name, fn)`: `fn(customer, now)` clears or anonymises the app's own rows that hold the
+  customer's personal data (free-text notes, typed-in details, names, phones, ID numbers), keeping every money
+  amount, count and number; it answers how many rows it changed. It runs inside the customer's anonymisation
+  (on request and for inactive customers), before the customer's own fields are cleared, so it may still match
+  rows by the customer's phone or document numbers.
 
 An app that is not installed registers nothing: its holds, activity and sections simply do not exist.
 """
@@ -36,6 +41,7 @@ class ExportSection:
 _HOLDS: dict[str, Callable[[Any], list[str]]] = {}
 _ACTIVITY: dict[str, Callable[[dt.datetime], Q]] = {}
 _SECTIONS: dict[str, ExportSection] = {}
+_ERASURES: dict[str, Callable[[Any, dt.datetime], int]] = {}
 
 
 def register_hold(name: str, fn: Callable[[Any], list[str]]) -> None:
@@ -48,6 +54,27 @@ def register_activity(name: str, fn: Callable[[dt.datetime], Q]) -> None:
 
 def register_export_section(name: str, fn: Callable[[Any], tuple[str, Rows]], *, order: int = 100) -> None:
     _SECTIONS[name] = ExportSection(fn=fn, order=order)
+
+
+def register_erasure(name: str, fn: Callable[[Any, dt.datetime], int]) -> None:
+    _ERASURES[name] = fn
+
+
+def phones_of(customer: Any) -> list[str]:
+    """The customer's phone as stored (digits only for a Chinese number): to find rows that name it, e.g. a
+    booking or a hotel reservation made by phone. Empty when the customer has none."""
+    phone = (customer.phone or "").strip()
+    return [phone] if phone else []
+
+
+def document_numbers_of(customer: Any) -> list[str]:
+    """The customer's identity document numbers (stored normalised): to find a guest's or visitor's record."""
+    return [number for number in customer.documents.values_list("number", flat=True) if number]
+
+
+def erase_linked(customer: Any, now: dt.datetime) -> dict[str, int]:
+    """Every registered app's rows of this customer cleared of personal data: rows changed per app."""
+    return {name: _ERASURES[name](customer, now) for name in sorted(_ERASURES)}
 
 
 def holds_of(customer: Any) -> list[str]:

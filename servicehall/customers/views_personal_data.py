@@ -17,12 +17,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from servicehall.core.errors import ApplicationError
 from servicehall.core.htmx import is_htmx
 from servicehall.core.pdf import render_pdf
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 
@@ -79,7 +79,7 @@ def personal_data(request: HttpRequest, customer_id: int) -> HttpResponse:
 @login_required
 @handles_application_errors
 @never_cache
-@require_POST
+@post_or_back_to("customers:personal_data", kwargs=("customer_id",))
 def personal_data_export(request: HttpRequest, customer_id: int) -> HttpResponse:
     """The customer's data as a JSON file or a PDF, downloaded for the customer who asked."""
     hall, customer = _hall_and_customer(request, customer_id)
@@ -101,7 +101,7 @@ def personal_data_export(request: HttpRequest, customer_id: int) -> HttpResponse
 @login_required
 @handles_application_errors
 @never_cache
-@require_POST
+@post_or_back_to("customers:personal_data", kwargs=("customer_id",))
 def personal_data_erase(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Anonymise on the customer's request; a legal hold answers 409 with every reason on the page."""
     hall, customer = _hall_and_customer(request, customer_id)

@@ -26,3 +26,22 @@ class HotelConfig(AppConfig):
         register_purpose(
             PaymentPurpose.HOTEL_FOLIO, on_succeeded=folio_payment_succeeded, is_payable=folio_payment_payable
         )
+
+        # PRIV02: guests' registrations and reservations' names are anonymised after the retention period, and
+        # at once on a customer's erasure.
+        from servicehall.core import retention
+        from servicehall.customers.subject_rights import register_erasure, register_hold
+
+        from . import privacy
+
+        retention.register(
+            "hotel_guests",
+            label=_("Hotel guests' registrations and reservations' names"),
+            setting="RETENTION_HOTEL_GUESTS_DAYS",
+            default=365,
+            due=privacy.guests_due,
+            apply=privacy.guests_anonymise,
+            action=_("anonymised: names, phone, document numbers and requests cleared (the stay and its bill kept)"),
+        )
+        register_erasure("hotel", privacy.customer_erase)
+        register_hold("hotel_stays", privacy.stays_hold)

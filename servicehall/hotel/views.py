@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from servicehall.core.errors import ApplicationError, Unprocessable
 from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.masking import mask_id_number
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.customers.models import IdDocument
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
@@ -276,7 +276,7 @@ def check_in(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:reservation", kwargs=("hall", "reservation"))
 @handles_application_errors
 def change(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
     """Change a booked reservation's dates, room type, rate plan or guests (HOTEL01): re-quoted, the policy's

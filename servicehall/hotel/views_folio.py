@@ -5,7 +5,6 @@ billing app, the farewell; and the manager's night audit page (occupancy, ADR, R
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
 import segno
@@ -18,13 +17,13 @@ from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.billing.models import PaymentMethod
 from servicehall.care.selectors import link_rating_open
 from servicehall.core.errors import ApplicationError
 from servicehall.core.htmx import render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.invoicing.models import BuyerKind
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, user_can
@@ -33,22 +32,6 @@ from . import night_audit, selectors, selectors_folio, services, services_folio
 from .models import FolioCharge, Reservation
 from .presentation import reservation_row
 from .views import _day, _nav
-
-
-def _post_or_back_to(page: str) -> Any:
-    """An action that answers a refused form with its page at the action's own address: a reload or the back
-    button there (a GET) goes to `page` of the reservation instead of "method not allowed"."""
-
-    def wrap(view: Any) -> Any:
-        @functools.wraps(view)
-        def guarded(request: HttpRequest, hall: str, reservation: int, **kwargs: Any) -> HttpResponse:
-            if request.method == "GET":
-                return redirect(reverse(f"hotel:{page}", kwargs={"hall": hall, "reservation": reservation}))
-            return view(request, hall, reservation, **kwargs)
-
-        return require_http_methods(["GET", "POST"])(guarded)
-
-    return wrap
 
 
 def _folio_url(hall: Any, reservation: Reservation) -> str:
@@ -156,7 +139,7 @@ def _folio_action(request: HttpRequest, hall: str, reservation: int, run: Any, c
 
 @login_required
 @never_cache
-@_post_or_back_to("folio")
+@post_or_back_to("hotel:folio", kwargs=("hall", "reservation"))
 @handles_application_errors
 def charge(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
     def run(hall_obj: Any, found: Reservation) -> str:
@@ -176,7 +159,7 @@ def charge(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
 
 @login_required
 @never_cache
-@_post_or_back_to("folio")
+@post_or_back_to("hotel:folio", kwargs=("hall", "reservation"))
 @handles_application_errors
 def reverse_charge(request: HttpRequest, hall: str, reservation: int, charge: int) -> HttpResponse:
     def run(hall_obj: Any, found: Reservation) -> str:
@@ -201,7 +184,7 @@ def _payment_fields(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @never_cache
-@_post_or_back_to("folio")
+@post_or_back_to("hotel:folio", kwargs=("hall", "reservation"))
 @handles_application_errors
 def deposit(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
     def run(hall_obj: Any, found: Reservation) -> str | HttpResponse:
@@ -218,7 +201,7 @@ def deposit(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
 
 @login_required
 @never_cache
-@_post_or_back_to("folio")
+@post_or_back_to("hotel:folio", kwargs=("hall", "reservation"))
 @handles_application_errors
 def check_out(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
     """Settle the balance through billing and check the guest out; then the farewell."""
@@ -307,7 +290,7 @@ def invoice_context(request: HttpRequest, hall: Any, found: Reservation) -> dict
 
 @login_required
 @never_cache
-@_post_or_back_to("farewell")
+@post_or_back_to("hotel:farewell", kwargs=("hall", "reservation"))
 @handles_application_errors
 def invoice(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
     """Invoice on request at or after check-out: the buyer as typed; once (a second press shows the first)."""

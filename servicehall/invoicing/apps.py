@@ -17,3 +17,9 @@ class InvoicingConfig(AppConfig):
 
         register_refund_hooks("invoicing", on_payout=invoices_void_for_refund, invoice_numbers=issued_invoice_numbers)
         register_day_source(INVOICES, invoices_for_hall_day)
+        # PRIV02: a customer's personal invoices lose the buyer's name on erasure (the invoice is kept).
+        from servicehall.customers.subject_rights import register_erasure
+
+        from . import privacy
+
+        register_erasure("invoices", privacy.customer_erase)

@@ -18,13 +18,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.billing.selectors import payment_get_for_user
 from servicehall.core.errors import ApplicationError, NotFound
 from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.throttling import TooManyRequests, count_per_client
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.customers.selectors import customer_get_for_user
 from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
@@ -206,7 +206,7 @@ def _refused(request: HttpRequest, hall: Hall, invoice: Invoice, message: str, s
 
 
 @login_required
-@require_POST
+@post_or_back_to("invoicing:detail", kwargs=("hall", "invoice_id"))
 @handles_application_errors
 def void(request: HttpRequest, hall: str, invoice_id: int) -> HttpResponse:
     found_hall = _hall(request, hall)
@@ -221,7 +221,7 @@ def void(request: HttpRequest, hall: str, invoice_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back_to("invoicing:detail", kwargs=("hall", "invoice_id"))
 @handles_application_errors
 def reissue(request: HttpRequest, hall: str, invoice_id: int) -> HttpResponse:
     found_hall = _hall(request, hall)

@@ -31,7 +31,12 @@ class OrdersConfig(AppConfig):
         # PRIV02: scans kept with ended orders are deleted after the retention period; open orders hold a
         # customer's erasure; the customer's orders are part of their export.
         from servicehall.core import retention
-        from servicehall.customers.subject_rights import register_activity, register_export_section, register_hold
+        from servicehall.customers.subject_rights import (
+            register_activity,
+            register_erasure,
+            register_export_section,
+            register_hold,
+        )
 
         from . import privacy
 
@@ -47,3 +52,4 @@ class OrdersConfig(AppConfig):
         register_hold("open_orders", privacy.open_orders_hold)
         register_activity("orders", privacy.orders_activity)
         register_export_section("orders", privacy.export_section, order=10)
+        register_erasure("orders", privacy.customer_erase)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,9 +10,11 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from servicehall.core.models import TimeStampedModel
 
+from .recovery_codes import recovery_code_digests
 from .roles import Role
 
 
@@ -205,3 +208,28 @@ class HallClosedDay(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.hall.code} {self.date:%Y-%m-%d}"
+
+
+class RecoveryCodeDevice(StaticDevice):
+    """A person's recovery codes (ASVS V6): django-otp's static device whose tokens are keyed digests of the
+    codes (`recovery_codes`), so the database never holds a code that works. A code is checked by its digest
+    and, as with django-otp, deleted when used: it works once."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def verify_token(self, token: Any) -> bool:
+        verify_allowed, _reason = self.verify_is_allowed()
+        if not verify_allowed:
+            return False
+        match = self.token_set.filter(token__in=recovery_code_digests(str(token))).first()
+        if match is None:
+            self.throttle_increment()
+            return False
+        match.delete()
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True

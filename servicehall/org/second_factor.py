@@ -2,7 +2,8 @@
 
 Duty managers, service managers, head-office auditors, hall administrators and superusers sign in with their
 password and then a 6-digit code from an authenticator app (a TOTP device) or one of their recovery codes (a
-static device; each code works once). A hall may ask it of every role (`Hall.second_factor_all_staff`).
+static device whose tokens are keyed digests of the codes, `models.RecoveryCodeDevice`; each code works once).
+A hall may ask it of every role (`Hall.second_factor_all_staff`).
 `SECOND_FACTOR_REQUIRED` turns the whole requirement off (a demo on one's own machine, tests not about it).
 
 A person who needs the factor and has none enrols before any other page: a new secret shown once (QR code and
@@ -43,7 +44,8 @@ from servicehall.core.errors import ApplicationError, NotFound, is_api_request
 from servicehall.core.services import audit_record
 from servicehall.core.views import wants_json
 
-from .models import Hall, Membership
+from .models import Hall, Membership, RecoveryCodeDevice
+from .recovery_codes import recovery_code_digest
 from .roles import Role
 from .selectors import memberships_for_user
 
@@ -159,13 +161,14 @@ def enrolment_confirm(*, actor: Actor, user: Any, device_id: Any, code: str) -> 
 
 def _recovery_codes_new(*, user: Any) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    device = RecoveryCodeDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
     codes: list[str] = []
     while len(codes) < settings.SECOND_FACTOR_RECOVERY_CODES:
         token = StaticToken.random_token()
         if token not in codes:
             codes.append(token)
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=token) for token in codes)
+    # Only the codes' digests are stored (ASVS V6); the codes themselves are shown once, at enrolment.
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=recovery_code_digest(token)) for token in codes)
     return codes
 
 
@@ -210,7 +213,7 @@ def second_factor_verify(*, request: HttpRequest, code: str) -> Verification:
         with transaction.atomic():
             # The app's code is 6 digits; a recovery code 8 letters and digits (each kind throttles its own tries).
             authenticators = list(TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True))
-            static = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+            static = RecoveryCodeDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
             candidates: list[Any] = authenticators if token.isdigit() and len(token) <= MAX_APP_DIGITS else [static]
             if any(d is not None and not d.verify_is_allowed()[0] for d in candidates):
                 # django-otp holds the next try back 1, 2, 4 … seconds after each wrong code: no code is tried.

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from servicehall.core.errors import ApplicationError, NotFound, Unprocessable
 from servicehall.core.htmx import is_htmx, render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
@@ -341,7 +341,7 @@ def rectification_page(request: HttpRequest, hall: str, rectification: int) -> H
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("premises:rectification", kwargs=("hall", "rectification"))
 def rectification_act(request: HttpRequest, hall: str, rectification: int, action: str) -> HttpResponse:
     hall_obj = _hall(request, hall)
     found = selectors.rectification_get(hall=hall_obj, rectification_id=rectification)

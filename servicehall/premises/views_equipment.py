@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.core.errors import ApplicationError, NotFound
 from servicehall.core.htmx import is_htmx, render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 
@@ -180,7 +180,7 @@ def _run(request: HttpRequest, hall: Hall, found: Any, action: str) -> str:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("premises:equipment_item", kwargs=("hall", "equipment"))
 def equipment_act(request: HttpRequest, hall: str, equipment: int, action: str) -> HttpResponse:
     hall_obj = _hall(request, hall)
     found = selectors.equipment_get(hall=hall_obj, equipment_id=equipment)

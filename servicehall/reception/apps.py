@@ -22,3 +22,6 @@ class ReceptionConfig(AppConfig):
             apply=privacy.visitors_anonymise,
             action=_("anonymised: name, position and document cleared (the visit and its head count kept)"),
         )
+        from servicehall.customers.subject_rights import register_erasure
+
+        register_erasure("visitors", privacy.customer_erase)

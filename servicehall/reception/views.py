@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from servicehall.core.errors import ApplicationError, Unprocessable
 from servicehall.core.exports import XLSX_CONTENT_TYPE, write_row
 from servicehall.core.htmx import is_htmx, render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
@@ -290,7 +290,7 @@ def _step(request: HttpRequest, hall: Hall, visit: Visit, run: Any, done: str, a
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("reception:visit", kwargs=("hall", "visit"))
 def visit_act(request: HttpRequest, hall: str, visit: int, action: str) -> HttpResponse:
     """The visit's steps that take at most a note: submit, approve, reject, cancel, prepared, farewell."""
     hall_obj = _hall(request, hall)
@@ -407,7 +407,7 @@ def visitor_sign_in(request: HttpRequest, hall: str, visit: int, visitor: int) -
 @login_required
 @handles_application_errors
 @never_cache
-@require_POST
+@post_or_back_to("reception:visit", kwargs=("hall", "visit"))
 def visitor_id(request: HttpRequest, hall: str, visit: int, visitor: int) -> HttpResponse:
     """The full document number, for a role that may see it (logged); shown once in the page."""
     hall_obj = _hall(request, hall, C.REVEAL_PERSONAL_DATA)

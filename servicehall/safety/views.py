@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.core.errors import ApplicationError, Unprocessable
 from servicehall.core.htmx import is_htmx, render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
@@ -263,7 +263,7 @@ def incident(request: HttpRequest, hall: str, incident: int) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("safety:incident", kwargs=("hall", "incident"))
 def incident_entry(request: HttpRequest, hall: str, incident: int) -> HttpResponse:
     hall_obj = _hall(request, hall)
     found = selectors.incident_get(hall=hall_obj, incident_id=incident)

@@ -21,11 +21,13 @@ from django.utils import timezone
 
 from servicehall.appointments.models import AppointmentType, Booking
 from servicehall.appointments.states import BookingStatus
-from servicehall.care.models import FollowUpCall, FollowUpOutcome
+from servicehall.care.models import Complaint, ComplaintEntry, FollowUpCall, FollowUpOutcome, OpinionEntry
 from servicehall.core import retention
 from servicehall.core.models import AuditEntry, OutgoingMessage
+from servicehall.core.retention import ERASED_TEXT
 from servicehall.customers.models import Customer, IdDocument, Service
 from servicehall.customers.services import ANONYMISED_NAME
+from servicehall.hotel.models import GuestRegistration, Reservation
 from servicehall.orders.models import SCAN_REMOVED, FollowUpTask, OrderDocument, WorkOrder
 from servicehall.orders.states import OrderStatus
 from servicehall.orders.tests.helpers import business
@@ -37,7 +39,11 @@ from servicehall.queueing.models import Ticket
 from servicehall.queueing.states import TicketStatus
 from servicehall.reception.models import Visit, Visitor
 from servicehall.reception.tests.helpers import plan
+from servicehall.reports.selectors_reports import hall_period_headline, hall_period_report
+from servicehall.reports.services import rollup_rebuild
 from testsupport.customers import CustomerFactory, IdDocumentFactory, MobileServiceFactory
+
+from . import priv02_rows as rows
 
 pytestmark = pytest.mark.django_db
 
@@ -134,10 +140,11 @@ def scene(world, settings, tmp_path):
         customer=old, status=Service.Status.CANCELLED, cancelled_at=timezone.now() - OLD, balance=Decimal("0.00")
     )
     Customer.objects.filter(pk=old.pk).update(created_at=timezone.now() - OLD)
-    old_order = _order(world, bt, old, number="OLD-1", status=S.CLOSED, age=OLD)
-    # An active customer: registered long ago, but an order last week.
+    _order(world, bt, old, number="OLD-1", status=S.CLOSED, age=OLD)
+    # An active customer: registered long ago, an order that ended long ago, but an order last week.
     active = CustomerFactory(company=world.hall.company, name="孙八", phone="13700002222")
     Customer.objects.filter(pk=active.pk).update(created_at=timezone.now() - OLD)
+    old_order = _order(world, bt, active, number="OLD-2", status=S.CLOSED, age=OLD)
     recent_order = _order(world, bt, active, number="NEW-1", status=S.CLOSED, age=dt.timedelta(days=7))
     tpl = template(loaded(world.hall))
     kind = AppointmentType.objects.create(hall=world.hall, category=world.b, slot_minutes=30)
@@ -158,6 +165,23 @@ def scene(world, settings, tmp_path):
         "recent_visitor": _visitor(world, name="吴十", number="110105199206306131", age=dt.timedelta(days=7)),
         "old_photo": _patrol_photo(world, tpl, age=OLD, key="old"),
         "recent_photo": _patrol_photo(world, tpl, age=dt.timedelta(days=7), key="new"),
+        "old_complaint": rows.complaint(
+            world, words="营业员态度差", name="陈十一", phone="13711112222", closed_ago=OLD, entry="回访陈十一"
+        ),
+        "recent_complaint": rows.complaint(
+            world, words="排队太久", name="林十二", phone="13711113333", closed_ago=dt.timedelta(days=7)
+        ),
+        "open_complaint": rows.complaint(world, words="网络很慢", name="黄十三", phone="13711114444"),
+        "old_opinion": rows.opinion(world, text="希望多开窗口", name="何十四", phone="13711115555", answered_ago=OLD),
+        "recent_opinion": rows.opinion(
+            world, text="椅子太少", name="罗十五", phone="13711116666", answered_ago=dt.timedelta(days=7)
+        ),
+        "old_stay": rows.stay(
+            world, name="高十六", phone="13711117777", document="110105199206306132", departed_ago=OLD
+        ),
+        "recent_stay": rows.stay(
+            world, name="梁十七", phone="13711118888", document="110105199206306133", departed_ago=dt.timedelta(days=7)
+        ),
     }
 
 
@@ -173,6 +197,11 @@ def _counts() -> dict[str, int]:
         "patrol_items": PatrolResult.objects.count(),
         "services": Service.objects.count(),
         "bookings": Booking.objects.count(),
+        "complaints": Complaint.objects.count(),
+        "complaint entries": ComplaintEntry.objects.count(),
+        "opinions": OpinionEntry.objects.count(),
+        "reservations": Reservation.objects.count(),
+        "guest registrations": GuestRegistration.objects.count(),
     }
 
 
@@ -194,7 +223,28 @@ def _snapshot(scene) -> dict[str, object]:
         "recent ticket phone": scene["recent_ticket"].phone,
         "old booking": (scene["old_booking"].name, scene["old_booking"].phone, scene["old_booking"].notes),
         "recent booking": (scene["recent_booking"].name, scene["recent_booking"].phone),
+        "old complaint": _complaint_view(scene["old_complaint"]),
+        "recent complaint": _complaint_view(scene["recent_complaint"]),
+        "open complaint": _complaint_view(scene["open_complaint"]),
+        "old opinion": (
+            scene["old_opinion"].contact_name,
+            scene["old_opinion"].contact_phone,
+            scene["old_opinion"].text,
+        ),
+        "recent opinion": (scene["recent_opinion"].contact_name, scene["recent_opinion"].text),
+        "old stay": _stay_view(scene["old_stay"]),
+        "recent stay": _stay_view(scene["recent_stay"]),
     }
+
+
+def _complaint_view(complaint: Complaint) -> tuple[str, ...]:
+    entries = "|".join(complaint.entries.values_list("text", flat=True))
+    return (complaint.contact_name, complaint.contact_phone, complaint.words, entries)
+
+
+def _stay_view(stay: Reservation) -> tuple[str, ...]:
+    guest = stay.registrations.get()
+    return (stay.guest_name, stay.phone, stay.requests, guest.name, guest.document_number)
 
 
 def test_priv02_every_kind_of_the_retention_table_is_registered_with_its_setting():
@@ -209,6 +259,9 @@ def test_priv02_every_kind_of_the_retention_table_is_registered_with_its_setting
         "ticket_phones": "RETENTION_TICKET_PHONES_DAYS",
         "bookings": "RETENTION_BOOKINGS_DAYS",
         "outbox": "RETENTION_OUTBOX_DAYS",
+        "complaints": "RETENTION_COMPLAINTS_DAYS",
+        "opinions": "RETENTION_OPINIONS_DAYS",
+        "hotel_guests": "RETENTION_HOTEL_GUESTS_DAYS",
     }
 
 
@@ -218,7 +271,7 @@ def test_priv02_the_dry_run_lists_what_is_due_and_changes_nothing(scene):
     call_command("retention_run", "--dry-run", stdout=out)
     text = out.getvalue()
     due_kinds = ("order_scans", "inactive_customers", "follow_up_notes", "visitors", "patrol_photos")
-    for kind in (*due_kinds, "ticket_phones", "bookings"):
+    for kind in (*due_kinds, "ticket_phones", "bookings", "complaints", "opinions", "hotel_guests"):
         assert f"{kind}: kept" in text and "1 due" in text.split(f"{kind}:")[1].splitlines()[0]
     assert "dry run, nothing changed" in text
     assert _snapshot(scene) == before
@@ -248,7 +301,15 @@ def test_priv02_the_run_anonymises_what_is_due_and_nothing_else_and_counts_stay(
         "recent ticket phone": "13744443333",
         "old booking": (ANONYMISED_NAME, "", ""),
         "recent booking": ("冯二", "13722225555"),
+        "old complaint": ("", "", ERASED_TEXT, ""),
+        "recent complaint": ("林十二", "13711113333", "排队太久", ""),
+        "open complaint": ("黄十三", "13711114444", "网络很慢", ""),
+        "old opinion": ("", "", ERASED_TEXT),
+        "recent opinion": ("罗十五", "椅子太少"),
+        "old stay": (ANONYMISED_NAME, "", "", ANONYMISED_NAME, ""),
+        "recent stay": ("梁十七", "13711118888", "梁十七要高楼层", "梁十七", "110105199206306133"),
     }
+    assert scene["old_opinion"].answer == ERASED_TEXT and scene["old_complaint"].summary == ERASED_TEXT
     assert _counts() == counts
     # The files are gone from the storage, the rows say why.
     assert not os.path.exists(old_scan_path) and not os.path.exists(old_photo_path)
@@ -269,6 +330,9 @@ def test_priv02_the_run_anonymises_what_is_due_and_nothing_else_and_counts_stay(
         "patrol_photos",
         "ticket_phones",
         "bookings",
+        "complaints",
+        "opinions",
+        "hotel_guests",
     }
     for audit in audits:
         assert set(audit.data) == {"days", "due", "done"}
@@ -282,6 +346,10 @@ def test_priv02_the_run_anonymises_what_is_due_and_nothing_else_and_counts_stay(
         "地面有纸屑",
         "13755556666",
         "郑一",
+        "陈十一",
+        "何十四",
+        "高十六",
+        "110105199206306132",
     ):
         assert secret not in text
     # A second run finds nothing due: the command is idempotent.
@@ -319,3 +387,26 @@ def test_priv02_text_messages_are_deleted_after_their_period_once_sent_and_queue
     assert outcomes["outbox"].done == 2
     left = set(OutgoingMessage.objects.values_list("pk", flat=True))
     assert left == {old_queued.pk, recent.pk} and not {old_sent.pk, old_failed.pk} & left
+
+
+def _report(hall) -> tuple[object, object]:
+    """The managers' report and headline over the whole scene, read from rollups rebuilt from the records."""
+    today = timezone.localdate(timezone.now(), hall.tz)
+    start = today - OLD - dt.timedelta(days=30)
+    for ago in (OLD, dt.timedelta(days=7), dt.timedelta(0)):
+        day = today - ago
+        rollup_rebuild(day_from=day - dt.timedelta(days=2), day_to=day + dt.timedelta(days=2), halls=[hall])
+    return (
+        hall_period_report(hall=hall, start=start, end=today),
+        hall_period_headline(hall=hall, start=start, end=today),
+    )
+
+
+def test_priv02_reports_rollups_and_headline_figures_are_the_same_after_a_run(scene, world):
+    before = _report(world.hall)
+    call_command("retention_run", stdout=io.StringIO())
+    after = _report(world.hall)
+    for report in (before, after):
+        report[0].pop("rolled_up_at")  # when the rollups were rebuilt, not a figure
+    assert after == before
+    assert before[0]["totals"]["issued"] == Ticket.objects.count() > 0

@@ -22,14 +22,16 @@ from django.utils.translation import gettext as _
 from servicehall.core.actors import Actor
 from servicehall.core.errors import Conflict, NotFound, Unprocessable
 from servicehall.core.masking import mask_name
+from servicehall.core.models import OutgoingMessage
 from servicehall.core.retention import ANONYMISED_NAME as ANONYMISED_NAME
 from servicehall.core.services import audit_record
 from servicehall.org.models import Hall
 from servicehall.org.permissions import require_capability
 from servicehall.org.roles import Capability
+from servicehall.queueing.models import Ticket
 
 from ..models import Customer, IdDocument, PersonalDataAccess, Service
-from ..subject_rights import active_since, export_sections, holds_of
+from ..subject_rights import active_since, erase_linked, export_sections, holds_of, phones_of
 from ._common import _text
 
 EXPORT_FORMATS = ("json", "pdf")
@@ -66,8 +68,24 @@ def customer_holds(customer: Customer) -> list[str]:
 # --- anonymising -----------------------------------------------------------------------------------------
 
 
+def own_erasure(customer: Customer, now: dt.datetime) -> int:
+    """The rows below the customers app that name the customer's phone: tickets' phones cleared (the tickets
+    stay, so every count and wait is unchanged), text messages to it deleted (no report counts the outbox)."""
+    phones = phones_of(customer)
+    done = 0
+    if phones:
+        done += Ticket.objects.filter(phone__in=phones).update(phone="")
+        deleted, _by_model = OutgoingMessage.objects.filter(phone__in=phones).delete()
+        done += deleted
+    return done
+
+
 def _anonymise(customer: Customer, *, now: dt.datetime) -> dict[str, int]:
-    """Clear the personal fields of a customer whose row is locked; answers the counts for the audit."""
+    """Clear the personal fields of a customer whose row is locked; answers the counts for the audit.
+
+    The registered apps' rows first (`customers.subject_rights.erase_linked`), while the customer's phone and
+    document numbers still find them; then the customer's own fields."""
+    linked = erase_linked(customer, now)
     documents = list(IdDocument.objects.filter(customer=customer))
     for document in documents:
         # The number is unique per company and kind: a placeholder of the row's own id keeps it so.
@@ -86,7 +104,7 @@ def _anonymise(customer: Customer, *, now: dt.datetime) -> dict[str, int]:
         updated_at=now,
     )
     customer.refresh_from_db()
-    return {"documents": len(documents), "services": services}
+    return {"documents": len(documents), "services": services, "linked_rows": sum(linked.values())}
 
 
 def inactive_customers_due(cutoff: dt.datetime) -> QuerySet[Customer]:

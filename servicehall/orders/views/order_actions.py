@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, Unprocessable
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 
 from .. import forms, selectors, services
 from ..extensions import OrderAction
@@ -211,7 +211,7 @@ work_done = order_action(_act_work_done)
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("orders:detail", kwargs=("order_id",))
 def save_details(request: HttpRequest, order_id: int) -> HttpResponse:
     """The business inputs from the business type's form; a bad input comes back beside its field (422)."""
     order = selectors.order_get_for_user(user=request.user, order_id=order_id, capability=C.SERVE)
@@ -239,7 +239,7 @@ def save_details(request: HttpRequest, order_id: int) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("orders:detail", kwargs=("order_id",))
 def hold_number(request: HttpRequest, order_id: int) -> HttpResponse:
     """BT01: hold the pool number the clerk just chose for this order (JSON for the page's script)."""
     order = selectors.order_get_for_user(user=request.user, order_id=order_id, capability=C.SERVE)

@@ -8,11 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from servicehall.core.errors import NotFound
 from servicehall.core.htmx import is_htmx, render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Hall
 from servicehall.org.presentation import staff_name
 
@@ -56,7 +56,7 @@ def review_list(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("orders:detail", kwargs=("order_id",))
 def review_decide(request: HttpRequest, hall: str, order_id: int) -> HttpResponse:
     hall_obj = _hall(request, hall, C.MANAGE_QUEUE)
     order = selectors.order_get_for_user(user=request.user, order_id=order_id, capability=C.MANAGE_QUEUE)
