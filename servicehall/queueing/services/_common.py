@@ -7,15 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.core.actors import Actor, acting_user
-from servicehall.core.errors import Conflict, Forbidden
+from servicehall.core.errors import Conflict, Forbidden, NotFound
 from servicehall.core.states import transition
 from servicehall.org.models import Counter, Hall
 from servicehall.org.roles import Capability
-from servicehall.org.selectors import user_can
+from servicehall.org.selectors import memberships_for_user, user_can
 
 from .. import events
 from ..models import DEFAULT_HEAD_START_MINUTES, PriorityRule, Ticket, TicketInterval
@@ -126,8 +128,22 @@ def counter_check_operator(*, counter: Counter, user: Any) -> None:
     )
 
 
+def _ticket_locked_here(ticket: Ticket) -> bool:
+    """Whether `ticket` is the row the caller locked in a transaction block still open (see `_lock_ticket`):
+    the block that was innermost when it was locked is still on the connection's stack of atomic blocks."""
+    marker = getattr(ticket, "_locked_in", None)
+    if marker is None:
+        return False
+    return any(block is marker for block in transaction.get_connection().atomic_blocks)
+
+
 def _lock_ticket(ticket: Ticket) -> Ticket:
-    """Lock the ticket's row and bring along what the move and its answer need."""
+    """Lock the ticket's row and bring along what the move and its answer need.
+
+    A ticket the caller has locked already in a transaction still open (`lock_ticket_for_user`, the API's
+    hot path) is not read again."""
+    if _ticket_locked_here(ticket):
+        return ticket
     locked = (
         Ticket.objects.select_for_update(of=("self",)).select_related("hall", "category", "counter").get(pk=ticket.pk)
     )
@@ -136,13 +152,57 @@ def _lock_ticket(ticket: Ticket) -> Ticket:
     return locked
 
 
+def lock_ticket_for_user(*, ticket_id: Any, user: Any) -> Ticket:
+    """Inside the caller's transaction: lock a ticket of the user's halls (404 for any other) with its hall,
+    category and counter, marked so that the service the caller runs next in the same transaction does not
+    lock and read it a second time."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("lock_ticket_for_user needs the caller's transaction")
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("hall", "category", "counter")
+        .filter(pk=ticket_id)
+        .first()
+    )
+    if ticket is None or not any(m.hall_id == ticket.hall_id for m in memberships_for_user(user=user)):
+        raise NotFound(_("There is no such ticket."))
+    if ticket.counter is not None:
+        ticket.counter.hall = ticket.hall
+    ticket._locked_in = connection.atomic_blocks[-1]  # type: ignore[attr-defined]
+    return ticket
+
+
 def _check_ticket_operator(ticket: Ticket, user: Any) -> None:
     if ticket.counter is not None:
         counter_check_operator(counter=ticket.counter, user=user)
 
 
+def _locked_counters() -> Any:
+    """Counters to lock, each with its hall and — in the same query — the id of its active ticket (one at most,
+    by constraint) as `active_ticket_id`: call-next's check that the counter is free costs no query of its own."""
+    active = Ticket.objects.filter(counter_id=OuterRef("pk"), status__in=ACTIVE_STATUSES).values("pk")[:1]
+    return (
+        Counter.objects.select_for_update(of=("self",))
+        .select_related("hall")
+        .annotate(active_ticket_id=Subquery(active))
+    )
+
+
 def _lock_counter(counter: Counter) -> Counter:
-    return Counter.objects.select_for_update(of=("self",)).select_related("hall").get(pk=counter.pk)
+    return _locked_counters().get(pk=counter.pk)
+
+
+def _lock_counter_for(*, counter_id: int, user: Any, capability: str) -> Counter:
+    """Lock a counter of the user's halls by its id: the scope check of `org.selectors.counter_get_for_user`
+    (404 for a counter of another hall, 403 without `capability` there) made on the locked row, so the API's
+    hot path reads the counter once. The user's memberships come with the request's token (no query)."""
+    counter = _locked_counters().filter(pk=counter_id).first()
+    if counter is None or not any(m.hall_id == counter.hall_id for m in memberships_for_user(user=user)):
+        raise NotFound(_("There is no such counter."))
+    if not user_can(user=user, hall=counter.hall, capability=capability):
+        raise Forbidden(_("Your role in this hall does not allow this."))
+    return counter
 
 
 def _require_no_active(counter: Counter) -> None:
