@@ -292,3 +292,39 @@ def test_issue17_q5_messages_are_translated(world, clerk):
     )
     assert response.status_code == 409
     assert first.number in response.json()["message"] and "cannot" not in response.json()["message"]
+
+
+# --- ISSUE17-Q5 on the counter workbench ---------------------------------------------------------
+
+
+def test_issue17_q5_the_workbench_finishes_and_calls_next_with_one_button(world):
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    first, second = issue(world), issue(world)
+    clerk = Client()
+    clerk.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    clerk.force_login(world.clerk)
+    assert clerk.post(reverse("queueing:workbench_take", kwargs={"hall": "ha"}), {"counter": world.counter1.pk})
+    hx = {"HX-Request": "true"}
+    clerk.post(reverse("queueing:workbench_call_next", kwargs={"hall": "ha"}), headers=hx)
+    page = clerk.post(reverse("queueing:workbench_start", kwargs={"hall": "ha", "ticket": first.pk}), headers=hx)
+    next_url = reverse("queueing:workbench_finish_and_call_next", kwargs={"hall": "ha"})
+    assert 'data-testid="action-finish-and-call-next"' in page.content.decode()
+    assert f'hx-post="{next_url}"' in page.content.decode()
+
+    response = clerk.post(next_url, {"outcome": "completed"}, headers=hx)
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "A001 finished. Calling A002." in html
+    assert 'data-testid="current-number">A002<' in html
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.status, first.outcome, second.status) == (S.DONE, "completed", S.CALLED)
+
+    chinese = Client()
+    chinese.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese.force_login(world.clerk)
+    refused = chinese.post(next_url, {"outcome": "completed"}, headers=hx)  # A002 is called, not served
+    assert refused.status_code == 409
+    assert "A002" in refused.content.decode() and "cannot become" not in refused.content.decode()
