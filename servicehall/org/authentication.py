@@ -31,5 +31,5 @@ class MembershipTokenAuthentication(TokenAuthentication):
             membership.user = user
         if not user.is_active:
             return super().authenticate_credentials(key)  # refuses in DRF's words
-        user._servicehall_memberships = rows
+        user._servicehall_memberships = rows  # type: ignore[attr-defined]
         return user, user.auth_token

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,11 +68,72 @@ def _move(
 
     A lost race is refused like an illegal move, naming the status the ticket is in now."""
     now = now or timezone.now()
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql" and not any(hasattr(v, "resolve_expression") for v in changes.values()):
+        return _move_in_one_statement(ticket, to, actor=actor, counter=counter, note=note, now=now, changes=changes)
     transition(ticket, to, table=TICKET_TABLE, refuse=lambda status: _refuse_move(ticket, to, status), changes=changes)
     TicketInterval.objects.filter(ticket=ticket, ended_at__isnull=True).update(ended_at=now)
     TicketInterval.objects.create(
         ticket=ticket, status=to, counter=counter, actor=acting_user(actor), started_at=now, note=note[:200]
     )
+    return ticket
+
+
+def _move_in_one_statement(
+    ticket: Ticket, to: str, *, actor: Actor, counter: Counter | None, note: str, now: dt.datetime, changes: Any
+) -> Ticket:
+    """`_move` on PostgreSQL in one statement (issue 17): the compare-and-set update of the ticket, the close of
+    its open interval and the new interval, as data-modifying CTEs of one query. The same rules as
+    `core.states.transition`: a move the table does not list is refused; a lost race (the row's status is no
+    longer the one read) writes nothing and is refused naming the status the ticket is in now."""
+    old = ticket.status
+    if not TICKET_TABLE.allows(old, to):
+        raise _refuse_move(ticket, to, old)
+    connection = transaction.get_connection()
+    qn = connection.ops.quote_name
+    ticket_meta, interval_meta = Ticket._meta, TicketInterval._meta
+
+    def column(meta: Any, name: str) -> str:
+        return qn(meta.get_field(name).column)
+
+    def prepared(meta: Any, name: str, value: Any) -> Any:
+        if isinstance(value, models.Model):
+            value = value.pk
+        return meta.get_field(name).get_db_prep_save(value, connection)
+
+    assignments = [(column(ticket_meta, "status"), prepared(ticket_meta, "status", to))]
+    assignments += [(column(ticket_meta, name), prepared(ticket_meta, name, value)) for name, value in changes.items()]
+    pk = column(ticket_meta, "id")
+    stamp = prepared(interval_meta, "started_at", now)
+    user = acting_user(actor)
+    interval_columns = ", ".join(
+        column(interval_meta, name)
+        for name in ("ticket", "status", "counter", "actor", "started_at", "ended_at", "note")
+    )
+    # Quoted names of the models only; every value is a parameter.
+    sql = (
+        f"WITH moved AS (UPDATE {qn(ticket_meta.db_table)} SET {', '.join(f'{c} = %s' for c, _v in assignments)} "  # noqa: S608
+        f"WHERE {pk} = %s AND {column(ticket_meta, 'status')} = %s RETURNING {pk}), "
+        f"closed AS (UPDATE {qn(interval_meta.db_table)} SET {column(interval_meta, 'ended_at')} = %s "
+        f"WHERE {column(interval_meta, 'ticket')} IN (SELECT {pk} FROM moved) "
+        f"AND {column(interval_meta, 'ended_at')} IS NULL), "
+        f"opened AS (INSERT INTO {qn(interval_meta.db_table)} ({interval_columns}) "
+        f"SELECT {pk}, %s, %s, %s, %s, NULL, %s FROM moved) "
+        "SELECT COUNT(*) FROM moved"
+    )
+    params = [value for _c, value in assignments]
+    params += [prepared(ticket_meta, "id", ticket.pk), prepared(ticket_meta, "status", old), stamp]
+    params += [to, counter.pk if counter is not None else None, user.pk if user is not None else None, stamp]
+    params += [note[:200]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        moved = cursor.fetchone()[0]
+    if moved != 1:
+        current = Ticket.objects.values_list("status", flat=True).get(pk=ticket.pk)
+        raise _refuse_move(ticket, to, current)
+    ticket.status = to
+    for name, value in changes.items():
+        setattr(ticket, name, value)
     return ticket
 
 
