@@ -116,9 +116,10 @@ def _move_in_one_statement(
         f"WHERE {pk} = %s AND {column(ticket_meta, 'status')} = %s RETURNING {pk}), "
         f"closed AS (UPDATE {qn(interval_meta.db_table)} SET {column(interval_meta, 'ended_at')} = %s "
         f"WHERE {column(interval_meta, 'ticket')} IN (SELECT {pk} FROM moved) "
-        f"AND {column(interval_meta, 'ended_at')} IS NULL), "
+        f"AND {column(interval_meta, 'ended_at')} IS NULL RETURNING 1), "
+        # Reading `closed` makes the close run before the insert: the one open interval per ticket holds.
         f"opened AS (INSERT INTO {qn(interval_meta.db_table)} ({interval_columns}) "
-        f"SELECT {pk}, %s, %s, %s, %s, NULL, %s FROM moved) "
+        f"SELECT {pk}, %s, %s, %s, %s, NULL, %s FROM moved WHERE (SELECT COUNT(*) FROM closed) >= 0) "
         "SELECT COUNT(*) FROM moved"
     )
     params = [value for _c, value in assignments]
