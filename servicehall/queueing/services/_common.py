@@ -5,7 +5,9 @@ checks that a counter is free, and the pushes to the hall's screens."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
@@ -197,6 +199,20 @@ def _ticket_locked_here(ticket: Ticket) -> bool:
     if marker is None:
         return False
     return any(block is marker for block in transaction.get_connection().atomic_blocks)
+
+
+def ticket_atomic[F: Callable[..., Any]](service: F) -> F:
+    """`transaction.atomic` for a service of one ticket, without the savepoint (two statements) when the
+    caller has locked the ticket in its own transaction (`lock_ticket_for_user`): a refusal then rolls back
+    the caller's whole transaction, which is what that caller does with any error anyway."""
+
+    @functools.wraps(service)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        ticket = kwargs.get("ticket")
+        with transaction.atomic(savepoint=not (ticket is not None and _ticket_locked_here(ticket))):
+            return service(*args, **kwargs)
+
+    return cast(F, run)
 
 
 def _lock_ticket(ticket: Ticket) -> Ticket:

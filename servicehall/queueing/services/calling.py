@@ -34,6 +34,7 @@ from ._common import (
     _refuse_move,
     _require_no_active,
     counter_check_operator,
+    ticket_atomic,
 )
 
 # A second press of "call next" this soon after the first, by the same clerk, is the same press twice.
@@ -213,7 +214,7 @@ def ticket_finish_and_call_next(
         raise Conflict(_("This counter already has a ticket."), code="counter_busy") from exc
 
 
-@transaction.atomic
+@ticket_atomic
 def ticket_recall(*, ticket: Ticket, staff: Any) -> Ticket:
     """重呼: say the same number again at the same counter."""
     ticket = _lock_ticket(ticket)
@@ -226,7 +227,7 @@ def ticket_recall(*, ticket: Ticket, staff: Any) -> Ticket:
     return ticket
 
 
-@transaction.atomic
+@ticket_atomic
 def ticket_start(*, ticket: Ticket, staff: Any) -> Ticket:
     """The customer has arrived at the counter: serving starts."""
     ticket = _lock_ticket(ticket)
@@ -238,7 +239,7 @@ def ticket_start(*, ticket: Ticket, staff: Any) -> Ticket:
     return ticket
 
 
-@transaction.atomic
+@ticket_atomic
 def ticket_finish(*, ticket: Ticket, staff: Any, outcome: str, leave_orders_open: bool = False) -> Ticket:
     """Finish the service. A ticket whose work orders are still open finishes only when told to leave them open."""
     if outcome not in TicketOutcome.values:
@@ -279,7 +280,7 @@ def _check_open_orders(ticket: Ticket, staff: Any, *, leave_open: bool) -> None:
     )
 
 
-@transaction.atomic
+@ticket_atomic
 def ticket_no_show(*, ticket: Ticket, staff: Any) -> Ticket:
     """过号: the customer did not come; the counter is free for the next."""
     ticket = _lock_ticket(ticket)
