@@ -116,9 +116,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 @functools.cache
 def _token_authentication() -> type[TokenAuthentication]:
-    return import_string(
-        getattr(settings, "API_TOKEN_AUTHENTICATION", "rest_framework.authentication.TokenAuthentication")
-    )
+    return import_string(getattr(settings, "API_SIGN_IN_CLASS", "rest_framework.authentication.TokenAuthentication"))
 
 
 class ServiceHallAPIView(APIView):
@@ -133,7 +131,7 @@ class ServiceHallAPIView(APIView):
     authentication_classes = [TokenAuthentication, SessionAuthentication]
 
     def get_authenticators(self) -> list[Any]:
-        # settings.API_TOKEN_AUTHENTICATION: the token reading that also brings the user's hall memberships
+        # settings.API_SIGN_IN_CLASS: the token reading that also brings the user's hall memberships
         # (org's, named in settings because core imports no app above it).
         if self.authentication_classes == ServiceHallAPIView.authentication_classes:
             return [_token_authentication()(), SessionAuthentication()]
