@@ -174,6 +174,96 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
         server.wait(timeout=5)
 
 
+def start_floor_server(*, url: str, workers: int, database_url: str, log: Path) -> subprocess.Popen[bytes]:
+    """uvicorn serving the project plus bench/floor_asgi.py's empty endpoints, with the app run's settings."""
+    parts = urlsplit(url)
+    command = [
+        str(VENV_BIN / "uvicorn"),
+        "bench.floor_asgi:application",
+        "--host",
+        parts.hostname or "127.0.0.1",
+        "--port",
+        str(parts.port or 80),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    print(f"  starting the floor's server {' '.join(command[1:])} …", flush=True)
+    env = dict(django_env(database_url, None, 0), PYTHONPATH=str(ROOT))
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+async def run_floor(*, url: str, token: str, clients: int, seconds: float) -> float:
+    """Requests per second of the empty DRF endpoint (token auth, `{}`), loaded like the app: `clients` closed
+    loops of one connection each, from this same Python load generator."""
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    headers = {"authorization": f"Token {token}"}
+    done = [0]
+    until = time.perf_counter() + seconds
+    warm_until = time.perf_counter() + min(2.0, seconds / 4)
+
+    async def loop() -> None:
+        async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30.0, headers=headers) as client:
+            while (now := time.perf_counter()) < until:
+                try:
+                    response = await client.post("/floor/drf")
+                except httpx.HTTPError:
+                    continue
+                if response.status_code == 200 and now >= warm_until:
+                    done[0] += 1
+
+    await asyncio.gather(*(loop() for _ in range(clients)))
+    return done[0] / (seconds - min(2.0, seconds / 4))
+
+
+def measure_floor(args: Any, url: str, world: dict[str, Any]) -> float | None:
+    """The DRF floor in the same run: same workers, same database, same kind of load generator."""
+    log = Path(tempfile.gettempdir()) / "servicehall-bench-floor.log"
+    server = start_floor_server(url=url, workers=args.workers, database_url=args.database_url, log=log)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.post(f"{url}/floor/drf", timeout=5).status_code in (401, 403):
+                    break
+            except httpx.TransportError:
+                pass
+            if server.poll() is not None:
+                print("  the floor's server exited; no floor figure")
+                return None
+            time.sleep(0.25)
+        time.sleep(1.0)
+        print(f"  floor: empty DRF endpoint for {args.floor_seconds:g} s …", flush=True)
+        rate = asyncio.run(
+            run_floor(
+                url=url,
+                token=world["counters"][0]["token"],
+                clients=args.kiosks + args.counters,
+                seconds=args.floor_seconds,
+            )
+        )
+    finally:
+        stop_server(server)
+    return rate
+
+
+def print_floor(app: Result | None, floor_rps: float | None) -> None:
+    if floor_rps is None:
+        return
+    print("\n=== the DRF floor (same run) ===")
+    print(f"  empty DRF endpoint, token auth   {floor_rps:.0f} req/s = {floor_rps / 4:.1f} tickets/s at 4 requests")
+    if app is not None and floor_rps:
+        share = app.throughput / (floor_rps / 4)
+        verdict = "met" if share >= 0.5 else "MISSED"
+        print(f"  app / floor                      {share:.2f}  ({app.throughput:.1f} / {floor_rps / 4:.1f})")
+        print(f"  target: app >= 50 % of the floor  {verdict}")
+
+
 # --- the load ----------------------------------------------------------------------------------
 
 
@@ -464,6 +554,13 @@ def main() -> None:
         help="app over HTTP, raw SQL, or both with the ratio (default both)",
     )
     parser.add_argument(
+        "--floor-seconds",
+        type=float,
+        default=15.0,
+        help="after the app run, load the empty DRF endpoint (bench/floor_asgi.py) through the same kind of "
+        "server for this long, and print the app's throughput as a share of it (issue 17); 0: skip",
+    )
+    parser.add_argument(
         "--external-server",
         action="store_true",
         help="do not start uvicorn: a server already serving --url on --database-url is used",
@@ -487,6 +584,7 @@ def main() -> None:
         f"DB_CONN_MAX_AGE={args.conn_max_age}"
     )
     app = raw = None
+    floor_rps: float | None = None
     if args.mode in ("both", "app"):
         if not redis_is_up(args.redis_url):
             raise SystemExit(f"Redis does not answer at {args.redis_url}. Start it with:\n  {REDIS_START}")
@@ -548,6 +646,8 @@ def main() -> None:
             errors = text.count("Internal Server Error")
             app.notes.append(f"server log: {full} 'channels over capacity' (pushes dropped), {errors} server errors")
         print_result(app)
+        if args.floor_seconds > 0 and not args.external_server:
+            floor_rps = measure_floor(args, url, world)
     if args.mode in ("both", "raw"):
         print("\nRaw SQL run:", flush=True)
         world = prepare_database(args.database_url, args.counters)
@@ -569,6 +669,7 @@ def main() -> None:
         print_ratio(app, raw)
     if app:
         print_targets(app)
+    print_floor(app, floor_rps)
 
 
 if __name__ == "__main__":

@@ -264,6 +264,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 VOICE_CLIPS_DIR = Path(env_str("VOICE_CLIPS_DIR", str(BASE_DIR / "var" / "voice")))
 WHITENOISE_USE_FINDERS = DEBUG
 
+# The API's token sign-in: reads the token, its user and the user's hall memberships in one query (issue 17).
+API_SIGN_IN_CLASS = "servicehall.org.authentication.MembershipTokenAuthentication"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

@@ -8,11 +8,14 @@ an `APIView`, so views need no try/except of their own.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -111,6 +114,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+@functools.cache
+def _token_authentication() -> type[TokenAuthentication]:
+    return import_string(getattr(settings, "API_SIGN_IN_CLASS", "rest_framework.authentication.TokenAuthentication"))
+
+
 class ServiceHallAPIView(APIView):
     """Base of the project's API views.
 
@@ -121,6 +129,13 @@ class ServiceHallAPIView(APIView):
     """
 
     authentication_classes = [TokenAuthentication, SessionAuthentication]
+
+    def get_authenticators(self) -> list[Any]:
+        # settings.API_SIGN_IN_CLASS: the token reading that also brings the user's hall memberships
+        # (org's, named in settings because core imports no app above it).
+        if self.authentication_classes == ServiceHallAPIView.authentication_classes:
+            return [_token_authentication()(), SessionAuthentication()]
+        return super().get_authenticators()
 
 
 class PublicAPIView(ServiceHallAPIView):

@@ -13,6 +13,11 @@ urlpatterns = [
     path("halls/<slug:hall>/queue", apis.HallQueueApi.as_view(), name="hall-queue"),
     path("halls/<slug:hall>/tickets", apis.HallTicketsApi.as_view(), name="hall-tickets"),
     path("counters/<int:counter_id>/call-next", apis.CounterCallNextApi.as_view(), name="counter-call-next"),
+    path(
+        "counters/<int:counter_id>/finish-and-call-next",
+        apis.CounterFinishAndCallNextApi.as_view(),
+        name="counter-finish-and-call-next",
+    ),
     path("counters/<int:counter_id>/open", apis.CounterOpenApi.as_view(), name="counter-open"),
     path("counters/<int:counter_id>/pause", apis.CounterPauseApi.as_view(), name="counter-pause"),
     path("counters/<int:counter_id>/close", apis.CounterCloseApi.as_view(), name="counter-close"),

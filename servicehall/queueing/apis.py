@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -36,6 +37,7 @@ from .models import Ticket
 from .serializers import (
     CategorySerializer,
     CounterSerializer,
+    FinishAndCallNextSerializer,
     QueueSnapshotSerializer,
     TicketFinishInputSerializer,
     TicketHoldInputSerializer,
@@ -197,12 +199,44 @@ class CounterCallNextApi(ServiceHallAPIView):
         },
     )
     def post(self, request: Request, counter_id: int) -> Response:
-        counter = counter_get_for_user(user=request.user, counter_id=counter_id, capability=C.SERVE)
-        # The service refuses a counter the caller does not work (403) or that is not open (409).
-        ticket = services.ticket_call_next(counter=counter, staff=request.user)
+        # The service reads the counter once, locked: 404 outside the user's halls, 403 without the right to
+        # serve there or at a counter the caller does not work, 409 when it is not open.
+        ticket = services.ticket_call_next_at(counter_id=counter_id, staff=request.user)
         if ticket is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(TicketSerializer(ticket).data)
+
+
+class CounterFinishAndCallNextApi(ServiceHallAPIView):
+    @extend_schema(
+        tags=["counters"],
+        summary="下一位: finish the ticket being served here with its outcome and call the next",
+        description=(
+            "One request, one transaction: the ticket being served at the counter is finished with the outcome "
+            "given (as `finish` would), then the best waiting ticket is called (as `call-next` would). "
+            "`called` is null when nobody waits; `finished` is null when nobody was at the counter. A ticket "
+            "called but not yet served is refused with 409 and nothing changes."
+        ),
+        request=TicketFinishInputSerializer,
+        responses={
+            200: FinishAndCallNextSerializer,
+            400: BAD_INPUT,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+            422: UNPROCESSABLE,
+        },
+    )
+    def post(self, request: Request, counter_id: int) -> Response:
+        data = parse(TicketFinishInputSerializer, request)
+        finished, called = services.ticket_finish_and_call_next(
+            counter_id=counter_id,
+            staff=request.user,
+            outcome=data["outcome"],
+            leave_orders_open=data["leave_orders_open"],
+        )
+        return Response(FinishAndCallNextSerializer({"finished": finished, "called": called}).data)
 
 
 class _CounterStatusApi(ServiceHallAPIView):
@@ -278,12 +312,15 @@ class _TicketActionApi(ServiceHallAPIView):
         raise NotImplementedError
 
     def post(self, request: Request, ticket_id: Any) -> Response:
-        ticket = selectors.ticket_get_for_user(user=request.user, ticket_id=ticket_id)
-        if not self.capabilities & user_capabilities(user=request.user, hall=ticket.hall):
-            raise Forbidden(_("Your role in this hall does not allow this."))
-        # The services refuse a ticket at a counter another clerk works (403).
         data = parse(self.input_serializer, request) if self.input_serializer else {}
-        ticket = self.perform(ticket=ticket, user=request.user, data=data)
+        # One transaction for the move: the ticket is read once, locked, and the service finds it locked
+        # (issue 17); 404 outside the user's halls.
+        with transaction.atomic():
+            ticket = services.lock_ticket_for_user(ticket_id=ticket_id, user=request.user)
+            if not self.capabilities & user_capabilities(user=request.user, hall=ticket.hall):
+                raise Forbidden(_("Your role in this hall does not allow this."))
+            # The services refuse a ticket at a counter another clerk works (403).
+            ticket = self.perform(ticket=ticket, user=request.user, data=data)
         return Response(TicketSerializer(ticket).data)
 
 

@@ -14,6 +14,7 @@ staff_urlpatterns: list = [
         path(f"halls/<slug:hall>/workbench/counter/{action}/", view, name=f"workbench_{name}")
         for action, name, view in (
             ("call-next", "call_next", views_workbench.workbench_call_next),
+            ("finish-and-call-next", "finish_and_call_next", views_workbench.workbench_finish_and_call_next),
             ("open", "open", views_workbench.workbench_open),
             ("pause", "pause", views_workbench.workbench_pause),
             ("close", "close", views_workbench.workbench_close),

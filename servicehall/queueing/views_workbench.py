@@ -263,6 +263,34 @@ def _call_next(request: HttpRequest, counter: Counter) -> Flash:
     return _flash("success", _("Calling %(number)s.") % {"number": ticket.number})
 
 
+def _finish_and_call_next(request: HttpRequest, counter: Counter) -> Flash:
+    """下一位: the served customer's ticket finished with the outcome chosen, and the next one called."""
+    finish = FinishForm(request.POST)
+    if not finish.is_valid():
+        raise Unprocessable(_("Choose how the service ended."), code="bad_outcome")
+    try:
+        finished, called = services.ticket_finish_and_call_next(
+            counter_id=counter.pk,
+            staff=request.user,
+            outcome=finish.cleaned_data["outcome"],
+            leave_orders_open=finish.cleaned_data["leave_orders_open"],
+        )
+    except services.AlreadyCalling as double_press:
+        return _flash("info", str(double_press.message))
+    if called is None:
+        if finished is None:
+            return _flash("info", _("Nobody is waiting for this counter."))
+        return _flash(
+            "success", _("%(number)s finished. Nobody is waiting for this counter.") % {"number": finished.number}
+        )
+    if finished is None:
+        return _flash("success", _("Calling %(number)s.") % {"number": called.number})
+    return _flash(
+        "success",
+        _("%(finished)s finished. Calling %(number)s.") % {"finished": finished.number, "number": called.number},
+    )
+
+
 def _set_status(status: str) -> CounterAction:
     def set_status(request: HttpRequest, counter: Counter) -> Flash:
         services.counter_set_status(counter=counter, status=status, actor=request.user)
@@ -344,6 +372,7 @@ def _transfer(request: HttpRequest, hall: Hall, ticket: Ticket) -> dict[str, str
 
 
 workbench_call_next = _counter_view(_call_next)
+workbench_finish_and_call_next = _counter_view(_finish_and_call_next)
 workbench_open = _counter_view(_set_status(Counter.Status.OPEN))
 workbench_pause = _counter_view(_set_status(Counter.Status.PAUSED))
 workbench_close = _counter_view(_set_status(Counter.Status.CLOSED))

@@ -25,13 +25,15 @@ The modules, each importing only `_common` (none imports another):
   screens' heartbeats (SITE03).
 """
 
-from ._common import S, counter_check_operator, head_start_seconds
+from ._common import S, counter_check_operator, head_start_seconds, lock_ticket_for_user
 from .calling import (
     DOUBLE_PRESS_SECONDS,
     AlreadyCalling,
     callable_tickets,
     ticket_call_next,
+    ticket_call_next_at,
     ticket_finish,
+    ticket_finish_and_call_next,
     ticket_no_show,
     ticket_recall,
     ticket_set_script_step,
@@ -62,12 +64,15 @@ __all__ = [
     "counter_release",
     "counter_set_status",
     "head_start_seconds",
+    "lock_ticket_for_user",
     "screen_heartbeat",
     "screen_pair",
     "screens_unpair_all",
     "ticket_abandon",
     "ticket_call_next",
+    "ticket_call_next_at",
     "ticket_finish",
+    "ticket_finish_and_call_next",
     "ticket_hold",
     "ticket_issue",
     "ticket_no_show",

@@ -7,14 +7,16 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BigIntegerField, Case, F, Q, Value, When
+from django.db.models import BigIntegerField, Case, Exists, F, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.selectors import script_steps
 from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.core.services import audit_record
-from servicehall.org.models import Counter
+from servicehall.org.models import Counter, CounterCategory
+from servicehall.org.roles import Capability
 
 from ..extensions import after_service_run
 from ..models import Ticket, TicketOutcome
@@ -25,12 +27,14 @@ from ._common import (
     _announce_call,
     _check_ticket_operator,
     _lock_counter,
+    _lock_counter_for,
     _lock_ticket,
     _move,
     _queue_changed,
     _refuse_move,
     _require_no_active,
     counter_check_operator,
+    ticket_atomic,
 )
 
 # A second press of "call next" this soon after the first, by the same clerk, is the same press twice.
@@ -76,6 +80,30 @@ def callable_tickets(*, counter: Counter):
     )
 
 
+def _callable_tickets_folded(*, counter: Counter) -> Any:
+    """`callable_tickets` with the counter's categories and their priorities read inside the same query
+    (subqueries on the counter's served categories) instead of one query before it: call-next's hot path.
+    Same tickets, same order; `counter.hall` must be loaded (it is, on the locked counter)."""
+    served = CounterCategory.objects.filter(counter_id=counter.pk)
+    step = counter.hall.category_step_minutes * 60
+    top = served.order_by().values("counter_id").annotate(top=Min("priority")).values("top")
+    priority = served.filter(category_id=OuterRef("category_id")).order_by().values("priority")[:1]
+    offset = Case(
+        When(target_counter_id=counter.pk, then=Value(0)),
+        default=Coalesce((Subquery(priority) - Subquery(top)) * Value(step), Value(0), output_field=BigIntegerField()),
+        output_field=BigIntegerField(),
+    )
+    return (
+        Ticket.objects.filter(hall_id=counter.hall_id, status=S.WAITING)
+        .filter(
+            (Q(target_counter_id=counter.pk) & Exists(served))
+            | Q(target_counter__isnull=True, category_id__in=served.values("category_id"))
+        )
+        .annotate(score=F("rank") + offset)
+        .order_by("score", "issued_at", "sequence")
+    )
+
+
 def _double_press(current: Ticket, staff: Any, now: dt.datetime) -> bool:
     """Whether the counter's active ticket is the one this clerk called less than DOUBLE_PRESS_SECONDS ago and
     still only called: a second press of call-next, not a busy counter (asked only when a ticket is active)."""
@@ -93,33 +121,49 @@ def ticket_call_next(*, counter: Counter, staff: Any) -> Ticket | None:
     """
     try:
         with transaction.atomic():
-            return _call_next_locked(counter=counter, staff=staff)
+            return _call_next_locked(counter=_lock_counter(counter), staff=staff)
     except IntegrityError as exc:
         # The one-active-ticket constraint fired: a double press raced us.
         raise Conflict(_("This counter already has a ticket."), code="counter_busy") from exc
 
 
+def ticket_call_next_at(*, counter_id: int, staff: Any) -> Ticket | None:
+    """`ticket_call_next` by the counter's id, for the API's hot path: the counter is read once, locked, and
+    checked there to be one of the staff member's halls (404) where they may serve (403)."""
+    try:
+        with transaction.atomic():
+            counter = _lock_counter_for(counter_id=counter_id, user=staff, capability=Capability.SERVE)
+            return _call_next_locked(counter=counter, staff=staff)
+    except IntegrityError as exc:
+        raise Conflict(_("This counter already has a ticket."), code="counter_busy") from exc
+
+
 def _call_next_locked(*, counter: Counter, staff: Any) -> Ticket | None:
-    counter = _lock_counter(counter)
+    """`counter`: locked by the caller, with its hall and `active_ticket_id` (`_locked_counters`)."""
     counter_check_operator(counter=counter, user=staff)
     if counter.status != Counter.Status.OPEN:
         raise Conflict(
             _("Counter %(counter)s is not open. Open it before calling.") % {"counter": counter.number},
             code="counter_not_open",
         )
-    # One read on the hot path: the counter's active ticket, if any (one at most, by constraint).
-    current = Ticket.objects.filter(counter=counter, status__in=ACTIVE_STATUSES).first()
-    if current is not None:
-        if _double_press(current, staff, timezone.now()):
+    # The counter's active ticket came with the lock (one at most, by constraint): no query when it is free.
+    if counter.active_ticket_id is not None:  # type: ignore[attr-defined]
+        current = Ticket.objects.filter(pk=counter.active_ticket_id).first()  # type: ignore[attr-defined]
+        if current is not None and _double_press(current, staff, timezone.now()):
             raise AlreadyCalling(current)
         _require_no_active(counter)  # says which ticket keeps the counter busy
-    candidates = callable_tickets(counter=counter)
+    return _call_best_waiting(counter=counter, staff=staff)
+
+
+def _call_best_waiting(*, counter: Counter, staff: Any) -> Ticket | None:
+    candidates = _callable_tickets_folded(counter=counter)
     if connection.features.has_select_for_update_skip_locked:
         candidates = candidates.select_for_update(skip_locked=True, of=("self",))
     for _attempt in range(5):
-        ticket = candidates.select_related("hall", "category").first()
+        ticket = candidates.select_related("category").first()
         if ticket is None:
             return None
+        ticket.hall = counter.hall  # the same hall: no join for it
         now = timezone.now()
         try:
             ticket = _move(
@@ -143,7 +187,34 @@ def _call_next_locked(*, counter: Counter, staff: Any) -> Ticket | None:
     return None
 
 
-@transaction.atomic
+def ticket_finish_and_call_next(
+    *, counter_id: int, staff: Any, outcome: str, leave_orders_open: bool = False
+) -> tuple[Ticket | None, Ticket | None]:
+    """下一位: finish the ticket being served at the counter with its outcome and call the next, in one
+    transaction; returns (the finished ticket, the called one or None when nobody waits).
+
+    With nobody at the counter it only calls. A ticket called but not yet served is refused (409), as a
+    finish of it would be: start it, or mark the customer absent (过号). Any refusal leaves both tickets
+    as they were."""
+    if outcome not in TicketOutcome.values:
+        raise Unprocessable(_("Choose how the service ended."), code="bad_outcome")
+    try:
+        with transaction.atomic():
+            # Lock order: the counter, then its ticket, then the next one (call-next's order).
+            counter = _lock_counter_for(counter_id=counter_id, user=staff, capability=Capability.SERVE)
+            counter_check_operator(counter=counter, user=staff)
+            finished = None
+            if counter.active_ticket_id is not None:  # type: ignore[attr-defined]
+                current = _lock_ticket(Ticket(pk=counter.active_ticket_id))  # type: ignore[attr-defined]
+                finished = _finish_locked(current, staff, outcome=outcome, leave_orders_open=leave_orders_open)
+                counter.active_ticket_id = None  # type: ignore[attr-defined]
+            called = _call_next_locked(counter=counter, staff=staff)
+            return finished, called
+    except IntegrityError as exc:
+        raise Conflict(_("This counter already has a ticket."), code="counter_busy") from exc
+
+
+@ticket_atomic
 def ticket_recall(*, ticket: Ticket, staff: Any) -> Ticket:
     """重呼: say the same number again at the same counter."""
     ticket = _lock_ticket(ticket)
@@ -156,7 +227,7 @@ def ticket_recall(*, ticket: Ticket, staff: Any) -> Ticket:
     return ticket
 
 
-@transaction.atomic
+@ticket_atomic
 def ticket_start(*, ticket: Ticket, staff: Any) -> Ticket:
     """The customer has arrived at the counter: serving starts."""
     ticket = _lock_ticket(ticket)
@@ -168,13 +239,17 @@ def ticket_start(*, ticket: Ticket, staff: Any) -> Ticket:
     return ticket
 
 
-@transaction.atomic
+@ticket_atomic
 def ticket_finish(*, ticket: Ticket, staff: Any, outcome: str, leave_orders_open: bool = False) -> Ticket:
     """Finish the service. A ticket whose work orders are still open finishes only when told to leave them open."""
     if outcome not in TicketOutcome.values:
         raise Unprocessable(_("Choose how the service ended."), code="bad_outcome")
     ticket = _lock_ticket(ticket)
     _check_ticket_operator(ticket, staff)
+    return _finish_locked(ticket, staff, outcome=outcome, leave_orders_open=leave_orders_open)
+
+
+def _finish_locked(ticket: Ticket, staff: Any, *, outcome: str, leave_orders_open: bool) -> Ticket:
     if ticket.status != S.SERVING:
         raise _refuse_move(ticket, S.DONE)
     _check_open_orders(ticket, staff, leave_open=leave_orders_open)
@@ -205,7 +280,7 @@ def _check_open_orders(ticket: Ticket, staff: Any, *, leave_open: bool) -> None:
     )
 
 
-@transaction.atomic
+@ticket_atomic
 def ticket_no_show(*, ticket: Ticket, staff: Any) -> Ticket:
     """过号: the customer did not come; the counter is free for the next."""
     ticket = _lock_ticket(ticket)

@@ -125,3 +125,50 @@ def test_q01_kiosks_issuing_at_once_get_unique_gapless_numbers(threads_db):
         thread.join(timeout=120)
     assert errors == []
     assert sorted(numbers) == [f"A{n:03d}" for n in range(1, 201)]
+
+
+def drain_with_next_please(counter, clerk, called: list, errors: list, start: threading.Barrier) -> None:
+    """ISSUE17-Q5: one counter's clerk on the hot path: call by the counter's id, start, then 下一位 (finish and
+    call next in one transaction) until nobody waits."""
+    try:
+        start.wait()
+        ticket = services.ticket_call_next_at(counter_id=counter.pk, staff=clerk)
+        while ticket is not None:
+            called.append(ticket.pk)
+            services.ticket_start(ticket=ticket, staff=clerk)
+            _, ticket = services.ticket_finish_and_call_next(counter_id=counter.pk, staff=clerk, outcome="completed")
+    except Exception as exc:
+        errors.append(repr(exc))
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_issue17_counters_finishing_and_calling_next_at_once_call_every_ticket_exactly_once(threads_db):
+    hall = HallFactory(code="next")
+    category = CategoryFactory(hall=hall, code="A", issue_from=None, issue_until=None)
+    clerks = [make_member(hall, Role.CLERK, f"next{n}") for n in range(1, COUNTERS + 1)]
+    counters = [make_counter(hall, n, [category], staff=clerks[n - 1]) for n in range(1, COUNTERS + 1)]
+    for _ in range(TICKETS // 2):
+        services.ticket_issue(hall=hall, category=category)
+    close_old_connections()
+
+    called: list = []
+    errors: list = []
+    start = threading.Barrier(COUNTERS)
+    threads = [
+        threading.Thread(target=drain_with_next_please, args=(counter, clerk, called, errors, start))
+        for counter, clerk in zip(counters, clerks, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+
+    assert errors == []
+    assert len(called) == len(set(called)) == TICKETS // 2, "a ticket was handed to two counters"
+    assert Ticket.objects.filter(hall=hall, status=TicketStatus.DONE).count() == TICKETS // 2
+    calls_per_ticket = Tally(
+        TicketInterval.objects.filter(ticket__hall=hall, status=TicketStatus.CALLED).values_list("ticket_id", flat=True)
+    )
+    assert set(calls_per_ticket.values()) == {1}
