@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -23,11 +24,11 @@ from django.utils.translation import pgettext
 from servicehall.appointments.states import BookingStatus
 from servicehall.billing.models import PaymentMethod
 from servicehall.care.models import Score
-from servicehall.catalog.models import BusinessType, ComplaintCategory
+from servicehall.catalog.models import BusinessType, ComplaintCategory, QueueCategory
 from servicehall.core.errors import Forbidden
 from servicehall.lib.money import ZERO
 from servicehall.orders.states import OrderStatus
-from servicehall.org.models import Hall
+from servicehall.org.models import Counter, Hall
 from servicehall.org.presentation import staff_name
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, hall_staff
@@ -53,6 +54,24 @@ def band_labels(edges: Sequence[int]) -> list[str]:
     return labels
 
 
+# A rollup row's figures, in the order `Figures.add_values` takes them.
+FIGURE_FIELDS = (
+    "issued",
+    "called",
+    "served",
+    "abandoned",
+    "no_show",
+    "wait_seconds",
+    "wait_max",
+    "wait_minutes",
+    "service_count",
+    "service_seconds",
+    "service_max",
+    "service_minutes",
+)
+GROUP_FIELDS = ("category_id", "counter_id", "clerk_id", "hour")
+
+
 @dataclass
 class Figures:
     """The ticket figures of one group of rollup rows, added up."""
@@ -71,18 +90,27 @@ class Figures:
     service_minutes: list[int] = field(default_factory=list)
 
     def add(self, row: TicketDayRollup) -> None:
-        self.issued += row.issued
-        self.called += row.called
-        self.served += row.served
-        self.abandoned += row.abandoned
-        self.no_show += row.no_show
-        self.wait_seconds += row.wait_seconds
-        self.wait_max = max(self.wait_max, row.wait_max)
-        histogram_add(self.wait_minutes, row.wait_minutes)
-        self.service_count += row.service_count
-        self.service_seconds += row.service_seconds
-        self.service_max = max(self.service_max, row.service_max)
-        histogram_add(self.service_minutes, row.service_minutes)
+        self.add_values(tuple(getattr(row, name) for name in FIGURE_FIELDS))
+
+    def add_values(self, values: Sequence[Any]) -> None:
+        """Add one rollup row's figures given in the order of `FIGURE_FIELDS`."""
+        (issued, called, served, abandoned, no_show, wait_seconds, wait_max, wait_minutes) = values[:8]
+        (service_count, service_seconds, service_max, service_minutes) = values[8:]
+        self.issued += issued
+        self.called += called
+        self.served += served
+        self.abandoned += abandoned
+        self.no_show += no_show
+        self.wait_seconds += wait_seconds
+        self.wait_max = max(self.wait_max, wait_max)
+        histogram_add(self.wait_minutes, wait_minutes)
+        self.service_count += service_count
+        self.service_seconds += service_seconds
+        self.service_max = max(self.service_max, service_max)
+        histogram_add(self.service_minutes, service_minutes)
+
+    def merge(self, other: Figures) -> None:
+        self.add_values(tuple(getattr(other, name) for name in FIGURE_FIELDS))
 
     def as_data(self, edges: Sequence[int]) -> dict[str, Any]:
         bands = band_counts(self.wait_minutes, edges)
@@ -155,32 +183,46 @@ def _rows(groups: dict[Any, Figures], labels: dict[Any, str], edges: Sequence[in
     ]
 
 
+def _labels(combos: dict[tuple[Any, ...], Figures]) -> dict[str, dict[Any, str]]:
+    """The names of the categories, counters and clerks the rows mention: one query each."""
+    nobody = pgettext("report", "Not called")
+    category_ids = {key[0] for key in combos}
+    counter_ids = {key[1] for key in combos if key[1] is not None}
+    clerk_ids = {key[2] for key in combos if key[2] is not None}
+    counters = {
+        counter.pk: counter.name or _("Counter %(number)s") % {"number": counter.number}
+        for counter in Counter.objects.filter(pk__in=counter_ids).order_by()
+    }
+    clerks = {user.pk: staff_name(user) for user in get_user_model().objects.filter(pk__in=clerk_ids).order_by()}
+    return {
+        "category": {c.pk: c.display_name for c in QueueCategory.objects.filter(pk__in=category_ids).order_by()},
+        "counter": {None: nobody, **counters},
+        "clerk": {None: nobody, **clerks},
+        "hour": {key[3]: _hour_label(key[3]) for key in combos},
+    }
+
+
 def _ticket_part(hall: Hall, start: dt.date, end: dt.date, edges: Sequence[int]) -> dict[str, Any]:
+    # The rows of the period are first added up per (category, counter, clerk, hour), without building model
+    # instances (a month of a busy hall is thousands of rows); the breakdowns are made from those sums.
+    combos: dict[tuple[Any, ...], Figures] = {}
+    for values in (
+        TicketDayRollup.objects.filter(hall=hall, day__gte=start, day__lte=end)
+        .order_by()
+        .values_list(*GROUP_FIELDS, *FIGURE_FIELDS)
+    ):
+        key = values[:4]
+        figures = combos.get(key)
+        if figures is None:
+            figures = combos[key] = Figures()
+        figures.add_values(values[4:])
     total = Figures()
     groups: dict[str, dict[Any, Figures]] = {"category": {}, "counter": {}, "clerk": {}, "hour": {}}
-    labels: dict[str, dict[Any, str]] = {name: {} for name in groups}
-    nobody = pgettext("report", "Not called")
-    rows = (
-        TicketDayRollup.objects.filter(hall=hall, day__gte=start, day__lte=end)
-        .select_related("category", "counter", "clerk")
-        .order_by()
-    )
-    for row in rows:
-        total.add(row)
-        keys = {
-            "category": row.category_id,
-            "counter": row.counter_id,
-            "clerk": row.clerk_id,
-            "hour": row.hour,
-        }
-        labels["category"][row.category_id] = row.category.display_name
-        labels["counter"][row.counter_id] = (
-            (row.counter.name or _("Counter %(number)s") % {"number": row.counter.number}) if row.counter else nobody
-        )
-        labels["clerk"][row.clerk_id] = staff_name(row.clerk) if row.clerk else nobody
-        labels["hour"][row.hour] = _hour_label(row.hour)
-        for name, key in keys.items():
-            groups[name].setdefault(key, Figures()).add(row)
+    for key, figures in combos.items():
+        total.merge(figures)
+        for name, value in zip(groups, key, strict=True):
+            groups[name].setdefault(value, Figures()).merge(figures)
+    labels = _labels(combos)
     by_hour = [
         {"key": key, "label": labels["hour"][key], **groups["hour"][key].as_data(edges)}
         for key in sorted(groups["hour"])
@@ -296,15 +338,7 @@ def hall_period_report(*, hall: Hall, start: dt.date, end: dt.date) -> dict[str,
     return report
 
 
-def hall_period_headline(*, hall: Hall, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """The few figures a comparison shows, from the rollups in two queries."""
-    edges = wait_band_edges()
-    total = Figures()
-    for row in TicketDayRollup.objects.filter(hall=hall, day__gte=start, day__lte=end).order_by():
-        total.add(row)
-    data = total.as_data(edges)
-    money = DayFigureRollup.objects.filter(hall=hall, day__gte=start, day__lte=end, kind=FigureKind.MONEY)
-    amount = sum((m.amount for m in money.order_by()), ZERO)
+def _headline(start: dt.date, end: dt.date, data: dict[str, Any], money: Decimal) -> dict[str, Any]:
     first = data["within"][0]["percent"] if data["within"] else None
     return {
         "start": start,
@@ -315,8 +349,26 @@ def hall_period_headline(*, hall: Hall, start: dt.date, end: dt.date) -> dict[st
         "no_show": data["no_show"],
         "wait_mean_seconds": data["wait"]["mean_seconds"],
         "within_first_band": first,
-        "money": Decimal(amount),
+        "money": Decimal(money),
     }
+
+
+def hall_period_headline(*, hall: Hall, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The few figures a comparison shows, from the rollups in two queries (no model instances built)."""
+    edges = wait_band_edges()
+    total = Figures()
+    for values in (
+        TicketDayRollup.objects.filter(hall=hall, day__gte=start, day__lte=end).order_by().values_list(*FIGURE_FIELDS)
+    ):
+        total.add_values(values)
+    money = DayFigureRollup.objects.filter(hall=hall, day__gte=start, day__lte=end, kind=FigureKind.MONEY)
+    amount = sum(money.order_by().values_list("amount", flat=True), ZERO)
+    return _headline(start, end, total.as_data(edges), amount)
+
+
+def headline_of_report(report: dict[str, Any]) -> dict[str, Any]:
+    """`hall_period_headline` of a period whose whole report was read already (no query)."""
+    return _headline(report["start"], report["end"], report["totals"], report["money"]["total"])
 
 
 def report_bundle(*, hall: Hall, period: str, day: dt.date) -> dict[str, Any]:
@@ -324,12 +376,13 @@ def report_bundle(*, hall: Hall, period: str, day: dt.date) -> dict[str, Any]:
     `last_year` (hall_period_headline) and `current` (the headline of the period itself)."""
     start, end = period_bounds(period=period, day=day)
     others = comparison_periods(period=period, start=start)
+    report = hall_period_report(hall=hall, start=start, end=end)
     return {
         "period": period,
         "start": start,
         "end": end,
-        "report": hall_period_report(hall=hall, start=start, end=end),
-        "current": hall_period_headline(hall=hall, start=start, end=end),
+        "report": report,
+        "current": headline_of_report(report),
         "others": {name: hall_period_headline(hall=hall, start=a, end=b) for name, (a, b) in others.items()},
     }
 
