@@ -314,16 +314,21 @@ def table_sizes() -> list[tuple[str, int, float]]:
 def timed(work: Callable[[], Any], runs: int) -> tuple[list[float], int]:
     """Wall times in ms of `runs` warm runs (one untimed run first) and the queries of one run."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    with CaptureQueriesContext(connection) as queries:
+    count = [0]
+
+    def counter(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
         work()
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         work()
         times.append((time.perf_counter() - started) * 1000)
-    return times, len(queries)
+    return times, count[0]
 
 
 def line(label: str, times: list[float], queries: int, target: float | None = None) -> None:
@@ -349,6 +354,57 @@ def rollup_rows(hall: Any, day: dt.date) -> tuple[list[tuple[Any, ...]], list[tu
     return tickets, figures
 
 
+def load_and_roll_up(args: argparse.Namespace) -> tuple[Any, list[Any], dt.date]:
+    """The halls, the history and the rollups, timed; the manager, the halls and today."""
+    from django.db import connection
+
+    from servicehall.org.models import Hall
+    from servicehall.reports.services import rollup_day, rollup_rebuild_bulk
+
+    started = time.perf_counter()
+    manager = build_halls(args.halls)["manager"]
+    print(f"  halls, counters, clerks: {time.perf_counter() - started:.1f} s", flush=True)
+    started = time.perf_counter()
+    gen = generate_history(args.days)
+    generation = time.perf_counter() - started
+    first, today = gen["first_day"], gen["today"]
+    print(
+        f"  history {first} … {today}: {generation:.1f} s (draw {gen['draw']:.1f}, tickets {gen['tickets']:.1f}, "
+        f"stretches {gen['stretches']:.1f}, indexes and keys {gen['indexes']:.1f}, analyze {gen['analyze']:.1f})",
+        flush=True,
+    )
+    halls = list(Hall.objects.order_by("code"))
+    rng = random.Random(16)
+    sample = [(rng.choice(halls), first + dt.timedelta(days=rng.randrange(args.days))) for _ in range(args.sample)]
+    started = time.perf_counter()
+    for hall, day in sample:
+        rollup_day(hall=hall, day=day)
+    per_day = time.perf_counter() - started
+    rate = len(sample) / per_day
+    all_days = len(halls) * args.days
+    print(
+        f"  rollup_day on {len(sample)} hall-days: {per_day:.1f} s = {rate:.1f} hall-days/s "
+        f"(all {all_days} hall-days would take ≈ {all_days / rate / 60:.1f} min)",
+        flush=True,
+    )
+    before = {(h.pk, d): rollup_rows(h, d) for h, d in sample}
+    started = time.perf_counter()
+    written = rollup_rebuild_bulk(day_from=first, day_to=today)
+    bulk = time.perf_counter() - started
+    print(
+        f"  rollup_rebuild_bulk, all {all_days} hall-days: {bulk:.1f} s = {all_days / bulk:.1f} hall-days/s, "
+        f"{written} rows",
+        flush=True,
+    )
+    same = sum(before[(h.pk, d)] == rollup_rows(h, d) for h, d in sample)
+    print(f"  the bulk rows equal rollup_day's on {same} of {len(sample)} sampled hall-days")
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE reports_ticketdayrollup")
+        cur.execute("VACUUM ANALYZE reports_dayfigurerollup")
+
+    return manager, halls, today
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="The reports at volume: history, rollups, page times.")
     parser.add_argument("--halls", type=int, default=50)
@@ -357,6 +413,9 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=40, help="hall-days rolled up one by one by rollup_day")
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--keep", action="store_true", help="leave the database behind")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time the pages on a database left by --keep (no history, no rollups)"
+    )
     args = parser.parse_args()
     require_local(args.database_url, "--database-url")
     commit = subprocess.run(
@@ -364,12 +423,13 @@ def main() -> None:
     ).stdout.strip()
     print(f"reports at volume: {args.halls} halls × {args.days} days, commit {commit}")
     print(f"  machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
-    print(f"  resetting and migrating {args.database_url} …", flush=True)
-    reset_database(args.database_url)
     env = django_env(args.database_url)
-    subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
+    if not args.reuse:
+        print(f"  resetting and migrating {args.database_url} …", flush=True)
+        reset_database(args.database_url)
+        subprocess.run(
+            [str(VENV_BIN / "python"), "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+        )
     # The manager signs in with the test client's force_login: no second factor to enrol (the middleware
     # still runs on every request).
     env["SECOND_FACTOR_REQUIRED"] = "0"
@@ -385,53 +445,19 @@ def main() -> None:
     from servicehall.org.models import Hall
     from servicehall.reports import selectors_reports, views_reports
     from servicehall.reports.selectors_dashboard import hall_dashboard
-    from servicehall.reports.services import rollup_day, rollup_rebuild_bulk
 
     try:
-        started = time.perf_counter()
-        manager = build_halls(args.halls)["manager"]
-        print(f"  halls, counters, clerks: {time.perf_counter() - started:.1f} s", flush=True)
-        started = time.perf_counter()
-        gen = generate_history(args.days)
-        generation = time.perf_counter() - started
-        first, today = gen["first_day"], gen["today"]
-        print(
-            f"  history {first} … {today}: {generation:.1f} s (draw {gen['draw']:.1f}, tickets {gen['tickets']:.1f}, "
-            f"stretches {gen['stretches']:.1f}, indexes and keys {gen['indexes']:.1f}, analyze {gen['analyze']:.1f})",
-            flush=True,
-        )
-        halls = list(Hall.objects.order_by("code"))
-        rng = random.Random(16)
-        sample = [(rng.choice(halls), first + dt.timedelta(days=rng.randrange(args.days))) for _ in range(args.sample)]
-        started = time.perf_counter()
-        for hall, day in sample:
-            rollup_day(hall=hall, day=day)
-        per_day = time.perf_counter() - started
-        rate = len(sample) / per_day
-        all_days = len(halls) * args.days
-        print(
-            f"  rollup_day on {len(sample)} hall-days: {per_day:.1f} s = {rate:.1f} hall-days/s "
-            f"(all {all_days} hall-days would take ≈ {all_days / rate / 60:.1f} min)",
-            flush=True,
-        )
-        before = {(h.pk, d): rollup_rows(h, d) for h, d in sample}
-        started = time.perf_counter()
-        written = rollup_rebuild_bulk(day_from=first, day_to=today)
-        bulk = time.perf_counter() - started
-        print(
-            f"  rollup_rebuild_bulk, all {all_days} hall-days: {bulk:.1f} s = {all_days / bulk:.1f} hall-days/s, "
-            f"{written} rows",
-            flush=True,
-        )
-        same = sum(before[(h.pk, d)] == rollup_rows(h, d) for h, d in sample)
-        print(f"  the bulk rows equal rollup_day's on {same} of {len(sample)} sampled hall-days")
-        with connection.cursor() as cur:
-            cur.execute("VACUUM ANALYZE reports_ticketdayrollup")
-            cur.execute("VACUUM ANALYZE reports_dayfigurerollup")
+        if args.reuse:
+            from django.contrib.auth import get_user_model
+
+            manager = get_user_model().objects.get(username="bench_manager")
+            halls = list(Hall.objects.order_by("code"))
+            today = dt.datetime.now(tz=ZoneInfo("Asia/Shanghai")).date()
+        else:
+            manager, halls, today = load_and_roll_up(args)
         print("  sizes:")
         for name, count, size in table_sizes():
             print(f"    {name:<28} {count:>12,} rows {size:>10.1f} MB")
-
         hall = halls[len(halls) // 2]
         last_month = today.replace(day=1) - dt.timedelta(days=1)
         months = [("last full month", last_month), ("month in progress", today)]
