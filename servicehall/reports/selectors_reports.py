@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import IntegerField, Max, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -163,15 +164,31 @@ def _same_day_last_year(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def comparison_periods(*, period: str, start: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
-    """The period before (the day before, the month before) and the same period a year earlier."""
+def comparison_periods(
+    *, period: str, start: dt.date, through: dt.date | None = None
+) -> dict[str, tuple[dt.date, dt.date]]:
+    """The period before (the day before, the month before) and the same period a year earlier. For a month in
+    progress, `through` is its last elapsed day: the comparisons then cover as many days from their own first
+    day (like for like: the 1st–8th against the 1st–8th, never against a whole month), at most their whole
+    month."""
     if period == PERIOD_MONTH:
         previous = period_bounds(period=period, day=start - dt.timedelta(days=1))
         last_year = period_bounds(period=period, day=_same_day_last_year(start))
+        if through is not None:
+            elapsed = dt.timedelta(days=(through - start).days)
+            previous = (previous[0], min(previous[0] + elapsed, previous[1]))
+            last_year = (last_year[0], min(last_year[0] + elapsed, last_year[1]))
     else:
         previous = (start - dt.timedelta(days=1),) * 2
         last_year = (_same_day_last_year(start),) * 2
     return {"previous": previous, "last_year": last_year}
+
+
+def elapsed_through(*, period: str, start: dt.date, end: dt.date, today: dt.date) -> dt.date | None:
+    """The last elapsed day (today) of a month in progress, else None (a past month, or a day)."""
+    if period == PERIOD_MONTH and start <= today < end:
+        return today
+    return None
 
 
 def _hour_label(hour: int) -> str:
@@ -384,16 +401,21 @@ def headline_of_report(report: dict[str, Any]) -> dict[str, Any]:
     return _headline(report["start"], report["end"], report["totals"], report["money"]["total"])
 
 
-def report_bundle(*, hall: Hall, period: str, day: dt.date) -> dict[str, Any]:
+def report_bundle(*, hall: Hall, period: str, day: dt.date, today: dt.date | None = None) -> dict[str, Any]:
     """The period holding `day` with its comparisons: `report` (hall_period_report), `previous` and
-    `last_year` (hall_period_headline) and `current` (the headline of the period itself)."""
+    `last_year` (hall_period_headline) and `current` (the headline of the period itself). A month in progress
+    (it holds the hall's `today`) is compared like for like: `elapsed` is then (first, last) day of the month
+    compared (1, 8 on the 8th), else None."""
     start, end = period_bounds(period=period, day=day)
-    others = comparison_periods(period=period, start=start)
+    today = today or timezone.localdate(timezone=hall.tz)
+    through = elapsed_through(period=period, start=start, end=end, today=today)
+    others = comparison_periods(period=period, start=start, through=through)
     report = hall_period_report(hall=hall, start=start, end=end)
     return {
         "period": period,
         "start": start,
         "end": end,
+        "elapsed": (start.day, through.day) if through is not None else None,
         "report": report,
         "current": headline_of_report(report),
         "others": {name: hall_period_headline(hall=hall, start=a, end=b) for name, (a, b) in others.items()},
