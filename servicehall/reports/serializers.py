@@ -108,16 +108,16 @@ class ReportTicketFiguresSerializer(serializers.Serializer):
 
 class ReportGroupSerializer(ReportTicketFiguresSerializer):
     key = serializers.JSONField(help_text="The category's, counter's or clerk's id (null: never called), or hour.")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # named label, as in the selector's rows
 
 
 class ReportOutcomeSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # named label, as in the selector's rows
 
 
 class ReportOrderRowSerializer(serializers.Serializer):
-    label = serializers.CharField(help_text="The business type.")
+    label = serializers.CharField(help_text="The business type.")  # type: ignore[assignment]  # as in the rows
     outcomes = serializers.ListField(child=serializers.IntegerField(), help_text="In the order of `outcomes`.")
     total = serializers.IntegerField()
     reverted = serializers.IntegerField()
@@ -132,7 +132,7 @@ class ReportOrdersSerializer(serializers.Serializer):
 
 class ReportCountRowSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # named label, as in the selector's rows
     count = serializers.IntegerField()
 
 
