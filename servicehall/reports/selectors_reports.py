@@ -185,8 +185,9 @@ def comparison_periods(
 
 
 def elapsed_through(*, period: str, start: dt.date, end: dt.date, today: dt.date) -> dt.date | None:
-    """The last elapsed day (today) of a month in progress, else None (a past month, or a day)."""
-    if period == PERIOD_MONTH and start <= today < end:
+    """The last elapsed day (today, counted as elapsed: its rollups are read too) of a month in progress, else
+    None (a month that is over or not begun, or a day)."""
+    if period == PERIOD_MONTH and start <= today <= end:
         return today
     return None
 

@@ -36,6 +36,9 @@ def test_rpt02_a_month_in_progress_is_compared_with_the_same_elapsed_days(world)
     assert (previous["start"], previous["end"]) == (dt.date(2026, 10, 1), dt.date(2026, 10, 8))
     assert (last_year["start"], last_year["end"]) == (dt.date(2025, 11, 1), dt.date(2025, 11, 8))
     assert (bundle["current"]["issued"], previous["issued"], last_year["issued"]) == (8, 8, 8)
+    # Its last day is still in progress: the 1st–30th of October, not all 31 days.
+    last_day = report_bundle(hall=world.hall, period="month", day=TODAY, today=dt.date(2026, 11, 30))
+    assert last_day["elapsed"] == (1, 30) and last_day["others"]["previous"]["end"] == dt.date(2026, 10, 30)
     # The same month once it is over: the whole months.
     over = report_bundle(hall=world.hall, period="month", day=TODAY, today=dt.date(2026, 12, 1))
     assert over["elapsed"] is None
