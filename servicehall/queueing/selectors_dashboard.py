@@ -85,10 +85,15 @@ def halls_counter_states(*, halls: list[Hall]) -> dict[int, dict[str, int]]:
 
 
 def _of_their_day(days: dict[int, dt.date]) -> Q:
-    """Tickets of each hall's own business day (halls may be in different time zones)."""
-    condition = Q(pk__in=[])
+    """Tickets of each hall's own business day (halls may be in different time zones): one condition per
+    distinct day, `hall IN (…) AND service_date = day`, which the (hall, service_date) index answers (an OR of
+    one condition per hall made PostgreSQL scan the table)."""
+    halls_of: dict[dt.date, list[int]] = {}
     for hall_id, day in days.items():
-        condition |= Q(hall_id=hall_id, service_date=day)
+        halls_of.setdefault(day, []).append(hall_id)
+    condition = Q(pk__in=[])
+    for day, hall_ids in sorted(halls_of.items()):
+        condition |= Q(hall_id__in=hall_ids, service_date=day)
     return condition
 
 
