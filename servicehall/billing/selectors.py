@@ -76,6 +76,17 @@ def payments_for_hall_day(*, hall: Hall, day: dt.date) -> QuerySet[Payment]:
     )
 
 
+def days_with_payments(*, hall: Hall, first: dt.date, last: dt.date) -> set[dt.date]:
+    """The hall's local days of `first`..`last` on which a payment succeeded (the days `payments_for_hall_day`
+    answers something for), in one query."""
+    start = _day_bounds(hall, first)[0]
+    end = _day_bounds(hall, last)[1]
+    payments = Payment.objects.filter(
+        hall=hall, status=PaymentStatus.SUCCEEDED, succeeded_at__gte=start, succeeded_at__lt=end
+    ).order_by()
+    return {at.date() for at in payments.datetimes("succeeded_at", "day", tzinfo=hall.tz)}
+
+
 def refunds_for_hall_day(*, hall: Hall, day: dt.date) -> QuerySet[Refund]:
     """The hall's refunds paid out on its local `day` (by `paid_at`), in time order."""
     start, end = _day_bounds(hall, day)

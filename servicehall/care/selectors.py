@@ -10,7 +10,7 @@ import uuid
 from collections import Counter as Tally
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -620,3 +620,34 @@ def complaint_payment_get(*, complaint: Complaint, payment_id: Any) -> Payment:
     if pk is None or pk not in {row["id"] for row in complaint_refundable_payments(complaint)}:
         raise NotFound(_("There is no such payment."))
     return Payment.objects.select_related("hall", "customer", "service").get(pk=pk)
+
+
+def open_alert_counts(*, halls: list[Hall]) -> dict[int, int]:
+    """How many dissatisfied customers wait for the duty manager (`open_alerts`), per hall id, in one query."""
+    ids = [hall.pk for hall in halls]
+    counts = dict(
+        DissatisfactionAlert.objects.filter(hall_id__in=ids, status__in=ALERT_OPEN_STATUSES)
+        .order_by()
+        .values_list("hall_id")
+        .annotate(n=Count("pk"))
+        .values_list("hall_id", "n")
+    )
+    return {pk: counts.get(pk, 0) for pk in ids}
+
+
+def complaints_overdue_counts(*, halls: list[Hall], now: dt.datetime | None = None) -> dict[int, int]:
+    """`complaints_overdue` of every hall, per hall id, in one query."""
+    now = now or timezone.now()
+    ids = [hall.pk for hall in halls]
+    counts = dict(
+        Complaint.objects.filter(
+            Q(status=ComplaintStatus.OPEN, acknowledge_due__lte=now)
+            | Q(status=ComplaintStatus.ACKNOWLEDGED, resolve_due__lte=now),
+            hall_id__in=ids,
+        )
+        .order_by()
+        .values_list("hall_id")
+        .annotate(n=Count("pk"))
+        .values_list("hall_id", "n")
+    )
+    return {pk: counts.get(pk, 0) for pk in ids}

@@ -39,3 +39,20 @@ def day_complaints_by_category(*, hall: Hall, day: dt.date) -> list[tuple[int, i
         .annotate(n=Count("pk"))
         .values_list("category_id", "n")
     )
+
+
+def _range_bounds(hall: Hall, first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    since = dt.datetime.combine(first, dt.time.min, tzinfo=hall.tz)
+    return since, dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=hall.tz)
+
+
+def days_with_care(*, hall: Hall, first: dt.date, last: dt.date) -> set[dt.date]:
+    """The hall's local days of `first`..`last` with a rating given or a complaint recorded, in two queries."""
+    since, until = _range_bounds(hall, first, last)
+    ratings = Rating.objects.filter(
+        hall=hall, status=RatingStatus.RATED, rated_at__gte=since, rated_at__lt=until
+    ).order_by()
+    complaints = Complaint.objects.filter(hall=hall, recorded_at__gte=since, recorded_at__lt=until).order_by()
+    return {at.date() for at in ratings.datetimes("rated_at", "day", tzinfo=hall.tz)} | {
+        at.date() for at in complaints.datetimes("recorded_at", "day", tzinfo=hall.tz)
+    }

@@ -37,27 +37,37 @@ class TicketFact:
 def day_ticket_facts(*, hall: Hall, day: dt.date) -> list[TicketFact]:
     """Every ticket of the hall's business day `day`, in two queries (the tickets with their first call, and
     their finished stretches of service)."""
+    return range_ticket_facts(hall=hall, day_from=day, day_to=day).get(day, [])
+
+
+def range_ticket_facts(*, hall: Hall, day_from: dt.date, day_to: dt.date) -> dict[dt.date, list[TicketFact]]:
+    """Every ticket of the hall's business days `day_from`..`day_to` (inclusive) by day, in two queries
+    whatever the number of days (the reports' bulk rebuild reads a month or a year at once)."""
     tickets = list(
-        Ticket.objects.filter(hall=hall, service_date=day)
+        Ticket.objects.filter(hall=hall, service_date__gte=day_from, service_date__lte=day_to)
         .order_by()
         # The first call; a ticket is served only after a call, so a serving stretch stands for one in rows
         # written without it (imported or generated history).
         .annotate(first_call=Min("intervals__started_at", filter=Q(intervals__status__in=(S.CALLED, S.SERVING))))
-        .values_list("pk", "category_id", "counter_id", "staff_id", "issued_at", "status", "first_call")
+        .values_list("pk", "service_date", "category_id", "counter_id", "staff_id", "issued_at", "status", "first_call")
     )
     served: dict[object, float] = defaultdict(float)
     for ticket_id, started, ended in (
         TicketInterval.objects.filter(
-            ticket__hall=hall, ticket__service_date=day, status=S.SERVING, ended_at__isnull=False
+            ticket__hall=hall,
+            ticket__service_date__gte=day_from,
+            ticket__service_date__lte=day_to,
+            status=S.SERVING,
+            ended_at__isnull=False,
         )
         .order_by()
         .values_list("ticket_id", "started_at", "ended_at")
     ):
         if ended and ended > started:
             served[ticket_id] += (ended - started).total_seconds()
-    facts = []
-    for pk, category_id, counter_id, staff_id, issued_at, status, first_call in tickets:
+    facts: dict[dt.date, list[TicketFact]] = defaultdict(list)
+    for pk, day, category_id, counter_id, staff_id, issued_at, status, first_call in tickets:
         wait = None if first_call is None else max(int((first_call - issued_at).total_seconds()), 0)
         service = int(served.get(pk, 0.0)) if status == S.DONE else None
-        facts.append(TicketFact(category_id, counter_id, staff_id, issued_at, status, wait, service))
-    return facts
+        facts[day].append(TicketFact(category_id, counter_id, staff_id, issued_at, status, wait, service))
+    return dict(facts)

@@ -36,7 +36,8 @@ def workbook_bytes(bundle: dict[str, Any]) -> bytes:
     assert sheet is not None
     sheet.title = _("Summary")
     write_row(sheet, [report["hall_name"], period_text(bundle)])
-    write_row(sheet)
+    note = present.comparison_note(bundle)
+    write_row(sheet, [note] if note else [])
     write_row(
         sheet,
         [

@@ -107,6 +107,17 @@ def change(now: float | int | Decimal | None, before: float | int | Decimal | No
     return f"{value:+.1f}%"
 
 
+def comparison_note(bundle: dict[str, Any]) -> str:
+    """Says that a month in progress is compared like for like, with which days; empty otherwise."""
+    if not bundle.get("elapsed"):
+        return ""
+    first, last = bundle["elapsed"]
+    return _(
+        "This month is not over: it is compared with the same days (%(first)s–%(last)s) of the month before "
+        "and of the same month a year earlier."
+    ) % {"first": first, "last": last}
+
+
 def comparison_rows(current: dict[str, Any], others: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """The headline figures of this period beside the period before and the same period a year earlier."""
     previous, last_year = others["previous"], others["last_year"]

@@ -13,12 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from servicehall.care.selectors import complaints_overdue, open_alerts
+from servicehall.care.selectors import complaints_overdue_counts, open_alert_counts
 from servicehall.core.errors import Forbidden
 from servicehall.org.models import Hall
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, memberships_for_user
-from servicehall.queueing.selectors_dashboard import counter_states, day_first_calls, day_tickets, waiting_by_category
+from servicehall.queueing.selectors_dashboard import (
+    halls_counter_states,
+    halls_day_first_calls,
+    halls_day_tickets,
+    halls_waiting_by_category,
+)
 
 from .selectors import may_plan
 
@@ -44,7 +49,7 @@ def within_target(calls: list[tuple[dt.datetime, dt.datetime, int]]) -> tuple[in
     return within, len(calls)
 
 
-def _alerts(hall: Hall, categories: list[dict[str, Any]], now: dt.datetime) -> list[dict[str, str]]:
+def _alerts(categories: list[dict[str, Any]], dissatisfied: int, overdue: int) -> list[dict[str, str]]:
     alerts: list[dict[str, str]] = []
     minutes, count = long_wait_minutes(), long_wait_count()
     for row in categories:
@@ -68,7 +73,6 @@ def _alerts(hall: Hall, categories: list[dict[str, Any]], now: dt.datetime) -> l
                     % {"name": row["name"], "count": row["over_long"], "minutes": minutes},
                 }
             )
-    dissatisfied = open_alerts(hall=hall).count()
     if dissatisfied:
         alerts.append(
             {
@@ -81,7 +85,6 @@ def _alerts(hall: Hall, categories: list[dict[str, Any]], now: dt.datetime) -> l
                 % {"count": dissatisfied},
             }
         )
-    overdue = complaints_overdue(hall=hall, now=now)
     if overdue:
         alerts.append(
             {
@@ -99,27 +102,44 @@ def _alerts(hall: Hall, categories: list[dict[str, Any]], now: dt.datetime) -> l
 
 def hall_dashboard(*, hall: Hall, now: dt.datetime | None = None) -> dict[str, Any]:
     """Every figure of one hall's dashboard, as numbers (the page and the API format them)."""
+    return halls_dashboard(halls=[hall], now=now)[0]
+
+
+def halls_dashboard(*, halls: list[Hall], now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """`hall_dashboard` of every hall in `halls` (in their order), each source read once for all of them: the
+    company screen costs the same eight queries for fifty halls as for one."""
     now = now or timezone.now()
-    day = timezone.localdate(now, timezone=hall.tz)
-    categories = waiting_by_category(hall=hall, now=now, long_wait_minutes=long_wait_minutes())
-    within, called = within_target(day_first_calls(hall=hall, day=day))
-    return {
-        "hall": hall.code,
-        "hall_name": hall.name,
-        "day": day,
-        "at": now,
-        "waiting": sum(row["waiting"] for row in categories),
-        "longest_wait_seconds": max((row["longest_wait_seconds"] for row in categories), default=0),
-        "categories": categories,
-        "counters": counter_states(hall=hall),
-        "tickets": day_tickets(hall=hall, day=day),
-        "within_target": {
-            "within": within,
-            "called": called,
-            "percent": round(within * 100 / called, 1) if called else None,
-        },
-        "alerts": _alerts(hall, categories, now),
-    }
+    days = {hall.pk: timezone.localdate(now, timezone=hall.tz) for hall in halls}
+    waiting = halls_waiting_by_category(halls=halls, now=now, long_wait_minutes=long_wait_minutes())
+    counters = halls_counter_states(halls=halls)
+    tickets = halls_day_tickets(days=days)
+    calls = halls_day_first_calls(days=days)
+    dissatisfied = open_alert_counts(halls=halls)
+    overdue = complaints_overdue_counts(halls=halls, now=now)
+    figures = []
+    for hall in halls:
+        categories = waiting[hall.pk]
+        within, called = within_target(calls[hall.pk])
+        figures.append(
+            {
+                "hall": hall.code,
+                "hall_name": hall.name,
+                "day": days[hall.pk],
+                "at": now,
+                "waiting": sum(row["waiting"] for row in categories),
+                "longest_wait_seconds": max((row["longest_wait_seconds"] for row in categories), default=0),
+                "categories": categories,
+                "counters": counters[hall.pk],
+                "tickets": tickets[hall.pk],
+                "within_target": {
+                    "within": within,
+                    "called": called,
+                    "percent": round(within * 100 / called, 1) if called else None,
+                },
+                "alerts": _alerts(categories, dissatisfied[hall.pk], overdue[hall.pk]),
+            }
+        )
+    return figures
 
 
 def dashboard_halls(*, user: Any) -> list[Hall]:

@@ -16,23 +16,27 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max
+from django.contrib.auth import get_user_model
+from django.db.models import IntegerField, Max, Sum, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from servicehall.appointments.states import BookingStatus
 from servicehall.billing.models import PaymentMethod
 from servicehall.care.models import Score
-from servicehall.catalog.models import BusinessType, ComplaintCategory
+from servicehall.catalog.models import BusinessType, ComplaintCategory, QueueCategory
 from servicehall.core.errors import Forbidden
 from servicehall.lib.money import ZERO
 from servicehall.orders.states import OrderStatus
-from servicehall.org.models import Hall
+from servicehall.org.models import Counter, Hall
 from servicehall.org.presentation import staff_name
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, hall_staff
 
-from .histogram import band_counts, histogram_add, nearest_rank
+from .histogram import HISTOGRAM_MINUTES, band_counts, histogram_add, nearest_rank
 from .models import DayFigureRollup, FigureKind, RollupRun, TicketDayRollup
 from .selectors import PLANNER_CAPABILITIES, may_plan
 
@@ -53,6 +57,24 @@ def band_labels(edges: Sequence[int]) -> list[str]:
     return labels
 
 
+# A rollup row's figures, in the order `Figures.add_values` takes them.
+FIGURE_FIELDS = (
+    "issued",
+    "called",
+    "served",
+    "abandoned",
+    "no_show",
+    "wait_seconds",
+    "wait_max",
+    "wait_minutes",
+    "service_count",
+    "service_seconds",
+    "service_max",
+    "service_minutes",
+)
+GROUP_FIELDS = ("category_id", "counter_id", "clerk_id", "hour")
+
+
 @dataclass
 class Figures:
     """The ticket figures of one group of rollup rows, added up."""
@@ -71,18 +93,27 @@ class Figures:
     service_minutes: list[int] = field(default_factory=list)
 
     def add(self, row: TicketDayRollup) -> None:
-        self.issued += row.issued
-        self.called += row.called
-        self.served += row.served
-        self.abandoned += row.abandoned
-        self.no_show += row.no_show
-        self.wait_seconds += row.wait_seconds
-        self.wait_max = max(self.wait_max, row.wait_max)
-        histogram_add(self.wait_minutes, row.wait_minutes)
-        self.service_count += row.service_count
-        self.service_seconds += row.service_seconds
-        self.service_max = max(self.service_max, row.service_max)
-        histogram_add(self.service_minutes, row.service_minutes)
+        self.add_values(tuple(getattr(row, name) for name in FIGURE_FIELDS))
+
+    def add_values(self, values: Sequence[Any]) -> None:
+        """Add one rollup row's figures given in the order of `FIGURE_FIELDS`."""
+        (issued, called, served, abandoned, no_show, wait_seconds, wait_max, wait_minutes) = values[:8]
+        (service_count, service_seconds, service_max, service_minutes) = values[8:]
+        self.issued += issued
+        self.called += called
+        self.served += served
+        self.abandoned += abandoned
+        self.no_show += no_show
+        self.wait_seconds += wait_seconds
+        self.wait_max = max(self.wait_max, wait_max)
+        histogram_add(self.wait_minutes, wait_minutes)
+        self.service_count += service_count
+        self.service_seconds += service_seconds
+        self.service_max = max(self.service_max, service_max)
+        histogram_add(self.service_minutes, service_minutes)
+
+    def merge(self, other: Figures) -> None:
+        self.add_values(tuple(getattr(other, name) for name in FIGURE_FIELDS))
 
     def as_data(self, edges: Sequence[int]) -> dict[str, Any]:
         bands = band_counts(self.wait_minutes, edges)
@@ -133,15 +164,32 @@ def _same_day_last_year(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def comparison_periods(*, period: str, start: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
-    """The period before (the day before, the month before) and the same period a year earlier."""
+def comparison_periods(
+    *, period: str, start: dt.date, through: dt.date | None = None
+) -> dict[str, tuple[dt.date, dt.date]]:
+    """The period before (the day before, the month before) and the same period a year earlier. For a month in
+    progress, `through` is its last elapsed day: the comparisons then cover as many days from their own first
+    day (like for like: the 1st–8th against the 1st–8th, never against a whole month), at most their whole
+    month."""
     if period == PERIOD_MONTH:
         previous = period_bounds(period=period, day=start - dt.timedelta(days=1))
         last_year = period_bounds(period=period, day=_same_day_last_year(start))
+        if through is not None:
+            elapsed = dt.timedelta(days=(through - start).days)
+            previous = (previous[0], min(previous[0] + elapsed, previous[1]))
+            last_year = (last_year[0], min(last_year[0] + elapsed, last_year[1]))
     else:
         previous = (start - dt.timedelta(days=1),) * 2
         last_year = (_same_day_last_year(start),) * 2
     return {"previous": previous, "last_year": last_year}
+
+
+def elapsed_through(*, period: str, start: dt.date, end: dt.date, today: dt.date) -> dt.date | None:
+    """The last elapsed day (today, counted as elapsed: its rollups are read too) of a month in progress, else
+    None (a month that is over or not begun, or a day)."""
+    if period == PERIOD_MONTH and start <= today <= end:
+        return today
+    return None
 
 
 def _hour_label(hour: int) -> str:
@@ -155,32 +203,46 @@ def _rows(groups: dict[Any, Figures], labels: dict[Any, str], edges: Sequence[in
     ]
 
 
+def _labels(combos: dict[tuple[Any, ...], Figures]) -> dict[str, dict[Any, str]]:
+    """The names of the categories, counters and clerks the rows mention: one query each."""
+    nobody = pgettext("report", "Not called")
+    category_ids = {key[0] for key in combos}
+    counter_ids = {key[1] for key in combos if key[1] is not None}
+    clerk_ids = {key[2] for key in combos if key[2] is not None}
+    counters = {
+        counter.pk: counter.name or _("Counter %(number)s") % {"number": counter.number}
+        for counter in Counter.objects.filter(pk__in=counter_ids).order_by()
+    }
+    clerks = {user.pk: staff_name(user) for user in get_user_model().objects.filter(pk__in=clerk_ids).order_by()}
+    return {
+        "category": {c.pk: c.display_name for c in QueueCategory.objects.filter(pk__in=category_ids).order_by()},
+        "counter": {None: nobody, **counters},
+        "clerk": {None: nobody, **clerks},
+        "hour": {key[3]: _hour_label(key[3]) for key in combos},
+    }
+
+
 def _ticket_part(hall: Hall, start: dt.date, end: dt.date, edges: Sequence[int]) -> dict[str, Any]:
+    # The rows of the period are first added up per (category, counter, clerk, hour), without building model
+    # instances (a month of a busy hall is thousands of rows); the breakdowns are made from those sums.
+    combos: dict[tuple[Any, ...], Figures] = {}
+    for values in (
+        TicketDayRollup.objects.filter(hall=hall, day__gte=start, day__lte=end)
+        .order_by()
+        .values_list(*GROUP_FIELDS, *FIGURE_FIELDS)
+    ):
+        key = values[:4]
+        figures = combos.get(key)
+        if figures is None:
+            figures = combos[key] = Figures()
+        figures.add_values(values[4:])
     total = Figures()
     groups: dict[str, dict[Any, Figures]] = {"category": {}, "counter": {}, "clerk": {}, "hour": {}}
-    labels: dict[str, dict[Any, str]] = {name: {} for name in groups}
-    nobody = pgettext("report", "Not called")
-    rows = (
-        TicketDayRollup.objects.filter(hall=hall, day__gte=start, day__lte=end)
-        .select_related("category", "counter", "clerk")
-        .order_by()
-    )
-    for row in rows:
-        total.add(row)
-        keys = {
-            "category": row.category_id,
-            "counter": row.counter_id,
-            "clerk": row.clerk_id,
-            "hour": row.hour,
-        }
-        labels["category"][row.category_id] = row.category.display_name
-        labels["counter"][row.counter_id] = (
-            (row.counter.name or _("Counter %(number)s") % {"number": row.counter.number}) if row.counter else nobody
-        )
-        labels["clerk"][row.clerk_id] = staff_name(row.clerk) if row.clerk else nobody
-        labels["hour"][row.hour] = _hour_label(row.hour)
-        for name, key in keys.items():
-            groups[name].setdefault(key, Figures()).add(row)
+    for key, figures in combos.items():
+        total.merge(figures)
+        for name, value in zip(groups, key, strict=True):
+            groups[name].setdefault(value, Figures()).merge(figures)
+    labels = _labels(combos)
     by_hour = [
         {"key": key, "label": labels["hour"][key], **groups["hour"][key].as_data(edges)}
         for key in sorted(groups["hour"])
@@ -296,15 +358,7 @@ def hall_period_report(*, hall: Hall, start: dt.date, end: dt.date) -> dict[str,
     return report
 
 
-def hall_period_headline(*, hall: Hall, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """The few figures a comparison shows, from the rollups in two queries."""
-    edges = wait_band_edges()
-    total = Figures()
-    for row in TicketDayRollup.objects.filter(hall=hall, day__gte=start, day__lte=end).order_by():
-        total.add(row)
-    data = total.as_data(edges)
-    money = DayFigureRollup.objects.filter(hall=hall, day__gte=start, day__lte=end, kind=FigureKind.MONEY)
-    amount = sum((m.amount for m in money.order_by()), ZERO)
+def _headline(start: dt.date, end: dt.date, data: dict[str, Any], money: Decimal) -> dict[str, Any]:
     first = data["within"][0]["percent"] if data["within"] else None
     return {
         "start": start,
@@ -315,21 +369,56 @@ def hall_period_headline(*, hall: Hall, start: dt.date, end: dt.date) -> dict[st
         "no_show": data["no_show"],
         "wait_mean_seconds": data["wait"]["mean_seconds"],
         "within_first_band": first,
-        "money": Decimal(amount),
+        "money": Decimal(money),
     }
 
 
-def report_bundle(*, hall: Hall, period: str, day: dt.date) -> dict[str, Any]:
+def hall_period_headline(*, hall: Hall, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The few figures a comparison shows, added up by the database in two queries: the counts, and the waits
+    in the first band from the histograms' first minutes (no row comes back to Python)."""
+    edges = wait_band_edges()
+    first_minutes = range(min(edges[0], HISTOGRAM_MINUTES + 1)) if edges else range(0)
+    in_first_band = sum(
+        (Coalesce(Cast(KT(f"wait_minutes__{minute}"), IntegerField()), 0) for minute in first_minutes),
+        Value(0),
+    )
+    sums = {name: Coalesce(Sum(name), 0) for name in ("issued", "called", "served", "abandoned", "no_show")}
+    totals = TicketDayRollup.objects.filter(hall=hall, day__gte=start, day__lte=end).aggregate(
+        **sums, wait_seconds=Coalesce(Sum("wait_seconds"), 0), first_band=Coalesce(Sum(in_first_band), 0)
+    )
+    called = totals["called"]
+    data = {
+        **{name: totals[name] for name in sums},
+        "wait": {"mean_seconds": round(totals["wait_seconds"] / called) if called else None},
+        "within": [{"percent": round(totals["first_band"] * 100 / called, 1) if called else None}] if edges else [],
+    }
+    money = DayFigureRollup.objects.filter(hall=hall, day__gte=start, day__lte=end, kind=FigureKind.MONEY)
+    amount = sum(money.order_by().values_list("amount", flat=True), ZERO)
+    return _headline(start, end, data, amount)
+
+
+def headline_of_report(report: dict[str, Any]) -> dict[str, Any]:
+    """`hall_period_headline` of a period whose whole report was read already (no query)."""
+    return _headline(report["start"], report["end"], report["totals"], report["money"]["total"])
+
+
+def report_bundle(*, hall: Hall, period: str, day: dt.date, today: dt.date | None = None) -> dict[str, Any]:
     """The period holding `day` with its comparisons: `report` (hall_period_report), `previous` and
-    `last_year` (hall_period_headline) and `current` (the headline of the period itself)."""
+    `last_year` (hall_period_headline) and `current` (the headline of the period itself). A month in progress
+    (it holds the hall's `today`) is compared like for like: `elapsed` is then (first, last) day of the month
+    compared (1, 8 on the 8th), else None."""
     start, end = period_bounds(period=period, day=day)
-    others = comparison_periods(period=period, start=start)
+    today = today or timezone.localdate(timezone=hall.tz)
+    through = elapsed_through(period=period, start=start, end=end, today=today)
+    others = comparison_periods(period=period, start=start, through=through)
+    report = hall_period_report(hall=hall, start=start, end=end)
     return {
         "period": period,
         "start": start,
         "end": end,
-        "report": hall_period_report(hall=hall, start=start, end=end),
-        "current": hall_period_headline(hall=hall, start=start, end=end),
+        "elapsed": (start.day, through.day) if through is not None else None,
+        "report": report,
+        "current": headline_of_report(report),
         "others": {name: hall_period_headline(hall=hall, start=a, end=b) for name, (a, b) in others.items()},
     }
 

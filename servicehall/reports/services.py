@@ -7,6 +7,7 @@ changes and two runs never leave a day counted twice. It reads the other apps on
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -15,18 +16,23 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from servicehall.appointments.selectors_reports import day_bookings_by_status
-from servicehall.care.selectors_reports import day_complaints_by_category, day_ratings_by_score
-from servicehall.cashdesk.selectors import settlement_summary
+from servicehall.appointments.selectors_reports import day_bookings_by_status, days_with_bookings
+from servicehall.billing.selectors import days_with_payments
+from servicehall.care.selectors_reports import day_complaints_by_category, day_ratings_by_score, days_with_care
+from servicehall.cashdesk.selectors import settlement_days, settlement_summary
 from servicehall.core.exports import XLSX_CONTENT_TYPE
-from servicehall.orders.selectors.reports import day_orders_by_type_and_status, day_reverted_by_type
+from servicehall.orders.selectors.reports import (
+    day_orders_by_type_and_status,
+    day_reverted_by_type,
+    days_with_orders,
+)
 from servicehall.org.models import Hall
-from servicehall.queueing.selectors_reports import TicketFact, day_ticket_facts
+from servicehall.queueing.selectors_reports import TicketFact, day_ticket_facts, range_ticket_facts
 from servicehall.queueing.states import TicketStatus
 
 from . import presentation_reports as present
@@ -43,7 +49,9 @@ def _days(day_from: dt.date, day_to: dt.date) -> list[dt.date]:
     return [day_from + dt.timedelta(days=n) for n in range((day_to - day_from).days + 1)]
 
 
-def _ticket_rows(hall: Hall, day: dt.date, facts: list[TicketFact]) -> list[TicketDayRollup]:
+def _ticket_groups(hall: Hall, day: dt.date, facts: list[TicketFact]) -> list[dict[str, Any]]:
+    """The field values of the day's `TicketDayRollup` rows (one per hour of issue, category, counter and
+    clerk), in a fixed order."""
     groups: dict[tuple[int, int, int | None, int | None], list[TicketFact]] = defaultdict(list)
     for fact in facts:
         hour = timezone.localtime(fact.issued_at, hall.tz).hour
@@ -53,28 +61,71 @@ def _ticket_rows(hall: Hall, day: dt.date, facts: list[TicketFact]) -> list[Tick
         waits = [f.wait_seconds for f in members if f.wait_seconds is not None]
         services = [f.service_seconds for f in members if f.service_seconds is not None]
         rows.append(
-            TicketDayRollup(
-                hall=hall,
-                day=day,
-                hour=hour,
-                category_id=category_id,
-                counter_id=counter_id,
-                clerk_id=clerk_id,
-                issued=len(members),
-                called=len(waits),
-                served=sum(1 for f in members if f.status == S.DONE),
-                abandoned=sum(1 for f in members if f.status == S.ABANDONED),
-                no_show=sum(1 for f in members if f.status == S.NO_SHOW),
-                wait_seconds=sum(waits),
-                wait_max=max(waits, default=0),
-                wait_minutes=histogram_of(waits),
-                service_count=len(services),
-                service_seconds=sum(services),
-                service_max=max(services, default=0),
-                service_minutes=histogram_of(services),
-            )
+            {
+                "hall_id": hall.pk,
+                "day": day,
+                "hour": hour,
+                "category_id": category_id,
+                "counter_id": counter_id,
+                "clerk_id": clerk_id,
+                "issued": len(members),
+                "called": len(waits),
+                "served": sum(1 for f in members if f.status == S.DONE),
+                "abandoned": sum(1 for f in members if f.status == S.ABANDONED),
+                "no_show": sum(1 for f in members if f.status == S.NO_SHOW),
+                "wait_seconds": sum(waits),
+                "wait_max": max(waits, default=0),
+                "wait_minutes": histogram_of(waits),
+                "service_count": len(services),
+                "service_seconds": sum(services),
+                "service_max": max(services, default=0),
+                "service_minutes": histogram_of(services),
+            }
         )
     return rows
+
+
+def _ticket_rows(hall: Hall, day: dt.date, facts: list[TicketFact]) -> list[TicketDayRollup]:
+    return [TicketDayRollup(**values) for values in _ticket_groups(hall, day, facts)]
+
+
+TICKET_COLUMNS = (
+    "hall_id",
+    "day",
+    "hour",
+    "category_id",
+    "counter_id",
+    "clerk_id",
+    "issued",
+    "called",
+    "served",
+    "abandoned",
+    "no_show",
+    "wait_seconds",
+    "wait_max",
+    "wait_minutes",
+    "service_count",
+    "service_seconds",
+    "service_max",
+    "service_minutes",
+)
+
+
+def _ticket_rows_write(rows: list[dict[str, Any]]) -> None:
+    """Insert the rows: by COPY on PostgreSQL (a year of a hall is tens of thousands of rows), else in bulk."""
+    if connection.vendor != "postgresql":
+        TicketDayRollup.objects.bulk_create([TicketDayRollup(**values) for values in rows], batch_size=2000)
+        return
+    table = TicketDayRollup._meta.db_table
+    columns = ", ".join(TICKET_COLUMNS)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for values in rows:
+            copy.write_row(
+                [
+                    json.dumps(values[name]) if name in ("wait_minutes", "service_minutes") else values[name]
+                    for name in TICKET_COLUMNS
+                ]
+            )
 
 
 def _figure(hall: Hall, day: dt.date, kind: str, key: Any, count: int, **extra: Any) -> DayFigureRollup:
@@ -138,6 +189,66 @@ def rollup_rebuild(*, day_from: dt.date, day_to: dt.date, halls: Iterable[Hall] 
         for day in _days(day_from, day_to):
             written += rollup_day(hall=hall, day=day)
     return written
+
+
+# A bulk rebuild reads and writes this many days of one hall at once (one transaction).
+BULK_CHUNK_DAYS = 31
+
+
+def rollup_rebuild_bulk(
+    *, day_from: dt.date, day_to: dt.date, halls: Iterable[Hall] | None = None, chunk_days: int = BULK_CHUNK_DAYS
+) -> int:
+    """The same rows as `rollup_rebuild`, for a long range (a first load, a year's history): each hall's
+    tickets of up to `chunk_days` days are read in two queries (`range_ticket_facts`) instead of two per day,
+    folded by the same `_ticket_rows`, and the chunk's days replaced in one transaction with bulk inserts. The
+    other figures are read per day through the same selectors as `rollup_day`, only for the days on which a
+    source has a row (one query per source and chunk says which). The run rows of the chunk are
+    written first (an upsert, which locks them), so a `rollup_day` of one of its days waits for the chunk. The
+    number of rows written."""
+    if day_to < day_from:
+        day_from, day_to = day_to, day_from
+    chunk_days = max(chunk_days, 1)
+    written = 0
+    for hall in list(halls) if halls is not None else list(Hall.objects.order_by("code")):
+        for offset in range(0, (day_to - day_from).days + 1, chunk_days):
+            first = day_from + dt.timedelta(days=offset)
+            last = min(first + dt.timedelta(days=chunk_days - 1), day_to)
+            written += _rollup_chunk(hall, first, last)
+    return written
+
+
+def _days_with_figures(hall: Hall, first: dt.date, last: dt.date) -> set[dt.date]:
+    """The days of `first`..`last` for which `_figure_rows` may answer a row: an order opened or reverted, a
+    rating or complaint, a booking, a payment or a settlement (whose frozen summary holds the money)."""
+    return (
+        days_with_orders(hall=hall, first=first, last=last)
+        | days_with_care(hall=hall, first=first, last=last)
+        | days_with_bookings(hall=hall, first=first, last=last)
+        | days_with_payments(hall=hall, first=first, last=last)
+        | settlement_days(hall=hall, first=first, last=last)
+    )
+
+
+def _rollup_chunk(hall: Hall, first: dt.date, last: dt.date) -> int:
+    days = _days(first, last)
+    with transaction.atomic():
+        RollupRun.objects.bulk_create(
+            [RollupRun(hall=hall, day=day, at=timezone.now()) for day in days],
+            update_conflicts=True,
+            unique_fields=["hall", "day"],
+            update_fields=["at"],
+        )
+        facts = range_ticket_facts(hall=hall, day_from=first, day_to=last)
+        tickets = [row for day in days for row in _ticket_groups(hall, day, facts.get(day, []))]
+        # A day none of the sources has a row for has no figure rows: only the others are read one by one.
+        busy = _days_with_figures(hall, first, last)
+        figures = [row for day in days if day in busy for row in _figure_rows(hall, day)]
+        TicketDayRollup.objects.filter(hall=hall, day__gte=first, day__lte=last).delete()
+        DayFigureRollup.objects.filter(hall=hall, day__gte=first, day__lte=last).delete()
+        _ticket_rows_write(tickets)
+        DayFigureRollup.objects.bulk_create(figures, batch_size=2000)
+        RollupRun.objects.filter(hall=hall, day__gte=first, day__lte=last).update(at=timezone.now())
+    return len(tickets) + len(figures)
 
 
 # The day before is rolled up once more after this long past the hall's midnight, when the end of day

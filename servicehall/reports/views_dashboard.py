@@ -73,9 +73,8 @@ def company_dashboard(request: HttpRequest) -> HttpResponse:
     if not halls:
         raise Forbidden(_("Only a hall's managers may see the dashboards."))
     now = timezone.now()
-    rows = []
-    for hall in halls:
-        rows.append({"hall": hall, "d": _view_model(selectors_dashboard.hall_dashboard(hall=hall, now=now))})
+    figures = selectors_dashboard.halls_dashboard(halls=halls, now=now)
+    rows = [{"hall": hall, "d": _view_model(d)} for hall, d in zip(halls, figures, strict=True)]
     context = {"rows": rows, "now": now}
     template = "reports/company_dashboard.html#panel" if is_htmx(request) else "reports/company_dashboard.html"
     return render(request, template, context)

@@ -57,6 +57,7 @@ def report_context(hall: Hall, period: str, day: dt.date) -> dict[str, Any]:
         "bands": present.bands(report),
         "chart": present.chart(report),
         "comparison": present.comparison_rows(bundle["current"], bundle["others"]),
+        "comparison_note": present.comparison_note(bundle),
         "money_total": present.yuan(report["money"]["total"]),
         "money_rows": [dict(row, amount=present.yuan(row["amount"])) for row in report["money"]["rows"]],
     }

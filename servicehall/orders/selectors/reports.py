@@ -39,3 +39,21 @@ def day_reverted_by_type(*, hall: Hall, day: dt.date) -> list[tuple[int, int]]:
         .annotate(n=Count("pk"))
         .values_list("order__business_type_id", "n")
     )
+
+
+def _range_bounds(hall: Hall, first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    since = dt.datetime.combine(first, dt.time.min, tzinfo=hall.tz)
+    return since, dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=hall.tz)
+
+
+def days_with_orders(*, hall: Hall, first: dt.date, last: dt.date) -> set[dt.date]:
+    """The hall's local days of `first`..`last` on which an order was opened or reverted (the reports' bulk
+    rebuild reads the day's figures only for those), in two queries."""
+    since, until = _range_bounds(hall, first, last)
+    opened = WorkOrder.objects.filter(hall=hall, created_at__gte=since, created_at__lt=until).order_by()
+    reverted = OrderMove.objects.filter(
+        Q(to_status=OrderStatus.REVERTED), order__hall=hall, at__gte=since, at__lt=until
+    ).order_by()
+    return {at.date() for at in opened.datetimes("created_at", "day", tzinfo=hall.tz)} | {
+        at.date() for at in reverted.datetimes("at", "day", tzinfo=hall.tz)
+    }
