@@ -334,6 +334,8 @@ def _atomic_save(method: Callable[..., Any]) -> Callable[..., Any]:
 # --- queryset writes -----------------------------------------------------------------------------------
 
 _original_update = QuerySet.update
+# Set while bulk_update records its own rows: the updates it runs underneath are not recorded twice.
+_INSIDE_BULK_UPDATE: ContextVar[bool] = ContextVar("change_audit_inside_bulk_update", default=False)
 _original_bulk_create = QuerySet.bulk_create
 _original_bulk_update = QuerySet.bulk_update
 
@@ -351,7 +353,7 @@ def _is_plain(value: Any) -> bool:
 
 
 def _audited_update(self: QuerySet[Any], **kwargs: Any) -> int:
-    entry = _REGISTRY.get(self.model._meta.concrete_model)
+    entry = None if _INSIDE_BULK_UPDATE.get() else _REGISTRY.get(self.model._meta.concrete_model)
     fields = [] if entry is None else [f for name in kwargs if (f := entry.field(name)) is not None]
     if entry is None or not fields:
         return _original_update(self, **kwargs)
@@ -425,7 +427,11 @@ def _audited_bulk_update(self: QuerySet[Any], objs: Any, fields: Any, *args: Any
             .filter(pk__in=[o.pk for o in objs])
             .values("pk", *names)
         }
-        count = _original_bulk_update(self, objs, fields, *args, **kwargs)
+        token = _INSIDE_BULK_UPDATE.set(True)
+        try:
+            count = _original_bulk_update(self, objs, fields, *args, **kwargs)
+        finally:
+            _INSIDE_BULK_UPDATE.reset(token)
         records = []
         for obj in objs:
             after = {a: obj.__dict__[a] for a in names if a in obj.__dict__}
