@@ -250,7 +250,7 @@ def _record(
 def _create_changes(entry: Audited, after: dict[str, Any]) -> dict[str, list[Any]]:
     changes = {}
     for field in entry.fields:
-        value = after.get(field.attname, None)
+        value = after.get(field.attname)
         if value is None or value == "":
             continue
         changes[field.name] = [None, _stored(entry, field, value)]
@@ -390,7 +390,7 @@ def _to_python(entry: Audited, attname: str, value: Any) -> Any:
         return value
     try:
         return field.to_python(value)
-    except Exception:  # noqa: BLE001 - the value is kept as given: it was valid for the update
+    except Exception:
         return value
 
 
@@ -423,9 +423,7 @@ def _audited_bulk_update(self: QuerySet[Any], objs: Any, fields: Any, *args: Any
         manager = self.model._base_manager.using(self.db)
         before = {
             row.pop("pk"): row
-            for row in manager.select_for_update(of=("self",))
-            .filter(pk__in=[o.pk for o in objs])
-            .values("pk", *names)
+            for row in manager.select_for_update(of=("self",)).filter(pk__in=[o.pk for o in objs]).values("pk", *names)
         }
         token = _INSIDE_BULK_UPDATE.set(True)
         try:
@@ -453,7 +451,7 @@ def install() -> None:
         ("bulk_create", _audited_bulk_create),
         ("bulk_update", _audited_bulk_update),
     ):
-        wrapper._change_audit = True  # type: ignore[attr-defined]
+        wrapper._change_audit = True  # type: ignore[union-attr]
         wrapper.__doc__ = getattr(QuerySet, name).__doc__
         setattr(QuerySet, name, wrapper)
 

@@ -1,4 +1,4 @@
-"""PRIV04: which of customers's models have every change audited (`core.change_audit`), and why the others are not."""
+"""PRIV04: which of customers\'s models have every change audited (`core.change_audit`), and why not the others."""
 
 from __future__ import annotations
 
@@ -20,9 +20,7 @@ def register_audited() -> None:
         personal={"name": "name", "name_initials": "hidden", "phone": "phone", "address_detail": "hidden"},
         hall="registered_hall",
     )
-    register(
-        m.IdDocument, personal={"number": "id_number", "holder_name": "name"}, hall="customer__registered_hall"
-    )
+    register(m.IdDocument, personal={"number": "id_number", "holder_name": "name"}, hall="customer__registered_hall")
     register(
         m.Service,
         personal={"number": "phone", "sim_number": "card", "address_detail": "hidden"},

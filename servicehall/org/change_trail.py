@@ -155,19 +155,20 @@ def change_lines(record: ChangeRecord, *, tz: dt.tzinfo) -> list[dict[str, str]]
     model = _model(record.model)
     lines = []
     for name, pair in (record.changes or {}).items():
-        before, after = (list(pair) + [None, None])[:2]
-        field = None
+        before, after = [*list(pair), None, None][:2]
+        field: models.Field[Any, Any] | None = None
         if model is not None:
             try:
-                field = model._meta.get_field(name)
+                found = model._meta.get_field(name)
             except FieldDoesNotExist:
-                field = None
+                found = None
+            field = found if isinstance(found, models.Field) else None
         label = str(field.verbose_name) if field is not None else name
         lines.append(
             {
                 "label": label[:1].upper() + label[1:],
-                "before": _value(field, before, tz),  # type: ignore[arg-type]
-                "after": _value(field, after, tz),  # type: ignore[arg-type]
+                "before": _value(field, before, tz),
+                "after": _value(field, after, tz),
             }
         )
     return lines
@@ -188,4 +189,3 @@ def trail_rows(records: Any, *, hall: Hall) -> list[dict[str, Any]]:
         }
         for record in records
     ]
-

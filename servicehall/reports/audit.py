@@ -1,4 +1,4 @@
-"""PRIV04: which of reports's models have every change audited (`core.change_audit`), and why the others are not."""
+"""PRIV04: which of reports\'s models have every change audited (`core.change_audit`), and why not the others."""
 
 from __future__ import annotations
 

@@ -45,7 +45,6 @@ def changes(world):
 
 
 def test_priv04_the_auditor_reads_the_clerks_changes_in_words_and_local_time(client, world, auditor, changes):
-    counter, ticket = changes
     client.force_login(auditor)
     response = client.get(_url(world))
     assert response.status_code == 200
@@ -108,7 +107,8 @@ def test_priv04_only_the_auditor_and_the_hall_administrator_read_the_trail(clien
     nav = staff_nav(capabilities=caps, hall_code=world.hall.code, active="")
     assert "change_trail" in {item["key"] for item in nav}
     assert "change_trail" not in {
-        item["key"] for item in staff_nav(capabilities=ROLE_CAPABILITIES[Role.CLERK], hall_code=world.hall.code, active="")
+        item["key"]
+        for item in staff_nav(capabilities=ROLE_CAPABILITIES[Role.CLERK], hall_code=world.hall.code, active="")
     }
 
 
@@ -116,7 +116,9 @@ def test_priv04_the_export_holds_the_filtered_rows_with_text_cells_neutralised(c
     with acting_as(world.clerk):
         Counter.objects.filter(pk=world.counter2.pk).update(name="=HYPERLINK(1)")
     client.force_login(auditor)
-    response = client.get(f"/halls/{world.hall.code}/change-trail/export.xlsx", {"kind": "org.counter", "actor": world.clerk.pk})
+    response = client.get(
+        f"/halls/{world.hall.code}/change-trail/export.xlsx", {"kind": "org.counter", "actor": world.clerk.pk}
+    )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
