@@ -209,6 +209,8 @@ def test_priv02_every_kind_of_the_retention_table_is_registered_with_its_setting
         "ticket_phones": "RETENTION_TICKET_PHONES_DAYS",
         "bookings": "RETENTION_BOOKINGS_DAYS",
         "outbox": "RETENTION_OUTBOX_DAYS",
+        "change_trail": "RETENTION_CHANGE_TRAIL_DAYS",
+        "money_change_trail": "RETENTION_MONEY_CHANGE_TRAIL_DAYS",
     }
 
 
