@@ -27,7 +27,8 @@ def register_audited() -> None:
         hall="opened_hall",
     )
     register(m.ValueAddedService, hall="service__opened_hall")
-    register(m.NumberPoolEntry)
+    # A pool number becomes a customer's mobile number: masked like one.
+    register(m.NumberPoolEntry, personal={"number": "phone"})
     register(m.CardWrite, personal={"card_number": "card"})
     register(m.BlacklistedCard, personal={"card_number": "card"}, hall=None)
     register(m.MeterReading, hall="service__opened_hall")
