@@ -136,6 +136,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # PRIV04: the request's user is the actor of the changes its view writes (read only when one is written).
+    "servicehall.core.change_audit.ChangeActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages: a session that ended says why on the sign-in page.
     "servicehall.core.middleware.StaffSessionLimitsMiddleware",
@@ -540,3 +542,7 @@ RETENTION_OUTBOX_DAYS = env_int("RETENTION_OUTBOX_DAYS", 90)
 RETENTION_COMPLAINTS_DAYS = env_int("RETENTION_COMPLAINTS_DAYS", 730)
 RETENTION_OPINIONS_DAYS = env_int("RETENTION_OPINIONS_DAYS", 365)
 RETENTION_HOTEL_GUESTS_DAYS = env_int("RETENTION_HOTEL_GUESTS_DAYS", 365)
+# PRIV04: the change trail (masked values only). Money records' changes are kept as long as the accounting
+# records themselves (30 years, 会计档案管理办法); every other change record for 3 years.
+RETENTION_CHANGE_TRAIL_DAYS = env_int("RETENTION_CHANGE_TRAIL_DAYS", 3 * 365)
+RETENTION_MONEY_CHANGE_TRAIL_DAYS = env_int("RETENTION_MONEY_CHANGE_TRAIL_DAYS", 30 * 365)

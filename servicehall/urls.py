@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from servicehall.org import views as org_views
+from servicehall.org import views_change_trail as org_views_change_trail
 from servicehall.org.second_factor import admin_has_permission
 
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path("accounts/second-factor/enrol/", org_views.second_factor_enrol, name="second_factor_enrol"),
     path("accounts/second-factor/staff/<slug:hall>/", org_views.second_factor_staff, name="second_factor_staff"),
     path("halls/<slug:hall>/outbox/", org_views.outbox, name="outbox"),
+    path("halls/<slug:hall>/change-trail/", org_views_change_trail.page, name="change_trail"),
+    path("halls/<slug:hall>/change-trail/export.xlsx", org_views_change_trail.export, name="change_trail_export"),
     path("halls/<slug:hall>/closed-days/", org_views.closed_days, name="closed_days"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -8,6 +8,10 @@ class AppointmentsConfig(AppConfig):
     verbose_name = _("Appointments")
 
     def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()
         from servicehall.core.messaging import register_purpose
         from servicehall.queueing.extensions import register_kiosk_link, register_ticket_note
 

@@ -8,6 +8,10 @@ class BillingConfig(AppConfig):
     verbose_name = _("Payments and receipts")
 
     def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()
         # The daily settlement (cashdesk, below billing) reads the day's payments and refunds through these.
         from servicehall.cashdesk.sources import PAYMENTS, REFUNDS, register_day_source
         from servicehall.orders.extensions import register_order_page_context

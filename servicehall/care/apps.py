@@ -8,6 +8,10 @@ class CareConfig(AppConfig):
     verbose_name = _("Care after service")
 
     def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()
         # The queue (below care) lets care ask for a rating when a service ends, adds the workbench's 请评价
         # button, the duty manager's alerts panel and the ticket page's "rate this service" link.
         from servicehall.queueing.extensions import (

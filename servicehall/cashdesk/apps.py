@@ -6,3 +6,9 @@ class CashdeskConfig(AppConfig):
     name = "servicehall.cashdesk"
     label = "cashdesk"
     verbose_name = _("Cash drawers and settlement")
+
+    def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()

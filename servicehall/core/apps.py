@@ -8,6 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        # PRIV04: every change of a registered model audited, queryset writes included.
+        from . import audit, change_audit
+
+        change_audit.install()
+        audit.register_audited()
         from django.db.models import fields
 
         # Connects the start of a staff session's shift.
@@ -27,4 +32,23 @@ class CoreConfig(AppConfig):
             due=privacy.messages_due,
             apply=privacy.messages_delete,
             action=_("message deleted (queued ones are kept until delivered)"),
+        )
+        # PRIV04: the change trail holds masked values only; money records' changes are kept far longer.
+        retention.register(
+            "change_trail",
+            label=_("Change records (masked) of personal data and settings"),
+            setting="RETENTION_CHANGE_TRAIL_DAYS",
+            default=3 * 365,
+            due=change_audit.trail_due,
+            apply=change_audit.trail_delete,
+            action=_("change record deleted"),
+        )
+        retention.register(
+            "money_change_trail",
+            label=_("Change records of money records"),
+            setting="RETENTION_MONEY_CHANGE_TRAIL_DAYS",
+            default=30 * 365,
+            due=change_audit.money_trail_due,
+            apply=change_audit.trail_delete,
+            action=_("change record deleted"),
         )

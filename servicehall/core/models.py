@@ -114,3 +114,43 @@ class OutgoingMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} #{self.pk}"
+
+
+class ChangeRecord(models.Model):
+    """One create, update or delete of an audited model (PRIV04), written in the change's own transaction
+    by `core.change_audit`: who, when, which hall, which object and each changed field's before → after.
+    A personal field's values are stored masked, so the trail never becomes a second copy of personal data."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", pgettext_lazy("change audit", "Created")
+        UPDATE = "update", pgettext_lazy("change audit", "Changed")
+        DELETE = "delete", pgettext_lazy("change audit", "Deleted")
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    hall = models.ForeignKey(
+        "org.Hall", verbose_name=_("hall"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    model = models.CharField(_("kind of record"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("change record")
+        verbose_name_plural = _("change records")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["hall", "at"], name="core_change_hall_at"),
+            models.Index(fields=["model", "object_id"], name="core_change_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} #{self.object_id} {self.action}"

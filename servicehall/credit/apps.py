@@ -8,6 +8,10 @@ class CreditConfig(AppConfig):
     verbose_name = _("Credit purchase and installments")
 
     def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()
         # Billing calls these inside a payment's transaction when an installment payment succeeds.
         from servicehall.billing.purposes import register_purpose
         from servicehall.customers.panels import register_customer_panel

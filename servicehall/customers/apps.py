@@ -8,6 +8,10 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()
         # PRIV02: the customers' own legal holds and activity, and the retention of inactive customers.
         from servicehall.core import retention
 

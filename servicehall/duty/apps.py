@@ -8,6 +8,10 @@ class DutyConfig(AppConfig):
     verbose_name = _("Shifts and pre-shift preparation")
 
     def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()
         # The queue (below duty) asks before a counter opens (the seven steps, STAFF01), shows the checklist
         # and the person's shifts on the workbench, and the roster's panel on the duty manager's console.
         from servicehall.queueing.extensions import (

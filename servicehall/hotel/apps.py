@@ -8,6 +8,10 @@ class HotelConfig(AppConfig):
     verbose_name = _("Hotel front desk")
 
     def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()
         # A complaint during a stay is one of care's complaints, opened from the guest's page (HOTEL03).
         from servicehall.care.complaint_sources import register_complaint_source
 

@@ -8,6 +8,10 @@ class InvoicingConfig(AppConfig):
     verbose_name = _("Invoices")
 
     def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()
         # Billing and the daily settlement sit below invoicing: they reach its invoices through these hooks.
         from servicehall.billing.hooks import register_refund_hooks
         from servicehall.cashdesk.sources import INVOICES, register_day_source

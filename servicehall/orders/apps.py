@@ -8,6 +8,10 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Work orders")
 
     def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()
         # A ticket's open work orders keep it from finishing and show on the workbench; the queue sits below
         # orders, so orders offers them here.
         from servicehall.customers.panels import register_customer_panel

@@ -8,5 +8,9 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()
         # Connects the log of sign-in lockouts (django-axes' signal).
         from . import sign_in  # noqa: F401

@@ -131,6 +131,8 @@ SCREENS: tuple[Screen, ...] = (
     Screen("appointments", "appointments:day", _("Appointments"), frozenset({C.VIEW_HALL})),
     Screen("closed_days", "closed_days", _("Closed days"), frozenset({C.ADMINISTER})),
     Screen("outbox", "outbox", _("Outbox"), frozenset({C.MANAGE_QUEUE})),
+    # Every change audited (PRIV04): the head-office auditor and the hall administrator.
+    Screen("change_trail", "change_trail", _("Change trail"), frozenset({C.VIEW_CHANGE_TRAIL})),
     # Counters needed per half hour by Erlang C, against the roster (RPT03): the hall's managers.
     # The live dashboard (RPT01): the queue, counters, day and alerts at a glance, for the same managers.
     Screen("dashboard", "reports:dashboard", _("Live dashboard"), frozenset({C.MANAGE_QUEUE, C.HANDLE_CARE})),

@@ -37,6 +37,7 @@ class Capability(models.TextChoices):
     ASSESS_STAFF = "assess_staff", _("Assess staff and adjust their monthly scores")
     HOUSEKEEP = "housekeep", _("Clean rooms, take them out of order and do guests' requests")
     DATA_REQUESTS = "data_requests", _("Export or erase a customer's personal data on their request")
+    VIEW_CHANGE_TRAIL = "view_change_trail", _("Read the trail of every change (who, when, before and after)")
 
 
 C = Capability
@@ -55,9 +56,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SAFETY_OFFICER: frozenset({C.VIEW_HALL, C.PATROL, C.MANAGE_SAFETY}),
     Role.HALL_ADMIN: frozenset(
         {C.MANAGE_QUEUE, C.ADMINISTER, C.VIEW_HALL, C.ISSUE, C.APPROVE_RECEPTION, C.MANAGE_SAFETY, C.ASSESS_STAFF}
-        | {C.DATA_REQUESTS}
+        | {C.DATA_REQUESTS, C.VIEW_CHANGE_TRAIL}
     ),
-    Role.AUDITOR: frozenset({C.VIEW_HALL}),
+    # The head-office auditor reads the hall and its change trail (PRIV04), changes nothing.
+    Role.AUDITOR: frozenset({C.VIEW_HALL, C.VIEW_CHANGE_TRAIL}),
     # The hotel's housekeeping (HOTEL03): the room board and the guests' requests, nothing of the counters.
     Role.HOUSEKEEPING: frozenset({C.VIEW_HALL, C.HOUSEKEEP}),
 }

@@ -8,6 +8,10 @@ class PremisesConfig(AppConfig):
     verbose_name = _("The hall's premises")
 
     def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()
         # The duty manager's console (the queue, below premises) shows the overdue rectifications and the
         # rounds missed today.
         from servicehall.queueing.extensions import register_console_panel

@@ -8,6 +8,10 @@ class PromotionsConfig(AppConfig):
     verbose_name = _("Promotions and points")
 
     def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()
         # The customer's page shows their points; customers sits below promotions, so the panel is offered here.
         from servicehall.customers.panels import register_customer_panel
         from servicehall.orders.extensions import register_unpaid_revert_hook

@@ -8,6 +8,10 @@ class QueueingConfig(AppConfig):
     verbose_name = _("Queueing")
 
     def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()
         from servicehall.core import retention
 
         from . import privacy, signals  # noqa: F401  (signals connects the receivers)

@@ -8,6 +8,10 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("Business visitors")
 
     def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()
         # PRIV02: visitors are anonymised after the retention period (core sits below reception).
         from servicehall.core import retention
 

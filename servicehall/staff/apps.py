@@ -8,6 +8,10 @@ class StaffConfig(AppConfig):
     verbose_name = _("Training and assessment")
 
     def ready(self) -> None:
+        # PRIV04: this app's audited models (`core.change_audit`).
+        from . import audit
+
+        audit.register_audited()
         # Orders sit below staff: the exam a business type requires is checked through orders' registry.
         from servicehall.orders.extensions import register_before_order_create
 

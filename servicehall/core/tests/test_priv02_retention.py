@@ -262,6 +262,8 @@ def test_priv02_every_kind_of_the_retention_table_is_registered_with_its_setting
         "complaints": "RETENTION_COMPLAINTS_DAYS",
         "opinions": "RETENTION_OPINIONS_DAYS",
         "hotel_guests": "RETENTION_HOTEL_GUESTS_DAYS",
+        "change_trail": "RETENTION_CHANGE_TRAIL_DAYS",
+        "money_change_trail": "RETENTION_MONEY_CHANGE_TRAIL_DAYS",
     }
 
 
