@@ -18,6 +18,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from servicehall.core.change_audit import registry
@@ -43,7 +44,7 @@ class TrailFilters:
 
 def kind_choices() -> list[tuple[str, str]]:
     """Every audited kind of record, by its translated name."""
-    rows = [(entry.label, str(entry.model._meta.verbose_name)) for entry in registry().values()]
+    rows = [(entry.label, capfirst(str(entry.model._meta.verbose_name))) for entry in registry().values()]
     return sorted(rows, key=lambda row: row[1])
 
 
@@ -121,14 +122,16 @@ def _model(label: str) -> type[models.Model] | None:
 
 def kind_label(label: str) -> str:
     model = _model(label)
-    return str(model._meta.verbose_name) if model else _("Record no longer in use")
+    return capfirst(str(model._meta.verbose_name)) if model else _("Record no longer in use")
 
 
-def _value(field: models.Field[Any, Any] | None, value: Any, tz: dt.tzinfo) -> str:
+def _value(field: models.Field[Any, Any] | None, value: Any, tz: dt.tzinfo, people: dict[int, str]) -> str:
     if value is None or value == "":
         return "—"
     if field is None:
         return str(value)
+    if field.is_relation and field.related_model is get_user_model() and _int(value) in people:
+        return people[_int(value)]  # a staff member by name, as every staff screen shows them
     if field.is_relation:
         return f"{field.related_model._meta.verbose_name} #{value}" if field.related_model else f"#{value}"
     if field.choices:
@@ -150,25 +153,50 @@ def _value(field: models.Field[Any, Any] | None, value: Any, tz: dt.tzinfo) -> s
     return str(value)
 
 
-def change_lines(record: ChangeRecord, *, tz: dt.tzinfo) -> list[dict[str, str]]:
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
+    if model is None:
+        return None
+    try:
+        found = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return found if isinstance(found, models.Field) else None
+
+
+def _people(records: Any) -> dict[int, str]:
+    """The staff named in the records' user fields (clerk at a counter, who approved …), read in one query."""
+    user_model = get_user_model()
+    ids: set[int] = set()
+    for record in records:
+        model = _model(record.model)
+        for name, pair in (record.changes or {}).items():
+            field = _field(model, name)
+            if field is not None and field.is_relation and field.related_model is user_model:
+                ids.update(number for number in map(_int, list(pair)) if number is not None)
+    return {user.pk: staff_name(user) for user in user_model.objects.filter(pk__in=ids)} if ids else {}
+
+
+def change_lines(record: ChangeRecord, *, tz: dt.tzinfo, people: dict[int, str] | None = None) -> list[dict[str, str]]:
     """Each changed field as "label: before → after", in the model's own words."""
     model = _model(record.model)
+    people = people or {}
     lines = []
     for name, pair in (record.changes or {}).items():
         before, after = [*list(pair), None, None][:2]
-        field: models.Field[Any, Any] | None = None
-        if model is not None:
-            try:
-                found = model._meta.get_field(name)
-            except FieldDoesNotExist:
-                found = None
-            field = found if isinstance(found, models.Field) else None
+        field = _field(model, name)
         label = str(field.verbose_name) if field is not None else name
         lines.append(
             {
                 "label": label[:1].upper() + label[1:],
-                "before": _value(field, before, tz),
-                "after": _value(field, after, tz),
+                "before": _value(field, before, tz, people),
+                "after": _value(field, after, tz, people),
             }
         )
     return lines
@@ -176,6 +204,8 @@ def change_lines(record: ChangeRecord, *, tz: dt.tzinfo) -> list[dict[str, str]]
 
 def trail_rows(records: Any, *, hall: Hall) -> list[dict[str, Any]]:
     tz = hall.tz
+    records = list(records)
+    people = _people(records)
     return [
         {
             "id": record.pk,
@@ -185,7 +215,7 @@ def trail_rows(records: Any, *, hall: Hall) -> list[dict[str, Any]]:
             "action": record.get_action_display(),
             "action_code": record.action,
             "object_id": record.object_id,
-            "lines": change_lines(record, tz=tz),
+            "lines": change_lines(record, tz=tz, people=people),
         }
         for record in records
     ]

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
@@ -77,7 +78,16 @@ def export(request: HttpRequest, hall: str) -> HttpResponse:
     sheet.title = _("Change trail")[:31]
     write_row(
         sheet,
-        [_("Time"), _("By"), _("Kind of record"), _("Record number"), _("Change"), _("Field"), _("Before"), _("After")],
+        [
+            _("Time"),
+            pgettext("change audit", "By"),
+            _("Kind of record"),
+            _("Record number"),
+            pgettext("change audit", "Change"),
+            _("Field"),
+            _("Before"),
+            _("After"),
+        ],
     )
     for row in change_trail.trail_rows(records, hall=found_hall):
         for line in row["lines"] or [{"label": "", "before": "", "after": ""}]:

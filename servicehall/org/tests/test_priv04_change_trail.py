@@ -143,3 +143,16 @@ def test_priv04_the_trail_pages_fifty_rows_at_a_time(client, world, auditor):
     assert len(first.context["rows"]) == 50 and first.context["page_obj"].has_next()
     second = client.get(_url(world, actor=world.clerk.pk, page=2))
     assert len(second.context["rows"]) == 5
+
+
+def test_priv04_a_staff_member_in_a_change_is_named_not_numbered(client, world, auditor):
+    """A clerk taking a counter shows as "Staff at the counter: — → <her name>", never as a user number."""
+    with acting_as(world.clerk):
+        counter = Counter.objects.get(pk=world.counter2.pk)
+        counter.staff = world.clerk2
+        counter.save()
+    client.force_login(auditor)
+    page = client.get(_url(world)).content.decode()
+    label = str(Counter._meta.get_field("staff").verbose_name)
+    line = next(row for row in page.split('data-testid="trail-line"') if label[1:] in row).split("</li>")[0]
+    assert world.clerk2.get_username() in line and "#" not in line
