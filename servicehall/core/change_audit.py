@@ -25,6 +25,7 @@ import contextlib
 import datetime as dt
 import decimal
 import functools
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -74,6 +75,22 @@ class Audited:
 _REGISTRY: dict[type[models.Model], Audited] = {}
 
 
+# Words people type (a note, a reason, a complaint's words …) may name a customer, a phone or an address:
+# the trail records that they changed, never what they said, unless a registration gives the field a kind.
+FREE_TEXT_NAME = re.compile(
+    r"(^|_)(note|notes|reason|remark|remarks|comment|comments|description|words|text|summary|answer|message)$"
+)
+
+
+def _free_text_hidden(model: type[models.Model]) -> dict[str, str]:
+    hidden = {}
+    for field in model._meta.concrete_fields:
+        free = isinstance(field, models.TextField | models.JSONField)
+        if free or (isinstance(field, models.CharField) and FREE_TEXT_NAME.search(field.name) and not field.choices):
+            hidden[field.name] = "hidden"
+    return hidden
+
+
 def register(
     model: type[models.Model],
     *,
@@ -83,7 +100,7 @@ def register(
     hall: str | None = "",
 ) -> None:
     """Audit every create, update and delete of `model` (again on a second `ready()`: replaces)."""
-    personal = dict(personal or {})
+    personal = {**_free_text_hidden(model), **(personal or {})}
     for name, kind in personal.items():
         if kind not in MASKERS:
             raise ValueError(f"unknown masking kind {kind!r} for {model.__name__}.{name}")
