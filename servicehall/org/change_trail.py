@@ -130,8 +130,9 @@ def _value(field: models.Field[Any, Any] | None, value: Any, tz: dt.tzinfo, peop
         return "—"
     if field is None:
         return str(value)
-    if field.is_relation and field.related_model is get_user_model() and _int(value) in people:
-        return people[_int(value)]  # a staff member by name, as every staff screen shows them
+    person = _int(value) if field.is_relation and field.related_model is get_user_model() else None
+    if person is not None and person in people:
+        return people[person]  # a staff member by name, as every staff screen shows them
     if field.is_relation:
         return f"{field.related_model._meta.verbose_name} #{value}" if field.related_model else f"#{value}"
     if field.choices:
