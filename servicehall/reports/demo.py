@@ -12,7 +12,7 @@ from servicehall.org.models import Counter, Hall, Membership
 from servicehall.org.roles import Role
 from servicehall.queueing.models import Ticket, TicketInterval
 
-from .services import rollup_rebuild
+from .services import rollup_rebuild_bulk
 
 WEEKS = 4
 # Mean arrivals per half hour over the day (08:30 … 18:00), a morning and an afternoon peak.
@@ -101,4 +101,5 @@ def reports_demo_load(*, hall: Hall) -> None:
     """Roll up the demo history and today (RPT02), so the reports page has figures at once."""
 
     today = hall.local_date()
-    rollup_rebuild(day_from=today - dt.timedelta(weeks=WEEKS), day_to=today, halls=[hall])
+    # The bulk rebuild writes the rows `rollup_day` writes, in a few queries instead of a few per day.
+    rollup_rebuild_bulk(day_from=today - dt.timedelta(weeks=WEEKS), day_to=today, halls=[hall])
