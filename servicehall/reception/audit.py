@@ -15,6 +15,11 @@ NOT_AUDITED = {
 def register_audited() -> None:
     register(m.MeetingRoom)
     register(m.ReceptionLevel)
-    register(m.Visit)
+    # What the host typed about a visit may name people (companions, gifts for someone); the feedback link's
+    # token is a key, never shown.
+    register(
+        m.Visit,
+        personal=dict.fromkeys(("purpose", "companions", "areas", "materials", "gifts", "feedback_token"), "hidden"),
+    )
     register(m.Visitor, personal={"name": "name", "id_number": "id_number"}, hall="visit__hall")
     register(m.Expense, ignore=("request_key",), hall="visit__hall")

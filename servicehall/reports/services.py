@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -39,7 +39,7 @@ from . import presentation_reports as present
 from .exports_reports import file_stem, workbook_bytes
 from .histogram import histogram_of
 from .models import DayFigureRollup, FigureKind, ReportMail, RollupRun, TicketDayRollup
-from .selectors_reports import PERIOD_DAY, hall_managers, report_bundle
+from .selectors_reports import FIGURE_FIELDS, GROUP_FIELDS, PERIOD_DAY, hall_managers, report_bundle
 
 log = logging.getLogger(__name__)
 S = TicketStatus
@@ -89,25 +89,12 @@ def _ticket_rows(hall: Hall, day: dt.date, facts: list[TicketFact]) -> list[Tick
     return [TicketDayRollup(**values) for values in _ticket_groups(hall, day, facts)]
 
 
-TICKET_COLUMNS = (
-    "hall_id",
-    "day",
-    "hour",
-    "category_id",
-    "counter_id",
-    "clerk_id",
-    "issued",
-    "called",
-    "served",
-    "abandoned",
-    "no_show",
-    "wait_seconds",
-    "wait_max",
-    "wait_minutes",
-    "service_count",
-    "service_seconds",
-    "service_max",
-    "service_minutes",
+# The rollup's columns as the COPY writes them: its keys, then the figures the reports add up (one list, so a
+# new figure cannot be written by one and missed by the other).
+TICKET_COLUMNS = ("hall_id", "day", *GROUP_FIELDS, *FIGURE_FIELDS)
+# Histograms travel to COPY as JSON text.
+JSON_COLUMNS = frozenset(
+    name for name in TICKET_COLUMNS if isinstance(TicketDayRollup._meta.get_field(name), models.JSONField)
 )
 
 
@@ -122,7 +109,7 @@ def _ticket_rows_write(rows: list[dict[str, Any]]) -> None:
         for values in rows:
             copy.write_row(
                 [
-                    json.dumps(values[name]) if name in ("wait_minutes", "service_minutes") else values[name]
+                    json.dumps(values[name]) if name in JSON_COLUMNS else values[name]
                     for name in TICKET_COLUMNS
                 ]
             )

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from servicehall.queueing.models import TicketStatus
 from servicehall.reports.models import DayFigureRollup, RollupRun, TicketDayRollup
 from servicehall.reports.selectors_reports import hall_period_headline, hall_period_report, headline_of_report
-from servicehall.reports.services import rollup_day, rollup_rebuild_bulk
+from servicehall.reports.services import TICKET_COLUMNS, rollup_day, rollup_rebuild_bulk
 from servicehall.reports.tests.test_rpt02_reports import make_ticket
 
 S = TicketStatus
@@ -127,3 +127,10 @@ def test_rpt02_the_month_reads_the_same_queries_whatever_its_rows(world, django_
     assert [row["label"] for row in report["by_hour"]] == ["09:00–10:00", "11:00–12:00", "15:00–16:00"]
     with django_assert_num_queries(2):
         assert hall_period_headline(hall=world.hall, start=FIRST, end=end)["issued"] == DAYS * 3
+
+
+def test_rpt02_the_bulk_copy_writes_every_column_of_the_rollup():
+    """A figure added to the rollup is written by the COPY too (its columns come from the reports' figures)."""
+    columns = {f.attname for f in TicketDayRollup._meta.concrete_fields if f.attname != "id"}
+    assert set(TICKET_COLUMNS) == columns
+    assert len(TICKET_COLUMNS) == len(columns)
