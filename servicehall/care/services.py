@@ -156,7 +156,7 @@ def _announce(ticket: Ticket) -> None:
 def _new_rating(ticket: Ticket, *, actor: Actor, asked_at: dt.datetime | None) -> Rating:
     """The rating row of a ticket, tied to its clerk, counter, business and work orders; asking on the
     counter's pad from `asked_at` (None: not asked, rated from the ticket's page)."""
-    orders = list(order_selectors.ticket_orders(ticket=ticket))
+    orders = order_selectors.ticket_orders_read(ticket=ticket)
     clerk = acting_user(actor)
     rating = Rating.objects.create(
         hall_id=ticket.hall_id,

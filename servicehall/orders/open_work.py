@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from servicehall.queueing.open_work import OpenWork
 
-from .selectors import ticket_open_orders
+from .selectors import ticket_orders_read
+from .states import OPEN_STATUSES
 
 
 def ticket_open_work_orders(ticket: Any) -> list[OpenWork]:
@@ -19,5 +20,7 @@ def ticket_open_work_orders(ticket: Any) -> list[OpenWork]:
             status=order.get_status_display(),
             url=reverse("orders:detail", kwargs={"order_id": order.pk}),
         )
-        for order in ticket_open_orders(ticket=ticket).select_related("business_type")
+        # The visit's orders read once: the rating pad asked at the same finish reads them too.
+        for order in ticket_orders_read(ticket=ticket)
+        if order.status in OPEN_STATUSES
     ]

@@ -152,11 +152,18 @@ class HallTicketsApi(PublicAPIView):
         examples=[OpenApiExample("kiosk", value={"category": "A", "channel": "kiosk"}, request_only=True)],
     )
     def post(self, request: Request, hall: str) -> Response:
+        # The hall, the category and the kind's head start in one query when the input names them (the hot
+        # path); the checks below still run, in their order, on what it read.
+        point = selectors.issue_point(hall_code=hall, data=request.data)
         # A public hall's kiosk needs no sign-in; otherwise only members who may issue (401 / 404 / 403).
-        the_hall = selectors.screen_hall_get(user=request.user, code=hall, capability=C.ISSUE)
+        the_hall = selectors.screen_hall_get(
+            user=request.user, code=hall, capability=C.ISSUE, known=point.category.hall if point else None
+        )
         data = parse(TicketIssueInputSerializer, request)
         issuer = selectors.ticket_issuer(user=request.user, hall=the_hall, channel=data["channel"], kind=data["kind"])
-        category = category_get(hall=the_hall, code=data["category"])
+        if point is not None and not point.fits(category_code=data["category"], kind=data["kind"]):
+            point = None
+        category = point.category if point else category_get(hall=the_hall, code=data["category"])
         throttle_anonymous_issue(request)
         ticket = services.ticket_issue(
             hall=the_hall,
@@ -165,6 +172,7 @@ class HallTicketsApi(PublicAPIView):
             kind=data["kind"],
             phone=data["phone"],
             actor=issuer,
+            head_start=point.head_start if point else None,
         )
         public = selectors.ticket_public_status(ticket=ticket)
         payload = {

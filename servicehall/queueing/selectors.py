@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
@@ -20,6 +21,7 @@ from servicehall.org.selectors import hall_get, hall_get_for_user, memberships_f
 
 from .models import (
     ACTIVE_STATUSES,
+    PriorityRule,
     ScreenHeartbeat,
     Ticket,
     TicketChannel,
@@ -27,7 +29,7 @@ from .models import (
     TicketKind,
     TicketStatus,
 )
-from .services import SCREEN_MAX_AGE_DAYS, SCREEN_SALT, callable_tickets
+from .services import SCREEN_MAX_AGE_DAYS, SCREEN_SALT, callable_tickets, head_start_of
 
 S = TicketStatus
 RECENT_HANDLE_SAMPLE = 20
@@ -345,20 +347,57 @@ def screen_pairing_hall_get(*, user: Any, code: str) -> Hall:
     return hall
 
 
-def screen_hall_get(*, user: Any, code: str, capability: str, screen_pass: str | None = None) -> Hall:
-    """The hall of a kiosk or board screen.
+def screen_hall_get(
+    *, user: Any, code: str, capability: str, screen_pass: str | None = None, known: Hall | None = None
+) -> Hall:
+    """The hall of a kiosk or board screen (`known`: the hall of that code, read already with something else).
 
     A hall with `public_kiosk` runs these screens on its own devices without a
     sign-in (the websocket feed follows the same rule); otherwise a device
     paired to the hall (`screen_pass`, the screen cookie) or its staff may
     open them, and other halls answer "not found".
     """
-    hall = hall_get(code=code)
+    hall = known if known is not None and known.code == code else hall_get(code=code)
     if hall.public_kiosk or screen_pass_admits(hall=hall, screen_pass=screen_pass):
         return hall
     if not getattr(user, "is_authenticated", False):
         raise SignInRequired(_("Please sign in to use this screen."))
     return hall_get_for_user(user=user, code=code, capability=capability)
+
+
+@dataclass(frozen=True)
+class IssuePoint:
+    """What a kiosk's "take a number" reads before it writes: the category with its hall, and the head start
+    of the ticket's kind."""
+
+    category: QueueCategory  # its `hall` read with it
+    kind: str
+    head_start: int  # seconds
+
+    def fits(self, *, category_code: str, kind: str) -> bool:
+        """Whether this is what the validated input asks for (read from the raw input before validation)."""
+        return self.category.code == category_code and self.kind == kind
+
+
+def issue_point(*, hall_code: str, data: Any) -> IssuePoint | None:
+    """The category named in the raw request `data` of hall `hall_code`, with its hall and the head start of
+    the ticket's kind, in one query (the kiosk's hot path). None when either is unknown or the input is not
+    text: the caller then reads them one by one, with their own answers (not found, sign in) in their order."""
+    fields = data if isinstance(data, dict) else {}
+    category_code, kind = fields.get("category"), fields.get("kind", TicketKind.NORMAL)
+    if not isinstance(category_code, str) or not isinstance(kind, str):
+        return None
+    rule = PriorityRule.objects.filter(hall=OuterRef("hall"), kind=kind).order_by("id").values("head_start_minutes")
+    category = (
+        QueueCategory.objects.filter(hall__code=hall_code, code=category_code)
+        .select_related("hall")
+        .annotate(rule_minutes=Subquery(rule[:1]))
+        .first()
+    )
+    if category is None:
+        return None
+    minutes = category.rule_minutes  # type: ignore[attr-defined]
+    return IssuePoint(category=category, kind=kind, head_start=head_start_of(minutes, kind=kind))
 
 
 def ticket_public_status(*, ticket: Ticket) -> dict[str, Any]:

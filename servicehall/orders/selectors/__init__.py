@@ -66,6 +66,7 @@ from .lists import (
     orders_unfinished,
     ticket_open_orders,
     ticket_orders,
+    ticket_orders_read,
 )
 from .order_page import (
     PHONE_SERVICE_KINDS,
@@ -160,4 +161,5 @@ __all__ = [
     "ticket_for_order",
     "ticket_open_orders",
     "ticket_orders",
+    "ticket_orders_read",
 ]

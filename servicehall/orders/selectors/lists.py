@@ -59,6 +59,20 @@ def ticket_orders(*, ticket: Any) -> QuerySet[WorkOrder]:
     return WorkOrder.objects.filter(ticket=ticket).select_related("business_type").order_by("created_at", "id")
 
 
+# Where `ticket_orders_read` keeps its list on the ticket instance.
+_VISIT_ORDERS = "_visit_orders"
+
+
+def ticket_orders_read(*, ticket: Any) -> list[WorkOrder]:
+    """`ticket_orders` read once per ticket instance: a finish checks the visit's open orders and the rating
+    pad ties the rating to all of them, in one query. Only for an instance fresh from its lock (a finish):
+    orders written after the read are not seen by it."""
+    orders = ticket.__dict__.get(_VISIT_ORDERS)
+    if orders is None:
+        orders = ticket.__dict__[_VISIT_ORDERS] = list(ticket_orders(ticket=ticket))
+    return orders
+
+
 def follow_ups_due(*, hall: Any, until: dt.datetime) -> QuerySet[FollowUpTask]:
     """The hall's open call-backs due before `until`, the longest overdue first (CARE02)."""
     return (

@@ -25,7 +25,7 @@ The modules, each importing only `_common` (none imports another):
   screens' heartbeats (SITE03).
 """
 
-from ._common import S, counter_check_operator, head_start_seconds, lock_ticket_for_user
+from ._common import S, counter_check_operator, head_start_of, head_start_seconds, lock_ticket_for_user
 from .calling import (
     DOUBLE_PRESS_SECONDS,
     AlreadyCalling,
@@ -63,6 +63,7 @@ __all__ = [
     "counter_check_operator",
     "counter_release",
     "counter_set_status",
+    "head_start_of",
     "head_start_seconds",
     "lock_ticket_for_user",
     "screen_heartbeat",

@@ -38,7 +38,13 @@ def _epoch(moment: dt.datetime) -> int:
 
 def head_start_seconds(*, hall: Hall, kind: str) -> int:
     rule = PriorityRule.objects.filter(hall=hall, kind=kind).values_list("head_start_minutes", flat=True).first()
-    minutes = rule if rule is not None else DEFAULT_HEAD_START_MINUTES.get(kind, 0)
+    return head_start_of(rule, kind=kind)
+
+
+def head_start_of(rule_minutes: int | None, *, kind: str) -> int:
+    """The head start in seconds of a ticket of `kind`: the hall's rule (its minutes, None without one), else
+    the default of the kind."""
+    minutes = rule_minutes if rule_minutes is not None else DEFAULT_HEAD_START_MINUTES.get(kind, 0)
     return int(minutes) * 60
 
 

@@ -65,8 +65,10 @@ def ticket_issue(
     kind: str = TicketKind.NORMAL,
     phone: str = "",
     actor: Actor = None,
+    head_start: int | None = None,
 ) -> Ticket:
-    """Take a number: category prefix + the hall's daily sequence (A001 …)."""
+    """Take a number: category prefix + the hall's daily sequence (A001 …). `head_start`: the kind's head
+    start in seconds when the caller read it already (`selectors.issue_point`), else it is read here."""
     if category.hall_id != hall.pk:
         raise NotFound(_("There is no queue category %(code)s in this hall.") % {"code": category.code})
     if channel not in TicketChannel.values:
@@ -79,7 +81,9 @@ def ticket_issue(
     local = now.astimezone(hall.tz)
     _check_issuing_allowed(category=category, hall=hall, local=local)
     day = local.date()
-    rank = _epoch(now) - head_start_seconds(hall=hall, kind=kind)  # read before the sequence is locked
+    if head_start is None:
+        head_start = head_start_seconds(hall=hall, kind=kind)  # read before the sequence is locked
+    rank = _epoch(now) - head_start
     sequence = _next_sequence(hall=hall, category=category, day=day)
     if category.daily_cap and sequence > category.daily_cap:
         # Raising rolls the sequence back too, so the cap stays exact.

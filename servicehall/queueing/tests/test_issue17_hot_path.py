@@ -27,11 +27,11 @@ MORNING = dt.datetime(2026, 11, 26, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
 
 # Pinned statement counts (ISSUE17-Q1 .. Q5), transaction control apart, as (SQLite, PostgreSQL): on
 # PostgreSQL a ticket's move (the ticket, its interval closed, the next interval) is one statement.
-ISSUE_STATEMENTS = (8, 8)  # hall, category, head start, number, ticket, interval, people ahead, documents
+ISSUE_STATEMENTS = (6, 6)  # category with hall and head start, number, ticket, interval, people ahead, documents
 CALL_NEXT_STATEMENTS = (6, 4)  # token+user+roles, counter locked with hall and active ticket, next ticket, the move
 START_STATEMENTS = (5, 3)  # token+user+roles, ticket locked, the move
-FINISH_STATEMENTS = (10, 8)  # ... + open work orders, and care's pad asking (4 statements, care's own pin)
-FINISH_AND_CALL_NEXT_STATEMENTS = (15, 11)  # finish and call-next sharing the sign-in and the counter's lock
+FINISH_STATEMENTS = (9, 7)  # ... + the visit's work orders (open ones checked), and care's pad asking (3 more)
+FINISH_AND_CALL_NEXT_STATEMENTS = (14, 10)  # finish and call-next sharing the sign-in and the counter's lock
 
 
 def pinned(counts: tuple[int, int]) -> int:
@@ -112,6 +112,8 @@ def test_issue17_q1_q4_a_tickets_life_runs_a_pinned_number_of_statements(world, 
     response, finished = counted(lambda: act(clerk, ticket, "finish", {"outcome": "completed"}))
     assert response.status_code == 200 and response.json()["status"] == "done"
     assert len(finished) == pinned(FINISH_STATEMENTS), finished
+    # The visit's work orders are read once, for the open-order check and the rating pad both.
+    assert sum('FROM "orders_workorder"' in sql for sql in finished) == 1, finished
 
 
 def test_issue17_q2_the_sign_in_brings_the_roles_in_the_same_query(world, clerk):
@@ -332,3 +334,27 @@ def test_issue17_q5_the_workbench_finishes_and_calls_next_with_one_button(world)
     refused = clerk.post(next_url, {"outcome": "completed"}, headers=hx)  # A002 is called, not served
     assert refused.status_code == 409
     assert "A002" in refused.content.decode() and "cannot become" not in refused.content.decode()
+
+
+def test_issue17_q1_the_kiosks_one_read_keeps_the_halls_head_start_rule_and_its_answers(world):
+    """The category, its hall and the kind's head start are read in one query, with the same results as read
+    one by one: the hall's own rule for a green-channel ticket, the default without one, and the usual
+    answers for an unknown category or hall."""
+    from servicehall.queueing.models import DEFAULT_HEAD_START_MINUTES, PriorityRule, TicketKind
+
+    PriorityRule.objects.create(hall=world.hall, kind=TicketKind.GREEN, head_start_minutes=7)
+    guide = APIClient()
+    guide.force_authenticate(world.guide)
+    url = f"/api/v1/halls/{world.hall.code}/tickets"
+    response = guide.post(url, {"category": "A", "channel": "guide", "kind": "green"}, format="json")
+    assert response.status_code == 201, response.content
+    ticket = Ticket.objects.get(pk=response.json()["id"])
+    assert ticket.rank == int(ticket.queued_at.timestamp()) - 7 * 60
+    response = guide.post(url, {"category": "A", "channel": "guide", "kind": "vip"}, format="json")
+    ticket = Ticket.objects.get(pk=response.json()["id"])
+    assert ticket.rank == int(ticket.queued_at.timestamp()) - DEFAULT_HEAD_START_MINUTES["vip"] * 60
+
+    unknown = APIClient().post(url, {"category": "Z"}, format="json")
+    assert unknown.status_code == 404 and "Z" in unknown.json()["message"]
+    no_hall = APIClient().post("/api/v1/halls/nowhere/tickets", {"category": "A"}, format="json")
+    assert no_hall.status_code == 404 and "nowhere" in no_hall.json()["message"]
