@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.core.errors import ApplicationError, NotFound
 from servicehall.core.htmx import render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
@@ -37,7 +37,7 @@ def _hall(request: HttpRequest, code: str, capability: str) -> Hall:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("queueing:workbench", kwargs=("hall",))
 def ask(request: HttpRequest, hall: str, ticket: uuid.UUID) -> HttpResponse:
     """请评价: the pad of the clerk's counter asks the customer now; the button becomes what happened."""
     hall_obj = _hall(request, hall, C.SERVE)

@@ -11,8 +11,14 @@ import pytest
 from django.test import Client
 from django.urls import resolve, reverse
 
+from servicehall.care.services import complaint_record
+from servicehall.care.tests.test_care04_views import SUMMARY, WORDS
+from servicehall.catalog.models import ComplaintCategory, FaultKind
 from servicehall.customers.models import Customer, IdDocument
 from servicehall.customers.services import customer_create
+from servicehall.orders.services.repairs import repair_open
+from servicehall.orders.tests.helpers import customer
+from servicehall.orders.tests.telecom_helpers import held_service, load_telecom
 from servicehall.org.roles import Role
 from testsupport.customers import make_resident_id
 from testsupport.world import make_member
@@ -95,3 +101,96 @@ def test_priv02_the_erase_address_opened_with_get_after_a_refusal_shows_the_pers
     page = client.get(url, follow=True)
     assert page.status_code == 200 and page.redirect_chain[0][1] == 302
     assert resolve(page.request["PATH_INFO"]).url_name == "personal_data"
+
+
+# The actions converted after the first fifteen: each is asked with GET for real objects of hall A, and the page
+# it sends to must answer. The kwargs name the objects the page needs by a word `_objects` makes them for.
+T = "6f1c1a52-8f7e-4a55-9a3f-3b1f2b7d9c01"  # a ticket id: the action's own lookup is never reached on GET
+CONVERTED = [
+    # (the action's URL name, its kwargs) -> (the page's URL name, the page's kwargs)
+    (("billing:refund_decide", {"hall": "ha", "refund_id": 3}), ("billing:refunds", {"hall": "ha"})),
+    (
+        ("care:complaint_phone", {"hall": "ha", "complaint": "complaint"}),
+        ("care:complaint", {"hall": "ha", "complaint": "complaint"}),
+    ),
+    (
+        ("care:complaint_act", {"hall": "ha", "complaint": "complaint", "action": "acknowledge"}),
+        ("care:complaint", {"hall": "ha", "complaint": "complaint"}),
+    ),
+    (("care:ask", {"hall": "ha", "ticket": T}), ("queueing:workbench", {"hall": "ha"})),
+    (("customers:reveal", {"customer_id": "customer"}), ("customers:detail", {"customer_id": "customer"})),
+    (("customers:card_write_action", {"write_id": 4, "action": "confirm"}), ("customers:card_writes", {})),
+    (("safety:key_act", {"hall": "ha", "action": "issue"}), ("safety:page", {"hall": "ha"})),
+    (("safety:incident_report", {"hall": "ha"}), ("safety:page", {"hall": "ha"})),
+    (("safety:drill_record", {"hall": "ha"}), ("safety:page", {"hall": "ha"})),
+    (("premises:equipment_add", {"hall": "ha"}), ("premises:equipment", {"hall": "ha"})),
+    (("orders:repair_open", {"hall": "ha"}), ("orders:repairs", {"hall": "ha"})),
+    *[
+        (
+            (f"orders:repair_{step}", {"hall": "ha", "repair_id": "repair"}),
+            ("orders:repair", {"hall": "ha", "repair_id": "repair"}),
+        )
+        for step in ("dispatch", "report", "confirm", "close")
+    ],
+    (("queueing:workbench_take", {"hall": "ha"}), ("queueing:workbench", {"hall": "ha"})),
+    (("queueing:workbench_leave", {"hall": "ha"}), ("queueing:workbench", {"hall": "ha"})),
+    *[
+        ((f"queueing:workbench_{name}", {"hall": "ha"}), ("queueing:workbench", {"hall": "ha"}))
+        for name in ("call_next", "finish_and_call_next", "open", "pause", "close")
+    ],
+    *[
+        ((f"queueing:workbench_{name}", {"hall": "ha", "ticket": T}), ("queueing:workbench", {"hall": "ha"}))
+        for name in ("recall", "start", "no_show", "hold", "resume", "transfer", "finish", "step")
+    ],
+    (("queueing:guide_issue", {"hall": "ha"}), ("queueing:guide", {"hall": "ha"})),
+    (("queueing:guide_returned", {"hall": "ha", "ticket": T}), ("queueing:guide", {"hall": "ha"})),
+    (("queueing:guide_left", {"hall": "ha", "ticket": T}), ("queueing:guide", {"hall": "ha"})),
+    (("queueing:manager_counter", {"hall": "ha", "counter": 1}), ("queueing:manager", {"hall": "ha"})),
+    (("queueing:screens_unpair_all", {"hall": "ha"}), ("queueing:screens_pair", {"hall": "ha"})),
+]
+
+
+def _objects(world) -> dict[str, int]:
+    """One complaint, one customer and one repair of hall A, for the pages that show one."""
+    load_telecom(world)
+    person = customer(world)
+    complaint = complaint_record(
+        hall=world.hall,
+        actor=world.clerk,
+        category=ComplaintCategory.objects.get(hall=world.hall, code="attitude"),
+        words=WORDS,
+        summary=SUMMARY,
+        confirmed=True,
+    )
+    repair = repair_open(
+        hall=world.hall,
+        actor=world.clerk,
+        service=held_service(person, kind="broadband", number="BB021000123"),
+        fault_kind=FaultKind.objects.get(hall=world.hall, code="broadband_down"),
+        description="光猫红灯，无法上网",
+    )
+    return {"complaint": complaint.pk, "customer": person.pk, "repair": repair.pk}
+
+
+def _real(kwargs: dict, objects: dict[str, int]) -> dict:
+    return {name: objects.get(value, value) if isinstance(value, str) else value for name, value in kwargs.items()}
+
+
+@pytest.mark.parametrize(("action", "page"), CONVERTED, ids=[a[0][0] for a in CONVERTED])
+def test_a_get_of_a_converted_action_redirects_to_its_page_and_the_page_answers(world, action, page):
+    """The duty manager holds every capability these pages ask (serve, guide, manage the queue, approve money,
+    handle care, patrol, manage safety)."""
+    needed = {*action[1].values(), *page[1].values()} & {"complaint", "customer", "repair"}
+    objects = _objects(world) if needed else {}
+    client = _client(world.manager)
+    name, kwargs = action
+    url = reverse(name, kwargs=_real(kwargs, objects))
+    answer = client.get(url + "?hall=ha")
+    assert answer.status_code == 302, answer.status_code
+    target = resolve(answer.url.split("?")[0])
+    page_name, page_kwargs = page
+    assert (f"{target.namespace}:{target.url_name}", target.kwargs) == (page_name, _real(page_kwargs, objects))
+    assert "hall=ha" in answer.url
+    shown = client.get(answer.url)
+    assert shown.status_code == 200, shown.status_code
+    assert client.put(url).status_code == 405
