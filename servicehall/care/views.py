@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from servicehall.core.errors import ApplicationError, NotFound
 from servicehall.core.htmx import render_in_hall_time
@@ -80,7 +80,7 @@ def alerts(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("care:alerts", kwargs=("hall",))
 def alert_handle(request: HttpRequest, hall: str, alert: int) -> HttpResponse:
     """What the manager did about a dissatisfied customer; back to the screen the form was on."""
     hall_obj = _hall(request, hall, C.HANDLE_CARE)
