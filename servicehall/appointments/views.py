@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.core.errors import ApplicationError
 from servicehall.core.htmx import is_htmx, render_in_hall_time
 from servicehall.core.masking import mask_phone
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
 from servicehall.org.selectors import hall_get_for_user, user_can, user_capabilities
@@ -137,7 +137,7 @@ def new(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("appointments:day", kwargs=("hall",))
 @handles_application_errors
 def cancel(request: HttpRequest, hall: str, booking: int) -> HttpResponse:
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.ISSUE)

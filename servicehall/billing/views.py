@@ -12,11 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.core.errors import ApplicationError, NotFound
 from servicehall.core.htmx import is_htmx, render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
@@ -147,7 +147,7 @@ def refunds(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("billing:refunds", kwargs=("hall",))
 def refund_decide(request: HttpRequest, hall: str, refund_id: int) -> HttpResponse:
     """Approve, reject (with a reason) or hand over (an approved cash refund) from the refunds screen."""
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=C.APPROVE_MONEY)

@@ -19,10 +19,10 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from servicehall.core.pdf import render_pdf
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.roles import Capability
 
 from . import printing
@@ -107,7 +107,7 @@ def receipt(request: HttpRequest, receipt_id: int) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_POST
+@post_or_back_to("billing:receipt", kwargs=("receipt_id",))
 @handles_application_errors
 def receipt_print(request: HttpRequest, receipt_id: int) -> HttpResponse:
     """Count one print, then send the browser to the receipt page, which shows this print (marked as a copy
@@ -121,7 +121,7 @@ def receipt_print(request: HttpRequest, receipt_id: int) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_POST
+@post_or_back_to("billing:receipt", kwargs=("receipt_id",))
 @handles_application_errors
 def receipt_pdf(request: HttpRequest, receipt_id: int) -> HttpResponse:
     """Count one print and answer the slip as an 80 mm PDF."""

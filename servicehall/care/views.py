@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from servicehall.core.errors import ApplicationError, NotFound
 from servicehall.core.htmx import render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
@@ -37,7 +37,7 @@ def _hall(request: HttpRequest, code: str, capability: str) -> Hall:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("queueing:workbench", kwargs=("hall",))
 def ask(request: HttpRequest, hall: str, ticket: uuid.UUID) -> HttpResponse:
     """请评价: the pad of the clerk's counter asks the customer now; the button becomes what happened."""
     hall_obj = _hall(request, hall, C.SERVE)
@@ -80,7 +80,7 @@ def alerts(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("care:alerts", kwargs=("hall",))
 def alert_handle(request: HttpRequest, hall: str, alert: int) -> HttpResponse:
     """What the manager did about a dissatisfied customer; back to the screen the form was on."""
     hall_obj = _hall(request, hall, C.HANDLE_CARE)

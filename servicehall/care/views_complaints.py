@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, Forbidden, NotFound
 from servicehall.core.htmx import render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.customers import selectors as customer_selectors
 from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
@@ -231,7 +231,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Complaint], str]] = {
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("care:complaint", kwargs=("hall", "complaint"))
 def complaint_act(request: HttpRequest, hall: str, complaint: int, action: str) -> HttpResponse:
     """One step of handling (acknowledge, hand on, note, answer, the customer's word, withdraw, compensate);
     back to the complaint with what happened."""
@@ -250,7 +250,7 @@ def complaint_act(request: HttpRequest, hall: str, complaint: int, action: str) 
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("care:complaint", kwargs=("hall", "complaint"))
 def complaint_phone(request: HttpRequest, hall: str, complaint: int) -> HttpResponse:
     """ "Show the number to call": the phone to call the customer back on, written to the access log."""
     hall_obj, _capabilities = _hall(request, hall)

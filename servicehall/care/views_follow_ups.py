@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from servicehall.core.errors import ApplicationError, Conflict
 from servicehall.core.htmx import render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.customers import services as customer_services
 from servicehall.orders import selectors as order_selectors
 from servicehall.org.navigation import staff_nav
@@ -46,7 +46,7 @@ def queue(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("care:follow_ups", kwargs=("hall",))
 def reveal_phone(request: HttpRequest, hall: str, task: int) -> HttpResponse:
     """ "Show the number to call": the customer's full phone for this call, written to the access log."""
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=C.HANDLE_CARE)
@@ -66,7 +66,7 @@ def reveal_phone(request: HttpRequest, hall: str, task: int) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("care:follow_ups", kwargs=("hall",))
 def record(request: HttpRequest, hall: str, task: int) -> HttpResponse:
     """One call's outcome; back to the queue with what happened."""
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=C.HANDLE_CARE)

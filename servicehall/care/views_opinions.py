@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.core.actors import Actor
 from servicehall.core.errors import ApplicationError
 from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.throttling import count_per_client
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
@@ -116,7 +116,7 @@ def book(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("care:opinions", kwargs=("hall",))
 def transcribe(request: HttpRequest, hall: str) -> HttpResponse:
     """Staff write down an entry of the paper book; it gets its code and due time like any other."""
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=C.VIEW_HALL)
@@ -133,7 +133,7 @@ def transcribe(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("care:opinions", kwargs=("hall",))
 def answer(request: HttpRequest, hall: str, entry: int) -> HttpResponse:
     """The duty or service manager's answer to one entry."""
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=C.HANDLE_CARE)

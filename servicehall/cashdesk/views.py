@@ -21,14 +21,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 
 from servicehall.core.errors import ApplicationError, Conflict, NotFound, Unprocessable
 from servicehall.core.exports import write_row
 from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.services import audit_record
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.lib.money import DENOMINATIONS, format_yuan
 from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Hall
@@ -164,7 +164,7 @@ def _my_session(request: HttpRequest, hall: Hall) -> Any:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("cashdesk:drawer", kwargs=("hall",))
 def drawer_open(request: HttpRequest, hall: str) -> HttpResponse:
     def action(hall_obj: Hall) -> str:
         counter = org_selectors.counter_in_hall(hall=hall_obj, pk=selectors.id_parse(request.POST.get("counter")))
@@ -183,7 +183,7 @@ def drawer_open(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("cashdesk:drawer", kwargs=("hall",))
 def drawer_close(request: HttpRequest, hall: str) -> HttpResponse:
     def action(hall_obj: Hall) -> str:
         session = services.drawer_close(
@@ -205,7 +205,7 @@ def drawer_close(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("cashdesk:drawer", kwargs=("hall",))
 def suspect_note(request: HttpRequest, hall: str) -> HttpResponse:
     def action(hall_obj: Hall) -> str:
         services.suspect_note_record(
@@ -222,7 +222,7 @@ def suspect_note(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("cashdesk:drawer", kwargs=("hall",))
 def handover_start(request: HttpRequest, hall: str) -> HttpResponse:
     def action(hall_obj: Hall) -> str:
         incoming = org_selectors.hall_member_get(
@@ -243,7 +243,7 @@ def handover_start(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("cashdesk:drawer", kwargs=("hall",))
 def handover_sign(request: HttpRequest, hall: str, handover_id: int) -> HttpResponse:
     def action(hall_obj: Hall) -> str:
         handover = selectors.handover_get_for_user(user=request.user, handover_id=handover_id)
@@ -262,7 +262,7 @@ def handover_sign(request: HttpRequest, hall: str, handover_id: int) -> HttpResp
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("cashdesk:drawer", kwargs=("hall",))
 def handover_withdraw(request: HttpRequest, hall: str, handover_id: int) -> HttpResponse:
     def action(hall_obj: Hall) -> str:
         handover = selectors.handover_get_for_user(user=request.user, handover_id=handover_id)
@@ -384,7 +384,7 @@ def settlement_close(request: HttpRequest, hall: str, day: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("cashdesk:console", kwargs=("hall",))
 def settlement_deposit(request: HttpRequest, hall: str, day: str) -> HttpResponse:
     def action(hall_obj: Hall, day_obj: datetime.date) -> str:
         services.settlement_record_deposit(
@@ -403,7 +403,7 @@ def settlement_deposit(request: HttpRequest, hall: str, day: str) -> HttpRespons
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("cashdesk:console", kwargs=("hall",))
 def settlement_correct(request: HttpRequest, hall: str, day: str) -> HttpResponse:
     def action(hall_obj: Hall, day_obj: datetime.date) -> str:
         services.settlement_correct(

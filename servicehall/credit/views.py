@@ -294,7 +294,7 @@ def _application_action(handler: Callable[[HttpRequest, CreditApplication], str]
 
     @login_required
     @handles_application_errors
-    @require_POST
+    @post_or_back_to("credit:application", kwargs=("application_id",))
     @wraps(handler)
     def view(request: HttpRequest, application_id: int) -> HttpResponse:
         app = selectors.application_get_for_user(user=request.user, application_id=application_id, capability=C.SERVE)

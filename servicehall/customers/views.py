@@ -22,13 +22,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, Forbidden, NotFound
 from servicehall.core.htmx import is_htmx
 from servicehall.core.masking import mask_id_number, mask_phone
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.lib import identity
 from servicehall.lib.phones import phone_normalise_or_none
 from servicehall.org.models import Hall
@@ -285,7 +285,7 @@ def slot_name(field: str, document: Any = None, service: Any = None) -> str:
 @login_required
 @handles_application_errors
 @never_cache
-@require_POST
+@post_or_back_to("customers:detail", kwargs=("customer_id",))
 def reveal(request: HttpRequest, customer_id: int) -> HttpResponse:
     """Show one value in full, once, after the clerk gave a reason; the service writes the access log."""
     hall, customer = _hall_and_customer(request, customer_id)

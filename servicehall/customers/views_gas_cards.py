@@ -16,11 +16,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from servicehall.core.errors import ApplicationError, Forbidden, NotFound
 from servicehall.core.htmx import render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
@@ -71,7 +71,7 @@ def card_writes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("customers:card_writes")
 def card_write_action(request: HttpRequest, write_id: int, action: str) -> HttpResponse:
     """Confirm, fail or retry one write; a refusal shows the list again with its message and 4xx status."""
     if action not in ACTIONS:

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from servicehall.core.errors import ApplicationError, Forbidden, Unprocessable
 from servicehall.core.htmx import render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Counter, Hall
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
@@ -225,7 +225,7 @@ def roster(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("duty:roster", kwargs=("hall",))
 def roster_remove(request: HttpRequest, hall: str, entry: int) -> HttpResponse:
     hall_obj = _hall(request, hall)
     _require_planner(request, hall_obj)

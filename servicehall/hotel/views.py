@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.core.errors import ApplicationError, Unprocessable
 from servicehall.core.htmx import render_in_hall_time
@@ -229,7 +229,7 @@ def _reservation_action(request: HttpRequest, hall: str, reservation: int, run: 
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:reservation", kwargs=("hall", "reservation"))
 @handles_application_errors
 def assign_room(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
     def run(hall_obj: Any, found: Reservation) -> None:
@@ -241,7 +241,7 @@ def assign_room(request: HttpRequest, hall: str, reservation: int) -> HttpRespon
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:reservation", kwargs=("hall", "reservation"))
 @handles_application_errors
 def inspect_room(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
     def run(hall_obj: Any, found: Reservation) -> None:
@@ -253,7 +253,7 @@ def inspect_room(request: HttpRequest, hall: str, reservation: int) -> HttpRespo
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:reservation", kwargs=("hall", "reservation"))
 @handles_application_errors
 def check_in(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
     """Register every guest's document and the room card: the guest is in house (HOTEL02)."""
@@ -315,7 +315,7 @@ def change(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:reservation", kwargs=("hall", "reservation"))
 @handles_application_errors
 def cancel(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.ISSUE)

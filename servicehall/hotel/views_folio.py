@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from servicehall.billing.models import PaymentMethod
 from servicehall.care.selectors import link_rating_open
@@ -69,7 +69,7 @@ def departures(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:departures", kwargs=("hall",))
 @handles_application_errors
 def departures_remind(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.ISSUE)
@@ -337,7 +337,7 @@ def night_audits(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:night_audits", kwargs=("hall",))
 @handles_application_errors
 def night_audit_run(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=Capability.APPROVE_MONEY)

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from servicehall.core.errors import Forbidden, Unprocessable
 from servicehall.core.htmx import is_htmx, render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
@@ -105,7 +105,7 @@ def _due_at(hall: Hall, raw: Any, *, now: dt.datetime) -> dt.datetime | None:
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:requests", kwargs=("hall",))
 @handles_application_errors
 def request_new(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj, _caps = _hall(request, hall)
@@ -136,7 +136,7 @@ def _request_action(request: HttpRequest, hall: str, request_id: int, run: Any, 
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:requests", kwargs=("hall",))
 @handles_application_errors
 def request_start(request: HttpRequest, hall: str, guest_request: int) -> HttpResponse:
     return _request_action(
@@ -150,7 +150,7 @@ def request_start(request: HttpRequest, hall: str, guest_request: int) -> HttpRe
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:requests", kwargs=("hall",))
 @handles_application_errors
 def request_done(request: HttpRequest, hall: str, guest_request: int) -> HttpResponse:
     return _request_action(
@@ -164,7 +164,7 @@ def request_done(request: HttpRequest, hall: str, guest_request: int) -> HttpRes
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:requests", kwargs=("hall",))
 @handles_application_errors
 def request_cancel(request: HttpRequest, hall: str, guest_request: int) -> HttpResponse:
     return _request_action(
@@ -212,7 +212,7 @@ def _room_action(request: HttpRequest, hall: str, room: int, run: Any, done: str
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:housekeeping", kwargs=("hall",))
 @handles_application_errors
 def room_clean(request: HttpRequest, hall: str, room: int) -> HttpResponse:
     return _room_action(
@@ -226,7 +226,7 @@ def room_clean(request: HttpRequest, hall: str, room: int) -> HttpResponse:
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:housekeeping", kwargs=("hall",))
 @handles_application_errors
 def room_inspect(request: HttpRequest, hall: str, room: int) -> HttpResponse:
     return _room_action(
@@ -240,7 +240,7 @@ def room_inspect(request: HttpRequest, hall: str, room: int) -> HttpResponse:
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:housekeeping", kwargs=("hall",))
 @handles_application_errors
 def room_out_of_order(request: HttpRequest, hall: str, room: int) -> HttpResponse:
     return _room_action(
@@ -256,7 +256,7 @@ def room_out_of_order(request: HttpRequest, hall: str, room: int) -> HttpRespons
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:housekeeping", kwargs=("hall",))
 @handles_application_errors
 def room_back_in_order(request: HttpRequest, hall: str, room: int) -> HttpResponse:
     return _room_action(
@@ -273,7 +273,7 @@ def room_back_in_order(request: HttpRequest, hall: str, room: int) -> HttpRespon
 
 @login_required
 @never_cache
-@require_POST
+@post_or_back_to("hotel:reservation", kwargs=("hall", "reservation"))
 @handles_application_errors
 def room_change(request: HttpRequest, hall: str, reservation: int) -> HttpResponse:
     hall_obj = hall_get_for_user(user=request.user, code=hall, capability=C.ISSUE)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.core.errors import ApplicationError, NotFound, Unprocessable
 from servicehall.core.htmx import is_htmx, render_in_hall_time
@@ -100,7 +100,7 @@ def patrols(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("premises:patrols", kwargs=("hall",))
 def round_add(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = _hall(request, hall)
     raw_time = (request.POST.get("time") or "").strip()
@@ -127,7 +127,7 @@ def round_add(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("premises:patrols", kwargs=("hall",))
 def round_remove(request: HttpRequest, hall: str, round: int) -> HttpResponse:
     hall_obj = _hall(request, hall)
     services.round_remove(hall=hall_obj, actor=request.user, round_id=round)

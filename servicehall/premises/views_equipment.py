@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from servicehall.core.errors import ApplicationError, NotFound
 from servicehall.core.htmx import is_htmx, render_in_hall_time
@@ -75,7 +75,7 @@ def equipment_list(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("premises:equipment", kwargs=("hall",))
 def equipment_add(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = _hall(request, hall)
     form = {name: request.POST.get(name, "") for name in FORM_FIELDS}

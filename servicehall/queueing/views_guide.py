@@ -13,14 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.catalog.models import BusinessType, QueueCategory
 from servicehall.core.errors import ApplicationError
 from servicehall.core.htmx import is_htmx
 from servicehall.core.masking import mask_phone
-from servicehall.core.views import handles_application_errors, render_error
+from servicehall.core.views import handles_application_errors, post_or_back_to, render_error
 from servicehall.org.models import Hall
 
 from . import selectors, services
@@ -84,7 +84,7 @@ def guide(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("queueing:guide", kwargs=("hall",))
 def guide_issue(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = _hall(request, hall, C.GUIDE)
     categories = _categories(hall_obj)
@@ -179,7 +179,7 @@ def _guide_ticket_answer(request: HttpRequest, hall: str, ticket: Any, act: Call
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("queueing:guide", kwargs=("hall",))
 def guide_returned(request: HttpRequest, hall: str, ticket: Any) -> HttpResponse:
     """A missed customer is back: re-queued by the hall's rule."""
 
@@ -192,7 +192,7 @@ def guide_returned(request: HttpRequest, hall: str, ticket: Any) -> HttpResponse
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("queueing:guide", kwargs=("hall",))
 def guide_left(request: HttpRequest, hall: str, ticket: Any) -> HttpResponse:
     """A missed customer has left (弃号)."""
 

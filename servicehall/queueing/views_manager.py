@@ -14,11 +14,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.core.errors import Unprocessable
 from servicehall.core.htmx import is_htmx, render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Counter, Hall
 
 from . import selectors, services
@@ -82,7 +82,7 @@ def manager(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("queueing:manager", kwargs=("hall",))
 def manager_counter(request: HttpRequest, hall: str, counter: int) -> HttpResponse:
     """Open, pause or close any counter of the hall."""
     hall_obj = _hall(request, hall, C.MANAGE_QUEUE)
@@ -160,7 +160,7 @@ def screens_pair(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("queueing:screens_pair", kwargs=("hall",))
 def screens_unpair_all(request: HttpRequest, hall: str) -> HttpResponse:
     """Every board and kiosk paired so far stops at its next request and must be paired again."""
     hall_obj = selectors.screen_pairing_hall_get(user=request.user, code=hall)

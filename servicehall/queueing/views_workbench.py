@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, Conflict, Unprocessable
 from servicehall.core.htmx import is_htmx
 from servicehall.core.masking import mask_phone
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org import selectors as org_selectors
 from servicehall.org.models import Counter, Hall
 
@@ -158,7 +158,7 @@ def workbench(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("queueing:workbench", kwargs=("hall",))
 def workbench_take(request: HttpRequest, hall: str) -> HttpResponse:
     """The clerk sits at a counter: it opens and is theirs until they leave."""
     hall_obj = _hall(request, hall, C.SERVE)
@@ -180,7 +180,7 @@ def workbench_take(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("queueing:workbench", kwargs=("hall",))
 def workbench_leave(request: HttpRequest, hall: str) -> HttpResponse:
     """The clerk leaves their counter: it closes and is free for anyone to open.
 
@@ -234,7 +234,7 @@ def _counter_view(action: CounterAction) -> Callable[..., HttpResponse]:
         return _render_workbench(request, hall_obj, counter, flash=flash, status=status)
 
     functools.update_wrapper(view, action)
-    return login_required(handles_application_errors(require_POST(view)))
+    return login_required(handles_application_errors(post_or_back_to("queueing:workbench", kwargs=("hall",))(view)))
 
 
 def _ticket_view(action: TicketAction) -> Callable[..., HttpResponse]:
@@ -250,7 +250,7 @@ def _ticket_view(action: TicketAction) -> Callable[..., HttpResponse]:
         return _render_workbench(request, hall_obj, counter, flash=flash, status=status)
 
     functools.update_wrapper(view, action)
-    return login_required(handles_application_errors(require_POST(view)))
+    return login_required(handles_application_errors(post_or_back_to("queueing:workbench", kwargs=("hall",))(view)))
 
 
 def _call_next(request: HttpRequest, counter: Counter) -> Flash:

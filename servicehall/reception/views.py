@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 
 from servicehall.core.errors import ApplicationError, Unprocessable
@@ -321,7 +321,7 @@ def visit_act(request: HttpRequest, hall: str, visit: int, action: str) -> HttpR
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("reception:visit", kwargs=("hall", "visit"))
 def visit_check(request: HttpRequest, hall: str, visit: int) -> HttpResponse:
     hall_obj = _hall(request, hall)
     found = selectors.visit_get(hall=hall_obj, visit_id=visit)
@@ -339,7 +339,7 @@ def visit_check(request: HttpRequest, hall: str, visit: int) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("reception:visit", kwargs=("hall", "visit"))
 def visit_record(request: HttpRequest, hall: str, visit: int) -> HttpResponse:
     hall_obj = _hall(request, hall)
     found = selectors.visit_get(hall=hall_obj, visit_id=visit)
@@ -359,7 +359,7 @@ def visit_record(request: HttpRequest, hall: str, visit: int) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("reception:visit", kwargs=("hall", "visit"))
 def visitor_add(request: HttpRequest, hall: str, visit: int) -> HttpResponse:
     hall_obj = _hall(request, hall)
     found = selectors.visit_get(hall=hall_obj, visit_id=visit)
@@ -384,7 +384,7 @@ def visitor_add(request: HttpRequest, hall: str, visit: int) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("reception:visit", kwargs=("hall", "visit"))
 def visitor_sign_in(request: HttpRequest, hall: str, visit: int, visitor: int) -> HttpResponse:
     hall_obj = _hall(request, hall)
     found = selectors.visit_get(hall=hall_obj, visit_id=visit)
@@ -444,7 +444,7 @@ def badge(request: HttpRequest, hall: str, visit: int, visitor: int) -> HttpResp
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("reception:visit", kwargs=("hall", "visit"))
 def expense_add(request: HttpRequest, hall: str, visit: int) -> HttpResponse:
     hall_obj = _hall(request, hall)
     found = selectors.visit_get(hall=hall_obj, visit_id=visit)
@@ -468,7 +468,7 @@ def expense_add(request: HttpRequest, hall: str, visit: int) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("reception:expenses", kwargs=("hall",))
 def expense_decide(request: HttpRequest, hall: str, expense: int) -> HttpResponse:
     hall_obj = _hall(request, hall)
     found = selectors.expense_get(hall=hall_obj, expense_id=expense)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from servicehall.core.errors import ApplicationError, Unprocessable
 from servicehall.core.htmx import is_htmx, render_in_hall_time
@@ -131,7 +131,7 @@ def _act(request: HttpRequest, hall: Hall, run: Callable[[], Any], done: str, ta
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("safety:page", kwargs=("hall",))
 def key_act(request: HttpRequest, hall: str, action: str) -> HttpResponse:
     """The key register's steps; the ids come in the form (every one is looked up in this hall)."""
     hall_obj = _hall(request, hall)
@@ -217,7 +217,7 @@ def key_act(request: HttpRequest, hall: str, action: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("safety:page", kwargs=("hall",))
 def incident_report(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = _hall(request, hall)
     post = request.POST
@@ -281,7 +281,7 @@ def incident_entry(request: HttpRequest, hall: str, incident: int) -> HttpRespon
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("safety:page", kwargs=("hall",))
 def drill_record(request: HttpRequest, hall: str) -> HttpResponse:
     """The form sends result_<user id> = pass / fail for each participant (empty: did not take part)."""
     hall_obj = _hall(request, hall)

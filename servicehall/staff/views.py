@@ -12,11 +12,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.core.errors import Unprocessable
 from servicehall.core.htmx import render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Hall
 from servicehall.org.navigation import staff_nav
 from servicehall.org.roles import Capability
@@ -75,7 +75,7 @@ def exams(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("staff:exams", kwargs=("hall",))
 def exam_start(request: HttpRequest, hall: str, exam: int) -> HttpResponse:
     hall_obj = _hall(request, hall)
     attempt = services.exam_start(
@@ -150,7 +150,7 @@ def assessment(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("staff:assessment", kwargs=("hall",))
 def assessment_compute(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = _hall(request, hall, C.ASSESS_STAFF)
     month = selectors.parse_month(request.POST.get("month"))
@@ -194,7 +194,7 @@ def card(request: HttpRequest, hall: str, card: int) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("staff:card", kwargs=("hall", "card"))
 def card_adjust(request: HttpRequest, hall: str, card: int) -> HttpResponse:
     hall_obj = _hall(request, hall, C.ASSESS_STAFF)
     row = selectors.card_get_for_user(hall=hall_obj, user=request.user, card_id=card)

@@ -116,7 +116,10 @@ def test_pay02_a_second_pdf_is_marked_copy(client, world):
 def test_pay02_the_pdf_download_is_a_post(client, world):
     receipt = _paid_receipt(world)
     client.force_login(world.clerk)
-    assert client.get(_urls(receipt)["receipt_pdf"]).status_code == 405
+    # A GET (a reload, a copied address) leads back to the receipt's page and prints nothing.
+    back = client.get(_urls(receipt)["receipt_pdf"])
+    assert back.status_code == 302 and back.url == _urls(receipt)["receipt"]
+    assert client.put(_urls(receipt)["receipt_pdf"]).status_code == 405
     receipt.refresh_from_db()
     assert receipt.printed_copies == 0
 

@@ -417,7 +417,10 @@ def test_bt11_a_refusal_on_the_page_shows_its_message_and_status(world):
     again = client.post(action_url(write, "confirm"), {"hall": world.hall.code})
     assert again.status_code == 409 and "already confirmed" in again.content.decode()
     assert client.post(action_url(write, "explode"), {}).status_code == 404
-    assert client.get(action_url(write, "confirm")).status_code == 405
+    # A GET of the action (a reload, the back button) leads to the list and changes nothing; PUT stays refused.
+    back = client.get(action_url(write, "confirm"))
+    assert back.status_code == 302 and back.url == reverse("customers:card_writes")
+    assert client.put(action_url(write, "confirm")).status_code == 405
     assert gas_of(service) == D("55.00")
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import Unprocessable
@@ -19,7 +19,7 @@ from servicehall.core.exports import write_row
 from servicehall.core.htmx import render_in_hall_time
 from servicehall.core.masking import mask_phone
 from servicehall.core.services import audit_record
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Hall
 from servicehall.org.selectors import user_capabilities
 
@@ -98,7 +98,7 @@ def archive(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("orders:archive", kwargs=("hall",))
 def archive_export(request: HttpRequest, hall: str) -> HttpResponse:
     """The archive's search as an Excel sheet; personal data masked as on screen."""
     from openpyxl import Workbook  # noqa: PLC0415  (late: heavy, and only the export needs it)

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from servicehall.core.errors import NotFound, Unprocessable
 from servicehall.core.htmx import is_htmx, render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.org.models import Hall
 from servicehall.org.selectors import user_capabilities
 
@@ -130,7 +130,7 @@ def _job_action(handler: Callable[[HttpRequest, InstallationJob], str]) -> Calla
 
     @login_required
     @handles_application_errors
-    @require_POST
+    @post_or_back_to("orders:jobs", kwargs=("hall",))
     @wraps(handler)
     def view(request: HttpRequest, hall: str, job_id: int) -> HttpResponse:
         hall_obj = _hall(request, hall, C.SERVE)

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import ApplicationError, Unprocessable
@@ -181,7 +180,7 @@ def order_action(handler: OrderAction, *, capability: str = C.SERVE) -> Callable
 
     @login_required
     @handles_application_errors
-    @require_POST
+    @post_or_back_to("orders:detail", kwargs=("order_id",))
     @wraps(handler)
     def view(request: HttpRequest, order_id: int) -> HttpResponse:
         order = selectors.order_get_for_user(user=request.user, order_id=order_id, capability=capability)

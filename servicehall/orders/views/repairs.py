@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from servicehall.catalog.models import FaultKind
 from servicehall.core.errors import ApplicationError, NotFound, Unprocessable
 from servicehall.core.htmx import render_in_hall_time
-from servicehall.core.views import handles_application_errors
+from servicehall.core.views import handles_application_errors, post_or_back_to
 from servicehall.customers.models import Service
 from servicehall.org.models import Hall
 from servicehall.org.selectors import user_capabilities
@@ -114,7 +114,7 @@ def repairs_list(request: HttpRequest, hall: str) -> HttpResponse:
 
 @login_required
 @handles_application_errors
-@require_POST
+@post_or_back_to("orders:repairs", kwargs=("hall",))
 def repair_open(request: HttpRequest, hall: str) -> HttpResponse:
     hall_obj = _hall(request, hall, C.SERVE)
     form = RepairOpenForm(request.POST)
@@ -237,7 +237,7 @@ def _repair_action(
 ) -> Callable[..., HttpResponse]:
     @login_required
     @handles_application_errors
-    @require_POST
+    @post_or_back_to("orders:repair", kwargs=("hall", "repair_id"))
     @wraps(handler)
     def view(request: HttpRequest, hall: str, repair_id: int) -> HttpResponse:
         hall_obj = _hall(request, hall, capability)
