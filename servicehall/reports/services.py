@@ -108,10 +108,7 @@ def _ticket_rows_write(rows: list[dict[str, Any]]) -> None:
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for values in rows:
             copy.write_row(
-                [
-                    json.dumps(values[name]) if name in JSON_COLUMNS else values[name]
-                    for name in TICKET_COLUMNS
-                ]
+                [json.dumps(values[name]) if name in JSON_COLUMNS else values[name] for name in TICKET_COLUMNS]
             )
 
 
