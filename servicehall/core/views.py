@@ -45,6 +45,7 @@ def post_or_back_to(
                 return redirect(f"{url}?{urlencode(kept)}" if kept else url)
             return view(request, *args, **view_kwargs)
 
+        guarded.goes_back_to = page  # type: ignore[attr-defined]  # (the privacy scan skips its other ids)
         return require_http_methods(["GET", "POST"])(guarded)
 
     return wrap
