@@ -5,11 +5,14 @@ CJK font). Shared by the page's downloads and the end-of-day mail."""
 from __future__ import annotations
 
 import io
+import re
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from servicehall.core.exports import write_row
 from servicehall.core.pdf import render_pdf
@@ -27,6 +30,32 @@ def period_text(bundle: dict[str, Any]) -> str:
     if bundle["period"] == "month":
         return f"{bundle['start']:%Y-%m}"
     return f"{bundle['start']:%Y-%m-%d}"
+
+
+# Figures as the page shows them ("5.6", "58.2%", "+12.3%", "1,234.00"), turned back into numbers in the
+# workbook so that a manager can add them up; a dash (nothing to show) stays text.
+_PLAIN = re.compile(r"^[+-]?\d[\d,]*(\.(\d+))?$")
+_PERCENT = re.compile(r"^([+-]?\d+(\.\d+)?)%$")
+
+
+def _as_number(text: str) -> tuple[Any, str] | None:
+    """(number, Excel number format) of a shown figure, or None when it is not one."""
+    if match := _PERCENT.match(text):
+        signed = "+0.0%;-0.0%;0.0%" if text[0] in "+-" else "0.0%"
+        return Decimal(match.group(1)) / 100, signed
+    if match := _PLAIN.match(text):
+        places = len(match.group(2) or "")
+        grouped = "#,##0" if "," in text else "0"
+        return Decimal(text.replace(",", "").lstrip("+")), grouped + ("." + "0" * places if places else "")
+    return None
+
+
+def _figure_row(sheet: Worksheet, label: Any, figures: list[Any]) -> None:
+    """A row of a label and its figures, the shown figures written as numbers with the page's format."""
+    write_row(sheet, [label, *figures])
+    for cell in sheet[sheet.max_row][1:]:
+        if isinstance(cell.value, str) and (number := _as_number(cell.value)) is not None:
+            cell.value, cell.number_format = number
 
 
 def workbook_bytes(bundle: dict[str, Any]) -> bytes:
@@ -50,31 +79,25 @@ def workbook_bytes(bundle: dict[str, Any]) -> bytes:
         ],
     )
     for row in present.comparison_rows(bundle["current"], bundle["others"]):
-        write_row(
+        _figure_row(
             sheet,
-            [
-                row["label"],
-                row["now"],
-                row["previous"],
-                row["previous_change"],
-                row["last_year"],
-                row["last_year_change"],
-            ],
+            row["label"],
+            [row["now"], row["previous"], row["previous_change"], row["last_year"], row["last_year_change"]],
         )
     write_row(sheet)
     write_row(sheet, [_("Wait band"), _("Tickets"), _("Share of the tickets called")])
     for band in present.bands(report):
-        write_row(sheet, [band["label"], band["count"], band["percent"]])
+        _figure_row(sheet, band["label"], [band["count"], band["percent"]])
     columns = present.ticket_columns(report)
     tickets = book.create_sheet(_("Tickets"))
     write_row(tickets, [_("All tickets"), *columns])
-    write_row(tickets, [_("Total"), *present.ticket_cells(report["totals"])])
+    _figure_row(tickets, _("Total"), present.ticket_cells(report["totals"]))
     for table in present.ticket_tables(report):
         write_row(tickets)
         write_row(tickets, [table["title"]])
         write_row(tickets, [table["first"], *columns])
         for row in table["rows"]:
-            write_row(tickets, [row["label"], *present.ticket_cells(row)])
+            _figure_row(tickets, row["label"], present.ticket_cells(row))
     orders = book.create_sheet(_("Orders"))
     outcomes = report["orders"]["outcomes"]
     write_row(orders, [_("Business type"), *[o["label"] for o in outcomes], _("Total"), _("Reverted")])

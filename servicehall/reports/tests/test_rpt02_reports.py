@@ -406,6 +406,30 @@ def test_rpt02_the_excel_cells_are_text_safe(client, world):
     assert not [t for t in texts if t.startswith(("=", "+", "-", "@"))]
 
 
+def test_rpt02_the_excel_figures_are_numbers_a_manager_can_add_up(client, world):
+    """Times, shares and changes are numbers with the page's format, not text; nothing to show stays a dash."""
+    for wait in (60, 400, 2000):
+        make_ticket(world, counter=world.counter1, clerk=world.clerk, wait=wait, service=300)
+    rollup_day(hall=world.hall, day=DAY)
+    client.force_login(world.manager)
+    response = client.get(url("reports_xlsx", world.hall.code, period="day", day=DAY.isoformat()))
+    book = load_workbook(io.BytesIO(response.content))
+    tickets = book.worksheets[1]
+    header = [cell.value for cell in tickets[1]]
+    total = {title: cell for title, cell in zip(header, tickets[2], strict=True)}
+    assert total["Issued"].value == 3
+    mean = total["Wait, mean (min)"]
+    assert mean.data_type == "n" and float(mean.value) == pytest.approx((60 + 400 + 2000) / 3 / 60, abs=0.05)
+    assert mean.number_format == "0.0"
+    within = [cell for title, cell in total.items() if str(title).startswith("Within")]
+    assert within and within[0].data_type == "n" and within[0].number_format == "0.0%"
+    assert float(within[0].value) == pytest.approx(1 / 3, abs=0.001)
+    summary = book.worksheets[0]
+    issued = next(row for row in summary.iter_rows() if row[0].value == "Tickets issued")
+    assert issued[1].value == 3 and issued[1].data_type == "n"
+    assert issued[2].value == 0 and issued[3].value == "—"  # none the day before: no change to show
+
+
 def test_rpt02_the_pdf_is_a_pdf(client, world):
     make_ticket(world, wait=100, service=100)
     rollup_day(hall=world.hall, day=DAY)
