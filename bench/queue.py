@@ -18,7 +18,8 @@ What it does, by default (`--mode both`):
    and waits until it answers;
 3. for `--duration` seconds: K kiosk tasks take numbers
    (`POST /api/v1/halls/bench/tickets`), C counter tasks open their counter and
-   loop call-next → start → finish (pausing `--poll` after a 204), and a board
+   loop call-next → start → finish (after a 204: pausing `--poll`, or with
+   `--idle wait` waiting until a ticket is issued, one idle counter per ticket), and a board
    process (`bench/board.py`) listens on `ws/halls/bench/`;
 4. stops the server, checks the database for tickets called twice, then runs
    the same load as raw SQL through psycopg (`bench/queue_raw.py`) on a fresh
@@ -87,6 +88,9 @@ from bench.common import (  # noqa: E402
     server_rss_mb,
 )
 from bench.queue_raw import run_raw  # noqa: E402
+
+# `--idle wait`: the longest a counter that found nobody waits before calling again without a new ticket.
+IDLE_FALLBACK = 5.0
 
 # --- the app server --------------------------------------------------------------------------
 
@@ -304,6 +308,7 @@ async def run_app(
     rate: float = 0.0,
     sample_every: float = 0.0,
     database_url: str = "",
+    idle: str = "poll",
 ) -> Result:
     hall = world["hall"]
     counters = world["counters"]
@@ -318,6 +323,18 @@ async def run_app(
 
     def failed(op: str, exc: Exception) -> None:
         result.errors[f"{op} {type(exc).__name__}"] += 1
+
+    # `--idle wait`: a counter that found nobody waiting calls again when a ticket is issued (one idle counter
+    # per ticket, as a clerk whose workbench shows the new ticket would), at the latest after IDLE_FALLBACK s;
+    # `poll`: it calls again after `poll` seconds.
+    issued_signal = asyncio.Semaphore(0)
+
+    async def wait_idle() -> None:
+        if idle == "wait":
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(issued_signal.acquire(), timeout=IDLE_FALLBACK)
+        else:
+            await asyncio.sleep(poll)
 
     async def kiosk() -> None:
         body = {"category": world["category"], "channel": "kiosk"}
@@ -337,6 +354,7 @@ async def run_app(
                     result.errors[f"issue {response.status_code}"] += 1
                     await asyncio.sleep(poll)
                     continue
+                issued_signal.release()
                 if started >= clock["from"]:
                     result.issue.append(done - started)
                     result.issued += 1
@@ -365,7 +383,7 @@ async def run_app(
             if response.status_code == 204:
                 if started >= clock["from"]:
                     result.call_next_empty += 1
-                await asyncio.sleep(poll)
+                await wait_idle()
                 continue
             ticket = response.json()
             received[ticket["id"]].add(row["number"])
@@ -409,7 +427,9 @@ async def run_app(
             done = time.perf_counter()
             if response.status_code != 201:
                 result.errors[f"issue {response.status_code}"] += 1
-            elif due >= clock["from"]:
+                return
+            issued_signal.release()
+            if due >= clock["from"]:
                 result.issue.append(done - due)  # from the arrival: time waiting for a free kiosk included
                 result.issued += 1
 
@@ -537,6 +557,14 @@ def main() -> None:
         "issue 18); 0: not sampled",
     )
     parser.add_argument("--poll", type=float, default=0.25, help="counter pause after a 204, seconds (0.25)")
+    parser.add_argument(
+        "--idle",
+        choices=["poll", "wait"],
+        default="poll",
+        help="what a counter does after a 204: poll (call again after --poll seconds) or wait (call again when "
+        f"a ticket is issued, one idle counter per ticket, as a clerk told by the workbench; at the latest after "
+        f"{IDLE_FALLBACK:g} s)",
+    )
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
     parser.add_argument("--url", default="http://127.0.0.1:8100", help="where the app server listens")
@@ -580,8 +608,8 @@ def main() -> None:
     )
     print(
         f"  duration {args.duration:g} s (warm-up {args.warmup:g} s), {args.kiosks} kiosks, "
-        f"{args.counters} counters, {args.workers} workers, think {args.think:g} s, poll {args.poll:g} s, "
-        f"DB_CONN_MAX_AGE={args.conn_max_age}"
+        f"{args.counters} counters, {args.workers} workers, think {args.think:g} s, "
+        f"idle {'wait' if args.idle == 'wait' else f'poll {args.poll:g} s'}, DB_CONN_MAX_AGE={args.conn_max_age}"
     )
     app = raw = None
     floor_rps: float | None = None
@@ -633,6 +661,7 @@ def main() -> None:
                     rate=args.rate,
                     sample_every=args.sample,
                     database_url=args.database_url,
+                    idle=args.idle,
                 )
             )
         finally:
