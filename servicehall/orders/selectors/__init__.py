@@ -64,7 +64,6 @@ from .lists import (
     orders_of_customer,
     orders_search,
     orders_unfinished,
-    ticket_open_orders,
     ticket_orders,
     ticket_orders_read,
 )
@@ -159,7 +158,6 @@ __all__ = [
     "orders_unfinished",
     "service_for_order",
     "ticket_for_order",
-    "ticket_open_orders",
     "ticket_orders",
     "ticket_orders_read",
 ]

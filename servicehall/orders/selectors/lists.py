@@ -49,11 +49,6 @@ def orders_unfinished(*, hall: Hall) -> QuerySet[WorkOrder]:
     )
 
 
-def ticket_open_orders(*, ticket: Any) -> QuerySet[WorkOrder]:
-    """Orders of a ticket the counter has not finished: the ticket should not finish before them."""
-    return WorkOrder.objects.filter(ticket=ticket, status__in=OPEN_STATUSES).order_by("created_at")
-
-
 def ticket_orders(*, ticket: Any) -> QuerySet[WorkOrder]:
     """Every work order of a ticket's visit, oldest first: what a rating of the visit is about (CARE01)."""
     return WorkOrder.objects.filter(ticket=ticket).select_related("business_type").order_by("created_at", "id")
@@ -66,7 +61,9 @@ _VISIT_ORDERS = "_visit_orders"
 def ticket_orders_read(*, ticket: Any) -> list[WorkOrder]:
     """`ticket_orders` read once per ticket instance: a finish checks the visit's open orders and the rating
     pad ties the rating to all of them, in one query. Only for an instance fresh from its lock (a finish):
-    orders written after the read are not seen by it."""
+    orders written after the read are not seen by it. The list lives on the ticket because the queue, which
+    runs both hooks, does not know work orders (imports go down only) and so cannot hand it from one to the
+    other."""
     orders = ticket.__dict__.get(_VISIT_ORDERS)
     if orders is None:
         orders = ticket.__dict__[_VISIT_ORDERS] = list(ticket_orders(ticket=ticket))
