@@ -71,7 +71,9 @@ def count(number: int | None) -> Figure:
 
 
 def minutes_from_seconds(seconds: int | None) -> Figure:
-    """Seconds as minutes with one place, rounded as the page has always shown them (`f"{seconds / 60:.1f}"`)."""
+    """Seconds as minutes with one place, rounded exactly as the page has always shown them
+    (`f"{seconds / 60:.1f}"`): through the binary float, so a tie like 333 s (5.55 min) shows 5.5. Kept so that
+    the page does not change; the Decimal is made from that float, so the workbook holds the shown 5.5."""
     if seconds is None:
         return Figure(None, "minutes")
     return Figure(Decimal(seconds / 60).quantize(_TENTH, rounding=ROUND_HALF_EVEN), "minutes")
