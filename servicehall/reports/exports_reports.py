@@ -5,19 +5,19 @@ CJK font). Shared by the page's downloads and the end-of-day mail."""
 from __future__ import annotations
 
 import io
-import re
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from servicehall.core.exports import write_row
 from servicehall.core.pdf import render_pdf
 
 from . import presentation_reports as present
+from .presentation_reports import Figure
 
 
 def file_stem(bundle: dict[str, Any], hall_code: str) -> str:
@@ -32,30 +32,19 @@ def period_text(bundle: dict[str, Any]) -> str:
     return f"{bundle['start']:%Y-%m-%d}"
 
 
-# Figures as the page shows them ("5.6", "58.2%", "+12.3%", "1,234.00"), turned back into numbers in the
-# workbook so that a manager can add them up; a dash (nothing to show) stays text.
-_PLAIN = re.compile(r"^[+-]?\d[\d,]*(\.(\d+))?$")
-_PERCENT = re.compile(r"^([+-]?\d+(\.\d+)?)%$")
+def _figure_cell(sheet: Worksheet, figure: Figure) -> Cell | str:
+    """A figure as a number with the format that shows it as the page does, so that a manager can add it up;
+    nothing to show stays the dash, as text."""
+    if figure.value is None:
+        return figure.text
+    cell = Cell(sheet, value=figure.value)
+    cell.number_format = figure.excel_format
+    return cell
 
 
-def _as_number(text: str) -> tuple[Any, str] | None:
-    """(number, Excel number format) of a shown figure, or None when it is not one."""
-    if match := _PERCENT.match(text):
-        signed = "+0.0%;-0.0%;0.0%" if text[0] in "+-" else "0.0%"
-        return Decimal(match.group(1)) / 100, signed
-    if match := _PLAIN.match(text):
-        places = len(match.group(2) or "")
-        grouped = "#,##0" if "," in text else "0"
-        return Decimal(text.replace(",", "").lstrip("+")), grouped + ("." + "0" * places if places else "")
-    return None
-
-
-def _figure_row(sheet: Worksheet, label: Any, figures: list[Any]) -> None:
-    """A row of a label and its figures, the shown figures written as numbers with the page's format."""
-    write_row(sheet, [label, *figures])
-    for cell in sheet[sheet.max_row][1:]:
-        if isinstance(cell.value, str) and (number := _as_number(cell.value)) is not None:
-            cell.value, cell.number_format = number
+def _figure_row(sheet: Worksheet, label: Any, figures: list[Figure]) -> None:
+    """A row of a label and its figures."""
+    write_row(sheet, [label, *[_figure_cell(sheet, figure) for figure in figures]])
 
 
 def workbook_bytes(bundle: dict[str, Any]) -> bytes:
@@ -106,8 +95,8 @@ def workbook_bytes(bundle: dict[str, Any]) -> bytes:
     other = book.create_sheet(_("Money and care"))
     write_row(other, [_("Payment method"), _("Number of payments"), _("Amount (yuan)")])
     for row in report["money"]["rows"]:
-        write_row(other, [row["label"], row["count"], row["amount"]])
-    write_row(other, [_("Total"), report["money"]["count"], report["money"]["total"]])
+        _figure_row(other, row["label"], [present.count(row["count"]), present.yuan(row["amount"])])
+    _figure_row(other, _("Total"), [present.count(report["money"]["count"]), present.yuan(report["money"]["total"])])
     for title, part in (
         (_("Ratings"), report["ratings"]),
         (_("Complaints"), report["complaints"]),

@@ -1,30 +1,98 @@
 """The daily and monthly reports (RPT02) as the page, the Excel file, the PDF and the mail show them: the
-selector's plain numbers turned into minutes, percentages and yuan, and the tables' columns in one place."""
+selector's plain numbers turned into figures (minutes, shares, changes, yuan), and the tables' columns in one
+place.
+
+A `Figure` is one number of the report with its kind: the page, the PDF and the mail show its text
+(`str(figure)`, localised like any number of a template), the workbook writes its value with its Excel number
+format. Both come from the one value, so what the manager reads on the page is what the workbook adds up."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
-from typing import Any
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any, Literal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from servicehall.lib.money import format_yuan
+from servicehall.lib.money import quantize_cny
 
 DASH = "—"
 
+type FigureKind = Literal["count", "whole_minutes", "minutes", "share", "change", "yuan"]
 
-def minutes_from_seconds(seconds: int | None) -> str:
-    return DASH if seconds is None else f"{seconds / 60:.1f}"
+# Places shown after the decimal point, and the Excel number format that shows the value the same way.
+_PLACES: dict[FigureKind, int] = {"count": 0, "whole_minutes": 0, "minutes": 1, "share": 1, "change": 1, "yuan": 2}
+_EXCEL_FORMATS: dict[FigureKind, str] = {
+    "count": "0",
+    "whole_minutes": "0",
+    "minutes": "0.0",
+    "share": "0.0%",
+    "change": "+0.0%;-0.0%;0.0%",
+    "yuan": "0.00",
+}
+_TENTH = Decimal("0.1")
 
 
-def whole_minutes(minutes: int | None) -> str:
-    return DASH if minutes is None else str(minutes)
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One figure of the report. `value` is what the workbook holds: a whole number, or a Decimal already
+    rounded to what the page shows (a share or a change as a fraction: 58.2 % is 0.582); None when there is
+    nothing to show, which both the page and the workbook show as a dash."""
+
+    value: Decimal | int | None
+    kind: FigureKind
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The figure as the page shows it, with the active language's decimal separator."""
+        if self.value is None:
+            return DASH
+        places = _PLACES[self.kind] or None
+        if self.kind == "share":
+            return number_format(Decimal(self.value).scaleb(2), decimal_pos=places) + "%"
+        if self.kind == "change":
+            sign = "-" if Decimal(self.value).is_signed() else "+"
+            return sign + number_format(abs(Decimal(self.value)).scaleb(2), decimal_pos=places) + "%"
+        return number_format(self.value, decimal_pos=places)
+
+    @property
+    def excel_format(self) -> str:
+        return _EXCEL_FORMATS[self.kind]
 
 
-def percent(value: float | None) -> str:
-    return DASH if value is None else f"{value:.1f}%"
+def count(number: int | None) -> Figure:
+    return Figure(number, "count")
+
+
+def minutes_from_seconds(seconds: int | None) -> Figure:
+    """Seconds as minutes with one place, rounded exactly as the page has always shown them
+    (`f"{seconds / 60:.1f}"`): through the binary float, so a tie like 333 s (5.55 min) shows 5.5. Kept so that
+    the page does not change; the Decimal is made from that float, so the workbook holds the shown 5.5."""
+    if seconds is None:
+        return Figure(None, "minutes")
+    return Figure(Decimal(seconds / 60).quantize(_TENTH, rounding=ROUND_HALF_EVEN), "minutes")
+
+
+def whole_minutes(minutes: int | None) -> Figure:
+    return Figure(minutes, "whole_minutes")
+
+
+def share(percent: float | Decimal | None) -> Figure:
+    """A share the selector gives in percent with one place (58.2) as the fraction it is (0.582)."""
+    if percent is None:
+        return Figure(None, "share")
+    return Figure(Decimal(str(percent)).quantize(_TENTH, rounding=ROUND_HALF_EVEN).scaleb(-2), "share")
+
+
+def yuan(amount: Decimal) -> Figure:
+    """An amount of money, rounded to the fen as every amount is (`lib.money`); always a Decimal."""
+    return Figure(quantize_cny(amount), "yuan")
 
 
 def ticket_columns(report: dict[str, Any]) -> list[str]:
@@ -47,14 +115,14 @@ def ticket_columns(report: dict[str, Any]) -> list[str]:
     return columns
 
 
-def ticket_cells(row: dict[str, Any]) -> list[Any]:
-    """One ticket row's figures as cells: counts as numbers, times and shares as text."""
+def ticket_cells(row: dict[str, Any]) -> list[Figure]:
+    """One ticket row's figures: counts, times and the shares within each band."""
     wait, service = row["wait"], row["service"]
     return [
-        row["issued"],
-        row["served"],
-        row["abandoned"],
-        row["no_show"],
+        count(row["issued"]),
+        count(row["served"]),
+        count(row["abandoned"]),
+        count(row["no_show"]),
         minutes_from_seconds(wait["mean_seconds"]),
         whole_minutes(wait["median_minutes"]),
         whole_minutes(wait["p90_minutes"]),
@@ -63,7 +131,7 @@ def ticket_cells(row: dict[str, Any]) -> list[Any]:
         whole_minutes(service["median_minutes"]),
         whole_minutes(service["p90_minutes"]),
         minutes_from_seconds(service["max_seconds"]),
-        *[percent(item["percent"]) for item in row["within"]],
+        *[share(item["percent"]) for item in row["within"]],
     ]
 
 
@@ -80,7 +148,7 @@ def ticket_tables(report: dict[str, Any]) -> list[dict[str, Any]]:
 def bands(report: dict[str, Any]) -> list[dict[str, Any]]:
     """The wait bands of the whole period: label, tickets, share of those called."""
     return [
-        {"label": label, "count": band["count"], "percent": percent(band["percent"])}
+        {"label": label, "count": count(band["count"]), "percent": share(band["percent"])}
         for label, band in zip(report["band_labels"], report["totals"]["bands"], strict=False)
     ]
 
@@ -95,16 +163,13 @@ def chart(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def yuan(amount: Decimal) -> str:
-    return format_yuan(amount)
-
-
-def change(now: float | int | Decimal | None, before: float | int | Decimal | None) -> str:
-    """The change from `before` to `now` in percent, signed; a dash when there is nothing to compare."""
+def change(now: float | int | Decimal | None, before: float | int | Decimal | None) -> Figure:
+    """The change from `before` to `now`, signed, as a fraction (+12.3 % is 0.123); nothing to show when there
+    is nothing to compare."""
     if now is None or before is None or not before:
-        return DASH
-    value = (Decimal(str(now)) - Decimal(str(before))) * 100 / Decimal(str(before))
-    return f"{value:+.1f}%"
+        return Figure(None, "change")
+    percent = (Decimal(str(now)) - Decimal(str(before))) * 100 / Decimal(str(before))
+    return Figure(percent.quantize(_TENTH, rounding=ROUND_HALF_EVEN).scaleb(-2), "change")
 
 
 def comparison_note(bundle: dict[str, Any]) -> str:
@@ -121,23 +186,23 @@ def comparison_note(bundle: dict[str, Any]) -> str:
 def comparison_rows(current: dict[str, Any], others: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """The headline figures of this period beside the period before and the same period a year earlier."""
     previous, last_year = others["previous"], others["last_year"]
-    spec: list[tuple[str, str, Callable[[Any], str]]] = [
-        ("issued", _("Tickets issued"), str),
-        ("served", pgettext("tickets", "Served"), str),
-        ("abandoned", _("Left without service"), str),
-        ("no_show", _("No-shows"), str),
+    spec: list[tuple[str, str, Callable[[Any], Figure]]] = [
+        ("issued", _("Tickets issued"), count),
+        ("served", pgettext("tickets", "Served"), count),
+        ("abandoned", _("Left without service"), count),
+        ("no_show", _("No-shows"), count),
         ("wait_mean_seconds", _("Wait, mean (min)"), minutes_from_seconds),
-        ("within_first_band", _("Called within the first band"), percent),
+        ("within_first_band", _("Called within the first band"), share),
         ("money", _("Money taken (yuan)"), yuan),
     ]
     return [
         {
             "key": key,
             "label": label,
-            "now": show(current[key]) if current[key] is not None else DASH,
-            "previous": show(previous[key]) if previous[key] is not None else DASH,
+            "now": show(current[key]),
+            "previous": show(previous[key]),
             "previous_change": change(current[key], previous[key]),
-            "last_year": show(last_year[key]) if last_year[key] is not None else DASH,
+            "last_year": show(last_year[key]),
             "last_year_change": change(current[key], last_year[key]),
         }
         for key, label, show in spec
