@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from django.utils.formats import number_format
@@ -71,12 +71,10 @@ def count(number: int | None) -> Figure:
 
 
 def minutes_from_seconds(seconds: int | None) -> Figure:
-    """Seconds as minutes with one place, rounded exactly as the page has always shown them
-    (`f"{seconds / 60:.1f}"`): through the binary float, so a tie like 333 s (5.55 min) shows 5.5. Kept so that
-    the page does not change; the Decimal is made from that float, so the workbook holds the shown 5.5."""
+    """Seconds as minutes with one place, rounded half up from the exact value (333 s is 5.55 min: 5.6)."""
     if seconds is None:
         return Figure(None, "minutes")
-    return Figure(Decimal(seconds / 60).quantize(_TENTH, rounding=ROUND_HALF_EVEN), "minutes")
+    return Figure((Decimal(seconds) / 60).quantize(_TENTH, rounding=ROUND_HALF_UP), "minutes")
 
 
 def whole_minutes(minutes: int | None) -> Figure:

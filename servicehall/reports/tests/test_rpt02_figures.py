@@ -135,3 +135,11 @@ def test_rpt02_a_figure_is_shown_with_the_languages_decimal_separator_and_writte
     money = present.yuan(Decimal("1234.5"))
     assert money.value == Decimal("1234.50") and isinstance(money.value, Decimal) and money.excel_format == "0.00"
     assert str(present.count(None)) == str(present.change(3, 0)) == present.DASH
+
+
+def test_rpt02_minutes_are_rounded_half_up_from_the_exact_seconds():
+    # 333 s is 5.55 minutes exactly: the binary float 5.55 lies below it and rounded to 5.5.
+    assert present.minutes_from_seconds(333).value == Decimal("5.6")
+    assert present.minutes_from_seconds(333).text == "5.6"
+    assert present.minutes_from_seconds(329).value == Decimal("5.5")
+    assert present.minutes_from_seconds(None).text == present.DASH
