@@ -31,12 +31,12 @@ from servicehall.catalog.models import BusinessType, QueueCategory
 from servicehall.catalog.services import pack_load
 from servicehall.core.errors import Unprocessable
 from servicehall.core.masking import mask_iccid, mask_phone
+from servicehall.core.stored_notes import note_in_reader_language
 from servicehall.core.tests.test_privacy_every_screen import SIM, Scene, build_scene
 from servicehall.customers.models import Service
 from servicehall.orders import services as orders
 from servicehall.orders.details_display import hall_datetime_text
 from servicehall.orders.presentation import mask_details
-from servicehall.orders.stored_notes import note_in_reader_language
 from servicehall.org.roles import Role
 from servicehall.queueing.models import Ticket
 from testsupport.world import make_member
