@@ -12,6 +12,12 @@ class CareConfig(AppConfig):
         from . import audit
 
         audit.register_audited()
+        # The notes the program writes into this app's histories, read in the reader's language.
+        from servicehall.core import stored_notes
+
+        from .states import SYSTEM_NOTES
+
+        stored_notes.register(*SYSTEM_NOTES)
         # The queue (below care) lets care ask for a rating when a service ends, adds the workbench's 请评价
         # button, the duty manager's alerts panel and the ticket page's "rate this service" link.
         from servicehall.queueing.extensions import (

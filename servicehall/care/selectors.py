@@ -22,6 +22,7 @@ from servicehall.billing.states import PaymentStatus
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.errors import NotFound
 from servicehall.core.masking import mask_name, mask_phone
+from servicehall.core.stored_notes import note_in_reader_language
 from servicehall.customers import selectors as customer_selectors
 from servicehall.customers.models import Customer, Service
 from servicehall.orders import selectors as order_selectors
@@ -413,17 +414,27 @@ def complaint_timeline(complaint: Complaint) -> list[dict[str, Any]]:
     """The complaint's history, oldest first: each move of its status and each entry (notes, answers, the
     customer's word, warnings, escalations), with who and when; nothing in it is ever changed."""
     items: list[dict[str, Any]] = [
-        {"at": move.at, "who": staff_name(move.actor), "what": move.get_to_status_display(), "text": move.note}
+        {
+            "at": move.at,
+            "who": staff_name(move.actor),
+            "what": move.get_to_status_display(),
+            "text": note_in_reader_language(move.note),
+        }
         for move in complaint.moves.select_related("actor")
     ]
     moves_at = {item["at"]: item for item in items}
     for entry in complaint.entries.select_related("by"):
         move = moves_at.get(entry.at)  # written with a move (an answer, the customer's word): shown with it
         if move is not None:
-            move["text"] = "\n".join(str(part) for part in (move["text"], entry.text) if part)
+            move["text"] = "\n".join(str(p) for p in (move["text"], note_in_reader_language(entry.text)) if p)
         else:
             items.append(
-                {"at": entry.at, "who": staff_name(entry.by), "what": entry.get_kind_display(), "text": entry.text}
+                {
+                    "at": entry.at,
+                    "who": staff_name(entry.by),
+                    "what": entry.get_kind_display(),
+                    "text": note_in_reader_language(entry.text),
+                }
             )
     return sorted(items, key=lambda item: item["at"])
 

@@ -73,3 +73,30 @@ COMPLAINT_TABLE = StateTable(
     history_fk="complaint",
 )
 COMPLAINT_OPEN_STATUSES = (CS.OPEN, CS.ACKNOWLEDGED)
+
+# The msgids the program stores as notes in care's histories and in the order's history it closes, shown in the
+# reader's language through `core.stored_notes` (registered in `CareConfig.ready()`): a follow-up closed without
+# a typed note (`services.follow_up_record`: the call's outcome, or unreachable), a handled alert's action, and
+# a complaint's warning, escalation, compensation and the customer's word on the handling.
+SYSTEM_NOTES = (
+    # FollowUpOutcome
+    "Reached, satisfied",
+    "Reached, with a problem",
+    "Did not want to talk",
+    "Not reachable after three calls.",
+    # AlertAction
+    "Talked with the customer",
+    "Apologised and put it right",
+    "Recorded a complaint",
+    "The customer had left",
+    # complaints: ComplaintLevel, ComplaintSatisfaction and the texts of `services`
+    "Escalated to the duty manager",
+    "Escalated to the service manager",
+    "Time nearly up",
+    "Time is up; %(level)s",
+    "%(amount)s yuan credited to the service's balance: %(reason)s",
+    "%(amount)s yuan refunded of a payment: %(reason)s",
+    "Satisfied with the handling",
+    "Not satisfied with the handling",
+    "Could not be reached",
+)

@@ -12,6 +12,12 @@ class CreditConfig(AppConfig):
         from . import audit
 
         audit.register_audited()
+        # The notes the program writes into this app's histories, read in the reader's language.
+        from servicehall.core import stored_notes
+
+        from .states import SYSTEM_NOTES
+
+        stored_notes.register(*SYSTEM_NOTES)
         # Billing calls these inside a payment's transaction when an installment payment succeeds.
         from servicehall.billing.purposes import register_purpose
         from servicehall.customers.panels import register_customer_panel

@@ -51,3 +51,7 @@ REPAYABLE: tuple[str, ...] = (S.SIGNED, S.ACTIVE)
 # Applications that still bind the service: a second one for the same number is refused.
 LIVE: tuple[str, ...] = (S.SUBMITTED, S.APPROVED, S.SIGNED, S.ACTIVE)
 ENDED: tuple[str, ...] = (S.REJECTED, S.PAID_OFF, S.CANCELLED)
+
+# The msgids the program stores as notes in a plan's history (`services`), shown in the reader's language
+# through `core.stored_notes` (registered in `CreditConfig.ready()`).
+SYSTEM_NOTES = ("Early repayment",)

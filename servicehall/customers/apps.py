@@ -12,6 +12,12 @@ class CustomersConfig(AppConfig):
         from . import audit
 
         audit.register_audited()
+        # The notes the program writes into this app's histories, read in the reader's language.
+        from servicehall.core import stored_notes
+
+        from .states import SYSTEM_NOTES
+
+        stored_notes.register(*SYSTEM_NOTES)
         # PRIV02: the customers' own legal holds and activity, and the retention of inactive customers.
         from servicehall.core import retention
 

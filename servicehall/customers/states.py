@@ -40,3 +40,7 @@ CARD_WRITE_ALLOWED_MOVES: dict[str, frozenset[str]] = {
 CARD_WRITE_TABLE = StateTable(
     moves=CARD_WRITE_ALLOWED_MOVES, history="customers.CardWriteChange", history_fk="card_write"
 )
+
+# The msgids the program stores as notes in a card write's history (`services.gas_cards`; the order's revert
+# note is orders'), shown in the reader's language through `core.stored_notes` (`CustomersConfig.ready()`).
+SYSTEM_NOTES = ("Retried",)

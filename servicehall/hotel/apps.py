@@ -12,6 +12,12 @@ class HotelConfig(AppConfig):
         from . import audit
 
         audit.register_audited()
+        # The notes the program writes into this app's histories, read in the reader's language.
+        from servicehall.core import stored_notes
+
+        from .states import SYSTEM_NOTES
+
+        stored_notes.register(*SYSTEM_NOTES)
         # A complaint during a stay is one of care's complaints, opened from the guest's page (HOTEL03).
         from servicehall.care.complaint_sources import register_complaint_source
 

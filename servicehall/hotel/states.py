@@ -52,3 +52,10 @@ REQUEST_TABLE = StateTable(
     history_fk="request",
 )
 REQUEST_OPEN = (GR.REQUESTED, GR.IN_PROGRESS)
+
+# The msgids the program stores as notes in a reservation's and a guest request's history (`services`,
+# `services_stay`), shown in the reader's language through `core.stored_notes` (`HotelConfig.ready()`).
+SYSTEM_NOTES = (
+    "Changed: %(arrival)s to %(departure)s, %(type)s, %(plan)s, %(guests)s guests; %(total)s yuan",
+    "guest checked out",
+)

@@ -12,6 +12,12 @@ class InvoicingConfig(AppConfig):
         from . import audit
 
         audit.register_audited()
+        # The notes the program writes into this app's histories, read in the reader's language.
+        from servicehall.core import stored_notes
+
+        from .states import SYSTEM_NOTES
+
+        stored_notes.register(*SYSTEM_NOTES)
         # Billing and the daily settlement sit below invoicing: they reach its invoices through these hooks.
         from servicehall.billing.hooks import register_refund_hooks
         from servicehall.cashdesk.sources import INVOICES, register_day_source

@@ -27,3 +27,7 @@ INVOICE_ALLOWED_MOVES: dict[str, frozenset[str]] = {
     InvoiceStatus.VOIDED: frozenset(),
 }
 INVOICE_TABLE = StateTable(moves=INVOICE_ALLOWED_MOVES, history="invoicing.InvoiceMove", history_fk="invoice")
+
+# The msgids the program stores as the reason in an invoice's history and on the voided invoice (`services`),
+# shown in the reader's language through `core.stored_notes` (registered in `InvoicingConfig.ready()`).
+SYSTEM_NOTES = (("reason for voiding an invoice", "Refund"),)

@@ -12,6 +12,12 @@ class OrdersConfig(AppConfig):
         from . import audit
 
         audit.register_audited()
+        # The notes the program writes into an order's history, read in the reader's language.
+        from servicehall.core import stored_notes
+
+        from .states import SYSTEM_NOTES
+
+        stored_notes.register(*SYSTEM_NOTES)
         # A ticket's open work orders keep it from finishing and show on the workbench; the queue sits below
         # orders, so orders offers them here.
         from servicehall.customers.panels import register_customer_panel

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 
 from servicehall.catalog import selectors as catalog_selectors
 from servicehall.core.masking import mask_id_number
+from servicehall.core.stored_notes import note_in_reader_language
 from servicehall.org.presentation import staff_name
 
 from . import selectors
 from .masked_parts import mask_details, person_view, service_view
 from .models import SCAN_REMOVED, WorkOrder
 from .states import OrderStatus, next_status
-from .stored_notes import note_in_reader_language
 
 S = OrderStatus
 

@@ -232,3 +232,14 @@ class RepairCloseReason(models.TextChoices):
     DUPLICATE = "duplicate", _("Reported twice: the other repair goes on")
     UNREACHABLE = "unreachable", _("The customer cannot be reached")
     REPLACED = "replaced", _("Solved by other business (service moved or ended)")
+
+
+# Every msgid the program stores as a note in an order's history (orders, its handlers, billing), shown in the
+# reader's language through `core.stored_notes` (registered in `OrdersConfig.ready()`).
+SYSTEM_NOTES = (
+    "Paid elsewhere",
+    "Paid, receipt %(number)s",
+    "Order %(number)s reverted",
+    "The order was reverted.",
+    "Nothing to pay: promotions cover the fees",
+)

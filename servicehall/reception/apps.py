@@ -12,6 +12,12 @@ class ReceptionConfig(AppConfig):
         from . import audit
 
         audit.register_audited()
+        # The notes the program writes into this app's histories, read in the reader's language.
+        from servicehall.core import stored_notes
+
+        from .states import SYSTEM_NOTES
+
+        stored_notes.register(*SYSTEM_NOTES)
         # PRIV02: visitors are anonymised after the retention period (core sits below reception).
         from servicehall.core import retention
 

@@ -58,3 +58,10 @@ EXPENSE_TABLE = StateTable(moves={E.WAITING: frozenset({E.APPROVED, E.REJECTED})
 EXPENSE_SPENT = (E.COUNTED, E.APPROVED)
 # What the allowance must still cover when a new expense comes: the counted, approved and waiting ones.
 EXPENSE_CLAIMED = (E.COUNTED, E.APPROVED, E.WAITING)
+
+# The msgids the program stores as notes in a visit's history (`services`), shown in the reader's language
+# through `core.stored_notes` (registered in `ReceptionConfig.ready()`).
+SYSTEM_NOTES = (
+    "Plan changed",
+    "This reception level needs no approval.",
+)

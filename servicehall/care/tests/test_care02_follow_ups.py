@@ -5,6 +5,7 @@ tried again on another day, three times at most."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -12,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from servicehall.care import services
 from servicehall.care.models import FollowUpCall, FollowUpOutcome
@@ -30,7 +31,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def follow_up(world) -> FollowUpTask:
     """A new number opened for 张三 (13812345678), followed up 7 days later."""
-    order = processed(world, business(world, follow_up_days=7), person=customer(world))
+    return _followed_up(world, business(world, follow_up_days=7))
+
+
+def _followed_up(world, business_type) -> FollowUpTask:
+    order = processed(world, business_type, person=customer(world))
     order_services.order_confirm(order=order, actor=world.clerk, method="clerk_tick")
     assert reload(order).status == OrderStatus.FOLLOW_UP
     return FollowUpTask.objects.get(order=order)
@@ -170,3 +175,26 @@ def test_care02_the_service_manager_who_makes_the_calls_sees_the_number_to_call(
         shown = signed_in(caller).post(url, headers={"HX-Request": "true"})
     assert shown.status_code == 200 and "13812345678" in shown.content.decode()
     assert PersonalDataAccess.objects.get().actor == caller
+
+
+def _order_history_notes(world, task: FollowUpTask, language: str) -> list[str]:
+    client = signed_in(world.clerk)
+    client.cookies["django_language"] = language
+    page = client.get(reverse("orders:detail", kwargs={"order_id": task.order_id})).content.decode()
+    return re.findall(r'<span class="history-note">([^<]*)</span>', page)
+
+
+@pytest.mark.parametrize(
+    ("written_in", "read_in", "reads"), [("en", "zh-hans", "已联系，客户满意"), ("zh-hans", "en", "Reached, satisfied")]
+)
+def test_care02_the_outcome_noted_on_the_closed_order_reads_in_the_readers_language(
+    world, follow_up, written_in, read_in, reads
+):
+    """A call recorded without a note closes the order with the outcome as its note, in the language the
+    program spoke; the order's history reads it in the reader's. A note the caller typed stays as typed."""
+    typed = _followed_up(world, follow_up.order.business_type)
+    with translation.override(written_in):
+        services.follow_up_record(task=follow_up, actor=world.manager, outcome=FollowUpOutcome.SATISFIED)
+        services.follow_up_record(task=typed, actor=world.manager, outcome=FollowUpOutcome.SATISFIED, note="网速很好")
+    assert reads in _order_history_notes(world, follow_up, read_in)
+    assert "网速很好" in _order_history_notes(world, typed, read_in)

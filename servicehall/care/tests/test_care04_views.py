@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from servicehall.care import services
@@ -495,3 +496,36 @@ def test_care04_api_lists_and_reads_complaints_of_the_users_hall_only(world, oth
     read = api_for(world.manager).get(one)
     assert read.status_code == 200 and read.json()["words"] == WORDS
     assert AuditEntry.objects.filter(action="care.complaint_opened", object_id=str(complaint.pk)).count() == 1
+
+
+# --- the notes the program wrote, in the reader's language -------------------------------------------------
+
+
+def _timeline(complaint: Complaint, user, language: str) -> str:
+    client = signed_in(user)
+    client.cookies["django_language"] = language
+    text = page(client.get(detail_url(complaint)))
+    return text[text.index('data-testid="complaint-timeline"') :].split("</ol>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("written_in", "read_in", "reads", "not_reads"),
+    [
+        ("en", "zh-hans", ["即将超时", "已升级至值班经理"], ["Time nearly up", "Escalated to"]),
+        ("zh-hans", "en", ["Time nearly up", "Escalated to the duty manager"], ["即将超时", "已升级至"]),
+    ],
+)
+def test_care04_the_clocks_entries_read_in_the_readers_language_and_a_typed_note_as_typed(
+    world, cats, settings, written_in, read_in, reads, not_reads
+):
+    """The clock writes its warning and escalation in the language it runs in; the history reads them in the
+    reader's language. A note a person typed stays as typed."""
+    settings.CARE_COMPLAINT_WARN_HOURS = 1
+    complaint = recorded(world, cats, category=cats["billing"], now=FRIDAY_13)  # acknowledged by 17:00
+    with translation.override(written_in):
+        services.complaints_check(now=FRIDAY_17 - dt.timedelta(minutes=50))
+        services.complaints_check(now=FRIDAY_17)
+    services.complaint_note(complaint=complaint, actor=world.manager, text="已致电客户 called back")
+    timeline = _timeline(complaint, world.manager, read_in)
+    assert all(text in timeline for text in reads) and not any(text in timeline for text in not_reads)
+    assert "已致电客户 called back" in timeline

@@ -8,6 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -214,3 +217,33 @@ def test_pay05_a_cash_repayment_goes_into_the_drawer_with_change(world):
     assert (payment.amount, payment.change) == (Decimal("400.00"), Decimal("100.00"))
     assert payment.receipt.number
     assert _installments(application)[0].status == InstallmentStatus.PAID
+
+
+def _paid_off_early(world, language: str):
+    """Signed, then repaid early while the program spoke `language`: the plan's history notes it."""
+    with time_machine.travel(_at(2027, 3, 10), tick=False):
+        application = signed(world, price="3500.00", down="500.00", months=6, rate="0.005")
+        quote = selectors.early_repayment_quote(
+            application=application, installments=_installments(application), today=dt.date(2027, 3, 10)
+        )
+        with translation.override(language):
+            _pay(application, world.clerk, str(quote.amount), "early", early=True)
+    return application
+
+
+def _plan_page(world, application, language: str) -> str:
+    client = Client()
+    client.cookies["django_language"] = language
+    client.force_login(world.clerk)
+    return client.get(reverse("credit:application", kwargs={"application_id": application.pk})).content.decode()
+
+
+def test_pay05_an_early_repayment_noted_in_english_reads_in_chinese_and_a_typed_note_as_typed(world):
+    page = _plan_page(world, _paid_off_early(world, "en"), "zh-hans")
+    assert "— 提前还款" in page and "Early repayment" not in page
+    assert "— ok" in page  # the manager's review note, typed: as typed
+
+
+def test_pay05_an_early_repayment_noted_in_chinese_reads_in_english(world):
+    page = _plan_page(world, _paid_off_early(world, "zh-hans"), "en")
+    assert "— Early repayment" in page and "提前还款" not in page

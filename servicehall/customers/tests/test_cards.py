@@ -18,13 +18,14 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 
 from servicehall.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from servicehall.core.stored_notes import note_in_reader_language
 from servicehall.customers import selectors as customer_selectors
 from servicehall.customers.models import BlacklistedCard, CardWrite, CardWriteChange, Service
 from servicehall.customers.services import gas_cards as cards
@@ -88,6 +89,21 @@ def test_bt11_retry_sends_a_failed_write_back_and_it_credits_once(world):
     cards.card_write_confirm(actor=world.clerk, write=write)
     assert gas_of(service) == D("55.00")
     assert write.changes.filter(to_status="confirmed").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("written_in", "read_in", "reads"), [("en", "zh-hans", "重新写卡"), ("zh-hans", "en", "Retried")]
+)
+def test_bt11_the_retry_noted_in_the_writes_history_reads_in_the_readers_language(world, written_in, read_in, reads):
+    """The program notes a retry in the language it spoke; the history reads it in the reader's. What the
+    clerk typed as the failure stays as typed."""
+    write = purchase(world, gas_household(world))
+    cards.card_write_fail(actor=world.clerk, write=write, reason="卡被拔出 pulled out")
+    with translation.override(written_in):
+        cards.card_write_retry(actor=world.clerk, write=write)
+    with translation.override(read_in):
+        notes = [note_in_reader_language(change.note) for change in write.changes.order_by("id")]
+    assert notes[-2:] == ["卡被拔出 pulled out", reads]
 
 
 def test_bt11_a_failed_purchase_overtaken_by_a_later_one_cannot_be_retried(world):

@@ -11,9 +11,11 @@ import pytest
 import time_machine
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from servicehall.core.errors import Conflict, Forbidden, Unprocessable
 from servicehall.core.models import AuditEntry, OutgoingMessage
+from servicehall.core.stored_notes import note_in_reader_language
 from servicehall.hotel import services
 from servicehall.hotel.models import FolioCharge, Reservation, RoomRate
 from servicehall.hotel.states import ReservationStatus
@@ -59,6 +61,27 @@ def test_hotel01_a_change_is_requoted_at_the_new_nights_rates(hotel):
     audit = AuditEntry.objects.get(action="hotel.reservation_change")
     assert audit.data["fee"] == "0" and audit.data["total"] == ["856.00", "1612.00"]
     assert OutgoingMessage.objects.filter(purpose="hotel_changed").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("written_in", "read_in", "reads", "not_reads"),
+    [("en", "zh-hans", "已修改：", "Changed:"), ("zh-hans", "en", "Changed:", "已修改：")],
+)
+def test_hotel01_the_change_noted_in_the_history_reads_in_the_readers_language(
+    hotel, written_in, read_in, reads, not_reads
+):
+    """The program notes a change in the language it spoke; the history reads it in the reader's, with the same
+    dates and total."""
+    booked = reserve(hotel, arrival=IN_3, nights=2, guests=1)
+    with translation.override(written_in):
+        change(hotel, booked, nights=3)
+    note = Reservation.objects.get(pk=booked.pk).moves.order_by("-id").first().note
+    with translation.override(read_in):
+        shown = note_in_reader_language(note)
+    assert shown.startswith(reads) and not_reads not in shown
+    assert IN_3.isoformat() in shown and "1284.00" in shown
+    with translation.override(read_in):
+        assert note_in_reader_language("客人要求 late arrival") == "客人要求 late arrival"  # typed: as typed
 
 
 def test_hotel01_a_change_keeping_the_type_does_not_count_its_own_nights_twice(hotel):

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from servicehall.core.pdf import pdf_fonts, pdf_text
 from servicehall.invoicing import services
@@ -112,6 +113,30 @@ def test_pay03_the_hall_list_shows_invoices_and_voids_one_with_a_reason(client, 
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.VOIDED and invoice.void_reason == "Wrong title"
     assert "Wrong title" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("written_in", "read_in", "reads", "not_reads"),
+    [("en", "zh-hans", "退款", "Refund"), ("zh-hans", "en", "Refund", "退款")],
+)
+def test_pay03_an_invoice_voided_by_a_refund_gives_the_reason_in_the_readers_language(
+    client, settings, world, written_in, read_in, reads, not_reads
+):
+    """The program writes the reason "Refund" in the language it spoke; a reason a clerk typed stays as typed."""
+    who = person(world)
+    by_refund, by_clerk = paid(world, who), paid(world, who)
+    refunded, typed = issue(world, who, [by_refund]), issue(world, who, [by_clerk])
+    with translation.override(written_in):
+        services.invoices_void_for_refund(payment=by_refund, actor=world.clerk)
+        services.invoice_void(invoice=typed, actor=world.clerk, reason="抬头写错 wrong title")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = read_in
+    client.force_login(world.clerk)
+    page = client.get(reverse("invoicing:list", kwargs={"hall": world.hall.code})).content.decode()
+    cells = re.findall(r"<td>[^<]*: ([^<]*)</td>", page)
+    assert reads in cells and not_reads not in cells and "抬头写错 wrong title" in cells
+    document = client.get(reverse("invoicing:detail", kwargs={"hall": world.hall.code, "invoice_id": refunded.pk}))
+    [note] = re.findall(r'class="invoice-note">([^<]*)<', document.content.decode())
+    assert reads in note and not_reads not in note
 
 
 def test_pay03_reissue_on_screen_keeps_both_invoices(client, world):

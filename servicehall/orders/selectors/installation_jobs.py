@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.core.errors import Forbidden, NotFound
+from servicehall.core.stored_notes import note_in_reader_language
 from servicehall.org.models import Hall
 from servicehall.org.selectors import memberships_for_user, user_can
 
@@ -71,7 +72,7 @@ def job_view(job: InstallationJob) -> dict[str, Any]:
         "window_start": job.window_start,
         "window_end": job.window_end,
         "technician": job.technician,
-        "note": job.note,
+        "note": note_in_reader_language(job.note),
         "reschedules": job.reschedules,
         "reported_by": (job.reported_by.get_full_name() or job.reported_by.username) if job.reported_by else "",
         "reported_at": job.reported_at,

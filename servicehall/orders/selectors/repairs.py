@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import FaultKind
 from servicehall.core.errors import Forbidden, NotFound
+from servicehall.core.stored_notes import note_in_reader_language
 from servicehall.org.models import Hall
 from servicehall.org.selectors import memberships_for_user, user_can
 
@@ -127,7 +128,7 @@ def repair_view(repair: RepairTicket, now: dt.datetime | None = None) -> dict[st
             "window_start": job.window_start,
             "window_end": job.window_end,
             "technician": job.technician,
-            "note": job.note,
+            "note": note_in_reader_language(job.note),
         },
     }
 

@@ -7,13 +7,14 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from servicehall.reception import services
 from servicehall.reception.models import Visit, Visitor
 from servicehall.reception.states import VisitStatus
 
-from .helpers import RESIDENT_ID, level, plan, room, tomorrow
+from .helpers import RESIDENT_ID, level, plan, plan_input, room, tomorrow
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 
@@ -205,3 +206,42 @@ def test_apt04_the_api_lists_plans_and_masks_visitors(world, other_world):
     assert [v["code"] for v in client.get(f"/api/v1/reception/halls/ha/visits?day={day}").json()] == [visit.code]
     assert client.get("/api/v1/reception/halls/ha/rooms").json()[0]["name"] == "第一会议室"
     assert visit.status == VisitStatus.DRAFT
+
+
+# --- the notes the program wrote, in the reader's language -------------------------------------------------
+
+
+def _visit_sent_back_and_changed(world, language: str) -> tuple[Visit, Visit]:
+    """Submitted at a level without approval, then sent back with a typed reason and changed, all while the
+    program spoke `language`: the history holds two notes the program wrote and one the manager typed."""
+    with translation.override(language):
+        visit = services.visit_submit(visit=plan(world.hall, world.clerk), actor=world.clerk)
+        strict = level(world.hall, "重要接待", needs_approval=True)
+        second = services.visit_submit(visit=plan(world.hall, world.clerk, lvl=strict), actor=world.clerk)
+        second = services.visit_decide(visit=second, actor=world.manager, approve=False, note="规格过高")
+        services.visit_update(
+            visit=second, actor=world.clerk, data=plan_input(host=world.clerk, lvl=strict, day=tomorrow(world.hall))
+        )
+    return visit, second
+
+
+def _history(world, visit: Visit, language: str) -> str:
+    client = client_for(world.clerk)
+    client.cookies["django_language"] = language
+    return client.get(url("visit", hall="ha", visit=visit.pk)).content.decode()
+
+
+def test_apt04_notes_the_program_wrote_in_english_read_in_chinese_and_typed_ones_as_typed(world):
+    approved, changed = _visit_sent_back_and_changed(world, "en")
+    assert "该接待标准无需审批。" in _history(world, approved, "zh-hans")
+    page = _history(world, changed, "zh-hans")
+    assert "方案已修改" in page and "Plan changed" not in page
+    assert "规格过高" in page
+
+
+def test_apt04_notes_the_program_wrote_in_chinese_read_in_english(world):
+    approved, changed = _visit_sent_back_and_changed(world, "zh-hans")
+    page = _history(world, approved, "en")
+    assert "This reception level needs no approval." in page and "该接待标准无需审批" not in page
+    page = _history(world, changed, "en")
+    assert "Plan changed" in page and "方案已修改" not in page and "规格过高" in page
