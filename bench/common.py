@@ -145,28 +145,36 @@ def _proc_stat(pid: int) -> tuple[str, int, float] | None:
     return comm, ppid, cpu
 
 
-def cpu_snapshot(server_pid: int | None) -> dict[str, float]:
-    """CPU seconds used so far by: the app server tree, PostgreSQL, Redis, this load generator."""
+def _process_tree(root: int, procs: dict[int, tuple[str, int, float]]) -> set[int]:
+    tree = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, (_comm, ppid, _cpu) in procs.items():
+            if ppid in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return tree
+
+
+def cpu_snapshot(server_pid: int | None, groups: dict[str, int | None] | None = None) -> dict[str, float]:
+    """CPU seconds used so far by: the app server tree, PostgreSQL, Redis, this load generator, and each of
+    `groups` (a name and the root of a process tree: the websocket server, the board's listener)."""
     procs: dict[int, tuple[str, int, float]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             stat = _proc_stat(int(entry))
             if stat:
                 procs[int(entry)] = stat
-    tree: set[int] = set()
-    if server_pid is not None:
-        tree.add(server_pid)
-        grew = True
-        while grew:
-            grew = False
-            for pid, (_comm, ppid, _cpu) in procs.items():
-                if ppid in tree and pid not in tree:
-                    tree.add(pid)
-                    grew = True
-    totals = {"app server": 0.0, "postgres": 0.0, "redis": 0.0}
+    trees = {
+        name: _process_tree(root, procs)
+        for name, root in {"app server": server_pid, **(groups or {})}.items()
+        if root is not None
+    }
+    totals = {"app server": 0.0, **dict.fromkeys(trees, 0.0), "postgres": 0.0, "redis": 0.0}
     for pid, (comm, _ppid, cpu) in procs.items():
-        if pid in tree:
-            totals["app server"] += cpu
+        if owner := next((name for name, tree in trees.items() if pid in tree), None):
+            totals[owner] += cpu
         elif comm.startswith("postgres"):
             totals["postgres"] += cpu
         elif comm.startswith("redis-server"):

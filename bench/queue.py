@@ -304,6 +304,7 @@ async def run_app(
     think: float,
     poll: float,
     server_pid: int | None,
+    ws_server_pid: int | None,
     board_url: str | None = None,
     rate: float = 0.0,
     sample_every: float = 0.0,
@@ -479,7 +480,8 @@ async def run_app(
             if response.status_code != 200:
                 raise SystemExit(f"Could not open counter {row['number']}: {response.status_code} {response.text}")
         board = await start_board(board_url or url, hall, until=time.time() + 60 + duration)
-        before, cpu_from = cpu_snapshot(server_pid), time.perf_counter()
+        groups = {"websocket server": ws_server_pid, "board listener": board.pid}
+        before, cpu_from = cpu_snapshot(server_pid, groups), time.perf_counter()
         t0 = time.perf_counter()
         clock.update({"from": t0 + warmup, "until": t0 + duration})
         measure_from_wall = time.time() + warmup
@@ -491,7 +493,7 @@ async def run_app(
             watch_loop(),
             *extra,
         )
-        result.cpu = cpu_used(before, cpu_snapshot(server_pid))
+        result.cpu = cpu_used(before, cpu_snapshot(server_pid, groups))
         result.cpu_seconds = time.perf_counter() - cpu_from
     finally:
         for client in clients:
@@ -657,6 +659,7 @@ def main() -> None:
                     think=args.think,
                     poll=args.poll,
                     server_pid=server.pid if server else None,
+                    ws_server_pid=ws_server.pid if ws_server else None,
                     board_url=board_url,
                     rate=args.rate,
                     sample_every=args.sample,
