@@ -60,7 +60,15 @@
           SH.toast(plainText(body) || t("error", "The request was refused."), "error");
         }
       }
-      rememberOpenDetails(evt.detail.target);
+      // A refresh arriving while the clerk presses a button of the panel would replace the
+      // button between press and release, and the click would be lost: swap after the release.
+      const target = evt.detail.target;
+      if (pressedIn(target) && evt.detail.requestConfig && evt.detail.requestConfig.verb === "get") {
+        evt.detail.shouldSwap = false;
+        target.setAttribute("data-stale", "1");
+        return;
+      }
+      rememberOpenDetails(target);
     });
     document.body.addEventListener("htmx:afterSettle", () => {
       restoreOpenDetails();
@@ -78,11 +86,28 @@
     document.body.addEventListener("htmx:confirm", (evt) => {
       const elt = evt.detail.elt;
       if (!elt || !elt.hasAttribute || !elt.hasAttribute("data-live")) return;
-      if (isEditingInside(elt)) {
+      if (isEditingInside(elt) || pressedIn(elt)) {
         evt.preventDefault();
         elt.setAttribute("data-stale", "1");
       }
     });
+    document.addEventListener("pointerdown", (evt) => {
+      pressed = evt.target.closest ? evt.target.closest("[data-live]") : null;
+      pressedAt = Date.now();
+    }, true);
+    const release = () => {
+      const live = pressed;
+      pressed = null;
+      if (!live) return;
+      // After the click that this release makes: its own request replaces a refresh (hx-sync).
+      setTimeout(() => {
+        if (!document.body.contains(live) || !live.hasAttribute("data-stale") || isEditingInside(live)) return;
+        live.removeAttribute("data-stale");
+        refresh(live);
+      }, 0);
+    };
+    document.addEventListener("pointerup", release, true);
+    document.addEventListener("pointercancel", release, true);
     document.body.addEventListener("focusout", (evt) => {
       const live = evt.target.closest && evt.target.closest("[data-live][data-stale]");
       if (!live) return;
@@ -99,6 +124,16 @@
     const doc = new DOMParser().parseFromString(html, "text/html");
     doc.querySelectorAll("script, style, template, noscript").forEach((node) => node.remove());
     return ((doc.body && doc.body.textContent) || "").replace(/\s+/g, " ").trim();
+  }
+
+  // The live panel under a pressed mouse button or finger, if any.
+  // A press held longer than a click (or released outside the window, which sends no pointerup)
+  // no longer holds the panel back.
+  let pressed = null;
+  let pressedAt = 0;
+  function pressedIn(elt) {
+    const recent = Date.now() - pressedAt < 3000;
+    return Boolean(recent && pressed && elt && pressed === elt && document.body.contains(elt));
   }
 
   function isEditingInside(elt) {
