@@ -11,11 +11,17 @@ from django.core.asgi import get_asgi_application
 
 django_application = get_asgi_application()
 
+from django.conf import settings  # noqa: E402
+
+from servicehall.core.gc_warm_up import freeze_after_warm_up  # noqa: E402
 from servicehall.queueing.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_application,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-    }
+application = freeze_after_warm_up(
+    ProtocolTypeRouter(
+        {
+            "http": django_application,
+            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        }
+    ),
+    requests=settings.GC_FREEZE_AFTER_REQUESTS,
 )

@@ -152,6 +152,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "servicehall.urls"
 ASGI_APPLICATION = "servicehall.asgi.application"
+# After this many HTTP requests a worker freezes what it holds out of the garbage collector's full
+# collections (`core.gc_warm_up`; 0: never).
+GC_FREEZE_AFTER_REQUESTS = env_int("GC_FREEZE_AFTER_REQUESTS", 100)
 WSGI_APPLICATION = None
 
 TEMPLATES = [
