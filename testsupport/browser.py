@@ -126,7 +126,7 @@ def _application() -> Any:
 
     from servicehall.asgi import application
 
-    return ASGIStaticFilesHandler(application)
+    return ASGIStaticFilesHandler(application)  # type: ignore[arg-type]  # any ASGI app, as at runtime
 
 
 def _start_uvicorn(port: int) -> tuple[Any, threading.Thread, dict[str, Any]]:
