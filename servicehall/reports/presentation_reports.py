@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from django.utils.formats import number_format
@@ -34,6 +34,11 @@ _EXCEL_FORMATS: dict[FigureKind, str] = {
     "yuan": "0.00",
 }
 _TENTH = Decimal("0.1")
+
+
+def _to_tenth(value: Decimal) -> Decimal:
+    """Rounded to the one place the page shows, half up as people round (5.55 is 5.6)."""
+    return value.quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +79,7 @@ def minutes_from_seconds(seconds: int | None) -> Figure:
     """Seconds as minutes with one place, rounded half up from the exact value (333 s is 5.55 min: 5.6)."""
     if seconds is None:
         return Figure(None, "minutes")
-    return Figure((Decimal(seconds) / 60).quantize(_TENTH, rounding=ROUND_HALF_UP), "minutes")
+    return Figure(_to_tenth(Decimal(seconds) / 60), "minutes")
 
 
 def whole_minutes(minutes: int | None) -> Figure:
@@ -85,7 +90,7 @@ def share(percent: float | Decimal | None) -> Figure:
     """A share the selector gives in percent with one place (58.2) as the fraction it is (0.582)."""
     if percent is None:
         return Figure(None, "share")
-    return Figure(Decimal(str(percent)).quantize(_TENTH, rounding=ROUND_HALF_EVEN).scaleb(-2), "share")
+    return Figure(_to_tenth(Decimal(str(percent))).scaleb(-2), "share")
 
 
 def yuan(amount: Decimal) -> Figure:
@@ -167,7 +172,7 @@ def change(now: float | int | Decimal | None, before: float | int | Decimal | No
     if now is None or before is None or not before:
         return Figure(None, "change")
     percent = (Decimal(str(now)) - Decimal(str(before))) * 100 / Decimal(str(before))
-    return Figure(percent.quantize(_TENTH, rounding=ROUND_HALF_EVEN).scaleb(-2), "change")
+    return Figure(_to_tenth(percent).scaleb(-2), "change")
 
 
 def comparison_note(bundle: dict[str, Any]) -> str:
