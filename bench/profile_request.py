@@ -83,7 +83,7 @@ def main() -> None:
         if show_sql[0]:
             print(f"\n{name}:")
             for query in captured.captured_queries:
-                print(f"  {query['sql'][:240]}")
+                print(f"  {query['sql'][: int(os.environ.get('SQL_WIDTH', 240))]}")
         if response.status_code != expect:
             raise SystemExit(f"{name}: {response.status_code} {response.content[:300]!r}")
         return response
@@ -121,6 +121,8 @@ def main() -> None:
     for _ in range(args.rounds):
         one_round()
     profiler.disable()
+    if os.environ.get("PROFILE_DUMP"):
+        profiler.dump_stats(os.environ["PROFILE_DUMP"])
 
     print(f"\n{args.rounds} rounds, one request at a time (times include cProfile's own overhead):")
     print(f"  {'request':<18} {'wall ms':>8} {'CPU ms':>8} {'queries':>8}")

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from servicehall.core.compiled_reads import CompiledRead
 from servicehall.core.errors import NotFound, Unprocessable
 from servicehall.org.models import Hall
 
@@ -72,6 +73,13 @@ def business_types_for_category(*, category: QueueCategory) -> QuerySet[Business
     return BusinessType.objects.filter(category=category, active=True).order_by("sort_order")
 
 
+# Read for every ticket a kiosk issues: SQL compiled once per process (issue 17).
+_ACTIVE_BUSINESSES = CompiledRead(
+    lambda category_id: business_types_for_category(category=QueueCategory(pk=category_id)),
+    category_id=QueueCategory.id,
+)
+
+
 def documents_for_category(*, category: QueueCategory) -> list[str]:
     """The category's general list of documents to bring, in the user's language.
 
@@ -83,7 +91,7 @@ def documents_for_category(*, category: QueueCategory) -> list[str]:
     if category.documents:
         return [pick_language(doc["name_zh"], doc["name_en"]) for doc in category.documents]
     # No list in the pack: what every business of the queue that asks for documents needs.
-    asking = [b for b in business_types_for_category(category=category) if b.required_documents]
+    asking = [b for b in _ACTIVE_BUSINESSES.fetch(category_id=category.pk) if b.required_documents]
     if not asking:
         return []
     common = set.intersection(*({d["code"] for d in b.required_documents} for b in asking))

@@ -12,17 +12,26 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+
+from servicehall.core.compiled_reads import CompiledRead
 
 from .models import Membership
+
+# Every API request reads this: its SQL is compiled once per process (issue 17).
+_MEMBERSHIPS_OF_TOKEN = CompiledRead(
+    lambda key: (
+        Membership.objects.filter(user__auth_token__key=key)
+        .select_related("hall", "user", "user__auth_token")
+        .order_by("hall__code", "role")
+    ),
+    key=Token.key,
+)
 
 
 class MembershipTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        rows = list(
-            Membership.objects.filter(user__auth_token__key=key)
-            .select_related("hall", "user", "user__auth_token")
-            .order_by("hall__code", "role")
-        )
+        rows = _MEMBERSHIPS_OF_TOKEN.fetch(key=key)
         if not rows:
             # A user with no role anywhere (or a wrong token): DRF's own reading and refusals.
             return super().authenticate_credentials(key)

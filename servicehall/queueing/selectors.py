@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.models import QueueCategory
+from servicehall.core.compiled_reads import CompiledRead
 from servicehall.core.errors import Forbidden, NotFound, SignInRequired
 from servicehall.org.models import Counter, Hall
 from servicehall.org.roles import Capability
@@ -379,6 +380,22 @@ class IssuePoint:
         return self.category.code == category_code and self.kind == kind
 
 
+def _issue_point_category(hall_code: str, category_code: str, kind: str) -> Any:
+    rule = PriorityRule.objects.filter(hall=OuterRef("hall"), kind=kind).order_by("id").values("head_start_minutes")
+    return (
+        QueueCategory.objects.filter(hall__code=hall_code, code=category_code)
+        .select_related("hall")
+        .annotate(rule_minutes=Subquery(rule[:1]))
+        .order_by()[:1]
+    )
+
+
+# Every ticket a kiosk takes reads it: SQL compiled once per process (issue 17).
+_ISSUE_POINT = CompiledRead(
+    _issue_point_category, hall_code=Hall.code, category_code=QueueCategory.code, kind=PriorityRule.kind
+)
+
+
 def issue_point(*, hall_code: str, data: Any) -> IssuePoint | None:
     """The category named in the raw request `data` of hall `hall_code`, with its hall and the head start of
     the ticket's kind, in one query (the kiosk's hot path). None when either is unknown or the input is not
@@ -387,13 +404,7 @@ def issue_point(*, hall_code: str, data: Any) -> IssuePoint | None:
     category_code, kind = fields.get("category"), fields.get("kind", TicketKind.NORMAL)
     if not isinstance(category_code, str) or not isinstance(kind, str):
         return None
-    rule = PriorityRule.objects.filter(hall=OuterRef("hall"), kind=kind).order_by("id").values("head_start_minutes")
-    category = (
-        QueueCategory.objects.filter(hall__code=hall_code, code=category_code)
-        .select_related("hall")
-        .annotate(rule_minutes=Subquery(rule[:1]))
-        .first()
-    )
+    category = _ISSUE_POINT.first(hall_code=hall_code, category_code=category_code, kind=kind)
     if category is None:
         return None
     minutes = category.rule_minutes  # type: ignore[attr-defined]

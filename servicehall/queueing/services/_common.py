@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.core.actors import Actor, acting_user
+from servicehall.core.compiled_reads import CompiledRead
 from servicehall.core.errors import Conflict, Forbidden, NotFound
 from servicehall.core.states import transition
 from servicehall.org.models import Counter, Hall
@@ -243,12 +244,7 @@ def lock_ticket_for_user(*, ticket_id: Any, user: Any) -> Ticket:
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("lock_ticket_for_user needs the caller's transaction")
-    ticket = (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("hall", "category", "counter")
-        .filter(pk=ticket_id)
-        .first()
-    )
+    ticket = _TICKET_LOCKED.first(ticket_id=ticket_id)
     if ticket is None or not any(m.hall_id == ticket.hall_id for m in memberships_for_user(user=user)):
         raise NotFound(_("There is no such ticket."))
     if ticket.counter is not None:
@@ -273,6 +269,21 @@ def _locked_counters() -> Any:
     )
 
 
+# The API's hot path locks a counter or a ticket by its id on every call: SQL compiled once per process.
+_COUNTER_LOCKED = CompiledRead(
+    lambda counter_id: _locked_counters().filter(pk=counter_id).order_by()[:1], counter_id=Counter.id
+)
+_TICKET_LOCKED = CompiledRead(
+    lambda ticket_id: (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("hall", "category", "counter")
+        .filter(pk=ticket_id)
+        .order_by()[:1]
+    ),
+    ticket_id=Ticket.id,
+)
+
+
 def _lock_counter(counter: Counter) -> Counter:
     return _locked_counters().get(pk=counter.pk)
 
@@ -281,7 +292,7 @@ def _lock_counter_for(*, counter_id: int, user: Any, capability: str) -> Counter
     """Lock a counter of the user's halls by its id: the scope check of `org.selectors.counter_get_for_user`
     (404 for a counter of another hall, 403 without `capability` there) made on the locked row, so the API's
     hot path reads the counter once. The user's memberships come with the request's token (no query)."""
-    counter = _locked_counters().filter(pk=counter_id).first()
+    counter = _COUNTER_LOCKED.first(counter_id=counter_id)
     if counter is None or not any(m.hall_id == counter.hall_id for m in memberships_for_user(user=user)):
         raise NotFound(_("There is no such counter."))
     if not user_can(user=user, hall=counter.hall, capability=capability):

@@ -7,12 +7,13 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BigIntegerField, Case, Exists, F, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import BigIntegerField, Case, Exists, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from servicehall.catalog.selectors import script_steps
+from servicehall.core.compiled_reads import CompiledRead
 from servicehall.core.errors import Conflict, Unprocessable
 from servicehall.core.services import audit_record
 from servicehall.org.models import Counter, CounterCategory
@@ -80,28 +81,40 @@ def callable_tickets(*, counter: Counter):
     )
 
 
-def _callable_tickets_folded(*, counter: Counter) -> Any:
+def _callable_tickets_folded(*, hall_id: int, counter_id: int, step: int) -> Any:
     """`callable_tickets` with the counter's categories and their priorities read inside the same query
     (subqueries on the counter's served categories) instead of one query before it: call-next's hot path.
-    Same tickets, same order; `counter.hall` must be loaded (it is, on the locked counter)."""
-    served = CounterCategory.objects.filter(counter_id=counter.pk)
-    step = counter.hall.category_step_minutes * 60
+    Same tickets, same order; `step` is the hall's category step in seconds. Locked, skipping tickets another
+    counter is taking, where the database can."""
+    served = CounterCategory.objects.filter(counter_id=counter_id)
     top = served.order_by().values("counter_id").annotate(top=Min("priority")).values("top")
     priority = served.filter(category_id=OuterRef("category_id")).order_by().values("priority")[:1]
     offset = Case(
-        When(target_counter_id=counter.pk, then=Value(0)),
+        When(target_counter_id=counter_id, then=Value(0)),
         default=Coalesce((Subquery(priority) - Subquery(top)) * Value(step), Value(0), output_field=BigIntegerField()),
         output_field=BigIntegerField(),
     )
-    return (
-        Ticket.objects.filter(hall_id=counter.hall_id, status=S.WAITING)
+    candidates = (
+        Ticket.objects.filter(hall_id=hall_id, status=S.WAITING)
         .filter(
-            (Q(target_counter_id=counter.pk) & Exists(served))
+            (Q(target_counter_id=counter_id) & Exists(served))
             | Q(target_counter__isnull=True, category_id__in=served.values("category_id"))
         )
         .annotate(score=F("rank") + offset)
         .order_by("score", "issued_at", "sequence")
     )
+    if connection.features.has_select_for_update_skip_locked:
+        candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+    return candidates.select_related("category")
+
+
+# Every call-next runs it: SQL compiled once per process (issue 17).
+_BEST_WAITING = CompiledRead(
+    lambda hall_id, counter_id, step: _callable_tickets_folded(hall_id=hall_id, counter_id=counter_id, step=step)[:1],
+    hall_id=Ticket.hall.field,
+    counter_id=Counter.id,
+    step=IntegerField(),
+)
 
 
 def _double_press(current: Ticket, staff: Any, now: dt.datetime) -> bool:
@@ -156,11 +169,9 @@ def _call_next_locked(*, counter: Counter, staff: Any) -> Ticket | None:
 
 
 def _call_best_waiting(*, counter: Counter, staff: Any) -> Ticket | None:
-    candidates = _callable_tickets_folded(counter=counter)
-    if connection.features.has_select_for_update_skip_locked:
-        candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+    step = counter.hall.category_step_minutes * 60
     for _attempt in range(5):
-        ticket = candidates.select_related("category").first()
+        ticket = _BEST_WAITING.first(hall_id=counter.hall_id, counter_id=counter.pk, step=step)
         if ticket is None:
             return None
         ticket.hall = counter.hall  # the same hall: no join for it
