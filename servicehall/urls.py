@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from servicehall.core.apis import api_not_found
 from servicehall.org import views as org_views
 from servicehall.org import views_change_trail as org_views_change_trail
 from servicehall.org.second_factor import admin_has_permission
@@ -22,6 +23,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The queue's API first: its few endpoints take most of the requests (kiosks, counters), and a request
+    # is matched against the patterns in order.
+    path("api/v1/", include("servicehall.queueing.api_urls")),
     path("api/v1/", include("servicehall.customers.api_urls")),
     path("api/v1/", include("servicehall.orders.api_urls")),
     path("api/v1/", include("servicehall.billing.api_urls")),
@@ -38,8 +42,8 @@ urlpatterns = [
     path("api/v1/", include("servicehall.safety.api_urls")),
     path("api/v1/", include("servicehall.staff.api_urls")),
     path("api/v1/", include("servicehall.reports.api_urls")),
-    # Last under /api/v1/: it ends with the JSON catch-all for unknown API paths.
-    path("api/v1/", include("servicehall.queueing.api_urls")),
+    # Anything else under /api/v1/ (bad ids included) is a JSON 404, not an HTML page.
+    re_path(r"^api/v1/", api_not_found, name="api-not-found"),
     path("customers/", include("servicehall.customers.urls")),
     path("orders/", include("servicehall.orders.urls")),
     path("billing/", include("servicehall.billing.urls")),

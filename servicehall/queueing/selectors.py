@@ -68,13 +68,15 @@ def _ahead_in(same_queue: Q, *, hall_id: int, rank: int, sequence: int) -> Any:
 # The slip of every ticket a kiosk issues says how many are ahead: SQL compiled once per process (issue 17).
 # Counted per hall (one group, or no row when nobody is ahead).
 _AHEAD_IN_CATEGORY = CompiledRead(
-    lambda hall_id, category_id, rank, sequence: _ahead_in(
-        Q(category_id=category_id, target_counter__isnull=True), hall_id=hall_id, rank=rank, sequence=sequence
-    )
-    .order_by()
-    .values("hall_id")
-    .annotate(ahead=Count("pk"))
-    .values_list("ahead", flat=True),
+    lambda hall_id, category_id, rank, sequence: (
+        _ahead_in(
+            Q(category_id=category_id, target_counter__isnull=True), hall_id=hall_id, rank=rank, sequence=sequence
+        )
+        .order_by()
+        .values("hall_id")
+        .annotate(ahead=Count("pk"))
+        .values_list("ahead", flat=True)
+    ),
     hall_id=Ticket.hall,
     category_id=Ticket.category,
     rank=Ticket.rank,

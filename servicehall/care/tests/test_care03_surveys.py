@@ -431,8 +431,11 @@ def test_care03_the_results_page_shows_rate_means_and_comments_without_the_custo
         "from=2026-05-02&to=2026-05-01",
         "clerk=abc",
         "clerk=999999",
+        "clerk=98765432109876543210",  # past what the database compares with
+        "clerk=-1",
         "business=abc",
         "business=999999",
+        "business=98765432109876543210",
     ],
 )
 def test_care03_a_bad_filter_is_a_4xx_not_a_500(world, survey, query):

@@ -33,12 +33,11 @@ def test_issue17_pushes_to_one_hall_in_one_transaction_go_in_one_trip_in_order(
 def test_issue17_nothing_is_pushed_before_the_commit_nor_after_a_rollback(
     db, trips, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            events.send_on_commit("ha", {"type": "call"})
-            events.send_on_commit("ha", {"type": "queue"})
-            assert trips == []
-            raise RuntimeError("the change fails")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        events.send_on_commit("ha", {"type": "call"})
+        events.send_on_commit("ha", {"type": "queue"})
+        assert trips == []
+        raise RuntimeError("the change fails")
     assert trips == []
 
 
