@@ -12,6 +12,9 @@ service stack; no HTTP server, no websocket listener, pushes go to the
 in-memory channel layer). It prints, per request: mean wall and CPU time and
 the number of SQL queries; then the `--top` functions by cumulative time of a
 cProfile of all rounds. Figures only, never a test.
+
+`PROFILE_SORT` orders the listing (default cumulative; e.g. tottime), `PROFILE_DUMP=<file>` also writes the
+profile for pstats, and with `--show-sql` `SQL_WIDTH` sets how much of each statement is printed (240).
 """
 
 from __future__ import annotations
