@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from servicehall.core.apis import MAX_ID
 from servicehall.core.errors import Forbidden, NotFound
 from servicehall.core.models import OutgoingMessage
 
@@ -84,7 +85,7 @@ def hall_staff(*, hall: Hall, capability: str) -> list[tuple[Any, frozenset[str]
 
 def hall_member_get(*, hall: Hall, user_id: int | None) -> Any:
     """A user with a role in the hall, or None (an id of somebody else's staff finds nobody)."""
-    if user_id is None:
+    if user_id is None or not 1 <= user_id <= MAX_ID:  # typed into a filter: past what the database compares
         return None
     membership = Membership.objects.filter(hall=hall, user_id=user_id).select_related("user").first()
     return membership.user if membership is not None else None

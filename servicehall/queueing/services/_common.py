@@ -229,9 +229,9 @@ def _lock_ticket(ticket: Ticket) -> Ticket:
     hot path) is not read again."""
     if _ticket_locked_here(ticket):
         return ticket
-    locked = (
-        Ticket.objects.select_for_update(of=("self",)).select_related("hall", "category", "counter").get(pk=ticket.pk)
-    )
+    locked = _TICKET_LOCKED.first(ticket_id=ticket.pk)
+    if locked is None:
+        raise Ticket.DoesNotExist("Ticket matching query does not exist.")
     if locked.counter is not None:
         locked.counter.hall = locked.hall  # same hall; saves a query for the operator check
     return locked
@@ -285,7 +285,10 @@ _TICKET_LOCKED = CompiledRead(
 
 
 def _lock_counter(counter: Counter) -> Counter:
-    return _locked_counters().get(pk=counter.pk)
+    locked = _COUNTER_LOCKED.first(counter_id=counter.pk)
+    if locked is None:
+        raise Counter.DoesNotExist("Counter matching query does not exist.")
+    return locked
 
 
 def _lock_counter_for(*, counter_id: int, user: Any, capability: str) -> Counter:
